@@ -1,0 +1,14 @@
+from django.apps import AppConfig
+
+
+class BztConfig(AppConfig):
+    name = "bzt"
+    verbose_name = "BZT basis"
+
+    def ready(self):
+        from django.db.models.signals import post_migrate
+
+        from .roles import sync_role_permissions
+
+        # Permissions of apps added later are given to the roles as soon as they exist.
+        post_migrate.connect(sync_role_permissions, dispatch_uid="bzt.sync_role_permissions")

@@ -1,0 +1,27 @@
+"""seed_demo: realistic synthetic Deventer data for demos and manual testing (idempotent)."""
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.db import transaction
+from django.utils import timezone
+
+from bzt.audit import acting_as, system_user
+from bzt.demo import ACCOUNTS, seed_organisaties_en_accounts
+
+
+class Command(BaseCommand):
+    help = "Maakt demo-organisaties, demo-accounts en synthetische meldingen aan (idempotent)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--meldingen", type=int, default=200, help="aantal meldingen (standaard 200)")
+        parser.add_argument("--jaar", type=int, default=timezone.localdate().year, help="jaar van de meldingen")
+        parser.add_argument("--seed", type=int, default=2013, help="startwaarde van de toevalsgenerator")
+
+    def handle(self, *args, meldingen, jaar, seed, **options):
+        password = settings.DEMO_PASSWORD
+        door = system_user()
+        with transaction.atomic(), acting_as(door, reason="seed_demo"):
+            seed_organisaties_en_accounts(door=door, password=password, seed=seed)
+        self.stdout.write(self.style.SUCCESS("Demo-accounts (wachtwoord uit DEMO_PASSWORD, standaard 'demo'):"))
+        for username, rol, organisatie in ACCOUNTS:
+            self.stdout.write(f"  {username:<20} {rol:<24} {organisatie}")

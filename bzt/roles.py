@@ -1,0 +1,101 @@
+"""The seven roles of CONTRACT.md, as Django groups, and the permissions each role bundles.
+
+Code checks permissions (`user.has_perm("meldpunt.triageren_melding")`), never group names; this table
+is the one place where a role is tied to what it may do. Case permissions are never given per model
+(that would show every case): casus access is per object, granted by the casusregie services.
+"""
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Role:
+    group: str
+    label: str
+    permissions: tuple[str, ...]
+
+
+ROLES = (
+    Role(
+        "meldpunt",
+        "Meldpunt",
+        (
+            "meldpunt.add_melding",
+            "meldpunt.view_melding",
+            "meldpunt.change_melding",
+            "meldpunt.view_persoon",
+            "meldpunt.change_persoon",
+            "meldpunt.triageren_melding",
+            "meldpunt.zien_melder",
+            "meldpunt.koppelen_persoon",
+        ),
+    ),
+    Role("casusregisseur", "Casusregisseur", ("casusregie.werken_als_regisseur",)),
+    Role(
+        "procesmanager",
+        "Procesmanager",
+        (
+            "meldpunt.view_melding",
+            "meldpunt.view_persoon",
+            "meldpunt.zien_melder",
+            "mdo.voorzitten_mdo",
+            "casusregie.zien_alle_casussen",
+            "casusregie.behandelen_escalatie",
+            "bzt.zien_inzagelog",
+        ),
+    ),
+    Role("coordinerend_ambtenaar", "Coördinerend ambtenaar", ("casusregie.behandelen_escalatie",)),
+    Role("wethouder", "Wethouder", ("casusregie.behandelen_escalatie",)),
+    Role("beleidsambtenaar", "Beleidsambtenaar", ("monitor.zien_jaarmonitor",)),
+    Role("functioneel_beheer", "Functioneel beheer", ("bzt.beheren_gebruikers",)),
+)
+
+ROLES_BY_GROUP = {role.group: role for role in ROLES}
+
+
+def role_of(user):
+    """The BZT role of a user (the first BZT group they are in), or None."""
+    for group in user.groups.all():
+        if group.name in ROLES_BY_GROUP:
+            return ROLES_BY_GROUP[group.name]
+    return None
+
+
+def sync_role_permissions(sender=None, **kwargs):
+    """Give every role group exactly the permissions of ROLES that exist so far.
+
+    Runs after every migrate, so a permission defined by an app added later reaches its roles.
+    """
+    from django.contrib.auth.models import Group, Permission
+
+    using = kwargs.get("using", "default")
+    for role in ROLES:
+        group, _ = Group.objects.using(using).get_or_create(name=role.group)
+        wanted = []
+        for dotted in role.permissions:
+            app_label, codename = dotted.split(".")
+            perm = (
+                Permission.objects.using(using)
+                .filter(content_type__app_label=app_label, codename=codename)
+                .first()
+            )
+            if perm is not None:
+                wanted.append(perm)
+        group.permissions.set(wanted)
+    ensure_system_user(using)
+
+
+def ensure_system_user(using="default"):
+    """The account scheduled jobs act as (also made by migration 0002; a test flush removes it).
+
+    Created with bulk_create: it is the first actor, so nobody can be recorded as creating it.
+    """
+    from django.conf import settings
+    from django.contrib.auth import get_user_model
+
+    User = get_user_model()
+    if not User.objects.using(using).filter(username=settings.BZT_SYSTEEM_GEBRUIKER).exists():
+        User.objects.using(using).bulk_create(
+            [User(username=settings.BZT_SYSTEEM_GEBRUIKER, first_name="Systeem", last_name="(geplande taak)",
+                  is_active=False, password="!")]
+        )

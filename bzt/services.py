@@ -1,0 +1,71 @@
+"""Writes on users and organisations. Each function acts as `door` (the acting user)."""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+
+from .audit import acting_as
+from .models import Organisatie, User
+
+
+@transaction.atomic
+def organisatie_opslaan(*, door, naam, soort=Organisatie.Soort.ZORG, convenantpartner=True):
+    with acting_as(door):
+        organisatie, created = Organisatie.objects.get_or_create(
+            naam=naam, defaults={"soort": soort, "convenantpartner": convenantpartner}
+        )
+        if not created and (organisatie.soort, organisatie.convenantpartner) != (soort, convenantpartner):
+            organisatie.soort, organisatie.convenantpartner = soort, convenantpartner
+            organisatie.save()
+    return organisatie
+
+
+@transaction.atomic
+def gebruiker_opslaan(*, door, username, organisatie, rol, first_name="", last_name="", email="", password=None):
+    """Create or update an account in one role and one organisation."""
+    with acting_as(door):
+        user, _ = User.objects.get_or_create(username=username)
+        user.first_name, user.last_name, user.email = first_name, last_name, email
+        user.organisatie = organisatie
+        user.is_active = True
+        if password is not None:
+            user.set_password(password)
+        user.save()
+        user.groups.set([Group.objects.get(name=rol)])
+    return user
+
+
+@transaction.atomic
+def gebruiker_deactiveren(*, door, gebruiker, reden):
+    """Block an account. Accounts are never deleted: the audit history points at them."""
+    with acting_as(door, reason=reden):
+        gebruiker.is_active = False
+        gebruiker.save(update_fields=["is_active"])
+
+
+def inactive_accounts(now=None):
+    """Active personal accounts not used for BZT_INACTIEF_NA_DAGEN days (BIO 9.2.1)."""
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.BZT_INACTIEF_NA_DAGEN)
+    return (
+        User.objects.filter(is_active=True, is_superuser=False)
+        .exclude(username=settings.BZT_SYSTEEM_GEBRUIKER)
+        .filter(Q(last_login__lt=cutoff) | Q(last_login__isnull=True, date_joined__lt=cutoff))
+    )
+
+
+def inactieve_accounts_blokkeren(*, door, now=None):
+    """Block every inactive account; returns how many were blocked."""
+    count = 0
+    for gebruiker in inactive_accounts(now):
+        gebruiker_deactiveren(
+            door=door,
+            gebruiker=gebruiker,
+            reden=f"automatisch geblokkeerd: {settings.BZT_INACTIEF_NA_DAGEN} dagen niet gebruikt",
+        )
+        count += 1
+    return count

@@ -1,0 +1,15 @@
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("inloggen/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
+    path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
+    path("huisstijl.css", views.huisstijl_css, name="huisstijl_css"),
+    path("healthz", views.healthz, name="healthz"),
+    path("beheer/inactieve-accounts/", views.inactieve_accounts_blokkeren, name="inactieve_accounts_blokkeren"),
+    path("operator/", admin.site.urls),
+]

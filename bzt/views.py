@@ -1,0 +1,46 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.db import connection
+from django.http import HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_POST
+
+from . import tasks
+from .services import inactive_accounts
+
+
+@login_required
+def home(request):
+    """The start page of the user's role: what that person has to do today."""
+    role = request.user.rol
+    context = {"role": role}
+    if request.user.has_perm("bzt.beheren_gebruikers"):
+        context["inactieve_accounts"] = inactive_accounts().count()
+    template = f"home/{role.group}.html" if role else "home/geen_rol.html"
+    return render(request, template, context)
+
+
+@login_required
+@permission_required("bzt.beheren_gebruikers", raise_exception=True)
+@require_POST
+def inactieve_accounts_blokkeren(request):
+    tasks.start_task(tasks.deactivate_inactive_accounts, door=request.user)
+    messages.success(request, "Het blokkeren van inactieve accounts is gestart.")
+    return redirect("home")
+
+
+@cache_control(max_age=3600, public=True)
+def huisstijl_css(request):
+    """The municipality's colour as a CSS custom property (a file, so the CSP needs no inline style)."""
+    from django.conf import settings
+
+    css = f":root {{ --bzt-huisstijl: {settings.BZT_HUISSTIJL_KLEUR}; }}\n"
+    return HttpResponse(css, content_type="text/css")
+
+
+def healthz(request):
+    """For the container healthcheck: the app answers and reaches its database."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return JsonResponse({"status": "ok"})

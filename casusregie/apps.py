@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class CasusregieConfig(AppConfig):
+    name = "casusregie"
+    verbose_name = "Casusregie"

@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class MeldpuntConfig(AppConfig):
+    name = "meldpunt"
+    verbose_name = "Meldpunt Bijzondere Zorg"

@@ -1,0 +1,45 @@
+import pytest
+from django.urls import reverse
+
+LEADS = {
+    "casusregisseur": "Uw casussen",
+    "procesmanager": "Het volgende MDO",
+    "coordinerend_ambtenaar": "Escalaties op uw niveau",
+    "wethouder": "Escalaties op bestuurlijk niveau",
+    "beleidsambtenaar": "De jaarmonitor",
+    "functioneel_beheer": "Gebruikers, organisaties",
+}
+USER_OF_ROLE = {
+    "casusregisseur": "regisseur_dimence",
+    "procesmanager": "procesmanager",
+    "coordinerend_ambtenaar": "coordinator",
+    "wethouder": "wethouder",
+    "beleidsambtenaar": "beleid",
+    "functioneel_beheer": "beheer",
+}
+
+
+@pytest.mark.parametrize("role", sorted(LEADS))
+def test_each_role_gets_its_own_home_page(client, demo, role):
+    user = demo[USER_OF_ROLE[role]]
+    client.force_login(user)
+    html = client.get(reverse("home")).content.decode()
+    assert LEADS[role] in html
+    for other, lead in LEADS.items():
+        if other != role:
+            assert lead not in html
+    assert user.organisatie.naam in html
+
+
+@pytest.mark.django_db
+def test_anonymous_visitors_are_sent_to_the_login_page(client):
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+def test_only_functioneel_beheer_sees_the_block_button(client, demo):
+    client.force_login(demo["beheer"])
+    assert "Inactieve accounts" in client.get(reverse("home")).content.decode()
+    client.force_login(demo["procesmanager"])
+    assert "Inactieve accounts" not in client.get(reverse("home")).content.decode()
