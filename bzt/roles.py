@@ -74,11 +74,7 @@ def sync_role_permissions(sender=None, **kwargs):
         wanted = []
         for dotted in role.permissions:
             app_label, codename = dotted.split(".")
-            perm = (
-                Permission.objects.using(using)
-                .filter(content_type__app_label=app_label, codename=codename)
-                .first()
-            )
+            perm = Permission.objects.using(using).filter(content_type__app_label=app_label, codename=codename).first()
             if perm is not None:
                 wanted.append(perm)
         group.permissions.set(wanted)
@@ -92,10 +88,18 @@ def ensure_system_user(using="default"):
     """
     from django.conf import settings
     from django.contrib.auth import get_user_model
+    from django.contrib.auth.hashers import make_password
 
     User = get_user_model()
     if not User.objects.using(using).filter(username=settings.BZT_SYSTEEM_GEBRUIKER).exists():
         User.objects.using(using).bulk_create(
-            [User(username=settings.BZT_SYSTEEM_GEBRUIKER, first_name="Systeem", last_name="(geplande taak)",
-                  is_active=False, password="!")]
+            [
+                User(
+                    username=settings.BZT_SYSTEEM_GEBRUIKER,
+                    first_name="Systeem",
+                    last_name="(geplande taak)",
+                    is_active=False,
+                    password=make_password(None),
+                )
+            ]
         )

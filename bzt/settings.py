@@ -22,7 +22,7 @@ SECRET_KEY = env("SECRET_KEY", default="")
 if not SECRET_KEY:
     if not DEBUG:
         raise ImproperlyConfigured("SECRET_KEY ontbreekt: zet de omgevingsvariabele SECRET_KEY (productie).")
-    SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production-bzt-0123456789"
+    SECRET_KEY = "dev-only-insecure-key-do-not-use-in-production-bzt-0123456789"  # noqa: S105 (DEBUG only)
 
 ALLOWED_HOSTS = env.list("ALLOWED_HOSTS", default=["localhost", "127.0.0.1", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])

@@ -96,9 +96,25 @@ def _celery_worker_process(django_db_setup, django_db_blocker):
     }
     node = f"test-{queue}@localhost"
     process = subprocess.Popen(  # noqa: S603
-        [sys.executable, "-m", "celery", "-A", "bzt", "worker", "--pool=solo", "-Q", queue, "-n", node,
-         "--loglevel=INFO", "--without-gossip", "--without-mingle"],
-        env=env, stdout=log, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "celery",
+            "-A",
+            "bzt",
+            "worker",
+            "--pool=solo",
+            "-Q",
+            queue,
+            "-n",
+            node,
+            "--loglevel=INFO",
+            "--without-gossip",
+            "--without-mingle",
+        ],
+        env=env,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:

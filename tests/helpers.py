@@ -31,4 +31,3 @@ def screenshot(page, name):
     """Keep a picture of a main page (test-artifacts/screenshots/NAME.png), for the docs."""
     (ARTIFACTS / "screenshots").mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "screenshots" / f"{name}.png"), full_page=True)
-
