@@ -193,6 +193,35 @@ DEMO_PASSWORD = env("DEMO_PASSWORD", default="demo")
 # BIO 9.2.1: accounts not used for this many days are blocked.
 BZT_INACTIEF_NA_DAGEN = env.int("BZT_INACTIEF_NA_DAGEN", default=90)
 BZT_SYSTEEM_GEBRUIKER = "systeem"
+BZT_WIJKEN = env.list(
+    "BZT_WIJKEN",
+    default=[
+        "Binnenstad",
+        "Voorstad",
+        "Rivierenwijk",
+        "Keizerslanden",
+        "Colmschate",
+        "Zandweerd",
+        "Borgele",
+        "Platvoet",
+        "Holterweg",
+        "De Hoven",
+        "Tuindorp",
+        "Driebergen",
+        "Knutteldorp",
+        "Vijfhoek",
+        "Diepenveen",
+        "Schalkhaar",
+        "Bathmen",
+        "Okkenbroek",
+        "Lettele",
+        "Buiten de gemeente",
+    ],
+)
+# A melding waiting longer than this many working days for triage is marked in the queue.
+BZT_TRIAGE_NORM_WERKDAGEN = env.int("BZT_TRIAGE_NORM_WERKDAGEN", default=5)
+# The melder is told the melding is being handled within this many working days.
+BZT_TERUGKOPPELING_WERKDAGEN = env.int("BZT_TERUGKOPPELING_WERKDAGEN", default=5)
 
 LOGGING = {
     "version": 1,

@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -11,5 +11,6 @@ urlpatterns = [
     path("huisstijl.css", views.huisstijl_css, name="huisstijl_css"),
     path("healthz", views.healthz, name="healthz"),
     path("beheer/inactieve-accounts/", views.inactieve_accounts_blokkeren, name="inactieve_accounts_blokkeren"),
+    path("meldpunt/", include("meldpunt.urls")),
     path("operator/", admin.site.urls),
 ]

@@ -15,6 +15,10 @@ def home(request):
     """The start page of the user's role: what that person has to do today."""
     role = request.user.rol
     context = {"role": role}
+    if request.user.has_perm("meldpunt.view_melding"):
+        from meldpunt.selectors import WACHTRIJEN, wachtrij_tellingen
+
+        context.update(wachtrijen=WACHTRIJEN, tellingen=wachtrij_tellingen(request.user))
     if request.user.has_perm("bzt.beheren_gebruikers"):
         context["inactieve_accounts"] = inactive_accounts().count()
     template = f"home/{role.group}.html" if role else "home/geen_rol.html"

@@ -6,3 +6,11 @@ document.addEventListener("submit", function (event) {
     event.preventDefault();
   }
 });
+
+// Triage: show the 3-uit-8 score while ticking leefgebieden (the server computes it again on save).
+document.addEventListener("change", function (event) {
+  const score = document.getElementById("triage-score");
+  if (!score || !event.target.closest(".bzt-leefgebied")) return;
+  const n = document.querySelectorAll(".bzt-leefgebied input[type=checkbox]:checked").length;
+  score.textContent = n + " van 8 leefgebieden" + (n >= 3 ? " — doelgroep: naar het MDO" : " — niet de doelgroep");
+});

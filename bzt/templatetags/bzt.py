@@ -1,0 +1,57 @@
+"""Template helpers: accessible form fields on the NL Design System, Dutch dates, query strings."""
+
+from django import forms, template
+from django.utils.http import urlencode
+
+register = template.Library()
+
+WIDGET_CLASSES = {
+    forms.Select: "utrecht-select utrecht-select--html-select",
+    forms.Textarea: "utrecht-textarea utrecht-textarea--html-textarea",
+    forms.CheckboxInput: "utrecht-checkbox utrecht-checkbox--html-input",
+    forms.RadioSelect: "",
+    forms.CheckboxSelectMultiple: "",
+}
+
+
+@register.inclusion_tag("includes/field.html")
+def field(bound_field, label=None):
+    """Label, help text, errors and input, with the errors and help linked to the input for screen readers."""
+    widget = bound_field.field.widget
+    css = next(
+        (c for t, c in WIDGET_CLASSES.items() if isinstance(widget, t)), "utrecht-textbox utrecht-textbox--html-input"
+    )
+    described = []
+    if bound_field.help_text:
+        described.append(f"{bound_field.auto_id}_help")
+    if bound_field.errors:
+        described.append(f"{bound_field.auto_id}_error")
+    attrs = {"class": css} if css else {}
+    if described:
+        attrs["aria-describedby"] = " ".join(described)
+    if bound_field.errors:
+        attrs["aria-invalid"] = "true"
+    return {
+        "f": bound_field,
+        "label": label or bound_field.label,
+        "widget": bound_field.as_widget(attrs=attrs),
+        "is_checkbox": isinstance(widget, forms.CheckboxInput),
+        "is_multi": isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple),
+    }
+
+
+@register.simple_tag(takes_context=True)
+def query(context, **changes):
+    """The current query string with some parameters changed (for sorting, filters and pages)."""
+    params = context["request"].GET.copy()
+    for key, value in changes.items():
+        if value in (None, ""):
+            params.pop(key, None)
+        else:
+            params[key] = value
+    return "?" + urlencode(sorted(params.items()))
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key, "")

@@ -1,0 +1,96 @@
+"""The code lists of the meldpunt (DESIGN.md § Words, CONTRACT.md § Import format)."""
+
+from django.conf import settings
+from django.db import models
+
+
+class Aanmeldroute(models.TextChoices):
+    OGGZ = "oggz", "OGGZ"
+    HUISELIJK_GEWELD = "huiselijk_geweld", "Huiselijk geweld"
+    EX_GEDETINEERDEN = "ex_gedetineerden", "Ex-gedetineerden"
+    LOVERBOYS = "loverboys", "Loverboys"
+    VEELPLEGERS = "veelplegers", "Veelplegers"
+    WOONOVERLAST = "woonoverlast", "Woonoverlast"
+    HOOLIGANS = "hooligans", "Hooligans"
+    JEUGD_VEILIGHEID = "jeugd_veiligheid", "Jeugd en veiligheid"
+    CJG = "cjg", "CJG"
+    ZWERFJONGEREN = "zwerfjongeren", "Zwerfjongeren"
+    OVERIG = "overig", "Overig"
+
+
+class Leefgebied(models.TextChoices):
+    VERSLAVING = "verslaving", "Verslaving"
+    CRIMINALITEIT = "criminaliteit", "Criminaliteit"
+    PSYCHIATRIE = "psychiatrie", "Psychiatrie"
+    SCHULDEN = "schulden", "Schulden"
+    DAKLOOS = "dakloos", "Dakloos"
+    WERKLOOSHEID_UITKERING = "werkloosheid_uitkering", "Werkloosheid / uitkering"
+    GEWELDSSLACHTOFFER = "geweldsslachtoffer", "Geweldsslachtoffer"
+    SOCIAAL_ISOLEMENT = "sociaal_isolement", "Sociaal isolement"
+
+
+class MelderType(models.TextChoices):
+    PROFESSIONAL = "professional", "Professional"
+    BURGER = "burger", "Burger"
+    ANONIEM = "anoniem", "Anoniem"
+
+
+class Urgentie(models.TextChoices):
+    NORMAAL = "normaal", "Normaal"
+    HOOG = "hoog", "Hoog"
+    ACUUT = "acuut", "Acuut"
+
+
+class Geslacht(models.TextChoices):
+    MAN = "man", "Man"
+    VROUW = "vrouw", "Vrouw"
+    X = "x", "X"
+    ONBEKEND = "onbekend", "Onbekend"
+
+
+class Inkomen(models.TextChoices):
+    WERK = "werk", "Werk"
+    UITKERING = "uitkering", "Uitkering"
+    GEEN = "geen", "Geen inkomen"
+    OVERIG = "overig", "Overig"
+    ONBEKEND = "onbekend", "Onbekend"
+
+
+class Rol(models.TextChoices):
+    HOOFDPERSOON = "hoofdpersoon", "Hoofdpersoon"
+    PARTNER = "partner", "Partner"
+    KIND = "kind", "Kind"
+    OVERIG = "overig", "Overig"
+
+
+class Besluit(models.TextChoices):
+    MDO = "mdo", "Naar het MDO"
+    REGULIER = "regulier", "Verwijzen naar reguliere zorg"
+    ADVIES = "advies", "Advies"
+    GEEN_ACTIE = "geen_actie", "Geen actie"
+
+
+class WvggzUitkomst(models.TextChoices):
+    VERZOEK_OVJ = "verzoek_ovj", "Verzoek aan de officier van justitie"
+    GEEN_VERZOEK = "geen_verzoek", "Geen verzoek: geen verplichte zorg nodig"
+
+
+class TerugkoppelingWijze(models.TextChoices):
+    TELEFOON = "telefoon", "Telefonisch"
+    EMAIL = "email", "Per e-mail"
+    BRIEF = "brief", "Per brief"
+    PERSOONLIJK = "persoonlijk", "Persoonlijk"
+
+
+# 3-uit-8: from this many leefgebieden a person belongs to the doelgroep "kwetsbare burger".
+DOELGROEP_DREMPEL = 3
+# GGSR: a household with children with problems on at least this many domains.
+GGSR_DREMPEL = 4
+# Wvggz art. 5:2: the verkennend onderzoek and the decision take at most 14 days; warn from day 10.
+WVGGZ_TERMIJN_DAGEN = 14
+WVGGZ_WAARSCHUWING_DAG = 10
+
+
+def wijken():
+    """The wijken of the municipality (setting BZT_WIJKEN)."""
+    return list(settings.BZT_WIJKEN)

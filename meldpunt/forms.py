@@ -1,0 +1,181 @@
+from django import forms
+from django.utils import timezone
+
+from bzt.models import Organisatie
+
+from .codes import Besluit, Leefgebied, Rol, TerugkoppelingWijze, WvggzUitkomst, wijken
+from .models import Melding, Persoon
+from .validators import is_valid_bsn, normalise_bsn, validate_not_future
+
+DATE_WIDGET = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+
+
+class MeldingForm(forms.ModelForm):
+    class Meta:
+        model = Melding
+        fields = [
+            "ontvangen_op",
+            "aanmeldroute",
+            "urgentie",
+            "overlast",
+            "wvggz",
+            "aanleiding",
+            "melder_type",
+            "melder_naam",
+            "melder_organisatie",
+            "melder_telefoon",
+            "melder_email",
+        ]
+        widgets = {"ontvangen_op": DATE_WIDGET, "aanleiding": forms.Textarea(attrs={"rows": 4})}
+        help_texts = {
+            "wvggz": "Mogelijk verplichte ggz nodig: de gemeente heeft 14 dagen voor het verkennend onderzoek.",
+            "melder_type": "De identiteit van de melder is alleen zichtbaar voor meldpunt en procesmanager.",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ontvangen_op"].initial = timezone.localdate()
+        self.fields["ontvangen_op"].validators.append(validate_not_future)
+        self.fields["aanleiding"].max_length = 5000
+
+    def clean(self):
+        data = super().clean()
+        if data.get("melder_type") == "professional" and not data.get("melder_organisatie"):
+            self.add_error("melder_organisatie", "Vul de organisatie van de professionele melder in.")
+        if data.get("melder_type") == "anoniem":
+            for veld in ("melder_naam", "melder_telefoon", "melder_email"):
+                if data.get(veld):
+                    self.add_error(veld, "Een anonieme melder heeft geen naam of contactgegevens.")
+        return data
+
+
+class BetrokkeneForm(forms.ModelForm):
+    """One member of the household: a new person's data, or the choice of an existing person."""
+
+    rol = forms.ChoiceField(label="Rol in het huishouden", choices=Rol.choices)
+    keuze = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    class Meta:
+        model = Persoon
+        fields = [
+            "voornaam",
+            "tussenvoegsel",
+            "achternaam",
+            "geboortedatum",
+            "geslacht",
+            "bsn",
+            "adres",
+            "postcode",
+            "woonplaats",
+            "wijk",
+            "inkomen",
+        ]
+        widgets = {"geboortedatum": DATE_WIDGET}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["wijk"] = forms.ChoiceField(
+            label="Wijk", required=False, choices=[("", "— onbekend —")] + [(w, w) for w in wijken()]
+        )
+        self.fields["bsn"].validators = []  # checked in clean_bsn after normalising
+        self.fields["bsn"].help_text = "Optioneel. 9 cijfers; wordt gecontroleerd met de elfproef."
+        self.fields["geboortedatum"].validators.append(validate_not_future)
+        self.kandidaten = []
+
+    def clean_bsn(self):
+        bsn = normalise_bsn(self.cleaned_data.get("bsn"))
+        if bsn and not is_valid_bsn(bsn):
+            raise forms.ValidationError(
+                "Dit is geen geldig BSN: het moet uit 9 cijfers bestaan en de elfproef doorstaan."
+            )
+        return bsn
+
+    def clean_postcode(self):
+        return (self.cleaned_data.get("postcode") or "").replace(" ", "").upper()
+
+    def validate_unique(self):
+        """A known BSN is not an error here: the view offers the existing person instead."""
+
+    @property
+    def gekozen_persoon_id(self):
+        keuze = (self.cleaned_data or {}).get("keuze", "")
+        return int(keuze.split(":")[1]) if keuze.startswith("bestaand:") else None
+
+    @property
+    def nieuw_bevestigd(self):
+        return (self.cleaned_data or {}).get("keuze") == "nieuw"
+
+
+class BaseHuishoudenFormSet(forms.BaseFormSet):
+    def clean(self):
+        if any(self.errors):
+            return
+        filled = [f for f in self.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")]
+        if not filled:
+            raise forms.ValidationError("Voeg ten minste één persoon toe: een melding gaat over een huishouden.")
+        hoofd = [f for f in filled if f.cleaned_data["rol"] == Rol.HOOFDPERSOON]
+        if len(hoofd) != 1:
+            raise forms.ValidationError("Geef precies één persoon de rol hoofdpersoon.")
+        bsns = [f.cleaned_data["bsn"] for f in filled if f.cleaned_data.get("bsn")]
+        if len(bsns) != len(set(bsns)):
+            raise forms.ValidationError("Hetzelfde BSN staat twee keer in het huishouden.")
+
+
+HuishoudenFormSet = forms.formset_factory(
+    BetrokkeneForm, formset=BaseHuishoudenFormSet, extra=0, min_num=1, max_num=15, validate_max=True
+)
+
+
+class TriageForm(forms.Form):
+    datum = forms.DateField(label="Triagedatum", widget=DATE_WIDGET)
+    besluit = forms.ChoiceField(label="Besluit", choices=Besluit.choices, widget=forms.RadioSelect)
+    regulier_organisatie = forms.ModelChoiceField(
+        label="Verwijzen naar (bij reguliere zorg)", queryset=Organisatie.objects.filter(actief=True), required=False
+    )
+    motivatie = forms.CharField(
+        label="Motivatie",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        max_length=2000,
+        help_text="Verplicht als het besluit afwijkt van de 3-uit-8-regel.",
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["datum"].initial = timezone.localdate()
+        for code, label in Leefgebied.choices:
+            self.fields[code] = forms.BooleanField(label=label, required=False)
+            self.fields[f"{code}_toelichting"] = forms.CharField(
+                label=f"Toelichting {label.lower()}", required=False, max_length=500
+            )
+
+    def leefgebied_velden(self):
+        return [(self[code], self[f"{code}_toelichting"]) for code in Leefgebied.values]
+
+    def leefgebieden(self):
+        return {code: (self.cleaned_data[code], self.cleaned_data[f"{code}_toelichting"]) for code in Leefgebied.values}
+
+
+class WvggzForm(forms.Form):
+    uitkomst = forms.ChoiceField(label="Uitkomst", choices=WvggzUitkomst.choices, widget=forms.RadioSelect)
+    datum = forms.DateField(label="Datum besluit", widget=DATE_WIDGET, validators=[validate_not_future])
+
+
+class TerugkoppelingForm(forms.Form):
+    wijze = forms.ChoiceField(label="Wijze", choices=TerugkoppelingWijze.choices)
+    datum = forms.DateField(label="Datum", widget=DATE_WIDGET, validators=[validate_not_future])
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["datum"].initial = timezone.localdate()
+
+
+class KoppelForm(forms.Form):
+    gekoppeld_aan = forms.IntegerField(label="Persoonsnummer van het andere record", min_value=1)
+    reden = forms.CharField(
+        label="Waarom is dit dezelfde persoon?", widget=forms.Textarea(attrs={"rows": 2}), max_length=1000
+    )
+
+
+class OntkoppelForm(forms.Form):
+    reden = forms.CharField(label="Waarom wordt de koppeling opgeheven?", max_length=1000)

@@ -1,0 +1,263 @@
+"""Melding, melder, personen/huishouden and triage (3-uit-8).
+
+States change only through meldpunt.services (see workflow.py); every model here keeps a history that
+names the acting user.
+"""
+
+from datetime import timedelta
+
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+
+from bzt.audit import AuditedHistory
+from bzt.models import Organisatie
+
+from .codes import (
+    DOELGROEP_DREMPEL,
+    WVGGZ_TERMIJN_DAGEN,
+    WVGGZ_WAARSCHUWING_DAG,
+    Aanmeldroute,
+    Besluit,
+    Geslacht,
+    Inkomen,
+    Leefgebied,
+    MelderType,
+    Rol,
+    TerugkoppelingWijze,
+    Urgentie,
+    WvggzUitkomst,
+)
+from .validators import validate_bsn
+
+
+class Persoon(models.Model):
+    """A person a melding is about. Reused across meldingen; never merged away (see PersoonKoppeling)."""
+
+    extern_id = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    voornaam = models.CharField("voornaam", max_length=80)
+    tussenvoegsel = models.CharField("tussenvoegsel", max_length=20, blank=True)
+    achternaam = models.CharField("achternaam", max_length=120)
+    geboortedatum = models.DateField("geboortedatum", null=True, blank=True)
+    geslacht = models.CharField("geslacht", max_length=10, choices=Geslacht.choices, default=Geslacht.ONBEKEND)
+    bsn = models.CharField("BSN", max_length=9, blank=True, validators=[validate_bsn])
+    adres = models.CharField("adres", max_length=200, blank=True, help_text="Straat en huisnummer")
+    postcode = models.CharField("postcode", max_length=7, blank=True)
+    woonplaats = models.CharField("woonplaats", max_length=80, blank=True)
+    wijk = models.CharField("wijk", max_length=80, blank=True)
+    inkomen = models.CharField("inkomstenbron", max_length=10, choices=Inkomen.choices, default=Inkomen.ONBEKEND)
+
+    history = AuditedHistory()
+
+    class Meta:
+        verbose_name = "persoon"
+        verbose_name_plural = "personen"
+        ordering = ["achternaam", "voornaam"]
+        constraints = [
+            models.UniqueConstraint(fields=["bsn"], condition=~Q(bsn=""), name="persoon_bsn_uniek"),
+        ]
+        indexes = [
+            models.Index(fields=["achternaam", "geboortedatum"], name="persoon_naam_gebdat"),
+        ]
+        permissions = [("koppelen_persoon", "Personen koppelen en ontkoppelen")]
+
+    def __str__(self):
+        return self.naam
+
+    @property
+    def naam(self):
+        return " ".join(part for part in (self.voornaam, self.tussenvoegsel, self.achternaam) if part)
+
+    @property
+    def bsn_gemaskeerd(self):
+        return f"*****{self.bsn[-4:]}" if self.bsn else ""
+
+
+class PersoonKoppeling(models.Model):
+    """Two person records found to be the same person: linked, reversibly, with who and why."""
+
+    persoon = models.ForeignKey(Persoon, on_delete=models.PROTECT, related_name="koppelingen_van")
+    gekoppeld_aan = models.ForeignKey(Persoon, on_delete=models.PROTECT, related_name="koppelingen_naar")
+    reden = models.TextField("reden van koppelen")
+    gekoppeld_door = models.ForeignKey("bzt.User", on_delete=models.PROTECT, related_name="+")
+    gekoppeld_op = models.DateTimeField(default=timezone.now)
+    ontkoppeld_door = models.ForeignKey("bzt.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    ontkoppeld_op = models.DateTimeField(null=True, blank=True)
+    ontkoppel_reden = models.TextField("reden van ontkoppelen", blank=True)
+
+    history = AuditedHistory()
+
+    class Meta:
+        verbose_name = "persoonskoppeling"
+        verbose_name_plural = "persoonskoppelingen"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["persoon", "gekoppeld_aan"],
+                condition=Q(ontkoppeld_op__isnull=True),
+                name="koppeling_eenmaal_actief",
+            ),
+            models.CheckConstraint(condition=~Q(persoon=models.F("gekoppeld_aan")), name="koppeling_niet_zelf"),
+        ]
+
+    def __str__(self):
+        return f"{self.persoon} ↔ {self.gekoppeld_aan}"
+
+    @property
+    def actief(self):
+        return self.ontkoppeld_op is None
+
+
+class Melding(models.Model):
+    class Status(models.TextChoices):
+        ONTVANGEN = "ontvangen", "Ontvangen"
+        IN_TRIAGE = "in_triage", "In triage"
+        GETRIEERD = "getrieerd", "Getrieerd"
+        OP_MDO_AGENDA = "op_mdo_agenda", "Op MDO-agenda"
+        TOEGEWEZEN = "toegewezen", "Toegewezen"
+
+    OPEN_STATUSES = (Status.ONTVANGEN, Status.IN_TRIAGE, Status.OP_MDO_AGENDA)
+
+    extern_id = models.CharField(max_length=64, null=True, blank=True, unique=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.ONTVANGEN)
+    ontvangen_op = models.DateField("ontvangen op")
+    aanmeldroute = models.CharField("aanmeldroute", max_length=20, choices=Aanmeldroute.choices)
+    aanleiding = models.TextField("aanleiding", help_text="Waarom wordt er gemeld? Feiten, geen oordelen.")
+    overlast = models.BooleanField("overlastgevend gedrag", default=False)
+    urgentie = models.CharField("urgentie", max_length=10, choices=Urgentie.choices, default=Urgentie.NORMAAL)
+
+    # The melder's identity is protected: only meldpunt and procesmanager see it (meldpunt.zien_melder).
+    melder_type = models.CharField("soort melder", max_length=12, choices=MelderType.choices)
+    melder_naam = models.CharField("naam melder", max_length=120, blank=True)
+    melder_organisatie = models.CharField("organisatie melder", max_length=120, blank=True)
+    melder_telefoon = models.CharField("telefoon melder", max_length=30, blank=True)
+    melder_email = models.EmailField("e-mail melder", blank=True)
+
+    wvggz = models.BooleanField("Wvggz-melding", default=False)
+    wvggz_uitkomst = models.CharField(
+        "uitkomst verkennend onderzoek", max_length=20, blank=True, choices=WvggzUitkomst.choices
+    )
+    wvggz_uitkomst_op = models.DateField("datum uitkomst", null=True, blank=True)
+
+    terugkoppeling_op = models.DateField("terugkoppeling aan melder op", null=True, blank=True)
+    terugkoppeling_wijze = models.CharField(
+        "wijze van terugkoppeling", max_length=12, blank=True, choices=TerugkoppelingWijze.choices
+    )
+
+    geregistreerd_door = models.ForeignKey("bzt.User", on_delete=models.PROTECT, related_name="+")
+    geregistreerd_op = models.DateTimeField(default=timezone.now)
+    status_sinds = models.DateTimeField(default=timezone.now)
+
+    personen = models.ManyToManyField(Persoon, through="Betrokkene", related_name="meldingen")
+
+    history = AuditedHistory()
+
+    class Meta:
+        verbose_name = "melding"
+        verbose_name_plural = "meldingen"
+        ordering = ["-ontvangen_op", "-id"]
+        indexes = [
+            models.Index(fields=["status", "ontvangen_op"], name="melding_status_ontvangen"),
+            models.Index(fields=["ontvangen_op"], name="melding_ontvangen"),
+        ]
+        permissions = [
+            ("triageren_melding", "Meldingen trieren en op de MDO-agenda zetten"),
+            ("zien_melder", "De identiteit van de melder zien"),
+        ]
+
+    def __str__(self):
+        return self.nummer
+
+    @property
+    def nummer(self):
+        return f"M{self.ontvangen_op:%Y}-{self.pk:05d}"
+
+    # --- Wvggz: 14 days for the verkennend onderzoek ---------------------------------------------------
+    @property
+    def wvggz_deadline(self):
+        return self.ontvangen_op + timedelta(days=WVGGZ_TERMIJN_DAGEN) if self.wvggz else None
+
+    @property
+    def wvggz_signaal(self):
+        """None, 'afgerond', 'loopt', 'waarschuwing' (from day 10) or 'verlopen'."""
+        if not self.wvggz:
+            return None
+        if self.wvggz_uitkomst:
+            return "afgerond"
+        dag = (timezone.localdate() - self.ontvangen_op).days
+        if dag > WVGGZ_TERMIJN_DAGEN:
+            return "verlopen"
+        if dag >= WVGGZ_WAARSCHUWING_DAG:
+            return "waarschuwing"
+        return "loopt"
+
+    @property
+    def melder_anoniem(self):
+        return self.melder_type == MelderType.ANONIEM
+
+
+class Betrokkene(models.Model):
+    """A person in the household a melding is about, with their role in that household."""
+
+    melding = models.ForeignKey(Melding, on_delete=models.CASCADE, related_name="betrokkenen")
+    persoon = models.ForeignKey(Persoon, on_delete=models.PROTECT, related_name="betrokkenheden")
+    rol = models.CharField("rol in het huishouden", max_length=12, choices=Rol.choices)
+
+    history = AuditedHistory()
+
+    class Meta:
+        verbose_name = "betrokkene"
+        verbose_name_plural = "betrokkenen"
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["melding", "persoon"], name="betrokkene_eenmaal_per_melding"),
+        ]
+
+    def __str__(self):
+        return f"{self.persoon} ({self.get_rol_display()})"
+
+
+def _leefgebied_columns():
+    """One yes/no and one note per leefgebied, as columns: the jaarmonitor counts them in one query."""
+    fields = {"__module__": __name__, "Meta": type("Meta", (), {"abstract": True})}
+    for code, label in Leefgebied.choices:
+        fields[code] = models.BooleanField(label, default=False)
+        fields[f"{code}_toelichting"] = models.CharField(f"toelichting {label.lower()}", max_length=500, blank=True)
+    return type("TriageLeefgebieden", (models.Model,), fields)
+
+
+class Triage(_leefgebied_columns()):
+    """The 3-uit-8 triage of a melding: one yes/no with a note per leefgebied, and the besluit."""
+
+    melding = models.OneToOneField(Melding, on_delete=models.CASCADE, related_name="triage")
+    datum = models.DateField("triagedatum")
+    score = models.PositiveSmallIntegerField("aantal leefgebieden", default=0)
+    besluit = models.CharField("besluit", max_length=12, choices=Besluit.choices)
+    regulier_organisatie = models.ForeignKey(
+        Organisatie,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name="verwezen naar",
+    )
+    motivatie = models.TextField("motivatie", blank=True)
+    ggsr = models.BooleanField("GGSR", default=False, help_text="Gezin met kinderen, problemen op 4 of meer domeinen")
+    getrieerd_door = models.ForeignKey("bzt.User", on_delete=models.PROTECT, related_name="+")
+
+    history = AuditedHistory()
+
+    class Meta:
+        verbose_name = "triage"
+        verbose_name_plural = "triages"
+        indexes = [models.Index(fields=["datum"], name="triage_datum")]
+
+    @property
+    def doelgroep(self):
+        return self.score >= DOELGROEP_DREMPEL
+
+    def leefgebieden(self):
+        """[(code, label, ja, toelichting)] in the fixed order of the 8 leefgebieden."""
+        return [
+            (code, label, getattr(self, code), getattr(self, f"{code}_toelichting"))
+            for code, label in Leefgebied.choices
+        ]

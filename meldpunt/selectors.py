@@ -1,0 +1,292 @@
+"""Every read of meldpunt data, filtered by what the user may see."""
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.conf import settings
+from django.db.models import Case, Exists, IntegerField, OuterRef, Prefetch, Q, Value, When
+from django.utils import timezone
+
+from .codes import Besluit, MelderType, Rol, Urgentie
+from .models import Betrokkene, Melding, Persoon, PersoonKoppeling
+from .validators import normalise_bsn, working_days_between
+
+
+def meldingen_for(user):
+    """Meldingen the user may open: meldpunt and procesmanager see all of them, nobody else any."""
+    if user.is_authenticated and user.has_perm("meldpunt.view_melding"):
+        return Melding.objects.all()
+    return Melding.objects.none()
+
+
+def personen_for(user):
+    if user.is_authenticated and user.has_perm("meldpunt.view_persoon"):
+        return Persoon.objects.all()
+    return Persoon.objects.none()
+
+
+def melding_detail(user, pk):
+    from bzt.access import access_object
+
+    qs = (
+        meldingen_for(user)
+        .select_related("triage__regulier_organisatie", "geregistreerd_door")
+        .prefetch_related(Prefetch("betrokkenen", queryset=Betrokkene.objects.select_related("persoon")))
+    )
+    return access_object(qs, pk)
+
+
+def subtract_working_days(day: date, n: int) -> date:
+    while n > 0:
+        day -= timedelta(days=1)
+        if day.weekday() < 5:
+            n -= 1
+    return day
+
+
+# --- the queue --------------------------------------------------------------------------------------------
+
+WACHTRIJEN = {
+    "triage": "Wacht op triage",
+    "mdo": "Wacht op het MDO",
+    "terugkoppeling": "Terugkoppeling aan melder",
+    "wvggz": "Wvggz lopend",
+}
+SORTERINGEN = {
+    "oudste": ("ontvangen_op", "id"),
+    "nieuwste": ("-ontvangen_op", "-id"),
+    "urgentie": ("urgentie_rang", "ontvangen_op", "id"),
+}
+
+
+def terugkoppeling_due_filter(today=None):
+    cutoff = subtract_working_days(today or timezone.localdate(), settings.BZT_TERUGKOPPELING_WERKDAGEN)
+    return (
+        ~Q(melder_type=MelderType.ANONIEM)
+        & Q(terugkoppeling_op__isnull=True)
+        & (Q(ontvangen_op__lte=cutoff) | Q(status__in=[Melding.Status.GETRIEERD, Melding.Status.OP_MDO_AGENDA]))
+    )
+
+
+def wachtrij_queryset(user, *, wachtrij="triage", urgentie="", aanmeldroute="", wijk="", sort="oudste"):
+    qs = meldingen_for(user)
+    S = Melding.Status
+    if wachtrij == "mdo":
+        qs = qs.filter(Q(status=S.OP_MDO_AGENDA) | Q(status=S.GETRIEERD, triage__besluit=Besluit.MDO))
+    elif wachtrij == "terugkoppeling":
+        qs = qs.filter(terugkoppeling_due_filter())
+    elif wachtrij == "wvggz":
+        qs = qs.filter(wvggz=True, wvggz_uitkomst="")
+    else:
+        qs = qs.filter(status__in=[S.ONTVANGEN, S.IN_TRIAGE])
+    if urgentie:
+        qs = qs.filter(urgentie=urgentie)
+    if aanmeldroute:
+        qs = qs.filter(aanmeldroute=aanmeldroute)
+    if wijk:
+        qs = qs.filter(Exists(Betrokkene.objects.filter(melding=OuterRef("pk"), persoon__wijk=wijk)))
+    qs = qs.annotate(
+        urgentie_rang=Case(
+            When(urgentie=Urgentie.ACUUT, then=Value(0)),
+            When(urgentie=Urgentie.HOOG, then=Value(1)),
+            default=Value(2),
+            output_field=IntegerField(),
+        )
+    )
+    return (
+        qs.select_related("triage")
+        .prefetch_related(Prefetch("betrokkenen", queryset=Betrokkene.objects.select_related("persoon")))
+        .order_by(*SORTERINGEN.get(sort, SORTERINGEN["oudste"]))
+    )
+
+
+@dataclass
+class WachtrijRegel:
+    melding: Melding
+    wachtdagen: int
+    over_norm: bool
+
+    @property
+    def hoofdpersoon(self):
+        for betrokkene in self.melding.betrokkenen.all():
+            if betrokkene.rol == Rol.HOOFDPERSOON:
+                return betrokkene.persoon
+        return None
+
+    @property
+    def huishouden_grootte(self):
+        return len(self.melding.betrokkenen.all())
+
+
+def wachtrij_regels(meldingen, today=None):
+    """Rows for a page of the queue: days waiting (working days) and whether that exceeds the norm."""
+    today = today or timezone.localdate()
+    norm = settings.BZT_TRIAGE_NORM_WERKDAGEN
+    rows = []
+    for melding in meldingen:
+        dagen = working_days_between(melding.ontvangen_op, today)
+        wacht_op_triage = melding.status in (Melding.Status.ONTVANGEN, Melding.Status.IN_TRIAGE)
+        rows.append(WachtrijRegel(melding, dagen, wacht_op_triage and dagen > norm))
+    return rows
+
+
+def wachtrij_tellingen(user):
+    """How many meldingen are in each queue (for the tabs and the meldpunt's home page)."""
+    return {key: wachtrij_queryset(user, wachtrij=key).count() for key in WACHTRIJEN}
+
+
+# --- persons: finding duplicates and the "already known" signal --------------------------------------------
+
+
+def kandidaten(gegevens: dict, user=None):
+    """Existing persons that may be the person described: the same BSN, or the same name and birth date."""
+    qs = personen_for(user) if user is not None else Persoon.objects.all()
+    bsn = gegevens.get("bsn") or ""
+    voornaam, achternaam = (gegevens.get("voornaam") or "").strip(), (gegevens.get("achternaam") or "").strip()
+    geboortedatum = gegevens.get("geboortedatum")
+    condition = Q(pk__in=[])
+    if bsn:
+        condition |= Q(bsn=bsn)
+    if achternaam and geboortedatum:
+        condition |= Q(achternaam__iexact=achternaam, geboortedatum=geboortedatum, voornaam__iexact=voornaam)
+    return list(qs.filter(condition)[:5])
+
+
+@dataclass
+class BekendSignaal:
+    """A person of a new melding is already known: where, and whom to contact — never the content."""
+
+    persoon: Persoon
+    via: Persoon  # the person record that is known (the same one, or a linked record)
+    melding: Melding
+    contact: str
+
+
+def linked_ids(persoon_ids):
+    """The given person ids plus every id actively linked to them (one level: links are pairwise)."""
+    ids = set(persoon_ids)
+    for a, b in PersoonKoppeling.objects.filter(
+        Q(persoon_id__in=ids) | Q(gekoppeld_aan_id__in=ids), ontkoppeld_op__isnull=True
+    ).values_list("persoon_id", "gekoppeld_aan_id"):
+        ids.update((a, b))
+    return ids
+
+
+def bekend_signalen(personen, *, behalve_melding=None):
+    """For each person (or a record linked to them): their other open meldingen and who to contact."""
+    personen = [p for p in personen if p is not None and p.pk]
+    if not personen:
+        return []
+    ids = {p.pk for p in personen}
+    alle_ids = linked_ids(ids)
+    open_meldingen = Q(status__in=Melding.OPEN_STATUSES) | Q(status=Melding.Status.GETRIEERD, triage__besluit="mdo")
+    open_meldingen |= Q(status=Melding.Status.TOEGEWEZEN)
+    betrokkenheden = (
+        Betrokkene.objects.filter(persoon_id__in=alle_ids)
+        .filter(melding__in=Melding.objects.filter(open_meldingen))
+        .select_related("melding", "persoon")
+        .order_by("melding__ontvangen_op")
+    )
+    if behalve_melding is not None:
+        betrokkenheden = betrokkenheden.exclude(melding=behalve_melding)
+    links = {}
+    for a, b in PersoonKoppeling.objects.filter(
+        Q(persoon_id__in=alle_ids) | Q(gekoppeld_aan_id__in=alle_ids), ontkoppeld_op__isnull=True
+    ).values_list("persoon_id", "gekoppeld_aan_id"):
+        links.setdefault(a, set()).add(b)
+        links.setdefault(b, set()).add(a)
+    signalen = []
+    for persoon in personen:
+        verwant = {persoon.pk} | links.get(persoon.pk, set())
+        for betrokkenheid in betrokkenheden:
+            if betrokkenheid.persoon_id in verwant:
+                signalen.append(
+                    BekendSignaal(
+                        persoon, betrokkenheid.persoon, betrokkenheid.melding, contact_voor(betrokkenheid.melding)
+                    )
+                )
+    return signalen
+
+
+def contact_voor(melding):
+    """Whom to contact about a known melding: the casusregisseur once assigned, else the meldpunt."""
+    regisseur = casusregisseur_van(melding)
+    if regisseur is not None:
+        return regisseur
+    return "Meldpunt Bijzondere Zorg (melding in behandeling)"
+
+
+def casusregisseur_van(melding):
+    """Name, organisation and contact details of the casusregisseur of an assigned melding, if any."""
+    return None
+
+
+# --- search ------------------------------------------------------------------------------------------------
+
+DATE_RE = re.compile(r"^(\d{1,2})[-/.](\d{1,2})[-/.](\d{4})$")
+
+
+def parse_dutch_date(text):
+    match = DATE_RE.match(text.strip())
+    if not match:
+        return None
+    day, month, year = (int(g) for g in match.groups())
+    try:
+        return datetime(year, month, day).date()
+    except ValueError:
+        return None
+
+
+def zoek_personen(user, q):
+    """Persons by name, BSN, date of birth (dd-mm-jjjj) or address/postcode; with their meldingen."""
+    q = (q or "").strip()
+    if len(q) < 2:
+        return Persoon.objects.none()
+    qs = personen_for(user)
+    digits = normalise_bsn(q)
+    geboortedatum = parse_dutch_date(q)
+    if geboortedatum:
+        qs = qs.filter(geboortedatum=geboortedatum)
+    elif len(digits) == 9 and len(q.replace(".", "").replace(" ", "")) == 9:
+        qs = qs.filter(bsn=digits)
+    else:
+        condition = Q()
+        for term in q.split():
+            condition &= (
+                Q(voornaam__icontains=term)
+                | Q(achternaam__icontains=term)
+                | Q(adres__icontains=term)
+                | Q(postcode__iexact=term.replace(" ", "").upper())
+            )
+        qs = qs.filter(condition)
+    return qs.prefetch_related(
+        Prefetch(
+            "betrokkenheden", queryset=Betrokkene.objects.select_related("melding").order_by("-melding__ontvangen_op")
+        )
+    ).order_by("achternaam", "voornaam", "id")
+
+
+MELDING_NUMMER_RE = re.compile(r"^M?\d{4}-0*(\d+)$", re.IGNORECASE)
+
+
+def zoek_melding(user, q):
+    """A melding by its number (M2025-00012) or its extern_id (VIS2-2025-0001)."""
+    q = (q or "").strip()
+    if not q:
+        return None
+    qs = meldingen_for(user)
+    match = MELDING_NUMMER_RE.match(q)
+    if match:
+        found = qs.filter(pk=int(match.group(1))).first()
+        if found:
+            return found
+    return qs.filter(extern_id__iexact=q).first()
+
+
+def koppelingen_van(persoon):
+    return (
+        PersoonKoppeling.objects.filter(Q(persoon=persoon) | Q(gekoppeld_aan=persoon))
+        .select_related("persoon", "gekoppeld_aan", "gekoppeld_door", "ontkoppeld_door")
+        .order_by("-gekoppeld_op")
+    )

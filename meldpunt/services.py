@@ -1,0 +1,212 @@
+"""Every write of the meldpunt. Keyword-only, atomic, acting as `door`; states change via the workflow."""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from bzt.audit import acting_as
+
+from .codes import DOELGROEP_DREMPEL, GGSR_DREMPEL, Besluit, Leefgebied, Rol
+from .models import Betrokkene, Melding, Persoon, PersoonKoppeling, Triage
+from .workflow import MELDING_WORKFLOW
+
+PERSOON_VELDEN = (
+    "voornaam",
+    "tussenvoegsel",
+    "achternaam",
+    "geboortedatum",
+    "geslacht",
+    "bsn",
+    "adres",
+    "postcode",
+    "woonplaats",
+    "wijk",
+    "inkomen",
+    "extern_id",
+)
+
+
+@dataclass
+class NieuweBetrokkene:
+    """One member of the household of a new melding: an existing person, or the data of a new one."""
+
+    rol: str
+    persoon: Persoon | None = None
+    gegevens: dict = field(default_factory=dict)
+
+
+def _transition(melding, name, door):
+    transition = MELDING_WORKFLOW.check(name, state=melding.status, user=door, obj=melding)
+    melding.status = transition.target
+    melding.status_sinds = timezone.now()
+
+
+@transaction.atomic
+def melding_registreren(*, door, gegevens: dict, betrokkenen: list[NieuweBetrokkene]) -> Melding:
+    """Register a melding about a household. Persons are reused when given; new ones are created."""
+    if not door.has_perm("meldpunt.add_melding"):
+        raise ValidationError("U mag geen meldingen registreren.")
+    if not betrokkenen:
+        raise ValidationError("Een melding gaat over ten minste één persoon.")
+    if not any(b.rol == Rol.HOOFDPERSOON for b in betrokkenen):
+        raise ValidationError("Geef aan wie de hoofdpersoon van de melding is.")
+    with acting_as(door):
+        melding = Melding(geregistreerd_door=door, **gegevens)
+        melding.full_clean(exclude=["geregistreerd_door"])
+        melding.save()
+        seen = set()
+        for betrokkene in betrokkenen:
+            persoon = betrokkene.persoon or persoon_aanmaken(door=door, gegevens=betrokkene.gegevens)
+            if persoon.pk in seen:
+                raise ValidationError(f"{persoon.naam} staat twee keer in het huishouden.")
+            seen.add(persoon.pk)
+            Betrokkene.objects.create(melding=melding, persoon=persoon, rol=betrokkene.rol)
+    return melding
+
+
+def persoon_aanmaken(*, door, gegevens: dict) -> Persoon:
+    with acting_as(door):
+        persoon = Persoon(**{k: v for k, v in gegevens.items() if k in PERSOON_VELDEN})
+        persoon.full_clean()
+        persoon.save()
+    return persoon
+
+
+@transaction.atomic
+def melding_in_triage_nemen(*, door, melding: Melding) -> Melding:
+    with acting_as(door):
+        _transition(melding, "in_triage_nemen", door)
+        melding.save(update_fields=["status", "status_sinds"])
+    return melding
+
+
+def triage_afwijking(score: int, besluit: str) -> str | None:
+    """Why a besluit goes against the 3-uit-8 rule, or None when it follows it."""
+    if besluit == Besluit.MDO and score < DOELGROEP_DREMPEL:
+        return f"Naar het MDO met minder dan {DOELGROEP_DREMPEL} leefgebieden."
+    if besluit != Besluit.MDO and score >= DOELGROEP_DREMPEL:
+        return f"Niet naar het MDO terwijl {score} leefgebieden de doelgroep aangeven."
+    return None
+
+
+@transaction.atomic
+def melding_triageren(
+    *,
+    door,
+    melding: Melding,
+    datum: date,
+    leefgebieden: dict[str, tuple[bool, str]],
+    besluit: str,
+    regulier_organisatie=None,
+    motivatie: str = "",
+) -> Triage:
+    """Score the 8 leefgebieden and take the besluit. Going against the rule needs a motivation."""
+    unknown = set(leefgebieden) - set(Leefgebied.values)
+    if unknown:
+        raise ValidationError(f"Onbekend leefgebied: {', '.join(sorted(unknown))}.")
+    score = sum(1 for ja, _ in leefgebieden.values() if ja)
+    errors = {}
+    if triage_afwijking(score, besluit) and not motivatie.strip():
+        errors["motivatie"] = f"{triage_afwijking(score, besluit)} Motiveer dit besluit."
+    if besluit == Besluit.REGULIER and regulier_organisatie is None:
+        errors["regulier_organisatie"] = "Kies de organisatie waarnaar wordt verwezen."
+    if datum < melding.ontvangen_op:
+        errors["datum"] = "De triagedatum ligt voor de datum waarop de melding is ontvangen."
+    if datum > timezone.localdate():
+        errors["datum"] = "De triagedatum ligt in de toekomst."
+    if errors:
+        raise ValidationError(errors)
+    heeft_kinderen = melding.betrokkenen.filter(rol=Rol.KIND).exists()
+    with acting_as(door):
+        _transition(melding, "triageren", door)
+        melding.save(update_fields=["status", "status_sinds"])
+        triage = Triage(
+            melding=melding,
+            datum=datum,
+            score=score,
+            besluit=besluit,
+            regulier_organisatie=regulier_organisatie if besluit == Besluit.REGULIER else None,
+            motivatie=motivatie.strip(),
+            ggsr=heeft_kinderen and score >= GGSR_DREMPEL,
+            getrieerd_door=door,
+        )
+        for code, (ja, toelichting) in leefgebieden.items():
+            setattr(triage, code, ja)
+            setattr(triage, f"{code}_toelichting", (toelichting or "").strip())
+        triage.save()
+    return triage
+
+
+@transaction.atomic
+def melding_op_mdo_agenda_zetten(*, door, melding: Melding) -> Melding:
+    if getattr(melding, "triage", None) is None or melding.triage.besluit != Besluit.MDO:
+        raise ValidationError("Alleen een melding met het triagebesluit 'MDO' kan op de MDO-agenda.")
+    with acting_as(door):
+        _transition(melding, "op_mdo_agenda_zetten", door)
+        melding.save(update_fields=["status", "status_sinds"])
+    return melding
+
+
+@transaction.atomic
+def wvggz_uitkomst_vastleggen(*, door, melding: Melding, uitkomst: str, datum: date) -> Melding:
+    if not door.has_perm("meldpunt.triageren_melding"):
+        raise ValidationError("U mag de Wvggz-uitkomst niet vastleggen.")
+    if not melding.wvggz:
+        raise ValidationError("Dit is geen Wvggz-melding.")
+    if datum < melding.ontvangen_op or datum > timezone.localdate():
+        raise ValidationError({"datum": "De datum ligt voor de melding of in de toekomst."})
+    with acting_as(door):
+        melding.wvggz_uitkomst, melding.wvggz_uitkomst_op = uitkomst, datum
+        melding.full_clean(exclude=["geregistreerd_door"])
+        melding.save(update_fields=["wvggz_uitkomst", "wvggz_uitkomst_op"])
+    return melding
+
+
+@transaction.atomic
+def terugkoppeling_vastleggen(*, door, melding: Melding, wijze: str, datum: date) -> Melding:
+    """Record that (and how) the melder was told the melding is being handled — never its content."""
+    if not door.has_perm("meldpunt.change_melding"):
+        raise ValidationError("U mag de terugkoppeling niet vastleggen.")
+    if melding.melder_anoniem:
+        raise ValidationError("Een anonieme melder kan geen terugkoppeling krijgen.")
+    if datum < melding.ontvangen_op or datum > timezone.localdate():
+        raise ValidationError({"datum": "De datum ligt voor de melding of in de toekomst."})
+    with acting_as(door):
+        melding.terugkoppeling_wijze, melding.terugkoppeling_op = wijze, datum
+        melding.full_clean(exclude=["geregistreerd_door"])
+        melding.save(update_fields=["terugkoppeling_wijze", "terugkoppeling_op"])
+    return melding
+
+
+@transaction.atomic
+def personen_koppelen(*, door, persoon: Persoon, gekoppeld_aan: Persoon, reden: str) -> PersoonKoppeling:
+    """Record that two person records are one person. Both records and their history stay."""
+    if not door.has_perm("meldpunt.koppelen_persoon"):
+        raise ValidationError("U mag geen personen koppelen.")
+    if persoon.pk == gekoppeld_aan.pk:
+        raise ValidationError("Een persoon kan niet aan zichzelf gekoppeld worden.")
+    if not reden.strip():
+        raise ValidationError({"reden": "Geef aan waarom dit dezelfde persoon is."})
+    a, b = sorted([persoon, gekoppeld_aan], key=lambda p: p.pk)
+    if PersoonKoppeling.objects.filter(persoon=a, gekoppeld_aan=b, ontkoppeld_op__isnull=True).exists():
+        raise ValidationError("Deze personen zijn al gekoppeld.")
+    with acting_as(door, reason=reden):
+        return PersoonKoppeling.objects.create(persoon=a, gekoppeld_aan=b, reden=reden.strip(), gekoppeld_door=door)
+
+
+@transaction.atomic
+def koppeling_opheffen(*, door, koppeling: PersoonKoppeling, reden: str) -> PersoonKoppeling:
+    if not door.has_perm("meldpunt.koppelen_persoon"):
+        raise ValidationError("U mag geen koppelingen opheffen.")
+    if not koppeling.actief:
+        raise ValidationError("Deze koppeling is al opgeheven.")
+    if not reden.strip():
+        raise ValidationError({"reden": "Geef aan waarom de koppeling wordt opgeheven."})
+    with acting_as(door, reason=reden):
+        koppeling.ontkoppeld_door, koppeling.ontkoppeld_op = door, timezone.now()
+        koppeling.ontkoppel_reden = reden.strip()
+        koppeling.save()
+    return koppeling

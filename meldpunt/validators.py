@@ -1,0 +1,42 @@
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+
+def is_valid_bsn(value):
+    """The elfproef: 9 digits, 9*d1 + 8*d2 + ... + 2*d8 - 1*d9 divisible by 11 (and not all zeros)."""
+    if not isinstance(value, str) or len(value) != 9 or not value.isdigit() or value == "000000000":
+        return False
+    total = sum(int(digit) * weight for digit, weight in zip(value[:8], range(9, 1, -1), strict=True))
+    total -= int(value[8])
+    return total % 11 == 0
+
+
+def validate_bsn(value):
+    if not is_valid_bsn(value):
+        raise ValidationError("Dit is geen geldig BSN: het moet uit 9 cijfers bestaan en de elfproef doorstaan.")
+
+
+def validate_not_future(value):
+    if value and value > timezone.localdate():
+        raise ValidationError("Deze datum ligt in de toekomst.")
+
+
+def normalise_bsn(value):
+    """Accept '1234.56.782' or ' 123456782 ' as typed; keep digits only."""
+    return "".join(ch for ch in (value or "") if ch.isdigit())
+
+
+def working_days_between(start: date, end: date) -> int:
+    """Working days (Monday to Friday) after `start` up to and including `end`."""
+    if end <= start:
+        return 0
+    days = (end - start).days
+    weeks, rest = divmod(days, 7)
+    count = weeks * 5
+    weekday = start.weekday()
+    for i in range(1, rest + 1):
+        if (weekday + i) % 7 < 5:
+            count += 1
+    return count

@@ -1,0 +1,309 @@
+"""Meldpunt screens. Thin: parse the form, fetch through a selector, call one service, render."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from bzt.access import access_object
+
+from . import selectors, services
+from .codes import Aanmeldroute, Urgentie, wijken
+from .forms import (
+    HuishoudenFormSet,
+    KoppelForm,
+    MeldingForm,
+    OntkoppelForm,
+    TerugkoppelingForm,
+    TriageForm,
+    WvggzForm,
+)
+from .models import Melding, PersoonKoppeling
+
+PAGE_SIZE = 25
+
+meldpunt_required = permission_required("meldpunt.view_melding", raise_exception=True)
+
+
+def _apply_errors(form, error: ValidationError):
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+@login_required
+@meldpunt_required
+def wachtrij(request):
+    filters = {
+        "wachtrij": request.GET.get("wachtrij", "triage"),
+        "urgentie": request.GET.get("urgentie", ""),
+        "aanmeldroute": request.GET.get("aanmeldroute", ""),
+        "wijk": request.GET.get("wijk", ""),
+        "sort": request.GET.get("sort", "oudste"),
+    }
+    if filters["wachtrij"] not in selectors.WACHTRIJEN:
+        filters["wachtrij"] = "triage"
+    page = Paginator(selectors.wachtrij_queryset(request.user, **filters), PAGE_SIZE).get_page(
+        request.GET.get("pagina")
+    )
+    context = {
+        "page": page,
+        "regels": selectors.wachtrij_regels(page.object_list),
+        "filters": filters,
+        "wachtrijen": selectors.WACHTRIJEN,
+        "tellingen": selectors.wachtrij_tellingen(request.user),
+        "urgenties": Urgentie.choices,
+        "aanmeldroutes": Aanmeldroute.choices,
+        "wijken": wijken(),
+        "sorteringen": [("oudste", "Oudste eerst"), ("nieuwste", "Nieuwste eerst"), ("urgentie", "Urgentie")],
+    }
+    template = (
+        "meldpunt/_wachtrij_tabel.html"
+        if request.htmx and request.htmx.target == "wachtrij-resultaat"
+        else "meldpunt/wachtrij.html"
+    )
+    return render(request, template, context)
+
+
+@login_required
+@permission_required("meldpunt.add_melding", raise_exception=True)
+def melding_nieuw(request):
+    if request.method != "POST":
+        form, huishouden = MeldingForm(), HuishoudenFormSet(prefix="persoon")
+        return render(request, "meldpunt/melding_nieuw.html", {"form": form, "huishouden": huishouden})
+
+    form = MeldingForm(request.POST)
+    huishouden = HuishoudenFormSet(request.POST, prefix="persoon")
+    if request.POST.get("actie") == "persoon_toevoegen":
+        form = MeldingForm(initial=request.POST.dict())
+        huishouden = _formset_with_extra_row(request.POST)
+        return render(request, "meldpunt/melding_nieuw.html", {"form": form, "huishouden": huishouden})
+
+    if not (form.is_valid() and huishouden.is_valid()):
+        return render(request, "meldpunt/melding_nieuw.html", {"form": form, "huishouden": huishouden})
+
+    betrokkenen, te_bevestigen = [], False
+    personen = selectors.personen_for(request.user)
+    for persoon_form in huishouden.forms:
+        data = persoon_form.cleaned_data
+        if persoon_form.gekozen_persoon_id:
+            persoon = personen.filter(pk=persoon_form.gekozen_persoon_id).first()
+            if persoon is None:
+                persoon_form.add_error(None, "De gekozen persoon bestaat niet (meer).")
+                te_bevestigen = True
+                continue
+            betrokkenen.append(services.NieuweBetrokkene(rol=data["rol"], persoon=persoon))
+            continue
+        kandidaten = selectors.kandidaten(data, request.user)
+        same_bsn = [k for k in kandidaten if data.get("bsn") and k.bsn == data["bsn"]]
+        if (kandidaten and not persoon_form.nieuw_bevestigd) or same_bsn:
+            persoon_form.kandidaten = kandidaten
+            persoon_form.alleen_bestaand = bool(same_bsn)
+            persoon_form.signalen = selectors.bekend_signalen(kandidaten)
+            te_bevestigen = True
+            continue
+        gegevens = {k: v for k, v in data.items() if k not in ("rol", "keuze", "DELETE")}
+        betrokkenen.append(services.NieuweBetrokkene(rol=data["rol"], gegevens=gegevens))
+
+    if te_bevestigen:
+        messages.warning(request, "Een of meer personen zijn mogelijk al bekend. Kies per persoon en sla opnieuw op.")
+        return render(
+            request, "meldpunt/melding_nieuw.html", {"form": form, "huishouden": huishouden, "bevestigen": True}
+        )
+    try:
+        melding = services.melding_registreren(door=request.user, gegevens=form.cleaned_data, betrokkenen=betrokkenen)
+    except ValidationError as error:
+        _apply_errors(form, error)
+        return render(request, "meldpunt/melding_nieuw.html", {"form": form, "huishouden": huishouden})
+    messages.success(request, f"Melding {melding.nummer} is geregistreerd.")
+    return redirect("meldpunt:melding", pk=melding.pk)
+
+
+def _formset_with_extra_row(post):
+    """The household as typed, plus one empty row; unbound, so no errors are shown yet."""
+    total = min(int(post.get("persoon-TOTAL_FORMS", "1") or 1), 14)
+    rows = []
+    for i in range(total):
+        prefix = f"persoon-{i}-"
+        rows.append({key[len(prefix) :]: value for key, value in post.items() if key.startswith(prefix)})
+    return HuishoudenFormSet(initial=rows + [{}], prefix="persoon")
+
+
+@login_required
+@meldpunt_required
+def melding(request, pk):
+    melding = selectors.melding_detail(request.user, pk)
+    context = {
+        "melding": melding,
+        "triage": getattr(melding, "triage", None),
+        "signalen": selectors.bekend_signalen([b.persoon for b in melding.betrokkenen.all()], behalve_melding=melding),
+        "wvggz_form": WvggzForm(),
+        "terugkoppeling_form": TerugkoppelingForm(),
+        "geschiedenis": melding.history.select_related("history_user").order_by("-history_date")[:50],
+        "mag_melder_zien": request.user.has_perm("meldpunt.zien_melder"),
+        "mag_trieren": request.user.has_perm("meldpunt.triageren_melding"),
+    }
+    return render(request, "meldpunt/melding.html", context)
+
+
+def _melding_action(request, pk, action, success):
+    melding = selectors.melding_detail(request.user, pk)
+    try:
+        action(melding)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, success)
+    return redirect("meldpunt:melding", pk=melding.pk)
+
+
+@login_required
+@meldpunt_required
+@require_POST
+def melding_in_triage(request, pk):
+    return _melding_action(
+        request,
+        pk,
+        lambda m: services.melding_in_triage_nemen(door=request.user, melding=m),
+        "De melding is in triage.",
+    )
+
+
+@login_required
+@meldpunt_required
+@require_POST
+def melding_op_agenda(request, pk):
+    return _melding_action(
+        request,
+        pk,
+        lambda m: services.melding_op_mdo_agenda_zetten(door=request.user, melding=m),
+        "De melding staat op de MDO-agenda.",
+    )
+
+
+@login_required
+@meldpunt_required
+def melding_triage(request, pk):
+    melding = selectors.melding_detail(request.user, pk)
+    if melding.status not in (Melding.Status.ONTVANGEN, Melding.Status.IN_TRIAGE):
+        messages.info(request, "Deze melding is al getrieerd.")
+        return redirect("meldpunt:melding", pk=melding.pk)
+    form = TriageForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.melding_triageren(
+                door=request.user,
+                melding=melding,
+                datum=form.cleaned_data["datum"],
+                leefgebieden=form.leefgebieden(),
+                besluit=form.cleaned_data["besluit"],
+                regulier_organisatie=form.cleaned_data["regulier_organisatie"],
+                motivatie=form.cleaned_data["motivatie"],
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.success(request, "De triage is vastgelegd.")
+            return redirect("meldpunt:melding", pk=melding.pk)
+    return render(request, "meldpunt/triage.html", {"melding": melding, "form": form})
+
+
+@login_required
+@meldpunt_required
+@require_POST
+def melding_wvggz(request, pk):
+    form = WvggzForm(request.POST)
+    if not form.is_valid():
+        melding = selectors.melding_detail(request.user, pk)
+        messages.error(request, "Kies een uitkomst en een geldige datum (niet in de toekomst).")
+        return redirect("meldpunt:melding", pk=melding.pk)
+    return _melding_action(
+        request,
+        pk,
+        lambda m: services.wvggz_uitkomst_vastleggen(
+            door=request.user, melding=m, uitkomst=form.cleaned_data["uitkomst"], datum=form.cleaned_data["datum"]
+        ),
+        "De uitkomst van het verkennend onderzoek is vastgelegd.",
+    )
+
+
+@login_required
+@meldpunt_required
+@require_POST
+def melding_terugkoppeling(request, pk):
+    form = TerugkoppelingForm(request.POST)
+    if not form.is_valid():
+        melding = selectors.melding_detail(request.user, pk)
+        messages.error(request, "Kies de wijze en een geldige datum (niet in de toekomst).")
+        return redirect("meldpunt:melding", pk=melding.pk)
+    return _melding_action(
+        request,
+        pk,
+        lambda m: services.terugkoppeling_vastleggen(
+            door=request.user, melding=m, wijze=form.cleaned_data["wijze"], datum=form.cleaned_data["datum"]
+        ),
+        "De terugkoppeling aan de melder is vastgelegd.",
+    )
+
+
+@login_required
+@meldpunt_required
+def zoeken(request):
+    q = request.GET.get("q", "").strip()[:100]
+    page = Paginator(selectors.zoek_personen(request.user, q), PAGE_SIZE).get_page(request.GET.get("pagina"))
+    melding = selectors.zoek_melding(request.user, q)
+    return render(request, "meldpunt/zoeken.html", {"q": q, "page": page, "melding": melding})
+
+
+@login_required
+@meldpunt_required
+def persoon(request, pk):
+    persoon = access_object(selectors.personen_for(request.user), pk)
+    context = {
+        "persoon": persoon,
+        "betrokkenheden": persoon.betrokkenheden.select_related("melding").order_by("-melding__ontvangen_op"),
+        "koppelingen": selectors.koppelingen_van(persoon),
+        "koppel_form": KoppelForm(request.POST or None),
+        "mag_koppelen": request.user.has_perm("meldpunt.koppelen_persoon"),
+    }
+    if request.method == "POST" and context["mag_koppelen"] and context["koppel_form"].is_valid():
+        form = context["koppel_form"]
+        ander = selectors.personen_for(request.user).filter(pk=form.cleaned_data["gekoppeld_aan"]).first()
+        if ander is None:
+            form.add_error("gekoppeld_aan", "Er is geen persoon met dit nummer.")
+        else:
+            try:
+                services.personen_koppelen(
+                    door=request.user, persoon=persoon, gekoppeld_aan=ander, reden=form.cleaned_data["reden"]
+                )
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                messages.success(request, f"{persoon.naam} is gekoppeld aan {ander.naam} (#{ander.pk}).")
+                return redirect("meldpunt:persoon", pk=persoon.pk)
+    return render(request, "meldpunt/persoon.html", context)
+
+
+@login_required
+@meldpunt_required
+@require_POST
+def koppeling_opheffen(request, pk, koppeling_pk):
+    persoon = access_object(selectors.personen_for(request.user), pk)
+    koppeling = access_object(
+        PersoonKoppeling.objects.filter(pk__in=selectors.koppelingen_van(persoon).values("pk")), koppeling_pk
+    )
+    form = OntkoppelForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Geef aan waarom de koppeling wordt opgeheven.")
+    else:
+        try:
+            services.koppeling_opheffen(door=request.user, koppeling=koppeling, reden=form.cleaned_data["reden"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, "De koppeling is opgeheven.")
+    return redirect("meldpunt:persoon", pk=persoon.pk)

@@ -1,0 +1,17 @@
+"""The path of a melding, as data (DESIGN.md § The path of one melding).
+
+ontvangen → in_triage → getrieerd ──besluit=mdo──> op_mdo_agenda → toegewezen
+"""
+
+from bzt.workflow import Transition, Workflow
+
+from .models import Melding
+
+S = Melding.Status
+
+MELDING_WORKFLOW = Workflow(
+    Transition("in_triage_nemen", {S.ONTVANGEN}, S.IN_TRIAGE, "meldpunt.triageren_melding"),
+    Transition("triageren", {S.ONTVANGEN, S.IN_TRIAGE}, S.GETRIEERD, "meldpunt.triageren_melding"),
+    Transition("op_mdo_agenda_zetten", {S.GETRIEERD}, S.OP_MDO_AGENDA, "meldpunt.triageren_melding"),
+    Transition("toewijzen", {S.OP_MDO_AGENDA}, S.TOEGEWEZEN, "mdo.voorzitten_mdo"),
+)
