@@ -93,8 +93,9 @@ class BetrokkeneForm(forms.ModelForm):
     def clean_postcode(self):
         return (self.cleaned_data.get("postcode") or "").replace(" ", "").upper()
 
-    def validate_unique(self):
-        """A known BSN is not an error here: the view offers the existing person instead."""
+    def _get_validation_exclusions(self):
+        # A known BSN is no error here: the view offers the existing person instead (elfproef: clean_bsn).
+        return super()._get_validation_exclusions() | {"bsn"}
 
     @property
     def gekozen_persoon_id(self):

@@ -25,6 +25,7 @@ from .models import Melding, PersoonKoppeling
 PAGE_SIZE = 25
 
 meldpunt_required = permission_required("meldpunt.view_melding", raise_exception=True)
+triage_required = permission_required("meldpunt.triageren_melding", raise_exception=True)
 
 
 def _apply_errors(form, error: ValidationError):
@@ -134,7 +135,6 @@ def _formset_with_extra_row(post):
 
 
 @login_required
-@meldpunt_required
 def melding(request, pk):
     melding = selectors.melding_detail(request.user, pk)
     context = {
@@ -162,7 +162,7 @@ def _melding_action(request, pk, action, success):
 
 
 @login_required
-@meldpunt_required
+@triage_required
 @require_POST
 def melding_in_triage(request, pk):
     return _melding_action(
@@ -174,7 +174,7 @@ def melding_in_triage(request, pk):
 
 
 @login_required
-@meldpunt_required
+@triage_required
 @require_POST
 def melding_op_agenda(request, pk):
     return _melding_action(
@@ -186,7 +186,7 @@ def melding_op_agenda(request, pk):
 
 
 @login_required
-@meldpunt_required
+@triage_required
 def melding_triage(request, pk):
     melding = selectors.melding_detail(request.user, pk)
     if melding.status not in (Melding.Status.ONTVANGEN, Melding.Status.IN_TRIAGE):
@@ -213,7 +213,7 @@ def melding_triage(request, pk):
 
 
 @login_required
-@meldpunt_required
+@triage_required
 @require_POST
 def melding_wvggz(request, pk):
     form = WvggzForm(request.POST)
@@ -232,7 +232,7 @@ def melding_wvggz(request, pk):
 
 
 @login_required
-@meldpunt_required
+@permission_required("meldpunt.change_melding", raise_exception=True)
 @require_POST
 def melding_terugkoppeling(request, pk):
     form = TerugkoppelingForm(request.POST)
@@ -260,7 +260,6 @@ def zoeken(request):
 
 
 @login_required
-@meldpunt_required
 def persoon(request, pk):
     persoon = access_object(selectors.personen_for(request.user), pk)
     context = {
@@ -289,7 +288,6 @@ def persoon(request, pk):
 
 
 @login_required
-@meldpunt_required
 @require_POST
 def koppeling_opheffen(request, pk, koppeling_pk):
     persoon = access_object(selectors.personen_for(request.user), pk)

@@ -2,6 +2,7 @@ import pytest
 from django.urls import reverse
 
 LEADS = {
+    "meldpunt": "Meldingen die op triage wachten",
     "casusregisseur": "Uw casussen",
     "procesmanager": "Het volgende MDO",
     "coordinerend_ambtenaar": "Escalaties op uw niveau",
@@ -10,6 +11,7 @@ LEADS = {
     "functioneel_beheer": "Gebruikers, organisaties",
 }
 USER_OF_ROLE = {
+    "meldpunt": "meldpunt",
     "casusregisseur": "regisseur_dimence",
     "procesmanager": "procesmanager",
     "coordinerend_ambtenaar": "coordinator",
@@ -43,3 +45,12 @@ def test_only_functioneel_beheer_sees_the_block_button(client, demo):
     assert "Inactieve accounts" in client.get(reverse("home")).content.decode()
     client.force_login(demo["procesmanager"])
     assert "Inactieve accounts" not in client.get(reverse("home")).content.decode()
+
+
+def test_the_meldpunt_home_counts_the_queues(client, demo):
+    from tests import factories
+
+    factories.melding(demo["meldpunt"])
+    client.force_login(demo["meldpunt"])
+    html = client.get(reverse("home")).content.decode()
+    assert '<span class="bzt-figure">1</span> Wacht op triage' in html

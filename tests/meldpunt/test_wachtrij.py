@@ -1,0 +1,126 @@
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from meldpunt import services
+from tests import factories
+
+URL = reverse("meldpunt:wachtrij")
+
+
+@pytest.fixture
+def meldpunt_client(client, demo):
+    client.force_login(demo["meldpunt"])
+    return client
+
+
+def dagen_geleden(n):
+    return timezone.localdate() - timedelta(days=n)
+
+
+def test_the_queue_shows_waiting_meldingen_oldest_first_and_marks_those_over_the_norm(meldpunt_client, demo):
+    oud = factories.melding(demo["meldpunt"], ontvangen_op=dagen_geleden(20))
+    nieuw = factories.melding(demo["meldpunt"], ontvangen_op=dagen_geleden(0))
+    klaar = factories.melding(demo["meldpunt"])
+    factories.triage(demo["meldpunt"], klaar)
+    html = meldpunt_client.get(URL).content.decode()
+    assert html.index(oud.nummer) < html.index(nieuw.nummer)
+    assert klaar.nummer not in html
+    assert html.count("boven norm") == 1
+    assert "Werkdagen wachtend" in html
+
+
+def test_sorting_by_urgency_and_filters(meldpunt_client, demo):
+    normaal = factories.melding(demo["meldpunt"], ontvangen_op=dagen_geleden(5))
+    acuut = factories.melding(
+        demo["meldpunt"],
+        urgentie="acuut",
+        aanmeldroute="woonoverlast",
+        ontvangen_op=dagen_geleden(1),
+        huishouden=[("hoofdpersoon", factories.persoon_gegevens(wijk="Zandweerd"))],
+    )
+    html = meldpunt_client.get(URL + "?sort=urgentie").content.decode()
+    assert html.index(acuut.nummer) < html.index(normaal.nummer)
+    for query in ("urgentie=acuut", "aanmeldroute=woonoverlast", "wijk=Zandweerd"):
+        html = meldpunt_client.get(f"{URL}?{query}").content.decode()
+        assert acuut.nummer in html and normaal.nummer not in html, query
+    html = meldpunt_client.get(URL + "?wijk=Colmschate").content.decode()
+    assert "Er staan geen meldingen in deze wachtrij met deze filters" in html
+
+
+def test_the_mdo_queue(meldpunt_client, demo):
+    m = factories.melding(demo["meldpunt"])
+    factories.triage(demo["meldpunt"], m)
+    assert m.nummer in meldpunt_client.get(URL + "?wachtrij=mdo").content.decode()
+    services.melding_op_mdo_agenda_zetten(door=demo["meldpunt"], melding=m)
+    assert m.nummer in meldpunt_client.get(URL + "?wachtrij=mdo").content.decode()
+    assert m.nummer not in meldpunt_client.get(URL).content.decode()
+
+
+def test_terugkoppeling_is_due_for_known_melders_only(meldpunt_client, demo):
+    due = factories.melding(demo["meldpunt"], ontvangen_op=dagen_geleden(14))
+    anoniem = factories.melding(
+        demo["meldpunt"], ontvangen_op=dagen_geleden(14), melder_type="anoniem", melder_naam="", melder_organisatie=""
+    )
+    recent = factories.melding(demo["meldpunt"], ontvangen_op=dagen_geleden(0))
+    html = meldpunt_client.get(URL + "?wachtrij=terugkoppeling").content.decode()
+    assert due.nummer in html and anoniem.nummer not in html and recent.nummer not in html
+    response = meldpunt_client.post(
+        reverse("meldpunt:melding_terugkoppeling", args=[due.pk]),
+        {"wijze": "telefoon", "datum": timezone.localdate().isoformat()},
+        follow=True,
+    )
+    assert "De terugkoppeling aan de melder is vastgelegd" in response.content.decode()
+    assert due.nummer not in meldpunt_client.get(URL + "?wachtrij=terugkoppeling").content.decode()
+
+
+def test_wvggz_deadline_and_warning_from_day_ten(meldpunt_client, demo):
+    loopt = factories.melding(demo["meldpunt"], wvggz=True, ontvangen_op=dagen_geleden(3))
+    waarschuwing = factories.melding(demo["meldpunt"], wvggz=True, ontvangen_op=dagen_geleden(10))
+    verlopen = factories.melding(demo["meldpunt"], wvggz=True, ontvangen_op=dagen_geleden(15))
+    assert [m.wvggz_signaal for m in (loopt, waarschuwing, verlopen)] == ["loopt", "waarschuwing", "verlopen"]
+    assert loopt.wvggz_deadline == loopt.ontvangen_op + timedelta(days=14)
+    html = meldpunt_client.get(URL + "?wachtrij=wvggz").content.decode()
+    assert "(verlopen)" in html
+    detail = meldpunt_client.get(reverse("meldpunt:melding", args=[waarschuwing.pk])).content.decode()
+    assert "de termijn loopt bijna af" in detail
+    meldpunt_client.post(
+        reverse("meldpunt:melding_wvggz", args=[waarschuwing.pk]),
+        {"uitkomst": "verzoek_ovj", "datum": timezone.localdate().isoformat()},
+    )
+    waarschuwing.refresh_from_db()
+    assert (waarschuwing.wvggz_uitkomst, waarschuwing.wvggz_signaal) == ("verzoek_ovj", "afgerond")
+    assert waarschuwing.history.first().history_user == demo["meldpunt"]
+    assert waarschuwing.nummer not in meldpunt_client.get(URL + "?wachtrij=wvggz").content.decode()
+
+
+@pytest.mark.parametrize("wachtrij", ["triage", "mdo", "terugkoppeling", "wvggz"])
+def test_the_queue_uses_the_same_number_of_queries_for_3_or_30_rows(
+    meldpunt_client, demo, wachtrij, django_assert_max_num_queries
+):
+    def count_queries():
+        with CaptureQueriesContext(connection) as ctx:
+            assert meldpunt_client.get(f"{URL}?wachtrij={wachtrij}").status_code == 200
+        return len(ctx.captured_queries)
+
+    def add(n):
+        for _ in range(n):
+            m = factories.melding(
+                demo["meldpunt"],
+                wvggz=True,
+                ontvangen_op=dagen_geleden(8),
+                huishouden=[("hoofdpersoon", factories.persoon_gegevens()), ("kind", factories.persoon_gegevens())],
+            )
+            if wachtrij == "mdo":
+                factories.triage(demo["meldpunt"], m)
+
+    add(3)
+    small = count_queries()
+    add(27)
+    assert count_queries() == small
+    with django_assert_max_num_queries(15):
+        meldpunt_client.get(f"{URL}?wachtrij={wachtrij}")

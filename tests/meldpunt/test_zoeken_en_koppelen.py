@@ -1,0 +1,90 @@
+import pytest
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from meldpunt import selectors, services
+from meldpunt.models import Persoon, PersoonKoppeling
+from tests import factories
+
+
+@pytest.fixture
+def jan(demo):
+    gegevens = factories.persoon_gegevens(
+        voornaam="Jan",
+        achternaam="Zoekema",
+        bsn="123456782",
+        adres="Brink 12",
+        postcode="7411BT",
+    )
+    m = factories.melding(demo["meldpunt"], huishouden=[("hoofdpersoon", gegevens)])
+    return m.betrokkenen.get().persoon
+
+
+@pytest.mark.parametrize("query", ["Zoekema", "jan zoekema", "123456782", "1234.56.782", "Brink 12", "7411BT"])
+def test_meldpunt_finds_a_person_by_name_bsn_or_address(client, demo, jan, query):
+    client.force_login(demo["meldpunt"])
+    html = client.get(reverse("meldpunt:zoeken"), {"q": query}).content.decode()
+    assert reverse("meldpunt:persoon", args=[jan.pk]) in html
+
+
+def test_search_by_date_of_birth_and_by_melding_number(client, demo, jan):
+    client.force_login(demo["meldpunt"])
+    html = client.get(reverse("meldpunt:zoeken"), {"q": jan.geboortedatum.strftime("%d-%m-%Y")}).content.decode()
+    assert "Zoekema" in html
+    melding = jan.meldingen.get()
+    html = client.get(reverse("meldpunt:zoeken"), {"q": melding.nummer}).content.decode()
+    assert reverse("meldpunt:melding", args=[melding.pk]) in html
+
+
+def test_search_without_result_says_so(client, demo, jan):
+    client.force_login(demo["meldpunt"])
+    assert "Niets gevonden" in client.get(reverse("meldpunt:zoeken"), {"q": "Nergensma"}).content.decode()
+
+
+def test_a_casusregisseur_cannot_search(client, demo, jan):
+    client.force_login(demo["regisseur_dimence"])
+    response = client.get(reverse("meldpunt:zoeken"), {"q": "Zoekema"})
+    assert response.status_code == 403 and "Zoekema" not in response.content.decode()
+    assert not selectors.zoek_personen(demo["regisseur_dimence"], "Zoekema").exists()
+
+
+def test_linking_two_records_is_reversible_and_records_who_and_why(client, demo, jan):
+    ander = (
+        factories.melding(
+            demo["meldpunt"],
+            huishouden=[("hoofdpersoon", factories.persoon_gegevens(voornaam="J.", achternaam="Zoekema"))],
+        )
+        .betrokkenen.get()
+        .persoon
+    )
+    client.force_login(demo["meldpunt"])
+    response = client.post(
+        reverse("meldpunt:persoon", args=[jan.pk]),
+        {"gekoppeld_aan": ander.pk, "reden": "Zelfde adres en geboortedatum."},
+        follow=True,
+    )
+    assert "is gekoppeld aan" in response.content.decode()
+    koppeling = PersoonKoppeling.objects.get()
+    assert (koppeling.gekoppeld_door, koppeling.reden) == (demo["meldpunt"], "Zelfde adres en geboortedatum.")
+    assert Persoon.objects.filter(pk__in=[jan.pk, ander.pk]).count() == 2  # linked, not merged
+
+    # A new melding about the other record shows that Jan's melding is open.
+    signalen = selectors.bekend_signalen([ander])
+    assert [s.melding for s in signalen] == [jan.meldingen.get()] + list(ander.meldingen.all())
+
+    client.post(reverse("meldpunt:koppeling_opheffen", args=[ander.pk, koppeling.pk]), {"reden": "Toch twee personen."})
+    koppeling.refresh_from_db()
+    assert not koppeling.actief
+    assert (koppeling.ontkoppeld_door, koppeling.ontkoppel_reden) == (demo["meldpunt"], "Toch twee personen.")
+    assert koppeling.history.first().history_change_reason == "Toch twee personen."
+    assert jan.meldingen.get() not in [s.melding for s in selectors.bekend_signalen([ander])]
+
+
+def test_linking_needs_a_reason_and_another_record(demo, jan):
+    with pytest.raises(ValidationError):
+        services.personen_koppelen(door=demo["meldpunt"], persoon=jan, gekoppeld_aan=jan, reden="x")
+    ander = factories.melding(demo["meldpunt"]).betrokkenen.get().persoon
+    with pytest.raises(ValidationError):
+        services.personen_koppelen(door=demo["meldpunt"], persoon=jan, gekoppeld_aan=ander, reden="  ")
+    with pytest.raises(ValidationError):
+        services.personen_koppelen(door=demo["procesmanager"], persoon=jan, gekoppeld_aan=ander, reden="zelfde")
