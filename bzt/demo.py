@@ -6,21 +6,22 @@ from .models import Organisatie
 from .services import gebruiker_opslaan, organisatie_opslaan
 
 S = Organisatie.Soort
+# name, kind, convenant partner, expertise (leefgebieden: used to suggest casusregisseurs in the MDO)
 ORGANISATIES = [
-    ("Carinova", S.ZORG, True),
-    ("Dimence", S.ZORG, True),
-    ("Gemeente Deventer", S.GEMEENTE, True),
-    ("GGD IJsselland", S.ZORG, True),
-    ("Iriszorg", S.ZORG, True),
-    ("MEE IJsseloevers", S.ZORG, True),
-    ("Pactum/De Kij", S.JEUGD, True),
-    ("Rentree Wonen", S.WONEN, True),
-    ("Tactus Verslavingszorg", S.ZORG, True),
-    ("Woonbedrijf Ieder1", S.WONEN, True),
-    ("Woonstichting De Marken", S.WONEN, True),
-    ("Politie", S.VEILIGHEID, False),
-    ("CJG Deventer", S.JEUGD, False),
-    ("Onderwijs (Samenwerkingsverband Deventer)", S.JEUGD, False),
+    ("Carinova", S.ZORG, True, ["sociaal_isolement", "psychiatrie"]),
+    ("Dimence", S.ZORG, True, ["psychiatrie", "geweldsslachtoffer"]),
+    ("Gemeente Deventer", S.GEMEENTE, True, ["werkloosheid_uitkering", "schulden"]),
+    ("GGD IJsselland", S.ZORG, True, ["sociaal_isolement"]),
+    ("Iriszorg", S.ZORG, True, ["dakloos", "verslaving"]),
+    ("MEE IJsseloevers", S.ZORG, True, ["schulden", "sociaal_isolement"]),
+    ("Pactum/De Kij", S.JEUGD, True, ["criminaliteit", "geweldsslachtoffer"]),
+    ("Rentree Wonen", S.WONEN, True, ["dakloos"]),
+    ("Tactus Verslavingszorg", S.ZORG, True, ["verslaving", "criminaliteit"]),
+    ("Woonbedrijf Ieder1", S.WONEN, True, ["dakloos"]),
+    ("Woonstichting De Marken", S.WONEN, True, ["dakloos"]),
+    ("Politie", S.VEILIGHEID, False, ["criminaliteit"]),
+    ("CJG Deventer", S.JEUGD, False, ["geweldsslachtoffer"]),
+    ("Onderwijs (Samenwerkingsverband Deventer)", S.JEUGD, False, []),
 ]
 
 # username, role group, organisation; the first eight are the accounts CONTRACT.md names.
@@ -44,8 +45,8 @@ def seed_organisaties_en_accounts(*, door, password, seed=0):
     fake = Faker("nl_NL")
     fake.seed_instance(seed)
     organisaties = {
-        naam: organisatie_opslaan(door=door, naam=naam, soort=soort, convenantpartner=convenant)
-        for naam, soort, convenant in ORGANISATIES
+        naam: organisatie_opslaan(door=door, naam=naam, soort=soort, convenantpartner=convenant, expertise=expertise)
+        for naam, soort, convenant, expertise in ORGANISATIES
     }
     users = {}
     for username, rol, organisatie in ACCOUNTS:

@@ -23,6 +23,9 @@ class Organisatie(models.Model):
         default=True, help_text="Heeft het convenant Bijzonder Zorgteam ondertekend."
     )
     actief = models.BooleanField(default=True)
+    expertise = models.JSONField(
+        default=list, blank=True, help_text="Leefgebieden waarin de organisatie gespecialiseerd is (voor het MDO)."
+    )
 
     history = AuditedHistory()
 

@@ -13,13 +13,13 @@ from .models import Organisatie, User
 
 
 @transaction.atomic
-def organisatie_opslaan(*, door, naam, soort=Organisatie.Soort.ZORG, convenantpartner=True):
+def organisatie_opslaan(*, door, naam, soort=Organisatie.Soort.ZORG, convenantpartner=True, expertise=()):
+    values = {"soort": soort, "convenantpartner": convenantpartner, "expertise": list(expertise)}
     with acting_as(door):
-        organisatie, created = Organisatie.objects.get_or_create(
-            naam=naam, defaults={"soort": soort, "convenantpartner": convenantpartner}
-        )
-        if not created and (organisatie.soort, organisatie.convenantpartner) != (soort, convenantpartner):
-            organisatie.soort, organisatie.convenantpartner = soort, convenantpartner
+        organisatie, created = Organisatie.objects.get_or_create(naam=naam, defaults=values)
+        if not created and any(getattr(organisatie, k) != v for k, v in values.items()):
+            for key, value in values.items():
+                setattr(organisatie, key, value)
             organisatie.save()
     return organisatie
 

@@ -184,9 +184,17 @@ CELERY_BEAT_SCHEDULE = {
         "task": "bzt.tasks.deactivate_inactive_accounts",
         "schedule": crontab(hour=2, minute=15),
     },
+    "toegang-verlopen-intrekken": {
+        "task": "casusregie.tasks.expire_access",
+        "schedule": crontab(hour=1, minute=5),
+    },
+    "stagnatiesignalen-berekenen": {
+        "task": "casusregie.tasks.compute_signals",
+        "schedule": crontab(hour="*/2", minute=20),
+    },
 }
 
-# --- The product's own settings --------------------------------------------------------------------
+# --- The product's own settings (continued below) --------------------------------------------------------------------
 BZT_GEMEENTE = env("BZT_GEMEENTE", default="Gemeente Deventer")
 BZT_HUISSTIJL_KLEUR = env("BZT_HUISSTIJL_KLEUR", default="#a4001d")
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="demo")
@@ -222,6 +230,13 @@ BZT_WIJKEN = env.list(
 BZT_TRIAGE_NORM_WERKDAGEN = env.int("BZT_TRIAGE_NORM_WERKDAGEN", default=5)
 # The melder is told the melding is being handled within this many working days.
 BZT_TERUGKOPPELING_WERKDAGEN = env.int("BZT_TERUGKOPPELING_WERKDAGEN", default=5)
+# Casusregie: the maximum caseload of a casusregisseur (inspection 2013: 15).
+BZT_MAX_CASELOAD = env.int("BZT_MAX_CASELOAD", default=15)
+# After closing, the casusregisseur keeps read access this many days; betrokkenen lose it at once.
+BZT_LEESRECHT_NA_AFSLUITEN_DAGEN = env.int("BZT_LEESRECHT_NA_AFSLUITEN_DAGEN", default=30)
+# Stagnation signals for the procesmanager.
+BZT_SIGNAAL_GEEN_PLAN_WEKEN = env.int("BZT_SIGNAAL_GEEN_PLAN_WEKEN", default=6)
+BZT_SIGNAAL_GEEN_JOURNAAL_WEKEN = env.int("BZT_SIGNAAL_GEEN_JOURNAAL_WEKEN", default=4)
 
 LOGGING = {
     "version": 1,

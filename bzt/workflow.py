@@ -18,13 +18,13 @@ class Transition:
     name: str
     sources: frozenset
     target: str
-    permission: str
+    permissions: tuple  # any one of these, held globally or on the object
 
     def __init__(self, name, sources, target, permission):
         object.__setattr__(self, "name", name)
         object.__setattr__(self, "sources", frozenset(sources))
         object.__setattr__(self, "target", target)
-        object.__setattr__(self, "permission", permission)
+        object.__setattr__(self, "permissions", (permission,) if isinstance(permission, str) else tuple(permission))
 
 
 class Workflow:
@@ -42,6 +42,13 @@ class Workflow:
         transition = self.transitions[name]
         if state not in transition.sources:
             raise TransitionNotAllowed(f"'{name}' kan niet vanuit status '{state}'.")
-        if not user.has_perm(transition.permission, obj) and not user.has_perm(transition.permission):
+        if not any(_has(user, p, obj) for p in transition.permissions):
             raise PermissionDenied(f"Geen recht op '{name}'.")
         return transition
+
+
+def _has(user, perm, obj):
+    """A role (global) permission, or an object permission on `obj` when the permission is of its app."""
+    if user.has_perm(perm):
+        return True
+    return obj is not None and perm.split(".")[0] == obj._meta.app_label and user.has_perm(perm, obj)

@@ -1,1 +1,392 @@
-"""Models of this app arrive with its issue (see README § Roadmap)."""
+"""Casus, betrokken professionals, plan van aanpak, journaal, escalatie, afsluiting.
+
+"1 huishouden, 1 plan, 1 regisseur": a casus is what the MDO assigned for the household of a melding.
+Access is per casus (django-guardian, direct foreign-key tables below) and is granted and revoked only by
+casusregie.services.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
+
+from bzt.audit import AuditedHistory
+from bzt.models import Organisatie
+from meldpunt.codes import Leefgebied
+from meldpunt.models import Melding, Persoon
+
+
+class AfsluitReden(models.Model):
+    """Reference list of closing reasons (functioneel beheer), e.g. regulier_overgedragen."""
+
+    code = models.SlugField(max_length=40, unique=True)
+    naam = models.CharField(max_length=120)
+    vraagt_organisatie = models.BooleanField(
+        default=False, help_text="Bij deze reden wordt vastgelegd welke organisatie de zorg overneemt."
+    )
+    actief = models.BooleanField(default=True)
+    volgorde = models.PositiveSmallIntegerField(default=0)
+
+    history = AuditedHistory()
+
+    class Meta:
+        ordering = ["volgorde", "naam"]
+        verbose_name = "afsluitreden"
+        verbose_name_plural = "afsluitredenen"
+
+    def __str__(self):
+        return self.naam
+
+
+class EscalatieNiveau(models.Model):
+    """One rung of the escalation ladder (configurable: the AVE ladder adds doorbraakteam, burgemeester…).
+
+    Users in `behandelaars` handle escalations at this level and see only what those escalations need.
+    """
+
+    code = models.SlugField(max_length=40, unique=True)
+    naam = models.CharField(max_length=120)
+    volgorde = models.PositiveSmallIntegerField(unique=True)
+    behandelaars = models.ForeignKey("auth.Group", on_delete=models.PROTECT, related_name="+")
+    actief = models.BooleanField(default=True)
+
+    history = AuditedHistory()
+
+    class Meta:
+        ordering = ["volgorde"]
+        verbose_name = "escalatieniveau"
+        verbose_name_plural = "escalatieniveaus"
+
+    def __str__(self):
+        return self.naam
+
+    def volgende(self):
+        return EscalatieNiveau.objects.filter(actief=True, volgorde__gt=self.volgorde).order_by("volgorde").first()
+
+    def vorige(self):
+        return EscalatieNiveau.objects.filter(actief=True, volgorde__lt=self.volgorde).order_by("-volgorde").first()
+
+
+class Casus(models.Model):
+    class Status(models.TextChoices):
+        TOEGEWEZEN = "toegewezen", "Toegewezen"
+        PLAN_IN_OPSTELLING = "plan_in_opstelling", "Plan in opstelling"
+        PLAN_VASTGESTELD = "plan_vastgesteld", "Plan vastgesteld"
+        IN_UITVOERING = "in_uitvoering", "In uitvoering"
+        OPGESCHAALD = "opgeschaald", "Opgeschaald"
+        AFGESLOTEN = "afgesloten", "Afgesloten"
+
+    melding = models.OneToOneField(Melding, on_delete=models.PROTECT, related_name="casus")
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.TOEGEWEZEN)
+    status_sinds = models.DateTimeField(default=timezone.now)
+    casusregisseur = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="regie_casussen"
+    )
+    organisatie = models.ForeignKey(Organisatie, on_delete=models.PROTECT, related_name="casussen")
+    toegewezen_op = models.DateField("toegewezen op")
+    plan_vastgesteld_op = models.DateField("eerste plan vastgesteld op", null=True, blank=True)
+    afgesloten_op = models.DateField("afgesloten op", null=True, blank=True)
+    afsluitreden = models.ForeignKey(AfsluitReden, on_delete=models.PROTECT, null=True, blank=True)
+    overgedragen_aan = models.ForeignKey(
+        Organisatie, on_delete=models.PROTECT, null=True, blank=True, related_name="overgenomen_casussen"
+    )
+    afsluit_toelichting = models.TextField(blank=True)
+    leesrecht_regisseur_tot = models.DateField(null=True, blank=True)
+
+    history = AuditedHistory()
+
+    class Meta:
+        verbose_name = "casus"
+        verbose_name_plural = "casussen"
+        ordering = ["-toegewezen_op", "-id"]
+        indexes = [
+            models.Index(fields=["status"], name="casus_status"),
+            models.Index(fields=["toegewezen_op"], name="casus_toegewezen"),
+            models.Index(fields=["afgesloten_op"], name="casus_afgesloten"),
+        ]
+        permissions = [
+            ("escaleren_casus", "Casus opschalen"),
+            ("beheren_betrokkenen", "Betrokken professionals toevoegen en verwijderen"),
+            ("werken_als_regisseur", "Als casusregisseur werken (mijn casussen)"),
+            ("zien_alle_casussen", "Alle casussen lezen (procesmanager)"),
+            ("behandelen_escalatie", "Escalaties behandelen op het eigen niveau"),
+        ]
+
+    def __str__(self):
+        return self.nummer
+
+    @property
+    def nummer(self):
+        return f"C{self.toegewezen_op:%Y}-{self.pk:05d}"
+
+    @property
+    def open(self):
+        return self.status != Casus.Status.AFGESLOTEN
+
+
+class CasusUserObjectPermission(UserObjectPermissionBase):
+    content_object = models.ForeignKey(Casus, on_delete=models.CASCADE, related_name="user_permissions")
+
+    class Meta(UserObjectPermissionBase.Meta):
+        indexes = [models.Index(fields=["user", "permission", "content_object"], name="casus_uperm_lookup")]
+
+
+class CasusGroupObjectPermission(GroupObjectPermissionBase):
+    content_object = models.ForeignKey(Casus, on_delete=models.CASCADE, related_name="group_permissions")
+
+    class Meta(GroupObjectPermissionBase.Meta):
+        pass
+
+
+class CasusBetrokkene(models.Model):
+    """A professional of a partner who takes part in the casus: reads it, and writes only when granted."""
+
+    class Grondslag(models.TextChoices):
+        TOESTEMMING = "toestemming", "Toestemming van de cliënt"
+        WETTELIJKE_TAAK = "wettelijke_taak", "Wettelijke taak"
+        CONVENANT = "convenant", "Convenant Bijzonder Zorgteam"
+
+    casus = models.ForeignKey(Casus, on_delete=models.CASCADE, related_name="betrokken_professionals")
+    professional = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    rol = models.CharField("rol in de casus", max_length=120)
+    mag_wijzigen = models.BooleanField("mag wijzigen", default=False)
+    grondslag = models.CharField("grondslag gegevensdeling", max_length=20, choices=Grondslag.choices)
+    einddatum = models.DateField("betrokken tot", null=True, blank=True)
+    toegevoegd_door = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    toegevoegd_op = models.DateTimeField(default=timezone.now)
+    beeindigd_op = models.DateTimeField(null=True, blank=True)
+
+    history = AuditedHistory()
+
+    class Meta:
+        verbose_name = "betrokken professional"
+        verbose_name_plural = "betrokken professionals"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["casus", "professional"],
+                condition=Q(beeindigd_op__isnull=True),
+                name="betrokkene_eenmaal_actief",
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.professional} ({self.rol})"
+
+    @property
+    def actief(self):
+        return self.beeindigd_op is None
+
+
+class CasusToegang(models.Model):
+    """Every grant and revocation of access to a casus: who got or lost what, why, and by whom."""
+
+    class Actie(models.TextChoices):
+        VERLEEND = "verleend", "Toegang verleend"
+        INGETROKKEN = "ingetrokken", "Toegang ingetrokken"
+
+    casus = models.ForeignKey(Casus, on_delete=models.CASCADE, related_name="toegangsmutaties")
+    gebruiker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    actie = models.CharField(max_length=12, choices=Actie.choices)
+    rechten = models.CharField(max_length=200)
+    reden = models.CharField(max_length=200)
+    door = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    op = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["op", "id"]
+
+    def __str__(self):
+        return f"{self.get_actie_display()}: {self.gebruiker} ({self.rechten})"
+
+
+class Plan(models.Model):
+    """A version of the plan van aanpak. Drafted, submitted, vastgesteld in the MDO; old versions stay."""
+
+    class Status(models.TextChoices):
+        CONCEPT = "concept", "Concept"
+        INGEDIEND = "ingediend", "Ter vaststelling in het MDO"
+        VASTGESTELD = "vastgesteld", "Vastgesteld"
+        VERVANGEN = "vervangen", "Vervangen door een nieuwere versie"
+
+    casus = models.ForeignKey(Casus, on_delete=models.CASCADE, related_name="plannen")
+    versie = models.PositiveSmallIntegerField()
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.CONCEPT)
+    samenvatting = models.TextField("samenvatting en doel van de aanpak", blank=True)
+    afspraken = models.TextField("afspraken met de partners", blank=True)
+    opgesteld_door = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    ingediend_op = models.DateField(null=True, blank=True)
+    vastgesteld_op = models.DateField(null=True, blank=True)
+    evaluatie_op = models.DateField("evalueren op", null=True, blank=True)
+    teruggestuurd_reden = models.TextField(blank=True)
+    # Optimistic locking: every save of the plan (or its goals/actions) raises it by one.
+    lock_version = models.PositiveIntegerField(default=0)
+
+    history = AuditedHistory()
+
+    class Meta:
+        ordering = ["casus", "-versie"]
+        verbose_name = "plan van aanpak"
+        verbose_name_plural = "plannen van aanpak"
+        constraints = [
+            models.UniqueConstraint(fields=["casus", "versie"], name="plan_versie_uniek"),
+            models.UniqueConstraint(
+                fields=["casus"], condition=Q(status__in=["concept", "ingediend"]), name="plan_een_concept_per_casus"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Plan van aanpak {self.casus.nummer} versie {self.versie}"
+
+    @property
+    def bewerkbaar(self):
+        return self.status == Plan.Status.CONCEPT
+
+
+class PlanDoel(models.Model):
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="doelen")
+    leefgebied = models.CharField(max_length=30, choices=Leefgebied.choices)
+    omschrijving = models.TextField()
+
+    history = AuditedHistory()
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self):
+        return f"{self.get_leefgebied_display()}: {self.omschrijving[:40]}"
+
+
+class PlanActie(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        LOOPT = "loopt", "Loopt"
+        GEREED = "gereed", "Gereed"
+        VERVALLEN = "vervallen", "Vervallen"
+
+    plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="acties")
+    doel = models.ForeignKey(PlanDoel, on_delete=models.SET_NULL, null=True, blank=True, related_name="acties")
+    omschrijving = models.TextField()
+    eigenaar = models.ForeignKey(Organisatie, on_delete=models.PROTECT, related_name="+", verbose_name="uitvoerder")
+    deadline = models.DateField("uiterlijk")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    personen = models.ManyToManyField(Persoon, blank=True, related_name="+", verbose_name="voor wie")
+
+    history = AuditedHistory(m2m_fields=[personen])
+
+    class Meta:
+        ordering = ["deadline", "id"]
+        indexes = [models.Index(fields=["status", "deadline"], name="actie_status_deadline")]
+
+    def __str__(self):
+        return self.omschrijving[:60]
+
+
+class JournaalRegel(models.Model):
+    casus = models.ForeignKey(Casus, on_delete=models.CASCADE, related_name="journaal")
+    auteur = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    op = models.DateTimeField(default=timezone.now)
+    tekst = models.TextField()
+
+    history = AuditedHistory()
+
+    class Meta:
+        ordering = ["-op", "-id"]
+        indexes = [models.Index(fields=["casus", "op"], name="journaal_casus_op")]
+
+    def __str__(self):
+        return f"{self.op:%d-%m-%Y} {self.auteur}"
+
+
+class Escalatie(models.Model):
+    class Reden(models.TextChoices):
+        STAGNATIE = "stagnatie", "Stagnatie"
+        AFSPRAKEN = "afspraken", "Partner komt afspraken niet na"
+        WACHTLIJST = "wachtlijst", "Wachtlijst bij een partner"
+        JURIDISCH = "juridisch", "Juridische blokkade"
+        FINANCIEEL = "financieel", "Financiële blokkade"
+        VEILIGHEID = "veiligheid", "Veiligheid"
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        BEANTWOORD = "beantwoord", "Beantwoord"
+        GEDEESCALEERD = "gedeescaleerd", "Gedeëscaleerd"
+
+    casus = models.ForeignKey(Casus, on_delete=models.CASCADE, related_name="escalaties")
+    niveau = models.ForeignKey(EscalatieNiveau, on_delete=models.PROTECT, related_name="escalaties")
+    status = models.CharField(max_length=15, choices=Status.choices, default=Status.OPEN)
+    reden = models.CharField(max_length=15, choices=Reden.choices)
+    vraag = models.TextField("vraag aan het volgende niveau")
+    antwoord = models.TextField(blank=True)
+    besluit = models.TextField(blank=True)
+    gestart_door = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    gestart_op = models.DateField()
+    niveau_sinds = models.DateField()
+    gesloten_op = models.DateField(null=True, blank=True)
+    # Doorbraak: a breakthrough with maatwerkbudget, justified on the three criteria of the doorbraakteam.
+    maatwerkbudget = models.DecimalField(max_digits=10, decimal_places=2, null=True, blank=True)
+    legitimiteit = models.TextField(blank=True)
+    betrokkenheid = models.TextField(blank=True)
+    rendement = models.TextField(blank=True)
+
+    history = AuditedHistory()
+
+    class Meta:
+        ordering = ["-gestart_op", "-id"]
+        verbose_name = "escalatie"
+        verbose_name_plural = "escalaties"
+        indexes = [models.Index(fields=["status", "niveau"], name="escalatie_status_niveau")]
+        constraints = [
+            models.UniqueConstraint(fields=["casus"], condition=Q(status="open"), name="escalatie_een_open_per_casus")
+        ]
+
+    def __str__(self):
+        return f"Escalatie {self.casus.nummer} ({self.niveau})"
+
+    @property
+    def doorbraak(self):
+        return self.maatwerkbudget is not None
+
+
+class EscalatieStap(models.Model):
+    """The steps of an escalation along the ladder: opgeschaald, beantwoord, gedeëscaleerd."""
+
+    class Soort(models.TextChoices):
+        OPGESCHAALD = "opgeschaald", "Opgeschaald"
+        BEANTWOORD = "beantwoord", "Beantwoord"
+        GEDEESCALEERD = "gedeescaleerd", "Gedeëscaleerd"
+        DOORBRAAK = "doorbraak", "Doorbraak vastgelegd"
+
+    escalatie = models.ForeignKey(Escalatie, on_delete=models.CASCADE, related_name="stappen")
+    soort = models.CharField(max_length=15, choices=Soort.choices)
+    niveau = models.ForeignKey(EscalatieNiveau, on_delete=models.PROTECT, related_name="+")
+    datum = models.DateField()
+    door = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    toelichting = models.TextField(blank=True)
+
+    history = AuditedHistory()
+
+    class Meta:
+        ordering = ["datum", "id"]
+
+    def __str__(self):
+        return f"{self.get_soort_display()} ({self.niveau})"
+
+
+class Wachtlijst(models.Model):
+    """A waiting list at a partner that holds up a casus (a signal for the procesmanager and the monitor)."""
+
+    casus = models.ForeignKey(Casus, on_delete=models.CASCADE, related_name="wachtlijsten")
+    organisatie = models.ForeignKey(Organisatie, on_delete=models.PROTECT, related_name="wachtlijsten")
+    voorziening = models.CharField(max_length=200)
+    sinds = models.DateField()
+    opgelost_op = models.DateField(null=True, blank=True)
+    gemeld_door = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    history = AuditedHistory()
+
+    class Meta:
+        ordering = ["-sinds"]
+
+    def __str__(self):
+        return f"{self.organisatie}: {self.voorziening}"

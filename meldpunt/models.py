@@ -114,6 +114,7 @@ class Melding(models.Model):
         GETRIEERD = "getrieerd", "Getrieerd"
         OP_MDO_AGENDA = "op_mdo_agenda", "Op MDO-agenda"
         TOEGEWEZEN = "toegewezen", "Toegewezen"
+        VERWEZEN = "verwezen", "Door het MDO verwezen"
 
     OPEN_STATUSES = (Status.ONTVANGEN, Status.IN_TRIAGE, Status.OP_MDO_AGENDA)
 

@@ -181,11 +181,11 @@ def bekend_signalen(personen, *, behalve_melding=None):
     ids = {p.pk for p in personen}
     alle_ids = linked_ids(ids)
     open_meldingen = Q(status__in=Melding.OPEN_STATUSES) | Q(status=Melding.Status.GETRIEERD, triage__besluit="mdo")
-    open_meldingen |= Q(status=Melding.Status.TOEGEWEZEN)
+    open_meldingen |= Q(status=Melding.Status.TOEGEWEZEN) & ~Q(casus__status="afgesloten")
     betrokkenheden = (
         Betrokkene.objects.filter(persoon_id__in=alle_ids)
         .filter(melding__in=Melding.objects.filter(open_meldingen))
-        .select_related("melding", "persoon")
+        .select_related("melding__casus__casusregisseur__organisatie", "persoon")
         .order_by("melding__ontvangen_op")
     )
     if behalve_melding is not None:
@@ -219,7 +219,16 @@ def contact_voor(melding):
 
 def casusregisseur_van(melding):
     """Name, organisation and contact details of the casusregisseur of an assigned melding, if any."""
-    return None
+    casus = getattr(melding, "casus", None)
+    if casus is None:
+        return None
+    regisseur = casus.casusregisseur
+    if regisseur is None:
+        return f"casus {casus.nummer} bij {casus.organisatie} (nog geen regisseur bekend)"
+    bereikbaar = ", ".join(part for part in (regisseur.telefoon, regisseur.email) if part)
+    return f"casusregisseur {regisseur.get_full_name() or regisseur.username} ({regisseur.organisatie})" + (
+        f", {bereikbaar}" if bereikbaar else ""
+    )
 
 
 # --- search ------------------------------------------------------------------------------------------------

@@ -151,6 +151,24 @@ def melding_op_mdo_agenda_zetten(*, door, melding: Melding) -> Melding:
 
 
 @transaction.atomic
+def melding_toewijzen(*, door, melding: Melding) -> Melding:
+    """The MDO assigned a casusregisseur (called by casusregie.services.casus_toewijzen)."""
+    with acting_as(door):
+        _transition(melding, "toewijzen", door)
+        melding.save(update_fields=["status", "status_sinds"])
+    return melding
+
+
+@transaction.atomic
+def melding_mdo_verwijzen(*, door, melding: Melding) -> Melding:
+    """The MDO referred the melding to regular care instead of assigning a casusregisseur."""
+    with acting_as(door):
+        _transition(melding, "mdo_verwijzen", door)
+        melding.save(update_fields=["status", "status_sinds"])
+    return melding
+
+
+@transaction.atomic
 def wvggz_uitkomst_vastleggen(*, door, melding: Melding, uitkomst: str, datum: date) -> Melding:
     if not door.has_perm("meldpunt.triageren_melding"):
         raise ValidationError("U mag de Wvggz-uitkomst niet vastleggen.")

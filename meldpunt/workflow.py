@@ -1,6 +1,7 @@
 """The path of a melding, as data (DESIGN.md § The path of one melding).
 
 ontvangen → in_triage → getrieerd ──besluit=mdo──> op_mdo_agenda → toegewezen
+                                                              └─> verwezen (the MDO refers to regular care)
 """
 
 from bzt.workflow import Transition, Workflow
@@ -14,4 +15,5 @@ MELDING_WORKFLOW = Workflow(
     Transition("triageren", {S.ONTVANGEN, S.IN_TRIAGE}, S.GETRIEERD, "meldpunt.triageren_melding"),
     Transition("op_mdo_agenda_zetten", {S.GETRIEERD}, S.OP_MDO_AGENDA, "meldpunt.triageren_melding"),
     Transition("toewijzen", {S.OP_MDO_AGENDA}, S.TOEGEWEZEN, "mdo.voorzitten_mdo"),
+    Transition("mdo_verwijzen", {S.OP_MDO_AGENDA}, S.VERWEZEN, "mdo.voorzitten_mdo"),
 )

@@ -66,3 +66,43 @@ def bsn(seed):
     import random
 
     return random_bsn(random.Random(seed))
+
+
+def casus(demo, *, regisseur="regisseur_dimence", huishouden=None, codes=("verslaving", "schulden", "dakloos")):
+    """A melding triaged for the MDO and assigned there by the procesmanager to `regisseur`."""
+    from casusregie.services import casus_toewijzen
+
+    m = melding(demo["meldpunt"], huishouden=huishouden)
+    triage(demo["meldpunt"], m, codes=codes)
+    services.melding_op_mdo_agenda_zetten(door=demo["meldpunt"], melding=m)
+    return casus_toewijzen(door=demo["procesmanager"], melding=m, casusregisseur=demo[regisseur])
+
+
+def vastgesteld_plan(demo, c):
+    """Draft, submit and approve the first plan of casus `c`; returns the plan."""
+    from bzt.models import Organisatie
+    from casusregie import services as cs
+
+    regisseur = c.casusregisseur
+    plan = c.plannen.get()
+    cs.doel_toevoegen(
+        door=regisseur,
+        plan=plan,
+        lock_version=plan.lock_version,
+        leefgebied="schulden",
+        omschrijving="Schulden in beeld en stabiel.",
+    )
+    plan.refresh_from_db()
+    cs.actie_toevoegen(
+        door=regisseur,
+        plan=plan,
+        lock_version=plan.lock_version,
+        omschrijving="Aanmelden schuldhulp",
+        eigenaar=Organisatie.objects.get(naam="Gemeente Deventer"),
+        deadline=timezone.localdate() + timedelta(days=14),
+    )
+    plan.refresh_from_db()
+    cs.plan_indienen(door=regisseur, plan=plan, lock_version=plan.lock_version)
+    cs.plan_vaststellen(door=demo["procesmanager"], plan=plan)
+    plan.refresh_from_db()
+    return plan

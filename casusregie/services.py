@@ -1,0 +1,608 @@
+"""Every write of casusregie. Keyword-only, atomic, acting as `door`; states change via the workflow,
+access changes only here (through casusregie.permissions)."""
+
+from datetime import date, timedelta
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from bzt.audit import acting_as
+from meldpunt.models import Melding
+
+from . import permissions
+from .models import (
+    AfsluitReden,
+    Casus,
+    CasusBetrokkene,
+    Escalatie,
+    EscalatieNiveau,
+    EscalatieStap,
+    JournaalRegel,
+    Plan,
+    PlanActie,
+    PlanDoel,
+    Wachtlijst,
+)
+from .workflow import CASUS_WORKFLOW
+
+
+class StalePlan(ValidationError):
+    """Someone else saved the plan since this user opened it (optimistic locking)."""
+
+
+def _transition(casus, name, door):
+    transition = CASUS_WORKFLOW.check(name, state=casus.status, user=door, obj=casus)
+    casus.status = transition.target
+    casus.status_sinds = timezone.now()
+    casus.save()
+
+
+def _require(door, perm, casus=None):
+    if not (door.has_perm(perm) or (casus is not None and door.has_perm(perm, casus))):
+        raise PermissionDenied("U heeft geen recht op deze handeling.")
+
+
+def caseload(user):
+    """Open casussen of a casusregisseur."""
+    return Casus.objects.filter(casusregisseur=user).exclude(status=Casus.Status.AFGESLOTEN).count()
+
+
+def open_casus_van_huishouden(melding):
+    """The open casus of any member of this melding's household, if there is one."""
+    persoon_ids = melding.betrokkenen.values("persoon_id")
+    return (
+        Casus.objects.exclude(status=Casus.Status.AFGESLOTEN)
+        .filter(melding__betrokkenen__persoon_id__in=persoon_ids)
+        .first()
+    )
+
+
+# --- assignment and transfer -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def casus_toewijzen(
+    *,
+    door,
+    melding: Melding,
+    casusregisseur,
+    datum: date | None = None,
+    reden_boven_maximum: str = "",
+    organisatie=None,
+) -> Casus:
+    """The MDO assigns one casusregisseur for the household: the casus is made, the regisseur gets access,
+    and the first plan is put in draft. `casusregisseur` may be None with an organisation (import)."""
+    from meldpunt.services import melding_toewijzen
+
+    datum = datum or timezone.localdate()
+    if casusregisseur is not None and not casusregisseur.has_perm("casusregie.werken_als_regisseur"):
+        raise ValidationError({"casusregisseur": f"{casusregisseur} is geen casusregisseur."})
+    if (
+        casusregisseur is not None
+        and caseload(casusregisseur) >= settings.BZT_MAX_CASELOAD
+        and not reden_boven_maximum.strip()
+    ):
+        raise ValidationError(
+            {
+                "reden_boven_maximum": f"{casusregisseur} heeft al {caseload(casusregisseur)} casussen (maximum "
+                f"{settings.BZT_MAX_CASELOAD}). Bevestig met een reden."
+            }
+        )
+    bestaand = open_casus_van_huishouden(melding)
+    if bestaand is not None:
+        raise ValidationError(
+            f"Dit huishouden heeft al een open casus ({bestaand.nummer}, regisseur {bestaand.casusregisseur}): "
+            "1 huishouden, 1 plan, 1 regisseur."
+        )
+    organisatie = organisatie or (casusregisseur.organisatie if casusregisseur else None)
+    if organisatie is None:
+        raise ValidationError({"casusregisseur": "Kies een casusregisseur of ten minste een organisatie."})
+    with acting_as(door, reason=reden_boven_maximum.strip() or None):
+        melding_toewijzen(door=door, melding=melding)
+        casus = Casus.objects.create(
+            melding=melding, casusregisseur=casusregisseur, organisatie=organisatie, toegewezen_op=datum
+        )
+        if casusregisseur is not None:
+            permissions.grant(
+                casus, casusregisseur, permissions.REGISSEUR, door=door, reden="toegewezen als casusregisseur"
+            )
+        _transition(casus, "plan_opstellen", door)
+        Plan.objects.create(casus=casus, versie=1, opgesteld_door=casusregisseur or door)
+    return casus
+
+
+@transaction.atomic
+def casus_overdragen(*, door, casus: Casus, nieuwe_regisseur, reden: str) -> Casus:
+    """Transfer to another casusregisseur: the rights move with it, at the same moment."""
+    _require(door, "mdo.voorzitten_mdo")
+    if not casus.open:
+        raise ValidationError("Een afgesloten casus kan niet worden overgedragen.")
+    if not nieuwe_regisseur.has_perm("casusregie.werken_als_regisseur"):
+        raise ValidationError({"nieuwe_regisseur": f"{nieuwe_regisseur} is geen casusregisseur."})
+    if nieuwe_regisseur == casus.casusregisseur:
+        raise ValidationError({"nieuwe_regisseur": "Dit is al de casusregisseur."})
+    if not reden.strip():
+        raise ValidationError({"reden": "Geef de reden van de overdracht."})
+    with acting_as(door, reason=reden):
+        oud = casus.casusregisseur
+        if oud is not None:
+            permissions.revoke(casus, oud, permissions.REGISSEUR, door=door, reden=f"overgedragen: {reden}")
+        permissions.grant(casus, nieuwe_regisseur, permissions.REGISSEUR, door=door, reden=f"overgenomen: {reden}")
+        casus.casusregisseur, casus.organisatie = nieuwe_regisseur, nieuwe_regisseur.organisatie
+        casus.save()
+    return casus
+
+
+# --- betrokken professionals ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def betrokkene_toevoegen(
+    *, door, casus: Casus, professional, rol: str, grondslag: str, einddatum: date | None = None, mag_wijzigen=False
+) -> CasusBetrokkene:
+    if not (door.has_perm("casusregie.beheren_betrokkenen", casus) or door.has_perm("mdo.voorzitten_mdo")):
+        raise PermissionDenied("U mag geen betrokkenen toevoegen aan deze casus.")
+    if not casus.open:
+        raise ValidationError("Aan een afgesloten casus worden geen betrokkenen toegevoegd.")
+    if professional == casus.casusregisseur:
+        raise ValidationError({"professional": "De casusregisseur is al betrokken."})
+    if not professional.is_active or professional.organisatie is None:
+        raise ValidationError({"professional": "Alleen actieve medewerkers van een partnerorganisatie."})
+    if casus.betrokken_professionals.filter(professional=professional, beeindigd_op__isnull=True).exists():
+        raise ValidationError({"professional": f"{professional} is al betrokken."})
+    if grondslag not in CasusBetrokkene.Grondslag.values:
+        raise ValidationError({"grondslag": "Leg de grondslag voor het delen van gegevens vast."})
+    if einddatum is not None and einddatum < timezone.localdate():
+        raise ValidationError({"einddatum": "De einddatum ligt in het verleden."})
+    with acting_as(door):
+        betrokkene = CasusBetrokkene.objects.create(
+            casus=casus,
+            professional=professional,
+            rol=rol.strip(),
+            grondslag=grondslag,
+            einddatum=einddatum,
+            mag_wijzigen=mag_wijzigen,
+            toegevoegd_door=door,
+        )
+        perms = permissions.LEZEN_EN_SCHRIJVEN if mag_wijzigen else permissions.LEZEN
+        permissions.grant(
+            casus, professional, perms, door=door, reden=f"betrokken als {rol} ({betrokkene.get_grondslag_display()})"
+        )
+    return betrokkene
+
+
+@transaction.atomic
+def betrokkene_verwijderen(*, door, betrokkene: CasusBetrokkene, reden: str) -> CasusBetrokkene:
+    casus = betrokkene.casus
+    if not (door.has_perm("casusregie.beheren_betrokkenen", casus) or door.has_perm("mdo.voorzitten_mdo")):
+        raise PermissionDenied("U mag geen betrokkenen verwijderen uit deze casus.")
+    return _betrokkene_beeindigen(betrokkene, door=door, reden=reden or "verwijderd")
+
+
+def _betrokkene_beeindigen(betrokkene, *, door, reden):
+    if not betrokkene.actief:
+        raise ValidationError("Deze betrokkenheid is al beëindigd.")
+    with acting_as(door, reason=reden):
+        betrokkene.beeindigd_op = timezone.now()
+        betrokkene.save()
+        permissions.revoke(
+            betrokkene.casus, betrokkene.professional, permissions.LEZEN_EN_SCHRIJVEN, door=door, reden=reden
+        )
+    return betrokkene
+
+
+# --- plan van aanpak -----------------------------------------------------------------------------------------
+
+
+def _plan_for_update(plan, lock_version, door):
+    """Lock the plan row and refuse if someone saved it since `lock_version` was read."""
+    _require(door, "casusregie.change_casus", plan.casus)
+    locked = Plan.objects.select_for_update().get(pk=plan.pk)
+    if locked.lock_version != lock_version:
+        raise StalePlan(
+            "Het plan is intussen door iemand anders gewijzigd. Uw wijziging is niet opgeslagen: laad het plan "
+            "opnieuw en voer uw wijziging nog eens in."
+        )
+    if not locked.bewerkbaar:
+        raise ValidationError("Dit plan is niet meer in concept en kan niet worden gewijzigd.")
+    return locked
+
+
+def _bump(plan):
+    plan.lock_version += 1
+    plan.save()
+
+
+@transaction.atomic
+def plan_opslaan(*, door, plan: Plan, lock_version: int, samenvatting: str, afspraken: str, evaluatie_op=None) -> Plan:
+    with acting_as(door):
+        plan = _plan_for_update(plan, lock_version, door)
+        plan.samenvatting, plan.afspraken, plan.evaluatie_op = samenvatting.strip(), afspraken.strip(), evaluatie_op
+        _bump(plan)
+    return plan
+
+
+@transaction.atomic
+def doel_toevoegen(*, door, plan: Plan, lock_version: int, leefgebied: str, omschrijving: str) -> PlanDoel:
+    if not omschrijving.strip():
+        raise ValidationError({"omschrijving": "Beschrijf het doel."})
+    with acting_as(door):
+        plan = _plan_for_update(plan, lock_version, door)
+        doel = PlanDoel.objects.create(plan=plan, leefgebied=leefgebied, omschrijving=omschrijving.strip())
+        _bump(plan)
+    return doel
+
+
+@transaction.atomic
+def actie_toevoegen(
+    *, door, plan: Plan, lock_version: int, omschrijving: str, eigenaar, deadline: date, doel=None, personen=()
+) -> PlanActie:
+    if not omschrijving.strip():
+        raise ValidationError({"omschrijving": "Beschrijf de actie."})
+    if doel is not None and doel.plan_id != plan.pk:
+        raise ValidationError({"doel": "Dit doel hoort niet bij dit plan."})
+    huishouden = set(plan.casus.melding.betrokkenen.values_list("persoon_id", flat=True))
+    if any(p.pk not in huishouden for p in personen):
+        raise ValidationError({"personen": "Een actie gaat over leden van dit huishouden."})
+    with acting_as(door):
+        plan = _plan_for_update(plan, lock_version, door)
+        actie = PlanActie.objects.create(
+            plan=plan, doel=doel, omschrijving=omschrijving.strip(), eigenaar=eigenaar, deadline=deadline
+        )
+        actie.personen.set(personen)
+        _bump(plan)
+    return actie
+
+
+@transaction.atomic
+def actie_status_wijzigen(*, door, actie: PlanActie, status: str) -> PlanActie:
+    """Progress of an action of the plan in force (or the draft); does not need a new plan version."""
+    _require(door, "casusregie.change_casus", actie.plan.casus)
+    if status not in PlanActie.Status.values:
+        raise ValidationError({"status": "Onbekende status."})
+    with acting_as(door):
+        actie.status = status
+        actie.save()
+    return actie
+
+
+@transaction.atomic
+def plan_indienen(*, door, plan: Plan, lock_version: int) -> Plan:
+    """The casusregisseur submits the draft to the MDO; it lands on the next MDO agenda."""
+    from mdo.services import agendapunt_voor_plan
+
+    with acting_as(door):
+        plan = _plan_for_update(plan, lock_version, door)
+        if not plan.doelen.exists() or not plan.acties.exists():
+            raise ValidationError("Een plan heeft ten minste één doel en één actie voordat het naar het MDO gaat.")
+        plan.status, plan.ingediend_op = Plan.Status.INGEDIEND, timezone.localdate()
+        _bump(plan)
+        agendapunt_voor_plan(door=door, plan=plan)
+    return plan
+
+
+@transaction.atomic
+def plan_vaststellen(*, door, plan: Plan, datum: date | None = None) -> Plan:
+    """The MDO approves the plan: it is in force, the previous version is kept as 'vervangen'."""
+    _require(door, "mdo.voorzitten_mdo")
+    if plan.status != Plan.Status.INGEDIEND:
+        raise ValidationError("Alleen een ingediend plan kan worden vastgesteld.")
+    datum = datum or timezone.localdate()
+    casus = plan.casus
+    with acting_as(door):
+        for oud in casus.plannen.filter(status=Plan.Status.VASTGESTELD):
+            oud.status = Plan.Status.VERVANGEN
+            oud.save()
+        plan.status, plan.vastgesteld_op = Plan.Status.VASTGESTELD, datum
+        _bump(plan)
+        if casus.plan_vastgesteld_op is None:
+            casus.plan_vastgesteld_op = datum
+        if casus.status != Casus.Status.OPGESCHAALD:
+            _transition(casus, "plan_vaststellen", door)
+            _transition(casus, "uitvoeren", door)
+        else:
+            casus.save()
+    return plan
+
+
+@transaction.atomic
+def plan_terugsturen(*, door, plan: Plan, reden: str) -> Plan:
+    _require(door, "mdo.voorzitten_mdo")
+    if plan.status != Plan.Status.INGEDIEND:
+        raise ValidationError("Alleen een ingediend plan kan worden teruggestuurd.")
+    if not reden.strip():
+        raise ValidationError({"reden": "Geef aan wat er aan het plan moet veranderen."})
+    with acting_as(door, reason=reden):
+        plan.status, plan.teruggestuurd_reden = Plan.Status.CONCEPT, reden.strip()
+        _bump(plan)
+    return plan
+
+
+@transaction.atomic
+def nieuwe_planversie(*, door, casus: Casus) -> Plan:
+    """Draft a new version from the plan in force: goals and actions are copied; the old one stays readable."""
+    _require(door, "casusregie.change_casus", casus)
+    if casus.plannen.filter(status__in=[Plan.Status.CONCEPT, Plan.Status.INGEDIEND]).exists():
+        raise ValidationError("Er is al een conceptversie van het plan.")
+    huidig = casus.plannen.filter(status=Plan.Status.VASTGESTELD).first()
+    if huidig is None:
+        raise ValidationError("Er is nog geen vastgesteld plan.")
+    with acting_as(door):
+        nieuw = Plan.objects.create(
+            casus=casus,
+            versie=huidig.versie + 1,
+            opgesteld_door=door,
+            samenvatting=huidig.samenvatting,
+            afspraken=huidig.afspraken,
+            evaluatie_op=huidig.evaluatie_op,
+        )
+        doelen = {}
+        for doel in huidig.doelen.all():
+            doelen[doel.pk] = PlanDoel.objects.create(
+                plan=nieuw, leefgebied=doel.leefgebied, omschrijving=doel.omschrijving
+            )
+        for actie in huidig.acties.prefetch_related("personen"):
+            kopie = PlanActie.objects.create(
+                plan=nieuw,
+                doel=doelen.get(actie.doel_id),
+                omschrijving=actie.omschrijving,
+                eigenaar=actie.eigenaar,
+                deadline=actie.deadline,
+                status=actie.status,
+            )
+            kopie.personen.set(actie.personen.all())
+    return nieuw
+
+
+# --- journaal, wachtlijsten ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def journaal_toevoegen(*, door, casus: Casus, tekst: str) -> JournaalRegel:
+    _require(door, "casusregie.change_casus", casus)
+    if not casus.open:
+        raise ValidationError("De casus is afgesloten.")
+    if not tekst.strip():
+        raise ValidationError({"tekst": "Schrijf een journaalregel."})
+    with acting_as(door):
+        return JournaalRegel.objects.create(casus=casus, auteur=door, tekst=tekst.strip())
+
+
+@transaction.atomic
+def wachtlijst_melden(*, door, casus: Casus, organisatie, voorziening: str, sinds: date) -> Wachtlijst:
+    _require(door, "casusregie.change_casus", casus)
+    with acting_as(door):
+        return Wachtlijst.objects.create(
+            casus=casus, organisatie=organisatie, voorziening=voorziening.strip(), sinds=sinds, gemeld_door=door
+        )
+
+
+@transaction.atomic
+def wachtlijst_opgelost(*, door, wachtlijst: Wachtlijst, datum: date | None = None) -> Wachtlijst:
+    _require(door, "casusregie.change_casus", wachtlijst.casus)
+    with acting_as(door):
+        wachtlijst.opgelost_op = datum or timezone.localdate()
+        wachtlijst.save()
+    return wachtlijst
+
+
+# --- escalation ------------------------------------------------------------------------------------------------
+
+
+def _handles(door, escalatie):
+    """Whether `door` handles escalations at the escalation's current level."""
+    return (
+        door.has_perm("casusregie.behandelen_escalatie")
+        and door.groups.filter(pk=escalatie.niveau.behandelaars_id).exists()
+    )
+
+
+@transaction.atomic
+def casus_escaleren(*, door, casus: Casus, reden: str, vraag: str, datum: date | None = None) -> Escalatie:
+    """The casusregisseur escalates to the first level of the ladder (the procesmanager)."""
+    if casus.escalaties.filter(status__in=[Escalatie.Status.OPEN, Escalatie.Status.BEANTWOORD]).exists():
+        raise ValidationError("Deze casus is al opgeschaald.")
+    if reden not in Escalatie.Reden.values:
+        raise ValidationError({"reden": "Kies de reden van de escalatie."})
+    if not vraag.strip():
+        raise ValidationError({"vraag": "Formuleer de vraag aan het volgende niveau."})
+    niveau = EscalatieNiveau.objects.filter(actief=True).order_by("volgorde").first()
+    datum = datum or timezone.localdate()
+    with acting_as(door, reason=f"escalatie: {Escalatie.Reden(reden).label}"):
+        _transition(casus, "escaleren", door)
+        escalatie = Escalatie.objects.create(
+            casus=casus,
+            niveau=niveau,
+            reden=reden,
+            vraag=vraag.strip(),
+            gestart_door=door,
+            gestart_op=datum,
+            niveau_sinds=datum,
+        )
+        EscalatieStap.objects.create(
+            escalatie=escalatie,
+            soort=EscalatieStap.Soort.OPGESCHAALD,
+            niveau=niveau,
+            datum=datum,
+            door=door,
+            toelichting=vraag.strip(),
+        )
+    return escalatie
+
+
+@transaction.atomic
+def escalatie_opschalen(*, door, escalatie: Escalatie, naar: EscalatieNiveau, toelichting: str) -> Escalatie:
+    """The current level passes the escalation up the ladder (levels may be skipped)."""
+    if not _handles(door, escalatie):
+        raise PermissionDenied("U behandelt deze escalatie niet.")
+    if escalatie.status == Escalatie.Status.GEDEESCALEERD:
+        raise ValidationError("Deze escalatie is gesloten.")
+    if not naar.actief or naar.volgorde <= escalatie.niveau.volgorde:
+        raise ValidationError({"naar": "Kies een hoger niveau."})
+    if not toelichting.strip():
+        raise ValidationError({"toelichting": "Licht toe wat het volgende niveau moet besluiten."})
+    with acting_as(door, reason=f"opgeschaald naar {naar}"):
+        escalatie.niveau, escalatie.niveau_sinds, escalatie.status = naar, timezone.localdate(), Escalatie.Status.OPEN
+        escalatie.save()
+        EscalatieStap.objects.create(
+            escalatie=escalatie,
+            soort=EscalatieStap.Soort.OPGESCHAALD,
+            niveau=naar,
+            datum=timezone.localdate(),
+            door=door,
+            toelichting=toelichting.strip(),
+        )
+    return escalatie
+
+
+@transaction.atomic
+def escalatie_beantwoorden(*, door, escalatie: Escalatie, antwoord: str, besluit: str) -> Escalatie:
+    if not _handles(door, escalatie):
+        raise PermissionDenied("U behandelt deze escalatie niet.")
+    if escalatie.status == Escalatie.Status.GEDEESCALEERD:
+        raise ValidationError("Deze escalatie is gesloten.")
+    if not antwoord.strip() or not besluit.strip():
+        raise ValidationError({"antwoord": "Geef een antwoord en een besluit."})
+    with acting_as(door, reason="escalatie beantwoord"):
+        escalatie.antwoord, escalatie.besluit, escalatie.status = (
+            antwoord.strip(),
+            besluit.strip(),
+            Escalatie.Status.BEANTWOORD,
+        )
+        escalatie.save()
+        EscalatieStap.objects.create(
+            escalatie=escalatie,
+            soort=EscalatieStap.Soort.BEANTWOORD,
+            niveau=escalatie.niveau,
+            datum=timezone.localdate(),
+            door=door,
+            toelichting=f"{antwoord.strip()}\nBesluit: {besluit.strip()}",
+        )
+    return escalatie
+
+
+@transaction.atomic
+def doorbraak_vastleggen(
+    *, door, escalatie: Escalatie, maatwerkbudget, legitimiteit: str, betrokkenheid: str, rendement: str
+) -> Escalatie:
+    """A doorbraak with maatwerkbudget, justified on legitimiteit, betrokkenheid and rendement."""
+    if not _handles(door, escalatie):
+        raise PermissionDenied("U behandelt deze escalatie niet.")
+    errors = {
+        veld: "Verplicht voor een doorbraak."
+        for veld, waarde in (("legitimiteit", legitimiteit), ("betrokkenheid", betrokkenheid), ("rendement", rendement))
+        if not (waarde or "").strip()
+    }
+    if maatwerkbudget is None or maatwerkbudget < 0:
+        errors["maatwerkbudget"] = "Vul het maatwerkbudget in (0 of meer)."
+    if errors:
+        raise ValidationError(errors)
+    with acting_as(door, reason="doorbraak"):
+        escalatie.maatwerkbudget = maatwerkbudget
+        escalatie.legitimiteit, escalatie.betrokkenheid, escalatie.rendement = (
+            legitimiteit.strip(),
+            betrokkenheid.strip(),
+            rendement.strip(),
+        )
+        escalatie.save()
+        EscalatieStap.objects.create(
+            escalatie=escalatie,
+            soort=EscalatieStap.Soort.DOORBRAAK,
+            niveau=escalatie.niveau,
+            datum=timezone.localdate(),
+            door=door,
+            toelichting=f"Maatwerkbudget € {maatwerkbudget}",
+        )
+    return escalatie
+
+
+@transaction.atomic
+def escalatie_deescaleren(*, door, escalatie: Escalatie, toelichting: str) -> Escalatie:
+    """Close the escalation: the casus goes back to the casusregisseur."""
+    if not (_handles(door, escalatie) or door.has_perm("mdo.voorzitten_mdo")):
+        raise PermissionDenied("U mag deze escalatie niet sluiten.")
+    if escalatie.status == Escalatie.Status.GEDEESCALEERD:
+        raise ValidationError("Deze escalatie is al gesloten.")
+    casus = escalatie.casus
+    with acting_as(door, reason="gedeëscaleerd"):
+        escalatie.status, escalatie.gesloten_op = Escalatie.Status.GEDEESCALEERD, timezone.localdate()
+        escalatie.save()
+        EscalatieStap.objects.create(
+            escalatie=escalatie,
+            soort=EscalatieStap.Soort.GEDEESCALEERD,
+            niveau=escalatie.niveau,
+            datum=timezone.localdate(),
+            door=door,
+            toelichting=toelichting.strip(),
+        )
+        terug = "deescaleren_naar_uitvoering" if casus.plan_vastgesteld_op else "deescaleren_naar_opstelling"
+        transition = CASUS_WORKFLOW[terug]
+        if casus.status not in transition.sources:
+            raise ValidationError("De casus is niet opgeschaald.")
+        casus.status, casus.status_sinds = transition.target, timezone.now()
+        casus.save()
+    return escalatie
+
+
+# --- closing ------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def casus_afsluiten(
+    *, door, casus: Casus, reden: AfsluitReden, overgedragen_aan=None, toelichting: str = "", datum: date | None = None
+) -> Casus:
+    """Close only when regular care is in place. Betrokkenen lose access at once; the casusregisseur
+    keeps read access for BZT_LEESRECHT_NA_AFSLUITEN_DAGEN days."""
+    datum = datum or timezone.localdate()
+    if casus.escalaties.filter(status__in=[Escalatie.Status.OPEN, Escalatie.Status.BEANTWOORD]).exists():
+        raise ValidationError("Een casus met een open escalatie kan niet worden afgesloten. De-escaleer eerst.")
+    if reden.vraagt_organisatie and overgedragen_aan is None:
+        raise ValidationError({"overgedragen_aan": "Geef aan welke organisatie de zorg overneemt."})
+    if datum < casus.toegewezen_op or datum > timezone.localdate():
+        raise ValidationError({"datum": "De afsluitdatum ligt voor de toewijzing of in de toekomst."})
+    with acting_as(door, reason=f"afgesloten: {reden}"):
+        _transition(casus, "afsluiten", door)
+        casus.afgesloten_op, casus.afsluitreden, casus.afsluit_toelichting = datum, reden, toelichting.strip()
+        casus.overgedragen_aan = overgedragen_aan if reden.vraagt_organisatie else None
+        casus.leesrecht_regisseur_tot = datum + timedelta(days=settings.BZT_LEESRECHT_NA_AFSLUITEN_DAGEN)
+        casus.save()
+        for betrokkene in casus.betrokken_professionals.filter(beeindigd_op__isnull=True):
+            _betrokkene_beeindigen(betrokkene, door=door, reden="casus afgesloten")
+        if casus.casusregisseur is not None:
+            permissions.revoke(
+                casus,
+                casus.casusregisseur,
+                ("change_casus", "escaleren_casus", "beheren_betrokkenen"),
+                door=door,
+                reden=f"casus afgesloten; lezen tot {casus.leesrecht_regisseur_tot:%d-%m-%Y}",
+            )
+    return casus
+
+
+@transaction.atomic
+def verlopen_toegang_intrekken(*, door, vandaag: date | None = None) -> int:
+    """End betrokkenheden past their end date and the regisseur's read access past its term. Idempotent."""
+    vandaag = vandaag or timezone.localdate()
+    count = 0
+    for betrokkene in CasusBetrokkene.objects.filter(beeindigd_op__isnull=True, einddatum__lt=vandaag).select_related(
+        "casus"
+    ):
+        _betrokkene_beeindigen(betrokkene, door=door, reden="einddatum betrokkenheid verstreken")
+        count += 1
+    verlopen = Casus.objects.filter(
+        status=Casus.Status.AFGESLOTEN,
+        leesrecht_regisseur_tot__lt=vandaag,
+        casusregisseur__isnull=False,
+        user_permissions__permission__codename="view_casus",
+    ).distinct()
+    with acting_as(door):
+        for casus in verlopen:
+            for user in get_user_model().objects.filter(pk__in=casus.user_permissions.values("user_id")):
+                permissions.revoke(
+                    casus, user, permissions.LEZEN, door=door, reden="leestermijn na afsluiten verstreken"
+                )
+                count += 1
+    return count

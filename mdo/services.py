@@ -1,0 +1,250 @@
+"""Writes of the MDO: plan a meeting, fill and order its agenda, take a besluit per agenda item."""
+
+from datetime import date
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+
+from bzt.audit import acting_as
+from casusregie import services as casus_services
+from casusregie.models import Plan
+from meldpunt.models import Melding
+
+from .models import AgendaPunt, Overleg
+
+MDO = "mdo.voorzitten_mdo"
+
+
+def _require_chair(door):
+    if not door.has_perm(MDO):
+        raise PermissionDenied("Alleen de voorzitter van het MDO (procesmanager) mag dit.")
+
+
+def volgend_overleg():
+    """The next planned MDO (today or later), where new items land."""
+    return (
+        Overleg.objects.filter(status=Overleg.Status.GEPLAND, datum__gte=timezone.localdate()).order_by("datum").first()
+    )
+
+
+def _next_position(overleg):
+    return (overleg.agendapunten.aggregate(m=Max("volgorde"))["m"] or 0) + 1
+
+
+@transaction.atomic
+def overleg_plannen(*, door, datum: date, voorzitter=None, locatie="", aanvang=None) -> Overleg:
+    _require_chair(door)
+    if datum < timezone.localdate():
+        raise ValidationError({"datum": "Een MDO plant u vandaag of later."})
+    with acting_as(door):
+        overleg = Overleg.objects.create(datum=datum, voorzitter=voorzitter or door, locatie=locatie, aanvang=aanvang)
+    agenda_vullen(door=door, overleg=overleg)
+    return overleg
+
+
+@transaction.atomic
+def agenda_vullen(*, door, overleg: Overleg) -> int:
+    """Put on the agenda what is waiting: meldingen op de MDO-agenda, submitted plans, plans due for review.
+    Items already open on another agenda stay there. Returns the number of items added."""
+    _require_chair(door)
+    if overleg.status != Overleg.Status.GEPLAND:
+        raise ValidationError("Dit MDO is al afgerond.")
+    open_meldingen = AgendaPunt.objects.filter(besluit="", melding__isnull=False).values("melding_id")
+    open_plannen = AgendaPunt.objects.filter(besluit="", plan__isnull=False).values("plan_id")
+    nieuw = []
+    for melding in (
+        Melding.objects.filter(status=Melding.Status.OP_MDO_AGENDA)
+        .exclude(pk__in=open_meldingen)
+        .order_by("ontvangen_op", "id")
+    ):
+        nieuw.append(AgendaPunt(soort=AgendaPunt.Soort.MELDING, melding=melding))
+    for plan in Plan.objects.filter(status=Plan.Status.INGEDIEND).exclude(pk__in=open_plannen).select_related("casus"):
+        nieuw.append(AgendaPunt(soort=AgendaPunt.Soort.PLAN_VASTSTELLEN, plan=plan, casus=plan.casus))
+    te_evalueren = (
+        Plan.objects.filter(
+            status=Plan.Status.VASTGESTELD, evaluatie_op__lte=overleg.datum, casus__afgesloten_op__isnull=True
+        )
+        .exclude(pk__in=open_plannen)
+        .exclude(
+            # evaluated already in an MDO on or after its evaluation date
+            pk__in=AgendaPunt.objects.filter(soort=AgendaPunt.Soort.PLAN_EVALUEREN)
+            .exclude(besluit="")
+            .values("plan_id")
+        )
+    )
+    for plan in te_evalueren.select_related("casus"):
+        nieuw.append(AgendaPunt(soort=AgendaPunt.Soort.PLAN_EVALUEREN, plan=plan, casus=plan.casus))
+    position = _next_position(overleg)
+    with acting_as(door, reason="agenda automatisch gevuld"):
+        for i, punt in enumerate(nieuw):
+            punt.overleg, punt.volgorde = overleg, position + i
+            punt.save()
+    return len(nieuw)
+
+
+def agendapunt_voor_plan(*, door, plan: Plan):
+    """A submitted plan goes on the next planned MDO (if one is planned; else agenda_vullen picks it up)."""
+    overleg = volgend_overleg()
+    if overleg is None or AgendaPunt.objects.filter(plan=plan, besluit="").exists():
+        return None
+    with acting_as(door):
+        return AgendaPunt.objects.create(
+            overleg=overleg,
+            soort=AgendaPunt.Soort.PLAN_VASTSTELLEN,
+            plan=plan,
+            casus=plan.casus,
+            volgorde=_next_position(overleg),
+        )
+
+
+@transaction.atomic
+def casusbespreking_toevoegen(*, door, overleg: Overleg, casus) -> AgendaPunt:
+    _require_chair(door)
+    with acting_as(door):
+        return AgendaPunt.objects.create(
+            overleg=overleg, soort=AgendaPunt.Soort.CASUSBESPREKING, casus=casus, volgorde=_next_position(overleg)
+        )
+
+
+@transaction.atomic
+def agendapunt_verplaatsen(*, door, punt: AgendaPunt, richting: str | None = None, naar: Overleg | None = None):
+    """Move an open item up or down on its agenda, or to another planned MDO."""
+    _require_chair(door)
+    if not punt.open:
+        raise ValidationError("Over dit agendapunt is al besloten.")
+    with acting_as(door):
+        if naar is not None:
+            if naar.status != Overleg.Status.GEPLAND:
+                raise ValidationError({"naar": "Kies een gepland MDO."})
+            punt.overleg, punt.volgorde = naar, _next_position(naar)
+            punt.save()
+            return punt
+        punten = list(punt.overleg.agendapunten.order_by("volgorde", "id"))
+        i = punten.index(punt)
+        j = i - 1 if richting == "omhoog" else i + 1
+        if 0 <= j < len(punten):
+            punten[i], punten[j] = punten[j], punten[i]
+            for position, item in enumerate(punten, start=1):
+                if item.volgorde != position:
+                    item.volgorde = position
+                    item.save()
+    return punt
+
+
+def _besluit(punt, door, besluit, notulen):
+    if not punt.open:
+        raise ValidationError("Over dit agendapunt is al besloten.")
+    punt.besluit, punt.notulen, punt.besloten_door = besluit, notulen.strip(), door
+    punt.save()
+
+
+@transaction.atomic
+def besluit_toewijzen(*, door, punt: AgendaPunt, casusregisseur, notulen="", reden_boven_maximum=""):
+    _require_chair(door)
+    if punt.soort != AgendaPunt.Soort.MELDING:
+        raise ValidationError("Toewijzen kan alleen bij een nieuwe melding.")
+    casus = casus_services.casus_toewijzen(
+        door=door,
+        melding=punt.melding,
+        casusregisseur=casusregisseur,
+        datum=min(punt.overleg.datum, timezone.localdate()),
+        reden_boven_maximum=reden_boven_maximum,
+    )
+    with acting_as(door):
+        punt.casus = casus
+        _besluit(punt, door, AgendaPunt.Besluit.TOEGEWEZEN, notulen)
+    return casus
+
+
+@transaction.atomic
+def besluit_aanhouden(*, door, punt: AgendaPunt, notulen: str):
+    """Postpone: the item is closed here and a new one is made on the next planned MDO."""
+    _require_chair(door)
+    if not notulen.strip():
+        raise ValidationError({"notulen": "Noteer waarom het punt wordt aangehouden."})
+    with acting_as(door):
+        _besluit(punt, door, AgendaPunt.Besluit.AANGEHOUDEN, notulen)
+        volgend = (
+            Overleg.objects.filter(status=Overleg.Status.GEPLAND, datum__gt=punt.overleg.datum)
+            .order_by("datum")
+            .first()
+        )
+        if volgend is not None:
+            AgendaPunt.objects.create(
+                overleg=volgend,
+                soort=punt.soort,
+                melding=punt.melding,
+                casus=punt.casus,
+                plan=punt.plan,
+                volgorde=_next_position(volgend),
+            )
+    return punt
+
+
+@transaction.atomic
+def besluit_regulier(*, door, punt: AgendaPunt, notulen: str):
+    """Refer to regular care instead of a casus: the melding is closed for the BZT with this besluit."""
+    _require_chair(door)
+    if punt.soort != AgendaPunt.Soort.MELDING:
+        raise ValidationError("Verwijzen kan alleen bij een nieuwe melding.")
+    if not notulen.strip():
+        raise ValidationError({"notulen": "Noteer naar welke zorg is verwezen."})
+    from meldpunt.services import melding_mdo_verwijzen
+
+    with acting_as(door):
+        melding_mdo_verwijzen(door=door, melding=punt.melding)
+        _besluit(punt, door, AgendaPunt.Besluit.REGULIER, notulen)
+    return punt
+
+
+@transaction.atomic
+def besluit_plan(*, door, punt: AgendaPunt, vaststellen: bool, notulen: str = ""):
+    _require_chair(door)
+    if punt.soort not in (AgendaPunt.Soort.PLAN_VASTSTELLEN,):
+        raise ValidationError("Dit agendapunt is geen plan ter vaststelling.")
+    with acting_as(door):
+        if vaststellen:
+            casus_services.plan_vaststellen(door=door, plan=punt.plan)
+            _besluit(punt, door, AgendaPunt.Besluit.PLAN_VASTGESTELD, notulen)
+        else:
+            casus_services.plan_terugsturen(door=door, plan=punt.plan, reden=notulen)
+            _besluit(punt, door, AgendaPunt.Besluit.PLAN_TERUGGESTUURD, notulen)
+    return punt
+
+
+@transaction.atomic
+def besluit_besproken(*, door, punt: AgendaPunt, notulen: str):
+    _require_chair(door)
+    if not notulen.strip():
+        raise ValidationError({"notulen": "Noteer wat is besproken."})
+    with acting_as(door):
+        _besluit(punt, door, AgendaPunt.Besluit.BESPROKEN, notulen)
+    return punt
+
+
+@transaction.atomic
+def overleg_afronden(*, door, overleg: Overleg, aanwezigen=(), overige_aanwezigen=""):
+    """Close the meeting; open items move to the next planned MDO."""
+    _require_chair(door)
+    with acting_as(door):
+        overleg.status = Overleg.Status.AFGEROND
+        overleg.overige_aanwezigen = overige_aanwezigen.strip()
+        overleg.save()
+        overleg.aanwezigen.set(aanwezigen)
+        volgend = (
+            Overleg.objects.filter(status=Overleg.Status.GEPLAND, datum__gt=overleg.datum).order_by("datum").first()
+        )
+        for punt in overleg.agendapunten.filter(besluit=""):
+            _besluit(punt, door, AgendaPunt.Besluit.AANGEHOUDEN, "Niet behandeld; doorgeschoven.")
+            if volgend is not None:
+                AgendaPunt.objects.create(
+                    overleg=volgend,
+                    soort=punt.soort,
+                    melding=punt.melding,
+                    casus=punt.casus,
+                    plan=punt.plan,
+                    volgorde=_next_position(volgend),
+                )
+    return overleg

@@ -1,0 +1,555 @@
+"""import_meldingen: historical meldingen from JSON Lines (CONTRACT.md § Import format, docs/import.md).
+
+Three steps. `parse_line` checks the shape of one line; `_check_file` checks the lines against each other;
+`_plan` checks the lines to import against the database and decides which Persoon every person is. Only
+when no line has a problem are the rows written, in one transaction, acting as the `systeem` account with
+the run named as the change reason of every history record.
+
+The MDO and casusregie parts of a line (mdo, plan_vastgesteld_op, escalaties, afgesloten_op, afsluitreden)
+are checked for their JSON type only; they are imported by the MDO/casusregie import.
+"""
+
+import json
+import re
+import uuid
+from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from functools import cache
+from pathlib import Path
+
+from django.db import transaction
+from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
+
+from bzt.audit import acting_as, system_user
+
+from .codes import GGSR_DREMPEL, Aanmeldroute, Besluit, Geslacht, Inkomen, Leefgebied, MelderType, Rol, wijken
+from .models import Betrokkene, Melding, Persoon, Triage
+from .services import triage_afwijking
+from .validators import is_valid_bsn
+
+IMPORT_MOTIVATIE = "Historische registratie (import): geen motivatie overgenomen"
+LATER_KEYS = {
+    "mdo": ((dict,), "een object of null"),
+    "plan_vastgesteld_op": ((str,), "tekst (datum) of null"),
+    "escalaties": ((list,), "een lijst of null"),
+    "afgesloten_op": ((str,), "tekst (datum) of null"),
+    "afsluitreden": ((str,), "tekst of null"),
+}
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+REASON_MAX_LENGTH = 100  # simple-history's history_change_reason
+QUERY_CHUNK = 500
+BATCH_SIZE = 500  # lines written per round of bulk inserts
+
+
+# --- what a valid line holds -------------------------------------------------------------------------------
+
+
+@dataclass
+class PersonEntry:
+    index: int
+    extern_id: str | None
+    bsn: str
+    rol: str
+    velden: dict
+    key: tuple | None = None
+    complete_identity: tuple[str | None, str] = (None, "")
+
+
+@dataclass
+class TriageEntry:
+    datum: date
+    leefgebieden: list[str]
+    besluit: str
+
+
+@dataclass
+class ImportLine:
+    number: int
+    extern_id: str
+    velden: dict
+    personen: list[PersonEntry]
+    triage: TriageEntry | None
+
+
+@dataclass
+class Problem:
+    line: int
+    message: str
+
+    def __str__(self):
+        return f"regel {self.line}: {self.message}"
+
+
+class ImportRejected(Exception):
+    """The file has invalid lines; nothing was imported."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = sorted(problems, key=lambda problem: problem.line)
+        lines = len({problem.line for problem in self.problems})
+        super().__init__(f"{len(self.problems)} fout(en) in {lines} regel(s); er is niets geïmporteerd.")
+
+
+@dataclass
+class ImportReport:
+    run_id: str
+    imported: int
+    skipped: int
+    dry_run: bool = False
+
+
+@dataclass
+class _Plan:
+    lines: list[ImportLine]
+    skipped: int
+    db_persons: dict[int, Persoon]
+    problems: list[Problem] = field(default_factory=list)
+
+
+# --- step 1: the shape of one line -------------------------------------------------------------------------
+
+
+@cache
+def _codes(choices) -> tuple[str, ...]:
+    return tuple(choices.values)
+
+
+class _Fields:
+    """Reads the keys of one JSON object, collecting a Dutch message per problem under its path."""
+
+    def __init__(self, data: dict, path: str, messages: list[str]):
+        self.data, self.path, self.messages = data, path, messages
+
+    def where(self, key):
+        return f"{self.path}.{key}" if self.path else key
+
+    def problem(self, key, message):
+        self.messages.append(f"{self.where(key)}: {message}")
+
+    def get(self, key, types, label, *, required=False):
+        value = self.data.get(key)
+        if value is None:
+            if required:
+                self.problem(key, "ontbreekt")
+            return None
+        if not isinstance(value, types):
+            self.problem(key, f"moet {label} zijn")
+            return None
+        return value
+
+    def text(self, key, *, required=False, max_length=None):
+        value = self.get(key, (str,), "tekst", required=required)
+        if value is None:
+            return None
+        value = value.strip()
+        if not value:
+            if required:
+                self.problem(key, "mag niet leeg zijn")
+            return None
+        if max_length and len(value) > max_length:
+            self.problem(key, f"is langer dan {max_length} tekens")
+            return None
+        return value
+
+    def choice(self, key, choices, *, required=False, default=None):
+        value = self.text(key, required=required)
+        if value is None:
+            return default
+        if value not in _codes(choices):
+            self.problem(key, f"'{value}' is geen geldige waarde (kies uit: {', '.join(_codes(choices))})")
+            return None
+        return value
+
+    def date(self, key, *, required=False, today):
+        value = self.text(key, required=required)
+        if value is None:
+            return None
+        try:
+            if not ISO_DATE.fullmatch(value):
+                raise ValueError
+            day = date.fromisoformat(value)
+        except ValueError:
+            self.problem(key, f"'{value}' is geen geldige datum (JJJJ-MM-DD)")
+            return None
+        if day > today:
+            self.problem(key, f"{day.isoformat()} ligt in de toekomst")
+            return None
+        return day
+
+    def boolean(self, key, *, default=False):
+        value = self.get(key, (bool,), "true of false")
+        return default if value is None else value
+
+    def object(self, key, *, required=False):
+        value = self.get(key, (dict,), "een object", required=required)
+        return None if value is None else _Fields(value, self.where(key), self.messages)
+
+
+def parse_line(number: int, raw: bytes, *, today: date, known_wijken: dict[str, str]) -> tuple[ImportLine | None, list]:
+    """One line of the file → (ImportLine, []) or (None, [messages])."""
+    try:
+        data = json.loads(raw.decode("utf-8-sig").strip())
+    except UnicodeDecodeError:
+        return None, ["geen geldige UTF-8-tekst"]
+    except json.JSONDecodeError as error:
+        return None, [f"geen geldige JSON ({error.msg}, kolom {error.colno})"]
+    if not isinstance(data, dict):
+        return None, ["moet één JSON-object zijn"]
+    messages = []
+    fields = _Fields(data, "", messages)
+    extern_id = fields.text("extern_id", required=True, max_length=64)
+    ontvangen_op = fields.date("ontvangen_op", required=True, today=today)
+    melder = fields.object("melder", required=True)
+    velden = {
+        "ontvangen_op": ontvangen_op,
+        "aanmeldroute": fields.choice("aanmeldroute", Aanmeldroute, required=True),
+        "overlast": fields.boolean("overlast"),
+        "aanleiding": fields.text("aanleiding") or f"Geïmporteerd uit {extern_id}",
+        "melder_type": melder and melder.choice("type", MelderType, required=True),
+        "melder_organisatie": (melder and melder.text("organisatie", max_length=120)) or "",
+    }
+    personen = _parse_personen(fields, today=today, known_wijken=known_wijken)
+    triage = _parse_triage(fields, ontvangen_op=ontvangen_op, today=today)
+    for key, (types, label) in LATER_KEYS.items():
+        fields.get(key, types, label)
+    if messages:
+        return None, messages
+    return ImportLine(number, extern_id, velden, personen, triage), []
+
+
+def _parse_personen(fields: _Fields, *, today, known_wijken) -> list[PersonEntry]:
+    personen = fields.get("personen", (list,), "een lijst", required=True)
+    if personen is None:
+        return []
+    if not personen:
+        fields.problem("personen", "moet ten minste één persoon bevatten")
+        return []
+    entries = []
+    for index, data in enumerate(personen):
+        path = f"personen[{index}]"
+        if not isinstance(data, dict):
+            fields.messages.append(f"{path}: moet een object zijn")
+            continue
+        entries.append(_parse_persoon(index, _Fields(data, path, fields.messages), today, known_wijken))
+    if entries and not any(entry.rol == Rol.HOOFDPERSOON for entry in entries):
+        entries[0].rol = Rol.HOOFDPERSOON
+    return entries
+
+
+def _parse_persoon(index, fields: _Fields, today, known_wijken) -> PersonEntry:
+    bsn = fields.text("bsn") or ""
+    if bsn and not is_valid_bsn(bsn):
+        fields.problem("bsn", f"'{bsn}' is geen geldig BSN (elfproef)")
+    wijk = fields.text("wijk")
+    if wijk is not None and wijk.casefold() not in known_wijken:
+        fields.problem("wijk", f"'{wijk}' is geen wijk van de gemeente (zie de instelling BZT_WIJKEN)")
+    velden = {
+        "voornaam": fields.text("voornaam", max_length=80) or "",
+        "tussenvoegsel": fields.text("tussenvoegsel", max_length=20) or "",
+        "achternaam": fields.text("achternaam", required=True, max_length=120),
+        "geboortedatum": fields.date("geboortedatum", today=today),
+        "geslacht": fields.choice("geslacht", Geslacht, default=Geslacht.ONBEKEND),
+        "wijk": known_wijken.get((wijk or "").casefold(), ""),
+        "inkomen": fields.choice("inkomen", Inkomen, default=Inkomen.ONBEKEND),
+    }
+    rol = fields.choice("rol", Rol, default=Rol.OVERIG)
+    return PersonEntry(index, fields.text("extern_id", max_length=64), bsn, rol, velden)
+
+
+def _parse_triage(fields: _Fields, *, ontvangen_op, today) -> TriageEntry | None:
+    triage = fields.object("triage")
+    if triage is None:
+        return None
+    datum = triage.date("datum", required=True, today=today)
+    if datum and ontvangen_op and datum < ontvangen_op:
+        triage.problem("datum", f"{datum.isoformat()} ligt vóór ontvangen_op ({ontvangen_op.isoformat()})")
+    codes = triage.get("leefgebieden", (list,), "een lijst", required=True) or []
+    for position, code in enumerate(codes):
+        where = f"leefgebieden[{position}]"
+        if code not in _codes(Leefgebied):
+            shown = f"'{code}'" if isinstance(code, str) else json.dumps(code)
+            triage.problem(where, f"{shown} is geen bekend leefgebied (kies uit: {', '.join(_codes(Leefgebied))})")
+        elif code in codes[:position]:
+            triage.problem(where, f"'{code}' staat er twee keer in")
+    besluit = triage.choice("besluit", Besluit, required=True)
+    return TriageEntry(datum, list(codes), besluit)
+
+
+# --- step 2: the lines against each other ------------------------------------------------------------------
+
+
+def _check_file(lines: list[ImportLine]) -> list[Problem]:
+    problems = []
+    first_line_of = {}
+    for line in lines:
+        if line.extern_id in first_line_of:
+            message = f"extern_id: '{line.extern_id}' staat ook al in regel {first_line_of[line.extern_id]}"
+            problems.append(Problem(line.number, message))
+        first_line_of.setdefault(line.extern_id, line.number)
+    *_, link_problems = _link_identities(lines)
+    return problems + link_problems
+
+
+def _link_identities(lines: list[ImportLine]):
+    """Which person extern_id goes with which BSN, from the entries that give both.
+
+    An extern_id with two BSNs, or a BSN with two extern_ids, is a problem on the later line.
+    """
+    bsn_for, extern_id_for, problems = {}, {}, []
+    for line in lines:
+        for entry in line.personen:
+            if not (entry.extern_id and entry.bsn):
+                continue
+            known_bsn, bsn_line = bsn_for.get(entry.extern_id, (entry.bsn, line.number))
+            known_id, id_line = extern_id_for.get(entry.bsn, (entry.extern_id, line.number))
+            if known_bsn != entry.bsn:
+                message = f"persoon '{entry.extern_id}' heeft in regel {bsn_line} een ander BSN ('{known_bsn}')"
+                problems.append(Problem(line.number, f"personen[{entry.index}].bsn: {message}"))
+            elif known_id != entry.extern_id:
+                message = f"'{entry.bsn}' hoort in regel {id_line} bij persoon '{known_id}'"
+                problems.append(Problem(line.number, f"personen[{entry.index}].bsn: {message}"))
+            else:
+                bsn_for.setdefault(entry.extern_id, (entry.bsn, line.number))
+                extern_id_for.setdefault(entry.bsn, (entry.extern_id, line.number))
+    return (
+        {extern_id: bsn for extern_id, (bsn, _) in bsn_for.items()},
+        {bsn: extern_id for bsn, (extern_id, _) in extern_id_for.items()},
+        problems,
+    )
+
+
+# --- step 3: the lines against the database ----------------------------------------------------------------
+
+
+def _chunks(values):
+    values = list(values)
+    for start in range(0, len(values), QUERY_CHUNK):
+        yield values[start : start + QUERY_CHUNK]
+
+
+def _existing_melding_ids(lines) -> set[str]:
+    found = set()
+    for chunk in _chunks(line.extern_id for line in lines):
+        found.update(Melding.objects.filter(extern_id__in=chunk).values_list("extern_id", flat=True))
+    return found
+
+
+def _existing_persons(extern_ids, bsns) -> dict[int, Persoon]:
+    persons = {}
+    for chunk in _chunks(extern_ids):
+        persons.update((p.pk, p) for p in Persoon.objects.filter(extern_id__in=chunk))
+    for chunk in _chunks(bsns):
+        persons.update((p.pk, p) for p in Persoon.objects.filter(bsn__in=chunk))
+    return persons
+
+
+def _plan(lines: list[ImportLine]) -> _Plan:
+    """Leave out meldingen already imported; give every person entry the key of the Persoon it is."""
+    existing = _existing_melding_ids(lines)
+    to_import = [line for line in lines if line.extern_id not in existing]
+    bsn_for, extern_id_for, _ = _link_identities(to_import)
+    entries = [(line, entry) for line in to_import for entry in line.personen]
+    for _line, entry in entries:
+        extern_id = entry.extern_id or extern_id_for.get(entry.bsn)
+        entry.complete_identity = (extern_id, entry.bsn or bsn_for.get(extern_id, ""))
+    db_persons = _existing_persons(
+        {e.complete_identity[0] for _, e in entries if e.complete_identity[0]},
+        {e.complete_identity[1] for _, e in entries if e.complete_identity[1]},
+    )
+    plan = _Plan(to_import, len(lines) - len(to_import), db_persons)
+    by_extern_id = {p.extern_id: p for p in db_persons.values() if p.extern_id}
+    by_bsn = {p.bsn: p for p in db_persons.values() if p.bsn}
+    for line, entry in entries:
+        _assign_person_key(line, entry, by_extern_id, by_bsn, plan.problems)
+    for line in to_import:
+        _check_household(line, plan.problems)
+    return plan
+
+
+def _assign_person_key(line, entry: PersonEntry, by_extern_id, by_bsn, problems):
+    extern_id, bsn = entry.complete_identity
+    path = f"personen[{entry.index}]"
+    by_id, by_number = by_extern_id.get(extern_id), by_bsn.get(bsn)
+    if by_id and by_number and by_id.pk != by_number.pk:
+        message = f"{path}.bsn: '{bsn}' hoort in BZT bij een andere persoon dan '{extern_id}'"
+        problems.append(Problem(line.number, message))
+    elif by_id and by_id.bsn and bsn and by_id.bsn != bsn:
+        problems.append(Problem(line.number, f"{path}.bsn: persoon '{extern_id}' staat in BZT met een ander BSN"))
+    elif by_number and by_number.extern_id and extern_id and by_number.extern_id != extern_id:
+        message = f"{path}.extern_id: BSN '{bsn}' hoort in BZT bij persoon '{by_number.extern_id}'"
+        problems.append(Problem(line.number, message))
+    elif by_id or by_number:
+        entry.key = ("db", (by_id or by_number).pk)
+    elif extern_id or bsn:
+        entry.key = ("file", extern_id or "", bsn)
+    else:
+        entry.key = ("new", line.number, entry.index)
+
+
+def _check_household(line: ImportLine, problems):
+    seen = {}
+    for entry in line.personen:
+        if entry.key is None:
+            continue
+        if entry.key in seen:
+            message = f"personen[{entry.index}]: is dezelfde persoon als personen[{seen[entry.key]}]"
+            problems.append(Problem(line.number, message))
+        seen.setdefault(entry.key, entry.index)
+
+
+# --- step 4: writing ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class _History:
+    """Who and why for the history records: bulk inserts do not read the acting user themselves."""
+
+    user: object
+    reason: str
+
+    def bulk_create(self, objs):
+        if objs:
+            bulk_create_with_history(objs, type(objs[0]), default_user=self.user, default_change_reason=self.reason)
+
+
+class _Personen:
+    """The Persoon of every key: existing ones (given the identifiers they missed) or new ones."""
+
+    def __init__(self, db_persons: dict[int, Persoon]):
+        self.db_persons = db_persons
+        self.by_key = {}
+
+    def provide(self, entries: list[PersonEntry], history: _History):
+        new = []
+        for entry in entries:
+            if entry.key in self.by_key:
+                continue
+            if entry.key[0] == "db":
+                self.by_key[entry.key] = self._existing(entry)
+            else:
+                extern_id, bsn = entry.complete_identity
+                self.by_key[entry.key] = Persoon(extern_id=extern_id, bsn=bsn, **entry.velden)
+                new.append(self.by_key[entry.key])
+        history.bulk_create(new)
+
+    def _existing(self, entry):
+        persoon = self.db_persons[entry.key[1]]
+        extern_id, bsn = entry.complete_identity
+        changed = []
+        if extern_id and not persoon.extern_id:
+            persoon.extern_id = extern_id
+            changed.append("extern_id")
+        if bsn and not persoon.bsn:
+            persoon.bsn = bsn
+            changed.append("bsn")
+        if changed:
+            persoon.save(update_fields=changed)
+        return persoon
+
+
+def _status_of(triage: TriageEntry | None) -> str:
+    if triage is None:
+        return Melding.Status.ONTVANGEN
+    if triage.besluit == Besluit.MDO:
+        return Melding.Status.OP_MDO_AGENDA
+    return Melding.Status.GETRIEERD
+
+
+def _start_of(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def _build_melding(line: ImportLine, systeem) -> Melding:
+    return Melding(
+        extern_id=line.extern_id,
+        status=_status_of(line.triage),
+        status_sinds=_start_of(line.triage.datum if line.triage else line.velden["ontvangen_op"]),
+        geregistreerd_door=systeem,
+        **line.velden,
+    )
+
+
+def _build_triage(melding: Melding, line: ImportLine, systeem) -> Triage:
+    entry = line.triage
+    score = len(entry.leefgebieden)
+    heeft_kinderen = any(persoon.rol == Rol.KIND for persoon in line.personen)
+    triage = Triage(
+        melding=melding,
+        datum=entry.datum,
+        score=score,
+        besluit=entry.besluit,
+        motivatie=IMPORT_MOTIVATIE if triage_afwijking(score, entry.besluit) else "",
+        ggsr=heeft_kinderen and score >= GGSR_DREMPEL,
+        getrieerd_door=systeem,
+    )
+    for code in entry.leefgebieden:
+        setattr(triage, code, True)
+    return triage
+
+
+def _write_batch(lines: list[ImportLine], personen: _Personen, history: _History):
+    personen.provide([entry for line in lines for entry in line.personen], history)
+    meldingen = [_build_melding(line, history.user) for line in lines]
+    history.bulk_create(meldingen)
+    history.bulk_create(
+        [
+            Betrokkene(melding=melding, persoon=personen.by_key[entry.key], rol=entry.rol)
+            for melding, line in zip(meldingen, lines, strict=True)
+            for entry in line.personen
+        ]
+    )
+    history.bulk_create(
+        [
+            _build_triage(melding, line, history.user)
+            for melding, line in zip(meldingen, lines, strict=True)
+            if line.triage
+        ]
+    )
+
+
+# --- the whole run -----------------------------------------------------------------------------------------
+
+
+def new_run_id() -> str:
+    return uuid.uuid4().hex[:8]
+
+
+def change_reason(path: Path, run_id: str) -> str:
+    """`import_meldingen FILE run ID`, the file name shortened to fit simple-history's 100 characters."""
+    room = REASON_MAX_LENGTH - len(f"import_meldingen  run {run_id}")
+    return f"import_meldingen {path.name[:room]} run {run_id}"
+
+
+def read_file(path: Path, *, today: date | None = None) -> tuple[list[ImportLine], list[Problem]]:
+    """Every non-empty line parsed, with the problems of the file on its own (no database)."""
+    today = today or timezone.localdate()
+    known_wijken = {wijk.casefold(): wijk for wijk in wijken()}
+    lines, problems = [], []
+    with path.open("rb") as handle:
+        for number, raw in enumerate(handle, start=1):
+            if not raw.strip():
+                continue
+            line, messages = parse_line(number, raw, today=today, known_wijken=known_wijken)
+            problems.extend(Problem(number, message) for message in messages)
+            if line:
+                lines.append(line)
+    return lines, problems + _check_file(lines)
+
+
+def import_meldingen(path, *, run_id: str | None = None, dry_run: bool = False) -> ImportReport:
+    """Validate the whole file, then import it in one transaction; raise ImportRejected if any line is bad."""
+    path = Path(path)
+    run_id = run_id or new_run_id()
+    lines, problems = read_file(path)
+    with transaction.atomic():
+        plan = _plan(lines)
+        problems += plan.problems
+        if problems:
+            raise ImportRejected(problems)
+        if not dry_run:
+            history = _History(system_user(), change_reason(path, run_id))
+            personen = _Personen(plan.db_persons)
+            with acting_as(history.user, reason=history.reason):
+                for start in range(0, len(plan.lines), BATCH_SIZE):
+                    _write_batch(plan.lines[start : start + BATCH_SIZE], personen, history)
+    return ImportReport(run_id, len(plan.lines), plan.skipped, dry_run)

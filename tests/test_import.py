@@ -1,0 +1,355 @@
+"""import_meldingen: the format of CONTRACT.md, all or nothing, idempotent, audited as the import run."""
+
+import copy
+import json
+import re
+from datetime import timedelta
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.utils import timezone
+
+from meldpunt import importer
+from meldpunt.models import Betrokkene, Melding, Persoon, Triage
+from meldpunt.services import NieuweBetrokkene, melding_registreren
+
+pytestmark = pytest.mark.django_db
+
+CONTRACT_LINE = {
+    "extern_id": "VIS2-2025-0001",
+    "ontvangen_op": "2025-03-14",
+    "melder": {"type": "professional", "organisatie": "Politie"},
+    "aanmeldroute": "oggz",
+    "overlast": True,
+    "personen": [
+        {
+            "extern_id": "P-77",
+            "voornaam": "Jan",
+            "achternaam": "Jansen",
+            "geboortedatum": "1970-05-01",
+            "geslacht": "man",
+            "bsn": "123456782",
+            "wijk": "Rivierenwijk",
+            "inkomen": "uitkering",
+            "rol": "hoofdpersoon",
+        }
+    ],
+    "triage": {"datum": "2025-03-20", "leefgebieden": ["verslaving", "schulden", "dakloos"], "besluit": "mdo"},
+    "mdo": {"datum": "2025-03-27", "organisatie": "Dimence", "casusregisseur": "regisseur_dimence"},
+    "plan_vastgesteld_op": "2025-04-24",
+    "escalaties": [{"datum": "2025-06-01", "niveau": "procesmanager"}],
+    "afgesloten_op": None,
+    "afsluitreden": None,
+}
+MODELS = (Melding, Persoon, Betrokkene, Triage)
+TOMORROW = (timezone.localdate() + timedelta(days=1)).isoformat()
+
+
+def melding(extern_id, **changes):
+    return copy.deepcopy(CONTRACT_LINE) | {"extern_id": extern_id} | changes
+
+
+def persoon(**changes):
+    return copy.deepcopy(CONTRACT_LINE["personen"][0]) | changes
+
+
+def write_jsonl(tmp_path, *lines, name="meldingen.jsonl"):
+    path = tmp_path / name
+    text = "\n".join(line if isinstance(line, str) else json.dumps(line) for line in lines)
+    path.write_text(text + "\n", encoding="utf-8")
+    return path
+
+
+def run_import(path, *args):
+    out, err = StringIO(), StringIO()
+    call_command("import_meldingen", str(path), *args, stdout=out, stderr=err)
+    return out.getvalue(), err.getvalue()
+
+
+def rejected_import(path):
+    err = StringIO()
+    with pytest.raises(CommandError) as excinfo:
+        call_command("import_meldingen", str(path), stdout=StringIO(), stderr=err)
+    assert excinfo.value.returncode == 1
+    return err.getvalue()
+
+
+def bad_lines(stderr):
+    return {int(number) for number in re.findall(r"^regel (\d+):", stderr, flags=re.MULTILINE)}
+
+
+def counts():
+    """Rows and history records of every model the import writes."""
+    return {model.__name__: (model.objects.count(), model.history.count()) for model in MODELS}
+
+
+NOTHING = {model.__name__: (0, 0) for model in MODELS}
+
+
+# --- a valid file ------------------------------------------------------------------------------------------
+
+
+def test_the_contract_example_is_imported_as_melding_persoon_betrokkene_and_triage(tmp_path):
+    out, _ = run_import(write_jsonl(tmp_path, CONTRACT_LINE))
+
+    assert "1 meldingen geïmporteerd, 0 overgeslagen (al aanwezig)" in out
+    m = Melding.objects.get(extern_id="VIS2-2025-0001")
+    assert m.status == Melding.Status.OP_MDO_AGENDA
+    assert (str(m.ontvangen_op), m.aanmeldroute, m.overlast) == ("2025-03-14", "oggz", True)
+    assert (m.melder_type, m.melder_organisatie) == ("professional", "Politie")
+    assert m.aanleiding == "Geïmporteerd uit VIS2-2025-0001"
+    assert m.geregistreerd_door.username == "systeem"
+
+    (betrokkene,) = m.betrokkenen.all()
+    p = betrokkene.persoon
+    assert betrokkene.rol == "hoofdpersoon"
+    assert (p.extern_id, p.voornaam, p.achternaam, str(p.geboortedatum)) == ("P-77", "Jan", "Jansen", "1970-05-01")
+    assert (p.geslacht, p.bsn, p.wijk, p.inkomen) == ("man", "123456782", "Rivierenwijk", "uitkering")
+
+    t = m.triage
+    assert (str(t.datum), t.score, t.besluit, t.motivatie, t.ggsr) == ("2025-03-20", 3, "mdo", "", False)
+    assert [code for code, _, ja, _ in t.leefgebieden() if ja] == ["verslaving", "schulden", "dakloos"]
+    assert t.getrieerd_door.username == "systeem"
+
+
+def test_every_history_record_names_the_system_account_and_the_run(tmp_path):
+    out, _ = run_import(write_jsonl(tmp_path, CONTRACT_LINE, name="vis2-export.jsonl"))
+
+    run_id = re.search(r"Importrun ([0-9a-f]{8})", out).group(1)
+    for model in MODELS:
+        (record,) = model.history.all()
+        assert record.history_user.username == "systeem"
+        assert record.history_change_reason == f"import_meldingen vis2-export.jsonl run {run_id}"
+
+
+def test_status_ggsr_motivatie_and_hoofdpersoon_follow_the_line(tmp_path):
+    gezin = melding(
+        "GEZIN",
+        personen=[persoon(rol="partner"), {"achternaam": "Jansen", "voornaam": "Kim", "rol": "kind"}],
+        triage={"datum": "2025-03-20", "leefgebieden": ["verslaving", "schulden", "dakloos", "psychiatrie"]}
+        | {"besluit": "regulier"},
+    )
+    zonder_triage = melding("NOG-NIET-GETRIEERD", personen=[persoon(extern_id="P-1", bsn=None)], triage=None)
+    run_import(write_jsonl(tmp_path, gezin, zonder_triage))
+
+    m = Melding.objects.get(extern_id="GEZIN")
+    assert m.status == Melding.Status.GETRIEERD
+    assert list(m.betrokkenen.values_list("rol", flat=True)) == ["hoofdpersoon", "kind"]
+    assert m.triage.ggsr is True
+    assert m.triage.motivatie == importer.IMPORT_MOTIVATIE
+    assert Melding.objects.get(extern_id="NOG-NIET-GETRIEERD").status == Melding.Status.ONTVANGEN
+
+
+def test_dry_run_checks_and_writes_nothing(tmp_path):
+    out, _ = run_import(write_jsonl(tmp_path, CONTRACT_LINE), "--dry-run")
+    assert "1 meldingen te importeren" in out
+    assert counts() == NOTHING
+
+
+# --- invalid files import nothing --------------------------------------------------------------------------
+
+
+def test_a_bad_bsn_on_line_2_rejects_the_whole_file(tmp_path):
+    path = write_jsonl(tmp_path, CONTRACT_LINE, melding("VIS2-2025-0002", personen=[persoon(bsn="123456789")]))
+
+    stderr = rejected_import(path)
+
+    assert "regel 2: personen[0].bsn: '123456789' is geen geldig BSN (elfproef)" in stderr
+    assert bad_lines(stderr) == {2}
+    assert counts() == NOTHING
+
+
+def test_every_bad_line_is_listed(tmp_path):
+    path = write_jsonl(
+        tmp_path,
+        melding("M-1"),
+        melding("M-2", triage=CONTRACT_LINE["triage"] | {"leefgebieden": ["schulden", "geld"]}),
+        melding("M-3"),
+        melding("M-4", ontvangen_op=TOMORROW),
+        '{"extern_id": "M-5", ',
+        "",
+        melding("M-7", personen=[persoon(achternaam=None)]),
+    )
+
+    stderr = rejected_import(path)
+
+    assert bad_lines(stderr) == {2, 4, 5, 7}
+    assert counts() == NOTHING
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        (
+            {"triage": CONTRACT_LINE["triage"] | {"leefgebieden": ["verslaving", "geld"]}},
+            "triage.leefgebieden[1]: 'geld' is geen bekend leefgebied",
+        ),
+        ({"ontvangen_op": TOMORROW}, f"ontvangen_op: {TOMORROW} ligt in de toekomst"),
+        ({"ontvangen_op": "14-03-2025"}, "ontvangen_op: '14-03-2025' is geen geldige datum (JJJJ-MM-DD)"),
+        ({"triage": CONTRACT_LINE["triage"] | {"datum": TOMORROW}}, "triage.datum:"),
+        (
+            {"triage": CONTRACT_LINE["triage"] | {"datum": "2025-03-01"}},
+            "triage.datum: 2025-03-01 ligt vóór ontvangen_op (2025-03-14)",
+        ),
+        ({"triage": CONTRACT_LINE["triage"] | {"besluit": "later"}}, "triage.besluit: 'later' is geen geldige"),
+        ({"personen": [persoon(geboortedatum=TOMORROW)]}, "personen[0].geboortedatum:"),
+        ({"personen": [persoon(wijk="Atlantis")]}, "personen[0].wijk: 'Atlantis' is geen wijk"),
+        ({"personen": [persoon(rol="buurman")]}, "personen[0].rol: 'buurman' is geen geldige waarde"),
+        ({"personen": [persoon(geslacht="m")]}, "personen[0].geslacht:"),
+        ({"personen": [persoon(inkomen="loon")]}, "personen[0].inkomen:"),
+        ({"personen": []}, "personen: moet ten minste één persoon bevatten"),
+        ({"personen": [persoon(), persoon()]}, "personen[1]: is dezelfde persoon als personen[0]"),
+        ({"melder": {"type": "buurman"}}, "melder.type: 'buurman' is geen geldige waarde"),
+        ({"melder": None}, "melder: ontbreekt"),
+        ({"aanmeldroute": "telefoon"}, "aanmeldroute: 'telefoon' is geen geldige waarde"),
+        ({"overlast": "ja"}, "overlast: moet true of false zijn"),
+        ({"extern_id": None}, "extern_id: ontbreekt"),
+        ({"mdo": "Dimence"}, "mdo: moet een object of null zijn"),
+        ({"escalaties": {"niveau": "wethouder"}}, "escalaties: moet een lijst of null zijn"),
+        ({"afgesloten_op": 20250601}, "afgesloten_op: moet tekst (datum) of null zijn"),
+    ],
+)
+def test_an_invalid_field_is_reported_with_its_path(tmp_path, changes, message):
+    stderr = rejected_import(write_jsonl(tmp_path, CONTRACT_LINE | changes))
+    assert f"regel 1: {message}" in stderr
+    assert counts() == NOTHING
+
+
+@pytest.mark.parametrize(
+    ("line", "message"),
+    [
+        ('{"extern_id": "M-1",', "geen geldige JSON"),
+        ("[1, 2]", "moet één JSON-object zijn"),
+        (b"\xff\xfe{}", "geen geldige UTF-8-tekst"),
+    ],
+)
+def test_a_line_that_is_no_json_object_is_a_bad_line_not_a_crash(tmp_path, line, message):
+    path = tmp_path / "meldingen.jsonl"
+    raw = line if isinstance(line, bytes) else line.encode()
+    path.write_bytes(json.dumps(CONTRACT_LINE).encode() + b"\n" + raw + b"\n")
+
+    stderr = rejected_import(path)
+
+    assert f"regel 2: {message}" in stderr
+    assert bad_lines(stderr) == {2}
+
+
+def test_a_melding_extern_id_twice_in_one_file_is_rejected(tmp_path):
+    stderr = rejected_import(write_jsonl(tmp_path, CONTRACT_LINE, CONTRACT_LINE))
+    assert "regel 2: extern_id: 'VIS2-2025-0001' staat ook al in regel 1" in stderr
+
+
+def test_one_person_extern_id_with_two_bsns_in_the_file_is_rejected(tmp_path):
+    path = write_jsonl(tmp_path, CONTRACT_LINE, melding("VIS2-2025-0002", personen=[persoon(bsn="111222333")]))
+
+    stderr = rejected_import(path)
+
+    assert "regel 2: personen[0].bsn: persoon 'P-77' heeft in regel 1 een ander BSN ('123456782')" in stderr
+
+
+def test_a_missing_file_exits_with_code_2(tmp_path):
+    with pytest.raises(CommandError) as excinfo:
+        call_command("import_meldingen", str(tmp_path / "bestaat-niet.jsonl"), stdout=StringIO(), stderr=StringIO())
+    assert excinfo.value.returncode == 2
+
+
+# --- idempotence and persons ---------------------------------------------------------------------------------
+
+
+def test_a_second_run_changes_nothing(tmp_path):
+    path = write_jsonl(tmp_path, CONTRACT_LINE, melding("VIS2-2025-0002", triage=None))
+    run_import(path)
+    after_first_run = counts()
+
+    out, _ = run_import(path)
+
+    assert counts() == after_first_run
+    assert "0 meldingen geïmporteerd, 2 overgeslagen (al aanwezig)" in out
+
+
+def test_a_longer_file_imports_only_the_new_lines(tmp_path):
+    run_import(write_jsonl(tmp_path, CONTRACT_LINE))
+    out, _ = run_import(write_jsonl(tmp_path, CONTRACT_LINE, melding("VIS2-2025-0002"), name="vervolg.jsonl"))
+
+    assert "1 meldingen geïmporteerd, 1 overgeslagen (al aanwezig)" in out
+    assert Persoon.objects.count() == 1
+    assert Melding.objects.get(extern_id="VIS2-2025-0002").personen.get().extern_id == "P-77"
+
+
+def test_the_same_person_in_several_lines_is_one_persoon(tmp_path):
+    path = write_jsonl(
+        tmp_path,
+        melding("M-1", personen=[persoon(bsn=None)]),
+        melding("M-2", personen=[persoon()]),
+        melding("M-3", personen=[persoon(extern_id=None, voornaam="J.")]),
+    )
+
+    run_import(path)
+
+    p = Persoon.objects.get()
+    assert (p.extern_id, p.bsn, p.voornaam) == ("P-77", "123456782", "Jan")
+    assert sorted(p.meldingen.values_list("extern_id", flat=True)) == ["M-1", "M-2", "M-3"]
+
+
+def test_an_existing_person_with_the_same_bsn_is_reused(tmp_path, demo):
+    eerder = melding_registreren(
+        door=demo["meldpunt"],
+        gegevens={
+            "ontvangen_op": "2024-01-10",
+            "aanmeldroute": "oggz",
+            "aanleiding": "Zorgen",
+            "melder_type": "burger",
+        },
+        betrokkenen=[
+            NieuweBetrokkene(
+                rol="hoofdpersoon", gegevens={"voornaam": "Jan", "achternaam": "Jansen", "bsn": "123456782"}
+            )
+        ],
+    )
+    bestaand = eerder.personen.get()
+
+    run_import(write_jsonl(tmp_path, CONTRACT_LINE))
+
+    assert Persoon.objects.get() == bestaand
+    bestaand.refresh_from_db()
+    assert bestaand.extern_id == "P-77"
+    assert bestaand.history.first().history_change_reason.startswith("import_meldingen meldingen.jsonl run ")
+    assert Melding.objects.get(extern_id="VIS2-2025-0001").personen.get() == bestaand
+
+
+def test_an_existing_person_extern_id_with_another_bsn_is_rejected(tmp_path):
+    run_import(write_jsonl(tmp_path, CONTRACT_LINE))
+    before = counts()
+
+    stderr = rejected_import(
+        write_jsonl(tmp_path, melding("VIS2-2025-0002", personen=[persoon(bsn="111222333")]), name="b.jsonl")
+    )
+
+    assert "regel 1: personen[0].bsn: persoon 'P-77' staat in BZT met een ander BSN" in stderr
+    assert counts() == before
+
+
+# --- one transaction ---------------------------------------------------------------------------------------
+
+
+def test_a_crash_halfway_leaves_nothing(tmp_path, monkeypatch):
+    build = importer._build_melding
+    built = []
+
+    def crash_on_the_second(line, systeem):
+        built.append(line.extern_id)
+        if len(built) == 2:
+            raise RuntimeError("schijf vol")
+        return build(line, systeem)
+
+    monkeypatch.setattr(importer, "BATCH_SIZE", 1)
+    monkeypatch.setattr(importer, "_build_melding", crash_on_the_second)
+    path = write_jsonl(tmp_path, melding("M-1"), melding("M-2"), melding("M-3"))
+
+    with pytest.raises(RuntimeError, match="schijf vol"):
+        run_import(path)
+
+    assert built == ["M-1", "M-2"]
+    assert counts() == NOTHING
