@@ -12,5 +12,7 @@ urlpatterns = [
     path("healthz", views.healthz, name="healthz"),
     path("beheer/inactieve-accounts/", views.inactieve_accounts_blokkeren, name="inactieve_accounts_blokkeren"),
     path("meldpunt/", include("meldpunt.urls")),
+    path("mdo/", include("mdo.urls")),
+    path("casussen/", include("casusregie.urls")),
     path("operator/", admin.site.urls),
 ]

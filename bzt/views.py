@@ -21,6 +21,18 @@ def home(request):
         context.update(wachtrijen=WACHTRIJEN, tellingen=wachtrij_tellingen(request.user))
     if request.user.has_perm("bzt.beheren_gebruikers"):
         context["inactieve_accounts"] = inactive_accounts().count()
+    if request.user.has_perm("casusregie.zien_alle_casussen"):
+        from casusregie.dashboard import kerncijfers
+
+        context["kerncijfers"] = kerncijfers(request.user)
+    if request.user.has_perm("casusregie.werken_als_regisseur"):
+        from casusregie.selectors import regisseur_vandaag
+
+        context["vandaag"] = regisseur_vandaag(request.user)
+    if request.user.has_perm("casusregie.behandelen_escalatie"):
+        from casusregie.selectors import escalaties_op_mijn_niveau
+
+        context["escalaties"] = escalaties_op_mijn_niveau(request.user)
     template = f"home/{role.group}.html" if role else "home/geen_rol.html"
     return render(request, template, context)
 

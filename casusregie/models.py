@@ -390,3 +390,30 @@ class Wachtlijst(models.Model):
 
     def __str__(self):
         return f"{self.organisatie}: {self.voorziening}"
+
+
+class Signaal(models.Model):
+    """A stagnation signal for the procesmanager, computed by a periodic task (casusregie.signals).
+
+    Derived data: recomputed as a whole each run, so it keeps no history of its own.
+    """
+
+    class Soort(models.TextChoices):
+        GEEN_PLAN = "geen_plan", "Geen plan vastgesteld"
+        ACTIES_VERLOPEN = "acties_verlopen", "Acties over de uiterste datum"
+        GEEN_JOURNAAL = "geen_journaal", "Geen journaalregel"
+        WACHTLIJST = "wachtlijst", "Wachtlijst bij een partner"
+        ESCALATIE_LANG_OPEN = "escalatie_lang_open", "Escalatie lang open"
+
+    casus = models.ForeignKey(Casus, on_delete=models.CASCADE, related_name="signalen")
+    soort = models.CharField(max_length=25, choices=Soort.choices)
+    sinds = models.DateField()
+    toelichting = models.CharField(max_length=300)
+    berekend_op = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["sinds", "id"]
+        constraints = [models.UniqueConstraint(fields=["casus", "soort"], name="signaal_eenmaal_per_soort")]
+
+    def __str__(self):
+        return f"{self.get_soort_display()}: {self.casus}"

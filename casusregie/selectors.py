@@ -10,7 +10,7 @@ from django.db.models import Exists, OuterRef, Prefetch, Q
 from bzt.access import access_object
 from meldpunt.models import Betrokkene
 
-from .models import Casus, CasusBetrokkene, CasusUserObjectPermission, Escalatie, Plan, PlanActie
+from .models import Casus, CasusBetrokkene, CasusUserObjectPermission, Escalatie, Plan, PlanActie, PlanDoel
 
 
 def _holds(user, codename):
@@ -44,6 +44,15 @@ def mijn_casussen(user):
     )
 
 
+def alle_casussen(user):
+    return (
+        casussen_for(user)
+        .select_related("organisatie", "casusregisseur", "melding")
+        .prefetch_related(Prefetch("melding__betrokkenen", queryset=Betrokkene.objects.select_related("persoon")))
+        .order_by("afgesloten_op", "-toegewezen_op", "-id")
+    )
+
+
 def dossier(user, pk):
     qs = (
         casussen_for(user)
@@ -69,6 +78,22 @@ def plannen(casus):
 def plan_for(user, pk):
     """A plan, through the casus it belongs to (same 404 for missing and not visible)."""
     return access_object(Plan.objects.filter(casus__in=casussen_for(user)).select_related("casus__melding"), pk)
+
+
+def actie_for(user, pk):
+    return access_object(PlanActie.objects.filter(plan__casus__in=casussen_for(user)).select_related("plan__casus"), pk)
+
+
+def plan_wijzigingen(plan):
+    """Who changed what in this plan version: the history of the plan, its goals and its actions."""
+    rows = []
+    for model, label in ((Plan, "plan"), (PlanDoel, "doel"), (PlanActie, "actie")):
+        qs = model.history.filter(**({"id": plan.pk} if model is Plan else {"plan_id": plan.pk}))
+        for h in qs.select_related("history_user"):
+            wat = {"+": "toegevoegd", "~": "gewijzigd", "-": "verwijderd"}[h.history_type]
+            onderwerp = "plan" if model is Plan else f"{label} “{h.omschrijving[:50]}”"
+            rows.append((h.history_date, h.history_user, f"{onderwerp} {wat}"))
+    return sorted(rows, key=lambda r: r[0], reverse=True)
 
 
 def betrokkenen(casus):
@@ -110,6 +135,23 @@ def escalatie_detail(user, pk):
     )
 
 
+def escalatie_samenvatting(escalatie):
+    """What an escalation needs and no more: no names, no plan details, no journaal."""
+    casus = escalatie.casus
+    leden = list(casus.melding.betrokkenen.values_list("rol", "persoon__wijk"))
+    triage = getattr(casus.melding, "triage", None)
+    return {
+        "huishouden": {
+            rol: sum(1 for r, _ in leden if r == rol) for rol in ("hoofdpersoon", "partner", "kind", "overig")
+        },
+        "wijk": next((w for r, w in leden if r == "hoofdpersoon"), ""),
+        "leefgebieden": [label for code, label, ja, _ in triage.leefgebieden() if ja] if triage else [],
+        "ggsr": bool(triage and triage.ggsr),
+        "toegewezen_op": casus.toegewezen_op,
+        "plan_vastgesteld_op": casus.plan_vastgesteld_op,
+    }
+
+
 def escalaties_op_mijn_niveau(user):
     """Open escalations waiting at a level the user handles (home page of coördinator and wethouder)."""
     if not user.has_perm("casusregie.behandelen_escalatie"):
@@ -120,3 +162,30 @@ def escalaties_op_mijn_niveau(user):
         .select_related("casus__organisatie", "niveau")
         .order_by("niveau_sinds", "id")
     )
+
+
+def regisseur_vandaag(user, today=None):
+    """What a casusregisseur has to do: open casussen, actions due this week, plans to write, answers."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    today = today or timezone.localdate()
+    casussen = casussen_for(user).filter(casusregisseur=user).exclude(status=Casus.Status.AFGESLOTEN)
+    return {
+        "today": today,
+        "casussen": casussen.select_related("melding").order_by("toegewezen_op")[:20],
+        "aantal_casussen": casussen.count(),
+        "acties": PlanActie.objects.filter(
+            plan__casus__in=casussen,
+            plan__status__in=[Plan.Status.VASTGESTELD, Plan.Status.CONCEPT],
+            status__in=[PlanActie.Status.OPEN, PlanActie.Status.LOOPT],
+            deadline__lte=today + timedelta(days=7),
+        )
+        .select_related("plan__casus", "eigenaar")
+        .order_by("deadline")[:20],
+        "plannen": Plan.objects.filter(casus__in=casussen, status=Plan.Status.CONCEPT).select_related("casus"),
+        "antwoorden": Escalatie.objects.filter(casus__in=casussen, status=Escalatie.Status.BEANTWOORD).select_related(
+            "casus", "niveau"
+        ),
+    }

@@ -392,7 +392,7 @@ def wachtlijst_opgelost(*, door, wachtlijst: Wachtlijst, datum: date | None = No
 # --- escalation ------------------------------------------------------------------------------------------------
 
 
-def _handles(door, escalatie):
+def handles(door, escalatie):
     """Whether `door` handles escalations at the escalation's current level."""
     return (
         door.has_perm("casusregie.behandelen_escalatie")
@@ -436,7 +436,7 @@ def casus_escaleren(*, door, casus: Casus, reden: str, vraag: str, datum: date |
 @transaction.atomic
 def escalatie_opschalen(*, door, escalatie: Escalatie, naar: EscalatieNiveau, toelichting: str) -> Escalatie:
     """The current level passes the escalation up the ladder (levels may be skipped)."""
-    if not _handles(door, escalatie):
+    if not handles(door, escalatie):
         raise PermissionDenied("U behandelt deze escalatie niet.")
     if escalatie.status == Escalatie.Status.GEDEESCALEERD:
         raise ValidationError("Deze escalatie is gesloten.")
@@ -460,7 +460,7 @@ def escalatie_opschalen(*, door, escalatie: Escalatie, naar: EscalatieNiveau, to
 
 @transaction.atomic
 def escalatie_beantwoorden(*, door, escalatie: Escalatie, antwoord: str, besluit: str) -> Escalatie:
-    if not _handles(door, escalatie):
+    if not handles(door, escalatie):
         raise PermissionDenied("U behandelt deze escalatie niet.")
     if escalatie.status == Escalatie.Status.GEDEESCALEERD:
         raise ValidationError("Deze escalatie is gesloten.")
@@ -489,7 +489,7 @@ def doorbraak_vastleggen(
     *, door, escalatie: Escalatie, maatwerkbudget, legitimiteit: str, betrokkenheid: str, rendement: str
 ) -> Escalatie:
     """A doorbraak with maatwerkbudget, justified on legitimiteit, betrokkenheid and rendement."""
-    if not _handles(door, escalatie):
+    if not handles(door, escalatie):
         raise PermissionDenied("U behandelt deze escalatie niet.")
     errors = {
         veld: "Verplicht voor een doorbraak."
@@ -522,7 +522,7 @@ def doorbraak_vastleggen(
 @transaction.atomic
 def escalatie_deescaleren(*, door, escalatie: Escalatie, toelichting: str) -> Escalatie:
     """Close the escalation: the casus goes back to the casusregisseur."""
-    if not (_handles(door, escalatie) or door.has_perm("mdo.voorzitten_mdo")):
+    if not (handles(door, escalatie) or door.has_perm("mdo.voorzitten_mdo")):
         raise PermissionDenied("U mag deze escalatie niet sluiten.")
     if escalatie.status == Escalatie.Status.GEDEESCALEERD:
         raise ValidationError("Deze escalatie is al gesloten.")

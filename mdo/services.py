@@ -4,7 +4,7 @@ from datetime import date
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 
 from bzt.audit import acting_as
@@ -68,10 +68,10 @@ def agenda_vullen(*, door, overleg: Overleg) -> int:
         )
         .exclude(pk__in=open_plannen)
         .exclude(
-            # evaluated already in an MDO on or after its evaluation date
-            pk__in=AgendaPunt.objects.filter(soort=AgendaPunt.Soort.PLAN_EVALUEREN)
-            .exclude(besluit="")
-            .values("plan_id")
+            # evaluated already (an evaluation that was postponed still has to come back)
+            pk__in=AgendaPunt.objects.filter(
+                soort=AgendaPunt.Soort.PLAN_EVALUEREN, besluit=AgendaPunt.Besluit.BESPROKEN
+            ).values("plan_id")
         )
     )
     for plan in te_evalueren.select_related("casus"):
@@ -102,6 +102,10 @@ def agendapunt_voor_plan(*, door, plan: Plan):
 @transaction.atomic
 def casusbespreking_toevoegen(*, door, overleg: Overleg, casus) -> AgendaPunt:
     _require_chair(door)
+    if overleg.status != Overleg.Status.GEPLAND:
+        raise ValidationError("Dit MDO is al afgerond.")
+    if not casus.open:
+        raise ValidationError({"casus": "Deze casus is afgesloten."})
     with acting_as(door):
         return AgendaPunt.objects.create(
             overleg=overleg, soort=AgendaPunt.Soort.CASUSBESPREKING, casus=casus, volgorde=_next_position(overleg)
@@ -112,12 +116,11 @@ def casusbespreking_toevoegen(*, door, overleg: Overleg, casus) -> AgendaPunt:
 def agendapunt_verplaatsen(*, door, punt: AgendaPunt, richting: str | None = None, naar: Overleg | None = None):
     """Move an open item up or down on its agenda, or to another planned MDO."""
     _require_chair(door)
-    if not punt.open:
-        raise ValidationError("Over dit agendapunt is al besloten.")
+    _require_open(punt)
     with acting_as(door):
         if naar is not None:
-            if naar.status != Overleg.Status.GEPLAND:
-                raise ValidationError({"naar": "Kies een gepland MDO."})
+            if naar.status != Overleg.Status.GEPLAND or naar.pk == punt.overleg_id:
+                raise ValidationError({"naar": "Kies een ander, gepland MDO."})
             punt.overleg, punt.volgorde = naar, _next_position(naar)
             punt.save()
             return punt
@@ -133,9 +136,13 @@ def agendapunt_verplaatsen(*, door, punt: AgendaPunt, richting: str | None = Non
     return punt
 
 
-def _besluit(punt, door, besluit, notulen):
+def _require_open(punt):
     if not punt.open:
         raise ValidationError("Over dit agendapunt is al besloten.")
+
+
+def _besluit(punt, door, besluit, notulen):
+    _require_open(punt)
     punt.besluit, punt.notulen, punt.besloten_door = besluit, notulen.strip(), door
     punt.save()
 
@@ -143,6 +150,7 @@ def _besluit(punt, door, besluit, notulen):
 @transaction.atomic
 def besluit_toewijzen(*, door, punt: AgendaPunt, casusregisseur, notulen="", reden_boven_maximum=""):
     _require_chair(door)
+    _require_open(punt)
     if punt.soort != AgendaPunt.Soort.MELDING:
         raise ValidationError("Toewijzen kan alleen bij een nieuwe melding.")
     casus = casus_services.casus_toewijzen(
@@ -162,31 +170,43 @@ def besluit_toewijzen(*, door, punt: AgendaPunt, casusregisseur, notulen="", red
 def besluit_aanhouden(*, door, punt: AgendaPunt, notulen: str):
     """Postpone: the item is closed here and a new one is made on the next planned MDO."""
     _require_chair(door)
+    _require_open(punt)
     if not notulen.strip():
         raise ValidationError({"notulen": "Noteer waarom het punt wordt aangehouden."})
     with acting_as(door):
         _besluit(punt, door, AgendaPunt.Besluit.AANGEHOUDEN, notulen)
-        volgend = (
-            Overleg.objects.filter(status=Overleg.Status.GEPLAND, datum__gt=punt.overleg.datum)
-            .order_by("datum")
-            .first()
-        )
-        if volgend is not None:
-            AgendaPunt.objects.create(
-                overleg=volgend,
-                soort=punt.soort,
-                melding=punt.melding,
-                casus=punt.casus,
-                plan=punt.plan,
-                volgorde=_next_position(volgend),
-            )
+        _doorschuiven(punt, _volgend_na(punt.overleg))
     return punt
+
+
+def _volgend_na(overleg):
+    """The next planned MDO after this one (None if none is planned yet)."""
+    return (
+        Overleg.objects.filter(status=Overleg.Status.GEPLAND)
+        .filter(Q(datum__gt=overleg.datum) | Q(datum=overleg.datum, pk__gt=overleg.pk))
+        .order_by("datum", "id")
+        .first()
+    )
+
+
+def _doorschuiven(punt, volgend):
+    """Put a postponed item on the next MDO. Without one, agenda_vullen picks up meldingen and plans later."""
+    if volgend is not None:
+        AgendaPunt.objects.create(
+            overleg=volgend,
+            soort=punt.soort,
+            melding=punt.melding,
+            casus=punt.casus,
+            plan=punt.plan,
+            volgorde=_next_position(volgend),
+        )
 
 
 @transaction.atomic
 def besluit_regulier(*, door, punt: AgendaPunt, notulen: str):
     """Refer to regular care instead of a casus: the melding is closed for the BZT with this besluit."""
     _require_chair(door)
+    _require_open(punt)
     if punt.soort != AgendaPunt.Soort.MELDING:
         raise ValidationError("Verwijzen kan alleen bij een nieuwe melding.")
     if not notulen.strip():
@@ -202,11 +222,13 @@ def besluit_regulier(*, door, punt: AgendaPunt, notulen: str):
 @transaction.atomic
 def besluit_plan(*, door, punt: AgendaPunt, vaststellen: bool, notulen: str = ""):
     _require_chair(door)
+    _require_open(punt)
     if punt.soort not in (AgendaPunt.Soort.PLAN_VASTSTELLEN,):
         raise ValidationError("Dit agendapunt is geen plan ter vaststelling.")
     with acting_as(door):
         if vaststellen:
-            casus_services.plan_vaststellen(door=door, plan=punt.plan)
+            datum = min(punt.overleg.datum, timezone.localdate())
+            casus_services.plan_vaststellen(door=door, plan=punt.plan, datum=datum)
             _besluit(punt, door, AgendaPunt.Besluit.PLAN_VASTGESTELD, notulen)
         else:
             casus_services.plan_terugsturen(door=door, plan=punt.plan, reden=notulen)
@@ -217,6 +239,9 @@ def besluit_plan(*, door, punt: AgendaPunt, vaststellen: bool, notulen: str = ""
 @transaction.atomic
 def besluit_besproken(*, door, punt: AgendaPunt, notulen: str):
     _require_chair(door)
+    _require_open(punt)
+    if punt.soort not in (AgendaPunt.Soort.PLAN_EVALUEREN, AgendaPunt.Soort.CASUSBESPREKING):
+        raise ValidationError("Bij dit agendapunt hoort een ander besluit.")
     if not notulen.strip():
         raise ValidationError({"notulen": "Noteer wat is besproken."})
     with acting_as(door):
@@ -228,23 +253,15 @@ def besluit_besproken(*, door, punt: AgendaPunt, notulen: str):
 def overleg_afronden(*, door, overleg: Overleg, aanwezigen=(), overige_aanwezigen=""):
     """Close the meeting; open items move to the next planned MDO."""
     _require_chair(door)
+    if overleg.status != Overleg.Status.GEPLAND:
+        raise ValidationError("Dit MDO is al afgerond.")
     with acting_as(door):
         overleg.status = Overleg.Status.AFGEROND
         overleg.overige_aanwezigen = overige_aanwezigen.strip()
         overleg.save()
         overleg.aanwezigen.set(aanwezigen)
-        volgend = (
-            Overleg.objects.filter(status=Overleg.Status.GEPLAND, datum__gt=overleg.datum).order_by("datum").first()
-        )
-        for punt in overleg.agendapunten.filter(besluit=""):
+        volgend = _volgend_na(overleg)
+        for punt in overleg.agendapunten.filter(besluit="").order_by("volgorde", "id"):
             _besluit(punt, door, AgendaPunt.Besluit.AANGEHOUDEN, "Niet behandeld; doorgeschoven.")
-            if volgend is not None:
-                AgendaPunt.objects.create(
-                    overleg=volgend,
-                    soort=punt.soort,
-                    melding=punt.melding,
-                    casus=punt.casus,
-                    plan=punt.plan,
-                    volgorde=_next_position(volgend),
-                )
+            _doorschuiven(punt, volgend)
     return overleg

@@ -102,7 +102,51 @@ def vastgesteld_plan(demo, c):
         deadline=timezone.localdate() + timedelta(days=14),
     )
     plan.refresh_from_db()
-    cs.plan_indienen(door=regisseur, plan=plan, lock_version=plan.lock_version)
+    plan = cs.plan_indienen(door=regisseur, plan=plan, lock_version=plan.lock_version)
     cs.plan_vaststellen(door=demo["procesmanager"], plan=plan)
+    plan.refresh_from_db()
+    return plan
+
+
+def mdo_melding(demo, *, huishouden=None, codes=("verslaving", "schulden", "dakloos"), **overrides):
+    """A melding triaged 'mdo' and put on the MDO agenda by the meldpunt."""
+    m = melding(demo["meldpunt"], huishouden=huishouden, **overrides)
+    triage(demo["meldpunt"], m, codes=codes)
+    services.melding_op_mdo_agenda_zetten(door=demo["meldpunt"], melding=m)
+    return m
+
+
+def overleg(demo, *, dagen=7, **kwargs):
+    """An MDO planned by the procesmanager `dagen` days from today (its agenda fills itself)."""
+    from mdo.services import overleg_plannen
+
+    return overleg_plannen(door=demo["procesmanager"], datum=timezone.localdate() + timedelta(days=dagen), **kwargs)
+
+
+def ingediend_plan(demo, c):
+    """Draft and submit the first plan of casus `c` (it goes to the next planned MDO); returns the plan."""
+    from bzt.models import Organisatie
+    from casusregie import services as cs
+
+    regisseur = c.casusregisseur
+    plan = c.plannen.get()
+    cs.doel_toevoegen(
+        door=regisseur,
+        plan=plan,
+        lock_version=plan.lock_version,
+        leefgebied="dakloos",
+        omschrijving="Een vaste woonplek binnen drie maanden.",
+    )
+    plan.refresh_from_db()
+    cs.actie_toevoegen(
+        door=regisseur,
+        plan=plan,
+        lock_version=plan.lock_version,
+        omschrijving="Urgentieaanvraag bij de woningcorporatie",
+        eigenaar=Organisatie.objects.get(naam="Woonbedrijf Ieder1"),
+        deadline=timezone.localdate() + timedelta(days=21),
+    )
+    plan.refresh_from_db()
+    cs.plan_indienen(door=regisseur, plan=plan, lock_version=plan.lock_version)
     plan.refresh_from_db()
     return plan

@@ -54,3 +54,35 @@ def test_the_meldpunt_home_counts_the_queues(client, demo):
     client.force_login(demo["meldpunt"])
     html = client.get(reverse("home")).content.decode()
     assert '<span class="bzt-figure">1</span> Wacht op triage' in html
+
+
+def test_the_casusregisseur_home_shows_what_to_do(client, demo):
+    from tests import factories
+
+    c = factories.casus(demo)
+    client.force_login(demo["regisseur_dimence"])
+    html = client.get(reverse("home")).content.decode()
+    assert "Mijn casussen (1)" in html and c.nummer in html
+    assert f"{c.nummer} versie 1" in html  # the draft plan to write
+    client.force_login(demo["regisseur_tactus"])
+    assert c.nummer not in client.get(reverse("home")).content.decode()
+
+
+def test_the_wethouder_home_lists_escalations_at_their_level_only(client, demo):
+    from casusregie import services
+    from casusregie.models import EscalatieNiveau
+    from tests import factories
+
+    c = factories.casus(demo)
+    e = services.casus_escaleren(door=demo["regisseur_dimence"], casus=c, reden="veiligheid", vraag="Besluit nodig")
+    client.force_login(demo["wethouder"])
+    assert c.nummer not in client.get(reverse("home")).content.decode()
+    services.escalatie_opschalen(
+        door=demo["procesmanager"],
+        escalatie=e,
+        naar=EscalatieNiveau.objects.get(code="wethouder"),
+        toelichting="Bestuurlijk",
+    )
+    assert c.nummer in client.get(reverse("home")).content.decode()
+    client.force_login(demo["coordinator"])
+    assert c.nummer not in client.get(reverse("home")).content.decode()

@@ -1,0 +1,178 @@
+from django import forms
+from django.utils import timezone
+
+from bzt.models import Organisatie, User
+from meldpunt.codes import Leefgebied
+
+from .models import AfsluitReden, CasusBetrokkene, Escalatie, EscalatieNiveau, PlanActie
+
+DATE_WIDGET = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+
+
+class PlanForm(forms.Form):
+    lock_version = forms.IntegerField(widget=forms.HiddenInput)
+    samenvatting = forms.CharField(
+        label="Samenvatting en doel van de aanpak",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    afspraken = forms.CharField(
+        label="Afspraken met de partners", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
+    )
+    evaluatie_op = forms.DateField(label="Evalueren in het MDO op", required=False, widget=DATE_WIDGET)
+
+
+class DoelForm(forms.Form):
+    lock_version = forms.IntegerField(widget=forms.HiddenInput)
+    leefgebied = forms.ChoiceField(label="Leefgebied", choices=Leefgebied.choices)
+    omschrijving = forms.CharField(label="Doel", max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class ActieForm(forms.Form):
+    lock_version = forms.IntegerField(widget=forms.HiddenInput)
+    omschrijving = forms.CharField(label="Actie", max_length=1000)
+    eigenaar = forms.ModelChoiceField(label="Uitvoerende organisatie", queryset=Organisatie.objects.filter(actief=True))
+    deadline = forms.DateField(label="Uiterlijk", widget=DATE_WIDGET)
+    doel = forms.ModelChoiceField(label="Hoort bij doel", queryset=None, required=False)
+    personen = forms.ModelMultipleChoiceField(
+        label="Voor wie", queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, plan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["doel"].queryset = plan.doelen.all()
+        self.fields["doel"].label_from_instance = lambda d: f"{d.get_leefgebied_display()}: {d.omschrijving[:60]}"
+        from meldpunt.models import Persoon
+
+        self.fields["personen"].queryset = Persoon.objects.filter(betrokkenheden__melding=plan.casus.melding)
+
+    def clean_deadline(self):
+        deadline = self.cleaned_data["deadline"]
+        if deadline < timezone.localdate():
+            raise forms.ValidationError("De uiterste datum ligt in het verleden.")
+        return deadline
+
+
+class ActieStatusForm(forms.Form):
+    status = forms.ChoiceField(label="Status", choices=PlanActie.Status.choices)
+
+
+class JournaalForm(forms.Form):
+    tekst = forms.CharField(label="Nieuwe journaalregel", max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class BetrokkeneForm(forms.Form):
+    professional = forms.ModelChoiceField(label="Professional", queryset=User.objects.none())
+    rol = forms.CharField(label="Rol in de casus", max_length=120)
+    grondslag = forms.ChoiceField(
+        label="Grondslag voor het delen van gegevens",
+        choices=CasusBetrokkene.Grondslag.choices,
+        widget=forms.RadioSelect,
+    )
+    einddatum = forms.DateField(label="Betrokken tot", required=False, widget=DATE_WIDGET)
+    mag_wijzigen = forms.BooleanField(label="Mag ook wijzigen (plan, journaal)", required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["professional"].queryset = (
+            User.objects.filter(is_active=True, organisatie__isnull=False, groups__isnull=False)
+            .select_related("organisatie")
+            .distinct()
+            .order_by("organisatie__naam", "last_name")
+        )
+        self.fields["professional"].label_from_instance = lambda u: f"{u} ({u.organisatie})"
+
+
+class RedenForm(forms.Form):
+    reden = forms.CharField(label="Reden", max_length=1000)
+
+
+class OverdragenForm(forms.Form):
+    nieuwe_regisseur = forms.ModelChoiceField(label="Nieuwe casusregisseur", queryset=User.objects.none())
+    reden = forms.CharField(label="Reden van de overdracht", max_length=1000)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["nieuwe_regisseur"].queryset = (
+            User.objects.filter(is_active=True, groups__permissions__codename="werken_als_regisseur")
+            .select_related("organisatie")
+            .distinct()
+            .order_by("organisatie__naam", "last_name")
+        )
+        self.fields["nieuwe_regisseur"].label_from_instance = lambda u: f"{u} ({u.organisatie})"
+
+
+class EscalerenForm(forms.Form):
+    reden = forms.ChoiceField(label="Reden", choices=Escalatie.Reden.choices)
+    vraag = forms.CharField(
+        label="Vraag aan de procesmanager", max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class OpschalenForm(forms.Form):
+    naar = forms.ModelChoiceField(label="Opschalen naar", queryset=EscalatieNiveau.objects.none())
+    toelichting = forms.CharField(
+        label="Wat moet dit niveau besluiten?", max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, escalatie, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["naar"].queryset = EscalatieNiveau.objects.filter(
+            actief=True, volgorde__gt=escalatie.niveau.volgorde
+        )
+
+
+class AntwoordForm(forms.Form):
+    antwoord = forms.CharField(label="Antwoord", max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
+    besluit = forms.CharField(label="Besluit", max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DoorbraakForm(forms.Form):
+    maatwerkbudget = forms.DecimalField(label="Maatwerkbudget (€)", min_value=0, max_digits=10, decimal_places=2)
+    legitimiteit = forms.CharField(
+        label="Legitimiteit",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Past de oplossing binnen wet en beleid, of is afwijken te verantwoorden?",
+    )
+    betrokkenheid = forms.CharField(
+        label="Betrokkenheid",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Zijn huishouden en partners betrokken en eens?",
+    )
+    rendement = forms.CharField(
+        label="Rendement",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text="Wat levert het op tegenover de kosten van niets doen?",
+    )
+
+
+class DeescalerenForm(forms.Form):
+    toelichting = forms.CharField(label="Toelichting bij de-escaleren", max_length=2000, required=False)
+
+
+class AfsluitenForm(forms.Form):
+    reden = forms.ModelChoiceField(label="Reden van afsluiten", queryset=AfsluitReden.objects.filter(actief=True))
+    overgedragen_aan = forms.ModelChoiceField(
+        label="Overgedragen aan (reguliere zorg)", queryset=Organisatie.objects.filter(actief=True), required=False
+    )
+    datum = forms.DateField(label="Datum", widget=DATE_WIDGET)
+    toelichting = forms.CharField(
+        label="Toelichting: waar loopt de zorg verder?",
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["datum"].initial = timezone.localdate()
+
+
+class WachtlijstForm(forms.Form):
+    organisatie = forms.ModelChoiceField(label="Organisatie", queryset=Organisatie.objects.filter(actief=True))
+    voorziening = forms.CharField(label="Voorziening", max_length=200)
+    sinds = forms.DateField(label="Op de wachtlijst sinds", widget=DATE_WIDGET)

@@ -1,0 +1,114 @@
+"""One timeline of a casus: melding, triage, MDO decisions, plan versions, journaal, escalations, access."""
+
+from dataclasses import dataclass
+from datetime import datetime, time
+
+from django.utils import timezone
+
+from mdo.models import AgendaPunt
+
+from .models import CasusToegang, EscalatieStap, Plan
+
+
+@dataclass
+class Gebeurtenis:
+    moment: datetime
+    soort: str
+    tekst: str
+    door: object = None
+
+
+def _at(day):
+    if isinstance(day, datetime):
+        return day
+    return timezone.make_aware(datetime.combine(day, time(12, 0)))
+
+
+def tijdlijn(casus, *, met_journaal=True):
+    """Newest first. A fixed number of queries, whatever the length of the history."""
+    melding = casus.melding
+    events = [
+        Gebeurtenis(
+            _at(melding.geregistreerd_op),
+            "melding",
+            f"Melding {melding.nummer} geregistreerd (ontvangen {melding.ontvangen_op:%d-%m-%Y})",
+            melding.geregistreerd_door,
+        ),
+    ]
+    triage = getattr(melding, "triage", None)
+    if triage is not None:
+        events.append(
+            Gebeurtenis(
+                _at(triage.datum),
+                "triage",
+                f"Triage: {triage.score} van 8 leefgebieden, besluit {triage.get_besluit_display().lower()}",
+                triage.getrieerd_door,
+            )
+        )
+    punten = AgendaPunt.objects.filter(casus=casus).exclude(besluit="") | AgendaPunt.objects.filter(
+        melding=melding
+    ).exclude(besluit="")
+    for punt in punten.select_related("overleg", "besloten_door").distinct():
+        events.append(
+            Gebeurtenis(
+                _at(punt.overleg.datum),
+                "mdo",
+                f"MDO {punt.overleg.datum:%d-%m-%Y}: {punt.get_besluit_display()}"
+                + (f" — {punt.notulen}" if punt.notulen else ""),
+                punt.besloten_door,
+            )
+        )
+    for versie in Plan.history.filter(casus_id=casus.pk).select_related("history_user").order_by("history_date"):
+        events.append(
+            Gebeurtenis(
+                versie.history_date,
+                "plan",
+                f"Plan versie {versie.versie}: {versie.get_status_display().lower()}",
+                versie.history_user,
+            )
+        )
+    events = _first_of_each_plan_status(events)
+    if met_journaal:
+        for regel in casus.journaal.select_related("auteur"):
+            events.append(Gebeurtenis(regel.op, "journaal", regel.tekst, regel.auteur))
+    for stap in EscalatieStap.objects.filter(escalatie__casus=casus).select_related("niveau", "door", "escalatie"):
+        events.append(
+            Gebeurtenis(
+                _at(stap.datum),
+                "escalatie",
+                f"Escalatie {stap.get_soort_display().lower()} ({stap.niveau})"
+                + (f": {stap.toelichting}" if stap.toelichting else ""),
+                stap.door,
+            )
+        )
+    for mutatie in CasusToegang.objects.filter(casus=casus).select_related("gebruiker", "door"):
+        events.append(
+            Gebeurtenis(
+                mutatie.op,
+                "toegang",
+                f"{mutatie.get_actie_display()} voor {mutatie.gebruiker} ({mutatie.rechten}): {mutatie.reden}",
+                mutatie.door,
+            )
+        )
+    if casus.afgesloten_op:
+        events.append(
+            Gebeurtenis(
+                _at(casus.afgesloten_op),
+                "afsluiting",
+                f"Casus afgesloten: {casus.afsluitreden}"
+                + (f", overgedragen aan {casus.overgedragen_aan}" if casus.overgedragen_aan else ""),
+            )
+        )
+    return sorted(events, key=lambda e: e.moment, reverse=True)
+
+
+def _first_of_each_plan_status(events):
+    """One plan event per version and status: history has a row for every save of a draft."""
+    seen, result = set(), []
+    for event in events:
+        if event.soort == "plan":
+            if event.tekst in seen:
+                continue
+            seen.add(event.tekst)
+        result.append(event)
+    return result

@@ -1,0 +1,31 @@
+from django.urls import path
+
+from . import dashboard, views
+
+app_name = "casusregie"
+
+urlpatterns = [
+    path("", views.mijn_casussen, name="mijn_casussen"),
+    path("dashboard/", dashboard.dashboard, name="dashboard"),
+    path("dashboard/signalen-berekenen/", dashboard.signalen_berekenen, name="signalen_berekenen"),
+    path("<int:pk>/", views.dossier, name="dossier"),
+    path("<int:pk>/journaal/", views.journaal_toevoegen, name="journaal_toevoegen"),
+    path("<int:pk>/betrokkenen/", views.betrokkene_toevoegen, name="betrokkene_toevoegen"),
+    path(
+        "<int:pk>/betrokkenen/<int:betrokkene_pk>/verwijderen/",
+        views.betrokkene_verwijderen,
+        name="betrokkene_verwijderen",
+    ),
+    path("<int:pk>/overdragen/", views.overdragen, name="overdragen"),
+    path("<int:pk>/escaleren/", views.escaleren, name="escaleren"),
+    path("<int:pk>/afsluiten/", views.afsluiten, name="afsluiten"),
+    path("<int:pk>/wachtlijst/", views.wachtlijst_melden, name="wachtlijst_melden"),
+    path("<int:pk>/plan/nieuwe-versie/", views.nieuwe_planversie, name="nieuwe_planversie"),
+    path("plannen/<int:pk>/", views.plan, name="plan"),
+    path("plannen/<int:pk>/doel/", views.doel_toevoegen, name="doel_toevoegen"),
+    path("plannen/<int:pk>/actie/", views.actie_toevoegen, name="actie_toevoegen"),
+    path("plannen/<int:pk>/indienen/", views.plan_indienen, name="plan_indienen"),
+    path("acties/<int:pk>/status/", views.actie_status, name="actie_status"),
+    path("escalaties/", views.escalaties, name="escalaties"),
+    path("escalaties/<int:pk>/", views.escalatie, name="escalatie"),
+]

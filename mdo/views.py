@@ -1,0 +1,439 @@
+"""MDO screens, for its chair (the procesmanager). Thin: parse the form, fetch through a selector, call one
+service, render. Everyone else gets 403 on the list and 404 on a meeting (mdo.selectors.overleg_detail)."""
+
+import mimetypes
+from dataclasses import dataclass, field
+from urllib.parse import unquote
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.staticfiles import finders
+from django.contrib.staticfiles.storage import staticfiles_storage
+from django.core.exceptions import PermissionDenied, SuspiciousFileOperation, ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils.formats import date_format
+from django.views.decorators.http import require_POST
+
+from meldpunt.models import Persoon
+
+from . import selectors, services
+from .forms import (
+    AfrondenForm,
+    CasusbesprekingForm,
+    NotulenForm,
+    OverlegForm,
+    PlanBesluitForm,
+    ToewijzenForm,
+    VerplaatsenForm,
+)
+from .models import AgendaPunt, Overleg
+
+PAGE_SIZE = 20
+
+mdo_required = permission_required("mdo.voorzitten_mdo", raise_exception=True)
+
+S = AgendaPunt.Soort
+# The besluiten the chair can take per kind of agenda item (the `actie` of the submit button).
+ACTIES = {
+    S.MELDING: ("toewijzen", "regulier", "aanhouden"),
+    S.PLAN_VASTSTELLEN: ("vaststellen", "terugsturen", "aanhouden"),
+    S.PLAN_EVALUEREN: ("besproken", "aanhouden"),
+    S.CASUSBESPREKING: ("besproken", "aanhouden"),
+}
+
+
+def _apply_errors(form, error: ValidationError, aliases=None):
+    """Show a service's ValidationError on the form: on the field it names, else above the form."""
+    aliases = aliases or {}
+    if hasattr(error, "error_dict"):
+        for name, errors in error.message_dict.items():
+            name = aliases.get(name, name)
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _besluit_form_class(punt):
+    return PlanBesluitForm if punt.soort == S.PLAN_VASTSTELLEN else NotulenForm
+
+
+# --- list and planning ----------------------------------------------------------------------------------------
+
+
+@login_required
+@mdo_required
+def overleggen(request):
+    form = OverlegForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            overleg = services.overleg_plannen(
+                door=request.user,
+                datum=form.cleaned_data["datum"],
+                aanvang=form.cleaned_data["aanvang"],
+                locatie=form.cleaned_data["locatie"],
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            aantal = overleg.agendapunten.count()
+            messages.success(
+                request, f"Het MDO van {_datum(overleg)} is gepland; er staan {aantal} punten op de agenda."
+            )
+            return redirect("mdo:overleg", pk=overleg.pk)
+    page = Paginator(selectors.overleggen_lijst(request.user), PAGE_SIZE).get_page(request.GET.get("pagina"))
+    return render(request, "mdo/overleggen.html", {"page": page, "form": form})
+
+
+def _datum(overleg):
+    return date_format(overleg.datum, "j F Y")
+
+
+# --- the agenda ---------------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Regel:
+    """One agenda item as shown: the item, whom it is about, and the forms the chair can use."""
+
+    nummer: int
+    punt: AgendaPunt
+    persoon: Persoon | None
+    forms: dict = field(default_factory=dict)
+
+    @property
+    def leefgebieden(self):
+        """Labels of the leefgebieden scored in the triage of the melding (for a melding item)."""
+        triage = getattr(self.punt.melding, "triage", None) if self.punt.melding_id else None
+        return [label for _, label, ja, _ in triage.leefgebieden() if ja] if triage else []
+
+
+def _regels(request, overleg, bound=None):
+    """The rows of the agenda with their forms; `bound` = (punt pk, form name, bound form) after an error."""
+    punten = list(overleg.agendapunten.all())
+    gepland = _gepland(overleg)
+    regisseurs = []
+    if gepland and any(p.open and p.soort == S.MELDING for p in punten):
+        regisseurs = selectors.regisseurs_met_caseload()
+    andere = list(selectors.geplande_overleggen(request.user, behalve=overleg)) if gepland else []
+    regels = []
+    for nummer, punt in enumerate(punten, start=1):
+        melding = punt.melding or (punt.casus.melding if punt.casus_id else None)
+        regel = Regel(nummer, punt, selectors.hoofdpersoon(melding))
+        if gepland and punt.open:
+            if punt.soort == S.MELDING:
+                kandidaten = selectors.kandidaat_regisseurs(punt.melding, regisseurs)
+                regel.forms["toewijzen"] = ToewijzenForm(prefix=f"t{punt.pk}", kandidaten=kandidaten)
+            regel.forms["besluit"] = _besluit_form_class(punt)(prefix=f"b{punt.pk}")
+            if andere:
+                regel.forms["verplaatsen"] = VerplaatsenForm(prefix=f"v{punt.pk}", overleggen=andere)
+        if bound is not None and bound[0] == punt.pk:
+            regel.forms[bound[1]] = bound[2]
+        regels.append(regel)
+    return regels
+
+
+def _agenda_context(request, overleg, *, bound=None, casus_form=None, afronden_form=None):
+    context = {"overleg": overleg, "regels": _regels(request, overleg, bound), "gepland": _gepland(overleg)}
+    if not context["gepland"]:
+        context["aanwezigen"] = _aanwezigen(overleg)
+    else:
+        context["casus_form"] = casus_form or CasusbesprekingForm(casussen=list(selectors.open_casussen(request.user)))
+        context["afronden_form"] = afronden_form or AfrondenForm(
+            gebruikers=list(selectors.aanwezigen_keuze()), initial={"aanwezigen": [overleg.voorzitter_id]}
+        )
+    return context
+
+
+def _gepland(overleg):
+    return overleg.status == Overleg.Status.GEPLAND
+
+
+def _al_afgerond(request, overleg):
+    messages.error(request, "Dit MDO is al afgerond.")
+    return _naar_agenda(overleg)
+
+
+def _render_agenda(request, overleg, status=200, **kwargs):
+    return render(request, "mdo/overleg.html", _agenda_context(request, overleg, **kwargs), status=status)
+
+
+@login_required
+def overleg(request, pk):
+    return _render_agenda(request, selectors.overleg_detail(request.user, pk))
+
+
+def _naar_agenda(punt_or_overleg):
+    if isinstance(punt_or_overleg, AgendaPunt):
+        return redirect(reverse("mdo:overleg", args=[punt_or_overleg.overleg_id]) + f"#punt-{punt_or_overleg.pk}")
+    return redirect("mdo:overleg", pk=punt_or_overleg.pk)
+
+
+@login_required
+@require_POST
+def agenda_bijwerken(request, pk):
+    overleg = selectors.overleg_detail(request.user, pk)
+    try:
+        aantal = services.agenda_vullen(door=request.user, overleg=overleg)
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, _tekst(error))
+    else:
+        if aantal:
+            messages.success(request, f"{aantal} nieuwe punten op de agenda gezet.")
+        else:
+            messages.info(request, "Er waren geen nieuwe punten voor de agenda.")
+    return _naar_agenda(overleg)
+
+
+def _tekst(error):
+    if isinstance(error, PermissionDenied):
+        return str(error) or "U heeft geen recht op deze handeling."
+    return " ".join(error.messages)
+
+
+@login_required
+@require_POST
+def verplaatsen(request, pk, punt_pk):
+    """Move an item up, down or to another planned MDO. With htmx the agenda is updated in place."""
+    punt = selectors.agendapunt_detail(request.user, pk, punt_pk)
+    richting = request.POST.get("richting")
+    naar = None
+    fout = bericht = ""
+    if richting not in ("omhoog", "omlaag"):
+        richting = None
+        form = VerplaatsenForm(
+            request.POST,
+            prefix=f"v{punt.pk}",
+            overleggen=selectors.geplande_overleggen(request.user, behalve=punt.overleg),
+        )
+        if form.is_valid():
+            naar = form.overleggen[form.cleaned_data["naar"]]
+        else:
+            fout = "Kies het MDO waarnaar het punt moet."
+    if not fout:
+        try:
+            services.agendapunt_verplaatsen(door=request.user, punt=punt, richting=richting, naar=naar)
+        except (ValidationError, PermissionDenied) as error:
+            fout = _tekst(error)
+        else:
+            bericht = (
+                f"Het agendapunt is verplaatst naar het MDO van {_datum(naar)}."
+                if naar
+                else f"Het agendapunt is {'omhoog' if richting == 'omhoog' else 'omlaag'} verplaatst."
+            )
+    if request.htmx:
+        overleg = selectors.overleg_detail(request.user, pk)
+        context = {"overleg": overleg, "regels": _regels(request, overleg), "gepland": _gepland(overleg)}
+        return render(request, "mdo/_agenda.html", {**context, "fout": fout, "bericht": bericht})
+    if fout:
+        messages.error(request, fout)
+    else:
+        messages.success(request, bericht)
+    return _naar_agenda(punt.overleg) if naar else _naar_agenda(punt)
+
+
+@login_required
+@require_POST
+def besluit(request, pk, punt_pk):
+    """Take the besluit on one item. On an error the agenda is shown again with what was typed."""
+    overleg = selectors.overleg_detail(request.user, pk)
+    punt = next((p for p in overleg.agendapunten.all() if p.pk == int(punt_pk)), None)
+    if punt is None:
+        raise Http404("Niet gevonden.")
+    actie = request.POST.get("actie", "")
+    if not punt.open or not _gepland(overleg):
+        messages.error(request, "Over dit agendapunt is al besloten.")
+        return _naar_agenda(punt)
+    if actie not in ACTIES[punt.soort]:
+        messages.error(request, "Kies een besluit.")
+        return _naar_agenda(punt)
+
+    if actie == "toewijzen":
+        naam = "toewijzen"
+        kandidaten = selectors.kandidaat_regisseurs(punt.melding)
+        form = ToewijzenForm(request.POST, prefix=f"t{punt.pk}", kandidaten=kandidaten)
+    else:
+        naam = "besluit"
+        form = _besluit_form_class(punt)(request.POST, prefix=f"b{punt.pk}")
+    if form.is_valid():
+        try:
+            bericht = _besluit_nemen(request.user, punt, actie, form)
+        except ValidationError as error:
+            _apply_errors(form, error, aliases={"reden": "notulen"})
+        except PermissionDenied as error:
+            messages.error(request, _tekst(error))
+            return _naar_agenda(punt)
+        else:
+            messages.success(request, bericht)
+            return _naar_agenda(punt)
+    overleg = selectors.overleg_detail(request.user, pk)  # fresh: the failed service changed nothing
+    return _render_agenda(request, overleg, bound=(punt.pk, naam, form))
+
+
+def _besluit_nemen(door, punt, actie, form):
+    """Call the one service for this besluit; returns the success message."""
+    notulen = form.cleaned_data.get("notulen", "")
+    if actie == "toewijzen":
+        regisseur = form.regisseur()
+        casus = services.besluit_toewijzen(
+            door=door,
+            punt=punt,
+            casusregisseur=regisseur,
+            notulen=notulen,
+            reden_boven_maximum=form.cleaned_data["reden_boven_maximum"],
+        )
+        return f"{regisseur} ({regisseur.organisatie}) is casusregisseur van casus {casus.nummer}."
+    if actie == "regulier":
+        services.besluit_regulier(door=door, punt=punt, notulen=notulen)
+        return f"Melding {punt.melding.nummer} is verwezen naar reguliere zorg."
+    if actie == "aanhouden":
+        services.besluit_aanhouden(door=door, punt=punt, notulen=notulen)
+        return "Het agendapunt is aangehouden en gaat naar het volgende MDO."
+    if actie in ("vaststellen", "terugsturen"):
+        services.besluit_plan(door=door, punt=punt, vaststellen=actie == "vaststellen", notulen=notulen)
+        wat = "vastgesteld" if actie == "vaststellen" else "teruggestuurd naar de casusregisseur"
+        return f"Plan van aanpak versie {punt.plan.versie} van casus {punt.casus.nummer} is {wat}."
+    services.besluit_besproken(door=door, punt=punt, notulen=notulen)
+    return "Het agendapunt is besproken."
+
+
+@login_required
+@require_POST
+def casusbespreking(request, pk):
+    overleg = selectors.overleg_detail(request.user, pk)
+    if not _gepland(overleg):
+        return _al_afgerond(request, overleg)
+    form = CasusbesprekingForm(request.POST, casussen=list(selectors.open_casussen(request.user)))
+    if form.is_valid():
+        try:
+            punt = services.casusbespreking_toevoegen(door=request.user, overleg=overleg, casus=form.gekozen_casus())
+        except ValidationError as error:
+            _apply_errors(form, error)
+        except PermissionDenied as error:
+            messages.error(request, _tekst(error))
+            return _naar_agenda(overleg)
+        else:
+            messages.success(request, f"Casus {punt.casus.nummer} staat op de agenda voor een casusbespreking.")
+            return _naar_agenda(punt)
+    return _render_agenda(request, overleg, casus_form=form)
+
+
+@login_required
+@require_POST
+def afronden(request, pk):
+    overleg = selectors.overleg_detail(request.user, pk)
+    if not _gepland(overleg):
+        return _al_afgerond(request, overleg)
+    form = AfrondenForm(request.POST, gebruikers=list(selectors.aanwezigen_keuze()))
+    if form.is_valid():
+        try:
+            open_punten = sum(1 for p in overleg.agendapunten.all() if p.open)
+            services.overleg_afronden(
+                door=request.user,
+                overleg=overleg,
+                aanwezigen=form.gekozen(),
+                overige_aanwezigen=form.cleaned_data["overige_aanwezigen"],
+            )
+        except ValidationError as error:
+            _apply_errors(form, error)
+        except PermissionDenied as error:
+            messages.error(request, _tekst(error))
+            return _naar_agenda(overleg)
+        else:
+            bericht = f"Het MDO van {_datum(overleg)} is afgerond."
+            if open_punten:
+                bericht += f" {open_punten} niet behandelde punten zijn doorgeschoven naar het volgende MDO."
+            messages.success(request, bericht)
+            return _naar_agenda(overleg)
+    return _render_agenda(request, overleg, afronden_form=form)
+
+
+# --- printable agenda and besluitenlijst ----------------------------------------------------------------------------
+
+
+def _print_context(request, pk):
+    overleg = selectors.overleg_detail(request.user, pk)
+    regels = [
+        Regel(n, p, selectors.hoofdpersoon(p.melding or (p.casus.melding if p.casus_id else None)))
+        for n, p in enumerate(overleg.agendapunten.all(), start=1)
+    ]
+    return {"overleg": overleg, "regels": regels, "aanwezigen": _aanwezigen(overleg)}
+
+
+def _aanwezigen(overleg):
+    """{organisation: [users]} of those present, from the prefetched attendees."""
+    groepen = {}
+    for u in sorted(overleg.aanwezigen.all(), key=lambda u: (str(u.organisatie or ""), str(u))):
+        groepen.setdefault(str(u.organisatie or "Zonder organisatie"), []).append(u)
+    return groepen
+
+
+@login_required
+def agenda_print(request, pk):
+    return render(request, "mdo/print_agenda.html", _print_context(request, pk))
+
+
+@login_required
+def besluiten_print(request, pk):
+    return render(request, "mdo/print_besluiten.html", _print_context(request, pk))
+
+
+@login_required
+def agenda_pdf(request, pk):
+    return _pdf(request, "mdo/print_agenda.html", _print_context(request, pk), "agenda")
+
+
+@login_required
+def besluiten_pdf(request, pk):
+    return _pdf(request, "mdo/print_besluiten.html", _print_context(request, pk), "besluitenlijst")
+
+
+# PDF: WeasyPrint renders the print template. It may read the app's own static files and nothing else: no
+# file:// addresses, no network (DESIGN.md § Known traps). Relative URLs resolve against this fake origin.
+PDF_BASE_URL = "https://bzt.invalid/"
+
+
+def _static_fetcher():
+    from weasyprint.urls import URLFetcher, URLFetcherResponse
+
+    class StaticOnlyFetcher(URLFetcher):
+        def fetch(self, url, headers=None):
+            prefix = PDF_BASE_URL.rstrip("/") + settings.STATIC_URL
+            if not url.startswith(prefix):
+                raise ValueError(f"Alleen eigen statische bestanden: {url[:80]} geweigerd.")
+            relative = unquote(url[len(prefix) :].split("?")[0].split("#")[0])
+            path = static_path(relative)
+            if path is None:
+                raise ValueError(f"Niet gevonden: {relative[:80]}")
+            with open(path, "rb") as fh:
+                body = fh.read()
+            content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
+            return URLFetcherResponse(url, body=body, headers={"Content-Type": content_type})
+
+    return StaticOnlyFetcher(allowed_protocols=["https"], allow_redirects=False)
+
+
+def static_path(relative):
+    """The file of a static asset (collected or in the app), or None; never outside the static folders."""
+    try:
+        if settings.STATIC_ROOT and staticfiles_storage.exists(relative):
+            return staticfiles_storage.path(relative)
+        found = finders.find(relative)
+    except (SuspiciousFileOperation, NotImplementedError, ValueError):
+        return None
+    return found if isinstance(found, str) else None
+
+
+def _pdf(request, template, context, naam):
+    from weasyprint import HTML
+
+    html = render_to_string(template, {**context, "pdf": True}, request=request)
+    pdf = HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=_static_fetcher()).write_pdf()
+    response = HttpResponse(pdf, content_type="application/pdf")
+    overleg = context["overleg"]
+    response["Content-Disposition"] = f'inline; filename="mdo-{overleg.datum:%Y-%m-%d}-{naam}.pdf"'
+    return response

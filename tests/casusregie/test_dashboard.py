@@ -1,0 +1,194 @@
+"""The procesmanager's dashboard: right numbers, only for the procesmanager, fixed query count."""
+
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from bzt.audit import acting_as
+from bzt.models import Organisatie
+from casusregie import services, signals
+from casusregie.dashboard import doorlooptijden
+from casusregie.models import Signaal
+from mdo import services as mdo_services
+from tests import factories
+
+DASHBOARD = "casusregie:dashboard"
+
+
+def escaleren(c, *, dagen_geleden=0):
+    return services.casus_escaleren(
+        door=c.casusregisseur,
+        casus=c,
+        reden="wachtlijst",
+        vraag="Beschermd wonen komt niet rond.",
+        datum=timezone.localdate() - timedelta(days=dagen_geleden),
+    )
+
+
+def wachtlijst(c, organisatie="Iriszorg", *, dagen_geleden=0):
+    return services.wachtlijst_melden(
+        door=c.casusregisseur,
+        casus=c,
+        organisatie=Organisatie.objects.get(naam=organisatie),
+        voorziening="Beschermd wonen",
+        sinds=timezone.localdate() - timedelta(days=dagen_geleden),
+    )
+
+
+def get(client, user):
+    client.force_login(user)
+    return client.get(reverse(DASHBOARD))
+
+
+def test_the_procesmanager_sees_escalations_signals_caseload_and_waiting_lists(client, demo, settings):
+    settings.BZT_MAX_CASELOAD = 2
+    a, b = factories.casus(demo), factories.casus(demo)
+    t = factories.casus(demo, regisseur="regisseur_tactus")
+    oud = escaleren(a, dagen_geleden=20)
+    nieuw = escaleren(t)
+    wachtlijst(b, dagen_geleden=10)
+    wachtlijst(t, dagen_geleden=3)
+    wachtlijst(t, "Tactus Verslavingszorg")
+    signals.compute_signals()
+    overleg = mdo_services.overleg_plannen(door=demo["procesmanager"], datum=timezone.localdate() + timedelta(days=3))
+
+    response = get(client, demo["procesmanager"])
+    assert response.status_code == 200
+    ctx, html = response.context, response.content.decode()
+
+    # escalations: both at the first level, oldest first, with their age in days
+    eerste = ctx["escalatiegroepen"][0]
+    assert [g.niveau.code for g in ctx["escalatiegroepen"]] == ["procesmanager", "coordinerend_ambtenaar", "wethouder"]
+    assert [(e.pk, e.dagen, e.lang_open) for e in eerste.escalaties] == [(oud.pk, 20, True), (nieuw.pk, 0, False)]
+    assert ctx["open_escalaties"] == 2
+    assert reverse("casusregie:escalatie", args=[oud.pk]) in html
+    assert reverse("casusregie:dossier", args=[a.pk]) in html
+    assert "langer dan 14 dagen" in html
+
+    # signals: the computed rows, per soort, with the time of the computation
+    per_soort = {g.soort: len(g.signalen) for g in ctx["signaalgroepen"]}
+    assert per_soort[Signaal.Soort.WACHTLIJST] == 2
+    assert per_soort[Signaal.Soort.ESCALATIE_LANG_OPEN] == 1
+    assert ctx["signalen_totaal"] == Signaal.objects.count() == 3
+    assert ctx["signalen_berekend_op"] is not None
+    assert "Laatst berekend op" in html and "Signalen nu berekenen" in html
+
+    # caseload: Dimence's regisseur is at the maximum of 2, Tactus has room for one more
+    load = {r.username: r for r in ctx["regisseurs"]}
+    assert (load["regisseur_dimence"].open_casussen, load["regisseur_dimence"].vol) == (2, True)
+    assert (load["regisseur_tactus"].open_casussen, load["regisseur_tactus"].vol) == (1, False)
+    assert load["regisseur_iriszorg"].open_casussen == 0
+    assert "procesmanager" not in load
+    assert ctx["regisseurs_vol"] == 1
+    assert "2 van 2" in html and "maximum bereikt" in html and "nog 1 vrij" in html
+    orgs = {o.naam: o for o in ctx["organisaties"]}
+    assert (orgs["Dimence"].open_casussen, orgs["Dimence"].capaciteit, orgs["Dimence"].vol) == (2, 2, True)
+    assert (orgs["Tactus Verslavingszorg"].open_casussen, orgs["Tactus Verslavingszorg"].vol) == (1, False)
+
+    # waiting lists per partner, longest waiting first
+    rows = [(w["organisatie__naam"], w["aantal"], w["casussen"], w["dagen"]) for w in ctx["wachtlijsten"]]
+    assert rows == [("Iriszorg", 2, 2, 10), ("Tactus Verslavingszorg", 1, 1, 0)]
+
+    # lead times: melding received yesterday, triaged and assigned today (factories), no plan yet
+    stappen = {s.label: s for s in ctx["doorlooptijden"]["stappen"]}
+    assert (stappen["Melding ontvangen → triage"].mediaan, stappen["Melding ontvangen → triage"].aantal) == (1, 3)
+    assert stappen["Triage → toewijzing in het MDO"].mediaan == 0
+    assert stappen["Toewijzing → eerste plan vastgesteld"].aantal == 0
+
+    # the next MDO, linked
+    assert ctx["volgend_mdo"] == overleg
+    assert reverse("mdo:overleg", args=[overleg.pk]) in html
+
+
+def test_lead_times_take_the_median_over_the_last_twelve_months(demo):
+    casussen = [factories.casus(demo) for _ in range(3)]
+    vandaag = timezone.localdate()
+    # plan vastgesteld 10, 20 and (outside the window: assigned 13 months ago) 30 days after assignment
+    for c, dagen in zip(casussen[:2], (10, 20), strict=True):
+        c.plan_vastgesteld_op = c.toegewezen_op + timedelta(days=dagen)
+    casussen[2].toegewezen_op = vandaag - timedelta(days=400)
+    casussen[2].plan_vastgesteld_op = casussen[2].toegewezen_op + timedelta(days=30)
+    with acting_as(demo["procesmanager"]):
+        for c in casussen:
+            c.save()
+    result = doorlooptijden(demo["procesmanager"], vandaag + timedelta(days=25))
+    plan = result["stappen"][2]
+    assert (result["casussen"], plan.aantal, plan.mediaan) == (2, 2, 15)
+
+
+def test_an_explanation_when_no_signals_were_computed(client, demo):
+    factories.casus(demo)
+    html = get(client, demo["procesmanager"]).content.decode()
+    assert "Er zijn geen stagnatiesignalen" in html
+    assert "Laatst berekend op" not in html
+    assert "Er is geen MDO gepland" in html
+
+
+@pytest.mark.parametrize("username", ["regisseur_dimence", "meldpunt", "coordinator", "wethouder", "beleid", "beheer"])
+def test_other_roles_are_refused(client, demo, username):
+    assert get(client, demo[username]).status_code == 403
+    assert client.post(reverse("casusregie:signalen_berekenen")).status_code == 403
+
+
+@pytest.mark.django_db
+def test_anonymous_visitors_are_sent_to_the_login_page(client):
+    response = client.get(reverse(DASHBOARD))
+    assert response.status_code == 302 and response.url.startswith(reverse("login"))
+
+
+def test_the_button_computes_the_signals_as_the_procesmanager(client, demo, django_capture_on_commit_callbacks):
+    c = factories.casus(demo)
+    wachtlijst(c)
+    client.force_login(demo["procesmanager"])
+    assert client.get(reverse("casusregie:signalen_berekenen")).status_code == 405
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(reverse("casusregie:signalen_berekenen"))
+    assert response.status_code == 302 and response.url == reverse(DASHBOARD)
+    assert Signaal.objects.filter(casus=c, soort=Signaal.Soort.WACHTLIJST).exists()
+
+
+def test_the_procesmanager_home_shows_the_headline_figures(client, demo):
+    c = factories.casus(demo)
+    escaleren(c, dagen_geleden=30)
+    signals.compute_signals()
+    mdo_services.overleg_plannen(door=demo["procesmanager"], datum=timezone.localdate() + timedelta(days=1))
+    client.force_login(demo["procesmanager"])
+    html = client.get(reverse("home")).content.decode()
+    assert "Het volgende MDO, escalaties, stagnatiesignalen en caseload." in html
+    assert '<span class="bzt-figure">1</span> open escalatie\n' in html
+    assert '<span class="bzt-figure">1</span> stagnatiesignaal\n' in html
+    assert "Volgende MDO: " in html
+    assert reverse(DASHBOARD) in html
+
+
+def _scenario(demo, n):
+    """n casussen over three regisseurs, each with an escalation, a waiting list, a journaalregel and a signal."""
+    regisseurs = ["regisseur_dimence", "regisseur_tactus", "regisseur_iriszorg"]
+    for i in range(n):
+        c = factories.casus(demo, regisseur=regisseurs[i % 3])
+        services.journaal_toevoegen(door=c.casusregisseur, casus=c, tekst="Contact gehad.")
+        wachtlijst(c, ["Iriszorg", "Carinova", "Dimence"][i % 3], dagen_geleden=i)
+        escaleren(c, dagen_geleden=i * 3)
+    signals.compute_signals()
+
+
+def _queries(client, user):
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(reverse(DASHBOARD)).status_code == 200
+    return len(ctx)
+
+
+def test_the_query_count_does_not_grow_with_the_number_of_casussen(client, demo, django_assert_max_num_queries):
+    mdo_services.overleg_plannen(door=demo["procesmanager"], datum=timezone.localdate() + timedelta(days=1))
+    client.force_login(demo["procesmanager"])
+    _scenario(demo, 2)
+    with django_assert_max_num_queries(20):
+        client.get(reverse(DASHBOARD))
+    small = _queries(client, demo["procesmanager"])
+    _scenario(demo, 8)
+    assert Signaal.objects.count() >= 10
+    assert _queries(client, demo["procesmanager"]) == small

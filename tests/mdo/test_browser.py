@@ -1,0 +1,42 @@
+"""The MDO in the browser: move an item in place (htmx) without losing typed notulen, assign a
+casusregisseur, and close the meeting after confirming."""
+
+import pytest
+from playwright.sync_api import expect
+
+from casusregie.models import Casus
+from mdo.models import Overleg
+from tests import factories
+from tests.helpers import login, screenshot
+
+pytestmark = [pytest.mark.browser]
+
+
+def test_chair_moves_assigns_and_closes(page, demo):
+    eerste = factories.mdo_melding(demo)
+    tweede = factories.mdo_melding(demo, codes=("verslaving", "criminaliteit", "psychiatrie"))
+    overleg = factories.overleg(demo)
+    punt1, punt2 = overleg.agendapunten.order_by("volgorde")
+    login(page, "procesmanager")
+    page.goto(f"/mdo/{overleg.pk}/")
+
+    page.locator(f"#id_b{punt1.pk}-notulen").fill("Half getypte notulen")
+    page.locator(f"#punt-{punt2.pk}").get_by_role("button", name="Omhoog").click()
+    expect(page.locator("#agenda li").first).to_have_id(f"punt-{punt2.pk}")  # redrawn in place
+    assert page.get_by_role("status").filter(has_text="omhoog verplaatst").count() == 1
+    assert page.locator(f"#id_b{punt1.pk}-notulen").input_value() == "Half getypte notulen"
+    screenshot(page, "mdo-agenda")
+
+    item = page.locator(f"#punt-{punt2.pk}")
+    item.get_by_label(str(demo["regisseur_tactus"]), exact=False).check()
+    item.get_by_label("Notulen").first.fill("Verslaving en criminaliteit voorop.")
+    item.get_by_role("button", name="Casusregisseur toewijzen").click()
+    assert "is casusregisseur van casus" in page.get_by_role("status").inner_text()
+    assert Casus.objects.get(melding=tweede).casusregisseur == demo["regisseur_tactus"]
+
+    page.once("dialog", lambda dialog: dialog.accept())
+    page.get_by_role("button", name="MDO afronden").click()
+    assert "is afgerond" in page.get_by_role("status").inner_text()
+    overleg.refresh_from_db()
+    assert overleg.status == Overleg.Status.AFGEROND
+    assert eerste.nummer in page.content()
