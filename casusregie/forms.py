@@ -10,6 +10,7 @@ DATE_WIDGET = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 
 
 class PlanForm(forms.Form):
+    prefix = "plan"
     lock_version = forms.IntegerField(widget=forms.HiddenInput)
     samenvatting = forms.CharField(
         label="Samenvatting en doel van de aanpak",
@@ -24,12 +25,14 @@ class PlanForm(forms.Form):
 
 
 class DoelForm(forms.Form):
+    prefix = "doel"
     lock_version = forms.IntegerField(widget=forms.HiddenInput)
     leefgebied = forms.ChoiceField(label="Leefgebied", choices=Leefgebied.choices)
     omschrijving = forms.CharField(label="Doel", max_length=1000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class ActieForm(forms.Form):
+    prefix = "actie"
     lock_version = forms.IntegerField(widget=forms.HiddenInput)
     omschrijving = forms.CharField(label="Actie", max_length=1000)
     eigenaar = forms.ModelChoiceField(label="Uitvoerende organisatie", queryset=Organisatie.objects.filter(actief=True))
@@ -59,10 +62,12 @@ class ActieStatusForm(forms.Form):
 
 
 class JournaalForm(forms.Form):
+    prefix = "journaal"
     tekst = forms.CharField(label="Nieuwe journaalregel", max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
 
 
 class BetrokkeneForm(forms.Form):
+    prefix = "betrokkene"
     professional = forms.ModelChoiceField(label="Professional", queryset=User.objects.none())
     rol = forms.CharField(label="Rol in de casus", max_length=120)
     grondslag = forms.ChoiceField(
@@ -89,6 +94,7 @@ class RedenForm(forms.Form):
 
 
 class OverdragenForm(forms.Form):
+    prefix = "overdragen"
     nieuwe_regisseur = forms.ModelChoiceField(label="Nieuwe casusregisseur", queryset=User.objects.none())
     reden = forms.CharField(label="Reden van de overdracht", max_length=1000)
 
@@ -104,6 +110,7 @@ class OverdragenForm(forms.Form):
 
 
 class EscalerenForm(forms.Form):
+    prefix = "escaleren"
     reden = forms.ChoiceField(label="Reden", choices=Escalatie.Reden.choices)
     vraag = forms.CharField(
         label="Vraag aan de procesmanager", max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
@@ -111,6 +118,7 @@ class EscalerenForm(forms.Form):
 
 
 class OpschalenForm(forms.Form):
+    prefix = "opschalen"
     naar = forms.ModelChoiceField(label="Opschalen naar", queryset=EscalatieNiveau.objects.none())
     toelichting = forms.CharField(
         label="Wat moet dit niveau besluiten?", max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
@@ -124,11 +132,13 @@ class OpschalenForm(forms.Form):
 
 
 class AntwoordForm(forms.Form):
+    prefix = "antwoord"
     antwoord = forms.CharField(label="Antwoord", max_length=4000, widget=forms.Textarea(attrs={"rows": 3}))
     besluit = forms.CharField(label="Besluit", max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
 
 
 class DoorbraakForm(forms.Form):
+    prefix = "doorbraak"
     maatwerkbudget = forms.DecimalField(label="Maatwerkbudget (€)", min_value=0, max_digits=10, decimal_places=2)
     legitimiteit = forms.CharField(
         label="Legitimiteit",
@@ -151,10 +161,12 @@ class DoorbraakForm(forms.Form):
 
 
 class DeescalerenForm(forms.Form):
+    prefix = "deescaleren"
     toelichting = forms.CharField(label="Toelichting bij de-escaleren", max_length=2000, required=False)
 
 
 class AfsluitenForm(forms.Form):
+    prefix = "afsluiten"
     reden = forms.ModelChoiceField(label="Reden van afsluiten", queryset=AfsluitReden.objects.filter(actief=True))
     overgedragen_aan = forms.ModelChoiceField(
         label="Overgedragen aan (reguliere zorg)", queryset=Organisatie.objects.filter(actief=True), required=False
@@ -173,6 +185,7 @@ class AfsluitenForm(forms.Form):
 
 
 class WachtlijstForm(forms.Form):
+    prefix = "wachtlijst"
     organisatie = forms.ModelChoiceField(label="Organisatie", queryset=Organisatie.objects.filter(actief=True))
     voorziening = forms.CharField(label="Voorziening", max_length=200)
     sinds = forms.DateField(label="Op de wachtlijst sinds", widget=DATE_WIDGET)

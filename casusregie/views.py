@@ -266,8 +266,8 @@ def plan(request, pk):
     return render(request, "casusregie/plan.html", _plan_context(request, plan))
 
 
-def _plan_post(request, plan, form_class, form_key, action, success, **form_kwargs):
-    form = form_class(request.POST, **form_kwargs)
+def _plan_post(request, plan, form_class, form_key, action, success, form_kwargs=None):
+    form = form_class(request.POST, **(form_kwargs or {}))
     if form.is_valid():
         try:
             action(form.cleaned_data)
@@ -309,7 +309,7 @@ def actie_toevoegen(request, pk):
         "actie_form",
         lambda d: services.actie_toevoegen(door=request.user, plan=plan, **d),
         "De actie is toegevoegd.",
-        plan=plan,
+        form_kwargs={"plan": plan},
     )
 
 

@@ -6,7 +6,8 @@ when no line has a problem are the rows written, in one transaction, acting as t
 the run named as the change reason of every history record.
 
 The MDO and casusregie parts of a line (mdo, plan_vastgesteld_op, escalaties, afgesloten_op, afsluitreden)
-are checked for their JSON type only; they are imported by the MDO/casusregie import.
+become a Casus with its first plan, its escalations and its closing; the named casusregisseur (when that
+user exists and works as casusregisseur) gets the access of an open casus through casusregie.permissions.
 """
 
 import json
@@ -22,6 +23,9 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from bzt.audit import acting_as, system_user
+from bzt.models import Organisatie, User
+from casusregie import permissions
+from casusregie.models import AfsluitReden, Casus, Escalatie, EscalatieNiveau, EscalatieStap, Plan
 
 from .codes import GGSR_DREMPEL, Aanmeldroute, Besluit, Geslacht, Inkomen, Leefgebied, MelderType, Rol, wijken
 from .models import Betrokkene, Melding, Persoon, Triage
@@ -29,7 +33,10 @@ from .services import triage_afwijking
 from .validators import is_valid_bsn
 
 IMPORT_MOTIVATIE = "Historische registratie (import): geen motivatie overgenomen"
-LATER_KEYS = {
+IMPORT_PLAN = "Historisch plan van aanpak (import): inhoud niet overgenomen"
+IMPORT_ESCALATIE_VRAAG = "Historische escalatie (import)"
+REGISSEUR_PERM = "casusregie.werken_als_regisseur"
+CASUS_KEYS = {
     "mdo": ((dict,), "een object of null"),
     "plan_vastgesteld_op": ((str,), "tekst (datum) of null"),
     "escalaties": ((list,), "een lijst of null"),
@@ -64,12 +71,37 @@ class TriageEntry:
 
 
 @dataclass
+class EscalatieEntry:
+    index: int
+    datum: date
+    niveau: str
+
+
+@dataclass
+class CasusEntry:
+    """The MDO assignment and what followed: the casus of the melding."""
+
+    datum: date
+    organisatie: str
+    casusregisseur: str | None
+    plan_vastgesteld_op: date | None
+    escalaties: list[EscalatieEntry]  # by date, oldest first
+    afgesloten_op: date | None
+    afsluitreden: str | None
+
+    @property
+    def open(self):
+        return self.afgesloten_op is None
+
+
+@dataclass
 class ImportLine:
     number: int
     extern_id: str
     velden: dict
     personen: list[PersonEntry]
     triage: TriageEntry | None
+    casus: CasusEntry | None = None
 
 
 @dataclass
@@ -99,11 +131,22 @@ class ImportReport:
 
 
 @dataclass
+class _Reference:
+    """The database rows the casus parts of the lines name, looked up once per run."""
+
+    organisaties: dict[str, Organisatie] = field(default_factory=dict)
+    regisseurs: dict[str, User] = field(default_factory=dict)  # only users who work as casusregisseur
+    niveaus: dict[str, EscalatieNiveau] = field(default_factory=dict)
+    redenen: dict[str, AfsluitReden] = field(default_factory=dict)
+
+
+@dataclass
 class _Plan:
     lines: list[ImportLine]
     skipped: int
     db_persons: dict[int, Persoon]
     problems: list[Problem] = field(default_factory=list)
+    reference: _Reference = field(default_factory=_Reference)
 
 
 # --- step 1: the shape of one line -------------------------------------------------------------------------
@@ -210,11 +253,10 @@ def parse_line(number: int, raw: bytes, *, today: date, known_wijken: dict[str, 
     }
     personen = _parse_personen(fields, today=today, known_wijken=known_wijken)
     triage = _parse_triage(fields, ontvangen_op=ontvangen_op, today=today)
-    for key, (types, label) in LATER_KEYS.items():
-        fields.get(key, types, label)
+    casus = _parse_casus(fields, triage=triage, today=today)
     if messages:
         return None, messages
-    return ImportLine(number, extern_id, velden, personen, triage), []
+    return ImportLine(number, extern_id, velden, personen, triage, casus), []
 
 
 def _parse_personen(fields: _Fields, *, today, known_wijken) -> list[PersonEntry]:
@@ -273,6 +315,72 @@ def _parse_triage(fields: _Fields, *, ontvangen_op, today) -> TriageEntry | None
             triage.problem(where, f"'{code}' staat er twee keer in")
     besluit = triage.choice("besluit", Besluit, required=True)
     return TriageEntry(datum, list(codes), besluit)
+
+
+def _before(fields: _Fields, key, day, other_key, other_day):
+    """A problem at `key` when `day` lies before `other_day`."""
+    if day and other_day and day < other_day:
+        fields.problem(key, f"{day.isoformat()} ligt vóór {other_key} ({other_day.isoformat()})")
+
+
+def _after(fields: _Fields, key, day, other_key, other_day):
+    if day and other_day and day > other_day:
+        fields.problem(key, f"{day.isoformat()} ligt na {other_key} ({other_day.isoformat()})")
+
+
+def _parse_casus(fields: _Fields, *, triage: TriageEntry | None, today) -> CasusEntry | None:
+    """mdo, plan_vastgesteld_op, escalaties, afgesloten_op, afsluitreden: the shape and the order of dates.
+
+    The names (organisation, niveau, afsluitreden) are checked against the database in step 3.
+    """
+    given = {key: fields.get(key, types, label) for key, (types, label) in CASUS_KEYS.items()}
+    mdo = fields.object("mdo") if given["mdo"] is not None else None
+    plan_op = fields.date("plan_vastgesteld_op", today=today) if given["plan_vastgesteld_op"] is not None else None
+    afgesloten_op = fields.date("afgesloten_op", today=today) if given["afgesloten_op"] is not None else None
+    afsluitreden = fields.text("afsluitreden", max_length=40) if given["afsluitreden"] is not None else None
+    escalaties = _parse_escalaties(fields, given["escalaties"] or [], today=today)
+    if mdo is None:
+        if fields.data.get("mdo") is None:  # no mdo at all (a wrong type is reported already)
+            later = [key for key in CASUS_KEYS if key != "mdo" and given[key] not in (None, [])]
+            for key in later:
+                fields.problem(key, "kan alleen bij een melding met mdo (toewijzing in het MDO)")
+        return None
+    datum = mdo.date("datum", required=True, today=today)
+    organisatie = mdo.text("organisatie", required=True, max_length=120)
+    casusregisseur = mdo.text("casusregisseur", max_length=150)
+    if triage is None:
+        fields.problem("mdo", "een melding met mdo moet een triage met besluit 'mdo' hebben")
+    elif triage.besluit is not None and triage.besluit != Besluit.MDO:
+        fields.problem("mdo", f"een melding met mdo moet triagebesluit 'mdo' hebben, niet '{triage.besluit}'")
+    else:
+        _before(mdo, "datum", datum, "triage.datum", triage.datum)
+    _before(fields, "plan_vastgesteld_op", plan_op, "mdo.datum", datum)
+    _after(fields, "plan_vastgesteld_op", plan_op, "afgesloten_op", afgesloten_op)
+    for entry in escalaties:
+        where = _Fields({}, f"escalaties[{entry.index}]", fields.messages)
+        _before(where, "datum", entry.datum, "mdo.datum", datum)
+        _after(where, "datum", entry.datum, "afgesloten_op", afgesloten_op)
+    _before(fields, "afgesloten_op", afgesloten_op, "mdo.datum", datum)
+    if given["afgesloten_op"] is not None and given["afsluitreden"] is None:
+        fields.problem("afsluitreden", "ontbreekt (afgesloten_op is gegeven)")
+    if given["afsluitreden"] is not None and given["afgesloten_op"] is None:
+        fields.problem("afgesloten_op", "ontbreekt (afsluitreden is gegeven)")
+    escalaties.sort(key=lambda entry: entry.datum or date.min)
+    return CasusEntry(datum, organisatie, casusregisseur, plan_op, escalaties, afgesloten_op, afsluitreden)
+
+
+def _parse_escalaties(fields: _Fields, escalaties: list, *, today) -> list[EscalatieEntry]:
+    entries = []
+    for index, data in enumerate(escalaties):
+        path = f"escalaties[{index}]"
+        if not isinstance(data, dict):
+            fields.messages.append(f"{path}: moet een object zijn")
+            continue
+        escalatie = _Fields(data, path, fields.messages)
+        datum = escalatie.date("datum", required=True, today=today)
+        niveau = escalatie.text("niveau", required=True, max_length=40)
+        entries.append(EscalatieEntry(index, datum, niveau))
+    return entries
 
 
 # --- step 2: the lines against each other ------------------------------------------------------------------
@@ -363,7 +471,76 @@ def _plan(lines: list[ImportLine]) -> _Plan:
         _assign_person_key(line, entry, by_extern_id, by_bsn, plan.problems)
     for line in to_import:
         _check_household(line, plan.problems)
+    casus_lines = [line for line in to_import if line.casus]
+    plan.reference = _reference(casus_lines)
+    for line in casus_lines:
+        _check_casus_names(line, plan.reference, plan.problems)
+    _check_one_open_casus(casus_lines, plan.problems)
     return plan
+
+
+def _reference(lines: list[ImportLine]) -> _Reference:
+    names = {line.casus.organisatie for line in lines}
+    usernames = {line.casus.casusregisseur for line in lines if line.casus.casusregisseur}
+    organisaties, regisseurs = {}, {}
+    for chunk in _chunks(names):
+        organisaties.update((o.naam, o) for o in Organisatie.objects.filter(naam__in=chunk))
+    for chunk in _chunks(usernames):
+        for user in User.objects.filter(username__in=chunk).select_related("organisatie"):
+            if user.has_perm(REGISSEUR_PERM):  # an inactive user has no permissions
+                regisseurs[user.username] = user
+    return _Reference(
+        organisaties=organisaties,
+        regisseurs=regisseurs,
+        niveaus={niveau.code: niveau for niveau in EscalatieNiveau.objects.all()},
+        redenen={reden.code: reden for reden in AfsluitReden.objects.all()},
+    )
+
+
+def _check_casus_names(line: ImportLine, reference: _Reference, problems):
+    casus = line.casus
+    if casus.organisatie and casus.organisatie not in reference.organisaties:
+        message = f"mdo.organisatie: '{casus.organisatie}' is geen organisatie in BZT (de naam moet exact kloppen)"
+        problems.append(Problem(line.number, message))
+    for entry in casus.escalaties:
+        if entry.niveau and entry.niveau not in reference.niveaus:
+            choices = ", ".join(reference.niveaus)
+            message = (
+                f"escalaties[{entry.index}].niveau: '{entry.niveau}' is geen escalatieniveau (kies uit: {choices})"
+            )
+            problems.append(Problem(line.number, message))
+    if casus.afsluitreden and casus.afsluitreden not in reference.redenen:
+        choices = ", ".join(reference.redenen)
+        message = f"afsluitreden: '{casus.afsluitreden}' is geen afsluitreden (kies uit: {choices})"
+        problems.append(Problem(line.number, message))
+
+
+def _check_one_open_casus(lines: list[ImportLine], problems):
+    """1 huishouden, 1 plan, 1 regisseur: a person is in at most one open casus, in the file and in BZT."""
+    open_lines = [line for line in lines if line.casus.open]
+    db_ids = {entry.key[1] for line in open_lines for entry in line.personen if entry.key and entry.key[0] == "db"}
+    open_in_db = {}
+    for chunk in _chunks(db_ids):
+        rows = (
+            Casus.objects.exclude(status=Casus.Status.AFGESLOTEN)
+            .filter(melding__betrokkenen__persoon_id__in=chunk)
+            .values_list("melding__betrokkenen__persoon_id", "pk", "toegewezen_op")
+        )
+        for persoon_id, pk, toegewezen_op in rows:
+            open_in_db.setdefault(persoon_id, f"C{toegewezen_op:%Y}-{pk:05d}")
+    first_line_of = {}
+    for line in open_lines:
+        for entry in line.personen:
+            if entry.key is None:
+                continue
+            path = f"personen[{entry.index}]"
+            if entry.key[0] == "db" and entry.key[1] in open_in_db:
+                message = f"{path}: heeft in BZT al een open casus ({open_in_db[entry.key[1]]}); 1 huishouden, 1 casus"
+                problems.append(Problem(line.number, message))
+            elif first_line_of.get(entry.key, line.number) != line.number:
+                message = f"{path}: heeft ook een open casus in regel {first_line_of[entry.key]}; 1 huishouden, 1 casus"
+                problems.append(Problem(line.number, message))
+            first_line_of.setdefault(entry.key, line.number)
 
 
 def _assign_person_key(line, entry: PersonEntry, by_extern_id, by_bsn, problems):
@@ -447,12 +624,15 @@ class _Personen:
         return persoon
 
 
-def _status_of(triage: TriageEntry | None) -> str:
-    if triage is None:
-        return Melding.Status.ONTVANGEN
-    if triage.besluit == Besluit.MDO:
-        return Melding.Status.OP_MDO_AGENDA
-    return Melding.Status.GETRIEERD
+def _status_of(line: ImportLine) -> tuple[str, date]:
+    """The melding's status and the day it began."""
+    if line.casus:
+        return Melding.Status.TOEGEWEZEN, line.casus.datum
+    if line.triage is None:
+        return Melding.Status.ONTVANGEN, line.velden["ontvangen_op"]
+    if line.triage.besluit == Besluit.MDO:
+        return Melding.Status.OP_MDO_AGENDA, line.triage.datum
+    return Melding.Status.GETRIEERD, line.triage.datum
 
 
 def _start_of(day: date) -> datetime:
@@ -460,10 +640,11 @@ def _start_of(day: date) -> datetime:
 
 
 def _build_melding(line: ImportLine, systeem) -> Melding:
+    status, sinds = _status_of(line)
     return Melding(
         extern_id=line.extern_id,
-        status=_status_of(line.triage),
-        status_sinds=_start_of(line.triage.datum if line.triage else line.velden["ontvangen_op"]),
+        status=status,
+        status_sinds=_start_of(sinds),
         geregistreerd_door=systeem,
         **line.velden,
     )
@@ -487,7 +668,102 @@ def _build_triage(melding: Melding, line: ImportLine, systeem) -> Triage:
     return triage
 
 
-def _write_batch(lines: list[ImportLine], personen: _Personen, history: _History):
+def _casus_status_of(entry: CasusEntry) -> tuple[str, date]:
+    """The casus status after its history, and the day it began (an open casus keeps its last escalation open)."""
+    if not entry.open:
+        return Casus.Status.AFGESLOTEN, entry.afgesloten_op
+    if entry.escalaties:
+        return Casus.Status.OPGESCHAALD, entry.escalaties[-1].datum
+    if entry.plan_vastgesteld_op:
+        return Casus.Status.IN_UITVOERING, entry.plan_vastgesteld_op
+    return Casus.Status.PLAN_IN_OPSTELLING, entry.datum
+
+
+def _build_casus(melding: Melding, entry: CasusEntry, reference: _Reference) -> Casus:
+    status, sinds = _casus_status_of(entry)
+    return Casus(
+        melding=melding,
+        status=status,
+        status_sinds=_start_of(sinds),
+        casusregisseur=reference.regisseurs.get(entry.casusregisseur),
+        organisatie=reference.organisaties[entry.organisatie],
+        toegewezen_op=entry.datum,
+        plan_vastgesteld_op=entry.plan_vastgesteld_op,
+        afgesloten_op=entry.afgesloten_op,
+        afsluitreden=reference.redenen.get(entry.afsluitreden),
+    )
+
+
+def _build_plan(casus: Casus, entry: CasusEntry, systeem) -> Plan:
+    vastgesteld = entry.plan_vastgesteld_op is not None
+    return Plan(
+        casus=casus,
+        versie=1,
+        status=Plan.Status.VASTGESTELD if vastgesteld else Plan.Status.CONCEPT,
+        samenvatting=IMPORT_PLAN if vastgesteld else "",
+        opgesteld_door=systeem,
+        vastgesteld_op=entry.plan_vastgesteld_op,
+    )
+
+
+def _build_escalaties(casus: Casus, entry: CasusEntry, reference: _Reference, systeem) -> list[Escalatie]:
+    """All escalations are closed on their own date, except the last one of an open casus (it stays open)."""
+    escalaties = []
+    for position, item in enumerate(entry.escalaties, start=1):
+        stays_open = entry.open and position == len(entry.escalaties)
+        escalaties.append(
+            Escalatie(
+                casus=casus,
+                niveau=reference.niveaus[item.niveau],
+                status=Escalatie.Status.OPEN if stays_open else Escalatie.Status.GEDEESCALEERD,
+                reden=Escalatie.Reden.STAGNATIE,
+                vraag=IMPORT_ESCALATIE_VRAAG,
+                gestart_door=systeem,
+                gestart_op=item.datum,
+                niveau_sinds=item.datum,
+                gesloten_op=None if stays_open else item.datum,
+            )
+        )
+    return escalaties
+
+
+def _write_casussen(meldingen: list[Melding], lines: list[ImportLine], reference: _Reference, history: _History):
+    pairs = [(melding, line.casus) for melding, line in zip(meldingen, lines, strict=True) if line.casus]
+    casussen = [_build_casus(melding, entry, reference) for melding, entry in pairs]
+    history.bulk_create(casussen)
+    entries = [entry for _, entry in pairs]
+    history.bulk_create([_build_plan(c, e, history.user) for c, e in zip(casussen, entries, strict=True)])
+    escalaties = [
+        escalatie
+        for casus, entry in zip(casussen, entries, strict=True)
+        for escalatie in _build_escalaties(casus, entry, reference, history.user)
+    ]
+    history.bulk_create(escalaties)
+    history.bulk_create(
+        [
+            EscalatieStap(
+                escalatie=escalatie,
+                soort=EscalatieStap.Soort.OPGESCHAALD,
+                niveau=escalatie.niveau,
+                datum=escalatie.gestart_op,
+                door=history.user,
+                toelichting=IMPORT_ESCALATIE_VRAAG,
+            )
+            for escalatie in escalaties
+        ]
+    )
+    for casus in casussen:
+        if casus.open and casus.casusregisseur is not None:
+            permissions.grant(
+                casus,
+                casus.casusregisseur,
+                permissions.REGISSEUR,
+                door=history.user,
+                reden=f"import: toegewezen als casusregisseur ({history.reason})",
+            )
+
+
+def _write_batch(lines: list[ImportLine], personen: _Personen, history: _History, reference: _Reference):
     personen.provide([entry for line in lines for entry in line.personen], history)
     meldingen = [_build_melding(line, history.user) for line in lines]
     history.bulk_create(meldingen)
@@ -505,6 +781,7 @@ def _write_batch(lines: list[ImportLine], personen: _Personen, history: _History
             if line.triage
         ]
     )
+    _write_casussen(meldingen, lines, reference, history)
 
 
 # --- the whole run -----------------------------------------------------------------------------------------
@@ -551,5 +828,5 @@ def import_meldingen(path, *, run_id: str | None = None, dry_run: bool = False) 
             personen = _Personen(plan.db_persons)
             with acting_as(history.user, reason=history.reason):
                 for start in range(0, len(plan.lines), BATCH_SIZE):
-                    _write_batch(plan.lines[start : start + BATCH_SIZE], personen, history)
+                    _write_batch(plan.lines[start : start + BATCH_SIZE], personen, history, plan.reference)
     return ImportReport(run_id, len(plan.lines), plan.skipped, dry_run)

@@ -3,7 +3,7 @@
 import copy
 import json
 import re
-from datetime import timedelta
+from datetime import date, timedelta
 from io import StringIO
 
 import pytest
@@ -11,11 +11,27 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.utils import timezone
 
+from casusregie.models import (
+    Casus,
+    CasusToegang,
+    CasusUserObjectPermission,
+    Escalatie,
+    EscalatieStap,
+    Plan,
+)
+from casusregie.selectors import casussen_for
 from meldpunt import importer
 from meldpunt.models import Betrokkene, Melding, Persoon, Triage
 from meldpunt.services import NieuweBetrokkene, melding_registreren
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _demo(demo):
+    """The convenant organisations (mdo.organisatie) and the demo accounts (mdo.casusregisseur)."""
+    return demo
+
 
 CONTRACT_LINE = {
     "extern_id": "VIS2-2025-0001",
@@ -43,12 +59,22 @@ CONTRACT_LINE = {
     "afgesloten_op": None,
     "afsluitreden": None,
 }
-MODELS = (Melding, Persoon, Betrokkene, Triage)
+CASUS_KEYS = {"mdo": None, "plan_vastgesteld_op": None, "escalaties": [], "afgesloten_op": None, "afsluitreden": None}
+# The contract example before the MDO: for the tests of the meldpunt part (one person in several lines).
+MELDING_LINE = CONTRACT_LINE | CASUS_KEYS
+MODELS = (Melding, Persoon, Betrokkene, Triage, Casus, Plan, Escalatie, EscalatieStap)
 TOMORROW = (timezone.localdate() + timedelta(days=1)).isoformat()
 
 
 def melding(extern_id, **changes):
-    return copy.deepcopy(CONTRACT_LINE) | {"extern_id": extern_id} | changes
+    return copy.deepcopy(MELDING_LINE) | {"extern_id": extern_id} | changes
+
+
+def casus_line(extern_id, bsn, **changes):
+    """The contract example (with its casus) for another person."""
+    line = copy.deepcopy(CONTRACT_LINE) | {"extern_id": extern_id}
+    line["personen"][0] |= {"extern_id": f"P-{extern_id}", "bsn": bsn}
+    return line | changes
 
 
 def persoon(**changes):
@@ -81,11 +107,13 @@ def bad_lines(stderr):
 
 
 def counts():
-    """Rows and history records of every model the import writes."""
-    return {model.__name__: (model.objects.count(), model.history.count()) for model in MODELS}
+    """Rows and history records of every model the import writes; access rows (no history of their own)."""
+    return {model.__name__: (model.objects.count(), model.history.count()) for model in MODELS} | {
+        "toegang": (CasusToegang.objects.count(), CasusUserObjectPermission.objects.count())
+    }
 
 
-NOTHING = {model.__name__: (0, 0) for model in MODELS}
+NOTHING = {model.__name__: (0, 0) for model in MODELS} | {"toegang": (0, 0)}
 
 
 # --- a valid file ------------------------------------------------------------------------------------------
@@ -96,7 +124,8 @@ def test_the_contract_example_is_imported_as_melding_persoon_betrokkene_and_tria
 
     assert "1 meldingen geïmporteerd, 0 overgeslagen (al aanwezig)" in out
     m = Melding.objects.get(extern_id="VIS2-2025-0001")
-    assert m.status == Melding.Status.OP_MDO_AGENDA
+    assert m.status == Melding.Status.TOEGEWEZEN
+    assert timezone.localtime(m.status_sinds).date() == date(2025, 3, 27)
     assert (str(m.ontvangen_op), m.aanmeldroute, m.overlast) == ("2025-03-14", "oggz", True)
     assert (m.melder_type, m.melder_organisatie) == ("professional", "Politie")
     assert m.aanleiding == "Geïmporteerd uit VIS2-2025-0001"
@@ -118,10 +147,14 @@ def test_every_history_record_names_the_system_account_and_the_run(tmp_path):
     out, _ = run_import(write_jsonl(tmp_path, CONTRACT_LINE, name="vis2-export.jsonl"))
 
     run_id = re.search(r"Importrun ([0-9a-f]{8})", out).group(1)
+    reason = f"import_meldingen vis2-export.jsonl run {run_id}"
     for model in MODELS:
         (record,) = model.history.all()
         assert record.history_user.username == "systeem"
-        assert record.history_change_reason == f"import_meldingen vis2-export.jsonl run {run_id}"
+        assert record.history_change_reason == reason
+    (toegang,) = CasusToegang.objects.all()
+    assert (toegang.door.username, toegang.gebruiker.username) == ("systeem", "regisseur_dimence")
+    assert toegang.reden == f"import: toegewezen als casusregisseur ({reason})"
 
 
 def test_status_ggsr_motivatie_and_hoofdpersoon_follow_the_line(tmp_path):
@@ -140,6 +173,220 @@ def test_status_ggsr_motivatie_and_hoofdpersoon_follow_the_line(tmp_path):
     assert m.triage.ggsr is True
     assert m.triage.motivatie == importer.IMPORT_MOTIVATIE
     assert Melding.objects.get(extern_id="NOG-NIET-GETRIEERD").status == Melding.Status.ONTVANGEN
+
+
+# --- the casus: mdo, plan, escalaties, afsluiting ----------------------------------------------------------
+
+
+def test_the_contract_example_becomes_a_casus_of_its_casusregisseur(tmp_path, demo):
+    run_import(write_jsonl(tmp_path, CONTRACT_LINE))
+
+    casus = Casus.objects.get(melding__extern_id="VIS2-2025-0001")
+    assert casus.casusregisseur == demo["regisseur_dimence"]
+    assert casus.organisatie.naam == "Dimence"
+    assert (casus.toegewezen_op, casus.plan_vastgesteld_op) == (date(2025, 3, 27), date(2025, 4, 24))
+    assert casus.status == Casus.Status.OPGESCHAALD
+    assert timezone.localtime(casus.status_sinds).date() == date(2025, 6, 1)
+    assert (casus.afgesloten_op, casus.afsluitreden) == (None, None)
+
+    (plan,) = casus.plannen.all()
+    assert (plan.versie, plan.status, plan.vastgesteld_op) == (1, Plan.Status.VASTGESTELD, date(2025, 4, 24))
+    assert plan.opgesteld_door.username == "systeem"
+
+    (escalatie,) = casus.escalaties.all()
+    assert (escalatie.niveau.code, escalatie.status) == ("procesmanager", Escalatie.Status.OPEN)
+    assert (escalatie.gestart_op, escalatie.niveau_sinds, escalatie.gesloten_op) == (date(2025, 6, 1),) * 2 + (None,)
+    assert (escalatie.reden, escalatie.vraag) == ("stagnatie", "Historische escalatie (import)")
+    (stap,) = escalatie.stappen.all()
+    assert (stap.soort, stap.niveau, stap.datum) == ("opgeschaald", escalatie.niveau, date(2025, 6, 1))
+
+    assert list(casussen_for(demo["regisseur_dimence"])) == [casus]
+    assert demo["regisseur_dimence"].has_perm("casusregie.change_casus", casus)
+    assert not casussen_for(demo["regisseur_tactus"]).exists()
+
+
+@pytest.mark.parametrize("username", ["oud_medewerker", "procesmanager"])
+def test_a_casusregisseur_who_is_no_user_here_leaves_only_the_organisation(tmp_path, demo, username):
+    line = copy.deepcopy(CONTRACT_LINE)
+    line["mdo"]["casusregisseur"] = username
+
+    run_import(write_jsonl(tmp_path, line))
+
+    casus = Casus.objects.get()
+    assert (casus.casusregisseur, casus.organisatie.naam) == (None, "Dimence")
+    assert counts()["toegang"] == (0, 0)
+    assert not casussen_for(demo["regisseur_dimence"]).exists()
+
+
+def test_a_closed_casus_has_its_reason_closed_escalations_and_no_access(tmp_path, demo):
+    line = CONTRACT_LINE | {
+        "escalaties": [
+            {"datum": "2025-08-01", "niveau": "wethouder"},
+            {"datum": "2025-06-01", "niveau": "procesmanager"},
+        ],
+        "afgesloten_op": "2025-09-15",
+        "afsluitreden": "doel_bereikt",
+    }
+
+    run_import(write_jsonl(tmp_path, line))
+
+    casus = Casus.objects.get()
+    assert casus.status == Casus.Status.AFGESLOTEN
+    assert (casus.afgesloten_op, casus.afsluitreden.code) == (date(2025, 9, 15), "doel_bereikt")
+    assert casus.casusregisseur == demo["regisseur_dimence"]
+    escalaties = casus.escalaties.order_by("gestart_op")
+    assert [(e.niveau.code, e.status, e.gesloten_op) for e in escalaties] == [
+        ("procesmanager", "gedeescaleerd", date(2025, 6, 1)),
+        ("wethouder", "gedeescaleerd", date(2025, 8, 1)),
+    ]
+    assert counts()["toegang"] == (0, 0)
+    assert not casussen_for(demo["regisseur_dimence"]).exists()
+
+
+def test_only_the_last_escalation_of_an_open_casus_stays_open(tmp_path):
+    line = CONTRACT_LINE | {
+        "escalaties": [
+            {"datum": "2025-07-01", "niveau": "coordinerend_ambtenaar"},
+            {"datum": "2025-05-01", "niveau": "procesmanager"},
+        ]
+    }
+
+    run_import(write_jsonl(tmp_path, line))
+
+    escalaties = Escalatie.objects.order_by("gestart_op")
+    assert [(e.niveau.code, e.status) for e in escalaties] == [
+        ("procesmanager", "gedeescaleerd"),
+        ("coordinerend_ambtenaar", "open"),
+    ]
+    assert Casus.objects.get().status == Casus.Status.OPGESCHAALD
+
+
+@pytest.mark.parametrize(
+    ("changes", "casus_status", "plan_status"),
+    [
+        ({"escalaties": []}, "in_uitvoering", "vastgesteld"),
+        ({"escalaties": None, "plan_vastgesteld_op": None}, "plan_in_opstelling", "concept"),
+        ({"plan_vastgesteld_op": None}, "opgeschaald", "concept"),
+        ({"afgesloten_op": "2025-05-01", "afsluitreden": "verhuisd", "escalaties": []}, "afgesloten", "vastgesteld"),
+    ],
+)
+def test_the_casus_status_follows_how_far_the_record_got(tmp_path, changes, casus_status, plan_status):
+    run_import(write_jsonl(tmp_path, CONTRACT_LINE | changes))
+
+    casus = Casus.objects.get()
+    assert casus.status == casus_status
+    assert casus.plannen.get().status == plan_status
+    assert (casus.plan_vastgesteld_op is None) == (plan_status == "concept")
+
+
+ZONDER_CASUS = {"mdo": None, "escalaties": None, "plan_vastgesteld_op": None}
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        (
+            {"escalaties": [{"datum": "2025-06-01", "niveau": "burgemeester"}]},
+            "escalaties[0].niveau: 'burgemeester' is geen escalatieniveau "
+            "(kies uit: procesmanager, coordinerend_ambtenaar, wethouder)",
+        ),
+        (
+            {"afgesloten_op": "2025-09-01", "afsluitreden": "opgelost", "escalaties": []},
+            "afsluitreden: 'opgelost' is geen afsluitreden (kies uit: regulier_overgedragen, ",
+        ),
+        (
+            {"mdo": CONTRACT_LINE["mdo"] | {"organisatie": "dimence"}},
+            "mdo.organisatie: 'dimence' is geen organisatie in BZT",
+        ),
+        ({"triage": None}, "mdo: een melding met mdo moet een triage met besluit 'mdo' hebben"),
+        (
+            {"triage": CONTRACT_LINE["triage"] | {"besluit": "regulier"}},
+            "mdo: een melding met mdo moet triagebesluit 'mdo' hebben, niet 'regulier'",
+        ),
+        (
+            {"mdo": CONTRACT_LINE["mdo"] | {"datum": "2025-03-19"}},
+            "mdo.datum: 2025-03-19 ligt vóór triage.datum (2025-03-20)",
+        ),
+        ({"mdo": CONTRACT_LINE["mdo"] | {"datum": None}}, "mdo.datum: ontbreekt"),
+        ({"mdo": CONTRACT_LINE["mdo"] | {"organisatie": ""}}, "mdo.organisatie: mag niet leeg zijn"),
+        (
+            {"plan_vastgesteld_op": "2025-03-26"},
+            "plan_vastgesteld_op: 2025-03-26 ligt vóór mdo.datum (2025-03-27)",
+        ),
+        (
+            {"escalaties": [{"datum": "2025-03-01", "niveau": "procesmanager"}]},
+            "escalaties[0].datum: 2025-03-01 ligt vóór mdo.datum (2025-03-27)",
+        ),
+        ({"escalaties": [{"niveau": "procesmanager"}]}, "escalaties[0].datum: ontbreekt"),
+        ({"escalaties": ["procesmanager"]}, "escalaties[0]: moet een object zijn"),
+        (
+            {"afgesloten_op": "2025-05-01", "afsluitreden": "verhuisd"},
+            "escalaties[0].datum: 2025-06-01 ligt na afgesloten_op (2025-05-01)",
+        ),
+        (
+            {"afgesloten_op": "2025-04-01", "afsluitreden": "verhuisd", "escalaties": []},
+            "plan_vastgesteld_op: 2025-04-24 ligt na afgesloten_op (2025-04-01)",
+        ),
+        (
+            {"afgesloten_op": "2025-03-26", "afsluitreden": "verhuisd", "escalaties": [], "plan_vastgesteld_op": None},
+            "afgesloten_op: 2025-03-26 ligt vóór mdo.datum (2025-03-27)",
+        ),
+        ({"afgesloten_op": "2025-09-01", "escalaties": []}, "afsluitreden: ontbreekt (afgesloten_op is gegeven)"),
+        ({"afsluitreden": "verhuisd", "escalaties": []}, "afgesloten_op: ontbreekt (afsluitreden is gegeven)"),
+        ({"afgesloten_op": TOMORROW, "afsluitreden": "verhuisd"}, f"afgesloten_op: {TOMORROW} ligt in de toekomst"),
+        (
+            ZONDER_CASUS | {"plan_vastgesteld_op": "2025-04-24"},
+            "plan_vastgesteld_op: kan alleen bij een melding met mdo",
+        ),
+        (
+            ZONDER_CASUS | {"escalaties": [{"datum": "2025-06-01", "niveau": "procesmanager"}]},
+            "escalaties: kan alleen bij een melding met mdo",
+        ),
+        (
+            ZONDER_CASUS | {"afgesloten_op": "2025-09-01", "afsluitreden": "verhuisd"},
+            "afgesloten_op: kan alleen bij een melding met mdo",
+        ),
+    ],
+)
+def test_a_bad_casus_part_rejects_the_file_with_its_line_number(tmp_path, changes, message):
+    path = write_jsonl(tmp_path, casus_line("GOED", "111222333"), CONTRACT_LINE | changes)
+
+    stderr = rejected_import(path)
+
+    assert f"regel 2: {message}" in stderr
+    assert bad_lines(stderr) == {2}
+    assert counts() == NOTHING
+
+
+def test_a_household_gets_one_open_casus(tmp_path, demo):
+    tweede = casus_line("VIS2-2025-0002", "123456782")
+    tweede["personen"][0]["extern_id"] = "P-77"
+    gesloten = tweede | {"extern_id": "VIS2-2025-0003", "afgesloten_op": "2025-09-01", "afsluitreden": "verhuisd"}
+    gesloten["escalaties"] = []
+
+    stderr = rejected_import(write_jsonl(tmp_path, CONTRACT_LINE, tweede, gesloten))
+
+    assert "regel 2: personen[0]: heeft ook een open casus in regel 1; 1 huishouden, 1 casus" in stderr
+    assert bad_lines(stderr) == {2}
+
+    run_import(write_jsonl(tmp_path, CONTRACT_LINE, gesloten, name="goed.jsonl"))
+    stderr = rejected_import(write_jsonl(tmp_path, tweede, name="later.jsonl"))
+    nummer = Casus.objects.get(melding__extern_id="VIS2-2025-0001").nummer
+    assert f"regel 1: personen[0]: heeft in BZT al een open casus ({nummer}); 1 huishouden, 1 casus" in stderr
+
+
+def test_a_second_run_changes_no_casus_and_grants_nothing_again(tmp_path):
+    closed = casus_line("GESLOTEN", "111222333", afgesloten_op="2025-09-01", afsluitreden="zorgmijding")
+    path = write_jsonl(tmp_path, CONTRACT_LINE, closed, casus_line("OPEN", "111222448", escalaties=[]))
+    run_import(path)
+    after_first_run = counts()
+    assert after_first_run["Casus"] == (3, 3)
+    assert after_first_run["toegang"] == (2, 8)
+
+    out, _ = run_import(path)
+
+    assert counts() == after_first_run
+    assert "0 meldingen geïmporteerd, 3 overgeslagen (al aanwezig)" in out
 
 
 def test_dry_run_checks_and_writes_nothing(tmp_path):

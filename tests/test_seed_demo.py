@@ -1,9 +1,28 @@
+from io import StringIO
+
 import pytest
 from django.contrib.auth import authenticate
 from django.core.management import call_command
+from django.utils import timezone
 
 from bzt.models import Organisatie, User
 from bzt.services import inactive_accounts
+from casusregie.models import (
+    Casus,
+    CasusBetrokkene,
+    CasusToegang,
+    CasusUserObjectPermission,
+    Escalatie,
+    EscalatieStap,
+    JournaalRegel,
+    Plan,
+    PlanActie,
+    PlanDoel,
+    Wachtlijst,
+)
+from casusregie.services import caseload
+from mdo.models import AgendaPunt, Overleg
+from meldpunt.models import Melding
 
 CONTRACT_ACCOUNTS = {
     "meldpunt": ("meldpunt", "Gemeente Deventer"),
@@ -48,3 +67,76 @@ def test_the_system_account_cannot_log_in_and_is_never_listed_as_inactive():
     systeem = User.objects.get(username="systeem")
     assert not systeem.is_active and not systeem.has_usable_password()
     assert systeem not in inactive_accounts()
+
+
+# The services pass through these within one call (casus_toewijzen ends in plan_in_opstelling, plan_vaststellen
+# in in_uitvoering), so no casus made through them rests there.
+TRANSIENT = {Casus.Status.TOEGEWEZEN, Casus.Status.PLAN_VASTGESTELD}
+AUDITED = (
+    Melding,
+    Casus,
+    Plan,
+    PlanDoel,
+    PlanActie,
+    JournaalRegel,
+    CasusBetrokkene,
+    Wachtlijst,
+    Escalatie,
+    EscalatieStap,
+    Overleg,
+    AgendaPunt,
+)
+
+
+def snapshot():
+    rows = {model.__name__: (model.objects.count(), model.history.count()) for model in AUDITED}
+    return rows | {"toegang": (CasusToegang.objects.count(), CasusUserObjectPermission.objects.count())}
+
+
+@pytest.mark.django_db
+def test_seed_demo_brings_casussen_through_every_state_and_a_rerun_adds_nothing():
+    out = StringIO()
+    call_command("seed_demo", meldingen=60, stdout=out)
+
+    assert {status for status in Casus.Status if status not in TRANSIENT} <= set(
+        Casus.objects.values_list("status", flat=True)
+    )
+    assert Melding.objects.filter(extern_id__startswith="DEMO-", status=Melding.Status.OP_MDO_AGENDA).exists()
+    assert Escalatie.objects.filter(status=Escalatie.Status.OPEN).exists()
+    assert Escalatie.objects.filter(status=Escalatie.Status.BEANTWOORD).exists()
+    assert Escalatie.objects.filter(status=Escalatie.Status.GEDEESCALEERD).exists()
+    assert Escalatie.objects.filter(maatwerkbudget__isnull=False, niveau__code="wethouder").exists()
+    gesloten = Casus.objects.filter(status=Casus.Status.AFGESLOTEN)
+    assert gesloten.exists() and not gesloten.filter(afsluitreden__isnull=True).exists()
+    assert Plan.objects.filter(status=Plan.Status.VASTGESTELD).exists()
+    assert Plan.objects.filter(status=Plan.Status.CONCEPT, doelen__isnull=False).exists()
+    assert JournaalRegel.objects.exists()
+    for casus in Casus.objects.select_related("casusregisseur"):
+        assert casus.toegewezen_op >= casus.melding.triage.datum
+        assert casus.afgesloten_op is None or casus.afgesloten_op >= (casus.plan_vastgesteld_op or casus.toegewezen_op)
+    for regisseur in User.objects.filter(username__startswith="regisseur_"):
+        assert caseload(regisseur) <= 14
+
+    (mdo,) = Overleg.objects.filter(status=Overleg.Status.GEPLAND)
+    assert mdo.datum > timezone.localdate() and mdo.datum.weekday() == 1
+    assert mdo.locatie == "Stadhuis Deventer"
+    assert mdo.agendapunten.filter(soort=AgendaPunt.Soort.MELDING).exists()
+    assert "MDO van volgende week nieuw gepland" in out.getvalue()
+
+    before = snapshot()
+    out = StringIO()
+    call_command("seed_demo", meldingen=60, stdout=out)
+
+    assert snapshot() == before
+    assert "0 nieuwe casussen" in out.getvalue()
+
+
+@pytest.mark.django_db
+def test_seed_demo_history_of_casussen_names_the_people_who_acted():
+    call_command("seed_demo", meldingen=40, stdout=StringIO())
+
+    casus = Casus.objects.filter(status=Casus.Status.IN_UITVOERING).first()
+    assert casus.history.earliest().history_user.username == "procesmanager"
+    regels = JournaalRegel.history.filter(casus_id=casus.pk)
+    assert {regel.history_user for regel in regels} == {casus.casusregisseur}
+    assert not any(record.history_user.username == "systeem" for record in Escalatie.history.all())

@@ -27,6 +27,11 @@ def field(bound_field, label=None):
     if bound_field.errors:
         described.append(f"{bound_field.auto_id}_error")
     attrs = {"class": css} if css else {}
+    # Server-side validation only: the HTML `required` attribute would paint empty fields as invalid
+    # (the Utrecht CSS styles :invalid) before the user typed anything. aria-required keeps the meaning.
+    bound_field.form.use_required_attribute = False
+    if bound_field.field.required and not isinstance(widget, forms.CheckboxSelectMultiple | forms.RadioSelect):
+        attrs["aria-required"] = "true"
     if described:
         attrs["aria-describedby"] = " ".join(described)
     if bound_field.errors:

@@ -14,3 +14,14 @@ document.addEventListener("change", function (event) {
   const n = document.querySelectorAll(".bzt-leefgebied input[type=checkbox]:checked").length;
   score.textContent = n + " van 8 leefgebieden" + (n >= 3 ? " — doelgroep: naar het MDO" : " — niet de doelgroep");
 });
+
+// An in-place update that fails must say so: nothing may look saved when it was not.
+document.addEventListener("htmx:responseError", function (event) {
+  const main = document.getElementById("inhoud");
+  if (!main) return;
+  const alert = document.createElement("div");
+  alert.className = "utrecht-alert utrecht-alert--error";
+  alert.setAttribute("role", "alert");
+  alert.textContent = "Er ging iets mis bij het opslaan (fout " + event.detail.xhr.status + "). Uw wijziging is niet opgeslagen; probeer het opnieuw.";
+  main.prepend(alert);
+});

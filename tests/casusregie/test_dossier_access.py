@@ -104,7 +104,9 @@ def test_after_closing_betrokkenen_are_out_and_the_regisseur_only_reads(client, 
     assert can_open(client, demo["regisseur_dimence"], u["dossier"])
     html = client.get(u["dossier"]).content.decode()
     assert "Toevoegen aan journaal" not in html and "Casus afsluiten" not in html
-    response = client.post(reverse("casusregie:journaal_toevoegen", args=[casus.pk]), {"tekst": "na afsluiten"})
+    response = client.post(
+        reverse("casusregie:journaal_toevoegen", args=[casus.pk]), {"journaal-tekst": "na afsluiten"}
+    )
     assert response.status_code == 403
     assert not casus.journaal.filter(tekst="na afsluiten").exists()
 
@@ -150,9 +152,13 @@ def test_a_lost_update_is_refused_with_a_clear_message(client, demo, casus):
     url = reverse("casusregie:plan", args=[plan.pk])
     gelezen = plan.lock_version
     client.force_login(demo["regisseur_dimence"])
-    client.post(url, {"lock_version": gelezen, "samenvatting": "Versie van de regisseur", "afspraken": ""})
+    client.post(
+        url, {"plan-lock_version": gelezen, "plan-samenvatting": "Versie van de regisseur", "plan-afspraken": ""}
+    )
     client.force_login(demo["regisseur_mee"])
-    response = client.post(url, {"lock_version": gelezen, "samenvatting": "Versie van MEE", "afspraken": ""})
+    response = client.post(
+        url, {"plan-lock_version": gelezen, "plan-samenvatting": "Versie van MEE", "plan-afspraken": ""}
+    )
     html = response.content.decode()
     assert "intussen door iemand anders gewijzigd" in html
     assert "Versie van MEE" in html  # what was typed is still on screen

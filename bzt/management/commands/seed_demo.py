@@ -20,12 +20,16 @@ class Command(BaseCommand):
     def handle(self, *args, meldingen, jaar, seed, **options):
         password = settings.DEMO_PASSWORD
         door = system_user()
+        from casusregie.demo import seed_casussen
         from meldpunt.demo import seed_meldingen
 
         with transaction.atomic(), acting_as(door, reason="seed_demo"):
             _, users = seed_organisaties_en_accounts(door=door, password=password, seed=seed)
             made = seed_meldingen(meldpunt=users["meldpunt"], aantal=meldingen, jaar=jaar, seed=seed)
+            casussen = seed_casussen(users=users, jaar=jaar, seed=seed)
         self.stdout.write(f"{made} nieuwe meldingen in {jaar} (van {meldingen} gevraagd; bestaande overgeslagen).")
+        mdo = "nieuw gepland" if casussen["mdo"] == "gepland" else "bestond al; agenda aangevuld"
+        self.stdout.write(f"{casussen['casussen']} nieuwe casussen; MDO van volgende week {mdo}.")
         self.stdout.write(self.style.SUCCESS("Demo-accounts (wachtwoord uit DEMO_PASSWORD, standaard 'demo'):"))
         for username, rol, organisatie in ACCOUNTS:
             self.stdout.write(f"  {username:<20} {rol:<24} {organisatie}")

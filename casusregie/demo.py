@@ -1,0 +1,372 @@
+"""Synthetic casussen for seed_demo: the MDO assigns the demo meldingen and the casussen move on.
+
+Every step goes through the services, acting as the person who would do it (procesmanager, casusregisseur,
+coördinerend ambtenaar, wethouder), so history and access are as in real use. Decisions per melding come
+from `random.Random(f"{seed}-{extern_id}")` and only meldingen without a casus are handled: a rerun takes
+the same decisions for the meldingen it left waiting and creates nothing new.
+
+The services date assignment, plan vaststelling, escalation start and closing in the past (`datum`); the
+other steps (journaal, goals, actions, opschalen, antwoord, de-escalatie) happen today.
+"""
+
+import random
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+
+from django.conf import settings
+from django.utils import timezone
+
+from bzt.models import Organisatie
+from mdo import services as mdo_services
+from mdo.models import AgendaPunt
+from meldpunt.codes import Leefgebied
+from meldpunt.models import Melding
+
+from . import services
+from .models import AfsluitReden, Casus, CasusBetrokkene, Escalatie, EscalatieNiveau, Plan
+
+REGISSEURS = ["regisseur_dimence", "regisseur_tactus", "regisseur_iriszorg", "regisseur_carinova", "regisseur_mee"]
+CASELOAD_DOEL = 14
+MDO_LOCATIE = "Stadhuis Deventer"
+DINSDAG = 1  # date.weekday()
+
+WACHTEN, OPSTELLING, VASTGESTELD, ESCALATIE, AFGESLOTEN = "wachten", "opstelling", "vastgesteld", "escalatie", "af"
+# After the escalation: stays at the procesmanager, goes up (and is answered or gets a doorbraak), or back down.
+BLIJFT_OPEN, OPGESCHAALD, BEANTWOORD, DOORBRAAK, GEDEESCALEERD = "open", "op", "antwoord", "doorbraak", "de"
+
+DOELEN = {
+    "verslaving": "Middelengebruik is bespreekbaar en er is contact met de verslavingszorg.",
+    "criminaliteit": "Geen nieuwe politiecontacten; afspraken met reclassering worden nagekomen.",
+    "psychiatrie": "Stabiel psychisch beeld; behandeling bij de GGZ loopt.",
+    "schulden": "Schulden in beeld, inkomen stabiel, vaste lasten worden betaald.",
+    "dakloos": "Passende woonplek en geen dreigende huisuitzetting meer.",
+    "werkloosheid_uitkering": "Inkomen geregeld via uitkering of werk; dagbesteding gevonden.",
+    "geweldsslachtoffer": "Veiligheid in huis geborgd; veiligheidsplan is met alle partners afgestemd.",
+    "sociaal_isolement": "Een steunend netwerk en wekelijks contact buiten de deur.",
+}
+ACTIES = [
+    "Huisbezoek samen met de wijkagent",
+    "Aanmelden bij schuldhulpverlening en budgetbeheer regelen",
+    "Intake plannen bij de verslavingszorg",
+    "Afspraak met de woningcorporatie over de huurachterstand",
+    "Aanvraag bijzondere bijstand indienen",
+    "Huisarts vragen om verwijzing naar de GGZ",
+    "Netwerkberaad organiseren met familie",
+    "Dagbesteding zoeken en een proefdag regelen",
+]
+JOURNAAL = [
+    "Huisbezoek afgelegd; cliënt was thuis en stond open voor een gesprek.",
+    "Telefonisch contact met de woningcorporatie: ontruiming voorlopig aangehouden.",
+    "Afstemming met de wijkagent over de overlastmeldingen van deze week.",
+    "Cliënt niet thuis getroffen; briefje achtergelaten en buren gesproken.",
+    "Overleg met de schuldhulpverlening: aanmelding is rond, intake volgende week.",
+    "Familie gesproken; zus wil helpen bij de administratie.",
+    "Cliënt heeft de afspraak bij de verslavingszorg nagekomen.",
+]
+ROLLEN = ["Behandelaar verslavingszorg", "Woonconsulent", "Schuldhulpverlener", "Wijkagent", "Ambulant begeleider"]
+VOORZIENINGEN = ["Beschermd wonen", "Klinische opname", "Ambulante begeleiding", "Dagbesteding", "Budgetbeheer"]
+AFSLUITREDENEN = ["regulier_overgedragen", "regulier_overgedragen", "doel_bereikt", "verhuisd", "zorgmijding"]
+
+
+@dataclass
+class _Wie:
+    procesmanager: object
+    coordinator: object
+    wethouder: object
+    regisseurs: list
+    partners: list  # convenant organisations
+
+
+def seed_casussen(*, users, jaar, seed=0) -> dict:
+    """Assign the waiting demo meldingen of `jaar` and move their casussen on; plan next week's MDO.
+
+    Returns {"casussen": new casussen, "mdo": "gepland" | "bestaand"}.
+    """
+    wie = _Wie(
+        procesmanager=users["procesmanager"],
+        coordinator=users["coordinator"],
+        wethouder=users["wethouder"],
+        regisseurs=[users[name] for name in REGISSEURS],
+        partners=list(Organisatie.objects.filter(convenantpartner=True)),
+    )
+    vandaag = timezone.localdate()
+    meldingen = (
+        Melding.objects.filter(
+            extern_id__startswith=f"DEMO-{jaar}-", status=Melding.Status.OP_MDO_AGENDA, casus__isnull=True
+        )
+        .select_related("triage")
+        .order_by("extern_id")
+    )
+    made = 0
+    for melding in meldingen:
+        rng = random.Random(f"{seed}-{melding.extern_id}")
+        if rng.random() < 0.2 or _huishouden_heeft_casus(melding):
+            continue  # waits for the MDO (a household with a casus is discussed there, not given a second one)
+        casus = _toewijzen(melding, wie=wie, rng=rng, vandaag=vandaag)
+        _verder(casus, pad=_ontbrekend_pad() or _pad(rng), wie=wie, rng=rng, vandaag=vandaag)
+        made += 1
+    return {"casussen": made, "mdo": _volgend_mdo(wie.procesmanager, vandaag)}
+
+
+def _huishouden_heeft_casus(melding):
+    """Any casus, open or closed, of a member of the household: a stable test, so a rerun decides the same."""
+    personen = melding.betrokkenen.values("persoon_id")
+    return Casus.objects.filter(melding__betrokkenen__persoon_id__in=personen).exists()
+
+
+def _pad(rng):
+    r = rng.random()
+    if r < 0.25:
+        return OPSTELLING, None
+    if r < 0.75:
+        return VASTGESTELD, None
+    if r < 0.85:
+        return ESCALATIE, rng.choice([BLIJFT_OPEN, BLIJFT_OPEN, OPGESCHAALD, BEANTWOORD, DOORBRAAK, GEDEESCALEERD])
+    return AFGESLOTEN, None
+
+
+def _ontbrekend_pad():
+    """The path of a state the demo data does not show yet, so that even a small seed covers every state."""
+    escalaties = Escalatie.objects.all()
+    if not escalaties.filter(maatwerkbudget__isnull=False).exists():
+        return ESCALATIE, DOORBRAAK
+    if not escalaties.filter(status=Escalatie.Status.BEANTWOORD).exists():
+        return ESCALATIE, BEANTWOORD
+    if not escalaties.filter(status=Escalatie.Status.GEDEESCALEERD).exists():
+        return ESCALATIE, GEDEESCALEERD
+    for status, pad in (
+        (Casus.Status.OPGESCHAALD, (ESCALATIE, BLIJFT_OPEN)),
+        (Casus.Status.AFGESLOTEN, (AFGESLOTEN, None)),
+        (Casus.Status.IN_UITVOERING, (VASTGESTELD, None)),
+        (Casus.Status.PLAN_IN_OPSTELLING, (OPSTELLING, None)),
+    ):
+        if not Casus.objects.filter(status=status).exists():
+            return pad
+    return None
+
+
+def _dag(start, rng, laag, hoog, vandaag):
+    return min(start + timedelta(days=rng.randint(laag, hoog)), vandaag)
+
+
+# --- assignment ----------------------------------------------------------------------------------------------
+
+
+def _toewijzen(melding, *, wie, rng, vandaag):
+    regisseur, reden = _kies_regisseur(wie.regisseurs, rng)
+    punt = AgendaPunt.objects.filter(melding=melding, besluit="").select_related("overleg").first()
+    if punt is not None:  # on the agenda of a planned MDO (an earlier run): decide it there
+        return mdo_services.besluit_toewijzen(
+            door=wie.procesmanager,
+            punt=punt,
+            casusregisseur=regisseur,
+            notulen="Toegewezen in het MDO.",
+            reden_boven_maximum=reden,
+        )
+    return services.casus_toewijzen(
+        door=wie.procesmanager,
+        melding=melding,
+        casusregisseur=regisseur,
+        datum=_dag(melding.triage.datum, rng, 3, 10, vandaag),
+        reden_boven_maximum=reden,
+    )
+
+
+def _kies_regisseur(regisseurs, rng):
+    """A casusregisseur with at most CASELOAD_DOEL open casussen; else the least busy (with a reason if full)."""
+    load = {regisseur: services.caseload(regisseur) for regisseur in regisseurs}
+    ruimte = [regisseur for regisseur in regisseurs if load[regisseur] < CASELOAD_DOEL]
+    if ruimte:
+        return rng.choice(ruimte), ""
+    regisseur = min(regisseurs, key=lambda r: load[r])
+    vol = load[regisseur] >= settings.BZT_MAX_CASELOAD
+    return regisseur, "Demo: alle casusregisseurs zitten aan hun maximum." if vol else ""
+
+
+# --- moving a casus on ---------------------------------------------------------------------------------------
+
+
+def _verder(casus, *, pad, wie, rng, vandaag):
+    soort, escalatie_pad = pad
+    regisseur = casus.casusregisseur
+    plan = casus.plannen.get()
+    if soort == OPSTELLING:
+        keuze = rng.random()
+        if not Plan.objects.filter(status=Plan.Status.CONCEPT, doelen__isnull=False).exists():
+            keuze = max(keuze, 0.6)  # at least one draft with goals and actions, still being written
+        if keuze > 0.35:
+            _plan_schrijven(plan, casus=casus, wie=wie, rng=rng, vandaag=vandaag)
+        if keuze > 0.75:
+            plan.refresh_from_db()
+            services.plan_indienen(door=regisseur, plan=plan, lock_version=plan.lock_version)
+        if keuze > 0.5:
+            _journaal(casus, rng, aantal=rng.randint(1, 2))
+        return
+    met_plan = soort == VASTGESTELD or rng.random() < 0.75
+    plan_op = None
+    if met_plan:
+        plan_op = _dag(casus.toegewezen_op, rng, 14, 40, vandaag)
+        _plan_schrijven(plan, casus=casus, wie=wie, rng=rng, vandaag=vandaag)
+        plan_op = _vaststellen(plan, datum=plan_op, wie=wie)
+        casus.refresh_from_db()  # the services saved another instance of it: never save a stale one over it
+        _journaal(casus, rng, aantal=rng.randint(1, 4))
+    vanaf = plan_op or casus.toegewezen_op
+    if soort == VASTGESTELD:
+        _uitvoering(casus, wie=wie, rng=rng, vandaag=vandaag, vanaf=vanaf)
+    elif soort == ESCALATIE:
+        _escaleren(casus, pad=escalatie_pad, wie=wie, rng=rng, datum=_dag(vanaf, rng, 7, 60, vandaag))
+    else:
+        _afsluiten(casus, wie=wie, rng=rng, datum=_dag(vanaf, rng, 20, 120, vandaag))
+
+
+def _plan_schrijven(plan, *, casus, wie, rng, vandaag):
+    """A concept plan with a summary, goals on the scored leefgebieden and one or two actions per goal."""
+    regisseur = casus.casusregisseur
+    triage = casus.melding.triage
+    codes = [code for code in Leefgebied.values if getattr(triage, code)] or ["sociaal_isolement"]
+    hoofdpersoon = casus.melding.betrokkenen.filter(rol="hoofdpersoon").select_related("persoon").first()
+    services.plan_opslaan(
+        door=regisseur,
+        plan=plan,
+        lock_version=plan.lock_version,
+        samenvatting="Het huishouden stabiliseren op de leefgebieden uit de triage, met één regisseur.",
+        afspraken="Partners melden voortgang in het journaal; knelpunten gaan via de casusregisseur.",
+        evaluatie_op=vandaag + timedelta(days=rng.randint(-14, 150)),  # a few are due in the next MDO
+    )
+    for code in rng.sample(codes, k=min(len(codes), rng.randint(1, 3))):
+        plan.refresh_from_db()
+        doel = services.doel_toevoegen(
+            door=regisseur, plan=plan, lock_version=plan.lock_version, leefgebied=code, omschrijving=DOELEN[code]
+        )
+        for _ in range(rng.randint(1, 2)):
+            over = rng.random()
+            if over < 0.08:  # a few actions past their date: a signal for the procesmanager
+                deadline = vandaag - timedelta(days=rng.randint(1, 30))
+            else:
+                deadline = vandaag + timedelta(days=rng.randint(7, 60))
+            plan.refresh_from_db()
+            services.actie_toevoegen(
+                door=regisseur,
+                plan=plan,
+                lock_version=plan.lock_version,
+                omschrijving=rng.choice(ACTIES),
+                eigenaar=rng.choice([regisseur.organisatie, *wie.partners]),
+                deadline=deadline,
+                doel=doel,
+                personen=[hoofdpersoon.persoon] if hoofdpersoon and over > 0.5 else [],
+            )
+    plan.refresh_from_db()
+
+
+def _vaststellen(plan, *, datum, wie):
+    """Submit and approve the plan; returns the date it was vastgesteld."""
+    services.plan_indienen(door=plan.casus.casusregisseur, plan=plan, lock_version=plan.lock_version)
+    plan.refresh_from_db()
+    punt = AgendaPunt.objects.filter(plan=plan, besluit="").first()
+    if punt is not None:  # a planned MDO exists (an earlier run): approve it on that agenda, today
+        mdo_services.besluit_plan(door=wie.procesmanager, punt=punt, vaststellen=True, notulen="Vastgesteld.")
+    else:
+        services.plan_vaststellen(door=wie.procesmanager, plan=plan, datum=datum)
+    plan.refresh_from_db()
+    return plan.vastgesteld_op
+
+
+def _journaal(casus, rng, *, aantal):
+    for tekst in rng.sample(JOURNAAL, k=aantal):
+        services.journaal_toevoegen(door=casus.casusregisseur, casus=casus, tekst=tekst)
+
+
+def _uitvoering(casus, *, wie, rng, vandaag, vanaf):
+    """The plan is carried out: some partners take part, some wait for a place somewhere."""
+    regisseur = casus.casusregisseur
+    if rng.random() < 0.35:
+        anderen = [r for r in wie.regisseurs if r != regisseur]
+        services.betrokkene_toevoegen(
+            door=regisseur,
+            casus=casus,
+            professional=rng.choice(anderen),
+            rol=rng.choice(ROLLEN),
+            grondslag=rng.choice(CasusBetrokkene.Grondslag.values),
+            einddatum=vandaag + timedelta(days=rng.randint(30, 180)) if rng.random() < 0.5 else None,
+            mag_wijzigen=rng.random() < 0.3,
+        )
+    if rng.random() < 0.15:
+        services.wachtlijst_melden(
+            door=regisseur,
+            casus=casus,
+            organisatie=rng.choice(wie.partners),
+            voorziening=rng.choice(VOORZIENINGEN),
+            sinds=_dag(vanaf, rng, 1, 30, vandaag),
+        )
+
+
+def _escaleren(casus, *, pad, wie, rng, datum):
+    escalatie = services.casus_escaleren(
+        door=casus.casusregisseur,
+        casus=casus,
+        reden=rng.choice(Escalatie.Reden.values),
+        vraag="De aanpak loopt vast; wij vragen het volgende niveau om een besluit over de inzet van de partners.",
+        datum=datum,
+    )
+    if pad == BLIJFT_OPEN:
+        return
+    if pad == GEDEESCALEERD:
+        services.escalatie_deescaleren(
+            door=wie.procesmanager, escalatie=escalatie, toelichting="Knelpunt opgelost in overleg met de partner."
+        )
+        return
+    code = "wethouder" if pad == DOORBRAAK or rng.random() < 0.3 else "coordinerend_ambtenaar"
+    niveau = EscalatieNiveau.objects.get(code=code)
+    escalatie = services.escalatie_opschalen(
+        door=wie.procesmanager,
+        escalatie=escalatie,
+        naar=niveau,
+        toelichting="Partners komen er op uitvoeringsniveau niet uit; besluit nodig over inzet en financiering.",
+    )
+    behandelaar = wie.wethouder if code == "wethouder" else wie.coordinator
+    if pad == BEANTWOORD:
+        services.escalatie_beantwoorden(
+            door=behandelaar,
+            escalatie=escalatie,
+            antwoord="De woningcorporatie biedt een tweede kans onder voorwaarden.",
+            besluit="Tweedekansbeleid toepassen; begeleiding door de casusregisseur.",
+        )
+    elif pad == DOORBRAAK:
+        services.doorbraak_vastleggen(
+            door=behandelaar,
+            escalatie=escalatie,
+            maatwerkbudget=Decimal(rng.choice([1500, 2750, 4200, 8000])),
+            legitimiteit="Het huishouden komt nergens anders voor in aanmerking; het convenant biedt de grondslag.",
+            betrokkenheid="Alle partners steunen de aanpak en leveren hun deel.",
+            rendement="Voorkomt een huisuitzetting en de kosten van maatschappelijke opvang.",
+        )
+
+
+def _afsluiten(casus, *, wie, rng, datum):
+    gebruikt = set(Casus.objects.filter(status=Casus.Status.AFGESLOTEN).values_list("afsluitreden__code", flat=True))
+    ontbrekend = [code for code in dict.fromkeys(AFSLUITREDENEN) if code not in gebruikt]
+    reden = AfsluitReden.objects.get(code=ontbrekend[0] if ontbrekend else rng.choice(AFSLUITREDENEN))
+    zorg = [o for o in wie.partners if o != casus.organisatie]
+    services.casus_afsluiten(
+        door=casus.casusregisseur,
+        casus=casus,
+        reden=reden,
+        overgedragen_aan=rng.choice(zorg) if reden.vraagt_organisatie else None,
+        toelichting="Afgesloten na bespreking in het MDO.",
+        datum=max(datum, casus.toegewezen_op),
+    )
+
+
+# --- next week's MDO -----------------------------------------------------------------------------------------
+
+
+def _volgend_mdo(procesmanager, vandaag):
+    """One planned MDO on the coming Tuesday (at least a day ahead); its agenda is filled with what waits."""
+    overleg = mdo_services.volgend_overleg()
+    if overleg is not None:
+        mdo_services.agenda_vullen(door=procesmanager, overleg=overleg)
+        return "bestaand"
+    dagen = (DINSDAG - vandaag.weekday()) % 7 or 7
+    mdo_services.overleg_plannen(door=procesmanager, datum=vandaag + timedelta(days=dagen), locatie=MDO_LOCATIE)
+    return "gepland"
