@@ -26,16 +26,30 @@ def organisatie_opslaan(*, door, naam, soort=Organisatie.Soort.ZORG, convenantpa
 
 @transaction.atomic
 def gebruiker_opslaan(*, door, username, organisatie, rol, first_name="", last_name="", email="", password=None):
-    """Create or update an account in one role and one organisation."""
+    """Create or update an account in one role and one organisation; an unchanged account is not saved."""
     with acting_as(door):
-        user, _ = User.objects.get_or_create(username=username)
-        user.first_name, user.last_name, user.email = first_name, last_name, email
-        user.organisatie = organisatie
-        user.is_active = True
-        if password is not None:
+        user, created = User.objects.get_or_create(
+            username=username,
+            defaults={"first_name": first_name, "last_name": last_name, "email": email, "organisatie": organisatie},
+        )
+        wanted = {
+            "first_name": first_name,
+            "last_name": last_name,
+            "email": email,
+            "organisatie": organisatie,
+            "is_active": True,
+        }
+        changed = created or any(getattr(user, key) != value for key, value in wanted.items())
+        for key, value in wanted.items():
+            setattr(user, key, value)
+        if password is not None and (created or not user.check_password(password)):
             user.set_password(password)
-        user.save()
-        user.groups.set([Group.objects.get(name=rol)])
+            changed = True
+        if changed:
+            user.save()
+        group = Group.objects.get(name=rol)
+        if list(user.groups.all()) != [group]:
+            user.groups.set([group])
     return user
 
 

@@ -78,6 +78,15 @@ def _persoon_gegevens(fake, rng, *, rol, achternaam=None, adres=None, wijk=None)
     }
 
 
+def _drop_known_bsns(huishouden):
+    """A synthetic BSN that happens to exist already is left out (BSNs are unique)."""
+    bsns = [b.gegevens["bsn"] for b in huishouden if b.gegevens.get("bsn")]
+    taken = set(Persoon.objects.filter(bsn__in=bsns).values_list("bsn", flat=True))
+    for b in huishouden:
+        if b.gegevens.get("bsn") in taken:
+            b.gegevens["bsn"] = ""
+
+
 def _huishouden(fake, rng, bestaande):
     if bestaande and rng.random() < 0.12:
         return [services.NieuweBetrokkene(rol=Rol.HOOFDPERSOON, persoon=rng.choice(bestaande))]
@@ -106,8 +115,6 @@ def _datum_in(rng, jaar, tot):
 def seed_meldingen(*, meldpunt, aantal, jaar, seed=0):
     """Create `aantal` meldingen of `jaar` (idempotent on extern_id DEMO-jaar-nnnn)."""
     fake = Faker("nl_NL")
-    fake.seed_instance(seed)
-    rng = random.Random(seed)
     vandaag = timezone.localdate()
     organisaties = list(Organisatie.objects.filter(convenantpartner=True))
     bestaand = set(Melding.objects.filter(extern_id__startswith=f"DEMO-{jaar}-").values_list("extern_id", flat=True))
@@ -115,14 +122,17 @@ def seed_meldingen(*, meldpunt, aantal, jaar, seed=0):
     made = 0
     for i in range(1, aantal + 1):
         extern_id = f"DEMO-{jaar}-{i:04d}"
-        # Draw the same numbers whether or not the melding exists, so a rerun makes the same data.
+        if extern_id in bestaand:
+            continue
+        # One random stream per melding: the same melding gets the same data whatever ran before.
+        rng = random.Random(f"{seed}-{extern_id}")
+        fake.seed_instance(f"{seed}-{extern_id}")
         ontvangen = _datum_in(rng, jaar, vandaag)
         huishouden = _huishouden(fake, rng, bekende_personen)
         melder_type = rng.choice([MelderType.PROFESSIONAL] * 6 + [MelderType.BURGER] * 3 + [MelderType.ANONIEM])
         stadium = rng.random()
         scores = rng.sample(Leefgebied.values, k=rng.choice([1, 2, 2, 3, 3, 3, 4, 4, 5, 6]))
-        if extern_id in bestaand:
-            continue
+        _drop_known_bsns(huishouden)
         gegevens = {
             "extern_id": extern_id,
             "ontvangen_op": ontvangen,

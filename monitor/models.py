@@ -1,1 +1,66 @@
-"""Models of this app arrive with its issue (see README § Roadmap)."""
+"""The jaarmonitor: budget lines entered by the beleidsambtenaar and the generated reports (jobs)."""
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from bzt.audit import AuditedHistory
+
+
+class BudgetRegel(models.Model):
+    """One line of the year's budget (cf. the 2014 table in the BZT evaluation)."""
+
+    class Categorie(models.TextChoices):
+        CASUSREGIE = "casusregie", "Casusregie (subsidies per doelgroep)"
+        PROCESREGIE = "procesregie", "Procesregie en meldpunt"
+        HUISVESTING = "huisvesting", "Huisvesting"
+        MAATWERK = "maatwerk", "Maatwerkbudget / doorbraakfonds"
+        OVERIG = "overig", "Overig"
+
+    jaar = models.PositiveSmallIntegerField()
+    categorie = models.CharField(max_length=15, choices=Categorie.choices)
+    omschrijving = models.CharField(max_length=200)
+    bedrag = models.DecimalField(max_digits=12, decimal_places=2)
+
+    history = AuditedHistory()
+
+    class Meta:
+        ordering = ["jaar", "categorie", "omschrijving"]
+        verbose_name = "budgetregel"
+        verbose_name_plural = "budgetregels"
+
+    def __str__(self):
+        return f"{self.jaar} {self.omschrijving}: € {self.bedrag}"
+
+
+class Rapport(models.Model):
+    """A generated jaarmonitor PDF. Generation is a Celery job; the row carries its progress."""
+
+    class Status(models.TextChoices):
+        IN_WACHTRIJ = "in_wachtrij", "In de wachtrij"
+        BEZIG = "bezig", "Bezig"
+        KLAAR = "klaar", "Klaar"
+        MISLUKT = "mislukt", "Mislukt"
+
+    jaar = models.PositiveSmallIntegerField()
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.IN_WACHTRIJ)
+    voortgang = models.PositiveSmallIntegerField(default=0, help_text="0 tot 100")
+    stap = models.CharField(max_length=120, blank=True)
+    fout = models.TextField(blank=True)
+    bestand = models.FileField(upload_to="jaarmonitor/", blank=True)
+    aangevraagd_door = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    aangevraagd_op = models.DateTimeField(default=timezone.now)
+    gestart_op = models.DateTimeField(null=True, blank=True)
+    klaar_op = models.DateTimeField(null=True, blank=True)
+    pogingen = models.PositiveSmallIntegerField(default=0)
+
+    history = AuditedHistory(excluded_fields=["voortgang", "stap"])
+
+    class Meta:
+        ordering = ["-aangevraagd_op", "-id"]
+        verbose_name = "jaarmonitor"
+        verbose_name_plural = "jaarmonitors"
+        permissions = [("zien_jaarmonitor", "De jaarmonitor maken en downloaden (alleen cijfers)")]
+
+    def __str__(self):
+        return f"Jaarmonitor {self.jaar} ({self.get_status_display()})"

@@ -140,3 +140,15 @@ def test_seed_demo_history_of_casussen_names_the_people_who_acted():
     regels = JournaalRegel.history.filter(casus_id=casus.pk)
     assert {regel.history_user for regel in regels} == {casus.casusregisseur}
     assert not any(record.history_user.username == "systeem" for record in Escalatie.history.all())
+
+
+@pytest.mark.django_db
+def test_a_second_run_leaves_accounts_untouched_and_more_meldingen_can_be_added():
+    call_command("seed_demo", meldingen=10, jaar=2025)
+    user_history = User.history.count()
+    call_command("seed_demo", meldingen=10, jaar=2025)
+    assert User.history.count() == user_history
+    call_command("seed_demo", meldingen=25, jaar=2025)  # the first 10 stay, 15 are added
+    from meldpunt.models import Melding
+
+    assert Melding.objects.filter(extern_id__startswith="DEMO-2025-").count() == 25
