@@ -1,3 +1,5 @@
+import re
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.db import connection
@@ -51,7 +53,10 @@ def huisstijl_css(request):
     """The municipality's colour as a CSS custom property (a file, so the CSP needs no inline style)."""
     from django.conf import settings
 
-    css = f":root {{ --bzt-huisstijl: {settings.BZT_HUISSTIJL_KLEUR}; }}\n"
+    kleur = settings.BZT_HUISSTIJL_KLEUR
+    if not re.fullmatch(r"#[0-9a-fA-F]{3}([0-9a-fA-F]{3})?", kleur):
+        kleur = "#a4001d"  # a malformed setting must not inject CSS
+    css = f":root {{ --bzt-huisstijl: {kleur}; }}\n"
     return HttpResponse(css, content_type="text/css")
 
 

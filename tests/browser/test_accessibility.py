@@ -1,0 +1,86 @@
+"""Every main page, for the role that uses it: axe-core reports no serious or critical violation, and a
+screenshot is kept (test-artifacts/screenshots) for the docs."""
+
+import pytest
+from django.utils import timezone
+
+from casusregie import services as casus_services
+from mdo import services as mdo_services
+from tests import factories
+from tests.a11y import assert_accessible
+from tests.helpers import login, screenshot
+
+pytestmark = [pytest.mark.browser]
+
+
+@pytest.fixture
+def data(demo):
+    melding = factories.melding(demo["meldpunt"], wvggz=True)
+    casus = factories.casus(demo)
+    plan = factories.vastgesteld_plan(demo, casus)
+    escalatie = casus_services.casus_escaleren(door=demo["regisseur_dimence"], casus=casus, reden="wachtlijst",
+                                               vraag="Kan de wachtlijst sneller?")
+    factories.mdo_melding(demo)
+    overleg = mdo_services.overleg_plannen(door=demo["procesmanager"],
+                                           datum=timezone.localdate() + timezone.timedelta(days=2))
+    persoon = melding.betrokkenen.first().persoon
+    return {"melding": melding, "casus": casus, "plan": plan, "escalatie": escalatie, "overleg": overleg,
+            "persoon": persoon}
+
+
+def pages_of(data):
+    return {
+        "meldpunt": [
+            ("home-meldpunt", "/"),
+            ("wachtrij", "/meldpunt/"),
+            ("melding-nieuw", "/meldpunt/meldingen/nieuw/"),
+            ("melding", f"/meldpunt/meldingen/{data['melding'].pk}/"),
+            ("triage-formulier", f"/meldpunt/meldingen/{data['melding'].pk}/triage/"),
+            ("zoeken", f"/meldpunt/zoeken/?q={data['persoon'].achternaam}"),
+            ("persoon", f"/meldpunt/personen/{data['persoon'].pk}/"),
+        ],
+        "procesmanager": [
+            ("home-procesmanager", "/"),
+            ("dashboard", "/casussen/dashboard/"),
+            ("mdo-overleggen", "/mdo/"),
+            ("mdo-agenda", f"/mdo/{data['overleg'].pk}/"),
+            ("casussen", "/casussen/"),
+            ("escalatie-procesmanager", f"/casussen/escalaties/{data['escalatie'].pk}/"),
+        ],
+        "regisseur_dimence": [
+            ("home-casusregisseur", "/"),
+            ("dossier", f"/casussen/{data['casus'].pk}/"),
+            ("plan", f"/casussen/plannen/{data['plan'].pk}/"),
+        ],
+        "wethouder": [("home-wethouder", "/")],
+        "coordinator": [("home-coordinator", "/")],
+        "beleid": [("home-beleidsambtenaar", "/")],
+        "beheer": [("home-beheer", "/")],
+    }
+
+
+@pytest.mark.parametrize("username", ["meldpunt", "procesmanager", "regisseur_dimence", "wethouder", "coordinator",
+                                      "beleid", "beheer"])
+def test_main_pages_have_no_serious_accessibility_violations(page, data, username):
+    login(page, username)
+    for name, url in pages_of(data)[username]:
+        page.goto(url)
+        assert page.title(), name
+        assert page.locator("html").get_attribute("lang") == "nl"
+        assert_accessible(page)
+        screenshot(page, name)
+
+
+def test_the_login_page_is_accessible(page, db):
+    page.goto("/inloggen/")
+    assert_accessible(page)
+    screenshot(page, "inloggen")
+
+
+def test_keyboard_users_can_skip_to_the_content(page, demo):
+    login(page, "meldpunt")
+    page.keyboard.press("Tab")
+    skip = page.get_by_role("link", name="Naar de inhoud")
+    assert skip.evaluate("el => el === document.activeElement")
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "inhoud"
