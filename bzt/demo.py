@@ -2,7 +2,8 @@
 
 from faker import Faker
 
-from .models import Organisatie
+from .auth.services import demo_apparaat_inrichten, tweestaps_verplicht
+from .models import Organisatie, User
 from .services import gebruiker_opslaan, organisatie_opslaan
 
 S = Organisatie.Soort
@@ -38,6 +39,7 @@ ACCOUNTS = [
     ("regisseur_carinova", "casusregisseur", "Carinova"),
     ("regisseur_mee", "casusregisseur", "MEE IJsseloevers"),
     ("meldpunt2", "meldpunt", "Gemeente Deventer"),
+    ("privacy", "privacy_officer", "Gemeente Deventer"),
 ]
 
 
@@ -61,4 +63,8 @@ def seed_organisaties_en_accounts(*, door, password, seed=0):
             email=f"{username}@bzt.example",
             password=password,
         )
+        # Accounts with personal data need a second factor: a confirmed device with the public demo secret
+        # (settings.DEMO_TOTP_SECRET; `python manage.py demo_totp_code` prints the current code).
+        if tweestaps_verplicht(User.objects.get(pk=users[username].pk)):
+            demo_apparaat_inrichten(door=door, gebruiker=users[username])
     return organisaties, users

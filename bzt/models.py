@@ -2,6 +2,7 @@
 
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils import timezone
 
 from .audit import AuditedHistory
 
@@ -68,3 +69,98 @@ class User(AbstractUser):
         from .roles import role_of
 
         return role_of(self)
+
+
+class InzageLogError(RuntimeError):
+    """A change to the append-only access log was attempted."""
+
+
+class InzageQuerySet(models.QuerySet):
+    """The access log is append-only: bulk updates and deletes through the ORM are refused."""
+
+    def update(self, **kwargs):
+        raise InzageLogError("Het inzagelog is alleen-toevoegen: regels wijzigen kan niet.")
+
+    def delete(self):
+        raise InzageLogError("Het inzagelog is alleen-toevoegen: regels verwijderen kan niet.")
+
+    def _raw_delete(self, using=None):
+        raise InzageLogError("Het inzagelog is alleen-toevoegen: regels verwijderen kan niet.")
+
+
+class InzageRegel(models.Model):
+    """One read of personal data by one user, about one client (NEN 7513): who, when, what, why allowed.
+
+    Written only by `bzt.inzage.log_inzage`, one row per person per access, chained by hash: each row's
+    `hash` covers its own fields and the previous row's hash, so an edited or removed row breaks the chain
+    (`manage.py verify_inzagelog`). Append-only: save() of an existing row and delete() raise, the queryset
+    refuses update() and delete(), and on PostgreSQL a trigger refuses UPDATE and DELETE.
+
+    The client is a plain integer (`persoon_id`), not a foreign key: retention and anonymisation of a person
+    never cascade into the log, and the log never blocks them. It has no simple-history: it is the log.
+    """
+
+    class Actie(models.TextChoices):
+        BEKIJKEN = "bekijken", "Bekeken"
+        ZOEKEN = "zoeken", "Gevonden bij zoeken"
+        PRINTEN = "printen", "Afgedrukt"
+        EXPORTEREN = "exporteren", "Geëxporteerd"
+
+    class Grond(models.TextChoices):
+        MELDPUNT = "meldpunt", "Meldpunt"
+        REGISSEUR = "regisseur", "Casusregisseur"
+        BETROKKENE = "betrokkene", "Betrokken professional"
+        PROCESMANAGER = "procesmanager", "Procesmanager"
+        ESCALATIENIVEAU = "escalatieniveau", "Escalatieniveau"
+        NOODTOEGANG = "noodtoegang", "Noodtoegang"
+        CASUSRECHT = "casusrecht", "Recht op de casus"
+        PRIVACY = "privacy", "Inzagelog (privacy)"
+
+    class ObjectType(models.TextChoices):
+        MELDING = "melding", "Melding"
+        PERSOON = "persoon", "Persoon"
+        CASUS = "casus", "Dossier"
+        PLAN = "plan", "Plan van aanpak"
+        ESCALATIE = "escalatie", "Escalatie"
+        AGENDA = "agenda", "MDO-agenda"
+        BESLUITENLIJST = "besluitenlijst", "MDO-besluitenlijst"
+        INZAGELOG = "inzagelog", "Inzagelog"
+
+    volgnummer = models.PositiveBigIntegerField(unique=True, editable=False)
+    moment = models.DateTimeField(default=timezone.now, db_index=True)
+    gebruiker = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    gebruikersnaam = models.CharField(max_length=150)
+    organisatie = models.CharField(max_length=120, blank=True)
+    rol = models.CharField(max_length=60, blank=True)
+    persoon_id = models.PositiveBigIntegerField("cliënt (persoon-id)", null=True, blank=True)
+    object_type = models.CharField(max_length=20, choices=ObjectType.choices)
+    object_id = models.PositiveBigIntegerField(null=True, blank=True)
+    actie = models.CharField(max_length=12, choices=Actie.choices)
+    grond = models.CharField(max_length=20, choices=Grond.choices)
+    toelichting = models.CharField(max_length=200, blank=True)
+    pad = models.CharField(max_length=300, blank=True)
+    vorige_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    objects = InzageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-volgnummer"]
+        verbose_name = "inzageregel"
+        verbose_name_plural = "inzagelog"
+        default_permissions = ()
+        indexes = [
+            models.Index(fields=["persoon_id", "moment"], name="inzage_persoon_moment"),
+            models.Index(fields=["gebruiker", "moment"], name="inzage_gebruiker_moment"),
+        ]
+
+    def __str__(self):
+        return f"{self.moment:%d-%m-%Y %H:%M} {self.gebruikersnaam} {self.actie} {self.object_type} {self.object_id}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise InzageLogError("Het inzagelog is alleen-toevoegen: regels wijzigen kan niet.")
+        raise InzageLogError("Schrijf het inzagelog alleen via bzt.inzage.log_inzage().")
+
+    def delete(self, *args, **kwargs):
+        raise InzageLogError("Het inzagelog is alleen-toevoegen: regels verwijderen kan niet.")

@@ -1,4 +1,5 @@
-"""The seven roles of CONTRACT.md, as Django groups, and the permissions each role bundles.
+"""The seven roles of CONTRACT.md plus the privacy officer, as Django groups, and the permissions each
+role bundles.
 
 Code checks permissions (`user.has_perm("meldpunt.triageren_melding")`), never group names; this table
 is the one place where a role is tied to what it may do. Case permissions are never given per model
@@ -41,6 +42,7 @@ ROLES = (
             "mdo.voorzitten_mdo",
             "casusregie.zien_alle_casussen",
             "casusregie.behandelen_escalatie",
+            "casusregie.beoordelen_noodtoegang",
             "bzt.zien_inzagelog",
         ),
     ),
@@ -48,6 +50,9 @@ ROLES = (
     Role("wethouder", "Wethouder", ("casusregie.behandelen_escalatie",)),
     Role("beleidsambtenaar", "Beleidsambtenaar", ("monitor.zien_jaarmonitor",)),
     Role("functioneel_beheer", "Functioneel beheer", ("bzt.beheren_gebruikers",)),
+    # The privacy officer / FG answers AVG inzage requests and audits access: the access log only, never the
+    # content of a melding or casus. The log shows the client's name (from persoon_id) to find the person.
+    Role("privacy_officer", "Privacy officer / FG", ("bzt.zien_inzagelog",)),
 )
 
 ROLES_BY_GROUP = {role.group: role for role in ROLES}

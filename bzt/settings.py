@@ -5,6 +5,7 @@ in-process; DATABASE_URL and CELERY_BROKER_URL switch to PostgreSQL and Redis wi
 DEBUG=false (the default) is production: every `check --deploy` setting is on.
 """
 
+from datetime import timedelta
 from pathlib import Path
 
 import environ
@@ -40,7 +41,11 @@ INSTALLED_APPS = [
     "simple_history",
     "csp",
     "django_htmx",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "axes",
     "bzt",
+    "bzt.auth",
     "meldpunt",
     "mdo",
     "casusregie",
@@ -55,11 +60,15 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # request.user.is_verified(): right after authentication
     "bzt.audit.ActingUserMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    "bzt.auth.middleware.SessieTimeoutMiddleware",  # after messages: it says why the user was logged out
+    "bzt.auth.middleware.TweestapsMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, per django-axes: turns a lockout into the lockout page
 ]
 
 ROOT_URLCONF = "bzt.urls"
@@ -91,6 +100,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "bzt.User"
 AUTHENTICATION_BACKENDS = [
+    "bzt.auth.backends.LockoutBackend",  # first, per django-axes: refuses a locked-out username+IP
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -130,7 +140,6 @@ MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(BASE_DIR / "media"))
 # --- Security -------------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=8 * 60 * 60)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -180,6 +189,10 @@ CELERY_TASK_TIME_LIMIT = 35 * 60
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
+    "jaarmonitor-vorig-jaar": {
+        "task": "monitor.tasks.generate_previous_year",
+        "schedule": crontab(month_of_year=1, day_of_month=2, hour=3, minute=0),
+    },
     "inactieve-accounts-blokkeren": {
         "task": "bzt.tasks.deactivate_inactive_accounts",
         "schedule": crontab(hour=2, minute=15),
@@ -191,6 +204,10 @@ CELERY_BEAT_SCHEDULE = {
     "stagnatiesignalen-berekenen": {
         "task": "casusregie.tasks.compute_signals",
         "schedule": crontab(hour="*/2", minute=20),
+    },
+    "bewaartermijn-toepassen": {
+        "task": "meldpunt.tasks.apply_retention",
+        "schedule": crontab(hour=3, minute=30),
     },
 }
 
@@ -237,6 +254,54 @@ BZT_LEESRECHT_NA_AFSLUITEN_DAGEN = env.int("BZT_LEESRECHT_NA_AFSLUITEN_DAGEN", d
 # Stagnation signals for the procesmanager.
 BZT_SIGNAAL_GEEN_PLAN_WEKEN = env.int("BZT_SIGNAAL_GEEN_PLAN_WEKEN", default=6)
 BZT_SIGNAAL_GEEN_JOURNAAL_WEKEN = env.int("BZT_SIGNAAL_GEEN_JOURNAAL_WEKEN", default=4)
+# AVG bewaartermijnen (docs/security.md § Bewaartermijnen): a closed casus is anonymised this many years after
+# closing; a melding without a casus (geen_actie, advies, regulier, verwezen by the MDO) this many months after
+# that decision. Municipal policy: set them to what the privacy regulation of the BZT says.
+BZT_BEWAARTERMIJN_CASUS_JAREN = env.int("BZT_BEWAARTERMIJN_CASUS_JAREN", default=5)
+BZT_BEWAARTERMIJN_MELDING_MAANDEN = env.int("BZT_BEWAARTERMIJN_MELDING_MAANDEN", default=24)
+
+# --- Authentication (docs/security.md § Authenticatie) ---------------------------------------------
+# Sessions: logged out after this many minutes without a request, and this many hours after logging in.
+BZT_SESSIE_INACTIEF_MINUTEN = env.int("BZT_SESSIE_INACTIEF_MINUTEN", default=15)
+BZT_SESSIE_MAXIMAAL_UREN = env.int("BZT_SESSIE_MAXIMAAL_UREN", default=10)
+# The stored session never outlives the absolute limit.
+SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=BZT_SESSIE_MAXIMAAL_UREN * 60 * 60)
+
+# Two-factor (TOTP) for every account that can see personal data (bzt.auth.services.tweestaps_verplicht).
+OTP_TOTP_ISSUER = f"BZT {BZT_GEMEENTE}"
+OTP_TOTP_THROTTLE_FACTOR = 1  # after n wrong codes wait 2^(n-1) seconds
+# The fixed, public TOTP secret (base32) of the demo accounts made by seed_demo; never used in production.
+DEMO_TOTP_SECRET = env("DEMO_TOTP_SECRET", default="BZTDEMOBZTDEMOBZTDEMOBZTDEMOBZTD")
+
+# Lockout (django-axes): 5 wrong passwords for one username from one IP address block that pair 15 minutes.
+AXES_FAILURE_LIMIT = env.int("BZT_BLOKKADE_POGINGEN", default=5)
+AXES_COOLOFF_TIME = timedelta(minutes=env.int("BZT_BLOKKADE_MINUTEN", default=15))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_LOCKOUT_TEMPLATE = "registration/geblokkeerd.html"
+# Behind N trusted reverse proxies the client address is the N-th from the right in X-Forwarded-For.
+BZT_PROXY_AANTAL = env.int("BZT_PROXY_AANTAL", default=0)
+AXES_CLIENT_IP_CALLABLE = "bzt.auth.backends.client_ip"
+
+# Optional: login with the municipality's account (OIDC), local login stays available.
+BZT_OIDC = bool(env("OIDC_RP_CLIENT_ID", default=""))
+# Trust the identity provider's MFA for OIDC logins; otherwise they enter the BZT code as well.
+OIDC_MFA_TRUSTED = env.bool("OIDC_MFA_TRUSTED", default=False)
+if BZT_OIDC:
+    INSTALLED_APPS.append("mozilla_django_oidc")
+    AUTHENTICATION_BACKENDS.insert(2, "bzt.auth.oidc.GemeenteOIDCBackend")
+    OIDC_RP_CLIENT_ID = env("OIDC_RP_CLIENT_ID")
+    OIDC_RP_CLIENT_SECRET = env("OIDC_RP_CLIENT_SECRET", default="")
+    OIDC_OP_AUTHORIZATION_ENDPOINT = env("OIDC_OP_AUTHORIZATION_ENDPOINT")
+    OIDC_OP_TOKEN_ENDPOINT = env("OIDC_OP_TOKEN_ENDPOINT")
+    OIDC_OP_USER_ENDPOINT = env("OIDC_OP_USER_ENDPOINT")
+    OIDC_OP_JWKS_ENDPOINT = env("OIDC_OP_JWKS_ENDPOINT", default=None)
+    OIDC_RP_SIGN_ALGO = env("OIDC_RP_SIGN_ALGO", default="RS256")
+    OIDC_RP_SCOPES = env("OIDC_RP_SCOPES", default="openid email profile")
+    OIDC_CREATE_USER = False  # only existing, active accounts (matched on e-mail address)
+    OIDC_USERNAME_CLAIM = env("OIDC_USERNAME_CLAIM", default="")  # or match this claim to the username
+    OIDC_USE_PKCE = True
+    LOGIN_REDIRECT_URL_FAILURE = "/inloggen/?sso=mislukt"
 
 LOGGING = {
     "version": 1,

@@ -6,11 +6,11 @@ call `check` before changing a state, so no view or task sets a status by hand.
 
 from dataclasses import dataclass
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 
 
-class TransitionNotAllowed(Exception):
-    """The object is not in a state from which this transition may happen."""
+class TransitionNotAllowed(ValidationError):
+    """The object is not in a state from which this transition may happen (shown to the user as a message)."""
 
 
 @dataclass(frozen=True)

@@ -15,15 +15,19 @@ from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.auth.models import Permission
+from django.core.exceptions import ValidationError
 from django.db.models import Count, Exists, IntegerField, Min, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from bzt.access import access_object
 from bzt.tasks import start_task
 
-from . import selectors, tasks
+from . import selectors, services, tasks
+from .forms import NoodtoegangOordeelForm
 from .models import Casus, Escalatie, EscalatieNiveau, Signaal, Wachtlijst
 from .signals import ESCALATIE_LANG_OPEN_DAGEN
 
@@ -252,12 +256,30 @@ def kerncijfers(user, today: date | None = None):
     }
 
 
+# --- emergency access to review -------------------------------------------------------------------------------
+
+
+def noodtoegang_ter_beoordeling(user, bound=None):
+    """Unreviewed emergency accesses with a review form each (`bound`: the form that had errors)."""
+    if not user.has_perm("casusregie.beoordelen_noodtoegang"):
+        return []
+    rows = []
+    for noodtoegang in selectors.noodtoegang_ter_beoordeling():
+        form = bound if bound is not None and bound.prefix == f"nt{noodtoegang.pk}" else None
+        rows.append((noodtoegang, form or NoodtoegangOordeelForm(noodtoegang=noodtoegang)))
+    return rows
+
+
 # --- views ----------------------------------------------------------------------------------------------------
 
 
 @login_required
 @permission_required(ZIEN_ALLES, raise_exception=True)
 def dashboard(request):
+    return render(request, "casusregie/dashboard.html", _dashboard_context(request))
+
+
+def _dashboard_context(request, bound=None):
     today = timezone.localdate()
     user = request.user
     escalaties = open_escalaties(user, today)
@@ -282,8 +304,29 @@ def dashboard(request):
             "geen_plan_weken": settings.BZT_SIGNAAL_GEEN_PLAN_WEKEN,
             "geen_journaal_weken": settings.BZT_SIGNAAL_GEEN_JOURNAAL_WEKEN,
         },
+        "noodtoegangen": noodtoegang_ter_beoordeling(user, bound),
     }
-    return render(request, "casusregie/dashboard.html", context)
+    return context
+
+
+@login_required
+@permission_required("casusregie.beoordelen_noodtoegang", raise_exception=True)
+@require_POST
+def noodtoegang_beoordelen(request, pk):
+    """Record the procesmanager's judgement of one emergency access; errors show the dashboard again."""
+    noodtoegang = access_object(selectors.noodtoegang_ter_beoordeling(), pk)
+    form = NoodtoegangOordeelForm(request.POST, noodtoegang=noodtoegang)
+    if form.is_valid():
+        try:
+            services.noodtoegang_beoordelen(door=request.user, noodtoegang=noodtoegang, **form.cleaned_data)
+        except ValidationError as error:
+            for field_name, errors in getattr(error, "message_dict", {None: error.messages}).items():
+                form.add_error(field_name if field_name in form.fields else None, errors)
+        else:
+            messages.success(request, f"Het oordeel over de noodtoegang tot {noodtoegang.casus} is vastgelegd.")
+            return redirect(reverse("casusregie:dashboard") + "#noodtoegang")
+    messages.error(request, "Niet opgeslagen: verbeter de gemarkeerde velden.")
+    return render(request, "casusregie/dashboard.html", _dashboard_context(request, bound=form))
 
 
 @login_required

@@ -189,3 +189,31 @@ class WachtlijstForm(forms.Form):
     organisatie = forms.ModelChoiceField(label="Organisatie", queryset=Organisatie.objects.filter(actief=True))
     voorziening = forms.CharField(label="Voorziening", max_length=200)
     sinds = forms.DateField(label="Op de wachtlijst sinds", widget=DATE_WIDGET)
+
+
+class NoodtoegangForm(forms.Form):
+    prefix = "noodtoegang"
+    reden = forms.CharField(
+        label="Waarom heeft u nu toegang tot deze casus nodig?",
+        help_text="Ten minste 20 tekens. Deze reden wordt vastgelegd en door de procesmanager beoordeeld.",
+        min_length=20,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={
+            "required": "Zonder schriftelijke reden geen noodtoegang.",
+            "min_length": "Beschrijf de reden in ten minste 20 tekens.",
+        },
+    )
+
+
+class NoodtoegangOordeelForm(forms.Form):
+    gerechtvaardigd = forms.TypedChoiceField(
+        label="Was de noodtoegang gerechtvaardigd?",
+        choices=[("ja", "Ja, gerechtvaardigd"), ("nee", "Nee, niet gerechtvaardigd")],
+        coerce=lambda value: value == "ja",
+        widget=forms.RadioSelect,
+    )
+    oordeel = forms.CharField(label="Toelichting", max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, noodtoegang, **kwargs):
+        super().__init__(*args, prefix=f"nt{noodtoegang.pk}", **kwargs)

@@ -417,3 +417,43 @@ class Signaal(models.Model):
 
     def __str__(self):
         return f"{self.get_soort_display()}: {self.casus}"
+
+
+class Noodtoegang(models.Model):
+    """Emergency access ("break the glass"): a meldpunt user (or the procesmanager) opens a casus outside
+    their rights, with a written reason. Read-only, for NOODTOEGANG_DUUR; every look is logged with grond
+    noodtoegang, and the procesmanager reviews every opening on the dashboard (another person than the one
+    who opened it). No guardian grant is made: casusregie.selectors.casussen_for includes the casus while
+    the noodtoegang is active."""
+
+    casus = models.ForeignKey(Casus, on_delete=models.CASCADE, related_name="noodtoegangen")
+    gebruiker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    reden = models.TextField("reden van de noodtoegang")
+    geopend_op = models.DateTimeField(default=timezone.now)
+    verloopt_op = models.DateTimeField()
+    beoordeeld_door = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    beoordeeld_op = models.DateTimeField(null=True, blank=True)
+    gerechtvaardigd = models.BooleanField(null=True, blank=True)
+    oordeel = models.TextField(blank=True)
+
+    history = AuditedHistory()
+
+    class Meta:
+        ordering = ["-geopend_op", "-id"]
+        verbose_name = "noodtoegang"
+        verbose_name_plural = "noodtoegangen"
+        indexes = [models.Index(fields=["gebruiker", "casus", "verloopt_op"], name="noodtoegang_actief")]
+        permissions = [("beoordelen_noodtoegang", "Noodtoegang beoordelen (procesmanager)")]
+
+    def __str__(self):
+        return f"Noodtoegang {self.casus} door {self.gebruiker} op {self.geopend_op:%d-%m-%Y %H:%M}"
+
+    @property
+    def actief(self):
+        return self.verloopt_op > timezone.now()
+
+    @property
+    def beoordeeld(self):
+        return self.beoordeeld_op is not None

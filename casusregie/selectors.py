@@ -1,16 +1,27 @@
 """Every read of casusregie data, filtered by what the user may see.
 
-A casus is visible to the procesmanager (zien_alle_casussen) and to whoever holds `view_casus` on it in
-the direct foreign-key permission table: one join, never guardian's global-permission shortcut.
-Coördinerend ambtenaar and wethouder see no casus: only escalations at their level (escalaties_for).
+A casus is visible to the procesmanager (zien_alle_casussen), to whoever holds `view_casus` on it in
+the direct foreign-key permission table (one join, never guardian's global-permission shortcut), and, read
+only, to a user with an active noodtoegang on it. Coördinerend ambtenaar and wethouder see no casus: only
+escalations at their level (escalaties_for).
 """
 
 from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.utils import timezone
 
 from bzt.access import access_object
 from meldpunt.models import Betrokkene
 
-from .models import Casus, CasusBetrokkene, CasusUserObjectPermission, Escalatie, Plan, PlanActie, PlanDoel
+from .models import (
+    Casus,
+    CasusBetrokkene,
+    CasusUserObjectPermission,
+    Escalatie,
+    Noodtoegang,
+    Plan,
+    PlanActie,
+    PlanDoel,
+)
 
 
 def _holds(user, codename):
@@ -26,7 +37,93 @@ def casussen_for(user):
         return Casus.objects.none()
     if user.has_perm("casusregie.zien_alle_casussen"):
         return Casus.objects.all()
-    return Casus.objects.filter(_holds(user, "view_casus"))
+    return Casus.objects.filter(_holds(user, "view_casus") | Exists(actieve_noodtoegangen(user, OuterRef("pk"))))
+
+
+def actieve_noodtoegangen(user, casus=None):
+    """The user's emergency accesses that have not expired (of one casus, when given)."""
+    qs = Noodtoegang.objects.filter(gebruiker=user, verloopt_op__gt=timezone.now())
+    return qs if casus is None else qs.filter(casus=casus)
+
+
+# --- why a user may see a casus (for the access log) ------------------------------------------------------
+
+
+def toegangsgrond(user, casus):
+    """Why `user` may open `casus` (called after access was granted): regisseur, betrokkene, noodtoegang,
+    procesmanager, or casusrecht (a per-casus grant not tied to a role)."""
+    from bzt.inzage import Grond
+
+    if casus.casusregisseur_id == user.pk:
+        return Grond.REGISSEUR
+    if casus.betrokken_professionals.filter(professional=user, beeindigd_op__isnull=True).exists():
+        return Grond.BETROKKENE
+    if actieve_noodtoegangen(user, casus).exists():
+        return Grond.NOODTOEGANG
+    if user.has_perm("casusregie.zien_alle_casussen"):
+        return Grond.PROCESMANAGER
+    return Grond.CASUSRECHT
+
+
+def escalatie_grond(user, escalatie):
+    """Why `user` may open an escalation: through the level they handle (coördinator, wethouder), or
+    through the casus (regisseur, betrokkene, procesmanager)."""
+    from bzt.inzage import Grond
+
+    if (
+        not user.has_perm("casusregie.zien_alle_casussen")
+        and not casussen_for(user).filter(pk=escalatie.casus_id).exists()
+    ):
+        return Grond.ESCALATIENIVEAU
+    return toegangsgrond(user, escalatie.casus)
+
+
+def huishouden_ids(casus):
+    """Person ids of the household of a casus (from the prefetched betrokkenen when there are any)."""
+    melding = casus.melding
+    cache = getattr(melding, "_prefetched_objects_cache", {})
+    if "betrokkenen" in cache:
+        return [b.persoon_id for b in melding.betrokkenen.all()]
+    return list(Betrokkene.objects.filter(melding_id=casus.melding_id).values_list("persoon_id", flat=True))
+
+
+# --- noodtoegang ----------------------------------------------------------------------------------------------
+
+
+def noodtoegang_casussen(user):
+    """Casussen a user may ask emergency access to: those of meldingen they can open (meldpunt), and every
+    casus for the procesmanager."""
+    from meldpunt.selectors import meldingen_for
+
+    if not user.is_authenticated:
+        return Casus.objects.none()
+    if user.has_perm("casusregie.zien_alle_casussen"):
+        return Casus.objects.all()
+    if user.has_perm("meldpunt.view_melding"):
+        return Casus.objects.filter(melding__in=meldingen_for(user))
+    return Casus.objects.none()
+
+
+def noodtoegang_voor_melding(user, melding):
+    """For the melding page: the casus of an assigned melding the user may not open by right, and the
+    user's active emergency access to it, if any. None when there is nothing to offer."""
+    casus = Casus.objects.filter(melding=melding).first()
+    if casus is None or not noodtoegang_casussen(user).filter(pk=casus.pk).exists():
+        return None
+    actief = actieve_noodtoegangen(user, casus).order_by("-verloopt_op").first()
+    heeft_recht = user.has_perm("casusregie.zien_alle_casussen") or user.has_perm("casusregie.view_casus", casus)
+    if heeft_recht and actief is None:
+        return None
+    return {"casus": casus, "actief": actief}
+
+
+def noodtoegang_ter_beoordeling():
+    """Emergency accesses not yet reviewed, oldest first (the procesmanager's dashboard)."""
+    return (
+        Noodtoegang.objects.filter(beoordeeld_op__isnull=True)
+        .select_related("gebruiker__organisatie", "casus")
+        .order_by("geopend_op", "id")
+    )
 
 
 def mijn_casussen(user):

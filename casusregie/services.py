@@ -17,10 +17,12 @@ from .models import (
     AfsluitReden,
     Casus,
     CasusBetrokkene,
+    CasusToegang,
     Escalatie,
     EscalatieNiveau,
     EscalatieStap,
     JournaalRegel,
+    Noodtoegang,
     Plan,
     PlanActie,
     PlanDoel,
@@ -606,3 +608,66 @@ def verlopen_toegang_intrekken(*, door, vandaag: date | None = None) -> int:
                 )
                 count += 1
     return count
+
+
+# --- noodtoegang (break the glass) ------------------------------------------------------------------------------
+
+NOODTOEGANG_DUUR = timedelta(hours=4)
+NOODTOEGANG_MIN_REDEN = 20
+
+
+@transaction.atomic
+def noodtoegang_openen(*, door, casus: Casus, reden: str) -> Noodtoegang:
+    """Open a casus outside one's rights, read-only, for NOODTOEGANG_DUUR, with a written reason.
+
+    Only for the meldpunt (meldpunt.view_melding) and the procesmanager. No guardian grant: the casus is
+    visible through the active Noodtoegang (selectors.casussen_for), every look is logged with grond
+    noodtoegang, and the procesmanager reviews the opening (noodtoegang_beoordelen)."""
+    from .selectors import actieve_noodtoegangen
+
+    if not (door.has_perm("meldpunt.view_melding") or door.has_perm("casusregie.zien_alle_casussen")):
+        raise PermissionDenied("Noodtoegang is alleen voor het meldpunt en de procesmanager.")
+    reden = (reden or "").strip()
+    if len(reden) < NOODTOEGANG_MIN_REDEN:
+        raise ValidationError(
+            {"reden": f"Beschrijf waarom toegang nu nodig is (ten minste {NOODTOEGANG_MIN_REDEN} tekens)."}
+        )
+    if door.has_perm("casusregie.view_casus", casus):
+        raise ValidationError("U heeft al toegang tot deze casus; noodtoegang is niet nodig.")
+    actief = actieve_noodtoegangen(door, casus).first()
+    if actief is not None:
+        tot = timezone.localtime(actief.verloopt_op)
+        raise ValidationError(f"U heeft al noodtoegang tot deze casus, tot {tot:%H:%M}.")
+    nu = timezone.now()
+    with acting_as(door, reason="noodtoegang"):
+        noodtoegang = Noodtoegang.objects.create(
+            casus=casus, gebruiker=door, reden=reden, geopend_op=nu, verloopt_op=nu + NOODTOEGANG_DUUR
+        )
+        CasusToegang.objects.create(
+            casus=casus,
+            gebruiker=door,
+            actie=CasusToegang.Actie.VERLEEND,
+            rechten=f"lezen (noodtoegang tot {timezone.localtime(noodtoegang.verloopt_op):%d-%m-%Y %H:%M})",
+            reden=reden[:200],
+            door=door,
+        )
+    return noodtoegang
+
+
+@transaction.atomic
+def noodtoegang_beoordelen(*, door, noodtoegang: Noodtoegang, gerechtvaardigd: bool, oordeel: str) -> Noodtoegang:
+    """The procesmanager records whether an emergency access was justified. Never one's own."""
+    _require(door, "casusregie.beoordelen_noodtoegang")
+    noodtoegang = Noodtoegang.objects.select_for_update().get(pk=noodtoegang.pk)
+    if noodtoegang.beoordeeld:
+        raise ValidationError("Deze noodtoegang is al beoordeeld.")
+    if noodtoegang.gebruiker_id == door.pk:
+        raise ValidationError("Een eigen noodtoegang beoordeelt een ander.")
+    oordeel = (oordeel or "").strip()
+    if not oordeel:
+        raise ValidationError({"oordeel": "Licht het oordeel toe."})
+    with acting_as(door, reason="noodtoegang beoordeeld"):
+        noodtoegang.beoordeeld_door, noodtoegang.beoordeeld_op = door, timezone.now()
+        noodtoegang.gerechtvaardigd, noodtoegang.oordeel = gerechtvaardigd, oordeel
+        noodtoegang.save()
+    return noodtoegang

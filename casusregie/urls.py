@@ -8,7 +8,9 @@ urlpatterns = [
     path("", views.mijn_casussen, name="mijn_casussen"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("dashboard/signalen-berekenen/", dashboard.signalen_berekenen, name="signalen_berekenen"),
+    path("dashboard/noodtoegang/<int:pk>/beoordelen/", dashboard.noodtoegang_beoordelen, name="noodtoegang_beoordelen"),
     path("<int:pk>/", views.dossier, name="dossier"),
+    path("<int:pk>/noodtoegang/", views.noodtoegang, name="noodtoegang"),
     path("<int:pk>/journaal/", views.journaal_toevoegen, name="journaal_toevoegen"),
     path("<int:pk>/betrokkenen/", views.betrokkene_toevoegen, name="betrokkene_toevoegen"),
     path(

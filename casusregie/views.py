@@ -9,7 +9,11 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
+
+from bzt.access import access_object
+from bzt.inzage import log_inzage
 
 from . import selectors, services
 from .forms import (
@@ -23,6 +27,7 @@ from .forms import (
     DoorbraakForm,
     EscalerenForm,
     JournaalForm,
+    NoodtoegangForm,
     OpschalenForm,
     OverdragenForm,
     PlanForm,
@@ -92,15 +97,51 @@ def _dossier_context(request, casus, **forms):
     return context
 
 
+def _log_casus(request, casus, obj=None):
+    """Record the look at the casus (or its plan) in the access log, per household member; returns the grond."""
+    grond = selectors.toegangsgrond(request.user, casus)
+    log_inzage(request, object=obj or casus, personen=selectors.huishouden_ids(casus), grond=grond)
+    return grond
+
+
+def _render_dossier(request, casus, **forms):
+    grond = _log_casus(request, casus)
+    context = _dossier_context(request, casus, **forms)
+    if grond == "noodtoegang":
+        context["noodtoegang"] = selectors.actieve_noodtoegangen(request.user, casus).order_by("-verloopt_op").first()
+    return render(request, "casusregie/dossier.html", context)
+
+
 @login_required
 def dossier(request, pk):
     casus = selectors.dossier(request.user, pk)
-    return render(request, "casusregie/dossier.html", _dossier_context(request, casus))
+    return _render_dossier(request, casus)
 
 
-def _dossier_form(request, pk, form_class, form_key, action, success):
+# Who may post which dossier form. Checked before the form is even read, so a user without the right gets
+# 403 (and the services check again); the state of the casus (closed, escalated) is the services' concern.
+GUARDS = {
+    "wijzigen": lambda user, casus: user.has_perm("casusregie.change_casus", casus),
+    "betrokkenen": lambda user, casus: (
+        user.has_perm("casusregie.beheren_betrokkenen", casus) or user.has_perm("mdo.voorzitten_mdo")
+    ),
+    "escaleren": lambda user, casus: user.has_perm("casusregie.escaleren_casus", casus),
+    "afsluiten": lambda user, casus: (
+        user.has_perm("casusregie.change_casus", casus) or user.has_perm("mdo.voorzitten_mdo")
+    ),
+    "overdragen": lambda user, casus: user.has_perm("mdo.voorzitten_mdo"),
+}
+
+
+def _guard(request, casus, recht):
+    if not GUARDS[recht](request.user, casus):
+        raise PermissionDenied("U heeft geen recht op deze handeling in deze casus.")
+
+
+def _dossier_form(request, pk, form_class, form_key, action, success, *, recht):
     """Handle one form of the dossier page: call the service, or show the page again with the errors."""
     casus = selectors.dossier(request.user, pk)
+    _guard(request, casus, recht)
     form = form_class(request.POST)
     if form.is_valid():
         try:
@@ -111,7 +152,7 @@ def _dossier_form(request, pk, form_class, form_key, action, success):
             messages.success(request, success)
             return redirect("casusregie:dossier", pk=casus.pk)
     messages.error(request, "Niet opgeslagen: verbeter de gemarkeerde velden. Wat u invulde staat er nog.")
-    return render(request, "casusregie/dossier.html", _dossier_context(request, casus, **{form_key: form}))
+    return _render_dossier(request, casus, **{form_key: form})
 
 
 @login_required
@@ -124,6 +165,7 @@ def journaal_toevoegen(request, pk):
         "journaal_form",
         lambda casus, data: services.journaal_toevoegen(door=request.user, casus=casus, tekst=data["tekst"]),
         "De journaalregel is toegevoegd.",
+        recht="wijzigen",
     )
 
 
@@ -137,6 +179,7 @@ def betrokkene_toevoegen(request, pk):
         "betrokkene_form",
         lambda casus, data: services.betrokkene_toevoegen(door=request.user, casus=casus, **data),
         "De professional is betrokken en heeft nu toegang.",
+        recht="betrokkenen",
     )
 
 
@@ -144,6 +187,7 @@ def betrokkene_toevoegen(request, pk):
 @require_POST
 def betrokkene_verwijderen(request, pk, betrokkene_pk):
     casus = selectors.dossier(request.user, pk)
+    _guard(request, casus, "betrokkenen")
     betrokkene = selectors.actieve_betrokkene(casus, betrokkene_pk)
     form = RedenForm(request.POST)
     reden = form.cleaned_data["reden"] if form.is_valid() else "verwijderd"
@@ -162,6 +206,7 @@ def overdragen(request, pk):
         "overdragen_form",
         lambda casus, data: services.casus_overdragen(door=request.user, casus=casus, **data),
         "De casus is overgedragen; de rechten zijn meeverhuisd.",
+        recht="overdragen",
     )
 
 
@@ -175,6 +220,7 @@ def escaleren(request, pk):
         "escaleren_form",
         lambda casus, data: services.casus_escaleren(door=request.user, casus=casus, **data),
         "De casus is opgeschaald naar de procesmanager.",
+        recht="escaleren",
     )
 
 
@@ -188,6 +234,7 @@ def afsluiten(request, pk):
         "afsluiten_form",
         lambda casus, data: services.casus_afsluiten(door=request.user, casus=casus, **data),
         "De casus is afgesloten.",
+        recht="afsluiten",
     )
 
 
@@ -201,6 +248,7 @@ def wachtlijst_melden(request, pk):
         "wachtlijst_form",
         lambda casus, data: services.wachtlijst_melden(door=request.user, casus=casus, **data),
         "De wachtlijst is gemeld.",
+        recht="wijzigen",
     )
 
 
@@ -208,6 +256,7 @@ def wachtlijst_melden(request, pk):
 @require_POST
 def nieuwe_planversie(request, pk):
     casus = selectors.dossier(request.user, pk)
+    _guard(request, casus, "wijzigen")
     try:
         plan = services.nieuwe_planversie(door=request.user, casus=casus)
     except ValidationError as error:
@@ -263,10 +312,16 @@ def plan(request, pk):
             lambda d: services.plan_opslaan(door=request.user, plan=plan, **d),
             "Het plan is opgeslagen.",
         )
-    return render(request, "casusregie/plan.html", _plan_context(request, plan))
+    return _render_plan(request, "casusregie/plan.html", plan)
+
+
+def _render_plan(request, template, plan, **forms):
+    _log_casus(request, plan.casus, obj=plan)
+    return render(request, template, _plan_context(request, plan, **forms))
 
 
 def _plan_post(request, plan, form_class, form_key, action, success, form_kwargs=None):
+    _guard(request, plan.casus, "wijzigen")
     form = form_class(request.POST, **(form_kwargs or {}))
     if form.is_valid():
         try:
@@ -277,11 +332,11 @@ def _plan_post(request, plan, form_class, form_key, action, success, form_kwargs
             messages.success(request, success)
             if request.htmx:
                 plan.refresh_from_db()
-                return render(request, "casusregie/_plan_inhoud.html", _plan_context(request, plan))
+                return _render_plan(request, "casusregie/_plan_inhoud.html", plan)
             return redirect("casusregie:plan", pk=plan.pk)
     plan.refresh_from_db()
     template = "casusregie/_plan_inhoud.html" if request.htmx else "casusregie/plan.html"
-    return render(request, template, _plan_context(request, plan, **{form_key: form}))
+    return _render_plan(request, template, plan, **{form_key: form})
 
 
 @login_required
@@ -317,6 +372,7 @@ def actie_toevoegen(request, pk):
 @require_POST
 def plan_indienen(request, pk):
     plan = selectors.plan_for(request.user, pk)
+    _guard(request, plan.casus, "wijzigen")
     try:
         services.plan_indienen(door=request.user, plan=plan, lock_version=int(request.POST.get("lock_version", -1)))
     except ValidationError as error:
@@ -330,6 +386,7 @@ def plan_indienen(request, pk):
 @require_POST
 def actie_status(request, pk):
     actie = selectors.actie_for(request.user, pk)
+    _guard(request, actie.plan.casus, "wijzigen")
     form = ActieStatusForm(request.POST)
     if form.is_valid():
         services.actie_status_wijzigen(door=request.user, actie=actie, status=form.cleaned_data["status"])
@@ -396,6 +453,12 @@ def escalatie(request, pk):
                     return redirect("casusregie:escalatie", pk=pk)
                 return redirect("home")
         forms[f"{actie}_form"] = form
+    log_inzage(
+        request,
+        object=escalatie,
+        personen=selectors.huishouden_ids(escalatie.casus),
+        grond=selectors.escalatie_grond(request.user, escalatie),
+    )
     return render(request, "casusregie/escalatie.html", _escalatie_context(request, escalatie, **forms))
 
 
@@ -416,3 +479,32 @@ def _escalatie_context(request, escalatie, **forms):
     }
     context.update(forms)
     return context
+
+
+# --- noodtoegang (break the glass) ------------------------------------------------------------------------------
+
+
+@login_required
+def noodtoegang(request, pk):
+    """Ask emergency access to a casus outside one's rights: a written reason, a clear warning, 4 hours."""
+    casus = access_object(selectors.noodtoegang_casussen(request.user).select_related("melding"), pk)
+    if selectors.actieve_noodtoegangen(request.user, casus).exists():
+        return redirect("casusregie:dossier", pk=casus.pk)
+    form = NoodtoegangForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            toegang = services.noodtoegang_openen(door=request.user, casus=casus, reden=form.cleaned_data["reden"])
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            messages.warning(
+                request,
+                f"Noodtoegang tot casus {casus.nummer} tot {timezone.localtime(toegang.verloopt_op):%H:%M}. "
+                "Elke inzage wordt vastgelegd; de procesmanager beoordeelt deze noodtoegang.",
+            )
+            return redirect("casusregie:dossier", pk=casus.pk)
+    return render(
+        request,
+        "casusregie/noodtoegang.html",
+        {"casus": casus, "form": form, "uren": int(services.NOODTOEGANG_DUUR.total_seconds() // 3600)},
+    )

@@ -1,16 +1,11 @@
 """MDO screens, for its chair (the procesmanager). Thin: parse the form, fetch through a selector, call one
 service, render. Everyone else gets 403 on the list and 404 on a meeting (mdo.selectors.overleg_detail)."""
 
-import mimetypes
 from dataclasses import dataclass, field
-from urllib.parse import unquote
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.contrib.staticfiles import finders
-from django.contrib.staticfiles.storage import staticfiles_storage
-from django.core.exceptions import PermissionDenied, SuspiciousFileOperation, ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,6 +14,9 @@ from django.urls import reverse
 from django.utils.formats import date_format
 from django.views.decorators.http import require_POST
 
+from bzt.inzage import Actie, Grond, ObjectType, log_inzage
+from bzt.pdf import PDF_BASE_URL, render_pdf, static_path  # noqa: F401 - re-exported (tests/mdo/test_print.py)
+from bzt.pdf import static_fetcher as _static_fetcher  # noqa: F401 - re-exported (tests/mdo/test_print.py)
 from meldpunt.models import Persoon
 
 from . import selectors, services
@@ -158,7 +156,20 @@ def _al_afgerond(request, overleg):
     return _naar_agenda(overleg)
 
 
+def _log_agenda(request, overleg, actie=Actie.BEKIJKEN, object_type=ObjectType.AGENDA):
+    """Every household on the agenda is logged (the items show names, leefgebieden and plans)."""
+    personen = []
+    for punt in overleg.agendapunten.all():
+        melding = punt.melding or (punt.casus.melding if punt.casus_id else None)
+        if melding is not None:
+            personen.extend(b.persoon_id for b in melding.betrokkenen.all())
+    log_inzage(
+        request, object=overleg, object_type=object_type, actie=actie, personen=personen, grond=Grond.PROCESMANAGER
+    )
+
+
 def _render_agenda(request, overleg, status=200, **kwargs):
+    _log_agenda(request, overleg)
     return render(request, "mdo/overleg.html", _agenda_context(request, overleg, **kwargs), status=status)
 
 
@@ -227,6 +238,7 @@ def verplaatsen(request, pk, punt_pk):
             )
     if request.htmx:
         overleg = selectors.overleg_detail(request.user, pk)
+        _log_agenda(request, overleg)
         context = {"overleg": overleg, "regels": _regels(request, overleg), "gepland": _gepland(overleg)}
         return render(request, "mdo/_agenda.html", {**context, "fout": fout, "bericht": bericht})
     if fout:
@@ -374,65 +386,35 @@ def _aanwezigen(overleg):
 
 @login_required
 def agenda_print(request, pk):
-    return render(request, "mdo/print_agenda.html", _print_context(request, pk))
+    context = _print_context(request, pk)
+    _log_agenda(request, context["overleg"], Actie.PRINTEN)
+    return render(request, "mdo/print_agenda.html", context)
 
 
 @login_required
 def besluiten_print(request, pk):
-    return render(request, "mdo/print_besluiten.html", _print_context(request, pk))
+    context = _print_context(request, pk)
+    _log_agenda(request, context["overleg"], Actie.PRINTEN, ObjectType.BESLUITENLIJST)
+    return render(request, "mdo/print_besluiten.html", context)
 
 
 @login_required
 def agenda_pdf(request, pk):
-    return _pdf(request, "mdo/print_agenda.html", _print_context(request, pk), "agenda")
+    context = _print_context(request, pk)
+    _log_agenda(request, context["overleg"], Actie.EXPORTEREN)
+    return _pdf(request, "mdo/print_agenda.html", context, "agenda")
 
 
 @login_required
 def besluiten_pdf(request, pk):
-    return _pdf(request, "mdo/print_besluiten.html", _print_context(request, pk), "besluitenlijst")
-
-
-# PDF: WeasyPrint renders the print template. It may read the app's own static files and nothing else: no
-# file:// addresses, no network (DESIGN.md § Known traps). Relative URLs resolve against this fake origin.
-PDF_BASE_URL = "https://bzt.invalid/"
-
-
-def _static_fetcher():
-    from weasyprint.urls import URLFetcher, URLFetcherResponse
-
-    class StaticOnlyFetcher(URLFetcher):
-        def fetch(self, url, headers=None):
-            prefix = PDF_BASE_URL.rstrip("/") + settings.STATIC_URL
-            if not url.startswith(prefix):
-                raise ValueError(f"Alleen eigen statische bestanden: {url[:80]} geweigerd.")
-            relative = unquote(url[len(prefix) :].split("?")[0].split("#")[0])
-            path = static_path(relative)
-            if path is None:
-                raise ValueError(f"Niet gevonden: {relative[:80]}")
-            with open(path, "rb") as fh:
-                body = fh.read()
-            content_type = mimetypes.guess_type(path)[0] or "application/octet-stream"
-            return URLFetcherResponse(url, body=body, headers={"Content-Type": content_type})
-
-    return StaticOnlyFetcher(allowed_protocols=["https"], allow_redirects=False)
-
-
-def static_path(relative):
-    """The file of a static asset (collected or in the app), or None; never outside the static folders."""
-    try:
-        if settings.STATIC_ROOT and staticfiles_storage.exists(relative):
-            return staticfiles_storage.path(relative)
-        found = finders.find(relative)
-    except (SuspiciousFileOperation, NotImplementedError, ValueError):
-        return None
-    return found if isinstance(found, str) else None
+    context = _print_context(request, pk)
+    _log_agenda(request, context["overleg"], Actie.EXPORTEREN, ObjectType.BESLUITENLIJST)
+    return _pdf(request, "mdo/print_besluiten.html", context, "besluitenlijst")
 
 
 def _pdf(request, template, context, naam):
-    from weasyprint import HTML
-
     html = render_to_string(template, {**context, "pdf": True}, request=request)
-    pdf = HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=_static_fetcher()).write_pdf()
+    pdf = render_pdf(html)
     response = HttpResponse(pdf, content_type="application/pdf")
     overleg = context["overleg"]
     response["Content-Disposition"] = f'inline; filename="mdo-{overleg.datum:%Y-%m-%d}-{naam}.pdf"'

@@ -46,6 +46,8 @@ class Persoon(models.Model):
     woonplaats = models.CharField("woonplaats", max_length=80, blank=True)
     wijk = models.CharField("wijk", max_length=80, blank=True)
     inkomen = models.CharField("inkomstenbron", max_length=10, choices=Inkomen.choices, default=Inkomen.ONBEKEND)
+    # Set by the bewaartermijn (meldpunt.retention): names and identifiers are gone, the birth date is replaced.
+    geanonimiseerd_op = models.DateTimeField("geanonimiseerd op", null=True, blank=True, editable=False)
 
     history = AuditedHistory()
 
@@ -149,6 +151,8 @@ class Melding(models.Model):
     status_sinds = models.DateTimeField(default=timezone.now)
 
     personen = models.ManyToManyField(Persoon, through="Betrokkene", related_name="meldingen")
+    # Set by the bewaartermijn (meldpunt.retention): free text and melder are gone, dates and codes stay.
+    geanonimiseerd_op = models.DateTimeField("geanonimiseerd op", null=True, blank=True, editable=False)
 
     history = AuditedHistory()
 
@@ -262,3 +266,29 @@ class Triage(_leefgebied_columns()):
             (code, label, getattr(self, code), getattr(self, f"{code}_toelichting"))
             for code, label in Leefgebied.choices
         ]
+
+
+class BewaartermijnRun(models.Model):
+    """One run of the bewaartermijn (meldpunt.retention): what was anonymised, as counts and ids only.
+
+    A log, written once per run and never changed; it holds no personal data, so it keeps no history.
+    """
+
+    gestart_op = models.DateTimeField("gestart op", default=timezone.now)
+    afgerond_op = models.DateTimeField("afgerond op", null=True, blank=True)
+    door = models.ForeignKey("bzt.User", on_delete=models.PROTECT, related_name="+")
+    peildatum = models.DateField("peildatum", help_text="De dag waartegen de termijnen zijn afgezet.")
+    dry_run = models.BooleanField("proefdraai", default=False, help_text="Alleen getoond wat zou verdwijnen.")
+    aantal_meldingen = models.PositiveIntegerField(default=0)
+    aantal_casussen = models.PositiveIntegerField(default=0)
+    aantal_personen = models.PositiveIntegerField(default=0)
+    details = models.JSONField(default=dict, blank=True, help_text="Termijnen en ids; nooit namen of tekst.")
+
+    class Meta:
+        verbose_name = "bewaartermijnrun"
+        verbose_name_plural = "bewaartermijnruns"
+        ordering = ["-gestart_op", "-id"]
+
+    def __str__(self):
+        soort = "proefdraai" if self.dry_run else "run"
+        return f"Bewaartermijn {soort} {self.pk} ({self.peildatum:%d-%m-%Y})"

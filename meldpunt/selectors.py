@@ -150,7 +150,7 @@ def kandidaten(gegevens: dict, user=None):
         condition |= Q(bsn=bsn)
     if achternaam and geboortedatum:
         condition |= Q(achternaam__iexact=achternaam, geboortedatum=geboortedatum, voornaam__iexact=voornaam)
-    return list(qs.filter(condition)[:5])
+    return list(qs.filter(condition, geanonimiseerd_op__isnull=True)[:5])
 
 
 @dataclass
@@ -252,7 +252,7 @@ def zoek_personen(user, q):
     q = (q or "").strip()
     if len(q) < 2:
         return Persoon.objects.none()
-    qs = personen_for(user)
+    qs = personen_for(user).filter(geanonimiseerd_op__isnull=True)  # past their bewaartermijn
     digits = normalise_bsn(q)
     geboortedatum = parse_dutch_date(q)
     if geboortedatum:

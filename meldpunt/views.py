@@ -2,12 +2,13 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from bzt.access import access_object
+from bzt.inzage import Actie, ObjectType, grond_meldpunt, log_inzage
 
 from . import selectors, services
 from .codes import Aanmeldroute, Urgentie, wijken
@@ -137,6 +138,12 @@ def _formset_with_extra_row(post):
 @login_required
 def melding(request, pk):
     melding = selectors.melding_detail(request.user, pk)
+    log_inzage(
+        request,
+        object=melding,
+        personen=[b.persoon_id for b in melding.betrokkenen.all()],
+        grond=grond_meldpunt(request.user),
+    )
     context = {
         "melding": melding,
         "triage": getattr(melding, "triage", None),
@@ -147,6 +154,10 @@ def melding(request, pk):
         "mag_melder_zien": request.user.has_perm("meldpunt.zien_melder"),
         "mag_trieren": request.user.has_perm("meldpunt.triageren_melding"),
     }
+    if melding.status == Melding.Status.TOEGEWEZEN:
+        from casusregie.selectors import noodtoegang_voor_melding
+
+        context["noodtoegang"] = noodtoegang_voor_melding(request.user, melding)
     return render(request, "meldpunt/melding.html", context)
 
 
@@ -256,6 +267,15 @@ def zoeken(request):
     q = request.GET.get("q", "").strip()[:100]
     page = Paginator(selectors.zoek_personen(request.user, q), PAGE_SIZE).get_page(request.GET.get("pagina"))
     melding = selectors.zoek_melding(request.user, q)
+    if page.object_list:
+        # The result list shows names, dates of birth and BSNs: every person shown is logged as found.
+        log_inzage(
+            request,
+            object_type=ObjectType.PERSOON,
+            actie=Actie.ZOEKEN,
+            personen=page.object_list,
+            grond=grond_meldpunt(request.user),
+        )
     return render(request, "meldpunt/zoeken.html", {"q": q, "page": page, "melding": melding})
 
 
@@ -284,12 +304,15 @@ def persoon(request, pk):
             else:
                 messages.success(request, f"{persoon.naam} is gekoppeld aan {ander.naam} (#{ander.pk}).")
                 return redirect("meldpunt:persoon", pk=persoon.pk)
+    log_inzage(request, object=persoon, personen=[persoon], grond=grond_meldpunt(request.user))
     return render(request, "meldpunt/persoon.html", context)
 
 
 @login_required
 @require_POST
 def koppeling_opheffen(request, pk, koppeling_pk):
+    if not request.user.has_perm("meldpunt.koppelen_persoon"):
+        raise PermissionDenied
     persoon = access_object(selectors.personen_for(request.user), pk)
     koppeling = access_object(
         PersoonKoppeling.objects.filter(pk__in=selectors.koppelingen_van(persoon).values("pk")), koppeling_pk

@@ -1,5 +1,118 @@
-"""Files offered to the beleidsambtenaar: PDF, CSV, XLSX. (Renderers arrive with the monitor UI.)"""
+"""Files offered to the beleidsambtenaar: PDF, CSV, XLSX — always of the SUPPRESSED figures.
+
+`render(figures, format)` takes the exact figures (monitor.figures.compute_with_comparison) and applies
+monitor.suppression itself, so no caller can hand out an unsuppressed file by mistake.
+"""
+
+import csv
+import io
+
+from django.conf import settings
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from .formatting import datum
+from .report import LEGENDA, TITELS, export_rows, samenvatting, secties
+from .suppression import suppress
+
+CONTENT_TYPES = {
+    "pdf": "application/pdf",
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+HEADER = ("sectie", "sleutel", "waarde")
+
+# Limits of the PDF renderer (a child process): DESIGN.md § Known traps. The demo year (200 meldingen, 10
+# pages) needs about 110 MB resident and renders within 300 MB of address space.
+PDF_TIMEOUT_SECONDS = 5 * 60
+PDF_MAX_MEMORY_MB = 1024
 
 
 def render(figures, format):
-    raise NotImplementedError(format)
+    shown = suppress(figures)
+    if format == "pdf":
+        return render_pdf(shown)
+    if format == "csv":
+        return render_csv(shown)
+    if format == "xlsx":
+        return render_xlsx(shown)
+    raise ValueError(f"Onbekend formaat: {format}")
+
+
+def filename(jaar, format):
+    return f"jaarmonitor-bzt-{jaar}.{format}"
+
+
+def report_context(shown):
+    """What the PDF and the HTML preview show (monitor/_rapport_inhoud.html)."""
+    with translation.override("nl"):
+        return {
+            "cijfers": shown,
+            "jaar": shown["jaar"],
+            "gemeente": settings.BZT_GEMEENTE,
+            "gemaakt_op": datum(timezone.localdate()),
+            "samenvatting": samenvatting(shown),
+            "secties": secties(shown),
+            "legenda": LEGENDA,
+        }
+
+
+def render_html(shown):
+    with translation.override("nl"):
+        return render_to_string("monitor/pdf.html", report_context(shown))
+
+
+def render_pdf(shown):
+    from bzt.pdf import render_pdf_isolated
+
+    return render_pdf_isolated(render_html(shown), timeout=PDF_TIMEOUT_SECONDS, max_memory_mb=PDF_MAX_MEMORY_MB)
+
+
+def _cell(value):
+    return "" if value is None else value
+
+
+def render_csv(shown):
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(HEADER)
+    for sectie, sleutel, waarde in export_rows(shown):
+        writer.writerow((sectie, sleutel, _cell(waarde)))
+    return out.getvalue().encode()
+
+
+def render_xlsx(shown):
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    sheets = {}
+    bold = Font(bold=True)
+    for sectie, sleutel, waarde in export_rows(shown):
+        if sectie not in sheets:
+            sheet = workbook.create_sheet(TITELS.get(sectie, sectie.capitalize())[:31])
+            sheet.append(HEADER)
+            for cell in sheet[1]:
+                cell.font = bold
+            sheet.column_dimensions["A"].width = 16
+            sheet.column_dimensions["B"].width = 36
+            sheet.column_dimensions["C"].width = 14
+            sheet.freeze_panes = "A2"
+            sheets[sectie] = sheet
+        sheet = sheets[sectie]
+        sheet.append((sectie, sleutel, _cell(waarde)))
+        if isinstance(waarde, float):
+            sheet.cell(row=sheet.max_row, column=3).number_format = "#,##0.00"
+    toelichting = workbook.create_sheet("Toelichting")
+    toelichting.append(("onderwerp", "toelichting"))
+    for cell in toelichting[1]:
+        cell.font = bold
+    toelichting.append(("jaarmonitor", f"Jaarmonitor Bijzonder Zorgteam {shown['jaar']}, {settings.BZT_GEMEENTE}"))
+    toelichting.append(("gemaakt op", datum(timezone.localdate())))
+    toelichting.append(("<5", LEGENDA))
+    toelichting.column_dimensions["A"].width = 16
+    toelichting.column_dimensions["B"].width = 100
+    out = io.BytesIO()
+    workbook.save(out)
+    return out.getvalue()

@@ -80,6 +80,11 @@ def _number(value):
     return int(value) if value.is_integer() else value
 
 
+def count_days(qs, end, start):
+    """How many rows `median_days(qs, end, start)` takes the median of (for the small-n rule of the display)."""
+    return qs.filter(**{f"{end}__isnull": False, f"{start}__isnull": False}).count()
+
+
 def median_days(qs, end, start):
     """Median of whole days between two date fields over the rows of `qs` that have both."""
     qs = qs.filter(**{f"{end}__isnull": False, f"{start}__isnull": False})
@@ -101,6 +106,15 @@ def _age_band_expression(birth, on):
     )
     whens = [When(**{"age__gte": low, "age__lte": high}, then=Value(label)) for label, low, high in LEEFTIJDSBANDEN]
     return age, Case(*whens, default=Value("onbekend"))
+
+
+# The date pairs of the doorlooptijden (end, start), reached from Melding: to count what each median is over.
+DOORLOOPTIJDEN = {
+    "melding_tot_triage": ("triage__datum", "ontvangen_op"),
+    "triage_tot_mdo": ("casus__toegewezen_op", "triage__datum"),
+    "mdo_tot_plan": ("casus__plan_vastgesteld_op", "casus__toegewezen_op"),
+    "melding_tot_afsluiting": ("casus__afgesloten_op", "ontvangen_op"),
+}
 
 
 def meldingen_van(jaar):
@@ -194,6 +208,7 @@ def compute(jaar: int) -> dict:
             "caseload_einde_jaar": _grouped(open_einde, "organisatie__naam"),
         },
         "escalaties": {
+            "totaal": escalaties.count(),
             "per_niveau": _grouped(escalaties, "niveau__code"),
             **_doorbraken(escalaties),
         },
@@ -203,7 +218,14 @@ def compute(jaar: int) -> dict:
             "mdo_tot_plan": median_days(meldingen, "casus__plan_vastgesteld_op", "casus__toegewezen_op"),
             "melding_tot_afsluiting": median_days(meldingen, "casus__afgesloten_op", "ontvangen_op"),
         },
-        "wachtlijsten": {"per_organisatie": _grouped(Wachtlijst.objects.filter(sinds__year=jaar), "organisatie__naam")},
+        # How many meldingen each median is taken over: medians of fewer than 5 are not shown (suppression).
+        "doorlooptijden_aantal": {
+            key: count_days(meldingen, end, start) for key, (end, start) in DOORLOOPTIJDEN.items()
+        },
+        "wachtlijsten": {
+            "totaal": Wachtlijst.objects.filter(sinds__year=jaar).count(),
+            "per_organisatie": _grouped(Wachtlijst.objects.filter(sinds__year=jaar), "organisatie__naam"),
+        },
         "budget": _budget(
             jaar,
             casussen=nieuw.count() + open_einde.exclude(toegewezen_op__year=jaar).count(),

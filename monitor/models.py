@@ -61,6 +61,19 @@ class Rapport(models.Model):
         verbose_name = "jaarmonitor"
         verbose_name_plural = "jaarmonitors"
         permissions = [("zien_jaarmonitor", "De jaarmonitor maken en downloaden (alleen cijfers)")]
+        constraints = [
+            # One open request per year: a second "Rapport maken" while one waits or runs gets that one.
+            models.UniqueConstraint(
+                fields=["jaar"],
+                condition=models.Q(status__in=["in_wachtrij", "bezig"]),
+                name="monitor_rapport_een_open_per_jaar",
+            )
+        ]
 
     def __str__(self):
         return f"Jaarmonitor {self.jaar} ({self.get_status_display()})"
+
+    @property
+    def open(self):
+        """Waiting or running: the page keeps polling its progress."""
+        return self.status in (self.Status.IN_WACHTRIJ, self.Status.BEZIG)

@@ -64,6 +64,32 @@ def demo(db):
     return users
 
 
+# --- two-factor authentication -------------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def _force_login_passes_2fa(monkeypatch):
+    """client.force_login stands for a complete login: for users who need 2FA the session is also verified
+    with their confirmed TOTP device (made when missing). Test-only; production code is unchanged.
+    tests.helpers.force_login_without_2fa gives a session that stopped after the password."""
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    from tests.helpers import totp_device
+
+    original = Client.force_login
+
+    def force_login(self, user, backend=None):
+        original(self, user, backend)
+        device = totp_device(user)
+        if device is not None:
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+            session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+
+
 # --- Celery ---------------------------------------------------------------------------------------------
 
 

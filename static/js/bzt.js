@@ -25,3 +25,20 @@ document.addEventListener("htmx:responseError", function (event) {
   alert.textContent = "Er ging iets mis bij het opslaan (fout " + event.detail.xhr.status + "). Uw wijziging is niet opgeslagen; probeer het opnieuw.";
   main.prepend(alert);
 });
+
+// Idle timeout: the server logs out after a number of minutes without a request. Go to the page again when
+// that time has passed, so the login page replaces personal data left on the screen.
+(function () {
+  const meta = document.querySelector('meta[name="bzt-sessie-inactief"]');
+  const seconds = meta ? parseInt(meta.content, 10) : 0;
+  if (!seconds) return;
+  let timer = null;
+  function restart() {
+    window.clearTimeout(timer);
+    timer = window.setTimeout(function () {
+      window.location.replace(window.location.pathname + window.location.search);
+    }, (seconds + 5) * 1000);
+  }
+  document.addEventListener("htmx:afterRequest", restart);
+  restart();
+})();

@@ -18,14 +18,22 @@ def data(demo):
     melding = factories.melding(demo["meldpunt"], wvggz=True)
     casus = factories.casus(demo)
     plan = factories.vastgesteld_plan(demo, casus)
-    escalatie = casus_services.casus_escaleren(door=demo["regisseur_dimence"], casus=casus, reden="wachtlijst",
-                                               vraag="Kan de wachtlijst sneller?")
+    escalatie = casus_services.casus_escaleren(
+        door=demo["regisseur_dimence"], casus=casus, reden="wachtlijst", vraag="Kan de wachtlijst sneller?"
+    )
     factories.mdo_melding(demo)
-    overleg = mdo_services.overleg_plannen(door=demo["procesmanager"],
-                                           datum=timezone.localdate() + timezone.timedelta(days=2))
+    overleg = mdo_services.overleg_plannen(
+        door=demo["procesmanager"], datum=timezone.localdate() + timezone.timedelta(days=2)
+    )
     persoon = melding.betrokkenen.first().persoon
-    return {"melding": melding, "casus": casus, "plan": plan, "escalatie": escalatie, "overleg": overleg,
-            "persoon": persoon}
+    return {
+        "melding": melding,
+        "casus": casus,
+        "plan": plan,
+        "escalatie": escalatie,
+        "overleg": overleg,
+        "persoon": persoon,
+    }
 
 
 def pages_of(data):
@@ -59,8 +67,9 @@ def pages_of(data):
     }
 
 
-@pytest.mark.parametrize("username", ["meldpunt", "procesmanager", "regisseur_dimence", "wethouder", "coordinator",
-                                      "beleid", "beheer"])
+@pytest.mark.parametrize(
+    "username", ["meldpunt", "procesmanager", "regisseur_dimence", "wethouder", "coordinator", "beleid", "beheer"]
+)
 def test_main_pages_have_no_serious_accessibility_violations(page, data, username):
     login(page, username)
     for name, url in pages_of(data)[username]:

@@ -6,13 +6,12 @@ closing with transfer to regular care."""
 from datetime import timedelta
 
 import pytest
-from django.conf import settings
 from django.utils import timezone
 from playwright.sync_api import expect
 
 from casusregie.models import Casus, Escalatie, Plan
 from tests import factories
-from tests.helpers import screenshot
+from tests.helpers import login, screenshot
 
 pytestmark = [pytest.mark.browser]
 
@@ -26,11 +25,7 @@ def as_user(browser, live_server):
         context.set_default_timeout(10_000)
         contexts.append(context)
         page = context.new_page()
-        page.goto("/inloggen/")
-        page.get_by_label("Gebruikersnaam").fill(username)
-        page.get_by_label("Wachtwoord").fill(settings.DEMO_PASSWORD)
-        page.get_by_role("button", name="Inloggen").click()
-        page.wait_for_url("**/")
+        login(page, username)
         return page
 
     yield open_as

@@ -33,3 +33,8 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("Demo-accounts (wachtwoord uit DEMO_PASSWORD, standaard 'demo'):"))
         for username, rol, organisatie in ACCOUNTS:
             self.stdout.write(f"  {username:<20} {rol:<24} {organisatie}")
+        self.stdout.write(
+            "Tweestapsverificatie (alle accounts behalve beleid en beheer): voer de code van "
+            "`python manage.py demo_totp_code` in, of zet de sleutel "
+            f"{settings.DEMO_TOTP_SECRET} (tijdgebaseerd, 6 cijfers) in een authenticator-app."
+        )

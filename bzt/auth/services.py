@@ -1,0 +1,189 @@
+"""Two-factor authentication (TOTP): who needs it, enrolling, verifying and resetting.
+
+Every write on a device runs as a named user (bzt.audit): the user themselves when enrolling or verifying,
+the acting operator or `systeem` when resetting, `door` when seeding demo devices.
+"""
+
+import base64
+import binascii
+import math
+from dataclasses import dataclass
+
+import django_otp
+import segno
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+from django_otp.models import VerifyNotAllowed
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from bzt.audit import acting_as
+
+# Whoever holds one of these permissions can see personal data (names, BSN, addresses, case content; the
+# access log names clients and the professionals who read about them).
+PERSOONSGEGEVENS_PERMISSIES = (
+    "meldpunt.view_melding",
+    "casusregie.werken_als_regisseur",
+    "casusregie.zien_alle_casussen",
+    "casusregie.behandelen_escalatie",
+    "bzt.zien_inzagelog",
+)
+APPARAAT_NAAM = "Authenticator-app"
+DEMO_APPARAAT_NAAM = "Demo-authenticator (DEMO_TOTP_SECRET)"
+# Set in the session when an OIDC login with OIDC_MFA_TRUSTED counts as the second factor.
+MFA_EXTERN_SESSION_KEY = "bzt_mfa_extern"
+
+
+class TweestapsFout(Exception):
+    """A code that was refused, with the Dutch message for the user."""
+
+
+def tweestaps_verplicht(user):
+    """True for accounts that can see personal data (and superusers): they must use a second factor."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.is_superuser or any(user.has_perm(perm) for perm in PERSOONSGEGEVENS_PERMISSIES)
+
+
+def is_geverifieerd(request):
+    """This session passed the second factor (a TOTP code, or a trusted municipal login)."""
+    user = request.user
+    if getattr(user, "is_verified", None) and user.is_verified():
+        return True
+    return bool(settings.BZT_OIDC and settings.OIDC_MFA_TRUSTED and request.session.get(MFA_EXTERN_SESSION_KEY))
+
+
+def bevestigd_apparaat(user):
+    return TOTPDevice.objects.devices_for_user(user, confirmed=True).order_by("-pk").first()
+
+
+def base32_sleutel(apparaat):
+    """The secret as authenticator apps expect it when typed in: base32 in groups of four."""
+    sleutel = base64.b32encode(apparaat.bin_key).decode().rstrip("=")
+    return " ".join(sleutel[i : i + 4] for i in range(0, len(sleutel), 4))
+
+
+def hex_sleutel(base32):
+    """A base32 secret (as in DEMO_TOTP_SECRET) as the hex key TOTPDevice stores."""
+    cleaned = base32.replace(" ", "").upper()
+    cleaned += "=" * (-len(cleaned) % 8)
+    try:
+        return base64.b32decode(cleaned).hex()
+    except binascii.Error as error:
+        raise ValueError(f"Geen geldige base32-sleutel: {base32!r}") from error
+
+
+def qr_data_uri(apparaat):
+    """The otpauth:// URL as an SVG QR code in a data: URI (the CSP allows img-src data:, no inline SVG styles)."""
+    return segno.make(apparaat.config_url, error="m").svg_data_uri(scale=5, border=4, dark="#000", light="#fff")
+
+
+@transaction.atomic
+def apparaat_voor_instellen(*, gebruiker):
+    """The unconfirmed device being enrolled (made once; shown again on reload until it is confirmed)."""
+    apparaat = TOTPDevice.objects.filter(user=gebruiker, confirmed=False).order_by("-pk").first()
+    if apparaat is None:
+        with acting_as(gebruiker, reason="tweestapsverificatie instellen"):
+            apparaat = TOTPDevice.objects.create(user=gebruiker, name=APPARAAT_NAAM, confirmed=False)
+    return apparaat
+
+
+def _weigering(apparaat):
+    allowed, info = apparaat.verify_is_allowed()
+    if allowed:
+        return None
+    if info and info.get("reason") == VerifyNotAllowed.N_FAILED_ATTEMPTS and info.get("locked_until"):
+        seconden = max(1, math.ceil((info["locked_until"] - timezone.now()).total_seconds()))
+        wacht = "1 seconde" if seconden == 1 else f"{seconden} seconden"
+        return f"Te veel onjuiste codes achter elkaar. Wacht {wacht} en probeer het opnieuw."
+    return "Controleren is nu niet mogelijk. Probeer het later opnieuw."
+
+
+ONJUISTE_CODE = "De code is onjuist of verlopen. Voer de code in die uw authenticator-app nu toont."
+
+
+def _inloggen_met(request, apparaat):
+    """Mark this session as verified by `apparaat`, with a new session key (the session gained rights)."""
+    django_otp.login(request, apparaat)
+    request.session.cycle_key()
+
+
+def code_controleren(*, request, apparaat, code):
+    """The second step of logging in. Raises TweestapsFout with the reason when the code is refused."""
+    gebruiker = request.user
+    with transaction.atomic(), acting_as(gebruiker, reason="tweestapsverificatie"):
+        # Locked again inside the transaction, so two parallel tries cannot both pass the throttle.
+        apparaat = TOTPDevice.objects.select_for_update().get(pk=apparaat.pk, user=gebruiker, confirmed=True)
+        weigering = _weigering(apparaat)
+        # A wrong code is saved too (the throttle counts it); the transaction must not roll that back.
+        geldig = weigering is None and apparaat.verify_token(code)
+    if weigering:
+        raise TweestapsFout(weigering)
+    if not geldig:
+        raise TweestapsFout(ONJUISTE_CODE)
+    _inloggen_met(request, apparaat)
+    return apparaat
+
+
+def apparaat_bevestigen(*, request, apparaat, code):
+    """Finish enrolling: the code proves the app has the secret. Replaces any earlier device of the user."""
+    gebruiker = request.user
+    with transaction.atomic(), acting_as(gebruiker, reason="tweestapsverificatie ingesteld"):
+        apparaat = TOTPDevice.objects.select_for_update().get(pk=apparaat.pk, user=gebruiker, confirmed=False)
+        weigering = _weigering(apparaat)
+        geldig = weigering is None and apparaat.verify_token(code)
+        if geldig:
+            apparaat.confirmed = True
+            apparaat.save(update_fields=["confirmed"])
+            for ouder in TOTPDevice.objects.filter(user=gebruiker).exclude(pk=apparaat.pk):
+                ouder.delete()
+    if weigering:
+        raise TweestapsFout(weigering)
+    if not geldig:
+        raise TweestapsFout(ONJUISTE_CODE)
+    _inloggen_met(request, apparaat)
+    return apparaat
+
+
+@transaction.atomic
+def tweestaps_herstellen(*, door, gebruiker, reden="tweestapsverificatie hersteld"):
+    """Remove every device of `gebruiker` (lost phone): at the next login they enrol again.
+
+    Returns the number of devices removed. Sessions verified with a removed device lose that status at once.
+    """
+    count = 0
+    with acting_as(door, reason=reden):
+        for apparaat in TOTPDevice.objects.filter(user=gebruiker):
+            apparaat.delete()
+            count += 1
+    return count
+
+
+@dataclass(frozen=True)
+class DemoCode:
+    code: str
+    seconden_geldig: int
+
+
+def demo_apparaat_inrichten(*, door, gebruiker, secret=None):
+    """A confirmed device with the public demo secret (seed_demo only). Idempotent; returns the device."""
+    key = hex_sleutel(secret or settings.DEMO_TOTP_SECRET)
+    apparaat = TOTPDevice.objects.filter(user=gebruiker, name=DEMO_APPARAAT_NAAM).first()
+    with acting_as(door, reason="seed_demo"):
+        if apparaat is None:
+            apparaat = TOTPDevice.objects.create(user=gebruiker, name=DEMO_APPARAAT_NAAM, key=key, confirmed=True)
+        elif apparaat.key != key or not apparaat.confirmed:
+            apparaat.key, apparaat.confirmed = key, True
+            apparaat.save(update_fields=["key", "confirmed"])
+    return apparaat
+
+
+def demo_code(secret=None, now=None):
+    """The current code for the demo secret, and how many seconds it stays valid."""
+    from django_otp.oath import TOTP
+
+    totp = TOTP(bytes.fromhex(hex_sleutel(secret or settings.DEMO_TOTP_SECRET)))
+    if now is not None:
+        totp.time = now
+    geldig = totp.step - (int(totp.time) - totp.t0) % totp.step
+    return DemoCode(code=f"{totp.token():0{totp.digits}d}", seconden_geldig=geldig)

@@ -1,0 +1,28 @@
+"""At every login: remember when the session started (absolute timeout) and how the user logged in."""
+
+import time
+
+from django.conf import settings
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
+
+from .services import MFA_EXTERN_SESSION_KEY
+
+INGELOGD_OP = "bzt_ingelogd_op"
+LAATST_ACTIEF = "bzt_laatst_actief"
+OIDC_BACKEND = "bzt.auth.oidc.GemeenteOIDCBackend"
+
+
+@receiver(user_logged_in, dispatch_uid="bzt_auth_sessie_start")
+def sessie_start(sender, request, user, **kwargs):
+    session = getattr(request, "session", None)
+    if session is None:
+        return
+    now = time.time()
+    session[INGELOGD_OP] = now
+    session[LAATST_ACTIEF] = now
+    via_oidc = getattr(user, "backend", None) == OIDC_BACKEND
+    if via_oidc and settings.OIDC_MFA_TRUSTED:
+        session[MFA_EXTERN_SESSION_KEY] = True
+    else:
+        session.pop(MFA_EXTERN_SESSION_KEY, None)

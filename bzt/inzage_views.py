@@ -1,0 +1,162 @@
+"""The access-log viewer (/inzagelog/) for the procesmanager and the privacy officer (bzt.zien_inzagelog).
+
+Filter per client (find by name or BSN, then pick the person), per user, per period, grond and action; a
+client's own log as CSV for an AVG inzage request. Looking at a client's log and exporting it are logged
+themselves (grond privacy). Linked person records (meldpunt.PersoonKoppeling: the same person registered
+twice) are included, so a request made through one record also finds the looks at the other.
+"""
+
+import csv
+from datetime import datetime, time, timedelta
+
+from django import forms
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from .inzage import Actie, Grond, ObjectType, log_inzage
+from .models import InzageRegel
+
+PAGE_SIZE = 50
+inzagelog_required = permission_required("bzt.zien_inzagelog", raise_exception=True)
+DATE_WIDGET = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+
+
+class InzageFilterForm(forms.Form):
+    q = forms.CharField(label="Cliënt zoeken (naam of BSN)", required=False, max_length=100)
+    persoon = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    gebruiker = forms.CharField(label="Gebruiker (gebruikersnaam)", required=False, max_length=150)
+    van = forms.DateField(label="Van", required=False, widget=DATE_WIDGET)
+    tot = forms.DateField(label="Tot en met", required=False, widget=DATE_WIDGET)
+    grond = forms.ChoiceField(label="Grond", required=False, choices=[("", "Alle")] + Grond.choices)
+    actie = forms.ChoiceField(label="Actie", required=False, choices=[("", "Alle")] + Actie.choices)
+
+
+def _persoon_ids(persoon_id):
+    from meldpunt.selectors import linked_ids
+
+    return linked_ids({persoon_id})
+
+
+def _personen_zoeken(q):
+    """Persons by BSN (9 digits) or by every word of the name; only what is needed to pick the right one."""
+    from meldpunt.models import Persoon
+    from meldpunt.validators import normalise_bsn
+
+    q = q.strip()
+    if len(q) < 2:
+        return []
+    digits = normalise_bsn(q)
+    if len(digits) == 9 and len(q.replace(".", "").replace(" ", "")) == 9:
+        qs = Persoon.objects.filter(bsn=digits)
+    else:
+        condition = Q()
+        for term in q.split():
+            condition &= Q(voornaam__icontains=term) | Q(achternaam__icontains=term)
+        qs = Persoon.objects.filter(condition)
+    return list(qs.only("voornaam", "tussenvoegsel", "achternaam", "geboortedatum").order_by("achternaam", "id")[:20])
+
+
+def _regels(filters, persoon_ids=None):
+    qs = InzageRegel.objects.select_related("gebruiker")
+    if persoon_ids is not None:
+        qs = qs.filter(persoon_id__in=persoon_ids)
+    if filters.get("gebruiker"):
+        qs = qs.filter(gebruikersnaam__icontains=filters["gebruiker"])
+    tz = timezone.get_current_timezone()
+    if filters.get("van"):
+        qs = qs.filter(moment__gte=datetime.combine(filters["van"], time.min, tzinfo=tz))
+    if filters.get("tot"):
+        qs = qs.filter(moment__lt=datetime.combine(filters["tot"] + timedelta(days=1), time.min, tzinfo=tz))
+    if filters.get("grond"):
+        qs = qs.filter(grond=filters["grond"])
+    if filters.get("actie"):
+        qs = qs.filter(actie=filters["actie"])
+    return qs
+
+
+def _namen(ids):
+    from meldpunt.models import Persoon
+
+    return {p.pk: p for p in Persoon.objects.filter(pk__in={i for i in ids if i is not None})}
+
+
+@login_required
+@inzagelog_required
+def inzagelog(request):
+    form = InzageFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    persoon_id = filters.get("persoon")
+    persoon_ids = _persoon_ids(persoon_id) if persoon_id else None
+    gevonden = _personen_zoeken(filters.get("q", "")) if filters.get("q") and not persoon_id else []
+    page = Paginator(_regels(filters, persoon_ids), PAGE_SIZE).get_page(request.GET.get("pagina"))
+    namen = _namen([r.persoon_id for r in page.object_list] + ([persoon_id] if persoon_id else []))
+    if persoon_id:
+        log_inzage(
+            request, object_type=ObjectType.INZAGELOG, actie=Actie.BEKIJKEN, personen=[persoon_id], grond=Grond.PRIVACY
+        )
+    context = {
+        "form": form,
+        "page": page,
+        "regels": [(r, namen.get(r.persoon_id)) for r in page.object_list],
+        "gevonden": gevonden,
+        "persoon_id": persoon_id,
+        "persoon": namen.get(persoon_id) if persoon_id else None,
+        "gekoppeld": sorted(persoon_ids - {persoon_id}) if persoon_ids else [],
+    }
+    return render(request, "inzage/inzagelog.html", context)
+
+
+def _csv_cell(value):
+    """No spreadsheet formulas from data (CSV injection)."""
+    text = str(value)
+    return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
+
+
+@login_required
+@inzagelog_required
+def inzagelog_export(request):
+    """One client's access log as CSV, for an AVG inzage request (art. 15). The export is logged itself."""
+    try:
+        persoon_id = int(request.GET.get("persoon", ""))
+    except ValueError:
+        raise Http404("Kies eerst een cliënt.") from None
+    if persoon_id < 1:
+        raise Http404("Kies eerst een cliënt.")
+    log_inzage(
+        request,
+        object_type=ObjectType.INZAGELOG,
+        actie=Actie.EXPORTEREN,
+        personen=[persoon_id],
+        grond=Grond.PRIVACY,
+        toelichting="AVG-inzageverzoek",
+    )
+    rows = _regels({}, _persoon_ids(persoon_id)).order_by("moment", "volgnummer")
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    stamp = timezone.localdate().isoformat()
+    response["Content-Disposition"] = f'attachment; filename="inzagelog-persoon-{persoon_id}-{stamp}.csv"'
+    response.write("\ufeff")  # so spreadsheet programs read UTF-8
+    writer = csv.writer(response, delimiter=";")
+    writer.writerow(
+        ["moment", "gebruiker", "naam", "organisatie", "rol", "actie", "onderdeel", "nummer", "grond", "persoon-id"]
+    )
+    for r in rows.iterator(chunk_size=1000):
+        writer.writerow(
+            _csv_cell(value)
+            for value in (
+                timezone.localtime(r.moment).strftime("%Y-%m-%d %H:%M:%S"),
+                r.gebruikersnaam,
+                r.gebruiker.get_full_name(),
+                r.organisatie,
+                r.rol,
+                r.get_actie_display(),
+                r.get_object_type_display(),
+                r.object_id or "",
+                r.get_grond_display(),
+                r.persoon_id,
+            )
+        )
+    return response

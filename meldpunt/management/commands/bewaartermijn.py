@@ -1,0 +1,62 @@
+"""bewaartermijn [--dry-run] [--vandaag JJJJ-MM-DD]: apply the AVG retention terms (docs/security.md)."""
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from bzt.audit import system_user
+from casusregie.models import Casus
+from meldpunt.models import Melding
+from meldpunt.retention import bewaartermijn_toepassen
+
+
+def _peildatum(value):
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise CommandError(f"'{value}' is geen datum (JJJJ-MM-DD).") from None
+
+
+class Command(BaseCommand):
+    help = (
+        "Anonimiseert afgesloten casussen en afgewezen meldingen waarvan de bewaartermijn voorbij is "
+        "(BZT_BEWAARTERMIJN_CASUS_JAREN, BZT_BEWAARTERMIJN_MELDING_MAANDEN). Met --dry-run wordt alleen "
+        "getoond wat zou verdwijnen. Toont aantallen en melding- en casusnummers, nooit namen."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("--dry-run", action="store_true", help="alleen tonen wat zou verdwijnen, niets wijzigen")
+        parser.add_argument(
+            "--vandaag",
+            type=_peildatum,
+            default=None,
+            help="peildatum JJJJ-MM-DD (standaard vandaag; een datum in de toekomst alleen met --dry-run)",
+        )
+
+    def handle(self, *args, dry_run, vandaag, **options):
+        vandaag = vandaag or timezone.localdate()
+        try:
+            run = bewaartermijn_toepassen(door=system_user(), vandaag=vandaag, dry_run=dry_run)
+        except ValidationError as error:
+            raise CommandError(" ".join(error.messages)) from None
+        termijnen = run.details["termijnen"]
+        self.stdout.write(
+            f"Bewaartermijn, peildatum {vandaag:%d-%m-%Y}: casussen {termijnen['casus_jaren']} jaar na afsluiten, "
+            f"afgewezen meldingen {termijnen['melding_maanden']} maanden na het besluit."
+        )
+        casussen = Casus.objects.filter(pk__in=run.details["casussen"]).order_by("toegewezen_op", "pk")
+        meldingen = Melding.objects.filter(pk__in=run.details["meldingen"]).order_by("ontvangen_op", "pk")
+        werkwoord = "zou(den) worden geanonimiseerd" if dry_run else "geanonimiseerd"
+        self.stdout.write(f"Casussen {werkwoord}: {run.aantal_casussen}")
+        for casus in casussen:
+            self.stdout.write(f"  {casus.nummer} (afgesloten {casus.afgesloten_op:%d-%m-%Y})")
+        self.stdout.write(f"Meldingen {werkwoord}: {run.aantal_meldingen}")
+        for melding in meldingen:
+            self.stdout.write(f"  {melding.nummer}")
+        self.stdout.write(f"Personen {werkwoord}: {run.aantal_personen}")
+        if dry_run:
+            self.stdout.write(f"Proefdraai {run.pk}: er is niets gewijzigd.")
+        else:
+            self.stdout.write(self.style.SUCCESS(f"Run {run.pk} vastgelegd."))

@@ -1,0 +1,72 @@
+import re
+from decimal import Decimal, InvalidOperation
+
+from django import forms
+from django.utils import timezone
+
+from .models import BudgetRegel
+from .services import EERSTE_JAAR
+
+
+def jaren():
+    """The years one can choose, newest first."""
+    return list(range(timezone.localdate().year, EERSTE_JAAR - 1, -1))
+
+
+class JaarForm(forms.Form):
+    prefix = "rapport"
+    jaar = forms.TypedChoiceField(label="Jaar", coerce=int, choices=())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["jaar"].choices = [(jaar, str(jaar)) for jaar in jaren()]
+        self.fields["jaar"].error_messages["invalid_choice"] = "Kies een jaar uit de lijst."
+        self.fields["jaar"].error_messages["required"] = "Kies een jaar."
+
+
+def parse_bedrag(text):
+    """A Dutch amount: "12.345,67", "12345,67", "€ 1.250", "1250.50" -> Decimal; None when unreadable."""
+    text = (text or "").replace("€", "").replace("\u00a0", "").replace(" ", "").strip()
+    if not text:
+        return None
+    if "," in text:
+        text = text.replace(".", "").replace(",", ".")
+    elif re.fullmatch(r"\d{1,3}(\.\d{3})+", text):
+        text = text.replace(".", "")  # 12.345 is twelve thousand three hundred and forty-five
+    if not re.fullmatch(r"-?\d+(\.\d+)?", text):
+        return None
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        return None
+
+
+class BedragField(forms.Field):
+    """An amount typed the Dutch way; cleans to a Decimal (the service checks the range)."""
+
+    widget = forms.TextInput(attrs={"inputmode": "decimal", "maxlength": 30, "autocomplete": "off"})
+
+    def to_python(self, value):
+        value = str(value).strip() if value is not None else ""
+        if value in self.empty_values:
+            return None
+        bedrag = parse_bedrag(value)
+        if bedrag is None:
+            raise forms.ValidationError("Vul een bedrag in euro's in, bijvoorbeeld 12.345,67.")
+        return bedrag
+
+
+class BudgetRegelForm(forms.Form):
+    prefix = "budget"
+    categorie = forms.ChoiceField(
+        label="Categorie", choices=[("", "Kies een categorie")] + BudgetRegel.Categorie.choices
+    )
+    omschrijving = forms.CharField(label="Omschrijving", max_length=200)
+    bedrag = BedragField(label="Bedrag (€)", help_text="Bijvoorbeeld 12.345,67")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["categorie"].error_messages["required"] = "Kies een categorie."
+        self.fields["omschrijving"].error_messages["required"] = "Vul een omschrijving in."
+        self.fields["omschrijving"].error_messages["max_length"] = "Ten hoogste 200 tekens."
+        self.fields["bedrag"].error_messages["required"] = "Vul een bedrag in."

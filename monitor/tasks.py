@@ -1,0 +1,25 @@
+"""Jobs of the jaarmonitor. Tasks take ids and call services (monitor.services)."""
+
+from celery import shared_task
+
+from bzt.audit import acting_user
+from bzt.tasks import AuditedTask
+
+from . import services
+
+
+@shared_task(
+    base=AuditedTask,
+    soft_time_limit=services.SOFT_TIME_LIMIT,
+    time_limit=services.SOFT_TIME_LIMIT + 60,
+)
+def generate_report(rapport_id):
+    """Make the PDF of one requested Rapport (idempotent: a rapport that is klaar is left alone)."""
+    rapport = services.rapport_genereren(rapport_id=rapport_id, door=acting_user())
+    return rapport.status if rapport is not None else None
+
+
+@shared_task(base=AuditedTask)
+def generate_previous_year():
+    """Celery beat, 2 January: request last year's report, as the systeem account."""
+    return services.rapport_vorig_jaar(door=acting_user()).pk

@@ -1,0 +1,217 @@
+"""Jaarmonitor screens for the beleidsambtenaar (permission monitor.zien_jaarmonitor; everyone else 403).
+
+Only figures: every page and file shows SUPPRESSED figures (monitor.suppression); nothing links to a
+melding, person or dossier. Thin: parse the form, call one service, render.
+"""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_POST
+
+from . import exports, services
+from .formatting import bedrag_invoer
+from .forms import BudgetRegelForm, JaarForm
+from .models import BudgetRegel, Rapport
+from .suppression import suppress
+
+jaarmonitor_required = permission_required(services.PERMISSION, raise_exception=True)
+PAGE_SIZE = 20
+
+
+def _jaar(jaar):
+    try:
+        return services.jaar_controleren(jaar)
+    except ValidationError:
+        raise Http404("Geen geldig jaar.") from None
+
+
+def _apply_errors(form, error: ValidationError):
+    """A service's ValidationError on the form: on the field it names, else above the form."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.message_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error.messages)
+
+
+def _rapporten(request):
+    rapporten = Rapport.objects.select_related("aangevraagd_door")
+    return Paginator(rapporten, PAGE_SIZE).get_page(request.GET.get("pagina"))
+
+
+@login_required
+@jaarmonitor_required
+def index(request):
+    form = JaarForm(request.POST or None, initial={"jaar": services.laatste_jaar() - 1})
+    if request.method == "POST" and form.is_valid():
+        try:
+            rapport = services.rapport_aanvragen(door=request.user, jaar=form.cleaned_data["jaar"])
+        except ValidationError as error:
+            _apply_errors(form, error)
+        else:
+            al_aangevraagd = rapport.al_aangevraagd
+            rapport.refresh_from_db()  # with eager tasks (no broker) the job has run already
+            if al_aangevraagd:
+                messages.info(request, f"Er wordt al een jaarmonitor {rapport.jaar} gemaakt; zie de lijst hieronder.")
+            elif rapport.status == Rapport.Status.KLAAR:
+                messages.success(request, f"De jaarmonitor {rapport.jaar} is klaar.")
+            else:
+                messages.success(request, f"De jaarmonitor {rapport.jaar} wordt gemaakt.")
+            return redirect("monitor:index")
+    return render(request, "monitor/index.html", {"form": form, "page": _rapporten(request)})
+
+
+@login_required
+@jaarmonitor_required
+def rapport_status(request, pk):
+    """The row of one report: polled by htmx (every second while waiting or running)."""
+    rapport = get_object_or_404(Rapport.objects.select_related("aangevraagd_door"), pk=pk)
+    if not request.htmx:
+        return redirect("monitor:index")
+    return render(request, "monitor/_rapport.html", {"rapport": rapport})
+
+
+@login_required
+@jaarmonitor_required
+@require_POST
+def rapport_opnieuw(request, pk):
+    rapport = get_object_or_404(Rapport, pk=pk)
+    try:
+        rapport = services.rapport_opnieuw(door=request.user, rapport=rapport)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"De jaarmonitor {rapport.jaar} wordt opnieuw gemaakt (poging {rapport.pogingen}).")
+    return redirect("monitor:index")
+
+
+@login_required
+@jaarmonitor_required
+def rapport_download(request, pk):
+    rapport = get_object_or_404(Rapport, pk=pk, status=Rapport.Status.KLAAR)
+    if not rapport.bestand:
+        raise Http404("Het rapport heeft geen bestand.")
+    root = Path(settings.MEDIA_ROOT).resolve()
+    path = (root / rapport.bestand.name).resolve()
+    if root not in path.parents or not path.is_file():
+        raise Http404("Het bestand van dit rapport is niet gevonden.")
+    response = FileResponse(
+        path.open("rb"),
+        as_attachment=True,
+        filename=exports.filename(rapport.jaar, "pdf"),
+        content_type="application/pdf",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@jaarmonitor_required
+def voorbeeld(request, jaar):
+    """The figures of a year as a web page: the same suppressed tables and charts as the PDF."""
+    from .figures import compute_with_comparison
+
+    jaar = _jaar(jaar)
+    shown = suppress(compute_with_comparison(jaar))
+    context = exports.report_context(shown)
+    context["jaren"] = list(range(services.laatste_jaar(), services.laatste_jaar() - 6, -1))
+    return render(request, "monitor/voorbeeld.html", context)
+
+
+def _download(jaar, format):
+    from .figures import compute_with_comparison
+
+    data = exports.render(compute_with_comparison(jaar), format)
+    response = HttpResponse(data, content_type=exports.CONTENT_TYPES[format])
+    response["Content-Disposition"] = f'attachment; filename="{exports.filename(jaar, format)}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+@jaarmonitor_required
+def download_csv(request, jaar):
+    return _download(_jaar(jaar), "csv")
+
+
+@login_required
+@jaarmonitor_required
+def download_xlsx(request, jaar):
+    return _download(_jaar(jaar), "xlsx")
+
+
+# --- budget ----------------------------------------------------------------------------------------------------
+
+
+def _budget_page(request, jaar, form, regel=None, status=200):
+    regels = BudgetRegel.objects.filter(jaar=jaar)
+    totaal = sum((r.bedrag for r in regels), start=0)
+    return render(
+        request,
+        "monitor/budget.html",
+        {
+            "jaar": jaar,
+            "regels": regels,
+            "totaal": totaal,
+            "form": form,
+            "regel": regel,
+            "eerste_jaar": services.EERSTE_JAAR,
+            "laatste_jaar": services.laatste_jaar(),
+        },
+        status=status,
+    )
+
+
+def _save_budget(request, jaar, form, regel=None):
+    try:
+        services.budgetregel_opslaan(door=request.user, jaar=jaar, regel=regel, **form.cleaned_data)
+    except ValidationError as error:
+        _apply_errors(form, error)
+        return None
+    messages.success(request, "De budgetregel is opgeslagen.")
+    return redirect("monitor:budget", jaar=jaar)
+
+
+@login_required
+@jaarmonitor_required
+def budget(request, jaar):
+    jaar = _jaar(jaar)
+    form = BudgetRegelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        response = _save_budget(request, jaar, form)
+        if response:
+            return response
+    return _budget_page(request, jaar, form, status=400 if form.errors else 200)
+
+
+@login_required
+@jaarmonitor_required
+def budget_wijzigen(request, pk):
+    regel = get_object_or_404(BudgetRegel, pk=pk)
+    initial = {"categorie": regel.categorie, "omschrijving": regel.omschrijving, "bedrag": bedrag_invoer(regel.bedrag)}
+    form = BudgetRegelForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        response = _save_budget(request, regel.jaar, form, regel)
+        if response:
+            return response
+    return _budget_page(request, regel.jaar, form, regel=regel, status=400 if form.errors else 200)
+
+
+@login_required
+@jaarmonitor_required
+def budget_verwijderen(request, pk):
+    """GET asks for confirmation (works without JavaScript); POST deletes."""
+    regel = get_object_or_404(BudgetRegel, pk=pk)
+    if request.method == "POST":
+        jaar = regel.jaar
+        services.budgetregel_verwijderen(door=request.user, regel=regel)
+        messages.success(request, "De budgetregel is verwijderd.")
+        return redirect("monitor:budget", jaar=jaar)
+    return render(request, "monitor/budget_verwijderen.html", {"regel": regel})

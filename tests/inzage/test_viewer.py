@@ -1,0 +1,151 @@
+"""The access-log viewer: only the procesmanager and the privacy officer; per client, per user, per period;
+a client's own log as CSV for an AVG inzage request."""
+
+import csv
+import io
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from bzt.models import InzageRegel
+from tests import factories
+
+from .conftest import household_ids, rows
+
+LOG = reverse("inzagelog")
+EXPORT = reverse("inzagelog_export")
+
+
+@pytest.fixture
+def bekeken(client, demo, casus):
+    """The dossier seen by the regisseur and the procesmanager, the melding by the meldpunt; another client's
+    melding seen by the meldpunt."""
+    for username in ("regisseur_dimence", "procesmanager"):
+        client.force_login(demo[username])
+        client.get(reverse("casusregie:dossier", args=[casus.pk]))
+    client.force_login(demo["meldpunt"])
+    client.get(reverse("meldpunt:melding", args=[casus.melding_id]))
+    ander = factories.melding(demo["meldpunt"], huishouden=[("hoofdpersoon", factories.persoon_gegevens())])
+    client.get(reverse("meldpunt:melding", args=[ander.pk]))
+    client.logout()
+    hoofdpersoon = casus.melding.betrokkenen.get(rol="hoofdpersoon").persoon
+    return {"hoofdpersoon": hoofdpersoon, "ander": ander.betrokkenen.get().persoon}
+
+
+@pytest.mark.parametrize(
+    "username, allowed",
+    [
+        ("procesmanager", True),
+        ("privacy", True),
+        ("meldpunt", False),
+        ("regisseur_dimence", False),
+        ("coordinator", False),
+        ("wethouder", False),
+        ("beleid", False),
+        ("beheer", False),
+    ],
+)
+def test_who_may_see_the_log(client, demo, privacy, username, allowed):
+    client.force_login(privacy if username == "privacy" else demo[username])
+    expected = 200 if allowed else 403
+    assert client.get(LOG).status_code == expected
+    assert client.get(EXPORT, {"persoon": 1}).status_code == expected
+    assert ("Inzagelog" in client.get(reverse("home")).content.decode()) == allowed  # the menu item
+
+
+def test_the_privacy_officer_sees_the_log_but_no_case_content(client, demo, casus, privacy):
+    client.force_login(privacy)
+    assert client.get(reverse("casusregie:dossier", args=[casus.pk])).status_code == 404
+    assert client.get(reverse("meldpunt:melding", args=[casus.melding_id])).status_code == 404
+    assert client.get(reverse("meldpunt:wachtrij")).status_code == 403
+    assert client.get(reverse("casusregie:dashboard")).status_code == 403
+    html = client.get(reverse("home")).content.decode()
+    assert "Privacy officer / FG" in html and reverse("inzagelog") in html
+
+
+def test_find_a_client_by_name_or_bsn_then_see_only_their_log(client, demo, privacy, bekeken):
+    hoofdpersoon = bekeken["hoofdpersoon"]
+    client.force_login(privacy)
+    for q in ("Hoofdpersoonsen", hoofdpersoon.bsn):
+        html = client.get(LOG, {"q": q}).content.decode()
+        assert "Kies de cliënt" in html and f"persoon={hoofdpersoon.pk}" in html
+
+    response = client.get(LOG, {"persoon": hoofdpersoon.pk})
+    shown = [r for r, _ in response.context["regels"]]
+    assert {r.persoon_id for r in shown} == {hoofdpersoon.pk}
+    assert {r.gebruikersnaam for r in shown} == {"regisseur_dimence", "procesmanager", "meldpunt"}
+    html = response.content.decode()
+    assert hoofdpersoon.naam in html and "CSV voor een AVG-inzageverzoek" in html
+    # Looking at a client's log is itself logged (and shown from the next look on).
+    (eigen,) = rows(gebruiker=privacy)
+    assert (eigen.persoon_id, eigen.object_type, eigen.actie, eigen.grond) == (
+        hoofdpersoon.pk,
+        "inzagelog",
+        "bekijken",
+        "privacy",
+    )
+
+
+def test_filter_by_user_period_grond_and_action(client, demo, casus, privacy, bekeken):
+    client.force_login(privacy)
+    shown = client.get(LOG, {"gebruiker": "meldpunt"}).context["regels"]
+    assert {r.gebruikersnaam for r, _ in shown} == {"meldpunt"} and len(shown) == 4
+    shown = client.get(LOG, {"grond": "regisseur"}).context["regels"]
+    assert {(r.gebruikersnaam, r.persoon_id) for r, _ in shown} == {
+        ("regisseur_dimence", pid) for pid in household_ids(casus)
+    }
+    vandaag = timezone.localdate()
+    assert len(client.get(LOG, {"van": vandaag, "tot": vandaag}).context["regels"]) == 10
+    gisteren = vandaag - timedelta(days=1)
+    assert client.get(LOG, {"tot": gisteren}).context["regels"] == []
+    assert client.get(LOG, {"actie": "exporteren"}).context["regels"] == []
+
+
+def test_the_csv_for_an_avg_request_holds_only_that_clients_rows_and_is_logged(client, demo, privacy, bekeken):
+    hoofdpersoon = bekeken["hoofdpersoon"]
+    client.force_login(privacy)
+    response = client.get(EXPORT, {"persoon": hoofdpersoon.pk})
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    assert f"inzagelog-persoon-{hoofdpersoon.pk}-" in response["Content-Disposition"]
+    lines = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    header, data = lines[0], lines[1:]
+    assert header[0] == "moment" and header[-1] == "persoon-id"
+    assert {line[-1] for line in data} == {str(hoofdpersoon.pk)}
+    assert [line[1] for line in data] == ["regisseur_dimence", "procesmanager", "meldpunt", "privacy"]
+    assert data[0][4] == "Casusregisseur" and data[0][8] == "Casusregisseur"
+    assert data[-1][5] == "Geëxporteerd"  # the export itself is in it
+    assert str(bekeken["ander"].pk) not in {line[-1] for line in data}
+    export = InzageRegel.objects.get(actie="exporteren")
+    assert (export.persoon_id, export.grond, export.gebruiker_id, export.toelichting) == (
+        hoofdpersoon.pk,
+        "privacy",
+        privacy.pk,
+        "AVG-inzageverzoek",
+    )
+
+
+def test_the_export_needs_a_client(client, privacy):
+    client.force_login(privacy)
+    assert client.get(EXPORT).status_code == 404
+    assert client.get(EXPORT, {"persoon": "abc"}).status_code == 404
+    assert InzageRegel.objects.count() == 0
+
+
+def test_linked_records_of_the_same_person_are_included(client, demo, privacy, bekeken):
+    from meldpunt.services import personen_koppelen
+
+    hoofdpersoon, ander = bekeken["hoofdpersoon"], bekeken["ander"]
+    personen_koppelen(door=demo["meldpunt"], persoon=hoofdpersoon, gekoppeld_aan=ander, reden="Zelfde persoon.")
+    client.force_login(privacy)
+    shown = client.get(LOG, {"persoon": hoofdpersoon.pk}).context["regels"]
+    assert {r.persoon_id for r, _ in shown} == {hoofdpersoon.pk, ander.pk}
+
+
+def test_a_csv_cell_never_starts_a_formula(demo, privacy, client):
+    from bzt.inzage_views import _csv_cell
+
+    assert _csv_cell("=HYPERLINK(1)") == "'=HYPERLINK(1)"
+    assert _csv_cell("Dimence") == "Dimence"

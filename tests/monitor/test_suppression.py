@@ -1,0 +1,233 @@
+"""Small-number suppression (monitor.suppression): unit tests on hand-made figures."""
+
+import copy
+
+import pytest
+
+from monitor.suppression import SUPPRESSED, suppress, suppress_breakdown, suppress_count
+
+
+def figures(**changes):
+    """A complete figures dict (the shape of monitor.figures.compute_with_comparison) with safe numbers."""
+    base = {
+        "jaar": 2025,
+        "meldingen": {
+            "totaal": 40,
+            "per_aanmeldroute": {"oggz": 20, "woonoverlast": 20},
+            "per_melder_type": {"professional": 30, "burger": 10},
+            "per_maand": {"01": 20, "02": 20},
+            "overlast": 12,
+            "gezinnen": 9,
+        },
+        "triage": {
+            "totaal": 30,
+            "per_besluit": {"mdo": 20, "regulier": 10},
+            "doelgroep_3_uit_8": 20,
+            "per_leefgebied": {"verslaving": 15, "schulden": 12},
+            "ggsr": 6,
+        },
+        "personen": {
+            "uniek": 50,
+            "per_geslacht": {"man": 25, "vrouw": 25},
+            "per_leeftijd": {"30-44": 30, "45-64": 20},
+            "per_inkomen": {"uitkering": 50},
+            "per_wijk": {"Voorstad": 30, "onbekend": 20},
+        },
+        "casussen": {
+            "nieuw": 20,
+            "per_organisatie": {"Dimence": 10, "Tactus Verslavingszorg": 10},
+            "afgesloten": 10,
+            "afsluitredenen": {"doel_bereikt": 10},
+            "open_einde_jaar": 15,
+            "caseload_einde_jaar": {"Dimence": 8, "Tactus Verslavingszorg": 7},
+        },
+        "escalaties": {
+            "totaal": 10,
+            "per_niveau": {"procesmanager": 5, "wethouder": 5},
+            "doorbraken": 6,
+            "maatwerkbudget_totaal": 6000.0,
+        },
+        "doorlooptijden": {
+            "melding_tot_triage": 3,
+            "triage_tot_mdo": 7.5,
+            "mdo_tot_plan": 2,
+            "melding_tot_afsluiting": None,
+        },
+        "doorlooptijden_aantal": {
+            "melding_tot_triage": 30,
+            "triage_tot_mdo": 20,
+            "mdo_tot_plan": 12,
+            "melding_tot_afsluiting": 0,
+        },
+        "wachtlijsten": {"totaal": 0, "per_organisatie": {}},
+        "budget": {
+            "totaal": 100000.0,
+            "per_categorie": {"casusregie": 100000.0},
+            "casussen_in_behandeling": 25,
+            "per_casus": 4000.0,
+            "per_persoon": 2000.0,
+        },
+        "vorig_jaar": {
+            "jaar": 2024,
+            "meldingen_totaal": 35,
+            "triage_totaal": 25,
+            "doelgroep_3_uit_8": 15,
+            "personen_uniek": 40,
+            "casussen_nieuw": 15,
+            "casussen_afgesloten": 8,
+            "escalaties": 7,
+        },
+    }
+    for dotted, value in changes.items():
+        section, key = dotted.split("__")
+        base[section][key] = value
+    return base
+
+
+@pytest.mark.parametrize("value", [1, 2, 3, 4])
+def test_counts_of_1_to_4_are_suppressed(value):
+    assert suppress_count(value) == SUPPRESSED
+
+
+@pytest.mark.parametrize("value", [0, 5, 6, 1234, None, 2.5, True])
+def test_zero_and_5_or_more_and_non_counts_are_shown(value):
+    assert suppress_count(value) == value
+
+
+def test_safe_figures_come_out_unchanged():
+    exact = figures()
+    shown = suppress(exact)
+    assert shown.pop("onderdrukt") is True
+    assert shown == exact
+
+
+def test_suppress_does_not_change_its_input():
+    exact = figures(meldingen__overlast=3)
+    before = copy.deepcopy(exact)
+    suppress(exact)
+    assert exact == before
+
+
+def test_every_kind_of_count_is_suppressed_in_every_section():
+    exact = figures(
+        meldingen__overlast=1,
+        meldingen__gezinnen=4,
+        triage__ggsr=2,
+        casussen__afgesloten=3,
+        budget__casussen_in_behandeling=4,
+        vorig_jaar__casussen_afgesloten=2,
+        escalaties__doorbraken=1,
+    )
+    shown = suppress(exact)
+    assert shown["meldingen"]["overlast"] == SUPPRESSED
+    assert shown["meldingen"]["gezinnen"] == SUPPRESSED
+    assert shown["triage"]["ggsr"] == SUPPRESSED
+    assert shown["casussen"]["afgesloten"] == SUPPRESSED
+    assert shown["budget"]["casussen_in_behandeling"] == SUPPRESSED
+    assert shown["vorig_jaar"]["casussen_afgesloten"] == SUPPRESSED
+    assert shown["escalaties"]["doorbraken"] == SUPPRESSED
+    # Years are not counts.
+    assert shown["jaar"] == 2025 and shown["vorig_jaar"]["jaar"] == 2024
+
+
+def test_a_new_count_nobody_told_suppression_about_is_suppressed_too():
+    exact = figures()
+    exact["nieuw_onderwerp"] = {"iets": 3, "ander": {"a": 2, "b": 10}}
+    shown = suppress(exact)
+    assert shown["nieuw_onderwerp"] == {"iets": SUPPRESSED, "ander": {"a": SUPPRESSED, "b": 10}}
+
+
+def test_one_suppressed_cell_next_to_a_shown_total_takes_the_smallest_other_cell_with_it():
+    # 40 = 30 + 7 + 3: without secondary suppression anoniem = 40 - 30 - 7 = 3.
+    shown = suppress(figures(meldingen__per_melder_type={"professional": 30, "burger": 7, "anoniem": 3}))
+    assert shown["meldingen"]["totaal"] == 40
+    assert shown["meldingen"]["per_melder_type"] == {"professional": 30, "burger": SUPPRESSED, "anoniem": SUPPRESSED}
+
+
+def test_secondary_suppression_skips_zero_cells():
+    cells = {"a": 0, "b": 2, "c": 9, "d": 20}
+    assert suppress_breakdown(cells, total_shown=True) == {"a": 0, "b": SUPPRESSED, "c": SUPPRESSED, "d": 20}
+
+
+def test_two_suppressed_cells_need_no_secondary_suppression():
+    cells = {"a": 2, "b": 3, "c": 9, "d": 20}
+    assert suppress_breakdown(cells, total_shown=True) == {"a": SUPPRESSED, "b": SUPPRESSED, "c": 9, "d": 20}
+
+
+def test_without_a_shown_total_only_primary_suppression_applies():
+    cells = {"a": 2, "b": 9, "c": 20}
+    assert suppress_breakdown(cells, total_shown=False) == {"a": SUPPRESSED, "b": 9, "c": 20}
+    # per_leefgebied does not add up to a total (a melding scores on several): primary only.
+    shown = suppress(figures(triage__per_leefgebied={"verslaving": 15, "schulden": 2, "dakloos": 9}))
+    assert shown["triage"]["per_leefgebied"] == {"verslaving": 15, "schulden": SUPPRESSED, "dakloos": 9}
+
+
+@pytest.mark.parametrize(
+    ("breakdown", "total"),
+    [
+        ("meldingen__per_aanmeldroute", "meldingen__totaal"),
+        ("meldingen__per_maand", "meldingen__totaal"),
+        ("triage__per_besluit", "triage__totaal"),
+        ("personen__per_wijk", "personen__uniek"),
+        ("personen__per_leeftijd", "personen__uniek"),
+        ("casussen__per_organisatie", "casussen__nieuw"),
+        ("casussen__caseload_einde_jaar", "casussen__open_einde_jaar"),
+        ("escalaties__per_niveau", "escalaties__totaal"),
+        ("wachtlijsten__per_organisatie", "wachtlijsten__totaal"),
+    ],
+)
+def test_every_breakdown_with_a_total_gets_secondary_suppression(breakdown, total):
+    shown = suppress(figures(**{breakdown: {"x": 1, "y": 6, "z": 13}, total: 20}))
+    section, key = breakdown.split("__")
+    assert shown[section][key] == {"x": SUPPRESSED, "y": SUPPRESSED, "z": 13}
+
+
+def test_a_small_total_hides_every_cell_of_its_breakdown():
+    shown = suppress(figures(casussen__nieuw=3, casussen__per_organisatie={"Dimence": 2, "Iriszorg": 1}))
+    assert shown["casussen"]["nieuw"] == SUPPRESSED
+    assert shown["casussen"]["per_organisatie"] == {"Dimence": SUPPRESSED, "Iriszorg": SUPPRESSED}
+
+
+def test_medians_over_fewer_than_5_meldingen_are_shown_as_less_than_5():
+    exact = figures(
+        doorlooptijden__mdo_tot_plan=40,
+        doorlooptijden_aantal__mdo_tot_plan=4,
+        doorlooptijden__triage_tot_mdo=12,
+        doorlooptijden_aantal__triage_tot_mdo=5,
+    )
+    shown = suppress(exact)
+    assert shown["doorlooptijden"]["mdo_tot_plan"] == SUPPRESSED
+    assert shown["doorlooptijden_aantal"]["mdo_tot_plan"] == SUPPRESSED
+    assert shown["doorlooptijden"]["triage_tot_mdo"] == 12
+    # A median of 3 days over 30 meldingen is not a count: it stays.
+    assert shown["doorlooptijden"]["melding_tot_triage"] == 3
+    # No median (nothing to take it of) stays empty.
+    assert shown["doorlooptijden"]["melding_tot_afsluiting"] is None
+
+
+def test_a_median_without_its_number_of_meldingen_is_not_shown():
+    exact = figures()
+    del exact["doorlooptijden_aantal"]
+    assert suppress(exact)["doorlooptijden"]["melding_tot_triage"] == SUPPRESSED
+
+
+def test_money_that_goes_with_a_suppressed_count_is_suppressed_with_it():
+    shown = suppress(
+        figures(escalaties__doorbraken=1, escalaties__maatwerkbudget_totaal=2500.0, budget__casussen_in_behandeling=3)
+    )
+    assert shown["escalaties"]["maatwerkbudget_totaal"] == SUPPRESSED
+    assert shown["budget"]["per_casus"] == SUPPRESSED
+    assert shown["budget"]["per_persoon"] == 2000.0  # 50 personen
+    assert shown["budget"]["totaal"] == 100000.0  # the municipality's own budget is not about a person
+    shown = suppress(figures(personen__uniek=2, personen__per_geslacht={"man": 2}))
+    assert shown["budget"]["per_persoon"] == SUPPRESSED
+
+
+def test_money_with_zero_or_many_is_shown():
+    shown = suppress(figures(escalaties__doorbraken=0, escalaties__maatwerkbudget_totaal=0.0))
+    assert shown["escalaties"]["maatwerkbudget_totaal"] == 0.0
+
+
+def test_suppressing_twice_changes_nothing_more():
+    once = suppress(figures(meldingen__per_melder_type={"professional": 33, "burger": 5, "anoniem": 2}))
+    assert suppress(once) == once

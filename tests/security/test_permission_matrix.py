@@ -1,0 +1,365 @@
+"""The permission matrix: every URL of the project × every role of CONTRACT.md, plus a casusregisseur of
+another organisation, a betrokkene whose access ended, and an anonymous visitor.
+
+Each cell is the exact answer (ok = 200 or a redirect that is not to the login page; 403; 404; login =
+redirect to the login page; 405). Every response body of an actor that may not see the case is searched for
+the case's unique marker name. A URL that is not in MATRIX makes the test fail, so a new screen cannot be
+added without deciding who may open it.
+"""
+
+import pytest
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from casusregie import services as casus_services
+from mdo import services as mdo_services
+from tests import factories
+
+MARKER = "Markeerlinga"
+
+ACTORS = [
+    "anonymous",
+    "meldpunt",
+    "procesmanager",
+    "regisseur_dimence",
+    "regisseur_tactus",
+    "betrokkene_actief",
+    "betrokkene_beeindigd",
+    "coordinator",
+    "wethouder",
+    "beleid",
+    "beheer",
+    "privacy",
+]
+# Who may see the marker case at all (anywhere): everyone else must never receive the marker name.
+MAY_SEE_CASE = {"meldpunt", "procesmanager", "regisseur_dimence", "betrokkene_actief", "privacy"}
+USERNAMES = {"betrokkene_actief": "regisseur_iriszorg", "betrokkene_beeindigd": "regisseur_mee"}
+
+ALL = set(ACTORS) - {"anonymous"}
+PUBLIC = {"login", "huisstijl_css", "healthz"}
+
+
+def cells(ok=(), forbidden=(), missing=(), default="403", anonymous="login", **extra):
+    """Expected outcome per actor."""
+    result = {actor: default for actor in ALL}
+    result.update({a: "ok" for a in ok})
+    result.update({a: "403" for a in forbidden})
+    result.update({a: "404" for a in missing})
+    result["anonymous"] = anonymous
+    result.update(extra)
+    return result
+
+
+MELDPUNT_ROLES = {"meldpunt", "procesmanager"}
+CASUS_READERS = {"procesmanager", "regisseur_dimence", "betrokkene_actief"}
+NOT_CASUS = ALL - CASUS_READERS
+
+# url name: (method, expected outcome per actor)
+MATRIX = {
+    "home": ("GET", cells(ok=ALL)),
+    "login": ("GET", cells(ok=(), default="ok", anonymous="ok")),
+    "logout": ("POST", cells(default="ok", anonymous="ok")),
+    "tweestaps_controleren": ("GET", cells(default="ok")),
+    "tweestaps_instellen": ("GET", cells(default="ok")),
+    "tweestaps_overzicht": ("GET", cells(default="ok")),
+    "huisstijl_css": ("GET", cells(default="ok", anonymous="ok")),
+    "healthz": ("GET", cells(default="ok", anonymous="ok")),
+    "inactieve_accounts_blokkeren": ("POST", cells(ok={"beheer"})),
+    "inzagelog": ("GET", cells(ok={"procesmanager", "privacy"})),
+    "inzagelog_export": ("GET", cells(ok={"procesmanager", "privacy"})),
+    # meldpunt: lists 403 for other roles; objects 404 (same answer as "does not exist")
+    "meldpunt:wachtrij": ("GET", cells(ok=MELDPUNT_ROLES)),
+    "meldpunt:zoeken": ("GET", cells(ok=MELDPUNT_ROLES)),
+    "meldpunt:melding_nieuw": ("GET", cells(ok={"meldpunt"})),
+    "meldpunt:melding": ("GET", cells(ok=MELDPUNT_ROLES, default="404")),
+    "meldpunt:persoon": ("GET", cells(ok=MELDPUNT_ROLES, default="404")),
+    "meldpunt:melding_in_triage": ("POST", cells(ok={"meldpunt"})),
+    "meldpunt:melding_triage": ("GET", cells(ok={"meldpunt"})),
+    "meldpunt:melding_op_agenda": ("POST", cells(ok={"meldpunt"})),
+    "meldpunt:melding_wvggz": ("POST", cells(ok={"meldpunt"})),
+    "meldpunt:melding_terugkoppeling": ("POST", cells(ok={"meldpunt"})),
+    "meldpunt:koppeling_opheffen": ("POST", cells(ok={"meldpunt"})),
+    # MDO: the procesmanager only; a specific meeting answers 404 to others
+    "mdo:overleggen": ("GET", cells(ok={"procesmanager"})),
+    "mdo:overleg": ("GET", cells(ok={"procesmanager"}, default="404")),
+    "mdo:agenda_bijwerken": ("POST", cells(ok={"procesmanager"}, default="404")),
+    "mdo:verplaatsen": ("POST", cells(ok={"procesmanager"}, default="404")),
+    "mdo:besluit": ("POST", cells(ok={"procesmanager"}, default="404")),
+    "mdo:casusbespreking": ("POST", cells(ok={"procesmanager"}, default="404")),
+    "mdo:afronden": ("POST", cells(ok={"procesmanager"}, default="404")),
+    "mdo:agenda_print": ("GET", cells(ok={"procesmanager"}, default="404")),
+    "mdo:besluiten_print": ("GET", cells(ok={"procesmanager"}, default="404")),
+    "mdo:agenda_pdf": ("GET", cells(ok={"procesmanager"}, default="404")),
+    "mdo:besluiten_pdf": ("GET", cells(ok={"procesmanager"}, default="404")),
+    # casusregie
+    "casusregie:mijn_casussen": (
+        "GET",
+        cells(
+            ok={"procesmanager", "regisseur_dimence", "regisseur_tactus", "betrokkene_actief", "betrokkene_beeindigd"}
+        ),
+    ),
+    "casusregie:dashboard": ("GET", cells(ok={"procesmanager"})),
+    "casusregie:signalen_berekenen": ("POST", cells(ok={"procesmanager"})),
+    "casusregie:noodtoegang_beoordelen": ("POST", cells(ok={"procesmanager"})),
+    "casusregie:dossier": ("GET", cells(ok=CASUS_READERS, default="404")),
+    "casusregie:noodtoegang": ("GET", cells(ok={"meldpunt", "procesmanager"}, default="404")),
+    "casusregie:journaal_toevoegen": (
+        "POST",
+        cells(ok={"regisseur_dimence"}, forbidden={"procesmanager", "betrokkene_actief"}, default="404"),
+    ),
+    "casusregie:betrokkene_toevoegen": (
+        "POST",
+        cells(ok={"regisseur_dimence", "procesmanager"}, forbidden={"betrokkene_actief"}, default="404"),
+    ),
+    "casusregie:betrokkene_verwijderen": (
+        "POST",
+        cells(ok={"regisseur_dimence", "procesmanager"}, forbidden={"betrokkene_actief"}, default="404"),
+    ),
+    "casusregie:overdragen": (
+        "POST",
+        cells(ok={"procesmanager"}, forbidden={"regisseur_dimence", "betrokkene_actief"}, default="404"),
+    ),
+    "casusregie:escaleren": (
+        "POST",
+        cells(ok={"regisseur_dimence"}, forbidden={"procesmanager", "betrokkene_actief"}, default="404"),
+    ),
+    "casusregie:afsluiten": (
+        "POST",
+        cells(ok={"regisseur_dimence", "procesmanager"}, forbidden={"betrokkene_actief"}, default="404"),
+    ),
+    "casusregie:wachtlijst_melden": (
+        "POST",
+        cells(ok={"regisseur_dimence"}, forbidden={"procesmanager", "betrokkene_actief"}, default="404"),
+    ),
+    "casusregie:nieuwe_planversie": (
+        "POST",
+        cells(ok={"regisseur_dimence"}, forbidden={"procesmanager", "betrokkene_actief"}, default="404"),
+    ),
+    "casusregie:plan": ("GET", cells(ok=CASUS_READERS, default="404")),
+    "casusregie:doel_toevoegen": (
+        "POST",
+        cells(ok={"regisseur_dimence"}, forbidden={"procesmanager", "betrokkene_actief"}, default="404"),
+    ),
+    "casusregie:actie_toevoegen": (
+        "POST",
+        cells(ok={"regisseur_dimence"}, forbidden={"procesmanager", "betrokkene_actief"}, default="404"),
+    ),
+    "casusregie:plan_indienen": (
+        "POST",
+        cells(ok={"regisseur_dimence"}, forbidden={"procesmanager", "betrokkene_actief"}, default="404"),
+    ),
+    "casusregie:actie_status": (
+        "POST",
+        cells(ok={"regisseur_dimence"}, forbidden={"procesmanager", "betrokkene_actief"}, default="404"),
+    ),
+    "casusregie:escalaties": ("GET", cells(ok={"procesmanager", "coordinator", "wethouder"})),
+    "casusregie:escalatie": ("GET", cells(ok=CASUS_READERS, default="404")),
+    # jaarmonitor: figures only, for the beleidsambtenaar
+    "monitor:index": ("GET", cells(ok={"beleid"})),
+    "monitor:rapport_status": ("GET", cells(ok={"beleid"})),
+    "monitor:rapport_opnieuw": ("POST", cells(ok={"beleid"})),
+    "monitor:rapport_download": ("GET", cells(ok={"beleid"})),
+    "monitor:budget_wijzigen": ("GET", cells(ok={"beleid"})),
+    "monitor:budget_verwijderen": ("POST", cells(ok={"beleid"})),
+    "monitor:voorbeeld": ("GET", cells(ok={"beleid"})),
+    "monitor:csv": ("GET", cells(ok={"beleid"})),
+    "monitor:xlsx": ("GET", cells(ok={"beleid"})),
+    "monitor:budget": ("GET", cells(ok={"beleid"})),
+}
+# The operator admin (superusers only): every role is sent to the admin login.
+ADMIN = cells(default="admin-login", anonymous="admin-login")
+
+
+def url_names():
+    def walk(patterns, namespace=None):
+        for p in patterns:
+            if isinstance(p, URLResolver):
+                yield from walk(p.url_patterns, p.namespace or namespace)
+            elif isinstance(p, URLPattern) and p.name:
+                yield f"{namespace}:{p.name}" if namespace else p.name, p
+
+    return list(walk(get_resolver().url_patterns))
+
+
+def test_every_url_has_an_entry_in_the_matrix():
+    missing = [name for name, _ in url_names() if not name.startswith("admin:") and name not in MATRIX]
+    assert not missing, f"Nieuwe URL's zonder regel in de permissiematrix: {missing}"
+    stale = set(MATRIX) - {name for name, _ in url_names()}
+    assert not stale, f"Regels voor URL's die niet meer bestaan: {stale}"
+
+
+@pytest.fixture
+def world(demo, django_user_model):
+    """A case with a unique marker name that most actors may not see, and everything the URLs need."""
+    from bzt.audit import system_user
+    from bzt.demo import seed_organisaties_en_accounts
+
+    users = seed_organisaties_en_accounts(door=system_user(), password="x")[1]
+    privacy = django_user_model.objects.filter(groups__name="privacy_officer").first()
+    if privacy is None:
+        from bzt.services import gebruiker_opslaan
+
+        privacy = gebruiker_opslaan(
+            door=system_user(), username="privacy", organisatie=users["beheer"].organisatie, rol="privacy_officer"
+        )
+    users["privacy"] = privacy
+    melding = factories.melding(
+        users["meldpunt"],
+        huishouden=[
+            ("hoofdpersoon", factories.persoon_gegevens(achternaam=MARKER)),
+            ("partner", factories.persoon_gegevens(achternaam=MARKER, voornaam="Partner")),
+        ],
+    )
+    factories.triage(users["meldpunt"], melding)
+    from meldpunt import services as meldpunt_services
+
+    meldpunt_services.melding_op_mdo_agenda_zetten(door=users["meldpunt"], melding=melding)
+    casus = casus_services.casus_toewijzen(
+        door=users["procesmanager"], melding=melding, casusregisseur=users["regisseur_dimence"]
+    )
+    plan = factories.vastgesteld_plan(users, casus)
+    casus_services.betrokkene_toevoegen(
+        door=users["regisseur_dimence"],
+        casus=casus,
+        professional=users["regisseur_iriszorg"],
+        rol="Woonbegeleider",
+        grondslag="convenant",
+    )
+    ended = casus_services.betrokkene_toevoegen(
+        door=users["regisseur_dimence"],
+        casus=casus,
+        professional=users["regisseur_mee"],
+        rol="Schuldhulp",
+        grondslag="toestemming",
+    )
+    casus_services.betrokkene_verwijderen(door=users["regisseur_dimence"], betrokkene=ended, reden="klaar")
+    actief = casus.betrokken_professionals.get(professional=users["regisseur_iriszorg"])
+    escalatie = casus_services.casus_escaleren(
+        door=users["regisseur_dimence"], casus=casus, reden="stagnatie", vraag="Hulp nodig"
+    )
+    overleg = mdo_services.overleg_plannen(
+        door=users["procesmanager"], datum=timezone.localdate() + timezone.timedelta(days=1)
+    )
+    punt = mdo_services.casusbespreking_toevoegen(door=users["procesmanager"], overleg=overleg, casus=casus)
+    persoon = melding.betrokkenen.get(rol="hoofdpersoon").persoon
+    partner = melding.betrokkenen.get(rol="partner").persoon
+    from meldpunt.services import personen_koppelen
+
+    koppeling = personen_koppelen(door=users["meldpunt"], persoon=persoon, gekoppeld_aan=partner, reden="test")
+    from bzt.audit import acting_as
+    from monitor.models import BudgetRegel, Rapport
+
+    with acting_as(users["beleid"]):
+        budget = BudgetRegel.objects.create(jaar=2025, categorie="casusregie", omschrijving="Subsidie", bedrag=1000)
+        rapport = Rapport.objects.create(jaar=2025, aangevraagd_door=users["beleid"], status="mislukt", fout="test")
+        klaar = Rapport.objects.create(jaar=2024, aangevraagd_door=users["beleid"], status="klaar")
+        klaar.bestand.save("jaarmonitor-2024-test.pdf", ContentFile(b"%PDF-1.4 test"))
+    from casusregie.models import Noodtoegang
+
+    with acting_as(users["meldpunt"]):
+        nood = Noodtoegang.objects.create(
+            casus=casus,
+            gebruiker=users["meldpunt"],
+            reden="x" * 30,
+            verloopt_op=timezone.now() - timezone.timedelta(hours=1),
+        )
+    users["betrokkene_actief"] = users["regisseur_iriszorg"]
+    users["betrokkene_beeindigd"] = users["regisseur_mee"]
+    return {
+        "users": users,
+        "kwargs": {
+            "meldpunt:melding": {"pk": melding.pk},
+            "meldpunt:melding_in_triage": {"pk": melding.pk},
+            "meldpunt:melding_triage": {"pk": melding.pk},
+            "meldpunt:melding_op_agenda": {"pk": melding.pk},
+            "meldpunt:melding_wvggz": {"pk": melding.pk},
+            "meldpunt:melding_terugkoppeling": {"pk": melding.pk},
+            "meldpunt:persoon": {"pk": persoon.pk},
+            "meldpunt:koppeling_opheffen": {"pk": persoon.pk, "koppeling_pk": koppeling.pk},
+            "mdo:overleg": {"pk": overleg.pk},
+            "mdo:agenda_bijwerken": {"pk": overleg.pk},
+            "mdo:verplaatsen": {"pk": overleg.pk, "punt_pk": punt.pk},
+            "mdo:besluit": {"pk": overleg.pk, "punt_pk": punt.pk},
+            "mdo:casusbespreking": {"pk": overleg.pk},
+            "mdo:afronden": {"pk": overleg.pk},
+            "mdo:agenda_print": {"pk": overleg.pk},
+            "mdo:besluiten_print": {"pk": overleg.pk},
+            "mdo:agenda_pdf": {"pk": overleg.pk},
+            "mdo:besluiten_pdf": {"pk": overleg.pk},
+            "casusregie:noodtoegang_beoordelen": {"pk": nood.pk},
+            "casusregie:betrokkene_verwijderen": {"pk": casus.pk, "betrokkene_pk": actief.pk},
+            "casusregie:plan": {"pk": plan.pk},
+            "casusregie:doel_toevoegen": {"pk": plan.pk},
+            "casusregie:actie_toevoegen": {"pk": plan.pk},
+            "casusregie:plan_indienen": {"pk": plan.pk},
+            "casusregie:actie_status": {"pk": plan.acties.first().pk},
+            "casusregie:escalatie": {"pk": escalatie.pk},
+            "monitor:rapport_status": {"pk": rapport.pk},
+            "monitor:rapport_opnieuw": {"pk": rapport.pk},
+            "monitor:rapport_download": {"pk": klaar.pk},
+            "monitor:budget_wijzigen": {"pk": budget.pk},
+            "monitor:budget_verwijderen": {"pk": budget.pk},
+            "monitor:voorbeeld": {"jaar": 2025},
+            "monitor:csv": {"jaar": 2025},
+            "monitor:xlsx": {"jaar": 2025},
+            "monitor:budget": {"jaar": 2025},
+        },
+        "casus": casus,
+        "query": {"persoon": persoon.pk},
+    }
+
+
+def outcome(response):
+    if response.status_code in (200, 204):
+        return "ok"
+    if response.status_code in (301, 302):
+        target = response.url
+        if "/operator/login/" in target:
+            return "admin-login"
+        return "login" if target.startswith(reverse("login")) and "next=" in target else "ok"
+    return str(response.status_code)
+
+
+def url_for(world, name, pattern):
+    kwargs = world["kwargs"].get(name)
+    if kwargs is None and "pk" in str(pattern.pattern):
+        kwargs = {"pk": world["casus"].pk}
+    return reverse(name, kwargs=kwargs or {}) + QUERY.get(name, "").format(**world["query"])
+
+
+QUERY = {"inzagelog_export": "?persoon={persoon}", "meldpunt:zoeken": "?q=" + MARKER}
+
+
+def admin_urls():
+    return [reverse("admin:index"), reverse("admin:password_change")]
+
+
+@pytest.mark.parametrize("actor", ACTORS)
+def test_each_actor_gets_exactly_the_answer_of_the_matrix_and_never_a_case_it_may_not_see(client, world, actor):
+    if actor != "anonymous":
+        client.force_login(world["users"][USERNAMES.get(actor, actor)])
+    wrong, leaks = [], []
+    for name, pattern in url_names():
+        if name.startswith("admin:"):
+            continue
+        method, expected = MATRIX[name]
+        url = url_for(world, name, pattern)
+        with transaction.atomic():
+            response = client.post(url) if method == "POST" else client.get(url)
+            transaction.set_rollback(True)
+        if name == "logout" and actor != "anonymous":
+            client.force_login(world["users"][USERNAMES.get(actor, actor)])
+        got = outcome(response)
+        if got != expected[actor]:
+            wrong.append(f"{method} {url} ({name}): verwacht {expected[actor]}, kreeg {got}")
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        if actor not in MAY_SEE_CASE and MARKER.encode() in body:
+            leaks.append(f"{name}: {url}")
+    for url in admin_urls():
+        got = outcome(client.get(url))
+        if got != ADMIN[actor]:
+            wrong.append(f"GET {url}: verwacht {ADMIN[actor]}, kreeg {got}")
+    assert not wrong, "\n".join(wrong)
+    assert not leaks, f"Naam van een casus die {actor} niet mag zien in: {leaks}"
