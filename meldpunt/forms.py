@@ -1,4 +1,5 @@
 from django import forms
+from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 
 from bzt.models import Organisatie
@@ -37,6 +38,7 @@ class MeldingForm(forms.ModelForm):
         self.fields["ontvangen_op"].initial = timezone.localdate()
         self.fields["ontvangen_op"].validators.append(validate_not_future)
         self.fields["aanleiding"].max_length = 5000
+        self.fields["aanleiding"].validators.append(MaxLengthValidator(5000))
 
     def clean(self):
         data = super().clean()
