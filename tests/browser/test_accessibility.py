@@ -54,6 +54,7 @@ def pages_of(data):
             ("mdo-agenda", f"/mdo/{data['overleg'].pk}/"),
             ("casussen", "/casussen/"),
             ("escalatie-procesmanager", f"/casussen/escalaties/{data['escalatie'].pk}/"),
+            ("inzagelog", "/inzagelog/"),
         ],
         "regisseur_dimence": [
             ("home-casusregisseur", "/"),
@@ -62,7 +63,12 @@ def pages_of(data):
         ],
         "wethouder": [("home-wethouder", "/")],
         "coordinator": [("home-coordinator", "/")],
-        "beleid": [("home-beleidsambtenaar", "/")],
+        "beleid": [
+            ("home-beleidsambtenaar", "/"),
+            ("jaarmonitor", "/jaarmonitor/"),
+            ("jaarmonitor-cijfers", f"/jaarmonitor/{timezone.localdate().year}/"),
+            ("jaarmonitor-budget", f"/jaarmonitor/{timezone.localdate().year}/budget/"),
+        ],
         "beheer": [("home-beheer", "/")],
     }
 
