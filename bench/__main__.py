@@ -1,0 +1,98 @@
+"""python -m bench generate --size 10k|100k|1m   (re)create bzt_bench_<size>, migrate, load the data
+python -m bench run --size 10k|100k|1m [--runs N]  measure the workloads -> bench/results/<size>.json + .md
+python -m bench report                          merge bench/results/*.json into the tables of bench/README.md
+
+The PostgreSQL server comes from BENCH_PG (default postgres://postgres@127.0.0.1:5432); every size has its
+own database, bzt_bench_<size>, which `generate` drops and creates.
+"""
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+RESULTS = Path(__file__).resolve().parent / "results"
+SIZES = ("10k", "100k", "1m")
+
+
+def database_url(size):
+    base = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432").rstrip("/")
+    return f"{base}/bzt_bench_{size}"
+
+
+def setup_django(size):
+    os.environ["DATABASE_URL"] = database_url(size)
+    os.environ["DJANGO_SETTINGS_MODULE"] = "bench.settings"
+    import django
+
+    django.setup()
+
+
+def recreate_database(size):
+    import psycopg2
+
+    base = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432").rstrip("/")
+    conn = psycopg2.connect(f"{base}/postgres")
+    conn.autocommit = True
+    with conn.cursor() as cursor:
+        cursor.execute(f"DROP DATABASE IF EXISTS bzt_bench_{size} WITH (FORCE)")
+        cursor.execute(f"CREATE DATABASE bzt_bench_{size}")
+    conn.close()
+
+
+def generate(size):
+    started = time.perf_counter()
+    print(f"bench generate {size}: database bzt_bench_{size}")
+    recreate_database(size)
+    setup_django(size)
+    from django.core.management import call_command
+
+    from .generate import Generator
+
+    t = time.perf_counter()
+    call_command("migrate", verbosity=0, interactive=False)
+    migrate_s = round(time.perf_counter() - t, 1)
+    print(f"  migrate: {migrate_s:.1f} s")
+    meta = Generator(size).run()
+    meta["timings"] = {"migrate": migrate_s, **meta["timings"], "totaal_met_migrate": 0}
+    meta["timings"]["totaal_met_migrate"] = round(time.perf_counter() - started, 1)
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / f"{size}.meta.json").write_text(json.dumps(meta, indent=2, ensure_ascii=False))
+    print("  rows per table (table / history):")
+    for table, rows in sorted(meta["rows"].items()):
+        copy_s = meta["copy_seconds"].get(table, 0)
+        print(f"    {table:<45} {rows:>10,}  COPY {copy_s:6.1f} s")
+    print(f"bench generate {size}: done in {meta['timings']['totaal_met_migrate']:.0f} s")
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    g = sub.add_parser("generate", help="create bzt_bench_<size> and load the data")
+    g.add_argument("--size", choices=SIZES, required=True)
+    r = sub.add_parser("run", help="measure the workloads")
+    r.add_argument("--size", choices=SIZES, required=True)
+    r.add_argument("--runs", type=int, default=20)
+    r.add_argument("--only", default="", help="comma-separated workload numbers (default: all)")
+    sub.add_parser("report", help="merge results into bench/README.md")
+    args = parser.parse_args(argv)
+
+    if args.command == "generate":
+        generate(args.size)
+    elif args.command == "run":
+        setup_django(args.size)
+        from .workloads import run
+
+        only = {int(x) for x in args.only.split(",") if x.strip()}
+        run(args.size, runs=args.runs, only=only)
+    else:
+        from .report import report
+
+        report()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,236 @@
+"""Merge bench/results/<size>.json into markdown: bench/results/summary.md and the results block of README.md."""
+
+import json
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+RESULTS = HERE / "results"
+README = HERE / "README.md"
+START, END = "<!-- bench:results:start -->", "<!-- bench:results:end -->"
+ORDER = ("10k", "100k", "1m")
+PAGE_P95_MS = 150
+
+WORKLOAD_TITLES = {
+    1: "1. Triage queue (/meldpunt/) — baseline: the same page at 10k",
+    2: "2. Mijn casussen (/casussen/) — baseline: the unfiltered list query; target ≤ 1.5×",
+    3: "3. Dossier with a long history — baseline: the dossier of a fresh casus",
+    4: "4. Search by name and by BSN (/meldpunt/zoeken/) — baseline: 10k",
+    5: "5. MDO agenda (/mdo/<pk>/, 30 items) — baseline: 10k",
+    6: "6. Procesmanager dashboard (/casussen/dashboard/) — baseline: 10k",
+    7: "7. Jaarmonitor figures (monitor.figures.compute) — baseline: one hand-written GROUP BY; target ≤ 2×",
+    8: "8. Jaarmonitor PDF — baseline: WeasyPrint alone on the same HTML; target < 5 s and ≤ 1.2×",
+    9: "9. Audited write vs plain save (JournaalRegel) — target ≤ 2×",
+}
+
+
+def load():
+    results = {}
+    for size in ORDER:
+        path = RESULTS / f"{size}.json"
+        if path.exists():
+            results[size] = json.loads(path.read_text())
+    return results
+
+
+def fmt_ms(value):
+    """A number of milliseconds for the tables (the column says ms)."""
+    if value is None:
+        return "–"
+    if value >= 100:
+        return f"{value:,.0f}"
+    return f"{value:.1f}" if value >= 10 else f"{value:.2f}"
+
+
+def human(value):
+    """Milliseconds with their unit, for prose."""
+    if value is None:
+        return "–"
+    return f"{value / 1000:.2f} s" if value >= 1000 else f"{fmt_ms(value)} ms"
+
+
+def row_index(results):
+    return {size: {r["key"]: r for r in data["rows"]} for size, data in results.items()}
+
+
+def workload_tables(results):
+    idx = row_index(results)
+    lines = []
+    for number, title in WORKLOAD_TITLES.items():
+        keys = []
+        for size in results:
+            for row in results[size]["rows"]:
+                if row["workload"] == number and row["key"] not in keys:
+                    keys.append(row["key"])
+        if not keys:
+            continue
+        lines += [f"#### {title}", ""]
+        lines.append("| size | case | median ms | p95 ms | queries | db ms | baseline | ratio (median) |")
+        lines.append("|---|---|---:|---:|---:|---:|---|---:|")
+        for key in keys:
+            for size in results:
+                row = idx[size].get(key)
+                if row is None:
+                    continue
+                baseline, ratio = "", ""
+                if row.get("pending"):
+                    lines.append(f"| {size} | {row['label']} | pending | | | | | |")
+                    continue
+                if row.get("baseline_key"):
+                    base = idx[size].get(row["baseline_key"])
+                    baseline = f"{row['baseline_key']} ({human(base['median_ms'])})" if base else ""
+                    ratio = f"{row['ratio']:.2f}×" if row.get("ratio") is not None else ""
+                elif row["kind"] == "page" and "10k" in idx and size != "10k" and key in idx["10k"]:
+                    base = idx["10k"][key]
+                    baseline = f"10k ({human(base['median_ms'])})"
+                    ratio = f"{row['median_ms'] / base['median_ms']:.2f}×" if base["median_ms"] else ""
+                label = row["label"]
+                if "rows_to_python" in row:
+                    label += f"; rows to Python: {row['rows_to_python']:,}"
+                    if "result_values" in row:
+                        label += f", result values: {row['result_values']:,}"
+                queries = "" if row.get("queries") is None else str(row["queries"])
+                db_ms = "" if row.get("db_ms") is None else fmt_ms(row["db_ms"])
+                lines.append(
+                    f"| {size} | {label} | {fmt_ms(row['median_ms'])} | {fmt_ms(row['p95_ms'])} | {queries} | "
+                    f"{db_ms} | {baseline} | {ratio} |"
+                )
+        lines.append("")
+    return lines
+
+
+def targets(results):
+    """[(target, scope, verdict, detail)]"""
+    idx = row_index(results)
+    sizes = list(results)
+    out = []
+    if not sizes:
+        return out
+    largest = sizes[-1]
+    at = "" if largest == "1m" else f" (measured at {largest}; 1M pending)"
+
+    # page queries constant in data size
+    page_keys = []
+    for size in sizes:
+        for row in results[size]["rows"]:
+            if row["kind"] == "page" and row["key"] not in page_keys:
+                page_keys.append(row["key"])
+    for key in page_keys:
+        counts = {s: idx[s][key]["queries"] for s in sizes if key in idx[s]}
+        if len(counts) < 2:
+            verdict = "n/a"
+        else:
+            verdict = "PASS" if len(set(counts.values())) == 1 else "FAIL"
+        detail = ", ".join(f"{s}: {q}" for s, q in counts.items())
+        out.append(("page queries constant in data size", key, verdict, detail))
+    for size in sizes:
+        fresh, long = idx[size].get("w3.dossier.fresh"), idx[size].get("w3.dossier.long")
+        if fresh and long:
+            verdict = "PASS" if fresh["queries"] == long["queries"] else "FAIL"
+            out.append(
+                (
+                    "dossier queries independent of history length",
+                    size,
+                    verdict,
+                    f"fresh {fresh['queries']}, long {long['queries']}",
+                )
+            )
+
+    # page p95 < 150 ms at 1M
+    for key in page_keys:
+        row = idx[largest].get(key)
+        if row:
+            verdict = "PASS" if row["p95_ms"] < PAGE_P95_MS else "FAIL"
+            out.append((f"page p95 < {PAGE_P95_MS} ms at 1M{at}", key, verdict, f"p95 {human(row['p95_ms'])}"))
+
+    for size in sizes:
+        for who in ("narrow", "broad"):
+            for key, scope in ((f"w2.query.{who}", who), (f"w2.proposal.{who}", f"{who}, proposal § 3")):
+                row = idx[size].get(key)
+                if row and row.get("ratio") is not None:
+                    verdict = "PASS" if row["ratio"] <= 1.5 else "FAIL"
+                    out.append(("mijn casussen ≤ 1.5× unfiltered", f"{size} {scope}", verdict, f"{row['ratio']:.2f}×"))
+    for size in sizes:
+        row = idx[size].get("w9.service")
+        if row and row.get("ratio") is not None:
+            verdict = "PASS" if row["ratio"] <= 2 else "FAIL"
+            hist = idx[size].get("w9.history")
+            extra = f" (history alone {hist['ratio']:.2f}×)" if hist and hist.get("ratio") else ""
+            out.append(("audited write ≤ 2× plain save", size, verdict, f"{row['ratio']:.2f}×{extra}"))
+    for size in sizes:
+        row = idx[size].get("w7.compute")
+        if row and row.get("ratio") is not None:
+            verdict = "PASS" if row["ratio"] <= 2 else "FAIL"
+            out.append(("jaarmonitor figures ≤ 2× hand-written SQL", size, verdict, f"{row['ratio']:.1f}×"))
+            verdict = "PASS" if row["rows_to_python"] <= row["result_values"] else "FAIL"
+            out.append(
+                (
+                    "rows to Python ≤ result values",
+                    size,
+                    verdict,
+                    f"{row['rows_to_python']:,} rows, {row['result_values']:,} values",
+                )
+            )
+    for size in sizes:
+        row = idx[size].get("w8.pdf")
+        if row is None:
+            continue
+        if row.get("pending"):
+            out.append(("PDF < 5 s and ≤ 1.2× WeasyPrint", size, "pending", "monitor.exports.render not implemented"))
+            continue
+        verdict = "PASS" if row["p95_ms"] < 5000 and (row.get("ratio") or 99) <= 1.2 else "FAIL"
+        ratio = f", {row['ratio']:.2f}×" if row.get("ratio") is not None else ", no baseline"
+        out.append(("PDF < 5 s and ≤ 1.2× WeasyPrint", size, verdict, f"p95 {human(row['p95_ms'])}{ratio}"))
+    return out
+
+
+def data_table(results):
+    lines = [
+        "| size | meldingen | personen | triages | casussen (open) | journaal | narrow sees | broad sees | "
+        "generation (incl. migrate) | measured | load avg (2 cores) |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|",
+    ]
+    for size, data in results.items():
+        d = data["data"]
+        gen = data.get("generation_seconds", {})
+        total = gen.get("totaal_met_migrate") or gen.get("totaal") or 0
+        load = data.get("load_average", {})
+        load = f"{load.get('before', '?')} → {load.get('after', '?')}" if load else ""
+        lines.append(
+            f"| {size} | {d['meldingen']:,} | {d['personen']:,} | {d['triages']:,} | {d['casussen']:,} "
+            f"({d['casussen_open']:,}) | {d['journaal']:,} | {d['narrow_zichtbaar']:,} | {d['broad_zichtbaar']:,} | "
+            f"{total:.0f} s | {data['measured_on']}, {data['runs']} runs | {load} |"
+        )
+    return lines
+
+
+def render(results):
+    lines = ["### Data", "", *data_table(results), "", "### Targets", ""]
+    lines += ["| target | scope | verdict | detail |", "|---|---|---|---|"]
+    for target, scope, verdict, detail in targets(results):
+        mark = f"**{verdict}**" if verdict == "FAIL" else verdict
+        lines.append(f"| {target} | {scope} | {mark} | {detail} |")
+    lines += ["", "### Workloads", "", *workload_tables(results)]
+    slow = {size: data.get("extra", {}).get("figures_slowest_queries") for size, data in results.items()}
+    largest = next((s for s in reversed(ORDER) if slow.get(s)), None)
+    if largest:
+        lines += [f"Slowest queries of `compute()` at {largest}:", "", "| ms | rows | SQL (start) |", "|---:|---:|---|"]
+        for q in slow[largest]:
+            sql = q["sql"][:160].replace("|", "\\|").replace("\n", " ")
+            lines.append(f"| {q['ms']} | {q['rows']} | `{sql}` |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def report():
+    results = load()
+    text = render(results)
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "summary.md").write_text(text + "\n")
+    if README.exists():
+        readme = README.read_text()
+        if START in readme and END in readme:
+            head, rest = readme.split(START, 1)
+            _, tail = rest.split(END, 1)
+            README.write_text(f"{head}{START}\n{text}\n{END}{tail}")
+    print(f"report: {', '.join(results) or 'no results'} -> {RESULTS / 'summary.md'}" + (" and README.md"))
+    return text

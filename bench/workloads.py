@@ -1,0 +1,692 @@
+"""The nine workloads of issue 8, measured in-process against bzt_bench_<size>.
+
+Pages are requested with Django's test client (all middleware, the view, the templates: the server time a
+gunicorn worker would spend, without network). Each is requested twice to warm up, then `runs` times timed,
+then once more with the queries captured (count and database time; capturing adds overhead, so that request
+is not in the timings). Selector-level and function-level workloads are timed the same way.
+"""
+
+import json
+import os
+import statistics
+import time
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+RESULTS = Path(__file__).resolve().parent / "results"
+PAGE_TARGET_MS = 150
+
+
+def summary(times_ms):
+    times = sorted(times_ms)
+    p95 = statistics.quantiles(times, n=20, method="inclusive")[18] if len(times) >= 2 else times[0]
+    return {"median_ms": round(statistics.median(times), 2), "p95_ms": round(p95, 2), "runs": len(times)}
+
+
+def timed(fn, runs, warmup=2, *, budget_s=90, capture=True, before_capture=None):
+    """Median/p95 of `runs` calls after `warmup` calls, then one call with the queries captured.
+
+    Slow work gets fewer runs (at least 3) so one workload stays within about `budget_s` seconds; the number of
+    runs actually made is reported with the result."""
+    first = 0.0
+    for k in range(warmup):
+        started = time.perf_counter()
+        fn()
+        first = time.perf_counter() - started if k == 0 else first
+        if first > 5:
+            break  # slow: the first call was warm-up enough
+    if first:
+        runs = max(3, min(runs, int(budget_s / first)))
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - started) * 1000)
+    result = summary(times)
+    if capture:
+        if before_capture is not None:
+            before_capture()
+        with CaptureQueriesContext(connection) as ctx:
+            fn()
+        result["queries"] = len(ctx.captured_queries)
+        result["db_ms"] = round(sum(float(q["time"]) for q in ctx.captured_queries) * 1000, 1)
+        result["query_log"] = [f"{float(q['time']) * 1000:.1f} ms {q['sql'][:160]}" for q in ctx.captured_queries]
+    return result
+
+
+class Bench:
+    def __init__(self, size, runs):
+        from bzt.models import User
+
+        self.size = size
+        self.runs = runs
+        meta_path = RESULTS / f"{size}.meta.json"
+        if not meta_path.exists():
+            raise SystemExit(f"{meta_path} ontbreekt: eerst `python -m bench generate --size {size}`.")
+        self.meta = json.loads(meta_path.read_text())
+        self.User = User
+        self.rows = []
+        self.extra = {}
+
+    # --- helpers -------------------------------------------------------------------------------------------------
+    def client(self, username):
+        user = self.User.objects.get(username=username)
+        client = Client()
+        client.force_login(user, backend="django.contrib.auth.backends.ModelBackend")
+        device = self.meta["users"][username]["otp_device"]
+        if device:
+            session = client.session
+            session["otp_device_id"] = device  # this session passed the second factor
+            session.save()
+        return client
+
+    def page(self, key, workload, label, username, url, **extra):
+        client = self.client(username)
+
+        def get():
+            response = client.get(url)
+            if response.status_code != 200:
+                where = response.get("Location", "")
+                raise RuntimeError(f"{url} as {username}: HTTP {response.status_code} {where}")
+            return response
+
+        def fresh_activity():
+            # The session stores "last active" at most once a minute (bzt.auth.middleware); slow pages would
+            # otherwise add that save (3 queries) to the captured request depending on timing, not data.
+            try:
+                from bzt.auth.signals import LAATST_ACTIEF
+            except ImportError:
+                return
+            session = client.session
+            session[LAATST_ACTIEF] = time.time()
+            session.save()
+
+        result = timed(get, self.runs, before_capture=fresh_activity)
+        response = get()
+        row = {
+            "key": key,
+            "workload": workload,
+            "label": label,
+            "kind": "page",
+            "user": username,
+            "url": url,
+            "bytes": len(response.content),
+            **result,
+            **extra,
+        }
+        self.add(row)
+        return row
+
+    def add(self, row):
+        self.rows.append(row)
+        q = f"{row['queries']:>4} q" if row.get("queries") is not None else "      "
+        print(f"  {row['key']:<28} median {row['median_ms']:9.2f} ms  p95 {row['p95_ms']:9.2f} ms  {q}  {row['label']}")
+
+    # --- the workloads ---------------------------------------------------------------------------------------------
+    def w1_wachtrij(self):
+        self.page("w1.wachtrij", 1, "triage queue /meldpunt/ (meldpunt)", "bench_meldpunt", "/meldpunt/")
+
+    def w2_mijn_casussen(self):
+        from django.core.paginator import Paginator
+        from django.db.models import Prefetch
+
+        from casusregie import selectors
+        from casusregie.models import Casus
+        from meldpunt.models import Betrokkene
+
+        from . import proposals
+
+        self.page("w2.page.narrow", 2, "/casussen/ narrow casusregisseur", "bench_narrow", "/casussen/")
+        self.page("w2.page.broad", 2, "/casussen/ broad casusregisseur", "bench_broad", "/casussen/")
+        self.page(
+            "w2.page.procesmanager", 2, "/casussen/ procesmanager (alle casussen)", "bench_procesmanager", "/casussen/"
+        )
+
+        def first_page(qs):
+            page = Paginator(qs, 25).get_page(1)
+            return len(list(page.object_list)), page.paginator.count
+
+        def unfiltered_qs():
+            return (
+                Casus.objects.select_related("organisatie", "casusregisseur", "melding")
+                .prefetch_related(
+                    Prefetch("melding__betrokkenen", queryset=Betrokkene.objects.select_related("persoon"))
+                )
+                .order_by("afgesloten_op", "-toegewezen_op", "-id")
+            )
+
+        def unfiltered():
+            return first_page(unfiltered_qs())
+
+        base = timed(unfiltered, self.runs)
+        self.add(
+            {
+                "key": "w2.query.unfiltered",
+                "workload": 2,
+                "kind": "query",
+                "rows_total": unfiltered()[1],
+                "label": "baseline: Casus.objects.all(), same select_related/order, first page + count",
+                **base,
+            }
+        )
+        for who in ("narrow", "broad"):
+            user = self.User.objects.get(username=f"bench_{who}")
+            user.has_perm("casusregie.zien_alle_casussen")  # the permission cache is warm, as in a request
+            result = timed(lambda user=user: first_page(selectors.mijn_casussen(user)), self.runs)
+            visible = first_page(selectors.mijn_casussen(user))[1]
+            self.add(
+                {
+                    "key": f"w2.query.{who}",
+                    "workload": 2,
+                    "kind": "query",
+                    "rows_total": visible,
+                    "label": f"selectors.mijn_casussen({who}): first page + count ({visible:,} casussen)",
+                    "baseline_key": "w2.query.unfiltered",
+                    **result,
+                }
+            )
+
+        # the proposal (README § 3): permission-driven, open first, with its index; the baseline is the unfiltered
+        # list in the same (corrected) order with the same index
+        def proposal_page(user):
+            rows = list(proposals.mijn_casussen(user)[:25])
+            return len(rows), proposals.mijn_casussen_aantal(user)
+
+        def unfiltered_proposal_order():
+            return first_page(unfiltered_qs().order_by(*proposals.ORDER))
+
+        with proposals.proposed_indexes("casus_lijst_volgorde"):
+            base = timed(unfiltered_proposal_order, self.runs)
+            self.add(
+                {
+                    "key": "w2.proposal.unfiltered",
+                    "workload": 2,
+                    "kind": "query",
+                    "proposal": True,
+                    "label": "proposal baseline: unfiltered, open first, with index casus_lijst_volgorde",
+                    **base,
+                }
+            )
+            for who in ("narrow", "broad"):
+                user = self.User.objects.get(username=f"bench_{who}")
+                user.has_perm("casusregie.zien_alle_casussen")
+                visible = first_page(selectors.mijn_casussen(user))[1]
+                assert proposal_page(user)[1] == visible, "the proposal must find the same casussen"
+                result = timed(lambda user=user: proposal_page(user), self.runs)
+                self.add(
+                    {
+                        "key": f"w2.proposal.{who}",
+                        "workload": 2,
+                        "kind": "query",
+                        "rows_total": visible,
+                        "proposal": True,
+                        "label": f"proposal: permission-driven mijn casussen ({who}), open first, with the index",
+                        "baseline_key": "w2.proposal.unfiltered",
+                        **result,
+                    }
+                )
+
+    def w3_dossier(self):
+        long_id = self.meta["long_casussen"][0]
+        fresh_id = self.meta["fresh_casus"]
+        self.page(
+            "w3.dossier.fresh", 3, f"dossier of a fresh casus ({fresh_id})", "bench_narrow", f"/casussen/{fresh_id}/"
+        )
+        self.page(
+            "w3.dossier.long",
+            3,
+            f"dossier, 500 journaal + 200 plan history ({long_id})",
+            "bench_narrow",
+            f"/casussen/{long_id}/",
+            baseline_key="w3.dossier.fresh",
+        )
+
+    def w4_zoeken(self):
+        from urllib.parse import quote
+
+        naam, bsn = self.meta["zoek_naam"], self.meta["zoek_bsn"]
+        self.page(
+            "w4.zoeken.naam", 4, f"search by name ({naam!r})", "bench_meldpunt", f"/meldpunt/zoeken/?q={quote(naam)}"
+        )
+        self.page("w4.zoeken.bsn", 4, "search by BSN", "bench_meldpunt", f"/meldpunt/zoeken/?q={bsn}")
+
+    def w5_mdo(self):
+        pk, punten = self.meta["mdo"], self.meta["mdo_punten"]
+        self.page("w5.mdo", 5, f"MDO agenda /mdo/{pk}/ ({punten} items)", "bench_procesmanager", f"/mdo/{pk}/")
+
+    def w6_dashboard(self):
+        self.page("w6.dashboard", 6, "procesmanager dashboard", "bench_procesmanager", "/casussen/dashboard/")
+
+    def w7_figures(self):
+        from monitor.figures import compute
+
+        jaar = self.meta["jaar"]
+        runs = max(3, self.runs // 4)
+        counter = RowCounter()
+        with connection.execute_wrapper(counter):
+            figures = compute(jaar)
+        result = timed(lambda: compute(jaar), runs, warmup=0, capture=False)
+        result["queries"] = counter.queries
+        result["db_ms"] = round(sum(e[0] for e in counter.log), 1)
+        groups = count_values(figures)
+        self.extra["figures_slowest_queries"] = counter.slowest(6)
+
+        def hand_sql():
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT aanmeldroute, count(*) FROM meldpunt_melding WHERE ontvangen_op BETWEEN %s AND %s "
+                    "GROUP BY 1",
+                    [date(jaar, 1, 1), date(jaar, 12, 31)],
+                )
+                return cursor.fetchall()
+
+        base = timed(hand_sql, runs, warmup=1)
+        self.add(
+            {
+                "key": "w7.sql",
+                "workload": 7,
+                "kind": "query",
+                "rows_to_python": len(hand_sql()),
+                "label": f"baseline: one hand-written GROUP BY over the meldingen of {jaar}",
+                **base,
+            }
+        )
+        self.add(
+            {
+                "key": "w7.compute",
+                "workload": 7,
+                "kind": "call",
+                "label": f"monitor.figures.compute({jaar})",
+                "baseline_key": "w7.sql",
+                "rows_to_python": counter.rows,
+                "result_values": groups,
+                **result,
+            }
+        )
+        print(f"    rows sent to Python: {counter.rows:,} in {counter.queries} queries; result values: {groups}")
+        with connection.cursor() as cursor:
+            cursor.execute("SET jit = off")
+        try:
+            no_jit = timed(lambda: compute(jaar), runs, warmup=1, capture=False)
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("RESET jit")
+        self.add(
+            {
+                "key": "w7.compute.jit_off",
+                "workload": 7,
+                "kind": "call",
+                "proposal": True,
+                "label": f"proposal: compute({jaar}) with SET jit = off",
+                "baseline_key": "w7.sql",
+                **no_jit,
+            }
+        )
+        from . import proposals
+
+        assert proposals.leeftijdsbanden(jaar) == figures["personen"]["per_leeftijd"], "proposal must agree"
+        age_slowest = max((e for e in counter.log if "EXTRACT(YEAR" in e[2]), default=None, key=lambda e: e[0])
+        ages = timed(lambda: proposals.leeftijdsbanden(jaar), runs, warmup=1)
+        self.add(
+            {
+                "key": "w7.leeftijd.proposal",
+                "workload": 7,
+                "kind": "query",
+                "proposal": True,
+                "label": "proposal: per_leeftijd in one GROUP BY (bench/proposals.py); the app's query took "
+                f"{age_slowest[0]:.0f} ms in the counted run"
+                if age_slowest
+                else "",
+                **ages,
+            }
+        )
+
+    def w8_pdf(self):
+        from monitor import exports
+        from monitor import figures as monitor_figures
+
+        # what the app renders: the figures with last year's headline numbers, when that function exists
+        make = getattr(monitor_figures, "compute_with_comparison", monitor_figures.compute)
+        figures = make(self.meta["jaar"])
+        captured = {}
+        try:
+            with capture_pdf_html(captured):
+                started = time.perf_counter()
+                exports.render(figures, "pdf")
+                first = (time.perf_counter() - started) * 1000
+        except NotImplementedError:
+            self.add(
+                {
+                    "key": "w8.pdf",
+                    "workload": 8,
+                    "kind": "call",
+                    "label": "jaarmonitor PDF: pending (monitor.exports.render(figures, 'pdf') not implemented)",
+                    "median_ms": 0,
+                    "p95_ms": 0,
+                    "queries": None,
+                    "pending": True,
+                    "runs": 0,
+                }
+            )
+            return
+        runs = max(3, self.runs // 4)
+        result = timed(lambda: exports.render(figures, "pdf"), runs, warmup=0, capture=False)
+        result["first_ms"] = round(first, 1)
+        html = captured.get("html")
+        if html is None:
+            self.add(
+                {
+                    "key": "w8.pdf",
+                    "workload": 8,
+                    "kind": "call",
+                    "label": "jaarmonitor PDF (HTML not captured: no WeasyPrint baseline)",
+                    **result,
+                }
+            )
+            return
+
+        def weasyprint_alone():
+            from weasyprint import HTML
+
+            from bzt.pdf import PDF_BASE_URL, static_fetcher
+
+            return HTML(string=html, base_url=PDF_BASE_URL, url_fetcher=static_fetcher()).write_pdf()
+
+        base = timed(weasyprint_alone, runs, warmup=1, capture=False)
+        self.add(
+            {
+                "key": "w8.weasyprint",
+                "workload": 8,
+                "kind": "call",
+                "html_bytes": len(html),
+                "label": "baseline: WeasyPrint alone on the same HTML (in-process)",
+                **base,
+            }
+        )
+        self.add(
+            {
+                "key": "w8.pdf",
+                "workload": 8,
+                "kind": "call",
+                "label": "monitor.exports.render(figures, 'pdf')",
+                "baseline_key": "w8.weasyprint",
+                "via": captured.get("via"),
+                **result,
+            }
+        )
+
+    def w9_writes(self):
+        from django.db import transaction
+
+        from bzt.audit import acting_as
+        from casusregie import services
+        from casusregie.models import Casus, JournaalRegel
+
+        casus_id = self.meta["long_casussen"][-1]
+        made = []
+
+        def fresh():
+            return self.User.objects.get(username="bench_narrow"), Casus.objects.get(pk=casus_id)
+
+        def measure(write):
+            for _ in range(3):
+                write(*fresh())
+            times, queries = [], None
+            for k in range(self.runs + 1):
+                user, casus = fresh()  # a new request: new user object, empty permission caches
+                if k == self.runs:
+                    with CaptureQueriesContext(connection) as ctx:
+                        write(user, casus)
+                    queries = len(ctx.captured_queries)
+                    break
+                started = time.perf_counter()
+                write(user, casus)
+                times.append((time.perf_counter() - started) * 1000)
+            return {**summary(times), "queries": queries}
+
+        def plain(user, casus):
+            with acting_as(user), transaction.atomic():
+                regel = JournaalRegel(casus=casus, auteur=user, tekst="Benchmark: gewone save zonder history.")
+                regel.skip_history_when_saving = True
+                regel.save()
+            made.append(regel.pk)
+
+        def with_history(user, casus):
+            with acting_as(user), transaction.atomic():
+                regel = JournaalRegel.objects.create(casus=casus, auteur=user, tekst="Benchmark: save met history.")
+            made.append(regel.pk)
+
+        def service(user, casus):
+            regel = services.journaal_toevoegen(door=user, casus=casus, tekst="Benchmark: via de service.")
+            made.append(regel.pk)
+
+        try:
+            self.add(
+                {
+                    "key": "w9.plain",
+                    "workload": 9,
+                    "kind": "call",
+                    "label": "baseline: JournaalRegel save without history (atomic)",
+                    **measure(plain),
+                }
+            )
+            self.add(
+                {
+                    "key": "w9.history",
+                    "workload": 9,
+                    "kind": "call",
+                    "baseline_key": "w9.plain",
+                    "label": "JournaalRegel.objects.create with history (atomic)",
+                    **measure(with_history),
+                }
+            )
+            self.add(
+                {
+                    "key": "w9.service",
+                    "workload": 9,
+                    "kind": "call",
+                    "baseline_key": "w9.plain",
+                    "label": "services.journaal_toevoegen (permission check + history)",
+                    **measure(service),
+                }
+            )
+        finally:
+            with connection.cursor() as cursor:
+                cursor.execute("DELETE FROM casusregie_journaalregel WHERE id = ANY(%s)", [made])
+                hist = JournaalRegel.history.model._meta.db_table
+                cursor.execute(f"DELETE FROM {hist} WHERE id = ANY(%s)", [made])  # noqa: S608 (table name from the model)
+
+    WORKLOADS = {
+        1: "w1_wachtrij",
+        2: "w2_mijn_casussen",
+        3: "w3_dossier",
+        4: "w4_zoeken",
+        5: "w5_mdo",
+        6: "w6_dashboard",
+        7: "w7_figures",
+        8: "w8_pdf",
+        9: "w9_writes",
+    }
+
+
+class RowCounter:
+    """connection.execute_wrapper that counts the rows each SELECT sends to Python (cursor.rowcount)."""
+
+    def __init__(self):
+        self.rows = 0
+        self.queries = 0
+        self.log = []
+
+    def __call__(self, execute, sql, params, many, context):
+        started = time.perf_counter()
+        result = execute(sql, params, many, context)
+        elapsed = (time.perf_counter() - started) * 1000
+        rowcount = context["cursor"].rowcount
+        if sql.lstrip().upper().startswith(("SELECT", "WITH")) and rowcount and rowcount > 0:
+            self.rows += rowcount
+        self.queries += 1
+        self.log.append((elapsed, rowcount, sql))
+        return result
+
+    def slowest(self, n):
+        return [
+            {"ms": round(ms, 1), "rows": rows, "sql": sql[:600]}
+            for ms, rows, sql in sorted(self.log, key=lambda x: -x[0])[:n]
+        ]
+
+
+def count_values(figures):
+    """The number of values in the figures: every scalar, and every group of every {group: count} table."""
+    if isinstance(figures, dict):
+        return sum(count_values(v) for v in figures.values())
+    if isinstance(figures, list | tuple):
+        return sum(count_values(v) for v in figures)
+    return 1
+
+
+@contextmanager
+def capture_pdf_html(captured):
+    """Record the HTML that the export hands to WeasyPrint (through bzt.pdf, or WeasyPrint's HTML directly)."""
+    import weasyprint
+
+    import bzt.pdf
+
+    patched = []
+
+    def wrap(module, name, via):
+        original = getattr(module, name, None)
+        if original is None:
+            return
+
+        def wrapper(html, *args, **kwargs):
+            if isinstance(html, str):
+                captured.setdefault("html", html)
+                captured.setdefault("via", via)
+            return original(html, *args, **kwargs)
+
+        setattr(module, name, wrapper)
+        patched.append((module, name, original))
+
+    wrap(bzt.pdf, "render_pdf", "bzt.pdf.render_pdf")
+    wrap(bzt.pdf, "render_pdf_isolated", "bzt.pdf.render_pdf_isolated (child process)")
+    original_html = weasyprint.HTML
+
+    class CapturingHTML(original_html):
+        def __init__(self, *args, string=None, **kwargs):
+            if string is not None:
+                captured.setdefault("html", string)
+                captured.setdefault("via", "weasyprint.HTML")
+            super().__init__(*args, string=string, **kwargs)
+
+    weasyprint.HTML = CapturingHTML
+    try:
+        yield captured
+    finally:
+        weasyprint.HTML = original_html
+        for module, name, original in reversed(patched):
+            setattr(module, name, original)
+
+
+def run(size, *, runs=20, only=()):
+    bench = Bench(size, runs)
+    from .proposals import drop_leftovers
+
+    drop_leftovers()
+    started = time.perf_counter()
+    load_before = os.getloadavg()[0]
+    print(f"bench run {size}: {runs} runs per workload, database {connection.settings_dict['NAME']}")
+    print(f"  load average before: {os.getloadavg()[0]:.1f} (2 cores; other processes inflate the timings)")
+    for number, method in Bench.WORKLOADS.items():
+        if only and number not in only:
+            continue
+        print(f" workload {number}: {method[3:]}")
+        try:
+            getattr(bench, method)()
+        except Exception as error:  # noqa: BLE001 (one broken workload must not hide the others)
+            print(f"  !! workload {number} failed: {type(error).__name__}: {error}")
+            bench.rows.append(
+                {
+                    "key": f"w{number}.error",
+                    "workload": number,
+                    "kind": "error",
+                    "label": f"failed: {type(error).__name__}: {str(error)[:300]}",
+                    "median_ms": 0,
+                    "p95_ms": 0,
+                    "queries": None,
+                }
+            )
+    by_key = {r["key"]: r for r in bench.rows}
+    for row in bench.rows:
+        base = by_key.get(row.get("baseline_key"))
+        if base and base["median_ms"]:
+            row["ratio"] = round(row["median_ms"] / base["median_ms"], 2)
+            row["ratio_p95"] = round(row["p95_ms"] / base["p95_ms"], 2) if base["p95_ms"] else None
+    path = RESULTS / f"{size}.json"
+    previous = json.loads(path.read_text()) if path.exists() and only else None
+    rows = bench.rows
+    if previous:  # a partial run (--only) replaces just its workloads
+        rows = [r for r in previous["rows"] if r["workload"] not in only] + bench.rows
+        rows.sort(key=lambda r: (r["workload"], previous_order(previous["rows"], r["key"])))
+    result = {
+        "code": code_version(),
+        "load_average": {"before": round(load_before, 1), "after": round(os.getloadavg()[0], 1)},
+        "size": size,
+        "meldingen": bench.meta["meldingen"],
+        "measured_on": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime()),
+        "runs": runs,
+        "seconds": round(time.perf_counter() - started, 1),
+        "data": {k: bench.meta.get(k) for k in DATA_KEYS},
+        "generation_seconds": bench.meta.get("timings", {}),
+        "rows": rows,
+        "extra": {**(previous or {}).get("extra", {}), **bench.extra},
+    }
+    RESULTS.mkdir(exist_ok=True)
+    path.write_text(json.dumps(result, indent=2, ensure_ascii=False))
+    from .report import report
+
+    report()
+    print(f"bench run {size}: done in {result['seconds']:.0f} s -> {path}")
+
+
+def code_version():
+    """The commit measured, and whether the working tree had changes (other work in progress)."""
+    import subprocess
+
+    root = Path(__file__).resolve().parent.parent
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=root, capture_output=True, text=True)  # noqa: S603, S607
+        dirty = subprocess.run(["git", "status", "--porcelain"], cwd=root, capture_output=True, text=True)  # noqa: S603, S607
+    except OSError:
+        return "unknown"
+    changed = len([line for line in dirty.stdout.splitlines() if not line.endswith("bench/")])
+    return head.stdout.strip() + (f" + {changed} uncommitted files" if changed else "")
+
+
+def previous_order(rows, key):
+    for i, row in enumerate(rows):
+        if row["key"] == key:
+            return i
+    return 10_000
+
+
+DATA_KEYS = (
+    "meldingen",
+    "personen",
+    "betrokkenen",
+    "triages",
+    "casussen",
+    "casussen_open",
+    "plannen",
+    "journaal",
+    "escalaties",
+    "narrow_zichtbaar",
+    "broad_zichtbaar",
+    "mdo_punten",
+    "aantal_gebruikers",
+    "aantal_organisaties",
+)
