@@ -1,6 +1,6 @@
 """Casussen and everything hanging off them: access rows, betrokkenen, plans, journaal, escalations, MDO."""
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.conf import settings
 
@@ -19,14 +19,13 @@ class CasusRow:
     status: str = "plan_in_opstelling"
     plan_vastgesteld: int = 0
     afgesloten: int = 0
-    special: str = ""
-    betrokkenen: list = field(default_factory=list)
+    special: str = ""  # "fresh" or "long" for the casussen workload 3 measures
+    ingediend_plan: int = 0  # a plan waiting for approval on the next MDO
 
 
 class CasussenMixin:
     """Generator.casussen (split off to keep the modules small)."""
 
-    # --- casussen ------------------------------------------------------------------
     def casussen(self):
         from casusregie.models import (
             Casus,
@@ -450,7 +449,7 @@ class CasussenMixin:
 
         # the planned MDOs: 20 meldingen, 5 plans to approve and 5 casusbesprekingen each (the first is measured)
         planned = self.mdo_planned
-        ingediend_plans = [(r.id, r.ingediend_plan) for r in rows if getattr(r, "ingediend_plan", 0)]
+        ingediend_plans = [(r.id, r.ingediend_plan) for r in rows if r.ingediend_plan]
         open_rows = [r for r in rows if r.status in ("in_uitvoering", "opgeschaald") and r.special == ""]
         for k, mid in enumerate(self.agenda_meldingen):
             punt(planned[k // 20 % 4], "melding", mid, None, None, "")

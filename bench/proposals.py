@@ -2,6 +2,7 @@
 "proposal"). Bench-only code: the app keeps its selectors until the lead adopts a change."""
 
 from contextlib import contextmanager
+from functools import cache
 
 from django.db import connection
 from django.db.models import Exists, F, OuterRef, Prefetch
@@ -43,6 +44,16 @@ def proposed_indexes(*names):
 ORDER = (F("afgesloten_op").asc(nulls_first=True), "-toegewezen_op", "-id")  # open first, also on PostgreSQL
 
 
+@cache
+def permission_id(codename):
+    """The id of a casusregie permission, looked up once per process. Filtering the permission table on this
+    constant instead of joining auth_permission by codename lets PostgreSQL use its statistics for the
+    (user, permission) pair, which decides between walking the order index and sorting the user's rows."""
+    from django.contrib.auth.models import Permission
+
+    return Permission.objects.get(content_type__app_label="casusregie", codename=codename).pk
+
+
 def mijn_casussen(user):
     """selectors.mijn_casussen driven by the user's own permission rows.
 
@@ -50,12 +61,13 @@ def mijn_casussen(user):
     (and revoke it when that ends), so "the casussen I direct or take part in" is "the casussen I hold
     view_casus on". One EXISTS on the direct-FK permission table (index user, permission, content_object),
     no LEFT JOIN on betrokkenen, hence no DISTINCT over every column, and no OR with the noodtoegang EXISTS
-    (a casus opened with noodtoegang is not "mine"; it stays reachable through casussen_for)."""
+    (a casus opened with noodtoegang is not "mine"; it stays reachable through casussen_for). The permission
+    is filtered by id, not by joining auth_permission on its codename (see `permission_id`)."""
     from casusregie.models import Casus, CasusUserObjectPermission
     from meldpunt.models import Betrokkene
 
     mag_lezen = CasusUserObjectPermission.objects.filter(
-        content_object=OuterRef("pk"), user=user, permission__codename="view_casus"
+        content_object=OuterRef("pk"), user=user, permission_id=permission_id("view_casus")
     )
     return (
         Casus.objects.filter(Exists(mag_lezen))
@@ -69,7 +81,7 @@ def mijn_casussen_aantal(user):
     """The number of mijn casussen from the permission rows alone (an index-only count, no casus rows)."""
     from casusregie.models import CasusUserObjectPermission
 
-    return CasusUserObjectPermission.objects.filter(user=user, permission__codename="view_casus").count()
+    return CasusUserObjectPermission.objects.filter(user=user, permission_id=permission_id("view_casus")).count()
 
 
 LEEFTIJD_SQL = """

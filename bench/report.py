@@ -64,8 +64,8 @@ def workload_tables(results):
         if not keys:
             continue
         lines += [f"#### {title}", ""]
-        lines.append("| size | case | median ms | p95 ms | queries | db ms | baseline | ratio (median) |")
-        lines.append("|---|---|---:|---:|---:|---:|---|---:|")
+        lines.append("| size | case | runs | median ms | p95 ms | queries | db ms | baseline | ratio (median) |")
+        lines.append("|---|---|---:|---:|---:|---:|---:|---|---:|")
         for key in keys:
             for size in results:
                 row = idx[size].get(key)
@@ -73,7 +73,7 @@ def workload_tables(results):
                     continue
                 baseline, ratio = "", ""
                 if row.get("pending"):
-                    lines.append(f"| {size} | {row['label']} | pending | | | | | |")
+                    lines.append(f"| {size} | {row['label']} | | pending | | | | | |")
                     continue
                 if row.get("baseline_key"):
                     base = idx[size].get(row["baseline_key"])
@@ -84,6 +84,8 @@ def workload_tables(results):
                     baseline = f"10k ({human(base['median_ms'])})"
                     ratio = f"{row['median_ms'] / base['median_ms']:.2f}×" if base["median_ms"] else ""
                 label = row["label"]
+                if row.get("bytes"):
+                    label += f" [{row['bytes'] / 1024:,.0f} KB HTML]"
                 if "rows_to_python" in row:
                     label += f"; rows to Python: {row['rows_to_python']:,}"
                     if "result_values" in row:
@@ -91,8 +93,8 @@ def workload_tables(results):
                 queries = "" if row.get("queries") is None else str(row["queries"])
                 db_ms = "" if row.get("db_ms") is None else fmt_ms(row["db_ms"])
                 lines.append(
-                    f"| {size} | {label} | {fmt_ms(row['median_ms'])} | {fmt_ms(row['p95_ms'])} | {queries} | "
-                    f"{db_ms} | {baseline} | {ratio} |"
+                    f"| {size} | {label} | {row.get('runs', '')} | {fmt_ms(row['median_ms'])} | "
+                    f"{fmt_ms(row['p95_ms'])} | {queries} | {db_ms} | {baseline} | {ratio} |"
                 )
         lines.append("")
     return lines
@@ -186,19 +188,22 @@ def targets(results):
 def data_table(results):
     lines = [
         "| size | meldingen | personen | triages | casussen (open) | journaal | narrow sees | broad sees | "
-        "generation (incl. migrate) | measured | load avg (2 cores) |",
+        "generation (incl. migrate) | measured | load avg at start (2 cores) |",
         "|---|---:|---:|---:|---:|---:|---:|---:|---:|---|---|",
     ]
     for size, data in results.items():
         d = data["data"]
         gen = data.get("generation_seconds", {})
         total = gen.get("totaal_met_migrate") or gen.get("totaal") or 0
+        stamps = sorted({r.get("measured_on") or data["measured_on"] for r in data["rows"]})
+        measured = stamps[0] if len(stamps) == 1 else f"{stamps[0]} … {stamps[-1][11:]}"
+        loads = sorted({r["load_average"] for r in data["rows"] if "load_average" in r})
         load = data.get("load_average", {})
-        load = f"{load.get('before', '?')} → {load.get('after', '?')}" if load else ""
+        load = f"{loads[0]}–{loads[-1]}" if loads else f"{load.get('before', '?')} → {load.get('after', '?')}"
         lines.append(
             f"| {size} | {d['meldingen']:,} | {d['personen']:,} | {d['triages']:,} | {d['casussen']:,} "
             f"({d['casussen_open']:,}) | {d['journaal']:,} | {d['narrow_zichtbaar']:,} | {d['broad_zichtbaar']:,} | "
-            f"{total:.0f} s | {data['measured_on']}, {data['runs']} runs | {load} |"
+            f"{total:.0f} s | {measured} | {load} |"
         )
     return lines
 

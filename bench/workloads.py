@@ -620,6 +620,10 @@ def run(size, *, runs=20, only=()):
                     "queries": None,
                 }
             )
+    stamp = time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())
+    for row in bench.rows:
+        row["measured_on"] = stamp
+        row["load_average"] = round(load_before, 1)
     by_key = {r["key"]: r for r in bench.rows}
     for row in bench.rows:
         base = by_key.get(row.get("baseline_key"))
