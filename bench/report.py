@@ -199,7 +199,10 @@ def data_table(results):
         measured = stamps[0] if len(stamps) == 1 else f"{stamps[0]} … {stamps[-1][11:]}"
         loads = sorted({r["load_average"] for r in data["rows"] if "load_average" in r})
         load = data.get("load_average", {})
-        load = f"{loads[0]}–{loads[-1]}" if loads else f"{load.get('before', '?')} → {load.get('after', '?')}"
+        if loads:
+            load = f"{loads[0]}" if len(loads) == 1 else f"{loads[0]}–{loads[-1]}"
+        else:
+            load = f"{load.get('before', '?')} → {load.get('after', '?')}"
         lines.append(
             f"| {size} | {d['meldingen']:,} | {d['personen']:,} | {d['triages']:,} | {d['casussen']:,} "
             f"({d['casussen_open']:,}) | {d['journaal']:,} | {d['narrow_zichtbaar']:,} | {d['broad_zichtbaar']:,} | "

@@ -6,7 +6,7 @@ only, to a user with an active noodtoegang on it. Coördinerend ambtenaar and we
 escalations at their level (escalaties_for).
 """
 
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from django.utils import timezone
 
 from bzt.access import access_object
@@ -137,7 +137,7 @@ def mijn_casussen(user):
         .distinct()
         .select_related("organisatie", "casusregisseur", "melding")
         .prefetch_related(Prefetch("melding__betrokkenen", queryset=Betrokkene.objects.select_related("persoon")))
-        .order_by("afgesloten_op", "-toegewezen_op", "-id")
+        .order_by(F("afgesloten_op").asc(nulls_first=True), "-toegewezen_op", "-id")  # open casussen first
     )
 
 
@@ -146,7 +146,7 @@ def alle_casussen(user):
         casussen_for(user)
         .select_related("organisatie", "casusregisseur", "melding")
         .prefetch_related(Prefetch("melding__betrokkenen", queryset=Betrokkene.objects.select_related("persoon")))
-        .order_by("afgesloten_op", "-toegewezen_op", "-id")
+        .order_by(F("afgesloten_op").asc(nulls_first=True), "-toegewezen_op", "-id")  # open casussen first
     )
 
 
