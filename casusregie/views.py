@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from bzt.access import access_object
+from bzt.forms import apply_errors
 from bzt.inzage import log_inzage
 
 from . import selectors, services
@@ -36,15 +37,6 @@ from .forms import (
 )
 from .models import Plan, PlanActie
 from .timeline import tijdlijn
-
-
-def _apply_errors(form, error):
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
-
 
 # --- lists ----------------------------------------------------------------------------------------------------
 
@@ -147,7 +139,7 @@ def _dossier_form(request, pk, form_class, form_key, action, success, *, recht):
         try:
             action(casus, form.cleaned_data)
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, success)
             return redirect("casusregie:dossier", pk=casus.pk)
@@ -327,7 +319,7 @@ def _plan_post(request, plan, form_class, form_key, action, success, form_kwargs
         try:
             action(form.cleaned_data)
         except ValidationError as error:  # StalePlan too: the message says to reload, the input stays
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, success)
             if request.htmx:
@@ -446,7 +438,7 @@ def escalatie(request, pk):
             try:
                 call(request, escalatie, form.cleaned_data)
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_errors(form, error)
             else:
                 messages.success(request, success)
                 if selectors.escalaties_for(request.user).filter(pk=escalatie.pk).exists():
@@ -495,7 +487,7 @@ def noodtoegang(request, pk):
         try:
             toegang = services.noodtoegang_openen(door=request.user, casus=casus, reden=form.cleaned_data["reden"])
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.warning(
                 request,

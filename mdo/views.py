@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.formats import date_format
 from django.views.decorators.http import require_POST
 
+from bzt.forms import apply_errors
 from bzt.inzage import Actie, Grond, ObjectType, log_inzage
 from bzt.pdf import PDF_BASE_URL, render_pdf, static_path  # noqa: F401 - re-exported (tests/mdo/test_print.py)
 from bzt.pdf import static_fetcher as _static_fetcher  # noqa: F401 - re-exported (tests/mdo/test_print.py)
@@ -45,17 +46,6 @@ ACTIES = {
 }
 
 
-def _apply_errors(form, error: ValidationError, aliases=None):
-    """Show a service's ValidationError on the form: on the field it names, else above the form."""
-    aliases = aliases or {}
-    if hasattr(error, "error_dict"):
-        for name, errors in error.message_dict.items():
-            name = aliases.get(name, name)
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
-
-
 def _besluit_form_class(punt):
     return PlanBesluitForm if punt.soort == S.PLAN_VASTSTELLEN else NotulenForm
 
@@ -76,7 +66,7 @@ def overleggen(request):
                 locatie=form.cleaned_data["locatie"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             aantal = overleg.agendapunten.count()
             messages.success(
@@ -275,7 +265,7 @@ def besluit(request, pk, punt_pk):
         try:
             bericht = _besluit_nemen(request.user, punt, actie, form)
         except ValidationError as error:
-            _apply_errors(form, error, aliases={"reden": "notulen"})
+            apply_errors(form, error, aliases={"reden": "notulen"})
         except PermissionDenied as error:
             messages.error(request, _tekst(error))
             return _naar_agenda(punt)
@@ -324,7 +314,7 @@ def casusbespreking(request, pk):
         try:
             punt = services.casusbespreking_toevoegen(door=request.user, overleg=overleg, casus=form.gekozen_casus())
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         except PermissionDenied as error:
             messages.error(request, _tekst(error))
             return _naar_agenda(overleg)
@@ -351,7 +341,7 @@ def afronden(request, pk):
                 overige_aanwezigen=form.cleaned_data["overige_aanwezigen"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         except PermissionDenied as error:
             messages.error(request, _tekst(error))
             return _naar_agenda(overleg)

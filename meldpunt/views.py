@@ -8,6 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from bzt.access import access_object
+from bzt.forms import apply_errors
 from bzt.inzage import Actie, ObjectType, grond_meldpunt, log_inzage
 
 from . import selectors, services
@@ -27,14 +28,6 @@ PAGE_SIZE = 25
 
 meldpunt_required = permission_required("meldpunt.view_melding", raise_exception=True)
 triage_required = permission_required("meldpunt.triageren_melding", raise_exception=True)
-
-
-def _apply_errors(form, error: ValidationError):
-    if hasattr(error, "error_dict"):
-        for field, errors in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
 
 
 @login_required
@@ -119,7 +112,7 @@ def melding_nieuw(request):
     try:
         melding = services.melding_registreren(door=request.user, gegevens=form.cleaned_data, betrokkenen=betrokkenen)
     except ValidationError as error:
-        _apply_errors(form, error)
+        apply_errors(form, error)
         return render(request, "meldpunt/melding_nieuw.html", {"form": form, "huishouden": huishouden})
     messages.success(request, f"Melding {melding.nummer} is geregistreerd.")
     return redirect("meldpunt:melding", pk=melding.pk)
@@ -216,7 +209,7 @@ def melding_triage(request, pk):
                 motivatie=form.cleaned_data["motivatie"],
             )
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             messages.success(request, "De triage is vastgelegd.")
             return redirect("meldpunt:melding", pk=melding.pk)
@@ -300,7 +293,7 @@ def persoon(request, pk):
                     door=request.user, persoon=persoon, gekoppeld_aan=ander, reden=form.cleaned_data["reden"]
                 )
             except ValidationError as error:
-                _apply_errors(form, error)
+                apply_errors(form, error)
             else:
                 messages.success(request, f"{persoon.naam} is gekoppeld aan {ander.naam} (#{ander.pk}).")
                 return redirect("meldpunt:persoon", pk=persoon.pk)

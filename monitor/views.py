@@ -15,6 +15,8 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
+from bzt.forms import apply_errors
+
 from . import exports, services
 from .formatting import bedrag_invoer
 from .forms import BudgetRegelForm, JaarForm
@@ -32,15 +34,6 @@ def _jaar(jaar):
         raise Http404("Geen geldig jaar.") from None
 
 
-def _apply_errors(form, error: ValidationError):
-    """A service's ValidationError on the form: on the field it names, else above the form."""
-    if hasattr(error, "error_dict"):
-        for name, errors in error.message_dict.items():
-            form.add_error(name if name in form.fields else None, errors)
-    else:
-        form.add_error(None, error.messages)
-
-
 def _rapporten(request):
     rapporten = Rapport.objects.select_related("aangevraagd_door")
     return Paginator(rapporten, PAGE_SIZE).get_page(request.GET.get("pagina"))
@@ -54,7 +47,7 @@ def index(request):
         try:
             rapport = services.rapport_aanvragen(door=request.user, jaar=form.cleaned_data["jaar"])
         except ValidationError as error:
-            _apply_errors(form, error)
+            apply_errors(form, error)
         else:
             al_aangevraagd = rapport.al_aangevraagd
             rapport.refresh_from_db()  # with eager tasks (no broker) the job has run already
@@ -173,7 +166,7 @@ def _save_budget(request, jaar, form, regel=None):
     try:
         services.budgetregel_opslaan(door=request.user, jaar=jaar, regel=regel, **form.cleaned_data)
     except ValidationError as error:
-        _apply_errors(form, error)
+        apply_errors(form, error)
         return None
     messages.success(request, "De budgetregel is opgeslagen.")
     return redirect("monitor:budget", jaar=jaar)
