@@ -36,14 +36,24 @@ def kandidaat_label(k):
     return " · ".join(parts)
 
 
+def _gekozen(bound_field):
+    """The submitted value(s) of a field as strings (to mark the chosen radio or checkboxes)."""
+    value = bound_field.value()
+    return {str(v) for v in (value if isinstance(value, list | tuple) else [value]) if v not in (None, "")}
+
+
 class ToewijzenForm(forms.Form):
+    """Only the ranked kandidaten given are valid; the view adds a regisseur found by search to them."""
+
     use_required_attribute = False  # one form per agenda item: no browser-red boxes on an untouched agenda
     casusregisseur = forms.TypedChoiceField(
         label="Casusregisseur",
         coerce=int,
-        widget=forms.RadioSelect(attrs={"hx-preserve": "true"}),
         help_text="Beste match eerst: passende leefgebieden, dan vrije capaciteit.",
-        error_messages={"required": "Kies een casusregisseur."},
+        error_messages={
+            "required": "Kies een casusregisseur.",
+            "invalid_choice": "Kies een actieve casusregisseur.",
+        },
     )
     reden_boven_maximum = forms.CharField(
         label="Reden boven het maximum",
@@ -63,8 +73,9 @@ class ToewijzenForm(forms.Form):
         return self.kandidaten[self.cleaned_data["casusregisseur"]].regisseur
 
     def opties(self):
-        """[(radio, kandidaat)], best first: the template shows caseload and matching leefgebieden per option."""
-        return [(radio, self.kandidaten[int(radio.data["value"])]) for radio in self["casusregisseur"]]
+        """[(kandidaat, checked)], best first; rendered with a plain loop (no widget template per radio)."""
+        gekozen = _gekozen(self["casusregisseur"])
+        return [(k, str(pk) in gekozen) for pk, k in self.kandidaten.items()]
 
 
 class NotulenForm(forms.Form):
@@ -91,20 +102,29 @@ class PlanBesluitForm(forms.Form):
 
 
 class CasusbesprekingForm(forms.Form):
+    """The casus is found by search; the view passes the casussen that may be chosen (found or posted)."""
+
     casus = forms.TypedChoiceField(
-        label="Casus", coerce=int, error_messages={"required": "Kies een casus."}, help_text="Alleen open casussen."
+        label="Casus",
+        coerce=int,
+        error_messages={"required": "Kies een casus.", "invalid_choice": "Kies een open casus."},
     )
 
     def __init__(self, *args, casussen=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.casussen = {c.pk: c for c in casussen}
-        self.fields["casus"].choices = [("", "— kies een casus —")] + [
-            (c.pk, f"{c.nummer} — {_naam(c)} — {c.casusregisseur or 'geen regisseur'} ({c.organisatie})")
-            for c in casussen
-        ]
+        self.fields["casus"].choices = [(c.pk, casus_label(c)) for c in casussen]
 
     def gekozen_casus(self):
         return self.casussen[self.cleaned_data["casus"]]
+
+    def opties(self):
+        gekozen = _gekozen(self["casus"])
+        return [(c, casus_label(c), str(pk) in gekozen) for pk, c in self.casussen.items()]
+
+
+def casus_label(casus):
+    return f"{casus.nummer} — {_naam(casus)} — {casus.casusregisseur or 'geen regisseur'} ({casus.organisatie})"
 
 
 def _naam(casus):
@@ -124,12 +144,14 @@ class VerplaatsenForm(forms.Form):
 
 
 class AfrondenForm(forms.Form):
+    """Only the users given may be ticked: the view lists the likely attendees plus those found by search."""
+
     aanwezigen = forms.TypedMultipleChoiceField(
         label="Aanwezigen",
         coerce=int,
         required=False,
-        widget=forms.CheckboxSelectMultiple,
         help_text="Per organisatie.",
+        error_messages={"invalid_choice": "Kies alleen actieve gebruikers als aanwezigen."},
     )
     overige_aanwezigen = forms.CharField(
         label="Overige aanwezigen",
@@ -142,18 +164,15 @@ class AfrondenForm(forms.Form):
     def __init__(self, *args, gebruikers=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.gebruikers = {u.pk: u for u in gebruikers}
-        groepen = {}
-        for u in gebruikers:
-            groepen.setdefault(str(u.organisatie), []).append((u.pk, str(u)))
-        self.fields["aanwezigen"].choices = list(groepen.items())
+        self.fields["aanwezigen"].choices = [(u.pk, str(u)) for u in gebruikers]
 
     def gekozen(self):
         return [self.gebruikers[pk] for pk in self.cleaned_data["aanwezigen"]]
 
     def groepen(self):
-        """[(organisation, [checkbox])]: one small fieldset per organisation in the template."""
+        """[(organisation, [(user, checked)])]: one small fieldset per organisation, rendered with a plain loop."""
+        gekozen = _gekozen(self["aanwezigen"])
         groepen = {}
-        for checkbox in self["aanwezigen"]:
-            gebruiker = self.gebruikers[int(checkbox.data["value"])]
-            groepen.setdefault(str(gebruiker.organisatie), []).append(checkbox)
+        for pk, gebruiker in self.gebruikers.items():
+            groepen.setdefault(str(gebruiker.organisatie), []).append((gebruiker, str(pk) in gekozen))
         return list(groepen.items())

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from bzt.access import access_object
 from bzt.models import User
+from casusregie import search
 from casusregie.models import Casus, PlanActie
 from casusregie.selectors import casussen_for
 from meldpunt.codes import Leefgebied, Rol
@@ -97,17 +98,62 @@ def open_casussen(user):
         .exclude(status=Casus.Status.AFGESLOTEN)
         .select_related("casusregisseur", "organisatie", "melding")
         .prefetch_related(_betrokkenen("melding"))
-        .order_by("toegewezen_op", "id")
     )
 
 
-def aanwezigen_keuze():
-    """Active users who can attend, ordered by organisation (for the list of attendees)."""
+def open_casussen_zoeken(user, q):
+    """At most ten open casussen by number or hoofdpersoon's name; nothing for a non-chair."""
+    if not user.has_perm("mdo.voorzitten_mdo"):
+        return []
+    return search.casussen(open_casussen(user), q)
+
+
+def open_casus(user, pk):
+    """The open casus `pk` if the chair may put it on the agenda, else None (a form error, not a 404)."""
+    if not user.has_perm("mdo.voorzitten_mdo"):
+        return None
+    try:
+        return open_casussen(user).filter(pk=int(pk)).first()
+    except (TypeError, ValueError):
+        return None
+
+
+def _kan_aanwezig_zijn():
+    """Who may be recorded as present: any active user of an organisation."""
+    return User.objects.filter(is_active=True, organisatie__isnull=False)
+
+
+RECENTE_OVERLEGGEN = 3
+
+
+def aanwezigen_keuze(overleg, extra=()):
+    """The users listed to tick as present: the chair, users with an MDO role, the casusregisseurs of the
+    casussen on this agenda, those present at the last few meetings, and `extra` (pks picked by search).
+    A handful of people instead of every account; anyone else is found with the search field."""
+    mdo_rollen = User.groups.through.objects.filter(group__permissions__content_type__app_label="mdo")
+    recent = Overleg.objects.filter(status=Overleg.Status.AFGEROND).order_by("-datum", "-id")[:RECENTE_OVERLEGGEN]
+    recent_aanwezig = Overleg.aanwezigen.through.objects.filter(overleg__in=recent.values("pk"))
+    op_agenda = AgendaPunt.objects.filter(overleg=overleg, casus__casusregisseur__isnull=False)
+    extra = [int(pk) for pk in extra if str(pk).isdigit()]
     return (
-        User.objects.filter(is_active=True, organisatie__isnull=False)
+        _kan_aanwezig_zijn()
+        .filter(
+            Q(pk=overleg.voorzitter_id)
+            | Q(pk__in=mdo_rollen.values("user_id"))
+            | Q(pk__in=op_agenda.values("casus__casusregisseur_id"))
+            | Q(pk__in=recent_aanwezig.values("user_id"))
+            | Q(pk__in=extra)
+        )
         .select_related("organisatie")
         .order_by("organisatie__naam", "last_name", "first_name", "username")
     )
+
+
+def aanwezigen_zoeken(user, q):
+    """At most ten users who can be recorded as present; nothing for a non-chair."""
+    if not user.has_perm("mdo.voorzitten_mdo"):
+        return []
+    return search.gebruikers(_kan_aanwezig_zijn(), q)
 
 
 @dataclass
@@ -127,15 +173,28 @@ class Kandidaat:
         return self.caseload >= self.maximum
 
 
-def regisseurs_met_caseload():
-    """Every active casusregisseur with the number of open casussen (one query)."""
-    open_casussen = Count("regie_casussen", filter=~Q(regie_casussen__status=Casus.Status.AFGESLOTEN), distinct=True)
-    return list(
-        User.objects.filter(is_active=True, groups__permissions__codename="werken_als_regisseur")
-        .select_related("organisatie")
-        .annotate(caseload=open_casussen)
-        .distinct()
+def _regisseurs():
+    return User.objects.filter(
+        is_active=True,
+        pk__in=User.groups.through.objects.filter(group__permissions__codename="werken_als_regisseur").values(
+            "user_id"
+        ),
     )
+
+
+def regisseurs_met_caseload(pks=None):
+    """Every active casusregisseur (or those of `pks`) with the number of open casussen (one query)."""
+    open_casussen = Count("regie_casussen", filter=~Q(regie_casussen__status=Casus.Status.AFGESLOTEN))
+    qs = _regisseurs() if pks is None else _regisseurs().filter(pk__in=[int(pk) for pk in pks if str(pk).isdigit()])
+    return list(qs.select_related("organisatie").annotate(caseload=open_casussen))
+
+
+def regisseurs_zoeken(user, q, melding=None):
+    """At most ten casusregisseurs by name or organisation, as ranked kandidaten; nothing for a non-chair."""
+    if not user.has_perm("mdo.voorzitten_mdo"):
+        return []
+    gevonden = search.gebruikers(_regisseurs(), q)
+    return kandidaat_regisseurs(melding, regisseurs_met_caseload([u.pk for u in gevonden])) if gevonden else []
 
 
 def kandidaat_regisseurs(melding=None, regisseurs=None):
@@ -154,3 +213,14 @@ def kandidaat_regisseurs(melding=None, regisseurs=None):
         kandidaten.append(Kandidaat(r, r.caseload, maximum, passend, [labels[c] for c in passend]))
     kandidaten.sort(key=lambda k: (-len(k.passend), k.boven_maximum, k.caseload, k.regisseur.username))
     return kandidaten
+
+
+KANDIDATEN_TONEN = 10
+
+
+def kandidaten_voor(melding, regisseurs, gekozen=()):
+    """The best KANDIDATEN_TONEN kandidaten, plus any other regisseur in `gekozen` (found by search)."""
+    alle = kandidaat_regisseurs(melding, regisseurs)
+    top = alle[:KANDIDATEN_TONEN]
+    gekozen = {int(pk) for pk in gekozen if str(pk).isdigit()}
+    return top + [k for k in alle[KANDIDATEN_TONEN:] if k.regisseur.pk in gekozen]

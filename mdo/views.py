@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.utils.formats import date_format
 from django.views.decorators.http import require_POST
 
+from bzt.access import access_object
 from bzt.forms import apply_errors
 from bzt.inzage import Actie, Grond, ObjectType, log_inzage
 from bzt.pdf import PDF_BASE_URL, render_pdf, static_path  # noqa: F401 - re-exported (tests/mdo/test_print.py)
@@ -92,6 +93,8 @@ class Regel:
     punt: AgendaPunt
     persoon: Persoon | None
     forms: dict = field(default_factory=dict)
+    zoek: str = ""  # the regisseur search of this item without JS (a GET reload of the agenda)
+    gevonden: list | None = None
 
     @property
     def leefgebieden(self):
@@ -100,22 +103,32 @@ class Regel:
         return [label for _, label, ja, _ in triage.leefgebieden() if ja] if triage else []
 
 
+def _zoektekst(request, name):
+    return request.GET.get(name, "").strip()[:100]
+
+
 def _regels(request, overleg, bound=None):
-    """The rows of the agenda with their forms; `bound` = (punt pk, form name, bound form) after an error."""
+    """The rows of the agenda with their forms; `bound` = (punt pk, form name, bound form) after an error.
+
+    A melding item offers the best KANDIDATEN_TONEN regisseurs; any other is found with the search field."""
     punten = list(overleg.agendapunten.all())
     gepland = _gepland(overleg)
     regisseurs = []
     if gepland and any(p.open and p.soort == S.MELDING for p in punten):
         regisseurs = selectors.regisseurs_met_caseload()
     andere = list(selectors.geplande_overleggen(request.user, behalve=overleg)) if gepland else []
+    zoek_punt, zoek = request.GET.get("punt", ""), _zoektekst(request, "regisseur_zoek")
     regels = []
     for nummer, punt in enumerate(punten, start=1):
         melding = punt.melding or (punt.casus.melding if punt.casus_id else None)
         regel = Regel(nummer, punt, selectors.hoofdpersoon(melding))
         if gepland and punt.open:
             if punt.soort == S.MELDING:
-                kandidaten = selectors.kandidaat_regisseurs(punt.melding, regisseurs)
+                kandidaten = selectors.kandidaten_voor(punt.melding, regisseurs)
                 regel.forms["toewijzen"] = ToewijzenForm(prefix=f"t{punt.pk}", kandidaten=kandidaten)
+                if zoek and zoek_punt == str(punt.pk):
+                    regel.zoek = zoek
+                    regel.gevonden = selectors.regisseurs_zoeken(request.user, zoek, punt.melding)
             regel.forms["besluit"] = _besluit_form_class(punt)(prefix=f"b{punt.pk}")
             if andere:
                 regel.forms["verplaatsen"] = VerplaatsenForm(prefix=f"v{punt.pk}", overleggen=andere)
@@ -129,12 +142,32 @@ def _agenda_context(request, overleg, *, bound=None, casus_form=None, afronden_f
     context = {"overleg": overleg, "regels": _regels(request, overleg, bound), "gepland": _gepland(overleg)}
     if not context["gepland"]:
         context["aanwezigen"] = _aanwezigen(overleg)
-    else:
-        context["casus_form"] = casus_form or CasusbesprekingForm(casussen=list(selectors.open_casussen(request.user)))
-        context["afronden_form"] = afronden_form or AfrondenForm(
-            gebruikers=list(selectors.aanwezigen_keuze()), initial={"aanwezigen": [overleg.voorzitter_id]}
-        )
+        return context
+    casus_zoek = _zoektekst(request, "casus_zoek")
+    if casus_form is None:
+        gevonden = selectors.open_casussen_zoeken(request.user, casus_zoek) if casus_zoek else []
+        _log_gevonden(request, gevonden)
+        casus_form = CasusbesprekingForm(casussen=gevonden)
+    aanwezige_zoek = _zoektekst(request, "aanwezige_zoek")
+    if afronden_form is None:
+        gebruikers = list(selectors.aanwezigen_keuze(overleg))
+        if aanwezige_zoek:
+            getoond = {u.pk for u in gebruikers}
+            gebruikers += [u for u in selectors.aanwezigen_zoeken(request.user, aanwezige_zoek) if u.pk not in getoond]
+        afronden_form = AfrondenForm(gebruikers=gebruikers, initial={"aanwezigen": [overleg.voorzitter_id]})
+    context.update(
+        casus_form=casus_form, casus_zoek=casus_zoek, afronden_form=afronden_form, aanwezige_zoek=aanwezige_zoek
+    )
     return context
+
+
+def _log_gevonden(request, casussen):
+    """Casussen found by search show the hoofdpersoon's name: logged like the meldpunt's person search."""
+    if casussen:
+        personen = [b.persoon_id for c in casussen for b in c.melding.betrokkenen.all()]
+        log_inzage(
+            request, object_type=ObjectType.CASUS, actie=Actie.ZOEKEN, personen=personen, grond=Grond.PROCESMANAGER
+        )
 
 
 def _gepland(overleg):
@@ -256,7 +289,8 @@ def besluit(request, pk, punt_pk):
 
     if actie == "toewijzen":
         naam = "toewijzen"
-        kandidaten = selectors.kandidaat_regisseurs(punt.melding)
+        gekozen = [request.POST.get(f"t{punt.pk}-casusregisseur", "")]
+        kandidaten = selectors.kandidaten_voor(punt.melding, selectors.regisseurs_met_caseload(), gekozen)
         form = ToewijzenForm(request.POST, prefix=f"t{punt.pk}", kandidaten=kandidaten)
     else:
         naam = "besluit"
@@ -309,7 +343,8 @@ def casusbespreking(request, pk):
     overleg = selectors.overleg_detail(request.user, pk)
     if not _gepland(overleg):
         return _al_afgerond(request, overleg)
-    form = CasusbesprekingForm(request.POST, casussen=list(selectors.open_casussen(request.user)))
+    gekozen = selectors.open_casus(request.user, request.POST.get("casus"))
+    form = CasusbesprekingForm(request.POST, casussen=[gekozen] if gekozen else [])
     if form.is_valid():
         try:
             punt = services.casusbespreking_toevoegen(door=request.user, overleg=overleg, casus=form.gekozen_casus())
@@ -330,7 +365,8 @@ def afronden(request, pk):
     overleg = selectors.overleg_detail(request.user, pk)
     if not _gepland(overleg):
         return _al_afgerond(request, overleg)
-    form = AfrondenForm(request.POST, gebruikers=list(selectors.aanwezigen_keuze()))
+    gebruikers = selectors.aanwezigen_keuze(overleg, extra=request.POST.getlist("aanwezigen"))
+    form = AfrondenForm(request.POST, gebruikers=list(gebruikers))
     if form.is_valid():
         try:
             open_punten = sum(1 for p in overleg.agendapunten.all() if p.open)
@@ -352,6 +388,39 @@ def afronden(request, pk):
             messages.success(request, bericht)
             return _naar_agenda(overleg)
     return _render_agenda(request, overleg, afronden_form=form)
+
+
+# --- search fields (htmx fragments; without JS the agenda itself takes the same GET parameters) ---------------
+
+
+@login_required
+@mdo_required
+def regisseurs_zoeken(request, pk, punt_pk):
+    punt = selectors.agendapunt_detail(request.user, pk, punt_pk)
+    q = _zoektekst(request, "regisseur_zoek")
+    kandidaten = selectors.regisseurs_zoeken(request.user, q, punt.melding)
+    context = {"prefix": f"t{punt.pk}", "gevonden": kandidaten, "zoek": q}
+    return render(request, "mdo/_regisseurs_gevonden.html", context)
+
+
+@login_required
+@mdo_required
+def casussen_zoeken(request, pk):
+    access_object(selectors.overleggen_for(request.user), pk)
+    q = _zoektekst(request, "casus_zoek")
+    gevonden = selectors.open_casussen_zoeken(request.user, q)
+    _log_gevonden(request, gevonden)
+    form = CasusbesprekingForm(casussen=gevonden)
+    return render(request, "mdo/_casussen_gevonden.html", {"casus_form": form, "casus_zoek": q})
+
+
+@login_required
+@mdo_required
+def aanwezigen_zoeken(request, pk):
+    access_object(selectors.overleggen_for(request.user), pk)
+    q = _zoektekst(request, "aanwezige_zoek")
+    gevonden = selectors.aanwezigen_zoeken(request.user, q)
+    return render(request, "mdo/_aanwezigen_gevonden.html", {"gevonden": gevonden, "aanwezige_zoek": q})
 
 
 # --- printable agenda and besluitenlijst ----------------------------------------------------------------------------

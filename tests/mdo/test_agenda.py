@@ -160,8 +160,9 @@ def test_agenda_bijwerken_adds_what_arrived_since_planning(chair, demo):
 def test_a_casusbespreking_for_an_open_casus(chair, demo):
     c = factories.casus(demo)
     overleg = factories.overleg(demo)
-    html = chair.get(agenda_url(overleg)).content.decode()
-    assert f'<option value="{c.pk}">{c.nummer}' in html
+    # without JS: the search reloads the agenda with the matches as radio buttons
+    html = chair.get(agenda_url(overleg), {"casus_zoek": c.nummer}).content.decode()
+    assert f'name="casus" value="{c.pk}" id="id_casus_{c.pk}"' in html
     response = chair.post(reverse("mdo:casusbespreking", args=[overleg.pk]), {"casus": c.pk}, follow=True)
     assert f"Casus {c.nummer} staat op de agenda" in response.content.decode()
     punt = overleg.agendapunten.get()
@@ -179,6 +180,18 @@ def test_a_casusbespreking_needs_a_casus(chair, demo):
     factories.casus(demo)
     response = chair.post(reverse("mdo:casusbespreking", args=[overleg.pk]), {"casus": ""})
     assert response.status_code == 200 and "Kies een casus." in response.content.decode()
+
+
+def test_a_closed_or_unknown_casus_is_refused_with_a_message(chair, demo):
+    overleg = factories.overleg(demo)
+    c = factories.casus(demo)
+    with acting_as(demo["procesmanager"]):
+        c.status = c.Status.AFGESLOTEN
+        c.save()
+    for pk in (c.pk, 999999, "abc"):
+        response = chair.post(reverse("mdo:casusbespreking", args=[overleg.pk]), {"casus": pk})
+        assert response.status_code == 200 and "Kies een open casus." in response.content.decode()
+    assert not overleg.agendapunten.exists()
 
 
 def test_closing_the_meeting_moves_open_items_to_the_next_planned_mdo(chair, demo):

@@ -78,7 +78,7 @@ def test_at_the_maximum_the_chair_must_give_a_reason(chair, demo, punt, settings
     assert f'id="id_t{punt.pk}-reden_boven_maximum_error"' in html
     assert "Bevestig met een reden." in html
     assert "Enige met ervaring in dit gezin." in html  # what was typed is kept
-    assert f'value="{regisseur.pk}" hx-preserve="true" id="id_t{punt.pk}-casusregisseur_0" checked' in html
+    assert f'value="{regisseur.pk}" id="id_t{punt.pk}-casusregisseur_k{regisseur.pk}" checked' in html
     assert not Casus.objects.filter(melding=punt.melding).exists()
 
     response = toewijzen(chair, punt, regisseur, reden="Kent het gezin al jaren.")

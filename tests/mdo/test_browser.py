@@ -40,3 +40,23 @@ def test_chair_moves_assigns_and_closes(page, demo):
     overleg.refresh_from_db()
     assert overleg.status == Overleg.Status.AFGEROND
     assert eerste.nummer in page.content()
+
+
+def test_chair_finds_a_regisseur_who_is_not_listed_and_assigns(page, demo):
+    from tests.mdo.test_zoeken import extra_users
+
+    melding = factories.mdo_melding(demo)
+    extra = extra_users(demo, 12)
+    overleg = factories.overleg(demo)
+    punt = overleg.agendapunten.get()
+    login(page, "procesmanager")
+    page.goto(f"/mdo/{overleg.pk}/")
+    item = page.locator(f"#punt-{punt.pk}")
+    getoond = item.locator(f'input[name="t{punt.pk}-casusregisseur"]').evaluate_all("els => els.map(e => e.value)")
+    gezocht = next(u for u in extra if str(u.pk) not in getoond)
+
+    item.get_by_label("Andere casusregisseur zoeken").fill(gezocht.last_name)  # htmx, while typing
+    item.get_by_role("radio", name=str(gezocht), exact=False).check()
+    item.get_by_role("button", name="Casusregisseur toewijzen").click()
+    assert "is casusregisseur van casus" in page.get_by_role("status").inner_text()
+    assert Casus.objects.get(melding=melding).casusregisseur == gezocht
