@@ -104,6 +104,10 @@ class Casus(models.Model):
             models.Index(fields=["status"], name="casus_status"),
             models.Index(fields=["toegewezen_op"], name="casus_toegewezen"),
             models.Index(fields=["afgesloten_op"], name="casus_afgesloten"),
+            # casus_lijst_volgorde, the order of the casus lists, is made by migration 0004 on PostgreSQL only
+            # (SQLite has no NULLS FIRST in an index).
+            # Caseload per casusregisseur (services.caseload, the dashboard): counts open casussen only.
+            models.Index(fields=["casusregisseur"], condition=~Q(status="afgesloten"), name="casus_open_per_regisseur"),
         ]
         permissions = [
             ("escaleren_casus", "Casus opschalen"),

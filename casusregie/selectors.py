@@ -6,6 +6,9 @@ only, to a user with an active noodtoegang on it. Coördinerend ambtenaar and we
 escalations at their level (escalaties_for).
 """
 
+from functools import cache
+
+from django.contrib.auth.models import Permission
 from django.db.models import Exists, F, OuterRef, Prefetch, Q
 from django.utils import timezone
 
@@ -22,6 +25,26 @@ from .models import (
     PlanActie,
     PlanDoel,
 )
+
+
+@cache
+def permission_id(perm):
+    """The id of a permission ("app_label.codename"), looked up once per process (cleared on post_migrate,
+    see apps.py). Filtering the permission rows on this constant instead of joining auth_permission by
+    codename lets PostgreSQL use its statistics for the (user, permission) pair."""
+    app_label, codename = perm.split(".")
+    return Permission.objects.get(content_type__app_label=app_label, codename=codename).pk
+
+
+def holds_on(user, perm, casus):
+    """Whether the user holds `perm` on this casus in the direct foreign-key permission table (one query).
+    Group object permissions are never granted on casussen."""
+    return (
+        user.is_active
+        and CasusUserObjectPermission.objects.filter(
+            user=user, content_object=casus, permission_id=permission_id(perm)
+        ).exists()
+    )
 
 
 def _holds(user, codename):
@@ -127,17 +150,44 @@ def noodtoegang_ter_beoordeling():
 
 
 def mijn_casussen(user):
-    """The casussen a casusregisseur directs or takes part in, open first."""
-    return (
-        casussen_for(user)
-        .filter(
-            Q(casusregisseur=user)
-            | Q(betrokken_professionals__professional=user, betrokken_professionals__beeindigd_op__isnull=True)
-        )
-        .distinct()
+    """The casussen a casusregisseur directs or takes part in, open first, and how many there are.
+
+    The services grant view_casus exactly to the casusregisseur (until the read term after closing) and to
+    the active betrokkenen, and revoke it when that ends; so the list is driven by the user's own permission
+    rows (one EXISTS, walked along casus_lijst_volgorde) and counted from them alone (an index-only count).
+    A casus seen through noodtoegang is not "mine", except where the user is also its regisseur or an active
+    betrokkene without holding view_casus (a closed casus past its read term): `_via_noodtoegang`."""
+    view_casus = permission_id("casusregie.view_casus")
+    rechten = CasusUserObjectPermission.objects.filter(user=user, permission_id=view_casus)
+    mijn = Exists(rechten.filter(content_object=OuterRef("pk")))
+    extra = _via_noodtoegang(user, view_casus)
+    casussen = (
+        Casus.objects.filter(mijn | Q(pk__in=extra) if extra else mijn)
         .select_related("organisatie", "casusregisseur", "melding")
         .prefetch_related(Prefetch("melding__betrokkenen", queryset=Betrokkene.objects.select_related("persoon")))
-        .order_by(F("afgesloten_op").asc(nulls_first=True), "-toegewezen_op", "-id")  # open casussen first
+        .order_by(F("afgesloten_op").asc(nulls_first=True), "-toegewezen_op", "-id")  # casus_lijst_volgorde
+    )
+    return casussen, rechten.count() + len(extra)
+
+
+def _via_noodtoegang(user, view_casus):
+    """Ids of casussen the user directs or takes part in and sees only through an active noodtoegang."""
+    return list(
+        Casus.objects.filter(
+            Exists(actieve_noodtoegangen(user, OuterRef("pk"))),
+            Q(casusregisseur=user)
+            | Exists(
+                CasusBetrokkene.objects.filter(casus=OuterRef("pk"), professional=user, beeindigd_op__isnull=True)
+            ),
+        )
+        .exclude(
+            Exists(
+                CasusUserObjectPermission.objects.filter(
+                    content_object=OuterRef("pk"), user=user, permission_id=view_casus
+                )
+            )
+        )
+        .values_list("pk", flat=True)
     )
 
 
@@ -146,7 +196,7 @@ def alle_casussen(user):
         casussen_for(user)
         .select_related("organisatie", "casusregisseur", "melding")
         .prefetch_related(Prefetch("melding__betrokkenen", queryset=Betrokkene.objects.select_related("persoon")))
-        .order_by(F("afgesloten_op").asc(nulls_first=True), "-toegewezen_op", "-id")  # open casussen first
+        .order_by(F("afgesloten_op").asc(nulls_first=True), "-toegewezen_op", "-id")  # casus_lijst_volgorde
     )
 
 

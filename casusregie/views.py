@@ -41,16 +41,29 @@ from .timeline import tijdlijn
 # --- lists ----------------------------------------------------------------------------------------------------
 
 
+class _GeteldePaginator(Paginator):
+    """A paginator given its count (the selector counts cheaper than COUNT(*) over the page's query)."""
+
+    def __init__(self, object_list, per_page, aantal):
+        super().__init__(object_list, per_page)
+        self.aantal = aantal
+
+    @property
+    def count(self):
+        return self.aantal
+
+
 @login_required
 def mijn_casussen(request):
     user = request.user
     if user.has_perm("casusregie.zien_alle_casussen"):
-        qs, titel = selectors.alle_casussen(user), "Alle casussen"
+        paginator, titel = Paginator(selectors.alle_casussen(user), 25), "Alle casussen"
     elif user.has_perm("casusregie.werken_als_regisseur"):
-        qs, titel = selectors.mijn_casussen(user), "Mijn casussen"
+        casussen, aantal = selectors.mijn_casussen(user)
+        paginator, titel = _GeteldePaginator(casussen, 25, aantal), "Mijn casussen"
     else:
         raise PermissionDenied
-    page = Paginator(qs, 25).get_page(request.GET.get("pagina"))
+    page = paginator.get_page(request.GET.get("pagina"))
     return render(request, "casusregie/mijn_casussen.html", {"page": page, "titel": titel})
 
 

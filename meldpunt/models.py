@@ -114,11 +114,12 @@ class Melding(models.Model):
         ONTVANGEN = "ontvangen", "Ontvangen"
         IN_TRIAGE = "in_triage", "In triage"
         GETRIEERD = "getrieerd", "Getrieerd"
+        WACHT_OP_MDO = "wacht_op_mdo", "Getrieerd, wacht op MDO"
         OP_MDO_AGENDA = "op_mdo_agenda", "Op MDO-agenda"
         TOEGEWEZEN = "toegewezen", "Toegewezen"
         VERWEZEN = "verwezen", "Door het MDO verwezen"
 
-    OPEN_STATUSES = (Status.ONTVANGEN, Status.IN_TRIAGE, Status.OP_MDO_AGENDA)
+    OPEN_STATUSES = (Status.ONTVANGEN, Status.IN_TRIAGE, Status.WACHT_OP_MDO, Status.OP_MDO_AGENDA)
 
     extern_id = models.CharField(max_length=64, null=True, blank=True, unique=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.ONTVANGEN)
@@ -161,8 +162,25 @@ class Melding(models.Model):
         verbose_name_plural = "meldingen"
         ordering = ["-ontvangen_op", "-id"]
         indexes = [
+            # Also the MDO tab of the queue: an index-only count of status wacht_op_mdo and op_mdo_agenda.
             models.Index(fields=["status", "ontvangen_op"], name="melding_status_ontvangen"),
             models.Index(fields=["ontvangen_op"], name="melding_ontvangen"),
+            # The triage tab of the queue (selectors.wachtrij_queryset), in its default order, and its count.
+            models.Index(
+                fields=["ontvangen_op", "id"],
+                condition=Q(status__in=["ontvangen", "in_triage"]),
+                name="melding_wacht_op_triage",
+            ),
+            # The Wvggz tab: the few meldingen with a Wvggz-onderzoek still running.
+            models.Index(
+                fields=["ontvangen_op"], condition=Q(wvggz=True, wvggz_uitkomst=""), name="melding_wvggz_lopend"
+            ),
+            # The terugkoppeling tab: meldingen of a known melder not yet told what happened.
+            models.Index(
+                fields=["ontvangen_op"],
+                condition=Q(terugkoppeling_op__isnull=True) & ~Q(melder_type="anoniem"),
+                name="melding_terugkoppeling_open",
+            ),
         ]
         permissions = [
             ("triageren_melding", "Meldingen trieren en op de MDO-agenda zetten"),

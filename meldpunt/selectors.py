@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db.models import Case, Exists, IntegerField, OuterRef, Prefetch, Q, Value, When
 from django.utils import timezone
 
-from .codes import Besluit, MelderType, Rol, Urgentie
+from .codes import MelderType, Rol, Urgentie
 from .models import Betrokkene, Melding, Persoon, PersoonKoppeling
 from .validators import normalise_bsn, working_days_between
 
@@ -61,11 +61,12 @@ SORTERINGEN = {
 
 
 def terugkoppeling_due_filter(today=None):
+    S = Melding.Status
     cutoff = subtract_working_days(today or timezone.localdate(), settings.BZT_TERUGKOPPELING_WERKDAGEN)
     return (
         ~Q(melder_type=MelderType.ANONIEM)
         & Q(terugkoppeling_op__isnull=True)
-        & (Q(ontvangen_op__lte=cutoff) | Q(status__in=[Melding.Status.GETRIEERD, Melding.Status.OP_MDO_AGENDA]))
+        & (Q(ontvangen_op__lte=cutoff) | Q(status__in=[S.GETRIEERD, S.WACHT_OP_MDO, S.OP_MDO_AGENDA]))
     )
 
 
@@ -73,7 +74,7 @@ def wachtrij_queryset(user, *, wachtrij="triage", urgentie="", aanmeldroute="", 
     qs = meldingen_for(user)
     S = Melding.Status
     if wachtrij == "mdo":
-        qs = qs.filter(Q(status=S.OP_MDO_AGENDA) | Q(status=S.GETRIEERD, triage__besluit=Besluit.MDO))
+        qs = qs.filter(status__in=[S.WACHT_OP_MDO, S.OP_MDO_AGENDA])
     elif wachtrij == "terugkoppeling":
         qs = qs.filter(terugkoppeling_due_filter())
     elif wachtrij == "wvggz":
@@ -180,7 +181,7 @@ def bekend_signalen(personen, *, behalve_melding=None):
         return []
     ids = {p.pk for p in personen}
     alle_ids = linked_ids(ids)
-    open_meldingen = Q(status__in=Melding.OPEN_STATUSES) | Q(status=Melding.Status.GETRIEERD, triage__besluit="mdo")
+    open_meldingen = Q(status__in=Melding.OPEN_STATUSES)
     open_meldingen |= Q(status=Melding.Status.TOEGEWEZEN) & ~Q(casus__status="afgesloten")
     betrokkenheden = (
         Betrokkene.objects.filter(persoon_id__in=alle_ids)

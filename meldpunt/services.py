@@ -121,7 +121,7 @@ def melding_triageren(
         raise ValidationError(errors)
     heeft_kinderen = melding.betrokkenen.filter(rol=Rol.KIND).exists()
     with acting_as(door):
-        _transition(melding, "triageren", door)
+        _transition(melding, "triageren_voor_mdo" if besluit == Besluit.MDO else "triageren", door)
         melding.save(update_fields=["status", "status_sinds"])
         triage = Triage(
             melding=melding,

@@ -1,7 +1,11 @@
 """The path of a melding, as data (DESIGN.md § The path of one melding).
 
-ontvangen → in_triage → getrieerd ──besluit=mdo──> op_mdo_agenda → toegewezen
-                                                              └─> verwezen (the MDO refers to regular care)
+ontvangen → in_triage ─┬─> getrieerd (besluit regulier, advies or geen actie: done for the BZT)
+                       └─> wacht_op_mdo (besluit mdo) → op_mdo_agenda → toegewezen
+                                                                  └─> verwezen (the MDO refers to regular care)
+
+"Wacht op MDO" is a state of its own (not getrieerd + triage.besluit) so the queue's MDO tab is a count on
+the melding's status index instead of a join of every melding with its triage.
 """
 
 from bzt.workflow import Transition, Workflow
@@ -13,7 +17,8 @@ S = Melding.Status
 MELDING_WORKFLOW = Workflow(
     Transition("in_triage_nemen", {S.ONTVANGEN}, S.IN_TRIAGE, "meldpunt.triageren_melding"),
     Transition("triageren", {S.ONTVANGEN, S.IN_TRIAGE}, S.GETRIEERD, "meldpunt.triageren_melding"),
-    Transition("op_mdo_agenda_zetten", {S.GETRIEERD}, S.OP_MDO_AGENDA, "meldpunt.triageren_melding"),
+    Transition("triageren_voor_mdo", {S.ONTVANGEN, S.IN_TRIAGE}, S.WACHT_OP_MDO, "meldpunt.triageren_melding"),
+    Transition("op_mdo_agenda_zetten", {S.WACHT_OP_MDO}, S.OP_MDO_AGENDA, "meldpunt.triageren_melding"),
     Transition("toewijzen", {S.OP_MDO_AGENDA}, S.TOEGEWEZEN, "mdo.voorzitten_mdo"),
     Transition("mdo_verwijzen", {S.OP_MDO_AGENDA}, S.VERWEZEN, "mdo.voorzitten_mdo"),
 )

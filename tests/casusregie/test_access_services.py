@@ -176,3 +176,26 @@ def test_a_betrokkene_past_the_end_date_loses_access(demo):
     assert sees(demo["regisseur_mee"], c)
     services.verlopen_toegang_intrekken(door=system_user(), vandaag=timezone.localdate() + timedelta(days=1))
     assert not sees(demo["regisseur_mee"], c)
+
+
+def test_a_write_on_a_casus_needs_the_permission_on_that_casus_or_the_role(demo, django_assert_num_queries):
+    from django.contrib.auth.models import Permission
+
+    c = factories.casus(demo)
+    regisseur, ander = demo["regisseur_dimence"], demo["regisseur_tactus"]
+    selectors.permission_id("casusregie.change_casus")  # looked up once per process
+    with django_assert_num_queries(1):  # the per-casus grant, one query
+        services._require(regisseur, "casusregie.change_casus", c)
+    with pytest.raises(PermissionDenied, match="U heeft geen recht op deze handeling"):
+        services._require(ander, "casusregie.change_casus", c)
+    with pytest.raises(PermissionDenied):
+        services.journaal_toevoegen(door=ander, casus=c, tekst="Huisbezoek afgelegd.")
+    regisseur.is_active = False
+    with pytest.raises(PermissionDenied):
+        services._require(regisseur, "casusregie.change_casus", c)
+
+    services._require(demo["procesmanager"], "mdo.voorzitten_mdo")  # a role's model permission
+    ander.user_permissions.add(Permission.objects.get(codename="change_casus"))
+    ander = type(ander).objects.get(pk=ander.pk)  # fresh permission cache
+    services._require(ander, "casusregie.change_casus", c)
+    assert services.journaal_toevoegen(door=ander, casus=c, tekst="Huisbezoek afgelegd.").casus == c

@@ -17,7 +17,7 @@ def test_triage_scores_the_leefgebieden_and_records_who(meldpunt):
     m = factories.melding(meldpunt)
     t = factories.triage(meldpunt, m, codes=("verslaving", "psychiatrie", "schulden"))
     m.refresh_from_db()
-    assert (t.score, t.doelgroep, m.status) == (3, True, Melding.Status.GETRIEERD)
+    assert (t.score, t.doelgroep, m.status) == (3, True, Melding.Status.WACHT_OP_MDO)
     assert t.getrieerd_door == meldpunt
     assert t.history.first().history_user == meldpunt
     assert m.history.first().history_user == meldpunt
@@ -96,7 +96,7 @@ def test_in_triage_then_triage(meldpunt):
     with pytest.raises(TransitionNotAllowed):
         services.melding_in_triage_nemen(door=meldpunt, melding=m)
     factories.triage(meldpunt, m)
-    assert m.status == Melding.Status.GETRIEERD
+    assert m.status == Melding.Status.WACHT_OP_MDO
 
 
 def test_triage_date_before_the_melding_is_refused(meldpunt):

@@ -6,7 +6,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from meldpunt import services
+from meldpunt import selectors, services
+from meldpunt.models import Melding
 from tests import factories
 
 URL = reverse("meldpunt:wachtrij")
@@ -100,7 +101,7 @@ def test_wvggz_deadline_and_warning_from_day_ten(meldpunt_client, demo):
 
 @pytest.mark.parametrize("wachtrij", ["triage", "mdo", "terugkoppeling", "wvggz"])
 def test_the_queue_uses_the_same_number_of_queries_for_3_or_30_rows(
-    meldpunt_client, demo, wachtrij, django_assert_max_num_queries
+    meldpunt_client, demo, wachtrij, django_assert_num_queries
 ):
     def count_queries():
         with CaptureQueriesContext(connection) as ctx:
@@ -122,5 +123,33 @@ def test_the_queue_uses_the_same_number_of_queries_for_3_or_30_rows(
     small = count_queries()
     add(27)
     assert count_queries() == small
-    with django_assert_max_num_queries(15):
+    with django_assert_num_queries(15):
         meldpunt_client.get(f"{URL}?wachtrij={wachtrij}")
+
+
+def test_the_mdo_tab_counts_what_waits_for_the_mdo_and_what_is_on_its_agenda(demo):
+    meldpunt = demo["meldpunt"]
+    wacht = factories.melding(meldpunt)
+    factories.triage(meldpunt, wacht)
+    geagendeerd = factories.mdo_melding(demo)
+    regulier = factories.melding(meldpunt)
+    factories.triage(meldpunt, regulier, codes=("schulden",), besluit="advies")
+    assert (wacht.status, geagendeerd.status, regulier.status) == ("wacht_op_mdo", "op_mdo_agenda", "getrieerd")
+    assert selectors.wachtrij_tellingen(meldpunt)["mdo"] == 2
+    assert {m.pk for m in selectors.wachtrij_queryset(meldpunt, wachtrij="mdo")} == {wacht.pk, geagendeerd.pk}
+
+
+def test_the_migration_moves_meldingen_waiting_for_the_mdo_to_their_own_status(demo):
+    from importlib import import_module
+
+    migratie = import_module("meldpunt.migrations.0004_wacht_op_mdo_wachtrij_indexen")
+    meldpunt = demo["meldpunt"]
+    wacht = factories.melding(meldpunt)
+    factories.triage(meldpunt, wacht)
+    regulier = factories.melding(meldpunt)
+    factories.triage(meldpunt, regulier, codes=("schulden",), besluit="advies")
+    Melding.objects.filter(pk=wacht.pk).update(status="getrieerd")  # as before the migration
+    with connection.cursor() as cursor:
+        cursor.execute(migratie.WACHT_OP_MDO)
+    assert Melding.objects.get(pk=wacht.pk).status == Melding.Status.WACHT_OP_MDO
+    assert Melding.objects.get(pk=regulier.pk).status == Melding.Status.GETRIEERD

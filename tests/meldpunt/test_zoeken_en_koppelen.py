@@ -88,3 +88,21 @@ def test_linking_needs_a_reason_and_another_record(demo, jan):
         services.personen_koppelen(door=demo["meldpunt"], persoon=jan, gekoppeld_aan=ander, reden="  ")
     with pytest.raises(ValidationError):
         services.personen_koppelen(door=demo["procesmanager"], persoon=jan, gekoppeld_aan=ander, reden="zelfde")
+
+
+@pytest.mark.postgres
+def test_search_by_part_of_a_name_uses_the_trigram_indexes_on_postgresql(client, demo, jan):
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename IN ('meldpunt_persoon', 'meldpunt_melding')")
+        indexes = {name for (name,) in cursor.fetchall()}
+    assert {"persoon_voornaam_trgm", "persoon_achternaam_trgm", "persoon_adres_trgm"} <= indexes
+    assert {"persoon_postcode_upper", "melding_extern_id_upper"} <= indexes
+    client.force_login(demo["meldpunt"])
+    for query in ("oekem", "JA zoek", "rink 1", "7411bt"):
+        html = client.get(reverse("meldpunt:zoeken"), {"q": query}).content.decode()
+        assert reverse("meldpunt:persoon", args=[jan.pk]) in html, query
+    melding = jan.betrokkenheden.get().melding
+    type(melding).objects.filter(pk=melding.pk).update(extern_id="VIS2-2025-0001")
+    assert selectors.zoek_melding(demo["meldpunt"], "vis2-2025-0001") == melding
