@@ -1,8 +1,12 @@
 """The jaarmonitor figures (CONTRACT.md § Jaarmonitor), computed in the database.
 
-Every count is an aggregation query that returns one row per group; medians are percentile_cont on
-PostgreSQL (the same value as Python's statistics.median). No names, BSNs, addresses or free text are
-ever read here: only codes, dates and counts.
+`compute(jaar)` runs two statements: one over the meldingen of the year (with their triage, casus and
+betrokkenen: meldingen, triage, personen, doorlooptijden) and one over casussen, escalaties, wachtlijsten and
+the budget. Each is a UNION ALL of GROUP BYs tagged with the figure they belong to, in one shape
+(figuur, sleutel, n), over CTEs that PostgreSQL computes once; only group counts reach Python. Totals that
+are the sum of a breakdown are added up here. Works on PostgreSQL and SQLite alike, except the medians:
+percentile_cont on PostgreSQL, a histogram of the day values on SQLite (same value as statistics.median).
+No names, BSNs, addresses or free text are ever read here: only codes, dates and counts.
 """
 
 import statistics
@@ -10,23 +14,10 @@ from datetime import date
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import (
-    Case,
-    Count,
-    DateField,
-    F,
-    Func,
-    IntegerField,
-    OuterRef,
-    Q,
-    Subquery,
-    Sum,
-    Value,
-    When,
-)
-from django.db.models.functions import ExtractDay, ExtractMonth, ExtractYear
+from django.db.models import F, FloatField, Func, IntegerField
 
-from casusregie.models import Casus, Escalatie, Wachtlijst
+from bzt.models import Organisatie
+from casusregie.models import AfsluitReden, Casus, Escalatie, EscalatieNiveau, Wachtlijst
 from meldpunt.codes import Leefgebied
 from meldpunt.models import Betrokkene, Melding, Persoon, Triage
 
@@ -40,6 +31,14 @@ LEEFTIJDSBANDEN = [
     ("45-64", 45, 64),
     ("65+", 65, 200),
 ]
+
+# The date pairs of the doorlooptijden (end, start), reached from Melding.
+DOORLOOPTIJDEN = {
+    "melding_tot_triage": ("triage__datum", "ontvangen_op"),
+    "triage_tot_mdo": ("casus__toegewezen_op", "triage__datum"),
+    "mdo_tot_plan": ("casus__plan_vastgesteld_op", "casus__toegewezen_op"),
+    "melding_tot_afsluiting": ("casus__afgesloten_op", "ontvangen_op"),
+}
 
 
 class DaysBetween(Func):
@@ -60,17 +59,13 @@ class DaysBetween(Func):
 
 
 class Median(Func):
-    """percentile_cont(0.5): the median, averaging the two middle values like statistics.median."""
+    """percentile_cont(0.5): the median, averaging the two middle values like statistics.median (a float:
+    an integer output field would truncate 370.5 to 370)."""
 
     function = "percentile_cont"
     template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
     contains_aggregate = True
-    output_field = IntegerField()
-
-
-def _grouped(qs, field):
-    """{value: count} for one GROUP BY query."""
-    return {row[field]: row["n"] for row in qs.values(field).annotate(n=Count("pk", distinct=True)).order_by(field)}
+    output_field = FloatField()
 
 
 def _number(value):
@@ -94,158 +89,275 @@ def median_days(qs, end, start):
     return _number(statistics.median(days)) if days else None
 
 
-def _age_band_expression(birth, on):
-    age = (
-        ExtractYear(on)
-        - ExtractYear(birth)
-        - Case(
-            When(Q(**{f"{on}_month__lt": F(f"{birth}_month")}), then=Value(1)),
-            When(Q(**{f"{on}_month": F(f"{birth}_month"), f"{on}_day__lt": F(f"{birth}_day")}), then=Value(1)),
-            default=Value(0),
-        )
-    )
-    whens = [When(**{"age__gte": low, "age__lte": high}, then=Value(label)) for label, low, high in LEEFTIJDSBANDEN]
-    return age, Case(*whens, default=Value("onbekend"))
-
-
-# The date pairs of the doorlooptijden (end, start), reached from Melding: to count what each median is over.
-DOORLOOPTIJDEN = {
-    "melding_tot_triage": ("triage__datum", "ontvangen_op"),
-    "triage_tot_mdo": ("casus__toegewezen_op", "triage__datum"),
-    "mdo_tot_plan": ("casus__plan_vastgesteld_op", "casus__toegewezen_op"),
-    "melding_tot_afsluiting": ("casus__afgesloten_op", "ontvangen_op"),
-}
-
-
 def meldingen_van(jaar):
     return Melding.objects.filter(ontvangen_op__year=jaar)
 
 
+# --- SQL building blocks -------------------------------------------------------------------------------
+
+# Date expressions per database: whole days between two dates, the month as "01".."12", a date as the
+# integer YYYYMMDD (so that (YYYYMMDD(day) - YYYYMMDD(born)) / 10000 is the age in whole years on that day).
+_DIALECT = {
+    "postgresql": {
+        "days": "({end} - {start})",
+        "month": "to_char({d}, 'MM')",
+        "ymd": "CAST(to_char({d}, 'YYYYMMDD') AS integer)",
+    },
+    "sqlite": {
+        "days": "CAST(julianday({end}) - julianday({start}) AS INTEGER)",
+        "month": "strftime('%%m', {d})",
+        "ymd": "CAST(strftime('%%Y%%m%%d', {d}) AS INTEGER)",
+    },
+}
+# The columns behind the paths of DOORLOOPTIJDEN, as named in the meldingen statement.
+_COLUMNS = {
+    "ontvangen_op": "m.ontvangen_op",
+    "triage__datum": "t.datum",
+    "casus__toegewezen_op": "c.toegewezen_op",
+    "casus__plan_vastgesteld_op": "c.plan_vastgesteld_op",
+    "casus__afgesloten_op": "c.afgesloten_op",
+}
+
+
+def _sql(name, **parts):
+    return _DIALECT[connection.vendor][name].format(**parts)
+
+
+def _tables():
+    models = {
+        "melding": Melding,
+        "triage": Triage,
+        "casus": Casus,
+        "betrokkene": Betrokkene,
+        "persoon": Persoon,
+        "organisatie": Organisatie,
+        "afsluitreden": AfsluitReden,
+        "escalatie": Escalatie,
+        "niveau": EscalatieNiveau,
+        "wachtlijst": Wachtlijst,
+        "budgetregel": BudgetRegel,
+    }
+    return {name: connection.ops.quote_name(model._meta.db_table) for name, model in models.items()}
+
+
+def _scalars(source, expressions):
+    """One branch that turns one row of aggregates into rows ('totaal', name, value): the scalars of a
+    statement in the same shape as its breakdowns, computed in a single pass over `source`."""
+    columns = ", ".join(f"{sql} AS {name}" for name, sql in expressions.items())
+    pick = " ".join(f"WHEN '{name}' THEN s.{name}" for name in expressions)
+    values = ", ".join(f"('{name}')" for name in expressions)
+    unpivot = f"SELECT 'totaal', k.column1, CASE k.column1 {pick} END"
+    return f"{unpivot} FROM (SELECT {columns} FROM {source}) AS s, (VALUES {values}) AS k"  # noqa: S608 - constants
+
+
+def _count_if(condition):
+    return f"SUM(CASE WHEN {condition} THEN 1 ELSE 0 END)"
+
+
+def _meldingen_sql():
+    """Meldingen, triage, personen and doorlooptijden of the year: params (start, eind)."""
+    t = _tables()
+    days = {key: _sql("days", end=_COLUMNS[end], start=_COLUMNS[start]) for key, (end, start) in DOORLOOPTIJDEN.items()}
+    leefgebieden = ", ".join(f"t.{code}" for code in Leefgebied.values)
+    doorlooptijden = ", ".join(f"{sql} AS {key}" for key, sql in days.items())
+    scalars = {
+        "overlast": _count_if("overlast"),
+        "triage_doelgroep": _count_if("score >= 3"),
+        "triage_ggsr": _count_if("ggsr"),
+        **{f"lg_{code}": _count_if(code) for code in Leefgebied.values},
+        **{f"n_{key}": f"COUNT({key})" for key in DOORLOOPTIJDEN},
+    }
+    branches = [
+        "SELECT 'aanmeldroute', aanmeldroute, COUNT(*) FROM meldingen GROUP BY aanmeldroute",
+        "SELECT 'melder_type', melder_type, COUNT(*) FROM meldingen GROUP BY melder_type",
+        "SELECT 'maand', maand, COUNT(*) FROM meldingen GROUP BY maand",
+        "SELECT 'besluit', besluit, COUNT(*) FROM meldingen WHERE besluit IS NOT NULL GROUP BY besluit",
+        "SELECT 'geslacht', geslacht, COUNT(*) FROM personen GROUP BY geslacht",
+        "SELECT 'inkomen', inkomen, COUNT(*) FROM personen GROUP BY inkomen",
+        "SELECT 'wijk', wijk, COUNT(*) FROM personen GROUP BY wijk",
+        "SELECT 'leeftijd', leeftijd, COUNT(*) FROM personen GROUP BY leeftijd",
+        "SELECT 'totaal', 'gezinnen', COUNT(DISTINCT melding_id) FROM betrokkenen WHERE rol = 'kind'",
+    ]
+    if connection.vendor == "postgresql":
+        scalars |= {f"mediaan_{key}": f"percentile_cont(0.5) WITHIN GROUP (ORDER BY {key})" for key in days}
+    else:  # no percentile_cont: the distribution of the day values, the median is taken in Python
+        branches += [
+            f"SELECT 'dagen_{key}', {key}, COUNT(*) FROM meldingen WHERE {key} IS NOT NULL GROUP BY {key}"  # noqa: S608
+            for key in days
+        ]
+    branches.append(_scalars("meldingen", scalars))
+    bands = " ".join(f"WHEN leeftijd BETWEEN {low} AND {high} THEN '{label}'" for label, low, high in LEEFTIJDSBANDEN)
+    return f"""
+        WITH meldingen AS (
+            SELECT m.id, m.aanmeldroute, m.melder_type, m.overlast, {_sql("month", d="m.ontvangen_op")} AS maand,
+                   m.ontvangen_op, t.besluit, t.score, t.ggsr, {leefgebieden}, {doorlooptijden}
+            FROM {t["melding"]} m
+            LEFT JOIN {t["triage"]} t ON t.melding_id = m.id
+            LEFT JOIN {t["casus"]} c ON c.melding_id = m.id
+            WHERE m.ontvangen_op BETWEEN %s AND %s
+        ),
+        betrokkenen AS (
+            SELECT b.persoon_id, b.melding_id, b.rol, m.ontvangen_op, p.geslacht, p.inkomen, p.wijk, p.geboortedatum
+            FROM {t["betrokkene"]} b
+            JOIN meldingen m ON m.id = b.melding_id
+            JOIN {t["persoon"]} p ON p.id = b.persoon_id
+        ),
+        personen AS (  -- each person once, with the age on the date of their first melding of the year
+            SELECT geslacht, inkomen, wijk, CASE {bands} ELSE 'onbekend' END AS leeftijd
+            FROM (
+                SELECT geslacht, inkomen, COALESCE(NULLIF(wijk, ''), 'onbekend') AS wijk,
+                       CASE WHEN geboortedatum <= MIN(ontvangen_op) THEN
+                           ({_sql("ymd", d="MIN(ontvangen_op)")} - {_sql("ymd", d="geboortedatum")}) / 10000
+                       END AS leeftijd
+                FROM betrokkenen
+                GROUP BY persoon_id, geslacht, inkomen, wijk, geboortedatum
+            ) AS leeftijden
+        )
+        {" UNION ALL ".join(branches)}"""  # noqa: S608 - table names and constants; values are parameters
+
+
+def _casussen_sql():
+    """Casussen, escalaties, wachtlijsten and budget of the year: params {start, eind, jaar}."""
+    t = _tables()
+    doorbraken = {"doorbraken": "COUNT(*)", "maatwerk": "SUM(maatwerkbudget)"}
+    return f"""
+        WITH casussen AS (
+            SELECT o.naam AS organisatie, r.code AS reden,
+                   (c.toegewezen_op BETWEEN %(start)s AND %(eind)s) AS nieuw,
+                   (c.afgesloten_op BETWEEN %(start)s AND %(eind)s) AS afgesloten,
+                   (c.toegewezen_op <= %(eind)s AND (c.afgesloten_op IS NULL OR c.afgesloten_op > %(eind)s))
+                       AS open_einde,
+                   (c.toegewezen_op < %(start)s) AS van_eerder
+            FROM {t["casus"]} c
+            JOIN {t["organisatie"]} o ON o.id = c.organisatie_id
+            LEFT JOIN {t["afsluitreden"]} r ON r.id = c.afsluitreden_id
+            WHERE c.toegewezen_op BETWEEN %(start)s AND %(eind)s
+               OR c.afgesloten_op BETWEEN %(start)s AND %(eind)s
+               OR (c.toegewezen_op <= %(eind)s AND (c.afgesloten_op IS NULL OR c.afgesloten_op > %(eind)s))
+        ),
+        escalaties AS (
+            SELECT n.code AS niveau, e.maatwerkbudget
+            FROM {t["escalatie"]} e JOIN {t["niveau"]} n ON n.id = e.niveau_id
+            WHERE e.gestart_op BETWEEN %(start)s AND %(eind)s
+        )
+        SELECT 'nieuw', organisatie, COUNT(*) FROM casussen WHERE nieuw GROUP BY organisatie
+        UNION ALL SELECT 'afsluitreden', reden, COUNT(*) FROM casussen WHERE afgesloten GROUP BY reden
+        UNION ALL SELECT 'caseload', organisatie, COUNT(*) FROM casussen WHERE open_einde GROUP BY organisatie
+        UNION ALL SELECT 'totaal', 'open_van_eerder', COUNT(*) FROM casussen WHERE open_einde AND van_eerder
+        UNION ALL SELECT 'niveau', niveau, COUNT(*) FROM escalaties GROUP BY niveau
+        UNION ALL {_scalars("escalaties WHERE maatwerkbudget IS NOT NULL", doorbraken)}
+        UNION ALL SELECT 'wachtlijst', o.naam, COUNT(*) FROM {t["wachtlijst"]} w
+            JOIN {t["organisatie"]} o ON o.id = w.organisatie_id
+            WHERE w.sinds BETWEEN %(start)s AND %(eind)s GROUP BY o.naam
+        UNION ALL SELECT 'budget', categorie, SUM(bedrag) FROM {t["budgetregel"]} WHERE jaar = %(jaar)s
+            GROUP BY categorie"""  # noqa: S608 - table names and constants; values are parameters
+
+
+def _rows(sql, params):
+    """{figuur: {sleutel: n}} from a statement in the (figuur, sleutel, n) shape."""
+    result = {}
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        for figuur, sleutel, n in cursor.fetchall():
+            result.setdefault(figuur, {})[sleutel] = n
+    return result
+
+
+def _counts(groups):
+    """A breakdown as {key: int}, zero groups left out, in key order."""
+    items = [(key, int(n)) for key, n in (groups or {}).items() if n]
+    return dict(sorted(items, key=lambda item: (item[0] is None, str(item[0]))))
+
+
+def _median(histogram):
+    """statistics.median of the values of a {value: how often} histogram (SQLite only)."""
+    values = sorted((int(value), int(n)) for value, n in histogram.items())
+    total = sum(n for _, n in values)
+    if not total:
+        return None
+
+    def nth(index):
+        seen = 0
+        for value, n in values:
+            seen += n
+            if index < seen:
+                return value
+
+    return _number((nth((total - 1) // 2) + nth(total // 2)) / 2)
+
+
 def compute(jaar: int) -> dict:
-    meldingen = meldingen_van(jaar)
-    triaged = Triage.objects.filter(melding__ontvangen_op__year=jaar)
-    personen = Persoon.objects.filter(betrokkenheden__melding__ontvangen_op__year=jaar).distinct()
-    eind = date(jaar, 12, 31)
-
-    melding_counts = meldingen.aggregate(
-        totaal=Count("pk"),
-        overlast=Count("pk", filter=Q(overlast=True)),
-        gezinnen=Count("pk", filter=Q(pk__in=Betrokkene.objects.filter(rol="kind").values("melding_id"))),
-    )
-    per_maand = {
-        f"{row['maand']:02d}": row["n"]
-        for row in meldingen.annotate(maand=ExtractMonth("ontvangen_op")).values("maand").annotate(n=Count("pk"))
-    }
-    triage_counts = triaged.aggregate(
-        totaal=Count("pk"),
-        doelgroep=Count("pk", filter=Q(score__gte=3)),
-        ggsr=Count("pk", filter=Q(ggsr=True)),
-        **{code: Count("pk", filter=Q(**{code: True})) for code in Leefgebied.values},
-    )
-
-    first_melding = (
-        Betrokkene.objects.filter(persoon=OuterRef("pk"), melding__ontvangen_op__year=jaar)
-        .order_by("melding__ontvangen_op")
-        .values("melding__ontvangen_op")[:1]
-    )
-    ages = Persoon.objects.filter(pk__in=personen.values("pk")).annotate(
-        eerste=Subquery(first_melding, output_field=DateField()),
-        eerste_month=ExtractMonth("eerste"),
-        eerste_day=ExtractDay("eerste"),
-        geboortedatum_month=ExtractMonth("geboortedatum"),
-        geboortedatum_day=ExtractDay("geboortedatum"),
-    )
-    age, band = _age_band_expression("geboortedatum", "eerste")
-    per_leeftijd = {
-        row["band"]: row["n"]
-        for row in ages.annotate(age=age)
-        .annotate(band=Case(When(geboortedatum__isnull=True, then=Value("onbekend")), default=band))
-        .values("band")
-        .annotate(n=Count("pk"))
-        .order_by("band")
-    }
-
-    nieuw = Casus.objects.filter(toegewezen_op__year=jaar)
-    afgesloten = Casus.objects.filter(afgesloten_op__year=jaar)
-    open_einde = Casus.objects.filter(toegewezen_op__lte=eind).filter(
-        Q(afgesloten_op__isnull=True) | Q(afgesloten_op__gt=eind)
-    )
-    escalaties = Escalatie.objects.filter(gestart_op__year=jaar)
-
+    start, eind = date(jaar, 1, 1), date(jaar, 12, 31)
+    f = _rows(_meldingen_sql(), [start, eind])
+    c = _rows(_casussen_sql(), {"start": start, "eind": eind, "jaar": jaar})
+    scalar = {key: (n if n is None else _number(n)) for key, n in (f.get("totaal", {}) | c.get("totaal", {})).items()}
+    per_maand = _counts(f.get("maand"))
+    per_besluit = _counts(f.get("besluit"))
+    per_geslacht = _counts(f.get("geslacht"))
+    nieuw, caseload = _counts(c.get("nieuw")), _counts(c.get("caseload"))
+    afsluitredenen = _counts(c.get("afsluitreden"))
+    per_niveau = _counts(c.get("niveau"))
+    wachtlijsten = _counts(c.get("wachtlijst"))
+    if connection.vendor == "postgresql":
+        medianen = {key: scalar[f"mediaan_{key}"] for key in DOORLOOPTIJDEN}
+    else:
+        medianen = {key: _median(f.get(f"dagen_{key}", {})) for key in DOORLOOPTIJDEN}
+    personen = sum(per_geslacht.values())
     return {
         "jaar": jaar,
         "meldingen": {
-            "totaal": melding_counts["totaal"],
-            "per_aanmeldroute": _grouped(meldingen, "aanmeldroute"),
-            "per_melder_type": _grouped(meldingen, "melder_type"),
+            "totaal": sum(per_maand.values()),
+            "per_aanmeldroute": _counts(f.get("aanmeldroute")),
+            "per_melder_type": _counts(f.get("melder_type")),
             "per_maand": per_maand,
-            "overlast": melding_counts["overlast"],
-            "gezinnen": melding_counts["gezinnen"],
+            "overlast": scalar["overlast"] or 0,
+            "gezinnen": scalar["gezinnen"] or 0,
         },
         "triage": {
-            "totaal": triage_counts["totaal"],
-            "per_besluit": _grouped(triaged, "besluit"),
-            "doelgroep_3_uit_8": triage_counts["doelgroep"],
-            "per_leefgebied": {code: triage_counts[code] for code in Leefgebied.values if triage_counts[code]},
-            "ggsr": triage_counts["ggsr"],
+            "totaal": sum(per_besluit.values()),
+            "per_besluit": per_besluit,
+            "doelgroep_3_uit_8": scalar["triage_doelgroep"] or 0,
+            "per_leefgebied": {code: scalar[f"lg_{code}"] for code in Leefgebied.values if scalar[f"lg_{code}"]},
+            "ggsr": scalar["triage_ggsr"] or 0,
         },
         "personen": {
-            "uniek": personen.count(),
-            "per_geslacht": _grouped(Persoon.objects.filter(pk__in=personen.values("pk")), "geslacht"),
-            "per_leeftijd": per_leeftijd,
-            "per_inkomen": _grouped(Persoon.objects.filter(pk__in=personen.values("pk")), "inkomen"),
-            "per_wijk": {
-                (wijk or "onbekend"): n
-                for wijk, n in _grouped(Persoon.objects.filter(pk__in=personen.values("pk")), "wijk").items()
-            },
+            "uniek": personen,
+            "per_geslacht": per_geslacht,
+            "per_leeftijd": _counts(f.get("leeftijd")),
+            "per_inkomen": _counts(f.get("inkomen")),
+            "per_wijk": _counts(f.get("wijk")),
         },
         "casussen": {
-            "nieuw": nieuw.count(),
-            "per_organisatie": _grouped(nieuw, "organisatie__naam"),
-            "afgesloten": afgesloten.count(),
-            "afsluitredenen": _grouped(afgesloten, "afsluitreden__code"),
-            "open_einde_jaar": open_einde.count(),
-            "caseload_einde_jaar": _grouped(open_einde, "organisatie__naam"),
+            "nieuw": sum(nieuw.values()),
+            "per_organisatie": nieuw,
+            "afgesloten": sum(afsluitredenen.values()),
+            "afsluitredenen": afsluitredenen,
+            "open_einde_jaar": sum(caseload.values()),
+            "caseload_einde_jaar": caseload,
         },
         "escalaties": {
-            "totaal": escalaties.count(),
-            "per_niveau": _grouped(escalaties, "niveau__code"),
-            **_doorbraken(escalaties),
+            "totaal": sum(per_niveau.values()),
+            "per_niveau": per_niveau,
+            "doorbraken": scalar["doorbraken"] or 0,
+            "maatwerkbudget_totaal": _money(scalar["maatwerk"] or 0),
         },
-        "doorlooptijden": {
-            "melding_tot_triage": median_days(meldingen, "triage__datum", "ontvangen_op"),
-            "triage_tot_mdo": median_days(meldingen, "casus__toegewezen_op", "triage__datum"),
-            "mdo_tot_plan": median_days(meldingen, "casus__plan_vastgesteld_op", "casus__toegewezen_op"),
-            "melding_tot_afsluiting": median_days(meldingen, "casus__afgesloten_op", "ontvangen_op"),
-        },
+        "doorlooptijden": medianen,
         # How many meldingen each median is taken over: medians of fewer than 5 are not shown (suppression).
-        "doorlooptijden_aantal": {
-            key: count_days(meldingen, end, start) for key, (end, start) in DOORLOOPTIJDEN.items()
-        },
-        "wachtlijsten": {
-            "totaal": Wachtlijst.objects.filter(sinds__year=jaar).count(),
-            "per_organisatie": _grouped(Wachtlijst.objects.filter(sinds__year=jaar), "organisatie__naam"),
-        },
+        "doorlooptijden_aantal": {key: scalar[f"n_{key}"] or 0 for key in DOORLOOPTIJDEN},
+        "wachtlijsten": {"totaal": sum(wachtlijsten.values()), "per_organisatie": wachtlijsten},
         "budget": _budget(
-            jaar,
-            casussen=nieuw.count() + open_einde.exclude(toegewezen_op__year=jaar).count(),
-            personen=personen.count(),
+            {categorie: _money(bedrag) for categorie, bedrag in c.get("budget", {}).items()},
+            casussen=sum(nieuw.values()) + (scalar["open_van_eerder"] or 0),
+            personen=personen,
         ),
     }
 
 
-def _doorbraken(escalaties):
-    result = escalaties.filter(maatwerkbudget__isnull=False).aggregate(n=Count("pk"), totaal=Sum("maatwerkbudget"))
-    return {"doorbraken": result["n"], "maatwerkbudget_totaal": _money(result["totaal"] or Decimal(0))}
-
-
 def _money(value):
-    return float(Decimal(value).quantize(Decimal("0.01")))
+    return float(Decimal(str(value)).quantize(Decimal("0.01")))
 
 
-def _budget(jaar, *, casussen, personen):
-    regels = BudgetRegel.objects.filter(jaar=jaar)
-    per_categorie = {row["categorie"]: _money(row["s"]) for row in regels.values("categorie").annotate(s=Sum("bedrag"))}
+def _budget(per_categorie, *, casussen, personen):
     totaal = sum(per_categorie.values())
     return {
         "totaal": _money(totaal),
@@ -256,18 +368,35 @@ def _budget(jaar, *, casussen, personen):
     }
 
 
+def _kopcijfers_sql():
+    """The headline figures of a year in one row: params (start, eind)."""
+    t = _tables()
+    in_jaar = "BETWEEN %(start)s AND %(eind)s"
+    return f"""
+        SELECT * FROM
+            (SELECT COUNT(*) AS meldingen_totaal FROM {t["melding"]} WHERE ontvangen_op {in_jaar}) AS m,
+            (SELECT COUNT(*) AS triage_totaal, {_count_if("t.score >= 3")} AS doelgroep_3_uit_8
+             FROM {t["triage"]} t JOIN {t["melding"]} m ON m.id = t.melding_id WHERE m.ontvangen_op {in_jaar}) AS t,
+            (SELECT COUNT(DISTINCT b.persoon_id) AS personen_uniek
+             FROM {t["betrokkene"]} b JOIN {t["melding"]} m ON m.id = b.melding_id WHERE m.ontvangen_op {in_jaar}) AS p,
+            (SELECT {_count_if(f"toegewezen_op {in_jaar}")} AS casussen_nieuw,
+                    {_count_if(f"afgesloten_op {in_jaar}")} AS casussen_afgesloten
+             FROM {t["casus"]} WHERE toegewezen_op {in_jaar} OR afgesloten_op {in_jaar}) AS c,
+            (SELECT COUNT(*) AS escalaties FROM {t["escalatie"]} WHERE gestart_op {in_jaar}) AS e"""  # noqa: S608 - no input
+
+
+def kopcijfers(jaar: int) -> dict:
+    """The headline figures of `jaar` (the comparison column of the report), in one query; the same
+    definitions as the corresponding figures of compute()."""
+    with connection.cursor() as cursor:
+        cursor.execute(_kopcijfers_sql(), {"start": date(jaar, 1, 1), "eind": date(jaar, 12, 31)})
+        row = cursor.fetchone()
+        names = [column[0] for column in cursor.description]
+    return {"jaar": jaar, **{name: int(value or 0) for name, value in zip(names, row, strict=True)}}
+
+
 def compute_with_comparison(jaar: int) -> dict:
     """The figures of `jaar` plus, under "vorig_jaar", the headline figures of the year before."""
     figures = compute(jaar)
-    previous = compute(jaar - 1)
-    figures["vorig_jaar"] = {
-        "jaar": jaar - 1,
-        "meldingen_totaal": previous["meldingen"]["totaal"],
-        "triage_totaal": previous["triage"]["totaal"],
-        "doelgroep_3_uit_8": previous["triage"]["doelgroep_3_uit_8"],
-        "personen_uniek": previous["personen"]["uniek"],
-        "casussen_nieuw": previous["casussen"]["nieuw"],
-        "casussen_afgesloten": previous["casussen"]["afgesloten"],
-        "escalaties": sum(previous["escalaties"]["per_niveau"].values()),
-    }
+    figures["vorig_jaar"] = kopcijfers(jaar - 1)
     return figures

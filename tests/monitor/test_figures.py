@@ -229,3 +229,102 @@ def test_the_age_is_taken_on_the_date_of_the_first_melding(imported):
     leeftijd = json.loads(out.getvalue())["personen"]["per_leeftijd"]
     # P-1 turns 18 on the melding date (18-22), P-2 a day later (0-17): both are counted as such.
     assert leeftijd == dict(expected(imported, JAAR)["personen.per_leeftijd"])
+
+
+def test_compute_runs_two_queries_and_the_comparison_one_more(imported, django_assert_num_queries):
+    from monitor.figures import compute, compute_with_comparison
+
+    with django_assert_num_queries(2):
+        compute(JAAR)
+    with django_assert_num_queries(3):
+        compute_with_comparison(JAAR)
+
+
+@pytest.mark.parametrize("jaar", [JAAR - 1, JAAR])
+def test_the_headline_figures_of_the_previous_year_equal_the_full_figures(imported, jaar):
+    from monitor.figures import compute, kopcijfers
+
+    full = compute(jaar)
+    assert kopcijfers(jaar) == {
+        "jaar": jaar,
+        "meldingen_totaal": full["meldingen"]["totaal"],
+        "triage_totaal": full["triage"]["totaal"],
+        "doelgroep_3_uit_8": full["triage"]["doelgroep_3_uit_8"],
+        "personen_uniek": full["personen"]["uniek"],
+        "casussen_nieuw": full["casussen"]["nieuw"],
+        "casussen_afgesloten": full["casussen"]["afgesloten"],
+        "escalaties": full["escalaties"]["totaal"],
+    }
+
+
+def _person(extern_id, geboortedatum, wijk="Voorstad"):
+    return {
+        "extern_id": extern_id,
+        "voornaam": "Rand",
+        "achternaam": f"Geval {extern_id}",
+        "geboortedatum": geboortedatum,
+        "geslacht": "vrouw",
+        "wijk": wijk,
+        "inkomen": "werk",
+        "rol": "hoofdpersoon",
+    }
+
+
+def _line(n, ontvangen_op, persoon, *, mdo=None, afgesloten_op=None):
+    return {
+        "extern_id": f"RAND-{n}",
+        "ontvangen_op": ontvangen_op,
+        "melder": {"type": "burger", "organisatie": None},
+        "aanmeldroute": "oggz",
+        "overlast": False,
+        "personen": [persoon],
+        "triage": {"datum": ontvangen_op, "leefgebieden": ["verslaving", "schulden", "dakloos"], "besluit": "mdo"}
+        if mdo
+        else None,
+        "mdo": {"datum": mdo, "organisatie": "Dimence", "casusregisseur": None} if mdo else None,
+        "plan_vastgesteld_op": None,
+        "escalaties": [],
+        "afgesloten_op": afgesloten_op,
+        "afsluitreden": "doel_bereikt" if afgesloten_op else None,
+    }
+
+
+@pytest.fixture
+def randgevallen(demo, tmp_path):
+    turns_18 = _person("R-18", "2007-06-15")  # 17 on 1 March, 18 on 1 August
+    lines = [
+        # Listed after the later one on purpose: "first" is by date, not by order of registration.
+        _line(1, "2025-08-01", turns_18),
+        _line(2, "2025-03-01", turns_18),
+        _line(3, "2025-05-05", _person("R-geen", None, wijk="")),
+        _line(4, "2025-04-10", _person("R-jarig", "2002-04-10")),  # 23 on the melding date itself
+        _line(5, "2025-04-10", _person("R-morgen", "2002-04-11")),  # 22: the birthday is the next day
+        # 17 at a melding of 2024 and 19 at the first one of 2025: the age of 2025 counts.
+        _line(6, "2024-06-01", _person("R-vorig", "2006-12-01")),
+        _line(7, "2025-12-15", _person("R-vorig", "2006-12-01")),
+        # Closed on 31 December: closed in 2025, not open at the end of 2025.
+        _line(8, "2024-12-01", _person("R-c1", "1980-01-01"), mdo="2025-01-10", afgesloten_op="2025-12-31"),
+        # Assigned in 2024, closed on 1 January 2026: open at the end of 2025, not new, not closed in 2025.
+        _line(9, "2024-03-01", _person("R-c2", "1980-01-01"), mdo="2024-04-01", afgesloten_op="2026-01-01"),
+        # Assigned on 31 December: new in 2025 and open at its end.
+        _line(10, "2025-12-01", _person("R-c3", "1980-01-01"), mdo="2025-12-31"),
+    ]
+    path = tmp_path / "randgevallen.jsonl"
+    path.write_text("\n".join(json.dumps(line) for line in lines) + "\n")
+    call_command("import_meldingen", str(path), stdout=StringIO(), stderr=StringIO())
+
+
+def test_edge_semantics_of_ages_and_casus_dates(randgevallen):
+    from monitor.figures import compute
+
+    figures = compute(2025)
+    personen = figures["personen"]
+    assert figures["meldingen"]["totaal"] == 7
+    assert personen["uniek"] == 6  # R-18 in two meldingen counts once
+    assert personen["per_leeftijd"] == {"0-17": 1, "18-22": 2, "23-29": 1, "45-64": 1, "onbekend": 1}
+    assert personen["per_wijk"] == {"Voorstad": 5, "onbekend": 1}
+    casussen = figures["casussen"]
+    assert (casussen["nieuw"], casussen["afgesloten"], casussen["open_einde_jaar"]) == (2, 1, 2)
+    assert casussen["afsluitredenen"] == {"doel_bereikt": 1}
+    assert figures["budget"]["casussen_in_behandeling"] == 3  # new in 2025 + open since before 2025
+    assert compute(2026)["casussen"]["afgesloten"] == 1
