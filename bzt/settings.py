@@ -186,7 +186,7 @@ CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_DEFAULT_QUEUE = env("CELERY_QUEUE", default="bzt")
 # Above the longest task (the jaarmonitor PDF), so Redis does not hand a running task out twice.
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
+CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": env.int("CELERY_VISIBILITY_TIMEOUT", default=2 * 60 * 60)}
 CELERY_TASK_SOFT_TIME_LIMIT = 30 * 60
 CELERY_TASK_TIME_LIMIT = 35 * 60
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
@@ -195,6 +195,10 @@ CELERY_BEAT_SCHEDULE = {
     "jaarmonitor-vorig-jaar": {
         "task": "monitor.tasks.generate_previous_year",
         "schedule": crontab(month_of_year=1, day_of_month=2, hour=3, minute=0),
+    },
+    "jaarmonitor-wachtrij-herstarten": {
+        "task": "monitor.tasks.resend_waiting_reports",
+        "schedule": crontab(minute="*/5"),
     },
     "inactieve-accounts-blokkeren": {
         "task": "bzt.tasks.deactivate_inactive_accounts",

@@ -3,11 +3,19 @@
 Tasks take ids, never personal data, and only call services.
 """
 
+import logging
+
 from celery import shared_task
 from celery.contrib.django.task import DjangoTask
 from django.contrib.auth import get_user_model
+from django.db import transaction
+from kombu.exceptions import OperationalError
 
 from .audit import acting_as, system_user
+
+logger = logging.getLogger(__name__)
+# A page that queues a job waits at most about a second for an unreachable broker, then says so.
+PUBLISH_RETRY = {"max_retries": 2, "interval_start": 0, "interval_step": 0.3, "interval_max": 0.5}
 
 
 class AuditedTask(DjangoTask):
@@ -29,9 +37,35 @@ class AuditedTask(DjangoTask):
             return super().__call__(*args, **kwargs)
 
 
-def start_task(task, *args, door, **kwargs):
-    """Queue `task` on behalf of `door` once the current transaction commits."""
-    task.delay_on_commit(*args, acting_user_id=door.pk, **kwargs)
+class Verzending:
+    """The outcome of queueing a task: `gelukt` is None until the transaction commits, then True or False."""
+
+    gelukt = None
+
+
+def start_task(task, *args, door, **kwargs) -> Verzending:
+    """Queue `task` on behalf of `door` once the current transaction commits.
+
+    When the broker cannot be reached the page must not fail after its data was committed: the error is
+    logged and the returned Verzending says `gelukt = False`, so the caller can tell the user (jobs with a
+    row of their own, like the jaarmonitor, are sent again by a periodic sweep)."""
+    verzending = Verzending()
+
+    def publish():
+        if task.app.conf.task_always_eager:  # no broker: the task runs here and now, its errors are its own
+            task.apply_async(args, {**kwargs, "acting_user_id": door.pk})
+            verzending.gelukt = True
+            return
+        try:
+            task.apply_async(args, {**kwargs, "acting_user_id": door.pk}, retry_policy=PUBLISH_RETRY)
+        except (OperationalError, OSError):
+            logger.warning("Taak %s niet in de wachtrij gezet: de broker is niet bereikbaar", task.name, exc_info=True)
+            verzending.gelukt = False
+        else:
+            verzending.gelukt = True
+
+    transaction.on_commit(publish)
+    return verzending
 
 
 @shared_task(base=AuditedTask)

@@ -7,12 +7,15 @@ which only calls `rapport_genereren`); one Rapport row per request, reused by ev
 import logging
 import os
 import tempfile
+from contextlib import contextmanager
+from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from bzt.audit import acting_as
@@ -29,6 +32,9 @@ OPEN = (Rapport.Status.IN_WACHTRIJ, Rapport.Status.BEZIG)
 # per request at most; after that the rapport is mislukt and the user can retry.
 MAX_RUNS = 2
 SOFT_TIME_LIMIT = 10 * 60
+# An open rapport that waited or ran this long gets its job sent again (wachtende_rapporten_versturen).
+WACHTRIJ_HERSTART = timedelta(minutes=5)
+ADVISORY_LOCK_KEY = 7201  # first half of the PostgreSQL advisory lock key of a running jaarmonitor job
 BEDRAG_MAX = Decimal("9999999999.99")
 
 
@@ -76,7 +82,7 @@ def rapport_aanvragen(*, door, jaar) -> Rapport:
         if bestaand is not None:
             bestaand.al_aangevraagd = True
             return bestaand
-        _start(rapport, door)
+        rapport.verzending = _start(rapport, door)
     rapport.al_aangevraagd = False
     return rapport
 
@@ -97,14 +103,51 @@ def rapport_opnieuw(*, door, rapport: Rapport) -> Rapport:
             rapport.voortgang = 0
             rapport.stap = ""
             rapport.save()
-        _start(rapport, door)
+        rapport.verzending = _start(rapport, door)
     return rapport
 
 
 def _start(rapport, door):
+    """Queue the job after commit; the returned Verzending says whether the broker took it."""
     from .tasks import generate_report
 
-    start_task(generate_report, rapport.pk, door=door)
+    return start_task(generate_report, rapport.pk, door=door)
+
+
+def wachtende_rapporten_versturen(*, ouder_dan=WACHTRIJ_HERSTART) -> int:
+    """Send the job again for every open rapport that waited longer than `ouder_dan` (celery beat).
+
+    Covers a job that never reached the broker (Redis was down when it was requested) and one whose worker
+    died with the message (e.g. Redis restarted without persistence). Sending twice is harmless: the job
+    skips a rapport that is klaar, and one that another worker is running (`_alleen_hier`)."""
+    grens = timezone.now() - ouder_dan
+    rapporten = list(
+        Rapport.objects.filter(status__in=OPEN)
+        .filter(Q(status=Rapport.Status.IN_WACHTRIJ, aangevraagd_op__lt=grens) | Q(gestart_op__lt=grens))
+        .select_related("aangevraagd_door")
+    )
+    for rapport in rapporten:
+        _start(rapport, rapport.aangevraagd_door)
+    return len(rapporten)
+
+
+@contextmanager
+def _alleen_hier(rapport_id):
+    """Yields True when no other process works on this rapport now (a PostgreSQL advisory lock, held for the
+    run). A killed worker's connection drops and frees the lock, so its redelivered job may run again; a
+    duplicate message for a rapport that is running is skipped. Other databases: always True."""
+    if connection.vendor != "postgresql":
+        yield True
+        return
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [ADVISORY_LOCK_KEY, rapport_id])
+        vrij = cursor.fetchone()[0]
+    try:
+        yield vrij
+    finally:
+        if vrij:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [ADVISORY_LOCK_KEY, rapport_id])
 
 
 def _voortgang(rapport_id, voortgang, stap):
@@ -184,6 +227,14 @@ def rapport_genereren(*, rapport_id, door) -> Rapport | None:
     Idempotent: a rapport that is klaar (or mislukt) is left alone; a retry or a redelivered message works
     on the same row and overwrites the same file. A failure marks the rapport mislukt with a Dutch message.
     Returns the rapport, or None when there was nothing to do."""
+    with _alleen_hier(rapport_id) as vrij:
+        if not vrij:
+            logger.info("Jaarmonitor rapport %s wordt al door een andere verwerking gemaakt", rapport_id)
+            return None
+        return _genereren(rapport_id, door)
+
+
+def _genereren(rapport_id, door):
     from . import exports
     from .figures import compute_with_comparison
 

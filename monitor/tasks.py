@@ -23,3 +23,9 @@ def generate_report(rapport_id):
 def generate_previous_year():
     """Celery beat, 2 January: request last year's report, as the systeem account."""
     return services.rapport_vorig_jaar(door=acting_user()).pk
+
+
+@shared_task(base=AuditedTask)
+def resend_waiting_reports():
+    """Celery beat, every few minutes: send the job again for reports that wait too long (broker was down)."""
+    return services.wachtende_rapporten_versturen()

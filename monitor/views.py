@@ -25,6 +25,10 @@ from .suppression import suppress
 
 jaarmonitor_required = permission_required(services.PERMISSION, raise_exception=True)
 PAGE_SIZE = 20
+NIET_BEREIKBAAR = (
+    "De jaarmonitor {jaar} staat in de wachtrij, maar de verwerking is op dit moment niet bereikbaar. "
+    "Het rapport wordt gemaakt zodra die weer werkt; u hoeft het niet opnieuw aan te vragen."
+)
 
 
 def _jaar(jaar):
@@ -50,8 +54,11 @@ def index(request):
             apply_errors(form, error)
         else:
             al_aangevraagd = rapport.al_aangevraagd
+            verzending = getattr(rapport, "verzending", None)
             rapport.refresh_from_db()  # with eager tasks (no broker) the job has run already
-            if al_aangevraagd:
+            if verzending is not None and verzending.gelukt is False:
+                messages.warning(request, NIET_BEREIKBAAR.format(jaar=rapport.jaar))
+            elif al_aangevraagd:
                 messages.info(request, f"Er wordt al een jaarmonitor {rapport.jaar} gemaakt; zie de lijst hieronder.")
             elif rapport.status == Rapport.Status.KLAAR:
                 messages.success(request, f"De jaarmonitor {rapport.jaar} is klaar.")
@@ -81,7 +88,12 @@ def rapport_opnieuw(request, pk):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, f"De jaarmonitor {rapport.jaar} wordt opnieuw gemaakt (poging {rapport.pogingen}).")
+        if rapport.verzending.gelukt is False:
+            messages.warning(request, NIET_BEREIKBAAR.format(jaar=rapport.jaar))
+        else:
+            messages.success(
+                request, f"De jaarmonitor {rapport.jaar} wordt opnieuw gemaakt (poging {rapport.pogingen})."
+            )
     return redirect("monitor:index")
 
 
