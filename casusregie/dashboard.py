@@ -2,13 +2,14 @@
 
 Open escalations by level and age, stagnation signals (casusregie.signals), caseload per casusregisseur and
 organisation against BZT_MAX_CASELOAD, open waiting lists at partners, lead times and the next MDO.
-Every section is one aggregate query on top of the permission-filtered selectors, so the page costs the
-same number of queries for 2 casussen as for 2,000. Reference: docs/procesmanager.md.
+Every section is an aggregate (counts, medians in SQL) plus the oldest or most loaded few rows, on top of
+the permission-filtered selectors: the page costs the same queries and about the same HTML for 2 casussen as
+for 200,000. The full lists (escalations, signals, caseload) are paginated pages of their own.
+Reference: docs/procesmanager.md.
 """
 
-import statistics
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib import messages
@@ -16,8 +17,10 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Exists, IntegerField, Min, OuterRef, Q, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.core.paginator import Paginator
+from django.db.models import Count, Exists, F, IntegerField, Max, Min, OuterRef, Q, Subquery, Value, Window
+from django.db.models.functions import Coalesce, RowNumber
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -33,6 +36,9 @@ from .signals import ESCALATIE_LANG_OPEN_DAGEN
 
 ZIEN_ALLES = "casusregie.zien_alle_casussen"
 OPEN_ESCALATIE = [Escalatie.Status.OPEN, Escalatie.Status.BEANTWOORD]
+OUDSTE = 5  # rows per group shown on the dashboard itself
+MEEST_BELAST = 10
+PAGE_SIZE = 25
 
 
 def _open(casussen):
@@ -42,30 +48,57 @@ def _open(casussen):
 # --- escalations ----------------------------------------------------------------------------------------------
 
 
+def _oudste(qs, groep, volgorde):
+    """Per value of `groep`, the first OUDSTE rows in `volgorde` (one query: a window function)."""
+    rang = Window(RowNumber(), partition_by=F(groep), order_by=[F(v) for v in volgorde])
+    return qs.annotate(rang=rang).filter(rang__lte=OUDSTE).order_by(groep, *volgorde)
+
+
 @dataclass
 class NiveauGroep:
     niveau: EscalatieNiveau
-    escalaties: list = field(default_factory=list)
+    aantal: int = 0
+    lang_open: int = 0
+    oudste: list = field(default_factory=list)
+
+
+def _open_escalaties(user):
+    return selectors.escalaties_for(user).filter(status__in=OPEN_ESCALATIE)
+
+
+def _met_leeftijd(escalatie, today):
+    escalatie.dagen = (today - escalatie.niveau_sinds).days
+    escalatie.lang_open = escalatie.dagen > ESCALATIE_LANG_OPEN_DAGEN
+    return escalatie
 
 
 def open_escalaties(user, today: date) -> list[NiveauGroep]:
-    """Open (and answered, not yet closed) escalations per level of the ladder, oldest first."""
-    escalaties = (
-        selectors.escalaties_for(user)
-        .filter(status__in=OPEN_ESCALATIE)
-        .select_related("niveau", "casus__organisatie", "casus__casusregisseur")
-        .order_by("niveau__volgorde", "niveau_sinds", "pk")
-    )
+    """Open (and answered, not yet closed) escalations per level of the ladder: how many, how many longer than
+    ESCALATIE_LANG_OPEN_DAGEN at that level, and the oldest few."""
+    escalaties = _open_escalaties(user)
     groepen = {
         niveau.pk: NiveauGroep(niveau)
         for niveau in EscalatieNiveau.objects.filter(Q(actief=True) | Q(escalaties__status__in=OPEN_ESCALATIE))
         .distinct()
         .order_by("volgorde")
     }
-    for escalatie in escalaties:
-        escalatie.dagen = (today - escalatie.niveau_sinds).days
-        escalatie.lang_open = escalatie.dagen > ESCALATIE_LANG_OPEN_DAGEN
-        groepen.setdefault(escalatie.niveau_id, NiveauGroep(escalatie.niveau)).escalaties.append(escalatie)
+    grens = today - timedelta(days=ESCALATIE_LANG_OPEN_DAGEN)
+    for row in (
+        escalaties.order_by()
+        .values("niveau_id")
+        .annotate(n=Count("pk"), lang=Count("pk", filter=Q(niveau_sinds__lt=grens)))
+    ):
+        groep = groepen.get(row["niveau_id"])
+        if groep is not None:
+            groep.aantal, groep.lang_open = row["n"], row["lang"]
+    oudste = _oudste(
+        escalaties.select_related("niveau", "casus__organisatie", "casus__casusregisseur"),
+        "niveau_id",
+        ["niveau_sinds", "pk"],
+    )
+    for escalatie in oudste:
+        groep = groepen.setdefault(escalatie.niveau_id, NiveauGroep(escalatie.niveau))
+        groep.oudste.append(_met_leeftijd(escalatie, today))
     return sorted(groepen.values(), key=lambda g: g.niveau.volgorde)
 
 
@@ -76,7 +109,8 @@ def open_escalaties(user, today: date) -> list[NiveauGroep]:
 class SignaalGroep:
     soort: str
     label: str
-    signalen: list = field(default_factory=list)
+    aantal: int = 0
+    oudste: list = field(default_factory=list)
 
 
 def _signalen(user):
@@ -85,24 +119,35 @@ def _signalen(user):
 
 
 def stagnatiesignalen(user):
-    """The signals of the last computation per soort, and when that computation ran (None: no rows)."""
-    rows = _signalen(user).select_related("casus__organisatie", "casus__casusregisseur").order_by("sinds", "pk")
+    """Per soort the number of signals of the last computation and the oldest few, and when that computation
+    ran (None: no rows)."""
     groepen = {soort: SignaalGroep(soort, label) for soort, label in Signaal.Soort.choices}
     berekend_op = None
-    for signaal in rows:
-        groepen[signaal.soort].signalen.append(signaal)
-        berekend_op = max(berekend_op or signaal.berekend_op, signaal.berekend_op)
+    for row in _signalen(user).order_by().values("soort").annotate(n=Count("pk"), op=Max("berekend_op")):
+        groepen[row["soort"]].aantal = row["n"]
+        berekend_op = max(berekend_op or row["op"], row["op"])
+    rows = _signalen(user).select_related("casus__organisatie", "casus__casusregisseur")
+    for signaal in _oudste(rows, "soort", ["sinds", "pk"]):
+        groepen[signaal.soort].oudste.append(signaal)
     return list(groepen.values()), berekend_op
 
 
 # --- caseload -------------------------------------------------------------------------------------------------
 
 
+def _is_regisseur():
+    User = get_user_model()
+    perm = Permission.objects.filter(content_type__app_label="casusregie", codename="werken_als_regisseur")
+    return Exists(User.groups.through.objects.filter(user=OuterRef("pk"), group__permissions__in=perm)) | Exists(
+        User.user_permissions.through.objects.filter(user=OuterRef("pk"), permission__in=perm)
+    )
+
+
 def caseload_per_regisseur(user):
     """Every active casusregisseur, and anyone else who still directs an open casus, with their open
-    casussen against BZT_MAX_CASELOAD. Most loaded first."""
+    casussen (`open_casussen`) against BZT_MAX_CASELOAD. Most loaded first. A queryset: page or slice it, then
+    `met_maximum` adds the comparison with the maximum."""
     User = get_user_model()
-    maximum = settings.BZT_MAX_CASELOAD
     casussen = _open(selectors.casussen_for(user))
     open_count = (
         casussen.filter(casusregisseur=OuterRef("pk"))
@@ -111,23 +156,25 @@ def caseload_per_regisseur(user):
         .annotate(n=Count("pk"))
         .values("n")
     )
-    perm = Permission.objects.filter(content_type__app_label="casusregie", codename="werken_als_regisseur")
-    is_regisseur = Exists(
-        User.groups.through.objects.filter(user=OuterRef("pk"), group__permissions__in=perm)
-    ) | Exists(User.user_permissions.through.objects.filter(user=OuterRef("pk"), permission__in=perm))
-    regisseurs = (
-        User.objects.filter((Q(is_active=True) & is_regisseur) | Exists(casussen.filter(casusregisseur=OuterRef("pk"))))
+    return (
+        User.objects.filter(
+            (Q(is_active=True) & _is_regisseur()) | Exists(casussen.filter(casusregisseur=OuterRef("pk")))
+        )
         .select_related("organisatie")
         .annotate(open_casussen=Coalesce(Subquery(open_count, output_field=IntegerField()), Value(0)))
-        .order_by("-open_casussen", "last_name", "first_name", "username")
+        .order_by("-open_casussen", "last_name", "first_name", "username", "pk")
     )
-    result = list(regisseurs)
-    for regisseur in result:
+
+
+def met_maximum(regisseurs):
+    maximum = settings.BZT_MAX_CASELOAD
+    regisseurs = list(regisseurs)
+    for regisseur in regisseurs:
         regisseur.maximum = maximum
         regisseur.vol = regisseur.open_casussen >= maximum
         regisseur.vrij = max(maximum - regisseur.open_casussen, 0)
         regisseur.boven_maximum = regisseur.open_casussen > maximum
-    return result
+    return regisseurs
 
 
 @dataclass
@@ -150,7 +197,7 @@ class OrganisatieCaseload:
         return max(self.capaciteit - self.open_casussen, 0)
 
 
-def caseload_per_organisatie(user, regisseurs):
+def caseload_per_organisatie(user):
     """Open casussen per organisation against its capacity (active casusregisseurs × maximum)."""
     rows = (
         _open(selectors.casussen_for(user))
@@ -163,10 +210,16 @@ def caseload_per_organisatie(user, regisseurs):
         per_org[row["organisatie_id"]] = OrganisatieCaseload(
             row["organisatie__naam"], open_casussen=row["aantal"], zonder_regisseur=row["zonder"]
         )
-    for regisseur in regisseurs:
-        if regisseur.is_active and regisseur.organisatie_id is not None:
-            org = per_org.setdefault(regisseur.organisatie_id, OrganisatieCaseload(regisseur.organisatie.naam))
-            org.regisseurs += 1
+    regisseurs = (
+        get_user_model()
+        .objects.filter(_is_regisseur(), is_active=True, organisatie__isnull=False)
+        .order_by()
+        .values("organisatie_id", "organisatie__naam")
+        .annotate(n=Count("pk"))
+    )
+    for row in regisseurs:
+        org = per_org.setdefault(row["organisatie_id"], OrganisatieCaseload(row["organisatie__naam"]))
+        org.regisseurs = row["n"]
     return sorted(per_org.values(), key=lambda o: (-o.open_casussen, o.naam))
 
 
@@ -190,15 +243,8 @@ def wachtlijsten_per_organisatie(user, today: date):
 @dataclass
 class Doorlooptijd:
     label: str
-    dagen: list
-
-    @property
-    def aantal(self):
-        return len(self.dagen)
-
-    @property
-    def mediaan(self):
-        return statistics.median(self.dagen) if self.dagen else None
+    mediaan: float | None
+    aantal: int
 
 
 def een_jaar_eerder(day: date) -> date:
@@ -208,28 +254,30 @@ def een_jaar_eerder(day: date) -> date:
         return day.replace(year=day.year - 1, day=28)
 
 
+# (label, end, start) of each step, as Casus fields; median_days leaves out rows without both dates.
+STAPPEN = [
+    ("Melding ontvangen → triage", "melding__triage__datum", "melding__ontvangen_op"),
+    ("Triage → toewijzing in het MDO", "toegewezen_op", "melding__triage__datum"),
+    ("Toewijzing → eerste plan vastgesteld", "plan_vastgesteld_op", "toegewezen_op"),
+]
+
+
 def doorlooptijden(user, today: date):
-    """Median days per step for casussen assigned in the last 12 months; a step not taken yet is left out."""
+    """Median days per step for casussen assigned in the last 12 months; a step not taken yet is left out.
+    Medians and counts are computed in the database (monitor.figures.median_days)."""
+    from monitor.figures import median_days
+
     vanaf = een_jaar_eerder(today)
-    rows = (
-        selectors.casussen_for(user)
-        .filter(toegewezen_op__gt=vanaf, toegewezen_op__lte=today)
-        .order_by()
-        .values_list("melding__ontvangen_op", "melding__triage__datum", "toegewezen_op", "plan_vastgesteld_op")
-    )
-    melding_triage = Doorlooptijd("Melding ontvangen → triage", [])
-    triage_toewijzing = Doorlooptijd("Triage → toewijzing in het MDO", [])
-    toewijzing_plan = Doorlooptijd("Toewijzing → eerste plan vastgesteld", [])
-    aantal = 0
-    for ontvangen, triage, toegewezen, plan in rows:
-        aantal += 1
-        if ontvangen and triage:
-            melding_triage.dagen.append((triage - ontvangen).days)
-        if triage:
-            triage_toewijzing.dagen.append((toegewezen - triage).days)
-        if plan:
-            toewijzing_plan.dagen.append((plan - toegewezen).days)
-    return {"vanaf": vanaf, "casussen": aantal, "stappen": [melding_triage, triage_toewijzing, toewijzing_plan]}
+    casussen = selectors.casussen_for(user).filter(toegewezen_op__gt=vanaf, toegewezen_op__lte=today).order_by()
+    tellingen = {"casussen": Count("pk")}
+    for i, (_, end, start) in enumerate(STAPPEN):
+        tellingen[f"stap{i}"] = Count("pk", filter=Q(**{f"{end}__isnull": False, f"{start}__isnull": False}))
+    aantallen = casussen.aggregate(**tellingen)
+    stappen = [
+        Doorlooptijd(label, median_days(casussen, end, start) if aantallen[f"stap{i}"] else None, aantallen[f"stap{i}"])
+        for i, (label, end, start) in enumerate(STAPPEN)
+    ]
+    return {"vanaf": vanaf, "casussen": aantallen["casussen"], "stappen": stappen}
 
 
 def volgend_mdo(user, today: date):
@@ -285,17 +333,21 @@ def _dashboard_context(request, bound=None):
     escalaties = open_escalaties(user, today)
     signaalgroepen, berekend_op = stagnatiesignalen(user)
     regisseurs = caseload_per_regisseur(user)
+    tellingen = regisseurs.aggregate(
+        aantal=Count("pk"), vol=Count("pk", filter=Q(open_casussen__gte=settings.BZT_MAX_CASELOAD))
+    )
     context = {
         "today": today,
         "escalatiegroepen": escalaties,
-        "open_escalaties": sum(len(g.escalaties) for g in escalaties),
+        "open_escalaties": sum(g.aantal for g in escalaties),
         "lang_open_dagen": ESCALATIE_LANG_OPEN_DAGEN,
         "signaalgroepen": signaalgroepen,
-        "signalen_totaal": sum(len(g.signalen) for g in signaalgroepen),
+        "signalen_totaal": sum(g.aantal for g in signaalgroepen),
         "signalen_berekend_op": berekend_op,
-        "regisseurs": regisseurs,
-        "regisseurs_vol": sum(1 for r in regisseurs if r.vol),
-        "organisaties": caseload_per_organisatie(user, regisseurs),
+        "regisseurs": met_maximum(regisseurs[:MEEST_BELAST]),
+        "regisseurs_aantal": tellingen["aantal"],
+        "regisseurs_vol": tellingen["vol"],
+        "organisaties": caseload_per_organisatie(user),
         "max_caseload": settings.BZT_MAX_CASELOAD,
         "wachtlijsten": wachtlijsten_per_organisatie(user, today),
         "doorlooptijden": doorlooptijden(user, today),
@@ -307,6 +359,58 @@ def _dashboard_context(request, bound=None):
         "noodtoegangen": noodtoegang_ter_beoordeling(user, bound),
     }
     return context
+
+
+# --- the full lists, paginated ---------------------------------------------------------------------------------
+
+
+def _pagina(request, qs):
+    return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("pagina"))
+
+
+def _keuze(request, name, choices):
+    """The filter value of the list (?niveau=, ?soort=); an unknown value is a 404 like a wrong page address."""
+    value = request.GET.get(name, "")
+    if value and value not in choices:
+        raise Http404("Niet gevonden.")
+    return value
+
+
+@login_required
+@permission_required(ZIEN_ALLES, raise_exception=True)
+def escalaties_lijst(request):
+    today = timezone.localdate()
+    niveaus = list(EscalatieNiveau.objects.order_by("volgorde"))
+    code = _keuze(request, "niveau", {n.code for n in niveaus})
+    qs = _open_escalaties(request.user).select_related("niveau", "casus__organisatie", "casus__casusregisseur")
+    if code:
+        qs = qs.filter(niveau__code=code)
+    page = _pagina(request, qs.order_by("niveau__volgorde", "niveau_sinds", "pk"))
+    page.object_list = [_met_leeftijd(e, today) for e in page.object_list]
+    context = {"page": page, "niveaus": niveaus, "niveau": code, "lang_open_dagen": ESCALATIE_LANG_OPEN_DAGEN}
+    return render(request, "casusregie/dashboard_escalaties.html", context)
+
+
+@login_required
+@permission_required(ZIEN_ALLES, raise_exception=True)
+def signalen_lijst(request):
+    soort = _keuze(request, "soort", set(Signaal.Soort.values))
+    qs = _signalen(request.user).select_related("casus__organisatie", "casus__casusregisseur")
+    if soort:
+        qs = qs.filter(soort=soort)
+    page = _pagina(request, qs.order_by("soort", "sinds", "pk"))
+    context = {"page": page, "soorten": Signaal.Soort.choices, "soort": soort}
+    return render(request, "casusregie/dashboard_signalen.html", context)
+
+
+@login_required
+@permission_required(ZIEN_ALLES, raise_exception=True)
+def caseload_lijst(request):
+    page = _pagina(request, caseload_per_regisseur(request.user))
+    page.object_list = met_maximum(page.object_list)
+    return render(
+        request, "casusregie/dashboard_caseload.html", {"page": page, "max_caseload": settings.BZT_MAX_CASELOAD}
+    )
 
 
 @login_required

@@ -1,5 +1,6 @@
 """Reads of the MDO, for its chair (the procesmanager)."""
 
+import heapq
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -197,21 +198,33 @@ def regisseurs_zoeken(user, q, melding=None):
     return kandidaat_regisseurs(melding, regisseurs_met_caseload([u.pk for u in gevonden])) if gevonden else []
 
 
-def kandidaat_regisseurs(melding=None, regisseurs=None):
-    """Every active casusregisseur with their caseload; best fit first (leefgebieden, then free capacity).
+def _expertise(regisseur):
+    """The leefgebieden of the regisseur's organisation, kept on the object (it is ranked for every item)."""
+    if not hasattr(regisseur, "_expertise"):
+        organisatie = regisseur.organisatie
+        regisseur._expertise = frozenset(organisatie.expertise or []) if organisatie else frozenset()
+    return regisseur._expertise
+
+
+def kandidaat_regisseurs(melding=None, regisseurs=None, aantal=None):
+    """Active casusregisseurs with their caseload; best fit first (leefgebieden, then free capacity): all of
+    them, or the best `aantal`.
 
     Pass `regisseurs` (from regisseurs_met_caseload) to rank for several meldingen with one query."""
     triage = getattr(melding, "triage", None) if melding is not None else None
-    scored = {code for code in Leefgebied.values if triage is not None and getattr(triage, code)}
+    scored = frozenset(code for code in Leefgebied.values if triage is not None and getattr(triage, code))
     regisseurs = regisseurs_met_caseload() if regisseurs is None else regisseurs
     maximum = settings.BZT_MAX_CASELOAD
+
+    def rang(r):
+        return (-len(scored & _expertise(r)), r.caseload >= maximum, r.caseload, r.username)
+
+    besten = sorted(regisseurs, key=rang) if aantal is None else heapq.nsmallest(aantal, regisseurs, key=rang)
     labels = dict(Leefgebied.choices)
     kandidaten = []
-    for r in regisseurs:
-        expertise = set(r.organisatie.expertise or []) if r.organisatie else set()
-        passend = [code for code in Leefgebied.values if code in scored and code in expertise]
+    for r in besten:
+        passend = [code for code in Leefgebied.values if code in scored and code in _expertise(r)]
         kandidaten.append(Kandidaat(r, r.caseload, maximum, passend, [labels[c] for c in passend]))
-    kandidaten.sort(key=lambda k: (-len(k.passend), k.boven_maximum, k.caseload, k.regisseur.username))
     return kandidaten
 
 
@@ -220,7 +233,8 @@ KANDIDATEN_TONEN = 10
 
 def kandidaten_voor(melding, regisseurs, gekozen=()):
     """The best KANDIDATEN_TONEN kandidaten, plus any other regisseur in `gekozen` (found by search)."""
-    alle = kandidaat_regisseurs(melding, regisseurs)
-    top = alle[:KANDIDATEN_TONEN]
-    gekozen = {int(pk) for pk in gekozen if str(pk).isdigit()}
-    return top + [k for k in alle[KANDIDATEN_TONEN:] if k.regisseur.pk in gekozen]
+    top = kandidaat_regisseurs(melding, regisseurs, aantal=KANDIDATEN_TONEN)
+    getoond = {k.regisseur.pk for k in top}
+    gekozen = {int(pk) for pk in gekozen if str(pk).isdigit()} - getoond
+    extra = [r for r in regisseurs if r.pk in gekozen]
+    return top + (kandidaat_regisseurs(melding, extra) if extra else [])

@@ -63,14 +63,15 @@ def test_the_procesmanager_sees_escalations_signals_caseload_and_waiting_lists(c
     # escalations: both at the first level, oldest first, with their age in days
     eerste = ctx["escalatiegroepen"][0]
     assert [g.niveau.code for g in ctx["escalatiegroepen"]] == ["procesmanager", "coordinerend_ambtenaar", "wethouder"]
-    assert [(e.pk, e.dagen, e.lang_open) for e in eerste.escalaties] == [(oud.pk, 20, True), (nieuw.pk, 0, False)]
+    assert [(e.pk, e.dagen, e.lang_open) for e in eerste.oudste] == [(oud.pk, 20, True), (nieuw.pk, 0, False)]
+    assert (eerste.aantal, eerste.lang_open) == (2, 1)
     assert ctx["open_escalaties"] == 2
     assert reverse("casusregie:escalatie", args=[oud.pk]) in html
     assert reverse("casusregie:dossier", args=[a.pk]) in html
     assert "langer dan 14 dagen" in html
 
     # signals: the computed rows, per soort, with the time of the computation
-    per_soort = {g.soort: len(g.signalen) for g in ctx["signaalgroepen"]}
+    per_soort = {g.soort: g.aantal for g in ctx["signaalgroepen"]}
     assert per_soort[Signaal.Soort.WACHTLIJST] == 2
     assert per_soort[Signaal.Soort.ESCALATIE_LANG_OPEN] == 1
     assert ctx["signalen_totaal"] == Signaal.objects.count() == 3
@@ -186,9 +187,60 @@ def test_the_query_count_does_not_grow_with_the_number_of_casussen(client, demo,
     mdo_services.overleg_plannen(door=demo["procesmanager"], datum=timezone.localdate() + timedelta(days=1))
     client.force_login(demo["procesmanager"])
     _scenario(demo, 2)
-    with django_assert_max_num_queries(20):
+    # 6 for the request (session, user, 2FA, permissions) + 17 for the sections (medians in SQL: 3)
+    with django_assert_max_num_queries(23):
         client.get(reverse(DASHBOARD))
     small = _queries(client, demo["procesmanager"])
     _scenario(demo, 8)
     assert Signaal.objects.count() >= 10
     assert _queries(client, demo["procesmanager"]) == small
+
+
+def test_the_dashboard_shows_counts_and_the_oldest_few_and_links_to_the_full_lists(client, demo):
+    from casusregie.dashboard import MEEST_BELAST, OUDSTE
+
+    mdo_services.overleg_plannen(door=demo["procesmanager"], datum=timezone.localdate() + timedelta(days=1))
+    _scenario(demo, OUDSTE + 3)
+    response = get(client, demo["procesmanager"])
+    ctx, html = response.context, response.content.decode()
+    eerste = ctx["escalatiegroepen"][0]
+    assert eerste.aantal == OUDSTE + 3 and len(eerste.oudste) == OUDSTE
+    assert [e.dagen for e in eerste.oudste] == sorted((e.dagen for e in eerste.oudste), reverse=True)
+    assert eerste.oudste[0].dagen == (OUDSTE + 2) * 3  # the oldest first
+    assert ctx["open_escalaties"] == OUDSTE + 3
+    assert f"Alle {OUDSTE + 3} open escalaties bij" in html
+    wachtlijst_groep = next(g for g in ctx["signaalgroepen"] if g.soort == Signaal.Soort.WACHTLIJST)
+    assert wachtlijst_groep.aantal == OUDSTE + 3 and len(wachtlijst_groep.oudste) == OUDSTE
+    assert len(ctx["regisseurs"]) <= MEEST_BELAST
+    assert ctx["regisseurs_aantal"] == 5  # the demo's casusregisseurs
+
+    # the full lists, paginated, for the procesmanager only
+    lijst = client.get(reverse("casusregie:dashboard_escalaties"), {"niveau": "procesmanager"})
+    assert [e.dagen for e in lijst.context["page"].object_list][0] == (OUDSTE + 2) * 3
+    assert len(lijst.context["page"].object_list) == OUDSTE + 3
+    assert reverse("casusregie:escalatie", args=[lijst.context["page"].object_list[-1].pk]) in lijst.content.decode()
+    signalen = client.get(reverse("casusregie:dashboard_signalen"), {"soort": Signaal.Soort.WACHTLIJST})
+    assert signalen.status_code == 200 and len(signalen.context["page"].object_list) == OUDSTE + 3
+    caseload = client.get(reverse("casusregie:dashboard_caseload"))
+    assert [r.open_casussen for r in caseload.context["page"].object_list] == [3, 3, 2, 0, 0]  # most loaded first
+    assert client.get(reverse("casusregie:dashboard_signalen"), {"soort": "onzin"}).status_code == 404
+
+
+@pytest.mark.parametrize("naam", ["dashboard_escalaties", "dashboard_signalen", "dashboard_caseload"])
+def test_the_full_lists_are_for_the_procesmanager_only(client, demo, naam):
+    for username in ("regisseur_dimence", "meldpunt", "coordinator", "beleid"):
+        client.force_login(demo[username])
+        assert client.get(reverse(f"casusregie:{naam}")).status_code == 403
+
+
+def test_the_dashboard_query_count_is_exact_and_its_size_bounded(client, demo, django_assert_num_queries):
+    mdo_services.overleg_plannen(door=demo["procesmanager"], datum=timezone.localdate() + timedelta(days=1))
+    client.force_login(demo["procesmanager"])
+    _scenario(demo, 12)  # more than OUDSTE in every group shown
+    client.get(reverse(DASHBOARD))  # the once-a-minute session save out of the way
+    with django_assert_num_queries(23):
+        klein = client.get(reverse(DASHBOARD)).content.decode()
+    _scenario(demo, 12)
+    with django_assert_num_queries(23):
+        groot = client.get(reverse(DASHBOARD)).content.decode()
+    assert groot.count("<tr") == klein.count("<tr")  # the counts change, the rows shown do not grow
