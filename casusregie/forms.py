@@ -1,4 +1,5 @@
 from django import forms
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from bzt.models import Organisatie, User
@@ -66,9 +67,32 @@ class JournaalForm(forms.Form):
     tekst = forms.CharField(label="Nieuwe journaalregel", max_length=5000, widget=forms.Textarea(attrs={"rows": 3}))
 
 
+def professionals():
+    """Who can be made betrokken: active users of an organisation who have a role."""
+    met_rol = User.groups.through.objects.filter(user=OuterRef("pk"))
+    return User.objects.filter(Exists(met_rol), is_active=True, organisatie__isnull=False).select_related("organisatie")
+
+
+def casusregisseurs():
+    """Active users with the casusregisseur role (to hand a casus over to)."""
+    regisseurs = User.groups.through.objects.filter(group__permissions__codename="werken_als_regisseur")
+    return User.objects.filter(is_active=True, pk__in=regisseurs.values("user_id")).select_related("organisatie")
+
+
+# The user fields below are picked with a search field (casusregie.search, template _gebruiker_keuze.html)
+# instead of an option list of every user: the queryset only validates the submitted id (one query).
+
+
 class BetrokkeneForm(forms.Form):
     prefix = "betrokkene"
-    professional = forms.ModelChoiceField(label="Professional", queryset=User.objects.none())
+    professional = forms.ModelChoiceField(
+        label="Professional",
+        queryset=User.objects.none(),
+        error_messages={
+            "required": "Kies een professional.",
+            "invalid_choice": "Kies een actieve professional van een organisatie.",
+        },
+    )
     rol = forms.CharField(label="Rol in de casus", max_length=120)
     grondslag = forms.ChoiceField(
         label="Grondslag voor het delen van gegevens",
@@ -80,13 +104,7 @@ class BetrokkeneForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["professional"].queryset = (
-            User.objects.filter(is_active=True, organisatie__isnull=False, groups__isnull=False)
-            .select_related("organisatie")
-            .distinct()
-            .order_by("organisatie__naam", "last_name")
-        )
-        self.fields["professional"].label_from_instance = lambda u: f"{u} ({u.organisatie})"
+        self.fields["professional"].queryset = professionals()
 
 
 class RedenForm(forms.Form):
@@ -95,18 +113,19 @@ class RedenForm(forms.Form):
 
 class OverdragenForm(forms.Form):
     prefix = "overdragen"
-    nieuwe_regisseur = forms.ModelChoiceField(label="Nieuwe casusregisseur", queryset=User.objects.none())
+    nieuwe_regisseur = forms.ModelChoiceField(
+        label="Nieuwe casusregisseur",
+        queryset=User.objects.none(),
+        error_messages={
+            "required": "Kies de nieuwe casusregisseur.",
+            "invalid_choice": "Kies een actieve casusregisseur.",
+        },
+    )
     reden = forms.CharField(label="Reden van de overdracht", max_length=1000)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["nieuwe_regisseur"].queryset = (
-            User.objects.filter(is_active=True, groups__permissions__codename="werken_als_regisseur")
-            .select_related("organisatie")
-            .distinct()
-            .order_by("organisatie__naam", "last_name")
-        )
-        self.fields["nieuwe_regisseur"].label_from_instance = lambda u: f"{u} ({u.organisatie})"
+        self.fields["nieuwe_regisseur"].queryset = casusregisseurs()
 
 
 class EscalerenForm(forms.Form):

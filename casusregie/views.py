@@ -16,7 +16,7 @@ from bzt.access import access_object
 from bzt.forms import apply_errors
 from bzt.inzage import log_inzage
 
-from . import selectors, services
+from . import search, selectors, services
 from .forms import (
     ActieForm,
     ActieStatusForm,
@@ -34,6 +34,8 @@ from .forms import (
     PlanForm,
     RedenForm,
     WachtlijstForm,
+    casusregisseurs,
+    professionals,
 )
 from .models import Plan, PlanActie
 from .timeline import tijdlijn
@@ -70,9 +72,14 @@ def mijn_casussen(request):
 # --- the dossier ----------------------------------------------------------------------------------------------
 
 
+TIJDLIJN_KORT = 50  # events shown at first; "?tijdlijn=alles" shows the whole history
+
+
 def _dossier_context(request, casus, **forms):
     user = request.user
     plannen = list(selectors.plannen(casus))
+    gebeurtenissen = tijdlijn(casus)
+    heel = request.GET.get("tijdlijn") == "alles"
     context = {
         "casus": casus,
         "plan": next((p for p in plannen if p.status == Plan.Status.VASTGESTELD), None),
@@ -81,7 +88,8 @@ def _dossier_context(request, casus, **forms):
         "betrokkenen": selectors.betrokkenen(casus),
         "escalaties": casus.escalaties.select_related("niveau").order_by("-gestart_op", "-id"),
         "wachtlijsten": casus.wachtlijsten.select_related("organisatie"),
-        "tijdlijn": tijdlijn(casus),
+        "tijdlijn": gebeurtenissen if heel else gebeurtenissen[:TIJDLIJN_KORT],
+        "tijdlijn_totaal": len(gebeurtenissen),
         "mag_wijzigen": selectors.may_change(user, casus),
         "mag_betrokkenen": casus.open
         and (user.has_perm("casusregie.beheren_betrokkenen", casus) or user.has_perm("mdo.voorzitten_mdo")),
@@ -99,7 +107,36 @@ def _dossier_context(request, casus, **forms):
         "wachtlijst_form": WachtlijstForm(),
     }
     context.update(forms)
+    context.update(_zoekresultaten(request, casus, context))
     return context
+
+
+# The user fields of the dossier forms are picked by search: {field: (GET parameter, guard, queryset)}.
+GEBRUIKER_ZOEKEN = {
+    "professional": ("professional_zoek", "betrokkenen", professionals),
+    "nieuwe_regisseur": ("regisseur_zoek", "overdragen", casusregisseurs),
+}
+
+
+def _gevonden(request, casus, veld):
+    """(search text, users found) for one user field; without the right to use its form: nothing."""
+    parameter, recht, queryset = GEBRUIKER_ZOEKEN[veld]
+    q = request.GET.get(parameter, "").strip()[:100]
+    if not q or not GUARDS[recht](request.user, casus):
+        return q, []
+    return q, search.gebruikers(queryset(), q)
+
+
+def _zoekresultaten(request, casus, context):
+    """Without JS the search fields reload the dossier with their matches (a GET with the search text)."""
+    resultaten = {}
+    if context["mag_betrokkenen"]:
+        q, gevonden = _gevonden(request, casus, "professional")
+        resultaten.update(professional_zoek=q, professionals_gevonden=gevonden)
+    if context["mag_overdragen"]:
+        q, gevonden = _gevonden(request, casus, "nieuwe_regisseur")
+        resultaten.update(regisseur_zoek=q, regisseurs_gevonden=gevonden)
+    return resultaten
 
 
 def _log_casus(request, casus, obj=None):
@@ -199,6 +236,25 @@ def betrokkene_verwijderen(request, pk, betrokkene_pk):
     services.betrokkene_verwijderen(door=request.user, betrokkene=betrokkene, reden=reden)
     messages.success(request, f"{betrokkene.professional} is niet meer betrokken; de toegang is ingetrokken.")
     return redirect("casusregie:dossier", pk=casus.pk)
+
+
+def _gebruikers_zoeken(request, pk, veld, prefix):
+    """The htmx fragment of a user search field of the dossier (radio buttons for the form)."""
+    casus = selectors.dossier(request.user, pk)
+    _guard(request, casus, GEBRUIKER_ZOEKEN[veld][1])
+    q, gevonden = _gevonden(request, casus, veld)
+    context = {"name": f"{prefix}-{veld}", "gevonden": gevonden, "zoek": q}
+    return render(request, "casusregie/_gebruikers_gevonden.html", context)
+
+
+@login_required
+def professionals_zoeken(request, pk):
+    return _gebruikers_zoeken(request, pk, "professional", BetrokkeneForm.prefix)
+
+
+@login_required
+def regisseurs_zoeken(request, pk):
+    return _gebruikers_zoeken(request, pk, "nieuwe_regisseur", OverdragenForm.prefix)
 
 
 @login_required

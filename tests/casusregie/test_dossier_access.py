@@ -164,3 +164,123 @@ def test_a_lost_update_is_refused_with_a_clear_message(client, demo, casus):
     assert "Versie van MEE" in html  # what was typed is still on screen
     plan.refresh_from_db()
     assert plan.samenvatting == "Versie van de regisseur"
+
+
+# --- picking a professional or a new casusregisseur by search ---------------------------------------------------
+
+
+def _zoek(client, user, casus, naam, q):
+    client.force_login(user)
+    return client.get(reverse(f"casusregie:{naam}", args=[casus.pk]), {"professional_zoek": q, "regisseur_zoek": q})
+
+
+def test_the_professional_is_found_by_search_and_made_betrokken(client, demo, casus):
+    mee = demo["regisseur_mee"]
+    fragment = _zoek(client, demo["regisseur_dimence"], casus, "professionals_zoeken", mee.last_name)
+    assert f'name="betrokkene-professional" value="{mee.pk}"' in fragment.content.decode()
+    assert "<html" not in fragment.content.decode()
+    # without JS the search reloads the dossier with the matches inside the form
+    html = client.get(reverse("casusregie:dossier", args=[casus.pk]), {"professional_zoek": mee.last_name})
+    assert f'id="betrokkene-professional-{mee.pk}"' in html.content.decode()
+    # the dossier itself lists no users to choose from
+    html = client.get(reverse("casusregie:dossier", args=[casus.pk])).content.decode()
+    assert "<option" not in html.split('id="kop-betrokkenen"')[1].split("</section>")[0]
+
+    response = client.post(
+        reverse("casusregie:betrokkene_toevoegen", args=[casus.pk]),
+        {"betrokkene-professional": mee.pk, "betrokkene-rol": "Schuldhulp", "betrokkene-grondslag": "convenant"},
+    )
+    assert response.status_code == 302
+    assert casus.betrokken_professionals.filter(professional=mee, beeindigd_op__isnull=True).exists()
+
+
+def test_a_professional_without_a_role_or_account_is_refused(client, demo, casus):
+    from bzt.audit import acting_as
+    from bzt.models import User
+
+    with acting_as(demo["beheer"]):
+        zonder_rol = User.objects.create(
+            username="zonderrol", last_name="Zonderrol", organisatie=Organisatie.objects.first()
+        )
+    client.force_login(demo["regisseur_dimence"])
+    assert (
+        "Niets gevonden"
+        in _zoek(client, demo["regisseur_dimence"], casus, "professionals_zoeken", "zonderrol").content.decode()
+    )
+    for pk in (zonder_rol.pk, 999999):
+        response = client.post(
+            reverse("casusregie:betrokkene_toevoegen", args=[casus.pk]),
+            {"betrokkene-professional": pk, "betrokkene-rol": "Iets", "betrokkene-grondslag": "convenant"},
+        )
+        assert response.status_code == 200
+        assert "Kies een actieve professional van een organisatie." in response.content.decode()
+    assert not casus.betrokken_professionals.filter(professional=zonder_rol).exists()
+
+
+@pytest.mark.parametrize(
+    ("username", "naam", "status"),
+    [
+        ("regisseur_iriszorg", "professionals_zoeken", 403),  # betrokken, but may not add others
+        ("regisseur_tactus", "professionals_zoeken", 404),  # does not see the casus
+        ("meldpunt", "professionals_zoeken", 404),
+        ("regisseur_dimence", "regisseurs_zoeken", 403),  # handing over is the procesmanager's
+        ("regisseur_tactus", "regisseurs_zoeken", 404),
+    ],
+)
+def test_the_search_endpoints_refuse_who_may_not_use_the_form(client, demo, casus, username, naam, status):
+    response = _zoek(client, demo[username], casus, naam, "regisseur")
+    assert response.status_code == status
+    assert "regisseur_mee" not in response.content.decode() and MARKER not in response.content.decode()
+
+
+def test_the_procesmanager_finds_the_new_regisseur_by_search_and_hands_over(client, demo, casus):
+    tactus = demo["regisseur_tactus"]
+    fragment = _zoek(client, demo["procesmanager"], casus, "regisseurs_zoeken", tactus.last_name).content.decode()
+    assert f'name="overdragen-nieuwe_regisseur" value="{tactus.pk}"' in fragment
+    meldpunt = _zoek(client, demo["procesmanager"], casus, "regisseurs_zoeken", demo["meldpunt"].last_name)
+    assert f'value="{demo["meldpunt"].pk}"' not in meldpunt.content.decode()
+    response = client.post(
+        reverse("casusregie:overdragen", args=[casus.pk]),
+        {"overdragen-nieuwe_regisseur": demo["meldpunt"].pk, "overdragen-reden": "Verhuisd"},
+    )
+    assert response.status_code == 200 and "Kies een actieve casusregisseur." in response.content.decode()
+    response = client.post(
+        reverse("casusregie:overdragen", args=[casus.pk]),
+        {"overdragen-nieuwe_regisseur": tactus.pk, "overdragen-reden": "Verhuisd naar de wijk van Tactus."},
+    )
+    assert response.status_code == 302
+    casus.refresh_from_db()
+    assert casus.casusregisseur == tactus
+
+
+def test_the_dossier_costs_the_same_queries_with_more_users_and_a_longer_history(client, demo, casus):
+    from django.contrib.auth.models import Group
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from bzt.audit import acting_as
+    from bzt.models import User
+    from casusregie.views import TIJDLIJN_KORT
+
+    url = reverse("casusregie:dossier", args=[casus.pk])
+    client.force_login(demo["regisseur_dimence"])
+    client.get(url)
+
+    def measure():
+        with CaptureQueriesContext(connection) as ctx:
+            html = client.get(url).content.decode()
+        return len(ctx.captured_queries), html
+
+    queries, html = measure()
+    groep = Group.objects.get(name="casusregisseur")
+    with acting_as(demo["beheer"]):
+        for i in range(20):
+            User.objects.create(username=f"extra{i}", organisatie=demo["regisseur_mee"].organisatie).groups.add(groep)
+    for i in range(TIJDLIJN_KORT + 5):
+        services.journaal_toevoegen(door=demo["regisseur_dimence"], casus=casus, tekst=f"Regel {i}.")
+    more_queries, more_html = measure()
+    assert more_queries == queries
+    assert more_html.count('<li class="bzt-timeline__') == TIJDLIJN_KORT
+    assert "Toon de hele tijdlijn" in more_html
+    alles = client.get(url, {"tijdlijn": "alles"}).content.decode()
+    assert alles.count('<li class="bzt-timeline__') > TIJDLIJN_KORT
