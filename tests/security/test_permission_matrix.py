@@ -89,6 +89,10 @@ MATRIX = {
     "mdo:besluit": ("POST", cells(ok={"procesmanager"}, default="404")),
     "mdo:casusbespreking": ("POST", cells(ok={"procesmanager"}, default="404")),
     "mdo:afronden": ("POST", cells(ok={"procesmanager"}, default="404")),
+    # search fields of the agenda (htmx fragments): the chair only, 403 for everyone else
+    "mdo:regisseurs_zoeken": ("GET", cells(ok={"procesmanager"})),
+    "mdo:casussen_zoeken": ("GET", cells(ok={"procesmanager"})),
+    "mdo:aanwezigen_zoeken": ("GET", cells(ok={"procesmanager"})),
     "mdo:agenda_print": ("GET", cells(ok={"procesmanager"}, default="404")),
     "mdo:besluiten_print": ("GET", cells(ok={"procesmanager"}, default="404")),
     "mdo:agenda_pdf": ("GET", cells(ok={"procesmanager"}, default="404")),
@@ -101,6 +105,9 @@ MATRIX = {
         ),
     ),
     "casusregie:dashboard": ("GET", cells(ok={"procesmanager"})),
+    "casusregie:dashboard_escalaties": ("GET", cells(ok={"procesmanager"})),
+    "casusregie:dashboard_signalen": ("GET", cells(ok={"procesmanager"})),
+    "casusregie:dashboard_caseload": ("GET", cells(ok={"procesmanager"})),
     "casusregie:signalen_berekenen": ("POST", cells(ok={"procesmanager"})),
     "casusregie:noodtoegang_beoordelen": ("POST", cells(ok={"procesmanager"})),
     "casusregie:dossier": ("GET", cells(ok=CASUS_READERS, default="404")),
@@ -116,6 +123,14 @@ MATRIX = {
     "casusregie:betrokkene_verwijderen": (
         "POST",
         cells(ok={"regisseur_dimence", "procesmanager"}, forbidden={"betrokkene_actief"}, default="404"),
+    ),
+    "casusregie:professionals_zoeken": (
+        "GET",
+        cells(ok={"regisseur_dimence", "procesmanager"}, forbidden={"betrokkene_actief"}, default="404"),
+    ),
+    "casusregie:regisseurs_zoeken": (
+        "GET",
+        cells(ok={"procesmanager"}, forbidden={"regisseur_dimence", "betrokkene_actief"}, default="404"),
     ),
     "casusregie:overdragen": (
         "POST",
@@ -284,6 +299,9 @@ def world(demo, django_user_model):
             "mdo:besluit": {"pk": overleg.pk, "punt_pk": punt.pk},
             "mdo:casusbespreking": {"pk": overleg.pk},
             "mdo:afronden": {"pk": overleg.pk},
+            "mdo:regisseurs_zoeken": {"pk": overleg.pk, "punt_pk": punt.pk},
+            "mdo:casussen_zoeken": {"pk": overleg.pk},
+            "mdo:aanwezigen_zoeken": {"pk": overleg.pk},
             "mdo:agenda_print": {"pk": overleg.pk},
             "mdo:besluiten_print": {"pk": overleg.pk},
             "mdo:agenda_pdf": {"pk": overleg.pk},
