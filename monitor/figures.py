@@ -1,12 +1,13 @@
 """The jaarmonitor figures (CONTRACT.md § Jaarmonitor), computed in the database.
 
-`compute(jaar)` runs two statements: one over the meldingen of the year (with their triage, casus and
-betrokkenen: meldingen, triage, personen, doorlooptijden) and one over casussen, escalaties, wachtlijsten and
-the budget. Each is a UNION ALL of GROUP BYs tagged with the figure they belong to, in one shape
-(figuur, sleutel, n), over CTEs that PostgreSQL computes once; only group counts reach Python. Totals that
-are the sum of a breakdown are added up here. Works on PostgreSQL and SQLite alike, except the medians:
-percentile_cont on PostgreSQL, a histogram of the day values on SQLite (same value as statistics.median).
-No names, BSNs, addresses or free text are ever read here: only codes, dates and counts.
+`compute(jaar)` runs two statements: one over the meldingen of the year (meldingen, triage, doorlooptijden,
+and the persons involved) and one over casussen, escalaties, wachtlijsten and the budget. Each is a UNION ALL
+of GROUP BYs in one shape, (figuur, sleutel, n), over CTEs: the year's meldingen joined with their triage and
+casus once; the persons counted per combination of the four person breakdowns (a few thousand rows) so that
+each breakdown is a cheap GROUP BY of that. Only group counts reach Python; totals that are the sum of a
+breakdown are added up here. The same SQL runs on PostgreSQL and SQLite, except the date functions and the
+medians: percentile_cont on PostgreSQL, a histogram of the day values on SQLite (same value as
+statistics.median). No names, BSNs, addresses or free text are ever read here: only codes, dates and counts.
 """
 
 import statistics
@@ -155,7 +156,7 @@ def _count_if(condition):
 
 
 def _meldingen_sql():
-    """Meldingen, triage, personen and doorlooptijden of the year: params (start, eind)."""
+    """Meldingen, triage, personen and doorlooptijden of the year: params {start, eind}."""
     t = _tables()
     days = {key: _sql("days", end=_COLUMNS[end], start=_COLUMNS[start]) for key, (end, start) in DOORLOOPTIJDEN.items()}
     leefgebieden = ", ".join(f"t.{code}" for code in Leefgebied.values)
@@ -172,11 +173,11 @@ def _meldingen_sql():
         "SELECT 'melder_type', melder_type, COUNT(*) FROM meldingen GROUP BY melder_type",
         "SELECT 'maand', maand, COUNT(*) FROM meldingen GROUP BY maand",
         "SELECT 'besluit', besluit, COUNT(*) FROM meldingen WHERE besluit IS NOT NULL GROUP BY besluit",
-        "SELECT 'geslacht', geslacht, COUNT(*) FROM personen GROUP BY geslacht",
-        "SELECT 'inkomen', inkomen, COUNT(*) FROM personen GROUP BY inkomen",
-        "SELECT 'wijk', wijk, COUNT(*) FROM personen GROUP BY wijk",
-        "SELECT 'leeftijd', leeftijd, COUNT(*) FROM personen GROUP BY leeftijd",
-        "SELECT 'totaal', 'gezinnen', COUNT(DISTINCT melding_id) FROM betrokkenen WHERE rol = 'kind'",
+        "SELECT 'geslacht', geslacht, SUM(n) FROM personen GROUP BY geslacht",
+        "SELECT 'inkomen', inkomen, SUM(n) FROM personen GROUP BY inkomen",
+        "SELECT 'wijk', wijk, SUM(n) FROM personen GROUP BY wijk",
+        "SELECT 'leeftijd', leeftijd, SUM(n) FROM personen GROUP BY leeftijd",
+        "SELECT 'totaal', 'gezinnen', n FROM gezinnen",
     ]
     if connection.vendor == "postgresql":
         scalars |= {f"mediaan_{key}": f"percentile_cont(0.5) WITHIN GROUP (ORDER BY {key})" for key in days}
@@ -189,29 +190,33 @@ def _meldingen_sql():
     bands = " ".join(f"WHEN leeftijd BETWEEN {low} AND {high} THEN '{label}'" for label, low, high in LEEFTIJDSBANDEN)
     return f"""
         WITH meldingen AS (
-            SELECT m.id, m.aanmeldroute, m.melder_type, m.overlast, {_sql("month", d="m.ontvangen_op")} AS maand,
-                   m.ontvangen_op, t.besluit, t.score, t.ggsr, {leefgebieden}, {doorlooptijden}
+            SELECT m.aanmeldroute, m.melder_type, m.overlast, {_sql("month", d="m.ontvangen_op")} AS maand,
+                   t.besluit, t.score, t.ggsr, {leefgebieden}, {doorlooptijden}
             FROM {t["melding"]} m
             LEFT JOIN {t["triage"]} t ON t.melding_id = m.id
             LEFT JOIN {t["casus"]} c ON c.melding_id = m.id
-            WHERE m.ontvangen_op BETWEEN %s AND %s
+            WHERE m.ontvangen_op BETWEEN %(start)s AND %(eind)s
         ),
-        betrokkenen AS (
-            SELECT b.persoon_id, b.melding_id, b.rol, m.ontvangen_op, p.geslacht, p.inkomen, p.wijk, p.geboortedatum
-            FROM {t["betrokkene"]} b
-            JOIN meldingen m ON m.id = b.melding_id
-            JOIN {t["persoon"]} p ON p.id = b.persoon_id
-        ),
-        personen AS (  -- each person once, with the age on the date of their first melding of the year
-            SELECT geslacht, inkomen, wijk, CASE {bands} ELSE 'onbekend' END AS leeftijd
-            FROM (
-                SELECT geslacht, inkomen, COALESCE(NULLIF(wijk, ''), 'onbekend') AS wijk,
-                       CASE WHEN geboortedatum <= MIN(ontvangen_op) THEN
-                           ({_sql("ymd", d="MIN(ontvangen_op)")} - {_sql("ymd", d="geboortedatum")}) / 10000
+        personen AS (  -- how many persons per combination (geslacht, inkomen, wijk, leeftijd): a few thousand rows
+            SELECT geslacht, inkomen, COALESCE(NULLIF(wijk, ''), 'onbekend') AS wijk,
+                   CASE {bands} ELSE 'onbekend' END AS leeftijd, COUNT(*) AS n
+            FROM (  -- each person once, with the age on the date of their first melding of the year
+                SELECT p.geslacht, p.inkomen, p.wijk,
+                       CASE WHEN p.geboortedatum <= MIN(m.ontvangen_op) THEN
+                           ({_sql("ymd", d="MIN(m.ontvangen_op)")} - {_sql("ymd", d="p.geboortedatum")}) / 10000
                        END AS leeftijd
-                FROM betrokkenen
-                GROUP BY persoon_id, geslacht, inkomen, wijk, geboortedatum
-            ) AS leeftijden
+                FROM {t["betrokkene"]} b
+                JOIN {t["melding"]} m ON m.id = b.melding_id
+                JOIN {t["persoon"]} p ON p.id = b.persoon_id
+                WHERE m.ontvangen_op BETWEEN %(start)s AND %(eind)s
+                GROUP BY p.id, p.geslacht, p.inkomen, p.wijk, p.geboortedatum
+            ) AS per_persoon
+            GROUP BY 1, 2, 3, 4
+        ),
+        gezinnen AS (
+            SELECT COUNT(DISTINCT b.melding_id) AS n
+            FROM {t["betrokkene"]} b JOIN {t["melding"]} m ON m.id = b.melding_id
+            WHERE m.ontvangen_op BETWEEN %(start)s AND %(eind)s AND b.rol = 'kind'
         )
         {" UNION ALL ".join(branches)}"""  # noqa: S608 - table names and constants; values are parameters
 
@@ -288,7 +293,7 @@ def _median(histogram):
 
 def compute(jaar: int) -> dict:
     start, eind = date(jaar, 1, 1), date(jaar, 12, 31)
-    f = _rows(_meldingen_sql(), [start, eind])
+    f = _rows(_meldingen_sql(), {"start": start, "eind": eind})
     c = _rows(_casussen_sql(), {"start": start, "eind": eind, "jaar": jaar})
     scalar = {key: (n if n is None else _number(n)) for key, n in (f.get("totaal", {}) | c.get("totaal", {})).items()}
     per_maand = _counts(f.get("maand"))
