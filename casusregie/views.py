@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from bzt.access import access_object
 from bzt.forms import apply_errors
 from bzt.inzage import log_inzage
+from bzt.pagination import GeteldePaginator
 
 from . import search, selectors, services
 from .forms import (
@@ -43,18 +44,6 @@ from .timeline import tijdlijn
 # --- lists ----------------------------------------------------------------------------------------------------
 
 
-class _GeteldePaginator(Paginator):
-    """A paginator given its count (the selector counts cheaper than COUNT(*) over the page's query)."""
-
-    def __init__(self, object_list, per_page, aantal):
-        super().__init__(object_list, per_page)
-        self.aantal = aantal
-
-    @property
-    def count(self):
-        return self.aantal
-
-
 @login_required
 def mijn_casussen(request):
     user = request.user
@@ -62,7 +51,7 @@ def mijn_casussen(request):
         paginator, titel = Paginator(selectors.alle_casussen(user), 25), "Alle casussen"
     elif user.has_perm("casusregie.werken_als_regisseur"):
         casussen, aantal = selectors.mijn_casussen(user)
-        paginator, titel = _GeteldePaginator(casussen, 25, aantal), "Mijn casussen"
+        paginator, titel = GeteldePaginator(casussen, 25, aantal), "Mijn casussen"
     else:
         raise PermissionDenied
     page = paginator.get_page(request.GET.get("pagina"))

@@ -175,9 +175,10 @@ class Melding(models.Model):
             models.Index(
                 fields=["ontvangen_op"], condition=Q(wvggz=True, wvggz_uitkomst=""), name="melding_wvggz_lopend"
             ),
-            # The terugkoppeling tab: meldingen of a known melder not yet told what happened.
+            # The terugkoppeling tab: meldingen of a known melder not yet told what happened (with the status,
+            # so the count is index-only).
             models.Index(
-                fields=["ontvangen_op"],
+                fields=["ontvangen_op", "status"],
                 condition=Q(terugkoppeling_op__isnull=True) & ~Q(melder_type="anoniem"),
                 name="melding_terugkoppeling_open",
             ),

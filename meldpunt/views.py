@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from bzt.access import access_object
 from bzt.forms import apply_errors
 from bzt.inzage import Actie, ObjectType, grond_meldpunt, log_inzage
+from bzt.pagination import GeteldePaginator
 
 from . import selectors, services
 from .codes import Aanmeldroute, Urgentie, wijken
@@ -42,15 +43,21 @@ def wachtrij(request):
     }
     if filters["wachtrij"] not in selectors.WACHTRIJEN:
         filters["wachtrij"] = "triage"
-    page = Paginator(selectors.wachtrij_queryset(request.user, **filters), PAGE_SIZE).get_page(
-        request.GET.get("pagina")
+    meldingen = selectors.wachtrij_queryset(request.user, **filters)
+    tellingen = selectors.wachtrij_tellingen(request.user)
+    gefilterd = any(filters[key] for key in ("urgentie", "aanmeldroute", "wijk"))
+    paginator = (
+        Paginator(meldingen, PAGE_SIZE)
+        if gefilterd
+        else GeteldePaginator(meldingen, PAGE_SIZE, tellingen[filters["wachtrij"]])
     )
+    page = paginator.get_page(request.GET.get("pagina"))
     context = {
         "page": page,
         "regels": selectors.wachtrij_regels(page.object_list),
         "filters": filters,
         "wachtrijen": selectors.WACHTRIJEN,
-        "tellingen": selectors.wachtrij_tellingen(request.user),
+        "tellingen": tellingen,
         "urgenties": Urgentie.choices,
         "aanmeldroutes": Aanmeldroute.choices,
         "wijken": wijken(),

@@ -76,7 +76,7 @@ class Migration(migrations.Migration):
                 condition=models.Q(
                     ("terugkoppeling_op__isnull", True), models.Q(("melder_type", "anoniem"), _negated=True)
                 ),
-                fields=["ontvangen_op"],
+                fields=["ontvangen_op", "status"],
                 name="melding_terugkoppeling_open",
             ),
         ),
