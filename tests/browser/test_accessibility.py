@@ -52,6 +52,15 @@ def pages_of(data):
             ("dashboard", "/casussen/dashboard/"),
             ("mdo-overleggen", "/mdo/"),
             ("mdo-agenda", f"/mdo/{data['overleg'].pk}/"),
+            # the search fields without JS: the agenda reloaded with matches for a casus and an attendee
+            (
+                "mdo-agenda-gezocht",
+                f"/mdo/{data['overleg'].pk}/?casus_zoek={data['casus'].pk}&aanwezige_zoek=regisseur",
+            ),
+            ("dashboard-escalaties", "/casussen/dashboard/escalaties/"),
+            ("dashboard-signalen", "/casussen/dashboard/signalen/"),
+            ("dashboard-caseload", "/casussen/dashboard/caseload/"),
+            ("dossier-overdragen-gezocht", f"/casussen/{data['casus'].pk}/?regisseur_zoek=regisseur"),
             ("casussen", "/casussen/"),
             ("escalatie-procesmanager", f"/casussen/escalaties/{data['escalatie'].pk}/"),
             ("inzagelog", "/inzagelog/"),
@@ -59,6 +68,7 @@ def pages_of(data):
         "regisseur_dimence": [
             ("home-casusregisseur", "/"),
             ("dossier", f"/casussen/{data['casus'].pk}/"),
+            ("dossier-professional-gezocht", f"/casussen/{data['casus'].pk}/?professional_zoek=regisseur"),
             ("plan", f"/casussen/plannen/{data['plan'].pk}/"),
         ],
         "wethouder": [("home-wethouder", "/")],
