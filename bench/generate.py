@@ -333,7 +333,7 @@ class Generator(CasussenMixin):
                 "in_triage": "in_triage",
                 "casus": "toegewezen",
                 "verwezen": "verwezen",
-                "mdo_wacht": "getrieerd",
+                "mdo_wacht": "wacht_op_mdo",
                 "getrieerd": "getrieerd",
             }[kind]
             if kind in ("mdo_wacht", "getrieerd") and idx >= n - 400:
