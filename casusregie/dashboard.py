@@ -254,10 +254,10 @@ def een_jaar_eerder(day: date) -> date:
         return day.replace(year=day.year - 1, day=28)
 
 
-# (label, end, start) of each step, as Casus fields; median_days leaves out rows without both dates.
+# (label, end, start) of each step: Casus fields and the two dates annotated by doorlooptijden().
 STAPPEN = [
-    ("Melding ontvangen → triage", "melding__triage__datum", "melding__ontvangen_op"),
-    ("Triage → toewijzing in het MDO", "toegewezen_op", "melding__triage__datum"),
+    ("Melding ontvangen → triage", "triage_datum", "ontvangen_op"),
+    ("Triage → toewijzing in het MDO", "toegewezen_op", "triage_datum"),
     ("Toewijzing → eerste plan vastgesteld", "plan_vastgesteld_op", "toegewezen_op"),
 ]
 
@@ -265,10 +265,21 @@ STAPPEN = [
 def doorlooptijden(user, today: date):
     """Median days per step for casussen assigned in the last 12 months; a step not taken yet is left out.
     Medians and counts are computed in the database (monitor.figures.median_days)."""
+    from meldpunt.models import Melding, Triage
     from monitor.figures import median_days
 
     vanaf = een_jaar_eerder(today)
-    casussen = selectors.casussen_for(user).filter(toegewezen_op__gt=vanaf, toegewezen_op__lte=today).order_by()
+    # The melding's dates by primary-key lookups per casus of the year: a join makes PostgreSQL hash the
+    # whole triage table (1M meldingen: 100 ms per median instead of 30).
+    casussen = (
+        selectors.casussen_for(user)
+        .filter(toegewezen_op__gt=vanaf, toegewezen_op__lte=today)
+        .order_by()
+        .annotate(
+            ontvangen_op=Subquery(Melding.objects.filter(pk=OuterRef("melding_id")).values("ontvangen_op")[:1]),
+            triage_datum=Subquery(Triage.objects.filter(melding_id=OuterRef("melding_id")).values("datum")[:1]),
+        )
+    )
     tellingen = {"casussen": Count("pk")}
     for i, (_, end, start) in enumerate(STAPPEN):
         tellingen[f"stap{i}"] = Count("pk", filter=Q(**{f"{end}__isnull": False, f"{start}__isnull": False}))
