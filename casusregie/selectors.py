@@ -157,10 +157,9 @@ def mijn_casussen(user):
     rows (one EXISTS, walked along casus_lijst_volgorde) and counted from them alone (an index-only count).
     A casus seen through noodtoegang is not "mine", except where the user is also its regisseur or an active
     betrokkene without holding view_casus (a closed casus past its read term): `_via_noodtoegang`."""
-    view_casus = permission_id("casusregie.view_casus")
-    rechten = CasusUserObjectPermission.objects.filter(user=user, permission_id=view_casus)
+    rechten = CasusUserObjectPermission.objects.filter(user=user, permission_id=permission_id("casusregie.view_casus"))
     mijn = Exists(rechten.filter(content_object=OuterRef("pk")))
-    extra = _via_noodtoegang(user, view_casus)
+    extra = _via_noodtoegang(user, rechten)
     casussen = (
         Casus.objects.filter(mijn | Q(pk__in=extra) if extra else mijn)
         .select_related("organisatie", "casusregisseur", "melding")
@@ -170,23 +169,16 @@ def mijn_casussen(user):
     return casussen, rechten.count() + len(extra)
 
 
-def _via_noodtoegang(user, view_casus):
-    """Ids of casussen the user directs or takes part in and sees only through an active noodtoegang."""
+def _via_noodtoegang(user, rechten):
+    """Ids of casussen the user directs or takes part in and sees only through an active noodtoegang (not
+    in `rechten`). Nearly always there is no active noodtoegang: then this is one small query."""
+    casus_ids = list(actieve_noodtoegangen(user).values_list("casus_id", flat=True))
+    if not casus_ids:
+        return []
+    betrokken = CasusBetrokkene.objects.filter(casus=OuterRef("pk"), professional=user, beeindigd_op__isnull=True)
     return list(
-        Casus.objects.filter(
-            Exists(actieve_noodtoegangen(user, OuterRef("pk"))),
-            Q(casusregisseur=user)
-            | Exists(
-                CasusBetrokkene.objects.filter(casus=OuterRef("pk"), professional=user, beeindigd_op__isnull=True)
-            ),
-        )
-        .exclude(
-            Exists(
-                CasusUserObjectPermission.objects.filter(
-                    content_object=OuterRef("pk"), user=user, permission_id=view_casus
-                )
-            )
-        )
+        Casus.objects.filter(Q(casusregisseur=user) | Exists(betrokken), pk__in=casus_ids)
+        .exclude(pk__in=rechten.values("content_object_id"))
         .values_list("pk", flat=True)
     )
 
