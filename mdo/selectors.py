@@ -4,7 +4,8 @@ import heapq
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Case, Count, F, IntegerField, Prefetch, Q, Value, When
+from django.db.models import Case, Count, F, IntegerField, OuterRef, Prefetch, Q, Subquery, Value, When
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from bzt.access import access_object
@@ -185,9 +186,18 @@ def _regisseurs():
 
 def regisseurs_met_caseload(pks=None):
     """Every active casusregisseur (or those of `pks`) with the number of open casussen (one query)."""
-    open_casussen = Count("regie_casussen", filter=~Q(regie_casussen__status=Casus.Status.AFGESLOTEN))
+    # a correlated count per regisseur: an index-only scan of casus_open_per_regisseur (open casussen only)
+    open_casussen = (
+        Casus.objects.filter(casusregisseur=OuterRef("pk"))
+        .exclude(status=Casus.Status.AFGESLOTEN)
+        .order_by()
+        .values("casusregisseur")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
     qs = _regisseurs() if pks is None else _regisseurs().filter(pk__in=[int(pk) for pk in pks if str(pk).isdigit()])
-    return list(qs.select_related("organisatie").annotate(caseload=open_casussen))
+    caseload = Coalesce(Subquery(open_casussen, output_field=IntegerField()), Value(0))
+    return list(qs.select_related("organisatie").annotate(caseload=caseload))
 
 
 def regisseurs_zoeken(user, q, melding=None):

@@ -128,7 +128,7 @@ def _regels(request, overleg, bound=None):
                 regel.forms["toewijzen"] = ToewijzenForm(prefix=f"t{punt.pk}", kandidaten=kandidaten)
                 if zoek and zoek_punt == str(punt.pk):
                     regel.zoek = zoek
-                    regel.gevonden = selectors.regisseurs_zoeken(request.user, zoek, punt.melding)
+                    regel.gevonden = _niet_gekozen(selectors.regisseurs_zoeken(request.user, zoek, punt.melding))
             regel.forms["besluit"] = _besluit_form_class(punt)(prefix=f"b{punt.pk}")
             if andere:
                 regel.forms["verplaatsen"] = VerplaatsenForm(prefix=f"v{punt.pk}", overleggen=andere)
@@ -136,6 +136,11 @@ def _regels(request, overleg, bound=None):
             regel.forms[bound[1]] = bound[2]
         regels.append(regel)
     return regels
+
+
+def _niet_gekozen(kandidaten):
+    """Search matches as (kandidaat, checked) like ToewijzenForm.opties, for the one radio template."""
+    return [(k, False) for k in kandidaten]
 
 
 def _agenda_context(request, overleg, *, bound=None, casus_form=None, afronden_form=None):
@@ -399,7 +404,7 @@ def regisseurs_zoeken(request, pk, punt_pk):
     punt = selectors.agendapunt_detail(request.user, pk, punt_pk)
     q = _zoektekst(request, "regisseur_zoek")
     kandidaten = selectors.regisseurs_zoeken(request.user, q, punt.melding)
-    context = {"prefix": f"t{punt.pk}", "gevonden": kandidaten, "zoek": q}
+    context = {"prefix": f"t{punt.pk}", "gevonden": _niet_gekozen(kandidaten), "zoek": q}
     return render(request, "mdo/_regisseurs_gevonden.html", context)
 
 
