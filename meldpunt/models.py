@@ -7,7 +7,7 @@ names the acting user.
 from datetime import timedelta
 
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from bzt.audit import AuditedHistory
@@ -109,6 +109,15 @@ class PersoonKoppeling(models.Model):
         return self.ontkoppeld_op is None
 
 
+# The queue's "urgentie" sort: acuut, hoog, then the rest (selectors.wachtrij_queryset, index melding_triage_urgentie).
+URGENTIE_RANG = models.Case(
+    models.When(urgentie=Urgentie.ACUUT, then=models.Value(0)),
+    models.When(urgentie=Urgentie.HOOG, then=models.Value(1)),
+    default=models.Value(2),
+    output_field=models.IntegerField(),
+)
+
+
 class Melding(models.Model):
     class Status(models.TextChoices):
         ONTVANGEN = "ontvangen", "Ontvangen"
@@ -170,6 +179,14 @@ class Melding(models.Model):
                 fields=["ontvangen_op", "id"],
                 condition=Q(status__in=["ontvangen", "in_triage"]),
                 name="melding_wacht_op_triage",
+            ),
+            # The triage tab sorted by urgency (sort=urgentie).
+            models.Index(
+                URGENTIE_RANG,
+                F("ontvangen_op"),
+                F("id"),
+                condition=Q(status__in=["ontvangen", "in_triage"]),
+                name="melding_triage_urgentie",
             ),
             # The Wvggz tab: the few meldingen with a Wvggz-onderzoek still running.
             models.Index(

@@ -5,11 +5,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
-from django.db.models import Case, Exists, IntegerField, OuterRef, Prefetch, Q, Value, When
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 
-from .codes import MelderType, Rol, Urgentie
-from .models import Betrokkene, Melding, Persoon, PersoonKoppeling
+from .codes import MelderType, Rol
+from .models import URGENTIE_RANG, Betrokkene, Melding, Persoon, PersoonKoppeling
 from .validators import normalise_bsn, working_days_between
 
 
@@ -87,14 +87,7 @@ def wachtrij_queryset(user, *, wachtrij="triage", urgentie="", aanmeldroute="", 
         qs = qs.filter(aanmeldroute=aanmeldroute)
     if wijk:
         qs = qs.filter(Exists(Betrokkene.objects.filter(melding=OuterRef("pk"), persoon__wijk=wijk)))
-    qs = qs.annotate(
-        urgentie_rang=Case(
-            When(urgentie=Urgentie.ACUUT, then=Value(0)),
-            When(urgentie=Urgentie.HOOG, then=Value(1)),
-            default=Value(2),
-            output_field=IntegerField(),
-        )
-    )
+    qs = qs.annotate(urgentie_rang=URGENTIE_RANG)
     return (
         qs.select_related("triage")
         .prefetch_related(Prefetch("betrokkenen", queryset=Betrokkene.objects.select_related("persoon")))
