@@ -174,9 +174,11 @@ class Melding(models.Model):
             # Also the MDO tab of the queue: an index-only count of status wacht_op_mdo and op_mdo_agenda.
             models.Index(fields=["status", "ontvangen_op"], name="melding_status_ontvangen"),
             models.Index(fields=["ontvangen_op"], name="melding_ontvangen"),
-            # The triage tab of the queue (selectors.wachtrij_queryset), in its default order, and its count.
+            # The triage tab of the queue (selectors.wachtrij_queryset) in its default order; its count when
+            # filtered on urgentie or aanmeldroute is index-only (PostgreSQL; SQLite ignores `include`).
             models.Index(
                 fields=["ontvangen_op", "id"],
+                include=["urgentie", "aanmeldroute"],
                 condition=Q(status__in=["ontvangen", "in_triage"]),
                 name="melding_wacht_op_triage",
             ),
