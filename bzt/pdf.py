@@ -7,16 +7,20 @@ app's own static files and nothing else. Relative URLs in the HTML resolve again
 fetcher maps to the static file; every other address is refused.
 
 - `render_pdf(html)`: in this process (short documents such as the MDO agenda, inside a request).
-- `render_pdf_isolated(html, timeout=..., max_memory_mb=...)`: in a child process with a memory cap
+- `render_pdf_isolated(html, timeout=..., max_memory_mb=...)`: in a forked child process with a memory cap
   (RLIMIT_AS) and a time limit, for long jobs (the jaarmonitor): a runaway render kills the child, not the
-  web server or the Celery worker. Run as `python -m bzt.pdf` (HTML on stdin, PDF on stdout).
+  web server or the Celery worker.
 """
 
+import functools
+import gc
 import logging
 import mimetypes
 import os
-import subprocess
-import sys
+import resource
+import select
+import signal
+import time
 from urllib.parse import unquote
 
 from django.conf import settings
@@ -30,7 +34,7 @@ logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 PDF_BASE_URL = "https://bzt.invalid/"
 
-# Exit codes of the child process (render_pdf_isolated).
+# Exit codes of the forked child (render_pdf_isolated).
 EXIT_ERROR, EXIT_MEMORY = 2, 3
 
 
@@ -78,60 +82,103 @@ def render_pdf(html, base_url=None) -> bytes:
 
 
 def render_pdf_isolated(html, base_url=None, *, timeout=300, max_memory_mb=1024) -> bytes:
-    """The PDF of `html`, rendered in a child process with at most `max_memory_mb` of address space and
-    `timeout` seconds. Raises PdfError (Dutch message) when it fails; the child's output goes to the log."""
-    command = [sys.executable, "-m", "bzt.pdf", "--base-url", base_url or PDF_BASE_URL]
-    command += ["--max-memory-mb", str(int(max_memory_mb))]
+    """The PDF of `html`, rendered in a forked child process that may grow by at most `max_memory_mb` of
+    address space and takes at most `timeout` seconds. Raises PdfError (Dutch message) when it fails.
+
+    The child is a fork of this process (a web or Celery worker that has Django and WeasyPrint loaded), so
+    it starts in milliseconds instead of importing everything again. The memory cap (RLIMIT_AS) is set in
+    the child on top of the address space it inherits; a runaway render ends the child, never the worker."""
+    import weasyprint  # noqa: F401 - loaded before the fork, so every child has it
+
+    _warm_up()
+    read_end, write_end = os.pipe()
+    gc.freeze()  # the child's garbage collector leaves the inherited objects alone (no copy-on-write of them)
+    pid = os.fork()
+    if pid == 0:  # the child: render, write the PDF into the pipe, and leave without any cleanup
+        os.close(read_end)
+        os._exit(_render_in_child(html, base_url or PDF_BASE_URL, write_end, max_memory_mb))
+    gc.unfreeze()
+    os.close(write_end)
     try:
-        result = subprocess.run(  # noqa: S603 - our own module, fixed arguments
-            command,
-            input=html.encode(),
-            capture_output=True,
-            timeout=timeout,
-            cwd=settings.BASE_DIR,
-            env={**os.environ, "DJANGO_SETTINGS_MODULE": os.environ.get("DJANGO_SETTINGS_MODULE", "bzt.settings")},
-            check=False,
-        )
-    except subprocess.TimeoutExpired as error:
-        raise PdfError(f"Het opmaken van de PDF duurde langer dan {timeout} seconden en is afgebroken.") from error
-    if result.returncode == 0 and result.stdout.startswith(b"%PDF"):
-        return result.stdout
-    logger.error("PDF-opmaak mislukt (code %s): %s", result.returncode, result.stderr.decode(errors="replace")[-4000:])
-    if result.returncode in (EXIT_MEMORY, -9):
+        data, finished = _read_until(read_end, deadline=time.monotonic() + timeout)
+    except BaseException:  # e.g. Celery's soft time limit: the child must not outlive the job
+        _kill(pid)
+        raise
+    finally:
+        os.close(read_end)
+    if not finished:
+        _kill(pid)
+        raise PdfError(f"Het opmaken van de PDF duurde langer dan {timeout} seconden en is afgebroken.")
+    code = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
+    if code == 0 and data.startswith(b"%PDF"):
+        return data
+    logger.error("PDF-opmaak mislukt (kindproces, code %s)", code)
+    # A signal is, in practice, the memory cap: GLib and cairo abort or crash when an allocation fails
+    # (SIGTRAP, SIGABRT, SIGSEGV), the kernel's OOM killer sends SIGKILL.
+    if code == EXIT_MEMORY or code < 0:
         raise PdfError(f"Het opmaken van de PDF had meer dan {max_memory_mb} MB geheugen nodig en is afgebroken.")
     raise PdfError("Het opmaken van de PDF is mislukt.")
 
 
-def _child(argv):
-    """`python -m bzt.pdf`: HTML on stdin, PDF on stdout, under a memory limit."""
-    import argparse
-    import resource
-    import traceback
-
-    import django
-
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--base-url", default=PDF_BASE_URL)
-    parser.add_argument("--max-memory-mb", type=int, default=1024)
-    args = parser.parse_args(argv)
-    django.setup()
-    html = sys.stdin.buffer.read().decode()
-    import weasyprint  # noqa: F401 - loaded before the limit, so the limit measures the rendering
-
-    limit = args.max_memory_mb * 1024 * 1024
-    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+@functools.cache
+def _warm_up():
+    """Render a tiny page once in this process: WeasyPrint's fonts and styles are then loaded before any
+    fork, so the children do not each load them again. Our own fixed HTML, nothing from a user."""
     try:
-        pdf = render_pdf(html, base_url=args.base_url)
+        render_pdf("<p>BZT</p>")
+    except Exception:  # the child will fail the same way and report it
+        logger.exception("PDF-opmaak: opwarmen mislukt")
+
+
+def _read_until(fd, *, deadline):
+    """Everything the child writes to `fd` until it closes it (finished) or the deadline passes."""
+    chunks = []
+    while True:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            return b"".join(chunks), False
+        ready, _, _ = select.select([fd], [], [], remaining)
+        if not ready:
+            continue
+        chunk = os.read(fd, 1 << 16)
+        if not chunk:
+            return b"".join(chunks), True
+        chunks.append(chunk)
+
+
+def _kill(pid):
+    try:
+        os.kill(pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    os.waitpid(pid, 0)
+
+
+def _render_in_child(html, base_url, fd, max_memory_mb) -> int:
+    """In the forked child: the exit code (0, EXIT_ERROR or EXIT_MEMORY). Never returns by an exception."""
+    try:
+        for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+            signal.signal(signum, signal.SIG_DFL)  # not the handlers of the web server or Celery worker
+        limit = _address_space() + max_memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        pdf = render_pdf(html, base_url=base_url)
+        with os.fdopen(fd, "wb") as out:
+            out.write(pdf)
+        return 0
     except MemoryError:
-        sys.stderr.write("Onvoldoende geheugen voor de PDF.\n")
         return EXIT_MEMORY
-    except Exception:  # reported to the parent through the exit code; the trace goes to its log
-        traceback.print_exc()
+    except BaseException:  # noqa: BLE001 - reported to the parent through the exit code
+        try:
+            logger.exception("PDF-opmaak mislukt in het kindproces")
+        except BaseException:  # noqa: BLE001, S110 - a failing log must not keep the child alive
+            pass
         return EXIT_ERROR
-    sys.stdout.buffer.write(pdf)
-    sys.stdout.buffer.flush()
-    return 0
 
 
-if __name__ == "__main__":
-    sys.exit(_child(sys.argv[1:]))
+def _address_space():
+    """The address space of this process in bytes (Linux: /proc/self/statm), or 0 where unknown."""
+    try:
+        with open("/proc/self/statm") as fh:
+            return int(fh.read().split()[0]) * resource.getpagesize()
+    except (OSError, ValueError, IndexError):
+        return 0

@@ -22,8 +22,9 @@ CONTENT_TYPES = {
 }
 HEADER = ("sectie", "sleutel", "waarde")
 
-# Limits of the PDF renderer (a child process): DESIGN.md § Known traps. The demo year (200 meldingen, 10
-# pages) needs about 110 MB resident and renders within 300 MB of address space.
+# Limits of the PDF renderer (a forked child process): DESIGN.md § Known traps. The memory cap is what the
+# render may add to the worker's address space; the report (about 10 pages, its size does not grow with
+# the data) needs far less.
 PDF_TIMEOUT_SECONDS = 5 * 60
 PDF_MAX_MEMORY_MB = 1024
 

@@ -3,6 +3,7 @@
 import csv
 import io
 import json
+import os
 from io import StringIO
 
 import pytest
@@ -184,8 +185,63 @@ def test_the_isolated_renderer_gives_the_same_pdf_and_reports_failure_in_dutch()
     from bzt.pdf import PdfError, render_pdf_isolated
 
     assert "Hallo" in pdf_text(render_pdf_isolated("<p>Hallo</p>"))
-    with pytest.raises(PdfError, match="geheugen"):
-        render_pdf_isolated("<p>" + "x " * 200_000 + "</p>", max_memory_mb=40)
+    with pytest.raises(PdfError, match="langer dan 0.01 seconden"):
+        render_pdf_isolated("<p>" + "x " * 200_000 + "</p>", timeout=0.01)
+    assert "Nog steeds" in pdf_text(render_pdf_isolated("<p>Nog steeds</p>"))  # nothing left behind
+
+
+def test_the_isolated_renderer_refuses_a_render_that_needs_more_memory_than_allowed():
+    """The cap is on the address space the render adds to the process. Run from a fresh process: a long
+    test session keeps freed memory mapped, which a child may reuse without adding address space."""
+    import subprocess
+    import sys
+
+    script = (
+        "import django; django.setup()\n"
+        "from bzt.pdf import PdfError, render_pdf_isolated\n"
+        "try:\n"
+        "    render_pdf_isolated('<p>' + 'x ' * 1_000_000 + '</p>', max_memory_mb=5)\n"
+        "except PdfError as error:\n"
+        "    print(error)\n"
+    )
+    result = subprocess.run(  # noqa: S603 - our own interpreter and a fixed script
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings"},
+        check=False,
+    )
+    assert "had meer dan 5 MB geheugen nodig" in result.stdout, result.stderr[-2000:]
+
+
+def test_the_isolated_renderer_works_from_a_thread_and_from_a_daemon_process():
+    """As in a threaded web server and in a Celery prefork worker (a daemonic process, which
+    multiprocessing would not allow to have children of its own)."""
+    import multiprocessing
+    import threading
+
+    from bzt.pdf import render_pdf_isolated
+
+    results = []
+    thread = threading.Thread(target=lambda: results.append(render_pdf_isolated("<p>Uit een thread</p>")))
+    thread.start()
+    thread.join(60)
+    assert "Uit een thread" in pdf_text(results[0])
+
+    context = multiprocessing.get_context("fork")
+    queue = context.Queue()
+    process = context.Process(target=_render_into, args=(queue,), daemon=True)
+    process.start()
+    data = queue.get(timeout=60)
+    process.join(60)
+    assert "Uit een daemon" in pdf_text(data)
+
+
+def _render_into(queue):
+    from bzt.pdf import render_pdf_isolated
+
+    queue.put(render_pdf_isolated("<p>Uit een daemon</p>"))
 
 
 # --- formats and charts --------------------------------------------------------------------------------------
