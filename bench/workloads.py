@@ -227,81 +227,65 @@ class Bench:
         counter = RowCounter()
         with connection.execute_wrapper(counter):
             figures = compute(jaar)
-        result = timed(lambda: compute(jaar), runs, warmup=0, capture=False)
+        result = timed(lambda: compute(jaar), runs, warmup=1, capture=False)
         result["queries"] = counter.queries
         result["db_ms"] = round(sum(e[0] for e in counter.log), 1)
         groups = count_values(figures)
         self.extra["figures_slowest_queries"] = counter.slowest(6)
+        params = {"start": date(jaar, 1, 1), "eind": date(jaar, 12, 31)}
 
-        def hand_sql():
-            with connection.cursor() as cursor:
-                cursor.execute(
-                    "SELECT aanmeldroute, count(*) FROM meldpunt_melding WHERE ontvangen_op BETWEEN %s AND %s "
-                    "GROUP BY 1",
-                    [date(jaar, 1, 1), date(jaar, 12, 31)],
-                )
-                return cursor.fetchall()
+        def fetch(sql):
+            def run():
+                with connection.cursor() as cursor:
+                    cursor.execute(sql, params)
+                    return cursor.fetchall()
 
-        base = timed(hand_sql, runs, warmup=1)
-        self.add(
-            {
-                "key": "w7.sql",
-                "workload": 7,
-                "kind": "query",
-                "rows_to_python": len(hand_sql()),
-                "label": f"baseline: one hand-written GROUP BY over the meldingen of {jaar}",
-                **base,
-            }
+            return run
+
+        meldingen_only = fetch(
+            "SELECT aanmeldroute, count(*) FROM meldpunt_melding WHERE ontvangen_op BETWEEN %(start)s AND %(eind)s "
+            "GROUP BY 1"
         )
-        self.add(
-            {
-                "key": "w7.compute",
-                "workload": 7,
-                "kind": "call",
-                "label": f"monitor.figures.compute({jaar})",
-                "baseline_key": "w7.sql",
-                "rows_to_python": counter.rows,
-                "result_values": groups,
-                **result,
-            }
-        )
+        same_rows = fetch(SAME_ROWS_SQL)
+        for key, label, query in (
+            (
+                "w7.sql",
+                f"baseline: one hand-written GROUP BY over the meldingen of {jaar} (that table only)",
+                meldingen_only,
+            ),
+            (
+                "w7.sql.same_rows",
+                f"baseline: one hand-written statement over the rows compute() reads ({jaar}'s meldingen ⋈ "
+                "betrokkenen ⋈ personen ⋈ triages ⋈ casussen; casussen, escalaties, wachtlijsten, budget of the year), "
+                "GROUP BY",
+                same_rows,
+            ),
+        ):
+            base = timed(query, runs, warmup=1)
+            self.add(
+                {"key": key, "workload": 7, "kind": "query", "rows_to_python": len(query()), "label": label, **base}
+            )
+        for key, baseline_key, label in (
+            ("w7.compute", "w7.sql.same_rows", f"monitor.figures.compute({jaar}) against the same-rows statement"),
+            (
+                "w7.compute.vs_meldingen",
+                "w7.sql",
+                f"monitor.figures.compute({jaar}) against the meldingen-only GROUP BY",
+            ),
+        ):
+            self.add(
+                {
+                    "key": key,
+                    "workload": 7,
+                    "kind": "call",
+                    "label": label,
+                    "baseline_key": baseline_key,
+                    "rows_to_python": counter.rows,
+                    "result_values": groups,
+                    **result,
+                }
+            )
         print(f"    rows sent to Python: {counter.rows:,} in {counter.queries} queries; result values: {groups}")
-        with connection.cursor() as cursor:
-            cursor.execute("SET jit = off")
-        try:
-            no_jit = timed(lambda: compute(jaar), runs, warmup=1, capture=False)
-        finally:
-            with connection.cursor() as cursor:
-                cursor.execute("RESET jit")
-        self.add(
-            {
-                "key": "w7.compute.jit_off",
-                "workload": 7,
-                "kind": "call",
-                "proposal": True,
-                "label": f"proposal: compute({jaar}) with SET jit = off",
-                "baseline_key": "w7.sql",
-                **no_jit,
-            }
-        )
-        from . import proposals
-
-        assert proposals.leeftijdsbanden(jaar) == figures["personen"]["per_leeftijd"], "proposal must agree"
-        age_slowest = max((e for e in counter.log if "EXTRACT(YEAR" in e[2]), default=None, key=lambda e: e[0])
-        ages = timed(lambda: proposals.leeftijdsbanden(jaar), runs, warmup=1)
-        self.add(
-            {
-                "key": "w7.leeftijd.proposal",
-                "workload": 7,
-                "kind": "query",
-                "proposal": True,
-                "label": "proposal: per_leeftijd in one GROUP BY (bench/proposals.py); the app's query took "
-                f"{age_slowest[0]:.0f} ms in the counted run"
-                if age_slowest
-                else "",
-                **ages,
-            }
-        )
 
     def w8_pdf(self):
         from monitor import exports
@@ -469,6 +453,42 @@ class Bench:
         8: "w8_pdf",
         9: "w9_writes",
     }
+
+
+# Workload 7's fair baseline: ONE statement that reads the rows monitor.figures.compute() reads (the year's
+# meldingen with their betrokkenen, personen, triage and casus; the casussen assigned, closed or open in the
+# year; the year's escalaties, wachtlijsten and budget) and groups them, without the figures' logic.
+SAME_ROWS_SQL = """
+SELECT 'meldingen', m.aanmeldroute, count(*), count(p.geboortedatum), count(t.id), count(c.id)
+FROM meldpunt_melding m
+JOIN meldpunt_betrokkene b ON b.melding_id = m.id
+JOIN meldpunt_persoon p ON p.id = b.persoon_id
+LEFT JOIN meldpunt_triage t ON t.melding_id = m.id
+LEFT JOIN casusregie_casus c ON c.melding_id = m.id
+WHERE m.ontvangen_op BETWEEN %(start)s AND %(eind)s
+GROUP BY m.aanmeldroute
+UNION ALL
+SELECT 'casussen', o.naam, count(*), count(r.code), count(c.afgesloten_op), 0
+FROM casusregie_casus c
+JOIN bzt_organisatie o ON o.id = c.organisatie_id
+LEFT JOIN casusregie_afsluitreden r ON r.id = c.afsluitreden_id
+WHERE c.toegewezen_op BETWEEN %(start)s AND %(eind)s OR c.afgesloten_op BETWEEN %(start)s AND %(eind)s
+   OR (c.toegewezen_op <= %(eind)s AND (c.afgesloten_op IS NULL OR c.afgesloten_op > %(eind)s))
+GROUP BY o.naam
+UNION ALL
+SELECT 'escalaties', n.code, count(*), count(e.maatwerkbudget), 0, 0
+FROM casusregie_escalatie e JOIN casusregie_escalatieniveau n ON n.id = e.niveau_id
+WHERE e.gestart_op BETWEEN %(start)s AND %(eind)s
+GROUP BY n.code
+UNION ALL
+SELECT 'wachtlijsten', o.naam, count(*), 0, 0, 0
+FROM casusregie_wachtlijst w JOIN bzt_organisatie o ON o.id = w.organisatie_id
+WHERE w.sinds BETWEEN %(start)s AND %(eind)s
+GROUP BY o.naam
+UNION ALL
+SELECT 'budget', categorie, count(*), 0, 0, 0 FROM monitor_budgetregel WHERE jaar = EXTRACT(YEAR FROM %(start)s::date)
+GROUP BY categorie
+"""
 
 
 class RowCounter:
