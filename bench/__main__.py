@@ -1,6 +1,8 @@
 """python -m bench generate --size 10k|100k|1m   (re)create bzt_bench_<size>, migrate, load the data
 python -m bench run --size 10k|100k|1m [--runs N]  measure the workloads -> bench/results/<size>.json + .md
 python -m bench report                          merge bench/results/*.json into the tables of bench/README.md
+python -m bench load [--duration 60] [--users 50]   load test (locust) on a private stack -> README "Load test"
+python -m bench faults [--only worker-kill,...]     fault tests on a private stack -> README "Fault tests"
 
 The PostgreSQL server comes from BENCH_PG (default postgres://postgres@127.0.0.1:5432); every size has its
 own database, bzt_bench_<size>, which `generate` drops and creates.
@@ -77,6 +79,11 @@ def main(argv=None):
     r.add_argument("--runs", type=int, default=20)
     r.add_argument("--only", default="", help="comma-separated workload numbers (default: all)")
     sub.add_parser("report", help="merge results into bench/README.md")
+    lo = sub.add_parser("load", help="load test: locust against gunicorn + PostgreSQL on a private stack")
+    lo.add_argument("--duration", type=int, default=60, help="seconds (default 60)")
+    lo.add_argument("--users", type=int, default=50)
+    fa = sub.add_parser("faults", help="fault tests on a private stack")
+    fa.add_argument("--only", default="", help="comma-separated: worker-kill,redis-stop,pg-restart,import-crash")
     args = parser.parse_args(argv)
 
     if args.command == "generate":
@@ -87,6 +94,14 @@ def main(argv=None):
 
         only = {int(x) for x in args.only.split(",") if x.strip()}
         run(args.size, runs=args.runs, only=only)
+    elif args.command == "load":
+        from .load.run import run as load
+
+        load(duration=args.duration, users=args.users)
+    elif args.command == "faults":
+        from .faults.run import run as faults
+
+        return faults(only=[x.strip() for x in args.only.split(",") if x.strip()])
     else:
         from .report import report
 

@@ -1,0 +1,415 @@
+"""`python -m bench faults [--only worker-kill,redis-stop,pg-restart,import-crash]`: fault tests on a private stack.
+
+Each scenario does the fault for real (kill -9, stopping Redis, restarting PostgreSQL, kill -9 of an import)
+on the stack of bench/faults/stack.py — never on the machine's shared services — and prints one line
+`PASS|FAIL <scenario>: <what was observed>`. The results go to bench/results/faults.json and the
+"Fault tests" section of bench/README.md. Every wait is bounded; the whole run takes about 5 minutes.
+"""
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+from datetime import UTC, datetime
+
+import requests
+
+from bench.faults.readme import update_section
+from bench.faults.stack import ROOT, Stack
+from bench.load.run import RESULTS, ensure_locust, prepare, read_stats, run_locust
+from bench.load.totp import totp
+
+SCENARIOS = ("worker-kill", "redis-stop", "pg-restart", "import-crash")
+CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
+NIET_BEREIKBAAR = "de verwerking is op dit moment niet bereikbaar"
+
+
+class Fail(Exception):
+    pass
+
+
+def check(condition, message):
+    if not condition:
+        raise Fail(message)
+
+
+def wait_until(condition, timeout, what, interval=0.1):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        value = condition()
+        if value:
+            return value
+        time.sleep(interval)
+    raise Fail(f"{what}: not within {timeout} s")
+
+
+# --- helpers on the stack --------------------------------------------------------------------------------
+
+
+def login(stack, username, password, totp_key=None):
+    """A browser-like session: the login form, then (when asked) the 2FA code."""
+    session = requests.Session()
+    page = session.get(f"{stack.base_url}/inloggen/", timeout=10)
+    r = session.post(
+        f"{stack.base_url}/inloggen/",
+        data={"username": username, "password": password, "csrfmiddlewaretoken": CSRF.search(page.text).group(1)},
+        timeout=10,
+    )
+    if "/inloggen/code/" in r.url:
+        r = session.post(
+            r.url,
+            data={"code": totp(totp_key), "csrfmiddlewaretoken": CSRF.search(r.text).group(1)},
+            timeout=10,
+        )
+    check("/inloggen" not in r.url, f"login of {username} failed ({r.url})")
+    return session
+
+
+def request_report(stack, session, jaar):
+    page = session.get(f"{stack.base_url}/jaarmonitor/", timeout=10)
+    started = time.perf_counter()
+    r = session.post(
+        f"{stack.base_url}/jaarmonitor/",
+        data={"rapport-jaar": jaar, "csrfmiddlewaretoken": CSRF.search(page.text).group(1)},
+        timeout=30,
+    )
+    return r, time.perf_counter() - started
+
+
+def rapport(stack, jaar):
+    rows = stack.psql(
+        f"SELECT id, status, voortgang, pogingen, bestand FROM monitor_rapport WHERE jaar = {int(jaar)} ORDER BY id"  # noqa: S608
+    )
+    return [dict(zip(("id", "status", "voortgang", "pogingen", "bestand"), row, strict=True)) for row in rows]
+
+
+def history(stack, rapport_id):
+    rows = stack.psql(
+        f"SELECT status FROM monitor_historicalrapport WHERE id = {int(rapport_id)} ORDER BY history_id"  # noqa: S608
+    )
+    return [r[0] for r in rows]
+
+
+def pdf_files(stack):
+    folder = stack.media / "jaarmonitor"
+    return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
+
+
+# --- the scenarios -----------------------------------------------------------------------------------------
+
+
+def worker_kill(stack, accounts):
+    """kill -9 during a jaarmonitor job: (a) of the pool process that runs it, (b) of the whole worker."""
+    beleid = login(stack, "bench_beleid", accounts["password"])
+    observed = []
+
+    # (a) The pool process dies (OOM killer, segfault): the main process sees it and requeues the message.
+    worker = stack.start_worker("a", concurrency=1)
+    request_report(stack, beleid, 2025)
+    wait_until(lambda: rapport(stack, 2025)[0]["voortgang"] >= 50, 120, "job reached 'PDF opmaken'", 0.05)
+    children = stack.worker_children(worker)
+    for pid in children:
+        os.kill(pid, signal.SIGKILL)
+    killed_at = time.monotonic()
+    done = wait_until(lambda: rapport(stack, 2025)[0]["status"] in ("klaar", "mislukt"), 180, "report finished")
+    a = rapport(stack, 2025)
+    check(len(a) == 1 and a[0]["status"] == "klaar", f"(a) expected one klaar report, got {a}")
+    runs = history(stack, a[0]["id"])
+    check(runs == ["in_wachtrij", "bezig", "bezig", "klaar"], f"(a) history {runs}")
+    observed.append(
+        f"(a) pool process killed at 50%: redelivered at once, klaar {time.monotonic() - killed_at:.0f} s later, "
+        f"1 report, history {' → '.join(runs)}"
+    )
+    stack.stop_worker(worker, hard=True)
+    del done
+
+    # (b) The whole worker dies (kill -9 of main process and pool, as a power cut): the message is unacked in
+    # Redis and comes back after the visibility timeout (short here) to the worker that is started again.
+    worker = stack.start_worker("b1", concurrency=1, CELERY_VISIBILITY_TIMEOUT=15)
+    request_report(stack, beleid, 2024)
+    wait_until(lambda: rapport(stack, 2024)[0]["voortgang"] >= 50, 120, "job reached 'PDF opmaken'", 0.05)
+    stack.stop_worker(worker, hard=True)
+    killed_at = time.monotonic()
+    worker = stack.start_worker("b2", concurrency=1, CELERY_VISIBILITY_TIMEOUT=15)
+    wait_until(lambda: rapport(stack, 2024)[0]["status"] in ("klaar", "mislukt"), 180, "report (b) finished")
+    b = rapport(stack, 2024)
+    check(len(b) == 1 and b[0]["status"] == "klaar", f"(b) expected one klaar report, got {b}")
+    runs = history(stack, b[0]["id"])
+    check(runs == ["in_wachtrij", "bezig", "bezig", "klaar"], f"(b) history {runs}")
+    files = pdf_files(stack)
+    check(len(files) == 2, f"expected 2 PDF files (one per report), found {files}")
+    observed.append(
+        f"(b) whole worker killed at 50%, worker restarted: redelivered after the visibility timeout (15 s here), "
+        f"klaar {time.monotonic() - killed_at:.0f} s after the kill, 1 report, history {' → '.join(runs)}; "
+        f"{len(files)} PDF files for 2 reports, no temporary files"
+    )
+    stack.stop_worker(worker)
+    return "; ".join(observed)
+
+
+def redis_stop(stack, accounts):
+    """Redis down: pages keep working, a report request says it is queued, and it is made once Redis is back."""
+    worker = stack.start_worker("r", concurrency=1)
+    beleid = login(stack, "bench_beleid", accounts["password"])
+    meldpunt = login(stack, accounts["meldpunt_extra"], accounts["password"], accounts["totp_key"])
+    stack.stop_redis()
+    pages = {}
+    for name, session, url in (
+        ("triage queue", meldpunt, "/meldpunt/"),
+        ("search", meldpunt, f"/meldpunt/zoeken/?q={accounts['achternamen'][0]}"),
+        ("jaarmonitor", beleid, "/jaarmonitor/"),
+    ):
+        r = session.get(f"{stack.base_url}{url}", timeout=30)
+        pages[name] = r.status_code
+    check(all(code == 200 for code in pages.values()), f"pages while Redis is down: {pages}")
+    r, seconds = request_report(stack, beleid, 2023)
+    check(r.status_code == 200, f"report request while Redis is down: HTTP {r.status_code}")
+    check(NIET_BEREIKBAAR in r.text, "the page does not say that the processing is unreachable")
+    waiting = rapport(stack, 2023)
+    check([w["status"] for w in waiting] == ["in_wachtrij"], f"report while Redis is down: {waiting}")
+
+    stack.start_redis()  # empty: no persistence, the message was never sent anyway
+    # The beat sweep (every 5 minutes in production) — run here at once, for rapports of any age.
+    stack.manage(
+        "shell",
+        "-c",
+        "from datetime import timedelta; from monitor.services import wachtende_rapporten_versturen as w; "
+        "print(w(ouder_dan=timedelta(0)))",
+    )
+    wait_until(lambda: rapport(stack, 2023)[0]["status"] in ("klaar", "mislukt"), 240, "report after Redis is back")
+    after = rapport(stack, 2023)
+    check(len(after) == 1 and after[0]["status"] == "klaar", f"after recovery: {after}")
+    check(worker.poll() is None, "the worker died while Redis was down")
+    stack.stop_worker(worker)
+    return (
+        f"pages while Redis was down: {', '.join(f'{k} {v}' for k, v in pages.items())}; report request answered "
+        f"in {seconds:.1f} s with the Dutch 'in de wachtrij … niet bereikbaar' message, rapport in_wachtrij; "
+        f"Redis back + sweep: the same worker (reconnected) made it, 1 report klaar"
+    )
+
+
+def pg_restart(stack, accounts, duration=45, restart_after=15):
+    """PostgreSQL restarted (fast shutdown: every connection cut) under the load test's 50 users."""
+    csv_prefix = stack.dir / "pgrestart"
+    pids_before = sorted(stack.worker_children(stack.web))
+    result = {}
+
+    def restart():
+        time.sleep(restart_after)
+        started = time.perf_counter()
+        result["at"] = time.time()
+        stack.restart_postgres("fast")
+        result["seconds"] = time.perf_counter() - started
+
+    probe = login(stack, accounts["meldpunt_extra"], accounts["password"], accounts["totp_key"])
+    answers = []  # what one user sees while it happens: (status, the Dutch error page?)
+
+    def watch():
+        deadline = time.monotonic() + duration
+        while time.monotonic() < deadline:
+            try:
+                r = probe.get(f"{stack.base_url}/meldpunt/", timeout=10)
+                answers.append((r.status_code, "Er ging iets mis aan onze kant" in r.text))
+            except requests.RequestException as error:
+                answers.append((type(error).__name__, False))
+            time.sleep(0.2)
+
+    threads = [threading.Thread(target=restart), threading.Thread(target=watch)]
+    for thread in threads:
+        thread.start()
+    proc = run_locust(stack, accounts["path"], duration, 50, csv_prefix, spawn_rate=25)
+    for thread in threads:
+        thread.join()
+    check(proc.returncode in (0, 1), f"locust exit code {proc.returncode}: {proc.stderr[-500:]}")
+    stats, failures = read_stats(csv_prefix, proc)
+    total = next(s for s in stats if s["name"] == "Aggregated")
+    history_rows = [
+        (int(row["Timestamp"]), int(row["Total Failure Count"]), int(row["Total Request Count"]))
+        for row in __import__("csv").DictReader(open(f"{csv_prefix}_stats_history.csv"))  # noqa: SIM115
+        if row["Name"] == "Aggregated"
+    ]
+    recovered_at = result["at"] + result["seconds"] + 5
+    failures_end = history_rows[-1][1]
+    failures_at_recovery = max((f for t, f, _ in history_rows if t <= recovered_at), default=0)
+    requests_after = history_rows[-1][2] - max((n for t, _, n in history_rows if t <= recovered_at), default=0)
+    kinds = sorted({f["error"] for f in failures})
+    pids_after = sorted(stack.worker_children(stack.web))
+    check(pids_before == pids_after, f"gunicorn workers were replaced: {pids_before} → {pids_after}")
+    check(failures_end == failures_at_recovery, f"{failures_end - failures_at_recovery} errors after recovery")
+    check(requests_after > 50, f"only {requests_after} requests after recovery")
+    unclean = [k for k in kinds if not re.search(r"HTTP 50[03]|\b50[03] Server Error", k)]
+    check(not unclean, f"errors that are not an HTTP error answer: {unclean}")
+    probe_errors = [a for a in answers if a[0] != 200]
+    check(
+        all(a == (500, True) for a in probe_errors),
+        f"the probe saw other answers than the Dutch 500 page: {probe_errors}",
+    )
+    check(answers[-1] == (200, False), f"the probe's last answer: {answers[-1]}")
+    return (
+        f"restart took {result['seconds']:.1f} s at t={restart_after} s of {duration} s; {total['failures']} of "
+        f"{total['requests']} requests failed, all while PostgreSQL was down ({', '.join(kinds) or 'none'}); "
+        f"0 errors in the {requests_after} requests after it was back; same gunicorn workers (no app restart); "
+        f"a probe user polling every 0.2 s got {len(probe_errors)}× the Dutch 500 page ('Er ging iets mis'), "
+        f"then 200 again"
+    )
+
+
+def import_lines(n, prefix):
+    lines = []
+    for i in range(n):
+        lines.append(
+            json.dumps(
+                {
+                    "extern_id": f"{prefix}-{i:05d}",
+                    "ontvangen_op": f"2024-{1 + i % 12:02d}-{1 + i % 27:02d}",
+                    "melder": {"type": "professional", "organisatie": None},
+                    "aanmeldroute": "oggz",
+                    "overlast": i % 3 == 0,
+                    "personen": [
+                        {
+                            "extern_id": f"{prefix}-P{i:05d}",
+                            "voornaam": "Import",
+                            "achternaam": f"Test{i}",
+                            "geboortedatum": "1970-05-01",
+                            "geslacht": "man",
+                            "wijk": "Rivierenwijk",
+                            "inkomen": "uitkering",
+                            "rol": "hoofdpersoon",
+                        }  # fmt: skip
+                    ],
+                    "triage": {
+                        "datum": f"2024-{1 + i % 12:02d}-28",
+                        "leefgebieden": ["verslaving", "schulden", "dakloos"],
+                        "besluit": "regulier",
+                    },  # fmt: skip
+                    "mdo": None,
+                    "plan_vastgesteld_op": None,
+                    "escalaties": [],
+                    "afgesloten_op": None,
+                    "afsluitreden": None,
+                }
+            )
+        )
+    return "\n".join(lines) + "\n"
+
+
+def import_crash(stack, accounts, n=3000):
+    """kill -9 of `import_meldingen` while it writes: nothing of it may stay behind; a re-run imports it all."""
+    prefix = "FAULT"
+    path = stack.dir / "import.jsonl"
+    path.write_text(import_lines(n, prefix))
+
+    def count():
+        return stack.psql(f"SELECT count(*) FROM meldpunt_melding WHERE extern_id LIKE '{prefix}-%'")[0][0]  # noqa: S608
+
+    def persons():
+        return stack.psql(f"SELECT count(*) FROM meldpunt_persoon WHERE extern_id LIKE '{prefix}-%'")[0][0]  # noqa: S608
+
+    process = subprocess.Popen(  # noqa: S603
+        [sys.executable, "manage.py", "import_meldingen", str(path)],
+        cwd=ROOT,
+        env=stack.env(),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        start_new_session=True,
+    )
+
+    def writing():
+        rows = stack.psql(
+            "SELECT count(*) FROM pg_stat_activity WHERE state IN ('active', 'idle in transaction') "
+            "AND backend_xid IS NOT NULL AND pid <> pg_backend_pid()",
+            database="postgres",
+        )
+        return rows[0][0] > 0 or process.poll() is not None
+
+    wait_until(writing, 120, "import started writing", 0.02)
+    check(process.poll() is None, "the import finished before it could be killed (make the file bigger)")
+    time.sleep(0.5)
+    os.killpg(process.pid, signal.SIGKILL)
+    process.wait()
+    left = (count(), persons())
+    check(left == (0, 0), f"after kill -9: {left[0]} meldingen and {left[1]} persons of the import remain")
+
+    out = stack.manage("import_meldingen", str(path)).stdout
+    check(count() == n, f"re-run imported {count()} of {n}: {out}")
+    again = stack.manage("import_meldingen", str(path)).stdout
+    check(f"0 meldingen geïmporteerd, {n} overgeslagen" in again, f"third run changed something: {again}")
+    return (
+        f"import of {n} meldingen killed (-9) while writing its transaction: 0 meldingen and 0 persons left; "
+        f"re-run imported {n}; a third run imported 0 ({n} skipped)"
+    )
+
+
+# --- the runner -----------------------------------------------------------------------------------------
+
+
+def run(only=()):
+    only = list(only) or list(SCENARIOS)
+    unknown = set(only) - set(SCENARIOS)
+    if unknown:
+        print(f"unknown scenario(s): {', '.join(sorted(unknown))}; choose from {', '.join(SCENARIOS)}")
+        return 2
+    ensure_locust()
+    RESULTS.mkdir(exist_ok=True)
+    outcomes = {}
+    with Stack() as stack:
+        print(f"bench faults: private stack in {stack.dir}")
+        stack.start_postgres()
+        stack.start_redis()
+        accounts_path = prepare(stack)
+        accounts = {**json.loads(accounts_path.read_text()), "path": str(accounts_path)}
+        stack.start_web(workers=4)
+        for name in only:
+            scenario = globals()[name.replace("-", "_")]
+            started = time.perf_counter()
+            try:
+                observed = scenario(stack, accounts)
+                outcome = {"result": "PASS", "observed": observed}
+            except Fail as failure:
+                outcome = {"result": "FAIL", "observed": str(failure)}
+            except Exception as error:  # noqa: BLE001 - a broken scenario is a FAIL with its reason
+                outcome = {"result": "FAIL", "observed": f"{type(error).__name__}: {error}"}
+            outcome["seconds"] = round(time.perf_counter() - started, 1)
+            outcomes[name] = outcome
+            print(f"{outcome['result']} {name}: {outcome['observed']}", flush=True)
+            for worker in list(stack.workers):
+                stack.stop_worker(worker, hard=True)
+            if stack.redis is None:
+                stack.start_redis()
+    previous = json.loads((RESULTS / "faults.json").read_text()) if (RESULTS / "faults.json").exists() else {}
+    merged = {**previous.get("scenarios", {}), **outcomes}
+    data = {"measured": datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC"), "scenarios": merged}
+    (RESULTS / "faults.json").write_text(json.dumps(data, indent=2, ensure_ascii=False))
+    update_section("faults", "Fault tests", markdown(data))
+    return 0 if all(o["result"] == "PASS" for o in outcomes.values()) else 1
+
+
+WHAT = {
+    "worker-kill": "kill -9 of the Celery worker during a jaarmonitor job",
+    "redis-stop": "Redis stopped while users work and one requests a report",
+    "pg-restart": "PostgreSQL restarted during the load test (50 users)",
+    "import-crash": "kill -9 of `import_meldingen` in the middle of its write",
+}
+
+
+def markdown(data):
+    lines = [
+        "Re-run: `.venv/bin/python -m bench faults` (all, ~5 min) or `--only worker-kill,redis-stop,pg-restart,"
+        "import-crash`. The faults are real (kill -9, stopping Redis, restarting PostgreSQL), on a private stack",
+        "(`bench/faults/stack.py`: own PostgreSQL cluster on 55432, Redis on 56379, gunicorn on 58000, Celery",
+        "workers; 10k data from the generator), removed afterwards. Each scenario prints `PASS|FAIL`.",
+        "",
+        f"Last run {data['measured']}:",
+        "",
+        "| fault | result | observed |",
+        "|---|---|---|",
+    ]
+    for name in SCENARIOS:
+        outcome = data["scenarios"].get(name)
+        if outcome:
+            lines.append(f"| {WHAT[name]} | **{outcome['result']}** | {outcome['observed']} |")
+    return "\n".join(lines)
