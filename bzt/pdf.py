@@ -93,7 +93,13 @@ def render_pdf_isolated(html, base_url=None, *, timeout=300, max_memory_mb=1024)
     _warm_up()
     read_end, write_end = os.pipe()
     gc.freeze()  # the child's garbage collector leaves the inherited objects alone (no copy-on-write of them)
-    pid = os.fork()
+    try:
+        pid = os.fork()
+    except OSError as error:
+        gc.unfreeze()
+        os.close(read_end)
+        os.close(write_end)
+        raise PdfError("Het opmaken van de PDF kon niet starten (te weinig systeembronnen).") from error
     if pid == 0:  # the child: render, write the PDF into the pipe, and leave without any cleanup
         os.close(read_end)
         os._exit(_render_in_child(html, base_url or PDF_BASE_URL, write_end, max_memory_mb))
