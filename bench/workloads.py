@@ -217,6 +217,13 @@ class Bench:
         self.page("w5.mdo", 5, f"MDO agenda /mdo/{pk}/ ({punten} items)", "bench_procesmanager", f"/mdo/{pk}/")
 
     def w6_dashboard(self):
+        from django.utils import timezone
+
+        from casusregie.doorlooptijden import doorlooptijden_opslaan
+        from casusregie.models import DoorlooptijdenStand
+
+        if not DoorlooptijdenStand.objects.exists():  # as the periodic signals run leaves it in production
+            doorlooptijden_opslaan(timezone.localdate())
         self.page("w6.dashboard", 6, "procesmanager dashboard", "bench_procesmanager", "/casussen/dashboard/")
 
     def w7_figures(self):

@@ -30,6 +30,7 @@ from bzt.access import access_object
 from bzt.tasks import start_task
 
 from . import selectors, services, tasks
+from .doorlooptijden import opgeslagen_doorlooptijden
 from .forms import NoodtoegangOordeelForm
 from .models import Casus, Escalatie, EscalatieNiveau, Signaal, Wachtlijst
 from .signals import ESCALATIE_LANG_OPEN_DAGEN
@@ -240,59 +241,6 @@ def wachtlijsten_per_organisatie(user, today: date):
     return rows
 
 
-@dataclass
-class Doorlooptijd:
-    label: str
-    mediaan: float | None
-    aantal: int
-
-
-def een_jaar_eerder(day: date) -> date:
-    try:
-        return day.replace(year=day.year - 1)
-    except ValueError:  # 29 February
-        return day.replace(year=day.year - 1, day=28)
-
-
-# (label, end, start) of each step: Casus fields and the two dates annotated by _met_datums().
-STAPPEN = [
-    ("Melding ontvangen → triage", "triage_datum", "ontvangen_op"),
-    ("Triage → toewijzing in het MDO", "toegewezen_op", "triage_datum"),
-    ("Toewijzing → eerste plan vastgesteld", "plan_vastgesteld_op", "toegewezen_op"),
-]
-
-
-def _met_datums(casussen, *namen):
-    """The melding's dates as annotations, by unique-key subqueries per casus (only those asked for): a join
-    makes PostgreSQL hash the whole triage table (1M meldingen: ~30% slower in total)."""
-    from meldpunt.models import Melding, Triage
-
-    datums = {
-        "ontvangen_op": lambda: Melding.objects.filter(pk=OuterRef("melding_id")).order_by().values("ontvangen_op"),
-        "triage_datum": lambda: Triage.objects.filter(melding_id=OuterRef("melding_id")).order_by().values("datum"),
-    }
-    return casussen.annotate(**{naam: Subquery(datums[naam]()) for naam in namen if naam in datums})
-
-
-def doorlooptijden(user, today: date):
-    """Median days per step for casussen assigned in the last 12 months; a step not taken yet is left out.
-    Medians and counts are computed in the database (monitor.figures.median_days)."""
-    from monitor.figures import median_days
-
-    vanaf = een_jaar_eerder(today)
-    casussen = selectors.casussen_for(user).filter(toegewezen_op__gt=vanaf, toegewezen_op__lte=today).order_by()
-    tellingen = {"casussen": Count("pk")}
-    for i, (_, end, start) in enumerate(STAPPEN):
-        tellingen[f"stap{i}"] = Count("pk", filter=Q(**{f"{end}__isnull": False, f"{start}__isnull": False}))
-    aantallen = _met_datums(casussen, "ontvangen_op", "triage_datum").aggregate(**tellingen)
-    stappen = []
-    for i, (label, end, start) in enumerate(STAPPEN):
-        aantal = aantallen[f"stap{i}"]
-        mediaan = median_days(_met_datums(casussen, end, start), end, start) if aantal else None
-        stappen.append(Doorlooptijd(label, mediaan, aantal))
-    return {"vanaf": vanaf, "casussen": aantallen["casussen"], "stappen": stappen}
-
-
 def volgend_mdo(user, today: date):
     """The next planned MDO (today or later) with its number of open agenda items."""
     from mdo.models import Overleg
@@ -363,7 +311,7 @@ def _dashboard_context(request, bound=None):
         "organisaties": caseload_per_organisatie(user),
         "max_caseload": settings.BZT_MAX_CASELOAD,
         "wachtlijsten": wachtlijsten_per_organisatie(user, today),
-        "doorlooptijden": doorlooptijden(user, today),
+        "doorlooptijden": opgeslagen_doorlooptijden(user, today),
         "volgend_mdo": volgend_mdo(user, today),
         "instellingen": {
             "geen_plan_weken": settings.BZT_SIGNAAL_GEEN_PLAN_WEKEN,

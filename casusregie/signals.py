@@ -14,6 +14,7 @@ from django.db import connection, transaction
 from django.db.models import Count, Exists, Max, Min, OuterRef, Q
 from django.utils import timezone
 
+from .doorlooptijden import doorlooptijden_opslaan
 from .models import Casus, Escalatie, Plan, PlanActie, Signaal, Wachtlijst
 
 # An escalation waiting longer than this at the same level of the ladder is a signal.
@@ -172,6 +173,7 @@ def compute_signals(today: date | None = None) -> dict:
             cursor.execute(f"LOCK TABLE {Signaal._meta.db_table} IN EXCLUSIVE MODE")  # noqa: S608 - no input
     Signaal.objects.all().delete()
     Signaal.objects.bulk_create(signalen)
+    doorlooptijden_opslaan(today)
     counts = dict.fromkeys(S.values, 0)
     for signaal in signalen:
         counts[signaal.soort] += 1
