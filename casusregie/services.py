@@ -138,6 +138,12 @@ def casus_overdragen(*, door, casus: Casus, nieuwe_regisseur, reden: str) -> Cas
         oud = casus.casusregisseur
         if oud is not None:
             permissions.revoke(casus, oud, permissions.REGISSEUR, door=door, reden=f"overgedragen: {reden}")
+        # A betrokkene who becomes regisseur is no longer betrokkene: ending that betrokkenheid later would
+        # otherwise revoke the rights the regisseur needs.
+        for betrokkene in casus.betrokken_professionals.filter(
+            professional=nieuwe_regisseur, beeindigd_op__isnull=True
+        ):
+            _betrokkene_beeindigen(betrokkene, door=door, reden=f"wordt casusregisseur: {reden}")
         permissions.grant(casus, nieuwe_regisseur, permissions.REGISSEUR, door=door, reden=f"overgenomen: {reden}")
         casus.casusregisseur, casus.organisatie = nieuwe_regisseur, nieuwe_regisseur.organisatie
         casus.save()

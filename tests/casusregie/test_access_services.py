@@ -79,6 +79,22 @@ def test_transfer_moves_the_rights_at_once(demo):
         services.casus_overdragen(door=nieuw, casus=c, nieuwe_regisseur=oud, reden="x")
 
 
+def test_a_betrokkene_who_becomes_regisseur_keeps_the_rights_after_the_transfer(demo):
+    from casusregie.models import CasusBetrokkene
+
+    c = factories.casus(demo)
+    nieuw = demo["regisseur_tactus"]
+    services.betrokkene_toevoegen(
+        door=demo["regisseur_dimence"], casus=c, professional=nieuw, rol="Verslavingszorg", grondslag="convenant"
+    )
+    services.casus_overdragen(door=demo["procesmanager"], casus=c, nieuwe_regisseur=nieuw, reden="Verslaving")
+    # the betrokkenheid ended with the transfer, so nothing later can take the regisseur's rights away
+    betrokkenheid = CasusBetrokkene.objects.get(casus=c, professional=nieuw)
+    assert betrokkenheid.beeindigd_op is not None
+    assert sees(nieuw, c) and nieuw.has_perm("casusregie.change_casus", c)
+    assert nieuw.has_perm("casusregie.beheren_betrokkenen", c)
+
+
 def test_betrokkenen_read_and_write_only_when_granted_and_lose_access_when_removed(demo):
     c = factories.casus(demo)
     regisseur = demo["regisseur_dimence"]
