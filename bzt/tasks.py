@@ -43,6 +43,13 @@ class Verzending:
     gelukt = None
 
 
+# For jobs without a row of their own to resend: the user starts them again later.
+NIET_GESTART = (
+    "De taak kon niet worden gestart: de takenwachtrij is nu niet bereikbaar. Probeer het over enkele minuten "
+    "opnieuw; de geplande nachtelijke of periodieke run gaat gewoon door."
+)
+
+
 def start_task(task, *args, door, **kwargs) -> Verzending:
     """Queue `task` on behalf of `door` once the current transaction commits.
 

@@ -43,8 +43,10 @@ def home(request):
 @permission_required("bzt.beheren_gebruikers", raise_exception=True)
 @require_POST
 def inactieve_accounts_blokkeren(request):
-    tasks.start_task(tasks.deactivate_inactive_accounts, door=request.user)
-    messages.success(request, "Het blokkeren van inactieve accounts is gestart.")
+    if tasks.start_task(tasks.deactivate_inactive_accounts, door=request.user).gelukt is False:
+        messages.error(request, tasks.NIET_GESTART)
+    else:
+        messages.success(request, "Het blokkeren van inactieve accounts is gestart.")
     return redirect("home")
 
 

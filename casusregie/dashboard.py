@@ -27,7 +27,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from bzt.access import access_object
-from bzt.tasks import start_task
+from bzt.tasks import NIET_GESTART, start_task
 
 from . import selectors, services, tasks
 from .doorlooptijden import opgeslagen_doorlooptijden
@@ -399,8 +399,10 @@ def noodtoegang_beoordelen(request, pk):
 @require_POST
 def signalen_berekenen(request):
     """Recompute the stagnation signals now instead of waiting for the next scheduled run."""
-    start_task(tasks.compute_signals, door=request.user)
-    messages.success(
-        request, "Het berekenen van de stagnatiesignalen is gestart. Ververs de pagina voor het resultaat."
-    )
+    if start_task(tasks.compute_signals, door=request.user).gelukt is False:
+        messages.error(request, NIET_GESTART)
+    else:
+        messages.success(
+            request, "Het berekenen van de stagnatiesignalen is gestart. Ververs de pagina voor het resultaat."
+        )
     return redirect("casusregie:dashboard")

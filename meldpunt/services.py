@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from bzt.audit import acting_as
+from bzt.workflow import TransitionNotAllowed
 
 from .codes import DOELGROEP_DREMPEL, GGSR_DREMPEL, Besluit, Leefgebied, Rol
 from .models import Betrokkene, Melding, Persoon, PersoonKoppeling, Triage
@@ -39,6 +40,9 @@ class NieuweBetrokkene:
 
 
 def _transition(melding, name, door):
+    """Check `name` against the melding's status as stored now, with its row locked until the transaction ends:
+    two people acting on one melding at once are served one after the other, the second from the new status."""
+    melding.status = Melding.objects.select_for_update().values_list("status", flat=True).get(pk=melding.pk)
     transition = MELDING_WORKFLOW.check(name, state=melding.status, user=door, obj=melding)
     melding.status = transition.target
     melding.status_sinds = timezone.now()
@@ -121,7 +125,12 @@ def melding_triageren(
         raise ValidationError(errors)
     heeft_kinderen = melding.betrokkenen.filter(rol=Rol.KIND).exists()
     with acting_as(door):
-        _transition(melding, "triageren_voor_mdo" if besluit == Besluit.MDO else "triageren", door)
+        try:
+            _transition(melding, "triageren_voor_mdo" if besluit == Besluit.MDO else "triageren", door)
+        except TransitionNotAllowed as error:
+            if Triage.objects.filter(melding=melding).exists():
+                raise TransitionNotAllowed("Deze melding is intussen al getrieerd door een collega.") from error
+            raise
         melding.save(update_fields=["status", "status_sinds"])
         triage = Triage(
             melding=melding,

@@ -267,3 +267,12 @@ def test_lead_times_come_from_the_signals_run_and_show_when_they_were_computed(c
     signals.compute_signals(vandaag)
     assert DoorlooptijdenStand.objects.count() == 1  # replaced, not added
     assert get(client, demo["procesmanager"]).context["doorlooptijden"]["casussen"] == 2
+
+
+@pytest.mark.django_db(transaction=True)  # the job is sent when the request's data is committed
+def test_recomputing_signals_while_the_task_queue_is_down_says_so(client, demo, unreachable_broker):
+    client.force_login(demo["procesmanager"])
+    response = client.post(reverse("casusregie:signalen_berekenen"), follow=True)
+    text = response.content.decode()
+    assert "De taak kon niet worden gestart: de takenwachtrij is nu niet bereikbaar" in text
+    assert "is gestart" not in text

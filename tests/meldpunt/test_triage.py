@@ -104,3 +104,14 @@ def test_triage_date_before_the_melding_is_refused(meldpunt):
     with pytest.raises(ValidationError) as error:
         factories.triage(meldpunt, m, datum=m.ontvangen_op.replace(year=m.ontvangen_op.year - 1))
     assert "datum" in error.value.message_dict
+
+
+def test_two_colleagues_triaging_the_same_melding_the_second_gets_a_message_not_an_error(meldpunt):
+    m = factories.melding(meldpunt)
+    eerste, tweede = Melding.objects.get(pk=m.pk), Melding.objects.get(pk=m.pk)  # both opened the form
+    factories.triage(meldpunt, eerste, codes=("verslaving", "psychiatrie", "schulden"))
+    with pytest.raises(ValidationError) as error:
+        factories.triage(meldpunt, tweede, codes=("schulden",), besluit=Besluit.ADVIES)
+    assert error.value.messages == ["Deze melding is intussen al getrieerd door een collega."]
+    m.refresh_from_db()
+    assert m.status == Melding.Status.WACHT_OP_MDO and m.triage.getrieerd_door == meldpunt

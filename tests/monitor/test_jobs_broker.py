@@ -15,20 +15,6 @@ from .conftest import JAAR
 
 
 @pytest.fixture
-def unreachable_broker(monkeypatch):
-    """A real (non-eager) Celery app whose broker URL points at a closed port."""
-    saved = celery_app.conf.task_always_eager, celery_app.conf.broker_url, celery_app._pool
-    unreachable = "redis://127.0.0.1:9/0"  # port 9 (discard): nothing listens there
-    monkeypatch.setenv("CELERY_BROKER_URL", unreachable)  # Celery reads the environment before its settings
-    celery_app.conf.task_always_eager = False
-    celery_app.conf.broker_url = unreachable
-    celery_app._pool = celery_app.amqp._producer_pool = None  # connection pools are made from the URL
-    yield
-    celery_app.conf.task_always_eager, celery_app.conf.broker_url, celery_app._pool = saved
-    celery_app.amqp._producer_pool = None
-
-
-@pytest.fixture
 def fake_pdf(monkeypatch):
     monkeypatch.setattr(exports, "render_pdf", lambda shown: b"%PDF-1.7 jaarmonitor")
 
