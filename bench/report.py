@@ -17,7 +17,10 @@ WORKLOAD_TITLES = {
     4: "4. Search by name and by BSN (/meldpunt/zoeken/) — baseline: 10k",
     5: "5. MDO agenda (/mdo/<pk>/, 30 items) — baseline: 10k",
     6: "6. Procesmanager dashboard (/casussen/dashboard/) — baseline: 10k",
-    7: "7. Jaarmonitor figures (monitor.figures.compute) — baseline: one hand-written GROUP BY; target ≤ 2×",
+    7: (
+        "7. Jaarmonitor figures (monitor.figures.compute) — baseline: one hand-written statement that groups the "
+        "same rows (and, for scale, a GROUP BY over the meldingen table alone); target ≤ 2×"
+    ),
     8: "8. Jaarmonitor PDF — baseline: WeasyPrint alone on the same HTML; target < 5 s and ≤ 1.2×",
     9: "9. Audited write vs plain save (JournaalRegel) — target ≤ 2×",
 }
@@ -144,25 +147,42 @@ def targets(results):
             verdict = "PASS" if row["p95_ms"] < PAGE_P95_MS else "FAIL"
             out.append((f"page p95 < {PAGE_P95_MS} ms at 1M{at}", key, verdict, f"p95 {human(row['p95_ms'])}"))
 
+    # The issue sets this target at 200k casussen (the 1M data); smaller sizes are shown for the trend, where a
+    # list query takes 1–3 ms and planning time is a large part of it.
     for size in sizes:
         for who in ("narrow", "broad"):
-            for key, scope in ((f"w2.query.{who}", who), (f"w2.proposal.{who}", f"{who}, proposal § 3")):
-                row = idx[size].get(key)
-                if row and row.get("ratio") is not None:
-                    verdict = "PASS" if row["ratio"] <= 1.5 else "FAIL"
-                    out.append(("mijn casussen ≤ 1.5× unfiltered", f"{size} {scope}", verdict, f"{row['ratio']:.2f}×"))
+            row = idx[size].get(f"w2.query.{who}")
+            if row and row.get("ratio") is not None:
+                verdict = ("PASS" if row["ratio"] <= 1.5 else "FAIL") if size == "1m" else "info"
+                detail = f"{row['ratio']:.2f}× ({human(row['median_ms'])})"
+                out.append(("mijn casussen ≤ 1.5× unfiltered at 200k casussen", f"{size} {who}", verdict, detail))
     for size in sizes:
-        row = idx[size].get("w9.service")
-        if row and row.get("ratio") is not None:
-            verdict = "PASS" if row["ratio"] <= 2 else "FAIL"
-            hist = idx[size].get("w9.history")
-            extra = f" (history alone {hist['ratio']:.2f}×)" if hist and hist.get("ratio") else ""
-            out.append(("audited write ≤ 2× plain save", size, verdict, f"{row['ratio']:.2f}×{extra}"))
+        for key, target in (
+            ("w9.history", "audited write (save + history row with the acting user) ≤ 2× plain save"),
+            ("w9.service", "the same through the service (+ per-casus permission check) ≤ 2× plain save"),
+        ):
+            row = idx[size].get(key)
+            if row and row.get("ratio") is not None:
+                verdict = "PASS" if row["ratio"] <= 2 else "FAIL"
+                out.append((target, size, verdict, f"{row['ratio']:.2f}×, {row['queries']} queries"))
     for size in sizes:
         row = idx[size].get("w7.compute")
         if row and row.get("ratio") is not None:
             verdict = "PASS" if row["ratio"] <= 2 else "FAIL"
-            out.append(("jaarmonitor figures ≤ 2× hand-written SQL", size, verdict, f"{row['ratio']:.1f}×"))
+            other = idx[size].get("w7.compute.vs_meldingen")
+            extra = f"; {other['ratio']:.0f}× the meldingen-only GROUP BY" if other and other.get("ratio") else ""
+            out.append(
+                (
+                    "jaarmonitor figures ≤ 2× hand-written SQL over the same rows",
+                    size,
+                    verdict,
+                    f"{row['ratio']:.2f}×{extra}",
+                )
+            )
+            verdict = "PASS" if row.get("queries") is not None and row["queries"] <= 8 else "FAIL"
+            out.append(
+                ("jaarmonitor figures in a handful of queries (≤ 8)", size, verdict, f"{row.get('queries')} queries")
+            )
             verdict = "PASS" if row["rows_to_python"] <= row["result_values"] else "FAIL"
             out.append(
                 (

@@ -24,6 +24,7 @@ from .models import (
     Plan,
     PlanActie,
     PlanDoel,
+    Signaal,
 )
 
 
@@ -246,6 +247,17 @@ def actieve_betrokkene(casus, pk):
 
 
 # --- escalations --------------------------------------------------------------------------------------------
+
+
+def signalen_for(user):
+    """Stagnation signals of open casussen the user may see. A casus closed since the last computation keeps
+    its rows until the next run: those are left out (a join on the casus, not an IN over every open casus)."""
+    if not user.is_authenticated:
+        return Signaal.objects.none()
+    signalen = Signaal.objects.exclude(casus__status=Casus.Status.AFGESLOTEN)
+    if user.has_perm("casusregie.zien_alle_casussen"):
+        return signalen
+    return signalen.filter(casus__in=casussen_for(user))
 
 
 def escalaties_for(user):
