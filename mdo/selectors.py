@@ -4,7 +4,20 @@ import heapq
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Case, Count, F, IntegerField, OuterRef, Prefetch, Q, Subquery, Value, When
+from django.db import connection
+from django.db.models import (
+    Case,
+    Count,
+    F,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+    Value,
+    When,
+    prefetch_related_objects,
+)
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -175,6 +188,9 @@ class Kandidaat:
         return self.caseload >= self.maximum
 
 
+KANDIDATEN_TONEN = 10  # ranked kandidaten listed per melding item; any other is found by search
+
+
 def _regisseurs():
     return User.objects.filter(
         is_active=True,
@@ -184,8 +200,8 @@ def _regisseurs():
     )
 
 
-def regisseurs_met_caseload(pks=None):
-    """Every active casusregisseur (or those of `pks`) with the number of open casussen (one query)."""
+def regisseurs_met_caseload(pks):
+    """The active casusregisseurs of `pks` with their number of open casussen (one query)."""
     # a correlated count per regisseur: an index-only scan of casus_open_per_regisseur (open casussen only)
     open_casussen = (
         Casus.objects.filter(casusregisseur=OuterRef("pk"))
@@ -195,9 +211,39 @@ def regisseurs_met_caseload(pks=None):
         .annotate(n=Count("pk"))
         .values("n")
     )
-    qs = _regisseurs() if pks is None else _regisseurs().filter(pk__in=[int(pk) for pk in pks if str(pk).isdigit()])
+    qs = _regisseurs().filter(pk__in=[int(pk) for pk in pks if str(pk).isdigit()])
     caseload = Coalesce(Subquery(open_casussen, output_field=IntegerField()), Value(0))
     return list(qs.select_related("organisatie").annotate(caseload=caseload))
+
+
+def kandidaten_pool():
+    """The casusregisseurs that can be among the best KANDIDATEN_TONEN of any melding, with their caseload.
+
+    The rank (kandidaat_regisseurs) depends on the organisation (its expertise), then only on caseload and
+    username, so the best of any melding are among the first KANDIDATEN_TONEN of each organisation in that
+    order: about 10 per organisation instead of every regisseur. The open casussen are counted with one
+    GROUP BY over casus_open_per_regisseur (a count per regisseur was 20 ms at 1M meldingen)."""
+    user, casus = (connection.ops.quote_name(m._meta.db_table) for m in (User, Casus))
+    organisatie = connection.ops.quote_name(User._meta.get_field("organisatie").column)
+    regisseur = connection.ops.quote_name(Casus._meta.get_field("casusregisseur").column)
+    regisseurs_sql, regisseurs_params = _regisseurs().values("pk").query.sql_with_params()
+    # usernames in code point order, like Python's sort in kandidaat_regisseurs (not the database's locale)
+    binair = ' COLLATE "C"' if connection.vendor == "postgresql" else ""
+    sql = f"""
+        SELECT * FROM (
+            SELECT u.*, COALESCE(c.n, 0) AS caseload,
+                   ROW_NUMBER() OVER (
+                       PARTITION BY u.{organisatie} ORDER BY COALESCE(c.n, 0), u.username{binair}
+                   ) AS plaats
+            FROM {user} u
+            LEFT JOIN (SELECT {regisseur} AS regisseur, COUNT(*) AS n FROM {casus}
+                       WHERE NOT status = %s GROUP BY {regisseur}) c ON c.regisseur = u.id
+            WHERE u.id IN ({regisseurs_sql})
+        ) gerangschikt WHERE plaats <= %s"""  # noqa: S608 - table and column names; values are parameters
+    params = (Casus.Status.AFGESLOTEN, *regisseurs_params, KANDIDATEN_TONEN)
+    regisseurs = list(User.objects.raw(sql, params))
+    prefetch_related_objects(regisseurs, "organisatie")
+    return regisseurs
 
 
 def regisseurs_zoeken(user, q, melding=None):
@@ -216,35 +262,35 @@ def _expertise(regisseur):
     return regisseur._expertise
 
 
-def kandidaat_regisseurs(melding=None, regisseurs=None, aantal=None):
+_LEEFGEBIEDEN = tuple(Leefgebied.values)  # the enum builds a new list on every access; ranked ~20 times a page
+_LABELS = dict(Leefgebied.choices)
+
+
+def kandidaat_regisseurs(melding, regisseurs, aantal=None):
     """Active casusregisseurs with their caseload; best fit first (leefgebieden, then free capacity): all of
     them, or the best `aantal`.
 
-    Pass `regisseurs` (from regisseurs_met_caseload) to rank for several meldingen with one query."""
+    Pass `regisseurs` (from kandidaten_pool or regisseurs_met_caseload) to rank for several meldingen at once."""
     triage = getattr(melding, "triage", None) if melding is not None else None
-    scored = frozenset(code for code in Leefgebied.values if triage is not None and getattr(triage, code))
-    regisseurs = regisseurs_met_caseload() if regisseurs is None else regisseurs
+    scored = frozenset(code for code in _LEEFGEBIEDEN if triage is not None and getattr(triage, code))
     maximum = settings.BZT_MAX_CASELOAD
 
     def rang(r):
         return (-len(scored & _expertise(r)), r.caseload >= maximum, r.caseload, r.username)
 
     besten = sorted(regisseurs, key=rang) if aantal is None else heapq.nsmallest(aantal, regisseurs, key=rang)
-    labels = dict(Leefgebied.choices)
     kandidaten = []
     for r in besten:
-        passend = [code for code in Leefgebied.values if code in scored and code in _expertise(r)]
-        kandidaten.append(Kandidaat(r, r.caseload, maximum, passend, [labels[c] for c in passend]))
+        passend = [code for code in _LEEFGEBIEDEN if code in scored and code in _expertise(r)]
+        kandidaten.append(Kandidaat(r, r.caseload, maximum, passend, [_LABELS[c] for c in passend]))
     return kandidaten
 
 
-KANDIDATEN_TONEN = 10
-
-
 def kandidaten_voor(melding, regisseurs, gekozen=()):
-    """The best KANDIDATEN_TONEN kandidaten, plus any other regisseur in `gekozen` (found by search)."""
+    """The best KANDIDATEN_TONEN kandidaten of `regisseurs` (kandidaten_pool), plus any other regisseur in
+    `gekozen` (found by search; read with its caseload)."""
     top = kandidaat_regisseurs(melding, regisseurs, aantal=KANDIDATEN_TONEN)
     getoond = {k.regisseur.pk for k in top}
-    gekozen = {int(pk) for pk in gekozen if str(pk).isdigit()} - getoond
-    extra = [r for r in regisseurs if r.pk in gekozen]
+    gekozen = [pk for pk in gekozen if str(pk).isdigit() and int(pk) not in getoond]
+    extra = regisseurs_met_caseload(gekozen) if gekozen else []
     return top + (kandidaat_regisseurs(melding, extra) if extra else [])
