@@ -2,6 +2,7 @@
 
 from django import forms
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from .selectors import hoofdpersoon
 
@@ -59,10 +60,40 @@ def _gekozen(bound_field):
     return {str(v) for v in (value if isinstance(value, list | tuple) else [value]) if v not in (None, "")}
 
 
-class ToewijzenForm(forms.Form):
+class AgendapuntForm(forms.Form):
+    """A form of one agenda item, repeated for every open item: its textareas are shown by mdo/_tekstvak.html
+    from plain values (`tekstvakken`) instead of a widget template each (some 70 per agenda)."""
+
+    use_required_attribute = False  # no browser-red boxes on an untouched agenda
+
+    @cached_property
+    def tekstvakken(self):
+        return {naam: _tekstvak(self[naam]) for naam, f in self.fields.items() if isinstance(f.widget, forms.Textarea)}
+
+
+def _tekstvak(b):
+    """What {% field %} shows of a textarea: label, help, errors linked with aria-describedby, the value."""
+    fout = list(b.errors) if b.form.is_bound else []
+    hulp = str(b.help_text)
+    beschreven = ([f"{b.auto_id}_help"] if hulp else []) + ([f"{b.auto_id}_error"] if fout else [])
+    waarde = b.value()
+    return {
+        "id": b.auto_id,
+        "name": b.html_name,
+        "label": b.label,
+        "verplicht": b.field.required,
+        "hulp": hulp,
+        "fout": fout,
+        "beschreven": " ".join(beschreven),
+        "rows": str(b.field.widget.attrs["rows"]),
+        "maxlength": str(b.field.max_length),
+        "waarde": "" if waarde is None else str(waarde),
+    }
+
+
+class ToewijzenForm(AgendapuntForm):
     """Only the ranked kandidaten given are valid; the view adds a regisseur found by search to them."""
 
-    use_required_attribute = False  # one form per agenda item: no browser-red boxes on an untouched agenda
     casusregisseur = forms.TypedChoiceField(
         label="Casusregisseur",
         coerce=int,
@@ -95,10 +126,8 @@ class ToewijzenForm(forms.Form):
         return [kandidaat_optie(k, self.prefix, "k", str(pk) in gekozen) for pk, k in self.kandidaten.items()]
 
 
-class NotulenForm(forms.Form):
+class NotulenForm(AgendapuntForm):
     """Verwijzen, aanhouden, besproken: the notulen say why or what."""
-
-    use_required_attribute = False
 
     notulen = forms.CharField(
         label="Notulen",
@@ -108,7 +137,7 @@ class NotulenForm(forms.Form):
     )
 
 
-class PlanBesluitForm(forms.Form):
+class PlanBesluitForm(AgendapuntForm):
     notulen = forms.CharField(
         label="Notulen",
         required=False,
