@@ -72,8 +72,8 @@ def overleg_detail(user, pk):
             "melding__triage",
             "casus__casusregisseur",
             "casus__organisatie",
-            "casus__melding__triage",
-            "plan__opgesteld_door",
+            "casus__melding",
+            "plan",
             "besloten_door",
         )
         .prefetch_related(
