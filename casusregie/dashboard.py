@@ -15,11 +15,10 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required, permission_required
-from django.contrib.auth.models import Permission
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, F, IntegerField, Max, Min, OuterRef, Q, Subquery, Value, Window
-from django.db.models.functions import Coalesce, RowNumber
+from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, Window
+from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -131,33 +130,19 @@ def stagnatiesignalen(user):
 # --- caseload -------------------------------------------------------------------------------------------------
 
 
-def _is_regisseur():
-    User = get_user_model()
-    perm = Permission.objects.filter(content_type__app_label="casusregie", codename="werken_als_regisseur")
-    return Exists(User.groups.through.objects.filter(user=OuterRef("pk"), group__permissions__in=perm)) | Exists(
-        User.user_permissions.through.objects.filter(user=OuterRef("pk"), permission__in=perm)
-    )
-
-
 def caseload_per_regisseur(user):
     """Every active casusregisseur, and anyone else who still directs an open casus, with their open
     casussen (`open_casussen`) against BZT_MAX_CASELOAD. Most loaded first. A queryset: page or slice it, then
     `met_maximum` adds the comparison with the maximum."""
     User = get_user_model()
-    casussen = _open(selectors.casussen_for(user))
-    open_count = (
-        casussen.filter(casusregisseur=OuterRef("pk"))
-        .order_by()
-        .values("casusregisseur")
-        .annotate(n=Count("*"))  # COUNT(*), not COUNT(id): read from the index casus_open_per_regisseur alone
-        .values("n")
-    )
+    casussen = selectors.casussen_for(user)
     return (
         User.objects.filter(
-            (Q(is_active=True) & _is_regisseur()) | Exists(casussen.filter(casusregisseur=OuterRef("pk")))
+            Q(is_active=True, pk__in=selectors.met_regisseursrol())
+            | Exists(_open(casussen).filter(casusregisseur=OuterRef("pk")))
         )
         .select_related("organisatie")
-        .annotate(open_casussen=Coalesce(Subquery(open_count, output_field=IntegerField()), Value(0)))
+        .annotate(open_casussen=selectors.open_casussen_per_regisseur(casussen))
         .order_by("-open_casussen", "last_name", "first_name", "username", "pk")
     )
 
@@ -208,7 +193,7 @@ def caseload_per_organisatie(user):
         )
     regisseurs = (
         get_user_model()
-        .objects.filter(_is_regisseur(), is_active=True, organisatie__isnull=False)
+        .objects.filter(pk__in=selectors.met_regisseursrol(), is_active=True, organisatie__isnull=False)
         .order_by()
         .values("organisatie_id", "organisatie__naam")
         .annotate(n=Count("pk"))

@@ -3,15 +3,52 @@ in the last 12 months. The medians read a year of casussen, so the periodic sign
 (DoorlooptijdenStand) and the dashboard shows that stand with its time; before the first run it computes them.
 """
 
+import statistics
 from dataclasses import dataclass
 from datetime import date
 
-from django.db.models import Count, OuterRef, Q, Subquery
-
-from monitor.figures import median_days
+from django.db import connection
+from django.db.models import Count, F, FloatField, Func, IntegerField, OuterRef, Q, Subquery
 
 from . import selectors
 from .models import Casus, DoorlooptijdenStand
+
+
+class DaysBetween(Func):
+    """Whole days from `start` to `end` (two date expressions)."""
+
+    output_field = IntegerField()
+
+    def __init__(self, end, start):
+        super().__init__(end, start)
+
+    def as_sql(self, compiler, conn, **extra):
+        return super().as_sql(compiler, conn, template="(%(expressions)s)", arg_joiner=" - ", **extra)
+
+    def as_sqlite(self, compiler, conn, **extra):
+        return super().as_sql(
+            compiler, conn, template="CAST(julianday(%(expressions)s) AS INTEGER)", arg_joiner=") - julianday(", **extra
+        )
+
+
+class Median(Func):
+    """percentile_cont(0.5): the median, averaging the two middle values like statistics.median (a float:
+    an integer output field would truncate 370.5 to 370)."""
+
+    function = "percentile_cont"
+    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
+    contains_aggregate = True
+    output_field = FloatField()
+
+
+def median_days(qs, end, start):
+    """Median of whole days between two date fields over the rows of `qs` that have both (in SQL on
+    PostgreSQL; SQLite has no percentile_cont, there the day values are read)."""
+    qs = qs.filter(**{f"{end}__isnull": False, f"{start}__isnull": False})
+    if connection.vendor == "postgresql":
+        return qs.aggregate(m=Median(DaysBetween(F(end), F(start))))["m"]
+    days = list(qs.annotate(d=DaysBetween(F(end), F(start))).values_list("d", flat=True))
+    return statistics.median(days) if days else None
 
 
 @dataclass
@@ -50,7 +87,7 @@ def _met_datums(casussen, *namen):
 
 def doorlooptijden(user, today: date):
     """Median days per step for casussen assigned in the last 12 months; a step not taken yet is left out.
-    Medians and counts are computed in the database (monitor.figures.median_days)."""
+    Medians and counts are computed in the database (median_days)."""
     return _doorlooptijden(selectors.casussen_for(user), today)
 
 

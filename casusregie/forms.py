@@ -5,6 +5,7 @@ from django.utils import timezone
 from bzt.models import Organisatie, User
 from meldpunt.codes import Leefgebied
 
+from . import selectors
 from .models import AfsluitReden, CasusBetrokkene, Escalatie, EscalatieNiveau, PlanActie
 
 DATE_WIDGET = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
@@ -73,12 +74,6 @@ def professionals():
     return User.objects.filter(Exists(met_rol), is_active=True, organisatie__isnull=False).select_related("organisatie")
 
 
-def casusregisseurs():
-    """Active users with the casusregisseur role (to hand a casus over to)."""
-    regisseurs = User.groups.through.objects.filter(group__permissions__codename="werken_als_regisseur")
-    return User.objects.filter(is_active=True, pk__in=regisseurs.values("user_id")).select_related("organisatie")
-
-
 # The user fields below are picked with a search field (casusregie.search, template _gebruiker_keuze.html)
 # instead of an option list of every user: the queryset only validates the submitted id (one query).
 
@@ -125,7 +120,7 @@ class OverdragenForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["nieuwe_regisseur"].queryset = casusregisseurs()
+        self.fields["nieuwe_regisseur"].queryset = selectors.casusregisseurs()
 
 
 class EscalerenForm(forms.Form):

@@ -10,10 +10,12 @@ from functools import cache
 
 from django.contrib.auth.models import Permission
 from django.db import connection
-from django.db.models import Exists, F, OuterRef, Prefetch, Q
+from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from bzt.access import access_object
+from bzt.models import User
 from meldpunt.models import Betrokkene
 
 from .models import (
@@ -60,10 +62,10 @@ def holds_on(user, perm, casus):
         return cursor.fetchone() is not None
 
 
-def _holds(user, codename):
+def _holds(user, perm):
     return Exists(
         CasusUserObjectPermission.objects.filter(
-            content_object=OuterRef("pk"), user=user, permission__codename=codename
+            content_object=OuterRef("pk"), user=user, permission_id=permission_id(perm)
         )
     )
 
@@ -73,7 +75,9 @@ def casussen_for(user):
         return Casus.objects.none()
     if user.has_perm("casusregie.zien_alle_casussen"):
         return Casus.objects.all()
-    return Casus.objects.filter(_holds(user, "view_casus") | Exists(actieve_noodtoegangen(user, OuterRef("pk"))))
+    return Casus.objects.filter(
+        _holds(user, "casusregie.view_casus") | Exists(actieve_noodtoegangen(user, OuterRef("pk")))
+    )
 
 
 def actieve_noodtoegangen(user, casus=None):
@@ -160,6 +164,32 @@ def noodtoegang_ter_beoordeling():
         .select_related("gebruiker__organisatie", "casus")
         .order_by("geopend_op", "id")
     )
+
+
+def met_regisseursrol():
+    """Ids of the users whose role (a group, bzt/roles.py) makes them casusregisseur."""
+    return User.groups.through.objects.filter(group__permissions__codename="werken_als_regisseur").values("user_id")
+
+
+def casusregisseurs():
+    """Active users with the casusregisseur role."""
+    return User.objects.filter(is_active=True, pk__in=met_regisseursrol()).select_related("organisatie")
+
+
+def open_casussen_per_regisseur(casussen=None):
+    """An annotation for users: how many open casussen (of `casussen`, default all) the user directs. A
+    correlated COUNT(*) that the partial index casus_open_per_regisseur answers alone (COUNT(id) would read
+    every casus row)."""
+    casussen = Casus.objects.all() if casussen is None else casussen
+    aantal = (
+        casussen.filter(casusregisseur=OuterRef("pk"))
+        .exclude(status=Casus.Status.AFGESLOTEN)
+        .order_by()
+        .values("casusregisseur")
+        .annotate(n=Count("*"))
+        .values("n")
+    )
+    return Coalesce(Subquery(aantal, output_field=IntegerField()), Value(0))
 
 
 def mijn_casussen(user):

@@ -35,7 +35,6 @@ from .forms import (
     PlanForm,
     RedenForm,
     WachtlijstForm,
-    casusregisseurs,
     professionals,
 )
 from .models import Plan, PlanActie
@@ -103,7 +102,7 @@ def _dossier_context(request, casus, **forms):
 # The user fields of the dossier forms are picked by search: {field: (GET parameter, guard, queryset)}.
 GEBRUIKER_ZOEKEN = {
     "professional": ("professional_zoek", "betrokkenen", professionals),
-    "nieuwe_regisseur": ("regisseur_zoek", "overdragen", casusregisseurs),
+    "nieuwe_regisseur": ("regisseur_zoek", "overdragen", selectors.casusregisseurs),
 }
 
 

@@ -10,22 +10,19 @@ from django.db.models import (
     Count,
     F,
     IntegerField,
-    OuterRef,
     Prefetch,
     Q,
-    Subquery,
     Value,
     When,
     prefetch_related_objects,
 )
-from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from bzt.access import access_object
 from bzt.models import User
 from casusregie import search
 from casusregie.models import Casus, PlanActie
-from casusregie.selectors import casussen_for
+from casusregie.selectors import casusregisseurs, casussen_for, met_regisseursrol, open_casussen_per_regisseur
 from meldpunt.codes import Leefgebied, Rol
 from meldpunt.models import Betrokkene
 
@@ -191,28 +188,10 @@ class Kandidaat:
 KANDIDATEN_TONEN = 10  # ranked kandidaten listed per melding item; any other is found by search
 
 
-def _met_regisseursrol():
-    return User.groups.through.objects.filter(group__permissions__codename="werken_als_regisseur").values("user_id")
-
-
-def _regisseurs():
-    return User.objects.filter(is_active=True, pk__in=_met_regisseursrol())
-
-
 def regisseurs_met_caseload(pks):
     """The active casusregisseurs of `pks` with their number of open casussen (one query)."""
-    # a correlated count per regisseur: an index-only scan of casus_open_per_regisseur (open casussen only)
-    open_casussen = (
-        Casus.objects.filter(casusregisseur=OuterRef("pk"))
-        .exclude(status=Casus.Status.AFGESLOTEN)
-        .order_by()
-        .values("casusregisseur")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    qs = _regisseurs().filter(pk__in=[int(pk) for pk in pks if str(pk).isdigit()])
-    caseload = Coalesce(Subquery(open_casussen, output_field=IntegerField()), Value(0))
-    return list(qs.select_related("organisatie").annotate(caseload=caseload))
+    pks = [int(pk) for pk in pks if str(pk).isdigit()]
+    return list(casusregisseurs().filter(pk__in=pks).annotate(caseload=open_casussen_per_regisseur()))
 
 
 def kandidaten_pool():
@@ -225,7 +204,7 @@ def kandidaten_pool():
     user, casus = (connection.ops.quote_name(m._meta.db_table) for m in (User, Casus))
     organisatie = connection.ops.quote_name(User._meta.get_field("organisatie").column)
     regisseur = connection.ops.quote_name(Casus._meta.get_field("casusregisseur").column)
-    rol_sql, rol_params = _met_regisseursrol().query.sql_with_params()  # _regisseurs(), one subquery less
+    rol_sql, rol_params = met_regisseursrol().query.sql_with_params()  # casusregisseurs(), one subquery less
     # usernames in code point order, like Python's sort in kandidaat_regisseurs (not the database's locale)
     binair = ' COLLATE "C"' if connection.vendor == "postgresql" else ""
     sql = f"""
@@ -249,7 +228,7 @@ def regisseurs_zoeken(user, q, melding=None):
     """At most ten casusregisseurs by name or organisation, as ranked kandidaten; nothing for a non-chair."""
     if not user.has_perm("mdo.voorzitten_mdo"):
         return []
-    gevonden = search.gebruikers(_regisseurs(), q)
+    gevonden = search.gebruikers(casusregisseurs(), q)
     return kandidaat_regisseurs(melding, regisseurs_met_caseload([u.pk for u in gevonden])) if gevonden else []
 
 

@@ -10,12 +10,10 @@ medians: percentile_cont on PostgreSQL, a histogram of the day values on SQLite 
 statistics.median). No names, BSNs, addresses or free text are ever read here: only codes, dates and counts.
 """
 
-import statistics
 from datetime import date
 from decimal import Decimal
 
 from django.db import connection
-from django.db.models import F, FloatField, Func, IntegerField
 
 from bzt.models import Organisatie
 from casusregie.models import AfsluitReden, Casus, Escalatie, EscalatieNiveau, Wachtlijst
@@ -42,56 +40,11 @@ DOORLOOPTIJDEN = {
 }
 
 
-class DaysBetween(Func):
-    """Whole days from `start` to `end` (two date expressions)."""
-
-    output_field = IntegerField()
-
-    def __init__(self, end, start):
-        super().__init__(end, start)
-
-    def as_sql(self, compiler, conn, **extra):
-        return super().as_sql(compiler, conn, template="(%(expressions)s)", arg_joiner=" - ", **extra)
-
-    def as_sqlite(self, compiler, conn, **extra):
-        return super().as_sql(
-            compiler, conn, template="CAST(julianday(%(expressions)s) AS INTEGER)", arg_joiner=") - julianday(", **extra
-        )
-
-
-class Median(Func):
-    """percentile_cont(0.5): the median, averaging the two middle values like statistics.median (a float:
-    an integer output field would truncate 370.5 to 370)."""
-
-    function = "percentile_cont"
-    template = "%(function)s(0.5) WITHIN GROUP (ORDER BY %(expressions)s)"
-    contains_aggregate = True
-    output_field = FloatField()
-
-
 def _number(value):
     if value is None:
         return None
     value = float(value)
     return int(value) if value.is_integer() else value
-
-
-def count_days(qs, end, start):
-    """How many rows `median_days(qs, end, start)` takes the median of (for the small-n rule of the display)."""
-    return qs.filter(**{f"{end}__isnull": False, f"{start}__isnull": False}).count()
-
-
-def median_days(qs, end, start):
-    """Median of whole days between two date fields over the rows of `qs` that have both."""
-    qs = qs.filter(**{f"{end}__isnull": False, f"{start}__isnull": False})
-    if connection.vendor == "postgresql":
-        return _number(qs.aggregate(m=Median(DaysBetween(F(end), F(start))))["m"])
-    days = list(qs.annotate(d=DaysBetween(F(end), F(start))).values_list("d", flat=True))
-    return _number(statistics.median(days)) if days else None
-
-
-def meldingen_van(jaar):
-    return Melding.objects.filter(ontvangen_op__year=jaar)
 
 
 # --- SQL building blocks -------------------------------------------------------------------------------

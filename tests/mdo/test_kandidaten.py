@@ -7,9 +7,9 @@ from django.contrib.auth.models import Group
 from bzt.audit import acting_as
 from bzt.models import Organisatie, User
 from casusregie.models import Casus
+from casusregie.selectors import casusregisseurs
 from mdo.selectors import (
     KANDIDATEN_TONEN,
-    _regisseurs,
     kandidaat_regisseurs,
     kandidaten_pool,
     kandidaten_voor,
@@ -52,7 +52,7 @@ def test_the_pool_gives_the_same_best_kandidaten_as_ranking_every_regisseur(demo
     gesloten = casussen[-1]
     Casus.objects.filter(pk=gesloten.pk).update(casusregisseur=mee[0], status=Casus.Status.AFGESLOTEN)
 
-    alle = regisseurs_met_caseload(_regisseurs().values_list("pk", flat=True))
+    alle = regisseurs_met_caseload(casusregisseurs().values_list("pk", flat=True))
     pool = kandidaten_pool()
     assert len(pool) < len(alle)
     per_organisatie = {}
