@@ -297,6 +297,8 @@ AXES_CLIENT_IP_CALLABLE = "bzt.auth.backends.client_ip"
 BZT_OIDC = bool(env("OIDC_RP_CLIENT_ID", default=""))
 # Trust the identity provider's MFA for OIDC logins; otherwise they enter the BZT code as well.
 OIDC_MFA_TRUSTED = env.bool("OIDC_MFA_TRUSTED", default=False)
+# ...and only when the ID token says MFA was done: `amr` (RFC 8176) or one of these `acr` values.
+OIDC_MFA_ACR_VALUES = env.list("OIDC_MFA_ACR_VALUES", default=[])
 if BZT_OIDC:
     INSTALLED_APPS.append("mozilla_django_oidc")
     AUTHENTICATION_BACKENDS.insert(2, "bzt.auth.oidc.GemeenteOIDCBackend")
@@ -308,8 +310,13 @@ if BZT_OIDC:
     OIDC_OP_JWKS_ENDPOINT = env("OIDC_OP_JWKS_ENDPOINT", default=None)
     OIDC_RP_SIGN_ALGO = env("OIDC_RP_SIGN_ALGO", default="RS256")
     OIDC_RP_SCOPES = env("OIDC_RP_SCOPES", default="openid email profile")
-    OIDC_CREATE_USER = False  # only existing, active accounts (matched on e-mail address)
-    OIDC_USERNAME_CLAIM = env("OIDC_USERNAME_CLAIM", default="")  # or match this claim to the username
+    OIDC_CREATE_USER = False  # only existing, active accounts (bound `sub`, else verified e-mail address)
+    # Or match this claim to the username; it must be a stable, IdP-controlled claim (docs/security.md).
+    OIDC_USERNAME_CLAIM = env("OIDC_USERNAME_CLAIM", default="")
+    if OIDC_USERNAME_CLAIM in {"email", "name", "nickname", "given_name", "family_name"}:
+        raise ImproperlyConfigured(
+            f"OIDC_USERNAME_CLAIM={OIDC_USERNAME_CLAIM} is geen vaste identiteit; laat leeg (geverifieerd e-mailadres)."
+        )
     OIDC_USE_PKCE = True
     LOGIN_REDIRECT_URL_FAILURE = "/inloggen/?sso=mislukt"
 
