@@ -54,8 +54,8 @@ class GemeenteOIDCBackend(OIDCAuthenticationBackend):
             LOGGER.info("OIDC-login geweigerd: %d passende accounts", len(users))
             return None
         user = users[0]
-        if user.oidc_subject is None:
-            oidc_subject_koppelen(door=user, gebruiker=user, subject=subject)
+        if user.oidc_subject is None and not oidc_subject_koppelen(door=user, gebruiker=user, subject=subject):
+            return None
         setattr(user, MFA_OIDC_ATTRIBUUT, mfa_gedaan(payload))  # read by bzt.auth.signals at login
         return user
 

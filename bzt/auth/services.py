@@ -194,10 +194,14 @@ def demo_code(secret=None, now=None):
 @transaction.atomic
 def oidc_subject_koppelen(*, door, gebruiker, subject):
     """Bind the account to the identity provider's `sub` (at its first OIDC login); from then on only that
-    subject logs in to it."""
+    subject logs in to it. False when another subject was bound first (two logins at once)."""
+    vergrendeld = type(gebruiker).objects.select_for_update().get(pk=gebruiker.pk)
+    if vergrendeld.oidc_subject is not None:
+        return vergrendeld.oidc_subject == subject
     with acting_as(door, reason="gemeentelijk account gekoppeld"):
         gebruiker.oidc_subject = subject
         gebruiker.save(update_fields=["oidc_subject"])
+    return True
 
 
 @transaction.atomic

@@ -243,7 +243,10 @@ def test_an_operator_can_undo_the_binding(demo):
     from bzt.auth.services import oidc_subject_koppelen
 
     pm = demo["procesmanager"]
-    oidc_subject_koppelen(door=pm, gebruiker=pm, subject="s-oud")
+    assert oidc_subject_koppelen(door=pm, gebruiker=pm, subject="s-oud")
+    stale = type(pm).objects.get(pk=pm.pk)
+    stale.oidc_subject = None  # as read by a second login at the same moment
+    assert not oidc_subject_koppelen(door=stale, gebruiker=stale, subject="s-ander")
     call_command("oidc_ontkoppelen", "procesmanager", "--reden", "ticket 7")
     pm.refresh_from_db()
     assert pm.oidc_subject is None
