@@ -1,8 +1,9 @@
 """Settings, all from environment variables (CONTRACT.md § Environment).
 
-One module, no layered stacks. The embedded default (no variables set) is SQLite with Celery tasks run
-in-process; DATABASE_URL and CELERY_BROKER_URL switch to PostgreSQL and Redis with real workers.
-DEBUG=false (the default) is production: every `check --deploy` setting is on.
+One module, no layered stacks. The embedded default (DEBUG=true, nothing else set) is SQLite with Celery tasks
+run in-process; DATABASE_URL and CELERY_BROKER_URL switch to PostgreSQL and Redis with real workers.
+DEBUG=false (the default) is production: every `check --deploy` setting is on, and SECRET_KEY and DATABASE_URL
+are required.
 """
 
 from datetime import timedelta
@@ -92,7 +93,16 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+database_url = env("DATABASE_URL", default="")  # lower case: not a setting, never on a debug page
+if not database_url:
+    # Production never falls back to the SQLite file silently: a forgotten variable would start an empty database.
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "DATABASE_URL ontbreekt: zet de omgevingsvariabele DATABASE_URL (productie, bv. postgres://...). "
+            "Zonder DEBUG=true valt BZT niet terug op SQLite."
+        )
+    database_url = f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
+DATABASES = {"default": env.db_url_config(database_url)}
 # A restarted PostgreSQL must heal by itself: reuse connections, but check them before use.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
