@@ -11,8 +11,9 @@ WORKDIR /app
 COPY requirements.lock .
 RUN pip install -r requirements.lock
 COPY . .
-# collectstatic needs settings, not secrets: a throwaway key for the build step only.
-RUN DEBUG=false SECRET_KEY=build-only python manage.py collectstatic --noinput
+# collectstatic needs settings, not secrets or a database: throwaway values for the build step only.
+RUN DEBUG=false SECRET_KEY=build-only DATABASE_URL=postgres://build@localhost/build \
+    python manage.py collectstatic --noinput
 
 RUN useradd --system --uid 1000 bzt && mkdir -p /app/media && chown bzt /app/media
 USER bzt

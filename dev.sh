@@ -13,11 +13,11 @@ setup() {
     echo "==> virtuele omgeving maken in $VENV"
     "$PYTHON" -m venv "$VENV"
   fi
-  local stamp="$VENV/.requirements-$(sha1sum requirements.lock | cut -c1-12)"
+  local stamp="$VENV/.requirements-$(cat requirements.lock requirements-dev.lock | sha1sum | cut -c1-12)"
   if [ ! -f "$stamp" ]; then
-    echo "==> afhankelijkheden installeren (requirements.lock)"
+    echo "==> afhankelijkheden installeren (requirements-dev.lock: de app plus test- en ontwikkeltools)"
     "$VENV/bin/python" -m pip install --quiet --upgrade pip
-    "$VENV/bin/python" -m pip install --quiet -r requirements.lock
+    "$VENV/bin/python" -m pip install --quiet -r requirements-dev.lock
     rm -f "$VENV"/.requirements-* && touch "$stamp"
   fi
 }

@@ -49,6 +49,9 @@ class User(AbstractUser):
         Organisatie, on_delete=models.PROTECT, null=True, blank=True, related_name="medewerkers"
     )
     telefoon = models.CharField("telefoon", max_length=30, blank=True)
+    # The identity provider's `sub` of the municipal account this account logged in with (bzt.auth.oidc):
+    # set at the first OIDC login, matched first ever after; an e-mail address can change hands, `sub` not.
+    oidc_subject = models.CharField("OIDC-subject", max_length=255, null=True, blank=True, unique=True)
 
     history = AuditedHistory(excluded_fields=["password", "last_login"])
 

@@ -1,8 +1,9 @@
 """Settings, all from environment variables (CONTRACT.md § Environment).
 
-One module, no layered stacks. The embedded default (no variables set) is SQLite with Celery tasks run
-in-process; DATABASE_URL and CELERY_BROKER_URL switch to PostgreSQL and Redis with real workers.
-DEBUG=false (the default) is production: every `check --deploy` setting is on.
+One module, no layered stacks. The embedded default (DEBUG=true, nothing else set) is SQLite with Celery tasks
+run in-process; DATABASE_URL and CELERY_BROKER_URL switch to PostgreSQL and Redis with real workers.
+DEBUG=false (the default) is production: every `check --deploy` setting is on, and SECRET_KEY and DATABASE_URL
+are required.
 """
 
 from datetime import timedelta
@@ -55,6 +56,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "bzt.middleware.GeenCacheMiddleware",  # outside everything that answers with personal data, after static files
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -91,7 +93,16 @@ TEMPLATES = [
     },
 ]
 
-DATABASES = {"default": env.db("DATABASE_URL", default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}")}
+database_url = env("DATABASE_URL", default="")  # lower case: not a setting, never on a debug page
+if not database_url:
+    # Production never falls back to the SQLite file silently: a forgotten variable would start an empty database.
+    if not DEBUG:
+        raise ImproperlyConfigured(
+            "DATABASE_URL ontbreekt: zet de omgevingsvariabele DATABASE_URL (productie, bv. postgres://...). "
+            "Zonder DEBUG=true valt BZT niet terug op SQLite."
+        )
+    database_url = f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
+DATABASES = {"default": env.db_url_config(database_url)}
 # A restarted PostgreSQL must heal by itself: reuse connections, but check them before use.
 DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
 DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
@@ -296,6 +307,8 @@ AXES_CLIENT_IP_CALLABLE = "bzt.auth.backends.client_ip"
 BZT_OIDC = bool(env("OIDC_RP_CLIENT_ID", default=""))
 # Trust the identity provider's MFA for OIDC logins; otherwise they enter the BZT code as well.
 OIDC_MFA_TRUSTED = env.bool("OIDC_MFA_TRUSTED", default=False)
+# ...and only when the ID token says MFA was done: `amr` (RFC 8176) or one of these `acr` values.
+OIDC_MFA_ACR_VALUES = env.list("OIDC_MFA_ACR_VALUES", default=[])
 if BZT_OIDC:
     INSTALLED_APPS.append("mozilla_django_oidc")
     AUTHENTICATION_BACKENDS.insert(2, "bzt.auth.oidc.GemeenteOIDCBackend")
@@ -307,8 +320,13 @@ if BZT_OIDC:
     OIDC_OP_JWKS_ENDPOINT = env("OIDC_OP_JWKS_ENDPOINT", default=None)
     OIDC_RP_SIGN_ALGO = env("OIDC_RP_SIGN_ALGO", default="RS256")
     OIDC_RP_SCOPES = env("OIDC_RP_SCOPES", default="openid email profile")
-    OIDC_CREATE_USER = False  # only existing, active accounts (matched on e-mail address)
-    OIDC_USERNAME_CLAIM = env("OIDC_USERNAME_CLAIM", default="")  # or match this claim to the username
+    OIDC_CREATE_USER = False  # only existing, active accounts (bound `sub`, else verified e-mail address)
+    # Or match this claim to the username; it must be a stable, IdP-controlled claim (docs/security.md).
+    OIDC_USERNAME_CLAIM = env("OIDC_USERNAME_CLAIM", default="")
+    if OIDC_USERNAME_CLAIM in {"email", "name", "nickname", "given_name", "family_name"}:
+        raise ImproperlyConfigured(
+            f"OIDC_USERNAME_CLAIM={OIDC_USERNAME_CLAIM} is geen vaste identiteit; laat leeg (geverifieerd e-mailadres)."
+        )
     OIDC_USE_PKCE = True
     LOGIN_REDIRECT_URL_FAILURE = "/inloggen/?sso=mislukt"
 

@@ -29,6 +29,7 @@ def test_production_settings_pass_check_deploy_without_warnings():
         DEBUG="false",
         SECRET_KEY="p9#vN2@kLq8!zR4$wX7^mT1&bY6*cH3(fJ5)gD0-sA_eU+oI=lK",
         ALLOWED_HOSTS="bzt.deventer.nl",
+        DATABASE_URL="postgres://bzt@db.example:5432/bzt",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "WARNINGS" not in result.stderr
@@ -39,6 +40,18 @@ def test_production_refuses_to_start_without_a_secret_key():
     result = run_manage("check", DEBUG="false", SECRET_KEY="")
     assert result.returncode != 0
     assert "SECRET_KEY" in result.stderr
+
+
+def test_production_refuses_to_start_without_a_database_url():
+    """Not silently on an empty SQLite file; the development default (DEBUG=true) still is SQLite."""
+    production = {"DEBUG": "false", "SECRET_KEY": "p9#vN2@kLq8!zR4$wX7^mT1&bY6*cH3(fJ5)gD0-sA_eU+oI=lK"}
+    result = run_manage("check", DATABASE_URL="", **production)
+    assert result.returncode != 0
+    assert "DATABASE_URL ontbreekt" in result.stderr
+    code = "from django.conf import settings; print(settings.DATABASES['default']['ENGINE'])"
+    result = run_manage("shell", "-c", code, DEBUG="true", DATABASE_URL="")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == "django.db.backends.sqlite3"
 
 
 def test_security_headers_on_every_page(client, db):

@@ -32,6 +32,8 @@ APPARAAT_NAAM = "Authenticator-app"
 DEMO_APPARAAT_NAAM = "Demo-authenticator (DEMO_TOTP_SECRET)"
 # Set in the session when an OIDC login with OIDC_MFA_TRUSTED counts as the second factor.
 MFA_EXTERN_SESSION_KEY = "bzt_mfa_extern"
+# Set by bzt.auth.oidc on the user it returns when the ID token of that login says MFA was done.
+MFA_OIDC_ATTRIBUUT = "bzt_oidc_mfa"
 
 
 class TweestapsFout(Exception):
@@ -187,3 +189,24 @@ def demo_code(secret=None, now=None):
         totp.time = now
     geldig = totp.step - (int(totp.time) - totp.t0) % totp.step
     return DemoCode(code=f"{totp.token():0{totp.digits}d}", seconden_geldig=geldig)
+
+
+@transaction.atomic
+def oidc_subject_koppelen(*, door, gebruiker, subject):
+    """Bind the account to the identity provider's `sub` (at its first OIDC login); from then on only that
+    subject logs in to it. False when another subject was bound first (two logins at once)."""
+    vergrendeld = type(gebruiker).objects.select_for_update().get(pk=gebruiker.pk)
+    if vergrendeld.oidc_subject is not None:
+        return vergrendeld.oidc_subject == subject
+    with acting_as(door, reason="gemeentelijk account gekoppeld"):
+        gebruiker.oidc_subject = subject
+        gebruiker.save(update_fields=["oidc_subject"])
+    return True
+
+
+@transaction.atomic
+def oidc_koppeling_opheffen(*, door, gebruiker, reden):
+    """Undo the binding (the municipality made a new account for this person): the next OIDC login binds again."""
+    with acting_as(door, reason=reden):
+        gebruiker.oidc_subject = None
+        gebruiker.save(update_fields=["oidc_subject"])

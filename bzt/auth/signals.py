@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 
-from .services import MFA_EXTERN_SESSION_KEY
+from .services import MFA_EXTERN_SESSION_KEY, MFA_OIDC_ATTRIBUUT
 
 INGELOGD_OP = "bzt_ingelogd_op"
 LAATST_ACTIEF = "bzt_laatst_actief"
@@ -22,7 +22,8 @@ def sessie_start(sender, request, user, **kwargs):
     session[INGELOGD_OP] = now
     session[LAATST_ACTIEF] = now
     via_oidc = getattr(user, "backend", None) == OIDC_BACKEND
-    if via_oidc and settings.OIDC_MFA_TRUSTED:
+    # Only when the ID token of this very login said MFA was done (bzt.auth.oidc.mfa_gedaan).
+    if via_oidc and settings.OIDC_MFA_TRUSTED and getattr(user, MFA_OIDC_ATTRIBUUT, False) is True:
         session[MFA_EXTERN_SESSION_KEY] = True
     else:
         session.pop(MFA_EXTERN_SESSION_KEY, None)
