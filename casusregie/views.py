@@ -39,6 +39,7 @@ from .forms import (
 )
 from .models import Plan, PlanActie
 from .timeline import tijdlijn
+from .workflow import ESCALATIE
 
 # --- lists ----------------------------------------------------------------------------------------------------
 
@@ -221,8 +222,12 @@ def betrokkene_verwijderen(request, pk, betrokkene_pk):
     betrokkene = selectors.actieve_betrokkene(casus, betrokkene_pk)
     form = RedenForm(request.POST)
     reden = form.cleaned_data["reden"] if form.is_valid() else "verwijderd"
-    services.betrokkene_verwijderen(door=request.user, betrokkene=betrokkene, reden=reden)
-    messages.success(request, f"{betrokkene.professional} is niet meer betrokken; de toegang is ingetrokken.")
+    try:
+        services.betrokkene_verwijderen(door=request.user, betrokkene=betrokkene, reden=reden)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"{betrokkene.professional} is niet meer betrokken; de toegang is ingetrokken.")
     return redirect("casusregie:dossier", pk=casus.pk)
 
 
@@ -438,8 +443,12 @@ def actie_status(request, pk):
     _guard(request, actie.plan.casus, "wijzigen")
     form = ActieStatusForm(request.POST)
     if form.is_valid():
-        services.actie_status_wijzigen(door=request.user, actie=actie, status=form.cleaned_data["status"])
-        messages.success(request, f"Status van de actie: {actie.get_status_display().lower()}.")
+        try:
+            services.actie_status_wijzigen(door=request.user, actie=actie, status=form.cleaned_data["status"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"Status van de actie: {actie.get_status_display().lower()}.")
     return redirect("casusregie:plan", pk=actie.plan_id)
 
 
@@ -513,7 +522,7 @@ def escalatie(request, pk):
 
 def _escalatie_context(request, escalatie, **forms):
     handles = services.handles(request.user, escalatie)
-    open_ = escalatie.status != escalatie.Status.GEDEESCALEERD
+    open_ = ESCALATIE.is_open(escalatie)
     context = {
         "escalatie": escalatie,
         "casus": escalatie.casus,
