@@ -16,6 +16,7 @@ from bzt.access import access_object
 from bzt.forms import apply_errors
 from bzt.inzage import log_inzage
 from bzt.pagination import GeteldePaginator
+from bzt.workflow import TransitionNotAllowed
 
 from . import search, selectors, services
 from .forms import (
@@ -177,6 +178,9 @@ def _dossier_form(request, pk, form_class, form_key, action, success, *, recht):
     if form.is_valid():
         try:
             action(casus, form.cleaned_data)
+        except TransitionNotAllowed as error:  # closed meanwhile: its form is no longer shown, so say it on top
+            messages.error(request, " ".join(error.messages))
+            return redirect("casusregie:dossier", pk=casus.pk)
         except ValidationError as error:
             apply_errors(form, error)
         else:
@@ -380,6 +384,12 @@ def _plan_post(request, plan, form_class, form_key, action, success, form_kwargs
     if form.is_valid():
         try:
             action(form.cleaned_data)
+        except TransitionNotAllowed as error:  # no longer a draft: its forms are no longer shown
+            messages.error(request, " ".join(error.messages))
+            if not request.htmx:
+                return redirect("casusregie:plan", pk=plan.pk)
+            plan.refresh_from_db()
+            return _render_plan(request, "casusregie/_plan_inhoud.html", plan)
         except ValidationError as error:  # StalePlan too: the message says to reload, the input stays
             apply_errors(form, error)
         else:
@@ -503,13 +513,14 @@ def escalatie(request, pk):
         if form.is_valid():
             try:
                 call(request, escalatie, form.cleaned_data)
+            except TransitionNotAllowed as error:  # closed: its forms are no longer shown, so say it on top
+                messages.error(request, " ".join(error.messages))
+                return _na_escalatie(request, escalatie)
             except ValidationError as error:
                 apply_errors(form, error)
             else:
                 messages.success(request, success)
-                if selectors.escalaties_for(request.user).filter(pk=escalatie.pk).exists():
-                    return redirect("casusregie:escalatie", pk=pk)
-                return redirect("home")
+                return _na_escalatie(request, escalatie)
         forms[f"{actie}_form"] = form
     log_inzage(
         request,
@@ -518,6 +529,13 @@ def escalatie(request, pk):
         grond=selectors.escalatie_grond(request.user, escalatie),
     )
     return render(request, "casusregie/escalatie.html", _escalatie_context(request, escalatie, **forms))
+
+
+def _na_escalatie(request, escalatie):
+    """Back to the escalation, or home when the user may no longer open it."""
+    if selectors.escalaties_for(request.user).filter(pk=escalatie.pk).exists():
+        return redirect("casusregie:escalatie", pk=escalatie.pk)
+    return redirect("home")
 
 
 def _escalatie_context(request, escalatie, **forms):
