@@ -12,7 +12,7 @@ from django.utils import timezone
 from bzt.audit import acting_as
 from meldpunt.models import Melding
 
-from . import permissions
+from . import permissions, validators
 from .models import (
     AfsluitReden,
     Casus,
@@ -624,7 +624,6 @@ def verlopen_toegang_intrekken(*, door, vandaag: date | None = None) -> int:
 # --- noodtoegang (break the glass) ------------------------------------------------------------------------------
 
 NOODTOEGANG_DUUR = timedelta(hours=4)
-NOODTOEGANG_MIN_REDEN = 20
 
 
 @transaction.atomic
@@ -638,11 +637,10 @@ def noodtoegang_openen(*, door, casus: Casus, reden: str) -> Noodtoegang:
 
     if not (door.has_perm("meldpunt.view_melding") or door.has_perm("casusregie.zien_alle_casussen")):
         raise PermissionDenied("Noodtoegang is alleen voor het meldpunt en de procesmanager.")
-    reden = (reden or "").strip()
-    if len(reden) < NOODTOEGANG_MIN_REDEN:
-        raise ValidationError(
-            {"reden": f"Beschrijf waarom toegang nu nodig is (ten minste {NOODTOEGANG_MIN_REDEN} tekens)."}
-        )
+    try:
+        reden = validators.noodtoegang_reden(reden)
+    except ValidationError as error:
+        raise ValidationError({"reden": error.messages}) from None
     if door.has_perm("casusregie.view_casus", casus):
         raise ValidationError("U heeft al toegang tot deze casus; noodtoegang is niet nodig.")
     actief = actieve_noodtoegangen(door, casus).first()

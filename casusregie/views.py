@@ -5,7 +5,7 @@ input is shown again with its errors and everything typed (status 200), never si
 """
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
@@ -584,3 +584,13 @@ def noodtoegang(request, pk):
         "casusregie/noodtoegang.html",
         {"casus": casus, "form": form, "uren": int(services.NOODTOEGANG_DUUR.total_seconds() // 3600)},
     )
+
+
+@login_required
+@permission_required("bzt.zien_inzagelog", raise_exception=True)
+def noodtoegangen(request):
+    """Every emergency access for those who read the access log (the privacy officer): who opened which casus
+    number, when, until when, why, and the review. It shows no client's name or case content, so it writes no
+    access-log row of its own."""
+    page = Paginator(selectors.noodtoegangen_overzicht(), 50).get_page(request.GET.get("pagina"))
+    return render(request, "casusregie/noodtoegangen.html", {"page": page})
