@@ -5,7 +5,7 @@ from django.utils import timezone
 from bzt.models import Organisatie, User
 from meldpunt.codes import Leefgebied
 
-from . import selectors
+from . import selectors, validators
 from .models import AfsluitReden, CasusBetrokkene, Escalatie, EscalatieNiveau, PlanActie
 
 DATE_WIDGET = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
@@ -209,14 +209,12 @@ class NoodtoegangForm(forms.Form):
     prefix = "noodtoegang"
     reden = forms.CharField(
         label="Waarom heeft u nu toegang tot deze casus nodig?",
-        help_text="Ten minste 20 tekens. Deze reden wordt vastgelegd en door de procesmanager beoordeeld.",
-        min_length=20,
+        help_text="Beschrijf de situatie van de cliënt in een paar woorden. Deze reden wordt vastgelegd en door de "
+        "procesmanager en de privacy officer beoordeeld.",
         max_length=2000,
+        validators=[validators.noodtoegang_reden],
         widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={
-            "required": "Zonder schriftelijke reden geen noodtoegang.",
-            "min_length": "Beschrijf de reden in ten minste 20 tekens.",
-        },
+        error_messages={"required": "Zonder schriftelijke reden geen noodtoegang."},
     )
 
 

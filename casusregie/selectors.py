@@ -166,6 +166,14 @@ def noodtoegang_ter_beoordeling():
     )
 
 
+def noodtoegangen_overzicht():
+    """Every emergency access, newest first, for the access-log readers (privacy officer, procesmanager): who,
+    organisation, casus number, when, until when, the reason and the review; nothing of the client."""
+    return Noodtoegang.objects.select_related("gebruiker__organisatie", "beoordeeld_door", "casus").order_by(
+        "-geopend_op", "-id"
+    )
+
+
 def met_regisseursrol():
     """Ids of the users whose role (a group, bzt/roles.py) makes them casusregisseur."""
     return User.groups.through.objects.filter(group__permissions__codename="werken_als_regisseur").values("user_id")

@@ -12,7 +12,7 @@ from django.utils import timezone
 from bzt.audit import acting_as
 from meldpunt.models import Melding
 
-from . import permissions
+from . import permissions, validators
 from .models import (
     AfsluitReden,
     Casus,
@@ -28,7 +28,7 @@ from .models import (
     PlanDoel,
     Wachtlijst,
 )
-from .workflow import CASUS_WORKFLOW
+from .workflow import BETROKKENE, CASUS, CASUS_WORKFLOW, ESCALATIE, PLAN, WACHTLIJST
 
 
 class StalePlan(ValidationError):
@@ -125,9 +125,8 @@ def casus_toewijzen(
 @transaction.atomic
 def casus_overdragen(*, door, casus: Casus, nieuwe_regisseur, reden: str) -> Casus:
     """Transfer to another casusregisseur: the rights move with it, at the same moment."""
+    CASUS.lock(casus)
     _require(door, "mdo.voorzitten_mdo")
-    if not casus.open:
-        raise ValidationError("Een afgesloten casus kan niet worden overgedragen.")
     if not nieuwe_regisseur.has_perm("casusregie.werken_als_regisseur"):
         raise ValidationError({"nieuwe_regisseur": f"{nieuwe_regisseur} is geen casusregisseur."})
     if nieuwe_regisseur == casus.casusregisseur:
@@ -159,8 +158,7 @@ def betrokkene_toevoegen(
 ) -> CasusBetrokkene:
     if not (door.has_perm("casusregie.beheren_betrokkenen", casus) or door.has_perm("mdo.voorzitten_mdo")):
         raise PermissionDenied("U mag geen betrokkenen toevoegen aan deze casus.")
-    if not casus.open:
-        raise ValidationError("Aan een afgesloten casus worden geen betrokkenen toegevoegd.")
+    CASUS.lock(casus)
     if professional == casus.casusregisseur:
         raise ValidationError({"professional": "De casusregisseur is al betrokken."})
     if not professional.is_active or professional.organisatie is None:
@@ -193,6 +191,7 @@ def betrokkene_verwijderen(*, door, betrokkene: CasusBetrokkene, reden: str) -> 
     casus = betrokkene.casus
     if not (door.has_perm("casusregie.beheren_betrokkenen", casus) or door.has_perm("mdo.voorzitten_mdo")):
         raise PermissionDenied("U mag geen betrokkenen verwijderen uit deze casus.")
+    BETROKKENE.lock(betrokkene)
     return _betrokkene_beeindigen(betrokkene, door=door, reden=reden or "verwijderd")
 
 
@@ -212,16 +211,15 @@ def _betrokkene_beeindigen(betrokkene, *, door, reden):
 
 
 def _plan_for_update(plan, lock_version, door):
-    """Lock the plan row and refuse if someone saved it since `lock_version` was read."""
+    """Lock the plan row (and its casus) and refuse if someone saved it since `lock_version` was read or it is
+    no longer a draft of an open casus."""
+    locked = PLAN.lock(plan)
     _require(door, "casusregie.change_casus", plan.casus)
-    locked = Plan.objects.select_for_update().get(pk=plan.pk)
     if locked.lock_version != lock_version:
         raise StalePlan(
             "Het plan is intussen door iemand anders gewijzigd. Uw wijziging is niet opgeslagen: laad het plan "
             "opnieuw en voer uw wijziging nog eens in."
         )
-    if not locked.bewerkbaar:
-        raise ValidationError("Dit plan is niet meer in concept en kan niet worden gewijzigd.")
     return locked
 
 
@@ -274,6 +272,7 @@ def actie_toevoegen(
 @transaction.atomic
 def actie_status_wijzigen(*, door, actie: PlanActie, status: str) -> PlanActie:
     """Progress of an action of the plan in force (or the draft); does not need a new plan version."""
+    PLAN.lock(actie.plan, "voortgang")
     _require(door, "casusregie.change_casus", actie.plan.casus)
     if status not in PlanActie.Status.values:
         raise ValidationError({"status": "Onbekende status."})
@@ -301,9 +300,8 @@ def plan_indienen(*, door, plan: Plan, lock_version: int) -> Plan:
 @transaction.atomic
 def plan_vaststellen(*, door, plan: Plan, datum: date | None = None) -> Plan:
     """The MDO approves the plan: it is in force, the previous version is kept as 'vervangen'."""
+    PLAN.lock(plan, "vaststellen")
     _require(door, "mdo.voorzitten_mdo")
-    if plan.status != Plan.Status.INGEDIEND:
-        raise ValidationError("Alleen een ingediend plan kan worden vastgesteld.")
     datum = datum or timezone.localdate()
     casus = plan.casus
     with acting_as(door):
@@ -324,9 +322,8 @@ def plan_vaststellen(*, door, plan: Plan, datum: date | None = None) -> Plan:
 
 @transaction.atomic
 def plan_terugsturen(*, door, plan: Plan, reden: str) -> Plan:
+    PLAN.lock(plan, "terugsturen")
     _require(door, "mdo.voorzitten_mdo")
-    if plan.status != Plan.Status.INGEDIEND:
-        raise ValidationError("Alleen een ingediend plan kan worden teruggestuurd.")
     if not reden.strip():
         raise ValidationError({"reden": "Geef aan wat er aan het plan moet veranderen."})
     with acting_as(door, reason=reden):
@@ -338,6 +335,7 @@ def plan_terugsturen(*, door, plan: Plan, reden: str) -> Plan:
 @transaction.atomic
 def nieuwe_planversie(*, door, casus: Casus) -> Plan:
     """Draft a new version from the plan in force: goals and actions are copied; the old one stays readable."""
+    CASUS.lock(casus)
     _require(door, "casusregie.change_casus", casus)
     if casus.plannen.filter(status__in=[Plan.Status.CONCEPT, Plan.Status.INGEDIEND]).exists():
         raise ValidationError("Er is al een conceptversie van het plan.")
@@ -376,9 +374,8 @@ def nieuwe_planversie(*, door, casus: Casus) -> Plan:
 
 @transaction.atomic
 def journaal_toevoegen(*, door, casus: Casus, tekst: str) -> JournaalRegel:
+    CASUS.lock(casus)
     _require(door, "casusregie.change_casus", casus)
-    if not casus.open:
-        raise ValidationError("De casus is afgesloten.")
     if not tekst.strip():
         raise ValidationError({"tekst": "Schrijf een journaalregel."})
     with acting_as(door):
@@ -387,6 +384,7 @@ def journaal_toevoegen(*, door, casus: Casus, tekst: str) -> JournaalRegel:
 
 @transaction.atomic
 def wachtlijst_melden(*, door, casus: Casus, organisatie, voorziening: str, sinds: date) -> Wachtlijst:
+    CASUS.lock(casus)
     _require(door, "casusregie.change_casus", casus)
     with acting_as(door):
         return Wachtlijst.objects.create(
@@ -396,6 +394,7 @@ def wachtlijst_melden(*, door, casus: Casus, organisatie, voorziening: str, sind
 
 @transaction.atomic
 def wachtlijst_opgelost(*, door, wachtlijst: Wachtlijst, datum: date | None = None) -> Wachtlijst:
+    WACHTLIJST.lock(wachtlijst)
     _require(door, "casusregie.change_casus", wachtlijst.casus)
     with acting_as(door):
         wachtlijst.opgelost_op = datum or timezone.localdate()
@@ -417,6 +416,7 @@ def handles(door, escalatie):
 @transaction.atomic
 def casus_escaleren(*, door, casus: Casus, reden: str, vraag: str, datum: date | None = None) -> Escalatie:
     """The casusregisseur escalates to the first level of the ladder (the procesmanager)."""
+    CASUS.lock(casus)
     if casus.escalaties.filter(status__in=[Escalatie.Status.OPEN, Escalatie.Status.BEANTWOORD]).exists():
         raise ValidationError("Deze casus is al opgeschaald.")
     if reden not in Escalatie.Reden.values:
@@ -450,10 +450,9 @@ def casus_escaleren(*, door, casus: Casus, reden: str, vraag: str, datum: date |
 @transaction.atomic
 def escalatie_opschalen(*, door, escalatie: Escalatie, naar: EscalatieNiveau, toelichting: str) -> Escalatie:
     """The current level passes the escalation up the ladder (levels may be skipped)."""
+    ESCALATIE.lock(escalatie)
     if not handles(door, escalatie):
         raise PermissionDenied("U behandelt deze escalatie niet.")
-    if escalatie.status == Escalatie.Status.GEDEESCALEERD:
-        raise ValidationError("Deze escalatie is gesloten.")
     if not naar.actief or naar.volgorde <= escalatie.niveau.volgorde:
         raise ValidationError({"naar": "Kies een hoger niveau."})
     if not toelichting.strip():
@@ -474,10 +473,9 @@ def escalatie_opschalen(*, door, escalatie: Escalatie, naar: EscalatieNiveau, to
 
 @transaction.atomic
 def escalatie_beantwoorden(*, door, escalatie: Escalatie, antwoord: str, besluit: str) -> Escalatie:
+    ESCALATIE.lock(escalatie)
     if not handles(door, escalatie):
         raise PermissionDenied("U behandelt deze escalatie niet.")
-    if escalatie.status == Escalatie.Status.GEDEESCALEERD:
-        raise ValidationError("Deze escalatie is gesloten.")
     if not antwoord.strip() or not besluit.strip():
         raise ValidationError({"antwoord": "Geef een antwoord en een besluit."})
     with acting_as(door, reason="escalatie beantwoord"):
@@ -503,6 +501,7 @@ def doorbraak_vastleggen(
     *, door, escalatie: Escalatie, maatwerkbudget, legitimiteit: str, betrokkenheid: str, rendement: str
 ) -> Escalatie:
     """A doorbraak with maatwerkbudget, justified on legitimiteit, betrokkenheid and rendement."""
+    ESCALATIE.lock(escalatie)
     if not handles(door, escalatie):
         raise PermissionDenied("U behandelt deze escalatie niet.")
     errors = {
@@ -536,10 +535,9 @@ def doorbraak_vastleggen(
 @transaction.atomic
 def escalatie_deescaleren(*, door, escalatie: Escalatie, toelichting: str) -> Escalatie:
     """Close the escalation: the casus goes back to the casusregisseur."""
+    ESCALATIE.lock(escalatie)
     if not (handles(door, escalatie) or door.has_perm("mdo.voorzitten_mdo")):
         raise PermissionDenied("U mag deze escalatie niet sluiten.")
-    if escalatie.status == Escalatie.Status.GEDEESCALEERD:
-        raise ValidationError("Deze escalatie is al gesloten.")
     casus = escalatie.casus
     with acting_as(door, reason="gedeëscaleerd"):
         escalatie.status, escalatie.gesloten_op = Escalatie.Status.GEDEESCALEERD, timezone.localdate()
@@ -570,6 +568,7 @@ def casus_afsluiten(
 ) -> Casus:
     """Close only when regular care is in place. Betrokkenen lose access at once; the casusregisseur
     keeps read access for BZT_LEESRECHT_NA_AFSLUITEN_DAGEN days."""
+    CASUS.lock(casus)
     datum = datum or timezone.localdate()
     if casus.escalaties.filter(status__in=[Escalatie.Status.OPEN, Escalatie.Status.BEANTWOORD]).exists():
         raise ValidationError("Een casus met een open escalatie kan niet worden afgesloten. De-escaleer eerst.")
@@ -625,7 +624,6 @@ def verlopen_toegang_intrekken(*, door, vandaag: date | None = None) -> int:
 # --- noodtoegang (break the glass) ------------------------------------------------------------------------------
 
 NOODTOEGANG_DUUR = timedelta(hours=4)
-NOODTOEGANG_MIN_REDEN = 20
 
 
 @transaction.atomic
@@ -639,11 +637,10 @@ def noodtoegang_openen(*, door, casus: Casus, reden: str) -> Noodtoegang:
 
     if not (door.has_perm("meldpunt.view_melding") or door.has_perm("casusregie.zien_alle_casussen")):
         raise PermissionDenied("Noodtoegang is alleen voor het meldpunt en de procesmanager.")
-    reden = (reden or "").strip()
-    if len(reden) < NOODTOEGANG_MIN_REDEN:
-        raise ValidationError(
-            {"reden": f"Beschrijf waarom toegang nu nodig is (ten minste {NOODTOEGANG_MIN_REDEN} tekens)."}
-        )
+    try:
+        reden = validators.noodtoegang_reden(reden)
+    except ValidationError as error:
+        raise ValidationError({"reden": error.messages}) from None
     if door.has_perm("casusregie.view_casus", casus):
         raise ValidationError("U heeft al toegang tot deze casus; noodtoegang is niet nodig.")
     actief = actieve_noodtoegangen(door, casus).first()

@@ -12,6 +12,7 @@ urlpatterns = [
     path("dashboard/caseload/", dashboard.caseload_lijst, name="dashboard_caseload"),
     path("dashboard/signalen-berekenen/", dashboard.signalen_berekenen, name="signalen_berekenen"),
     path("dashboard/noodtoegang/<int:pk>/beoordelen/", dashboard.noodtoegang_beoordelen, name="noodtoegang_beoordelen"),
+    path("noodtoegangen/", views.noodtoegangen, name="noodtoegangen"),
     path("<int:pk>/", views.dossier, name="dossier"),
     path("<int:pk>/noodtoegang/", views.noodtoegang, name="noodtoegang"),
     path("<int:pk>/journaal/", views.journaal_toevoegen, name="journaal_toevoegen"),

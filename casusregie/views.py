@@ -5,7 +5,7 @@ input is shown again with its errors and everything typed (status 200), never si
 """
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
@@ -16,6 +16,7 @@ from bzt.access import access_object
 from bzt.forms import apply_errors
 from bzt.inzage import log_inzage
 from bzt.pagination import GeteldePaginator
+from bzt.workflow import TransitionNotAllowed
 
 from . import search, selectors, services
 from .forms import (
@@ -39,6 +40,7 @@ from .forms import (
 )
 from .models import Plan, PlanActie
 from .timeline import tijdlijn
+from .workflow import ESCALATIE
 
 # --- lists ----------------------------------------------------------------------------------------------------
 
@@ -176,6 +178,9 @@ def _dossier_form(request, pk, form_class, form_key, action, success, *, recht):
     if form.is_valid():
         try:
             action(casus, form.cleaned_data)
+        except TransitionNotAllowed as error:  # closed meanwhile: its form is no longer shown, so say it on top
+            messages.error(request, " ".join(error.messages))
+            return redirect("casusregie:dossier", pk=casus.pk)
         except ValidationError as error:
             apply_errors(form, error)
         else:
@@ -221,8 +226,12 @@ def betrokkene_verwijderen(request, pk, betrokkene_pk):
     betrokkene = selectors.actieve_betrokkene(casus, betrokkene_pk)
     form = RedenForm(request.POST)
     reden = form.cleaned_data["reden"] if form.is_valid() else "verwijderd"
-    services.betrokkene_verwijderen(door=request.user, betrokkene=betrokkene, reden=reden)
-    messages.success(request, f"{betrokkene.professional} is niet meer betrokken; de toegang is ingetrokken.")
+    try:
+        services.betrokkene_verwijderen(door=request.user, betrokkene=betrokkene, reden=reden)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"{betrokkene.professional} is niet meer betrokken; de toegang is ingetrokken.")
     return redirect("casusregie:dossier", pk=casus.pk)
 
 
@@ -375,6 +384,12 @@ def _plan_post(request, plan, form_class, form_key, action, success, form_kwargs
     if form.is_valid():
         try:
             action(form.cleaned_data)
+        except TransitionNotAllowed as error:  # no longer a draft: its forms are no longer shown
+            messages.error(request, " ".join(error.messages))
+            if not request.htmx:
+                return redirect("casusregie:plan", pk=plan.pk)
+            plan.refresh_from_db()
+            return _render_plan(request, "casusregie/_plan_inhoud.html", plan)
         except ValidationError as error:  # StalePlan too: the message says to reload, the input stays
             apply_errors(form, error)
         else:
@@ -438,8 +453,12 @@ def actie_status(request, pk):
     _guard(request, actie.plan.casus, "wijzigen")
     form = ActieStatusForm(request.POST)
     if form.is_valid():
-        services.actie_status_wijzigen(door=request.user, actie=actie, status=form.cleaned_data["status"])
-        messages.success(request, f"Status van de actie: {actie.get_status_display().lower()}.")
+        try:
+            services.actie_status_wijzigen(door=request.user, actie=actie, status=form.cleaned_data["status"])
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, f"Status van de actie: {actie.get_status_display().lower()}.")
     return redirect("casusregie:plan", pk=actie.plan_id)
 
 
@@ -494,13 +513,14 @@ def escalatie(request, pk):
         if form.is_valid():
             try:
                 call(request, escalatie, form.cleaned_data)
+            except TransitionNotAllowed as error:  # closed: its forms are no longer shown, so say it on top
+                messages.error(request, " ".join(error.messages))
+                return _na_escalatie(request, escalatie)
             except ValidationError as error:
                 apply_errors(form, error)
             else:
                 messages.success(request, success)
-                if selectors.escalaties_for(request.user).filter(pk=escalatie.pk).exists():
-                    return redirect("casusregie:escalatie", pk=pk)
-                return redirect("home")
+                return _na_escalatie(request, escalatie)
         forms[f"{actie}_form"] = form
     log_inzage(
         request,
@@ -511,9 +531,16 @@ def escalatie(request, pk):
     return render(request, "casusregie/escalatie.html", _escalatie_context(request, escalatie, **forms))
 
 
+def _na_escalatie(request, escalatie):
+    """Back to the escalation, or home when the user may no longer open it."""
+    if selectors.escalaties_for(request.user).filter(pk=escalatie.pk).exists():
+        return redirect("casusregie:escalatie", pk=escalatie.pk)
+    return redirect("home")
+
+
 def _escalatie_context(request, escalatie, **forms):
     handles = services.handles(request.user, escalatie)
-    open_ = escalatie.status != escalatie.Status.GEDEESCALEERD
+    open_ = ESCALATIE.is_open(escalatie)
     context = {
         "escalatie": escalatie,
         "casus": escalatie.casus,
@@ -557,3 +584,13 @@ def noodtoegang(request, pk):
         "casusregie/noodtoegang.html",
         {"casus": casus, "form": form, "uren": int(services.NOODTOEGANG_DUUR.total_seconds() // 3600)},
     )
+
+
+@login_required
+@permission_required("bzt.zien_inzagelog", raise_exception=True)
+def noodtoegangen(request):
+    """Every emergency access for those who read the access log (the privacy officer): who opened which casus
+    number, when, until when, why, and the review. It shows no client's name or case content, so it writes no
+    access-log row of its own."""
+    page = Paginator(selectors.noodtoegangen_overzicht(), 50).get_page(request.GET.get("pagina"))
+    return render(request, "casusregie/noodtoegangen.html", {"page": page})

@@ -8,11 +8,14 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from bzt.audit import acting_as
+from bzt.workflow import TransitionNotAllowed
 from casusregie import services as casus_services
 from casusregie.models import Plan
+from casusregie.workflow import CASUS
 from meldpunt.models import Melding
 
 from .models import AgendaPunt, Overleg
+from .workflow import AGENDAPUNT, OVERLEG
 
 MDO = "mdo.voorzitten_mdo"
 
@@ -49,8 +52,7 @@ def agenda_vullen(*, door, overleg: Overleg) -> int:
     """Put on the agenda what is waiting: meldingen op de MDO-agenda, submitted plans, plans due for review.
     Items already open on another agenda stay there. Returns the number of items added."""
     _require_chair(door)
-    if overleg.status != Overleg.Status.GEPLAND:
-        raise ValidationError("Dit MDO is al afgerond.")
+    OVERLEG.lock(overleg)
     open_meldingen = AgendaPunt.objects.filter(besluit="", melding__isnull=False).values("melding_id")
     open_plannen = AgendaPunt.objects.filter(besluit="", plan__isnull=False).values("plan_id")
     nieuw = []
@@ -89,6 +91,10 @@ def agendapunt_voor_plan(*, door, plan: Plan):
     overleg = volgend_overleg()
     if overleg is None or AgendaPunt.objects.filter(plan=plan, besluit="").exists():
         return None
+    try:
+        OVERLEG.lock(overleg)
+    except TransitionNotAllowed:  # closed just now: agenda_vullen puts the plan on the next one
+        return None
     with acting_as(door):
         return AgendaPunt.objects.create(
             overleg=overleg,
@@ -102,10 +108,8 @@ def agendapunt_voor_plan(*, door, plan: Plan):
 @transaction.atomic
 def casusbespreking_toevoegen(*, door, overleg: Overleg, casus) -> AgendaPunt:
     _require_chair(door)
-    if overleg.status != Overleg.Status.GEPLAND:
-        raise ValidationError("Dit MDO is al afgerond.")
-    if not casus.open:
-        raise ValidationError({"casus": "Deze casus is afgesloten."})
+    OVERLEG.lock(overleg)
+    CASUS.lock(casus)
     with acting_as(door):
         return AgendaPunt.objects.create(
             overleg=overleg, soort=AgendaPunt.Soort.CASUSBESPREKING, casus=casus, volgorde=_next_position(overleg)
@@ -116,10 +120,10 @@ def casusbespreking_toevoegen(*, door, overleg: Overleg, casus) -> AgendaPunt:
 def agendapunt_verplaatsen(*, door, punt: AgendaPunt, richting: str | None = None, naar: Overleg | None = None):
     """Move an open item up or down on its agenda, or to another planned MDO."""
     _require_chair(door)
-    _require_open(punt)
+    AGENDAPUNT.lock(punt)
     with acting_as(door):
         if naar is not None:
-            if naar.status != Overleg.Status.GEPLAND or naar.pk == punt.overleg_id:
+            if naar.pk == punt.overleg_id or not _locked_open(naar):
                 raise ValidationError({"naar": "Kies een ander, gepland MDO."})
             punt.overleg, punt.volgorde = naar, _next_position(naar)
             punt.save()
@@ -136,6 +140,14 @@ def agendapunt_verplaatsen(*, door, punt: AgendaPunt, richting: str | None = Non
     return punt
 
 
+def _locked_open(overleg):
+    try:
+        OVERLEG.lock(overleg)
+    except TransitionNotAllowed:
+        return False
+    return True
+
+
 def _require_open(punt):
     if not punt.open:
         raise ValidationError("Over dit agendapunt is al besloten.")
@@ -150,7 +162,7 @@ def _besluit(punt, door, besluit, notulen):
 @transaction.atomic
 def besluit_toewijzen(*, door, punt: AgendaPunt, casusregisseur, notulen="", reden_boven_maximum=""):
     _require_chair(door)
-    _require_open(punt)
+    AGENDAPUNT.lock(punt)
     if punt.soort != AgendaPunt.Soort.MELDING:
         raise ValidationError("Toewijzen kan alleen bij een nieuwe melding.")
     casus = casus_services.casus_toewijzen(
@@ -170,7 +182,7 @@ def besluit_toewijzen(*, door, punt: AgendaPunt, casusregisseur, notulen="", red
 def besluit_aanhouden(*, door, punt: AgendaPunt, notulen: str):
     """Postpone: the item is closed here and a new one is made on the next planned MDO."""
     _require_chair(door)
-    _require_open(punt)
+    AGENDAPUNT.lock(punt)
     if not notulen.strip():
         raise ValidationError({"notulen": "Noteer waarom het punt wordt aangehouden."})
     with acting_as(door):
@@ -191,7 +203,7 @@ def _volgend_na(overleg):
 
 def _doorschuiven(punt, volgend):
     """Put a postponed item on the next MDO. Without one, agenda_vullen picks up meldingen and plans later."""
-    if volgend is not None:
+    if volgend is not None and _locked_open(volgend):
         AgendaPunt.objects.create(
             overleg=volgend,
             soort=punt.soort,
@@ -206,7 +218,7 @@ def _doorschuiven(punt, volgend):
 def besluit_regulier(*, door, punt: AgendaPunt, notulen: str):
     """Refer to regular care instead of a casus: the melding is closed for the BZT with this besluit."""
     _require_chair(door)
-    _require_open(punt)
+    AGENDAPUNT.lock(punt)
     if punt.soort != AgendaPunt.Soort.MELDING:
         raise ValidationError("Verwijzen kan alleen bij een nieuwe melding.")
     if not notulen.strip():
@@ -222,7 +234,7 @@ def besluit_regulier(*, door, punt: AgendaPunt, notulen: str):
 @transaction.atomic
 def besluit_plan(*, door, punt: AgendaPunt, vaststellen: bool, notulen: str = ""):
     _require_chair(door)
-    _require_open(punt)
+    AGENDAPUNT.lock(punt)
     if punt.soort not in (AgendaPunt.Soort.PLAN_VASTSTELLEN,):
         raise ValidationError("Dit agendapunt is geen plan ter vaststelling.")
     with acting_as(door):
@@ -239,7 +251,7 @@ def besluit_plan(*, door, punt: AgendaPunt, vaststellen: bool, notulen: str = ""
 @transaction.atomic
 def besluit_besproken(*, door, punt: AgendaPunt, notulen: str):
     _require_chair(door)
-    _require_open(punt)
+    AGENDAPUNT.lock(punt)
     if punt.soort not in (AgendaPunt.Soort.PLAN_EVALUEREN, AgendaPunt.Soort.CASUSBESPREKING):
         raise ValidationError("Bij dit agendapunt hoort een ander besluit.")
     if not notulen.strip():
@@ -253,8 +265,7 @@ def besluit_besproken(*, door, punt: AgendaPunt, notulen: str):
 def overleg_afronden(*, door, overleg: Overleg, aanwezigen=(), overige_aanwezigen=""):
     """Close the meeting; open items move to the next planned MDO."""
     _require_chair(door)
-    if overleg.status != Overleg.Status.GEPLAND:
-        raise ValidationError("Dit MDO is al afgerond.")
+    OVERLEG.lock(overleg)
     with acting_as(door):
         overleg.status = Overleg.Status.AFGEROND
         overleg.overige_aanwezigen = overige_aanwezigen.strip()

@@ -19,6 +19,7 @@ from bzt.forms import apply_errors
 from bzt.inzage import Actie, Grond, ObjectType, log_inzage
 from bzt.pdf import PDF_BASE_URL, render_pdf, static_path  # noqa: F401 - re-exported (tests/mdo/test_print.py)
 from bzt.pdf import static_fetcher as _static_fetcher  # noqa: F401 - re-exported (tests/mdo/test_print.py)
+from bzt.workflow import TransitionNotAllowed
 from meldpunt.models import Persoon
 
 from . import selectors, services
@@ -329,6 +330,9 @@ def besluit(request, pk, punt_pk):
     if form.is_valid():
         try:
             bericht = _besluit_nemen(request.user, punt, actie, form)
+        except TransitionNotAllowed as error:  # decided or closed meanwhile: the item shows no form any more
+            messages.error(request, _tekst(error))
+            return _naar_agenda(punt)
         except ValidationError as error:
             apply_errors(form, error, aliases={"reden": "notulen"})
         except PermissionDenied as error:

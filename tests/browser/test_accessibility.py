@@ -64,6 +64,7 @@ def pages_of(data):
             ("casussen", "/casussen/"),
             ("escalatie-procesmanager", f"/casussen/escalaties/{data['escalatie'].pk}/"),
             ("inzagelog", "/inzagelog/"),
+            ("noodtoegangen", "/casussen/noodtoegangen/"),
         ],
         "regisseur_dimence": [
             ("home-casusregisseur", "/"),

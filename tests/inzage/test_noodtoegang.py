@@ -171,3 +171,68 @@ def test_only_the_procesmanager_reviews_and_never_their_own(client, demo, casus)
     client.force_login(demo["procesmanager"])
     html = client.get(reverse("casusregie:dashboard")).content.decode()
     assert "Uw eigen noodtoegang wordt door een andere procesmanager beoordeeld." in html
+
+
+# --- the reason names the situation in words; the privacy officer sees every opening -------------------------
+
+NIETSZEGGEND = [
+    "xxxxxxxxxxxxxxxxxxxxxxx",
+    "a a a a a a a a a a a",
+    "test test test test test",
+    "12345678901234567890 ab",
+]
+
+
+@pytest.mark.parametrize("reden", NIETSZEGGEND)
+def test_a_reason_without_words_is_refused_by_the_service(demo, casus, reden):
+    with pytest.raises(ValidationError) as refused:
+        services.noodtoegang_openen(door=demo["meldpunt"], casus=casus, reden=reden)
+    assert "verschillende woorden" in refused.value.message_dict["reden"][0]
+    assert not Noodtoegang.objects.exists() and not CasusToegang.objects.filter(gebruiker=demo["meldpunt"]).exists()
+
+
+@pytest.mark.parametrize("reden", NIETSZEGGEND)
+def test_a_reason_without_words_is_refused_by_the_form(meldpunt, casus, reden):
+    response = meldpunt.post(urls(casus)["noodtoegang"], {"noodtoegang-reden": reden})
+    html = response.content.decode()
+    assert response.status_code == 200 and "aria-invalid" in html
+    assert "Beschrijf in woorden de situatie van de cliënt" in html
+    assert not Noodtoegang.objects.exists()
+
+
+def test_a_real_sentence_is_accepted_by_form_and_service(meldpunt, demo, casus):
+    response = meldpunt.post(
+        urls(casus)["noodtoegang"], {"noodtoegang-reden": "Cliënt dreigt met zelfdoding; 112 gebeld."}
+    )
+    assert response.status_code == 302
+    services.noodtoegang_openen(door=demo["procesmanager"], casus=casus, reden="Politie meldt acuut huiselijk geweld.")
+    assert Noodtoegang.objects.count() == 2
+
+
+def test_the_privacy_officer_sees_every_emergency_access_from_the_home_page(client, demo, casus, privacy, huishouden):
+    toegang = services.noodtoegang_openen(door=demo["meldpunt"], casus=casus, reden=REDEN)
+    client.force_login(privacy)
+    lijst = reverse("casusregie:noodtoegangen")
+    assert lijst in client.get(reverse("home")).content.decode()
+    before = len(rows())
+    html = client.get(lijst).content.decode()
+    for shown in (demo["meldpunt"].username, str(demo["meldpunt"].organisatie), casus.nummer, REDEN):
+        assert shown in html, shown
+    assert "nog niet beoordeeld" in html
+    for _, persoon in huishouden:  # no client names: casus number, user and reason only
+        assert persoon["achternaam"] not in html
+    assert len(rows()) == before  # shows nobody's data, so no access-log row
+    assert reverse("casusregie:dossier", args=[casus.pk]) not in html
+    services.noodtoegang_beoordelen(
+        door=demo["procesmanager"], noodtoegang=toegang, gerechtvaardigd=False, oordeel="Geen acute nood."
+    )
+    html = client.get(lijst).content.decode()
+    assert "niet gerechtvaardigd" in html and "Geen acute nood." in html
+
+
+@pytest.mark.parametrize("username", ["meldpunt", "regisseur_dimence", "coordinator", "wethouder", "beleid", "beheer"])
+def test_others_do_not_get_the_list(client, demo, casus, username):
+    services.noodtoegang_openen(door=demo["procesmanager"], casus=casus, reden=REDEN)
+    client.force_login(demo[username])
+    response = client.get(reverse("casusregie:noodtoegangen"))
+    assert response.status_code == 403 and REDEN not in response.content.decode()
