@@ -86,7 +86,7 @@ def casus_toewijzen(
     from meldpunt.services import melding_toewijzen
 
     datum = datum or timezone.localdate()
-    if casusregisseur is not None and not casusregisseur.has_perm("casusregie.werken_als_regisseur"):
+    if casusregisseur is not None and not permissions.mag_casusrecht_houden(casusregisseur):
         raise ValidationError({"casusregisseur": f"{casusregisseur} is geen casusregisseur."})
     if (
         casusregisseur is not None
@@ -128,7 +128,7 @@ def casus_overdragen(*, door, casus: Casus, nieuwe_regisseur, reden: str) -> Cas
     _require(door, "mdo.voorzitten_mdo")
     if not casus.open:
         raise ValidationError("Een afgesloten casus kan niet worden overgedragen.")
-    if not nieuwe_regisseur.has_perm("casusregie.werken_als_regisseur"):
+    if not permissions.mag_casusrecht_houden(nieuwe_regisseur):
         raise ValidationError({"nieuwe_regisseur": f"{nieuwe_regisseur} is geen casusregisseur."})
     if nieuwe_regisseur == casus.casusregisseur:
         raise ValidationError({"nieuwe_regisseur": "Dit is al de casusregisseur."})
@@ -163,8 +163,13 @@ def betrokkene_toevoegen(
         raise ValidationError("Aan een afgesloten casus worden geen betrokkenen toegevoegd.")
     if professional == casus.casusregisseur:
         raise ValidationError({"professional": "De casusregisseur is al betrokken."})
-    if not professional.is_active or professional.organisatie is None:
-        raise ValidationError({"professional": "Alleen actieve medewerkers van een partnerorganisatie."})
+    if professional.organisatie is None or not permissions.mag_casusrecht_houden(professional):
+        raise ValidationError(
+            {
+                "professional": "Alleen actieve medewerkers van een partnerorganisatie met casuswerk "
+                "(casusregisseur) kunnen betrokken worden."
+            }
+        )
     if casus.betrokken_professionals.filter(professional=professional, beeindigd_op__isnull=True).exists():
         raise ValidationError({"professional": f"{professional} is al betrokken."})
     if grondslag not in CasusBetrokkene.Grondslag.values:
