@@ -370,7 +370,6 @@ def escalaties_for(user):
     return Escalatie.objects.filter(handled | Q(casus__in=casussen_for(user))).distinct()
 
 
-
 def escalatie_detail(user, pk):
     return access_object(
         escalaties_for(user)

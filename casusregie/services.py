@@ -213,6 +213,32 @@ def _betrokkene_beeindigen(betrokkene, *, door, reden):
     return betrokkene
 
 
+@transaction.atomic
+def casusrechten_intrekken(*, door, gebruiker, reden: str) -> int:
+    """Take every per-casus grant from an account whose role is no longer casus work (a role change):
+    betrokkenheden end, other grants (a closed casus's read term) are revoked. Refused while the account
+    still directs an open casus: transfer those first. Returns the number of casussen."""
+    from .models import CasusUserObjectPermission
+
+    open_regie = Casus.objects.filter(casusregisseur=gebruiker).exclude(status=Casus.Status.AFGESLOTEN).count()
+    if open_regie:
+        raise ValidationError(
+            {"rol": f"{gebruiker} is casusregisseur van {open_regie} open casus(sen); draag die eerst over."}
+        )
+    for betrokkene in CasusBetrokkene.objects.filter(professional=gebruiker, beeindigd_op__isnull=True).select_related(
+        "casus"
+    ):
+        _betrokkene_beeindigen(betrokkene, door=door, reden=reden)
+    rechten = {}
+    over = CasusUserObjectPermission.objects.filter(user=gebruiker).select_related("permission", "content_object")
+    for recht in over:
+        rechten.setdefault(recht.content_object, []).append(recht.permission.codename)
+    with acting_as(door, reason=reden):
+        for casus, codenames in rechten.items():
+            permissions.revoke(casus, gebruiker, tuple(sorted(codenames)), door=door, reden=reden)
+    return len(rechten)
+
+
 # --- plan van aanpak -----------------------------------------------------------------------------------------
 
 
