@@ -1,7 +1,8 @@
 """Every read of casusregie data, filtered by what the user may see.
 
 A casus is visible to the procesmanager (zien_alle_casussen), to whoever holds `view_casus` on it in
-the direct foreign-key permission table (one join, never guardian's global-permission shortcut), and, read
+the direct foreign-key permission table (one join, never guardian's global-permission shortcut) while the
+reason for that grant holds (casusrecht_geldig), and, read
 only, to a user with an active noodtoegang on it. Coördinerend ambtenaar and wethouder see no casus: only
 escalations at their level (escalaties_for).
 """

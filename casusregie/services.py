@@ -629,7 +629,9 @@ def casus_afsluiten(
 
 @transaction.atomic
 def verlopen_toegang_intrekken(*, door, vandaag: date | None = None) -> int:
-    """End betrokkenheden past their end date and the regisseur's read access past its term. Idempotent."""
+    """End betrokkenheden past their end date and the regisseur's read access past its term. Idempotent.
+
+    Tidying only: access already ends at that moment (selectors.casusrecht_geldig is checked per request)."""
     vandaag = vandaag or timezone.localdate()
     count = 0
     for betrokkene in CasusBetrokkene.objects.filter(beeindigd_op__isnull=True, einddatum__lt=vandaag).select_related(
