@@ -18,13 +18,14 @@ from django_otp.models import VerifyNotAllowed
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from bzt.audit import acting_as
+from casusregie.permissions import CASUSWERK, houdt_casusrecht
 
 # Whoever holds one of these permissions can see personal data (names, BSN, addresses, case content; the
 # access log names clients and the professionals who read about them). Besides these, whoever holds a
 # per-casus grant (tweestaps_verplicht).
 PERSOONSGEGEVENS_PERMISSIES = (
     "meldpunt.view_melding",
-    "casusregie.werken_als_regisseur",  # casusregie.permissions.CASUSWERK: may hold a per-casus grant
+    CASUSWERK,  # casusregie.werken_als_regisseur: the role may hold a per-casus grant
     "casusregie.zien_alle_casussen",
     "casusregie.behandelen_escalatie",
     "bzt.zien_inzagelog",
@@ -44,8 +45,6 @@ def tweestaps_verplicht(user):
 
     Decided from the role's permissions (which include the one that lets a role hold a per-casus grant) and,
     so that no grant ever opens a casus after only a password, from holding any per-casus grant at all."""
-    from casusregie.permissions import houdt_casusrecht
-
     if not user.is_authenticated or not user.is_active:
         return False
     if user.is_superuser or any(user.has_perm(perm) for perm in PERSOONSGEGEVENS_PERMISSIES):
