@@ -6,7 +6,7 @@ import importlib
 
 import pytest
 from django.apps import apps
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 from guardian.shortcuts import assign_perm
@@ -155,8 +155,12 @@ def test_the_data_migration_removes_bad_grants_and_records_why(demo):
             for perm in perms:
                 assign_perm(f"casusregie.{perm}", demo[username], c)
     assert selectors.casussen_for(demo["beheer"]).filter(pk=c.pk).exists()
+    services.journaal_toevoegen(door=demo["beheer"], casus=c, tekst="Geschreven door beheer.")  # the finding
 
     _migratie().onterechte_casusrechten_intrekken(apps, None)
+
+    with pytest.raises(PermissionDenied):
+        services.journaal_toevoegen(door=demo["beheer"], casus=c, tekst="Nog eens.")
 
     systeem = system_user()
     for username in ("beleid", "beheer"):
