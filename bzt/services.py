@@ -50,7 +50,17 @@ def gebruiker_opslaan(*, door, username, organisatie, rol, first_name="", last_n
         group = Group.objects.get(name=rol)
         if list(user.groups.all()) != [group]:
             user.groups.set([group])
+            _casusrechten_na_rolwijziging(door, user, group)
     return user
+
+
+def _casusrechten_na_rolwijziging(door, user, group):
+    """Only roles whose work is a casus hold per-casus grants: a new role without it loses them."""
+    from casusregie import permissions, services
+
+    if not permissions.houdt_casusrecht(user) or permissions.mag_casusrecht_houden(user):
+        return
+    services.casusrechten_intrekken(door=door, gebruiker=user, reden=f"rol gewijzigd in {group.name}")
 
 
 @transaction.atomic

@@ -118,8 +118,10 @@ AUTH_USER_MODEL = "bzt.User"
 AUTHENTICATION_BACKENDS = [
     "bzt.auth.backends.LockoutBackend",  # first, per django-axes: refuses a locked-out username+IP
     "django.contrib.auth.backends.ModelBackend",
-    "guardian.backends.ObjectPermissionBackend",
+    "casusregie.backends.CasusObjectPermissionBackend",  # guardian, counting a grant only while its reason holds
 ]
+# guardian.W001 looks for guardian's own backend by name; CasusObjectPermissionBackend subclasses it.
+SILENCED_SYSTEM_CHECKS = ["guardian.W001"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},

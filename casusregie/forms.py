@@ -1,11 +1,10 @@
 from django import forms
-from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from bzt.models import Organisatie, User
 from meldpunt.codes import Leefgebied
 
-from . import selectors, validators
+from . import permissions, selectors, validators
 from .models import AfsluitReden, CasusBetrokkene, Escalatie, EscalatieNiveau, PlanActie
 
 DATE_WIDGET = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
@@ -69,9 +68,9 @@ class JournaalForm(forms.Form):
 
 
 def professionals():
-    """Who can be made betrokken: active users of an organisation who have a role."""
-    met_rol = User.groups.through.objects.filter(user=OuterRef("pk"))
-    return User.objects.filter(Exists(met_rol), is_active=True, organisatie__isnull=False).select_related("organisatie")
+    """Who can be made betrokken: active users of an organisation whose role is casus work (the only accounts
+    that may hold a per-casus grant, casusregie.permissions)."""
+    return permissions.casuswerkers().filter(organisatie__isnull=False).select_related("organisatie")
 
 
 # The user fields below are picked with a search field (casusregie.search, template _gebruiker_keuze.html)

@@ -1,7 +1,8 @@
 """Every read of casusregie data, filtered by what the user may see.
 
 A casus is visible to the procesmanager (zien_alle_casussen), to whoever holds `view_casus` on it in
-the direct foreign-key permission table (one join, never guardian's global-permission shortcut), and, read
+the direct foreign-key permission table (one join, never guardian's global-permission shortcut) while the
+reason for that grant holds (casusrecht_geldig), and, read
 only, to a user with an active noodtoegang on it. Coördinerend ambtenaar and wethouder see no casus: only
 escalations at their level (escalaties_for).
 """
@@ -15,9 +16,9 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from bzt.access import access_object
-from bzt.models import User
 from meldpunt.models import Betrokkene
 
+from . import permissions
 from .models import (
     Casus,
     CasusBetrokkene,
@@ -54,12 +55,15 @@ def holds_on(user, perm, casus):
     """Whether the user holds `perm` on this casus in the direct foreign-key permission table (one query).
     Group object permissions are never granted on casussen. Every audited write checks this first: a plain
     statement on the unique (user, permission, casus) index costs a third of the same `.exists()` built by
-    the ORM (bench workload 9: 0.3 -> 0.1 ms per write)."""
+    the ORM (bench workload 9: 0.3 -> 0.1 ms per write). The grant counts only while its reason holds
+    (casusrecht_geldig: no further query for the casusregisseur)."""
     if not user.is_active:
         return False
     with connection.cursor() as cursor:
         cursor.execute(_holds_on_sql(), [user.pk, permission_id(perm), casus.pk])
-        return cursor.fetchone() is not None
+        if cursor.fetchone() is None:
+            return False
+    return casusrecht_geldig(user, casus)
 
 
 def _holds(user, perm):
@@ -70,13 +74,57 @@ def _holds(user, perm):
     )
 
 
+# --- a per-casus grant counts only while its reason holds --------------------------------------------------
+#
+# A grant is given for a reason: the user directs the casus (while it is open, and read-only until
+# leesrecht_regisseur_tot after closing) or is a betrokken professional (until the betrokkenheid is ended or
+# its einddatum has passed). Every access check compares those dates and states at request time; the nightly
+# verlopen_toegang_intrekken only removes the rows that no longer count. One rule in two forms: for one casus
+# in memory (casusrecht_geldig) and as a query condition (_reden_geldig).
+
+
+def casusrecht_geldig(user, casus, today=None):
+    """Whether the reason for `user`'s grant on `casus` holds now (no query for the casusregisseur)."""
+    today = today or timezone.localdate()
+    if casus.casusregisseur_id == user.pk and (
+        casus.open or (casus.leesrecht_regisseur_tot is not None and casus.leesrecht_regisseur_tot >= today)
+    ):
+        return True
+    return _geldige_betrokkenheden(user, today).filter(casus=casus).exists()
+
+
+def _geldige_betrokkenheden(user, today):
+    return CasusBetrokkene.objects.filter(professional=user, beeindigd_op__isnull=True).filter(
+        Q(einddatum__isnull=True) | Q(einddatum__gte=today)
+    )
+
+
+def _reden_geldig(user, casus="", today=None):
+    """casusrecht_geldig as a condition on a queryset; `casus` is the path to the casus ("" on Casus itself)."""
+    today = today or timezone.localdate()
+    pad = f"{casus}__" if casus else ""
+    regisseur = Q(**{f"{pad}casusregisseur": user}) & (
+        ~Q(**{f"{pad}status": Casus.Status.AFGESLOTEN}) | Q(**{f"{pad}leesrecht_regisseur_tot__gte": today})
+    )
+    betrokken = Exists(_geldige_betrokkenheden(user, today).filter(casus=OuterRef(f"{pad}pk")))
+    return regisseur | betrokken
+
+
+def geldige_rechten(user, perm="casusregie.view_casus"):
+    """The user's permission rows for `perm` whose reason still holds."""
+    return CasusUserObjectPermission.objects.filter(user=user, permission_id=permission_id(perm)).filter(
+        _reden_geldig(user, "content_object")
+    )
+
+
 def casussen_for(user):
     if not user.is_authenticated:
         return Casus.objects.none()
     if user.has_perm("casusregie.zien_alle_casussen"):
         return Casus.objects.all()
     return Casus.objects.filter(
-        _holds(user, "casusregie.view_casus") | Exists(actieve_noodtoegangen(user, OuterRef("pk")))
+        (_holds(user, "casusregie.view_casus") & _reden_geldig(user))
+        | Exists(actieve_noodtoegangen(user, OuterRef("pk")))
     )
 
 
@@ -94,9 +142,12 @@ def toegangsgrond(user, casus):
     procesmanager, or casusrecht (a per-casus grant not tied to a role)."""
     from bzt.inzage import Grond
 
-    if casus.casusregisseur_id == user.pk:
+    today = timezone.localdate()
+    if casus.casusregisseur_id == user.pk and (
+        casus.open or (casus.leesrecht_regisseur_tot is not None and casus.leesrecht_regisseur_tot >= today)
+    ):
         return Grond.REGISSEUR
-    if casus.betrokken_professionals.filter(professional=user, beeindigd_op__isnull=True).exists():
+    if _geldige_betrokkenheden(user, today).filter(casus=casus).exists():
         return Grond.BETROKKENE
     if actieve_noodtoegangen(user, casus).exists():
         return Grond.NOODTOEGANG
@@ -175,13 +226,13 @@ def noodtoegangen_overzicht():
 
 
 def met_regisseursrol():
-    """Ids of the users whose role (a group, bzt/roles.py) makes them casusregisseur."""
-    return User.groups.through.objects.filter(group__permissions__codename="werken_als_regisseur").values("user_id")
+    """Ids of the users whose role (a group, bzt/roles.py) makes them casusregisseur: casus work."""
+    return permissions.met_casuswerkrol()
 
 
 def casusregisseurs():
-    """Active users with the casusregisseur role."""
-    return User.objects.filter(is_active=True, pk__in=met_regisseursrol()).select_related("organisatie")
+    """Active users with the casusregisseur role: the only ones who may hold a per-casus grant."""
+    return permissions.casuswerkers().select_related("organisatie")
 
 
 def open_casussen_per_regisseur(casussen=None):
@@ -208,7 +259,7 @@ def mijn_casussen(user):
     rows (one EXISTS, walked along casus_lijst_volgorde) and counted from them alone (an index-only count).
     A casus seen through noodtoegang is not "mine", except where the user is also its regisseur or an active
     betrokkene without holding view_casus (a closed casus past its read term): `_via_noodtoegang`."""
-    rechten = CasusUserObjectPermission.objects.filter(user=user, permission_id=permission_id("casusregie.view_casus"))
+    rechten = geldige_rechten(user)
     mijn = Exists(rechten.filter(content_object=OuterRef("pk")))
     extra = _via_noodtoegang(user, rechten)
     casussen = (
@@ -310,6 +361,11 @@ def signalen_for(user):
     return signalen.filter(casus__in=casussen_for(user))
 
 
+# A handler (coördinerend ambtenaar, wethouder, or any level of the ladder) sees an escalation only while it
+# waits at their level: not after it went up a level, was de-escalated, or its casus was closed.
+_ter_behandeling = ~Q(status=Escalatie.Status.GEDEESCALEERD) & ~Q(casus__status=Casus.Status.AFGESLOTEN)
+
+
 def escalaties_for(user):
     """Escalations the user may open: those at a level they handle (coördinerend ambtenaar, wethouder),
     those of casussen they may see, and all of them for the procesmanager."""
@@ -317,7 +373,9 @@ def escalaties_for(user):
         return Escalatie.objects.none()
     if user.has_perm("casusregie.zien_alle_casussen"):
         return Escalatie.objects.all()
-    handled = Q(niveau__behandelaars__user=user) if user.has_perm("casusregie.behandelen_escalatie") else Q(pk__in=[])
+    handled = Q(pk__in=[])
+    if user.has_perm("casusregie.behandelen_escalatie"):
+        handled = Q(niveau__behandelaars__user=user) & _ter_behandeling
     return Escalatie.objects.filter(handled | Q(casus__in=casussen_for(user))).distinct()
 
 
@@ -358,8 +416,7 @@ def escalaties_op_mijn_niveau(user):
     if not user.has_perm("casusregie.behandelen_escalatie"):
         return Escalatie.objects.none()
     return (
-        Escalatie.objects.filter(niveau__behandelaars__user=user)
-        .exclude(status=Escalatie.Status.GEDEESCALEERD)
+        Escalatie.objects.filter(_ter_behandeling, niveau__behandelaars__user=user)
         .select_related("casus__organisatie", "niveau")
         .order_by("niveau_sinds", "id")
     )

@@ -86,7 +86,7 @@ def casus_toewijzen(
     from meldpunt.services import melding_toewijzen
 
     datum = datum or timezone.localdate()
-    if casusregisseur is not None and not casusregisseur.has_perm("casusregie.werken_als_regisseur"):
+    if casusregisseur is not None and not permissions.mag_casusrecht_houden(casusregisseur):
         raise ValidationError({"casusregisseur": f"{casusregisseur} is geen casusregisseur."})
     if (
         casusregisseur is not None
@@ -127,7 +127,7 @@ def casus_overdragen(*, door, casus: Casus, nieuwe_regisseur, reden: str) -> Cas
     """Transfer to another casusregisseur: the rights move with it, at the same moment."""
     CASUS.lock(casus)
     _require(door, "mdo.voorzitten_mdo")
-    if not nieuwe_regisseur.has_perm("casusregie.werken_als_regisseur"):
+    if not permissions.mag_casusrecht_houden(nieuwe_regisseur):
         raise ValidationError({"nieuwe_regisseur": f"{nieuwe_regisseur} is geen casusregisseur."})
     if nieuwe_regisseur == casus.casusregisseur:
         raise ValidationError({"nieuwe_regisseur": "Dit is al de casusregisseur."})
@@ -161,8 +161,13 @@ def betrokkene_toevoegen(
     CASUS.lock(casus)
     if professional == casus.casusregisseur:
         raise ValidationError({"professional": "De casusregisseur is al betrokken."})
-    if not professional.is_active or professional.organisatie is None:
-        raise ValidationError({"professional": "Alleen actieve medewerkers van een partnerorganisatie."})
+    if professional.organisatie is None or not permissions.mag_casusrecht_houden(professional):
+        raise ValidationError(
+            {
+                "professional": "Alleen actieve medewerkers van een partnerorganisatie met casuswerk "
+                "(casusregisseur) kunnen betrokken worden."
+            }
+        )
     if casus.betrokken_professionals.filter(professional=professional, beeindigd_op__isnull=True).exists():
         raise ValidationError({"professional": f"{professional} is al betrokken."})
     if grondslag not in CasusBetrokkene.Grondslag.values:
@@ -205,6 +210,32 @@ def _betrokkene_beeindigen(betrokkene, *, door, reden):
             betrokkene.casus, betrokkene.professional, permissions.LEZEN_EN_SCHRIJVEN, door=door, reden=reden
         )
     return betrokkene
+
+
+@transaction.atomic
+def casusrechten_intrekken(*, door, gebruiker, reden: str) -> int:
+    """Take every per-casus grant from an account whose role is no longer casus work (a role change):
+    betrokkenheden end, other grants (a closed casus's read term) are revoked. Refused while the account
+    still directs an open casus: transfer those first. Returns the number of casussen."""
+    from .models import CasusUserObjectPermission
+
+    open_regie = Casus.objects.filter(casusregisseur=gebruiker).exclude(status=Casus.Status.AFGESLOTEN).count()
+    if open_regie:
+        raise ValidationError(
+            {"rol": f"{gebruiker} is casusregisseur van {open_regie} open casus(sen); draag die eerst over."}
+        )
+    for betrokkene in CasusBetrokkene.objects.filter(professional=gebruiker, beeindigd_op__isnull=True).select_related(
+        "casus"
+    ):
+        _betrokkene_beeindigen(betrokkene, door=door, reden=reden)
+    rechten = {}
+    over = CasusUserObjectPermission.objects.filter(user=gebruiker).select_related("permission", "content_object")
+    for recht in over:
+        rechten.setdefault(recht.content_object, []).append(recht.permission.codename)
+    with acting_as(door, reason=reden):
+        for casus, codenames in rechten.items():
+            permissions.revoke(casus, gebruiker, tuple(sorted(codenames)), door=door, reden=reden)
+    return len(rechten)
 
 
 # --- plan van aanpak -----------------------------------------------------------------------------------------
@@ -597,7 +628,9 @@ def casus_afsluiten(
 
 @transaction.atomic
 def verlopen_toegang_intrekken(*, door, vandaag: date | None = None) -> int:
-    """End betrokkenheden past their end date and the regisseur's read access past its term. Idempotent."""
+    """End betrokkenheden past their end date and the regisseur's read access past its term. Idempotent.
+
+    Tidying only: access already ends at that moment (selectors.casusrecht_geldig is checked per request)."""
     vandaag = vandaag or timezone.localdate()
     count = 0
     for betrokkene in CasusBetrokkene.objects.filter(beeindigd_op__isnull=True, einddatum__lt=vandaag).select_related(

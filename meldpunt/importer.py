@@ -35,7 +35,6 @@ from .validators import is_valid_bsn
 IMPORT_MOTIVATIE = "Historische registratie (import): geen motivatie overgenomen"
 IMPORT_PLAN = "Historisch plan van aanpak (import): inhoud niet overgenomen"
 IMPORT_ESCALATIE_VRAAG = "Historische escalatie (import)"
-REGISSEUR_PERM = "casusregie.werken_als_regisseur"
 CASUS_KEYS = {
     "mdo": ((dict,), "een object of null"),
     "plan_vastgesteld_op": ((str,), "tekst (datum) of null"),
@@ -486,9 +485,9 @@ def _reference(lines: list[ImportLine]) -> _Reference:
     for chunk in _chunks(names):
         organisaties.update((o.naam, o) for o in Organisatie.objects.filter(naam__in=chunk))
     for chunk in _chunks(usernames):
-        for user in User.objects.filter(username__in=chunk).select_related("organisatie"):
-            if user.has_perm(REGISSEUR_PERM):  # an inactive user has no permissions
-                regisseurs[user.username] = user
+        # only accounts that may hold a per-casus grant (active, role casus work): anyone else is not named
+        for user in permissions.casuswerkers().filter(username__in=chunk).select_related("organisatie"):
+            regisseurs[user.username] = user
     return _Reference(
         organisaties=organisaties,
         regisseurs=regisseurs,

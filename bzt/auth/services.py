@@ -18,12 +18,14 @@ from django_otp.models import VerifyNotAllowed
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from bzt.audit import acting_as
+from casusregie.permissions import CASUSWERK, houdt_casusrecht
 
 # Whoever holds one of these permissions can see personal data (names, BSN, addresses, case content; the
-# access log names clients and the professionals who read about them).
+# access log names clients and the professionals who read about them). Besides these, whoever holds a
+# per-casus grant (tweestaps_verplicht).
 PERSOONSGEGEVENS_PERMISSIES = (
     "meldpunt.view_melding",
-    "casusregie.werken_als_regisseur",
+    CASUSWERK,  # casusregie.werken_als_regisseur: the role may hold a per-casus grant
     "casusregie.zien_alle_casussen",
     "casusregie.behandelen_escalatie",
     "bzt.zien_inzagelog",
@@ -41,10 +43,15 @@ class TweestapsFout(Exception):
 
 
 def tweestaps_verplicht(user):
-    """True for accounts that can see personal data (and superusers): they must use a second factor."""
+    """True for accounts that can see personal data (and superusers): they must use a second factor.
+
+    Decided from the role's permissions (which include the one that lets a role hold a per-casus grant) and,
+    so that no grant ever opens a casus after only a password, from holding any per-casus grant at all."""
     if not user.is_authenticated or not user.is_active:
         return False
-    return user.is_superuser or any(user.has_perm(perm) for perm in PERSOONSGEGEVENS_PERMISSIES)
+    if user.is_superuser or any(user.has_perm(perm) for perm in PERSOONSGEGEVENS_PERMISSIES):
+        return True
+    return houdt_casusrecht(user)
 
 
 def is_geverifieerd(request):
