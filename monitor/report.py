@@ -13,6 +13,7 @@ from . import charts
 from .figures import LEEFTIJDSBANDEN
 from .formatting import aantal, bedrag, bedrag_kort, dagen, verschil
 from .models import BudgetRegel
+from .suppression import SUPPRESSED, Verborgen
 
 MAANDEN = [
     "januari",
@@ -54,9 +55,12 @@ DOORLOOPTIJDEN = [
 ]
 
 LEGENDA = (
-    "<5 betekent: 1 tot en met 4 (niet getoond om herleidbaarheid te voorkomen). Om dezelfde reden is in een "
-    "uitsplitsing met één verborgen aantal ook het kleinste andere aantal verborgen, en is een mediaan over "
-    "minder dan 5 meldingen niet getoond."
+    "<5 betekent: niet getoond om herleidbaarheid te voorkomen. Aantallen van 1 tot en met 4 staan nooit in "
+    "het rapport. Zodat een verborgen aantal niet uit het totaal is terug te rekenen, zijn in een uitsplitsing "
+    "met een verborgen aantal ook de kleinste andere aantallen verborgen, tot de verborgen aantallen samen "
+    "minstens 5 zijn; lukt dat niet, dan zijn het totaal en alle uitsplitsingen ervan verborgen. Ook zo'n "
+    "verborgen aantal staat als <5, ook als het groter is. Een mediaan over minder dan 5 meldingen is niet "
+    "getoond."
 )
 
 
@@ -418,7 +422,9 @@ def export_rows(shown):
         if not isinstance(content, dict):
             continue
         for key, value in content.items():
-            if isinstance(value, dict):
+            if isinstance(value, Verborgen) and not value:
+                rows.append((section, key, SUPPRESSED))  # a breakdown of which not even the codes are shown
+            elif isinstance(value, dict):
                 for sub, item in value.items():
                     rows.append((section, f"{key}.{sub if sub is not None else 'onbekend'}", item))
             else:
