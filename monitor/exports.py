@@ -6,6 +6,7 @@ monitor.suppression itself, so no caller can hand out an unsuppressed file by mi
 
 import csv
 import io
+from datetime import date
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -50,12 +51,30 @@ def report_context(shown):
         return {
             "cijfers": shown,
             "jaar": shown["jaar"],
+            "periode_eind": datum(peildatum(shown)),
+            "voorlopig": voorlopig_tekst(shown),
             "gemeente": settings.BZT_GEMEENTE,
             "gemaakt_op": datum(timezone.localdate()),
             "samenvatting": samenvatting(shown),
             "secties": secties(shown),
             "legenda": LEGENDA,
         }
+
+
+def peildatum(shown):
+    """The last day the figures count: 31 December, or the stand of a year that is not over."""
+    return date.fromisoformat(shown["tot_en_met"]) if shown.get("tot_en_met") else date(shown["jaar"], 12, 31)
+
+
+def voorlopig_tekst(shown):
+    """The provisional label of a year that is not over (empty for a whole year)."""
+    if not shown.get("tot_en_met"):
+        return ""
+    return (
+        f"Voorlopige cijfers: stand per {datum(peildatum(shown))}. Het jaar {shown['jaar']} is nog niet voorbij; "
+        "de cijfers tellen tot en met die dag (de laatste volledige maand) en worden pas na de volgende volledige "
+        "maand bijgewerkt. De vergelijking is met dezelfde periode van het jaar ervoor."
+    )
 
 
 def render_html(shown):
@@ -111,6 +130,9 @@ def render_xlsx(shown):
         cell.font = bold
     toelichting.append(("jaarmonitor", f"Jaarmonitor Bijzonder Zorgteam {shown['jaar']}, {settings.BZT_GEMEENTE}"))
     toelichting.append(("gemaakt op", datum(timezone.localdate())))
+    toelichting.append(("stand per", datum(peildatum(shown))))
+    if voorlopig_tekst(shown):
+        toelichting.append(("voorlopig", voorlopig_tekst(shown)))
     toelichting.append(("<5", LEGENDA))
     toelichting.column_dimensions["A"].width = 16
     toelichting.column_dimensions["B"].width = 100

@@ -185,6 +185,14 @@ def samenvatting(shown):
     )
 
 
+def _peil(shown):
+    """'31 december', or the day a year that is not over counts up to ('30 november')."""
+    if not shown.get("tot_en_met"):
+        return "31 december"
+    _, maand, dag = (int(part) for part in shown["tot_en_met"].split("-"))
+    return f"{dag} {MAANDEN[maand - 1]}"
+
+
 def secties(shown):
     """The topic sections of the report, in order, from suppressed figures."""
     niveaus, redenen = _labels_from_db()
@@ -275,9 +283,10 @@ def secties(shown):
             ],
         )
     )
+    peil = _peil(shown)
     organisaties = sorted(set(c["per_organisatie"]) | set(c["caseload_einde_jaar"]), key=lambda o: str(o).lower())
     caseload = Tabel(
-        kolommen=["Organisatie", "Nieuwe casussen", "Caseload 31 december"],
+        kolommen=["Organisatie", "Nieuwe casussen", f"Caseload {peil}"],
         rijen=[
             [_nice(o), aantal(c["per_organisatie"].get(o, 0)), aantal(c["caseload_einde_jaar"].get(o, 0))]
             for o in organisaties
@@ -290,18 +299,18 @@ def secties(shown):
             "casussen",
             TITELS["casussen"],
             "Casussen die het MDO in het jaar toewees aan een casusregisseur, de casussen die werden afgesloten, "
-            "en de caseload per organisatie op 31 december.",
+            f"en de caseload per organisatie op {peil}.",
             kerncijfers=[
                 ("Nieuwe casussen", aantal(c["nieuw"])),
                 ("Afgesloten casussen", aantal(c["afgesloten"])),
-                ("Open op 31 december", aantal(c["open_einde_jaar"])),
+                (f"Open op {peil}", aantal(c["open_einde_jaar"])),
             ],
             blokken=[
                 Blok(
                     titel="Casussen en caseload per organisatie",
                     breed=True,
                     tabel=caseload,
-                    grafiek=charts.bar_chart(caseload_rows, title="Caseload per organisatie op 31 december")
+                    grafiek=charts.bar_chart(caseload_rows, title=f"Caseload per organisatie op {peil}")
                     if any(v not in (0, None) for _, v in caseload_rows)
                     else "",
                 ),
@@ -418,6 +427,8 @@ def secties(shown):
 def export_rows(shown):
     """(sectie, sleutel, waarde) for every figure, for CSV and XLSX: the same suppressed values."""
     rows = [("jaarmonitor", "jaar", shown["jaar"])]
+    if shown.get("tot_en_met"):
+        rows += [("jaarmonitor", "stand_per", shown["tot_en_met"]), ("jaarmonitor", "voorlopig", "ja")]
     for section, content in shown.items():
         if not isinstance(content, dict):
             continue

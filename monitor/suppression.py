@@ -101,15 +101,16 @@ def _determined(total, count, low, high):
 def _safe(hidden, visible):
     """Whether the hidden cells (their exact values) give nothing away, for a reader who knows the total,
     the visible cells and this rule: each hidden cell is at least 1 (zeros are never hidden next to a
-    shown total), at most the smallest visible cell (the smallest are hidden first), and, as "<5" suggests,
-    perhaps at most 4."""
+    shown total) and at most the smallest visible cell (the smallest are hidden first). When every hidden
+    cell is in fact 1 to 4, also for a reader who takes "<5" literally: {4, 4} next to a total of 8 is
+    not safe, {6, 2} is (read literally it says 4 and 4, which is wrong)."""
     count, total = len(hidden), sum(hidden)
     if count < 2 or total < THRESHOLD:
         return False
     high = min((v for v in visible if v > 0), default=total)
     if _determined(total, count, 1, high):
         return False
-    return total > (THRESHOLD - 1) * count or not _determined(total, count, 1, THRESHOLD - 1)
+    return max(hidden) >= THRESHOLD or not _determined(total, count, 1, THRESHOLD - 1)
 
 
 def cells_to_hide(cells: dict):
