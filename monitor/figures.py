@@ -385,12 +385,13 @@ def zelfde_dag_vorig_jaar(dag: date) -> date:
 
 def compute_with_comparison(jaar: int, *, tot_en_met: date | None = None) -> dict:
     """The figures of `jaar` plus, under "vorig_jaar", the headline figures of the year before. With
-    `tot_en_met` (a year that is not over), both years up to that day, and the day under "tot_en_met"."""
+    `tot_en_met`, the state on that day (see compute) under "tot_en_met", compared with the state of the
+    year before on the same day a year earlier (for a year that is not over: the same period)."""
     figures = compute(jaar, tot_en_met=tot_en_met)
     if tot_en_met is None:
         figures["vorig_jaar"] = kopcijfers(jaar - 1)
     else:
-        vorig = zelfde_dag_vorig_jaar(min(tot_en_met, date(jaar, 12, 31)))
-        figures["tot_en_met"] = min(tot_en_met, date(jaar, 12, 31)).isoformat()
+        vorig = zelfde_dag_vorig_jaar(tot_en_met)
+        figures["tot_en_met"] = tot_en_met.isoformat()
         figures["vorig_jaar"] = kopcijfers(jaar - 1, tot_en_met=vorig) | {"tot_en_met": vorig.isoformat()}
     return figures

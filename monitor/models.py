@@ -1,5 +1,7 @@
 """The jaarmonitor: budget lines entered by the beleidsambtenaar and the generated reports (jobs)."""
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -74,6 +76,11 @@ class Rapport(models.Model):
 
     def __str__(self):
         return f"Jaarmonitor {self.jaar} ({self.get_status_display()})"
+
+    @property
+    def voorlopig(self):
+        """Made before its year was over: it counts up to tot_en_met."""
+        return self.tot_en_met is not None and self.tot_en_met < date(self.jaar, 12, 31)
 
     @property
     def aanbieden(self):

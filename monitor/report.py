@@ -187,7 +187,7 @@ def samenvatting(shown):
 
 def _peil(shown):
     """'31 december', or the day a year that is not over counts up to ('30 november')."""
-    if not shown.get("tot_en_met"):
+    if not shown.get("tot_en_met") or shown["tot_en_met"] >= f"{shown['jaar']}-12-31":
         return "31 december"
     _, maand, dag = (int(part) for part in shown["tot_en_met"].split("-"))
     return f"{dag} {MAANDEN[maand - 1]}"
@@ -428,7 +428,9 @@ def export_rows(shown):
     """(sectie, sleutel, waarde) for every figure, for CSV and XLSX: the same suppressed values."""
     rows = [("jaarmonitor", "jaar", shown["jaar"])]
     if shown.get("tot_en_met"):
-        rows += [("jaarmonitor", "stand_per", shown["tot_en_met"]), ("jaarmonitor", "voorlopig", "ja")]
+        rows.append(("jaarmonitor", "stand_per", shown["tot_en_met"]))
+        if shown["tot_en_met"] < f"{shown['jaar']}-12-31":
+            rows.append(("jaarmonitor", "voorlopig", "ja"))
     for section, content in shown.items():
         if not isinstance(content, dict):
             continue

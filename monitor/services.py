@@ -55,18 +55,10 @@ def laatste_jaar():
 
 
 def stand_per(jaar) -> date | None:
-    """The last day of `jaar` a beleidsambtenaar sees: 31 December of a year that is over; of the running
-    year the last day of the last complete month, None in January (no complete month yet)."""
-    if jaar < vandaag().year:
-        return date(jaar, 12, 31)
-    eerste_van_de_maand = vandaag().replace(day=1)
-    if eerste_van_de_maand.year != jaar or eerste_van_de_maand.month == 1:
-        return None
-    return eerste_van_de_maand - timedelta(days=1)
-
-
-def voorlopig(jaar) -> bool:
-    return jaar >= vandaag().year
+    """The day up to which the beleidsambtenaar sees `jaar` registered: the end of the last complete month.
+    For the running year that is also the last day counted; None in January (no complete month yet)."""
+    dag = vandaag().replace(day=1) - timedelta(days=1)
+    return dag if dag.year >= jaar else None
 
 
 GEEN_VOLLEDIGE_MAAND = "Van {jaar} is nog geen volledige maand voorbij: er zijn nog geen cijfers."
@@ -87,17 +79,16 @@ def _json(value):
 def cijfers(*, door, jaar) -> dict | None:
     """The exact figures of `jaar` that the beleidsambtenaar may see (suppress them before showing!).
 
-    A year that is over: computed now. The running year: the state up to the end of the last complete
-    month, computed once per month and stored (Stand); every page, file and report of that month shows that
-    same stand, so nothing of the running month — no new melding, no late registration of an earlier date,
-    no correction — can be isolated by comparing two downloads. None in January of the running year."""
+    The state up to the end of the last complete month (`stand_per`), computed once per month and stored
+    (Stand); every page, file and report of that month shows that same stand, so nothing of the running
+    month — no new melding, no late registration of an earlier date, no correction — can be isolated by
+    comparing two downloads. For the running year that day is also the end of the period counted (the
+    figures are voorlopig); None in January of the running year."""
     from .figures import budget_van, compute_with_comparison
     from .models import Stand
 
     _require(door)
     jaar = jaar_controleren(jaar)
-    if not voorlopig(jaar):
-        return compute_with_comparison(jaar)
     tot_en_met = stand_per(jaar)
     if tot_en_met is None:
         return None
@@ -137,7 +128,7 @@ def rapport_aanvragen(*, door, jaar) -> Rapport:
     nothing new is started; a database constraint makes this hold for simultaneous requests too."""
     _require(door)
     jaar = jaar_controleren(jaar)
-    if voorlopig(jaar) and stand_per(jaar) is None:
+    if stand_per(jaar) is None:
         raise ValidationError({"jaar": GEEN_VOLLEDIGE_MAAND.format(jaar=jaar)})
     with transaction.atomic():
         bestaand = Rapport.objects.filter(jaar=jaar, status__in=OPEN).first()

@@ -104,6 +104,18 @@ def test_two_downloads_around_one_new_melding_are_identical_in_every_format(
     assert f"jaarmonitor,stand_per,{JAAR}-06-30\n" in juli
 
 
+def test_a_year_that_is_over_is_frozen_for_the_month_too(beleid, demo, jaar_cijfers, vandaag):
+    # January of the next year: the stand per 31 December. A melding registered late, dated 28 December,
+    # waits for the next stand.
+    vandaag(date(JAAR + 1, 1, 20))
+    voor = beleid.get(f"/jaarmonitor/{JAAR}/csv").content.decode()
+    assert f"jaarmonitor,stand_per,{JAAR}-12-31\n" in voor and "voorlopig" not in voor
+    melding_op(demo, date(JAAR, 12, 28), n=1)
+    assert beleid.get(f"/jaarmonitor/{JAAR}/csv").content.decode() == voor
+    vandaag(date(JAAR + 1, 2, 1))
+    assert "meldingen,totaal,8\n" in beleid.get(f"/jaarmonitor/{JAAR}/csv").content.decode()
+
+
 def test_the_stand_counts_only_what_is_dated_up_to_the_end_of_the_last_complete_month(demo, jaar_cijfers):
     eind_mei = date(JAAR, 5, 31)
     mei = melding_op(demo, date(JAAR, 5, 20), n=1)
@@ -146,12 +158,14 @@ def test_the_running_year_is_labelled_provisional_with_its_date_everywhere(
     csv = beleid.get(f"/jaarmonitor/{JAAR}/csv").content.decode()
     assert f"jaarmonitor,stand_per,{JAAR}-05-31\njaarmonitor,voorlopig,ja\n" in csv
     toelichting = dict(xlsx_values(beleid.get(f"/jaarmonitor/{JAAR}/xlsx").content)["Toelichting"])
-    assert toelichting["stand per"] == f"31 mei {JAAR}" and label in toelichting["voorlopig"]
+    assert toelichting["stand per"].startswith(f"31 mei {JAAR} ") and label in toelichting["voorlopig"]
     # The comparison is with the same months of the year before.
     assert f"vorig_jaar,tot_en_met,{JAAR - 1}-05-31\n" in csv
     # A year that is over has no such label.
     vandaag(date(JAAR + 1, 3, 1))
-    assert "Voorlopig" not in beleid.get(f"/jaarmonitor/{JAAR}/").content.decode()
+    page = beleid.get(f"/jaarmonitor/{JAAR}/").content.decode()
+    assert "Voorlopig" not in page and "voorlopig" not in page
+    assert f"tot en met 28 februari {JAAR + 1}" in page and f"tot en met 31 december {JAAR}" in page
 
 
 def test_in_january_the_running_year_shows_nothing(beleid, demo, vandaag):
