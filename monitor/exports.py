@@ -6,6 +6,7 @@ monitor.suppression itself, so no caller can hand out an unsuppressed file by mi
 
 import csv
 import io
+from datetime import date
 
 from django.conf import settings
 from django.template.loader import render_to_string
@@ -50,12 +51,37 @@ def report_context(shown):
         return {
             "cijfers": shown,
             "jaar": shown["jaar"],
+            "periode_eind": datum(peildatum(shown)),
+            "voorlopig": voorlopig_tekst(shown),
+            "stand_per": datum(stand(shown)) if stand(shown) else "",
             "gemeente": settings.BZT_GEMEENTE,
             "gemaakt_op": datum(timezone.localdate()),
             "samenvatting": samenvatting(shown),
             "secties": secties(shown),
             "legenda": LEGENDA,
         }
+
+
+def stand(shown):
+    """The day up to which the figures were registered (None: computed live, the management command)."""
+    return date.fromisoformat(shown["tot_en_met"]) if shown.get("tot_en_met") else None
+
+
+def peildatum(shown):
+    """The last day counted: 31 December, or the stand of a year that is not over."""
+    eind = date(shown["jaar"], 12, 31)
+    return min(stand(shown), eind) if stand(shown) else eind
+
+
+def voorlopig_tekst(shown):
+    """The provisional label of a year that is not over (empty for a whole year)."""
+    if not stand(shown) or stand(shown) >= date(shown["jaar"], 12, 31):
+        return ""
+    return (
+        f"Voorlopige cijfers: stand per {datum(peildatum(shown))}. Het jaar {shown['jaar']} is nog niet voorbij; "
+        "de cijfers tellen tot en met die dag (de laatste volledige maand) en worden pas na de volgende volledige "
+        "maand bijgewerkt. De vergelijking is met dezelfde periode van het jaar ervoor."
+    )
 
 
 def render_html(shown):
@@ -112,6 +138,10 @@ def render_xlsx(shown):
     toelichting.append(("jaarmonitor", f"Jaarmonitor Bijzonder Zorgteam {shown['jaar']}, {settings.BZT_GEMEENTE}"))
     toelichting.append(("gemaakt op", datum(timezone.localdate())))
     toelichting.append(("<5", LEGENDA))
+    if stand(shown):
+        toelichting.append(("stand per", f"{datum(stand(shown))} (wat tot en met die dag was geregistreerd)"))
+    if voorlopig_tekst(shown):
+        toelichting.append(("voorlopig", voorlopig_tekst(shown)))
     toelichting.column_dimensions["A"].width = 16
     toelichting.column_dimensions["B"].width = 100
     out = io.BytesIO()

@@ -63,14 +63,17 @@ _DIALECT = {
         "ymd": "CAST(strftime('%%Y%%m%%d', {d}) AS INTEGER)",
     },
 }
-# The columns behind the paths of DOORLOOPTIJDEN, as named in the meldingen statement.
+# The columns behind the paths of DOORLOOPTIJDEN, as named in the meldingen statement. A date after the
+# cut-off (param peil, see compute) has not happened yet: triage and casus are joined only up to it.
 _COLUMNS = {
     "ontvangen_op": "m.ontvangen_op",
     "triage__datum": "t.datum",
     "casus__toegewezen_op": "c.toegewezen_op",
-    "casus__plan_vastgesteld_op": "c.plan_vastgesteld_op",
-    "casus__afgesloten_op": "c.afgesloten_op",
+    "casus__plan_vastgesteld_op": "CASE WHEN c.plan_vastgesteld_op <= %(peil)s THEN c.plan_vastgesteld_op END",
+    "casus__afgesloten_op": "CASE WHEN c.afgesloten_op <= %(peil)s THEN c.afgesloten_op END",
 }
+# No cut-off: every date counts (the exact figures of CONTRACT.md).
+GEEN_PEILDATUM = date(9999, 12, 31)
 
 
 def _sql(name, **parts):
@@ -109,7 +112,7 @@ def _count_if(condition):
 
 
 def _meldingen_sql():
-    """Meldingen, triage, personen and doorlooptijden of the year: params {start, eind}."""
+    """Meldingen, triage, personen and doorlooptijden of the year: params {start, eind, peil}."""
     t = _tables()
     days = {key: _sql("days", end=_COLUMNS[end], start=_COLUMNS[start]) for key, (end, start) in DOORLOOPTIJDEN.items()}
     leefgebieden = ", ".join(f"t.{code}" for code in Leefgebied.values)
@@ -146,8 +149,8 @@ def _meldingen_sql():
             SELECT m.aanmeldroute, m.melder_type, m.overlast, {_sql("month", d="m.ontvangen_op")} AS maand,
                    t.besluit, t.score, t.ggsr, {leefgebieden}, {doorlooptijden}
             FROM {t["melding"]} m
-            LEFT JOIN {t["triage"]} t ON t.melding_id = m.id
-            LEFT JOIN {t["casus"]} c ON c.melding_id = m.id
+            LEFT JOIN {t["triage"]} t ON t.melding_id = m.id AND t.datum <= %(peil)s
+            LEFT JOIN {t["casus"]} c ON c.melding_id = m.id AND c.toegewezen_op <= %(peil)s
             WHERE m.ontvangen_op BETWEEN %(start)s AND %(eind)s
         ),
         personen AS (  -- how many persons per combination (geslacht, inkomen, wijk, leeftijd): a few thousand rows
@@ -244,9 +247,18 @@ def _median(histogram):
     return _number((nth((total - 1) // 2) + nth(total // 2)) / 2)
 
 
-def compute(jaar: int) -> dict:
-    start, eind = date(jaar, 1, 1), date(jaar, 12, 31)
-    f = _rows(_meldingen_sql(), {"start": start, "eind": eind})
+def _periode(jaar, tot_en_met):
+    """(start, eind, peil): the year up to `tot_en_met`, and the cut-off for every other date."""
+    eind = date(jaar, 12, 31) if tot_en_met is None else min(date(jaar, 12, 31), tot_en_met)
+    return date(jaar, 1, 1), eind, GEEN_PEILDATUM if tot_en_met is None else tot_en_met
+
+
+def compute(jaar: int, *, tot_en_met: date | None = None) -> dict:
+    """The figures of `jaar` (CONTRACT.md). With `tot_en_met`, the state on that day: only what is dated on
+    or before it counts (meldingen, triage, toewijzing, plan, afsluiting, escalaties, wachtlijsten), and
+    "einde jaar" means that day."""
+    start, eind, peil = _periode(jaar, tot_en_met)
+    f = _rows(_meldingen_sql(), {"start": start, "eind": eind, "peil": peil})
     c = _rows(_casussen_sql(), {"start": start, "eind": eind, "jaar": jaar})
     scalar = {key: (n if n is None else _number(n)) for key, n in (f.get("totaal", {}) | c.get("totaal", {})).items()}
     per_maand = _counts(f.get("maand"))
@@ -315,6 +327,14 @@ def _money(value):
     return float(Decimal(str(value)).quantize(Decimal("0.01")))
 
 
+def budget_van(jaar, *, casussen, personen):
+    """The budget section of `jaar` from the current budget lines (monitor.services.cijfers)."""
+    per_categorie = {}
+    for categorie, bedrag in BudgetRegel.objects.filter(jaar=jaar).values_list("categorie", "bedrag"):
+        per_categorie[categorie] = per_categorie.get(categorie, 0) + bedrag
+    return _budget({k: _money(v) for k, v in sorted(per_categorie.items())}, casussen=casussen, personen=personen)
+
+
 def _budget(per_categorie, *, casussen, personen):
     totaal = sum(per_categorie.values())
     return {
@@ -334,7 +354,8 @@ def _kopcijfers_sql():
         SELECT * FROM
             (SELECT COUNT(*) AS meldingen_totaal FROM {t["melding"]} WHERE ontvangen_op {in_jaar}) AS m,
             (SELECT COUNT(*) AS triage_totaal, {_count_if("t.score >= 3")} AS doelgroep_3_uit_8
-             FROM {t["triage"]} t JOIN {t["melding"]} m ON m.id = t.melding_id WHERE m.ontvangen_op {in_jaar}) AS t,
+             FROM {t["triage"]} t JOIN {t["melding"]} m ON m.id = t.melding_id
+             WHERE m.ontvangen_op {in_jaar} AND t.datum <= %(peil)s) AS t,
             (SELECT COUNT(DISTINCT b.persoon_id) AS personen_uniek
              FROM {t["betrokkene"]} b JOIN {t["melding"]} m ON m.id = b.melding_id WHERE m.ontvangen_op {in_jaar}) AS p,
             (SELECT {_count_if(f"toegewezen_op {in_jaar}")} AS casussen_nieuw,
@@ -343,18 +364,34 @@ def _kopcijfers_sql():
             (SELECT COUNT(*) AS escalaties FROM {t["escalatie"]} WHERE gestart_op {in_jaar}) AS e"""  # noqa: S608 - no input
 
 
-def kopcijfers(jaar: int) -> dict:
+def kopcijfers(jaar: int, *, tot_en_met: date | None = None) -> dict:
     """The headline figures of `jaar` (the comparison column of the report), in one query; the same
-    definitions as the corresponding figures of compute()."""
+    definitions as the corresponding figures of compute(), with the same cut-off."""
+    start, eind, peil = _periode(jaar, tot_en_met)
     with connection.cursor() as cursor:
-        cursor.execute(_kopcijfers_sql(), {"start": date(jaar, 1, 1), "eind": date(jaar, 12, 31)})
+        cursor.execute(_kopcijfers_sql(), {"start": start, "eind": eind, "peil": peil})
         row = cursor.fetchone()
         names = [column[0] for column in cursor.description]
     return {"jaar": jaar, **{name: int(value or 0) for name, value in zip(names, row, strict=True)}}
 
 
-def compute_with_comparison(jaar: int) -> dict:
-    """The figures of `jaar` plus, under "vorig_jaar", the headline figures of the year before."""
-    figures = compute(jaar)
-    figures["vorig_jaar"] = kopcijfers(jaar - 1)
+def zelfde_dag_vorig_jaar(dag: date) -> date:
+    """The same day a year earlier; 29 February becomes 28 February."""
+    try:
+        return dag.replace(year=dag.year - 1)
+    except ValueError:
+        return dag.replace(year=dag.year - 1, day=28)
+
+
+def compute_with_comparison(jaar: int, *, tot_en_met: date | None = None) -> dict:
+    """The figures of `jaar` plus, under "vorig_jaar", the headline figures of the year before. With
+    `tot_en_met`, the state on that day (see compute) under "tot_en_met", compared with the state of the
+    year before on the same day a year earlier (for a year that is not over: the same period)."""
+    figures = compute(jaar, tot_en_met=tot_en_met)
+    if tot_en_met is None:
+        figures["vorig_jaar"] = kopcijfers(jaar - 1)
+    else:
+        vorig = zelfde_dag_vorig_jaar(tot_en_met)
+        figures["tot_en_met"] = tot_en_met.isoformat()
+        figures["vorig_jaar"] = kopcijfers(jaar - 1, tot_en_met=vorig) | {"tot_en_met": vorig.isoformat()}
     return figures

@@ -1,5 +1,7 @@
 """The jaarmonitor: budget lines entered by the beleidsambtenaar and the generated reports (jobs)."""
 
+from datetime import date
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -53,6 +55,8 @@ class Rapport(models.Model):
     gestart_op = models.DateTimeField(null=True, blank=True)
     klaar_op = models.DateTimeField(null=True, blank=True)
     pogingen = models.PositiveSmallIntegerField(default=0)
+    # The day the figures count up to, for a year that was not over when it was made (None: the whole year).
+    tot_en_met = models.DateField(null=True, blank=True)
 
     history = AuditedHistory(excluded_fields=["voortgang", "stap"])
 
@@ -74,6 +78,39 @@ class Rapport(models.Model):
         return f"Jaarmonitor {self.jaar} ({self.get_status_display()})"
 
     @property
+    def voorlopig(self):
+        """Made before its year was over: it counts up to tot_en_met."""
+        return self.tot_en_met is not None and self.tot_en_met < date(self.jaar, 12, 31)
+
+    @property
+    def aanbieden(self):
+        """Whether the PDF may be downloaded: a report of a year that was not over when it was made, from
+        before the cut-off existed (no tot_en_met), counted the running month and is no longer offered."""
+        gemaakt = timezone.localtime(self.klaar_op or self.aangevraagd_op)
+        return self.status == self.Status.KLAAR and (self.tot_en_met is not None or gemaakt.year > self.jaar)
+
+    @property
     def open(self):
         """Waiting or running: the page keeps polling its progress."""
         return self.status in (self.Status.IN_WACHTRIJ, self.Status.BEZIG)
+
+
+class Stand(models.Model):
+    """The figures of a year that is not over, as the beleidsambtenaar sees them: computed once up to the end
+    of the last complete month (`tot_en_met`) and then frozen until the next month, so that two downloads
+    never differ by one melding, late registrations and corrections included (monitor.services.cijfers).
+    Only counts, dates and medians: exact, suppressed on display like any figures."""
+
+    jaar = models.PositiveSmallIntegerField()
+    tot_en_met = models.DateField()
+    cijfers = models.JSONField()
+    berekend_op = models.DateTimeField(default=timezone.now)
+    berekend_door = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        verbose_name = "stand van de jaarmonitor"
+        verbose_name_plural = "standen van de jaarmonitor"
+        constraints = [models.UniqueConstraint(fields=["jaar", "tot_en_met"], name="monitor_stand_een_per_peildatum")]
+
+    def __str__(self):
+        return f"Jaarmonitor {self.jaar} tot en met {self.tot_en_met:%d-%m-%Y}"

@@ -13,6 +13,7 @@ from . import charts
 from .figures import LEEFTIJDSBANDEN
 from .formatting import aantal, bedrag, bedrag_kort, dagen, verschil
 from .models import BudgetRegel
+from .suppression import SUPPRESSED, Verborgen
 
 MAANDEN = [
     "januari",
@@ -54,9 +55,12 @@ DOORLOOPTIJDEN = [
 ]
 
 LEGENDA = (
-    "<5 betekent: 1 tot en met 4 (niet getoond om herleidbaarheid te voorkomen). Om dezelfde reden is in een "
-    "uitsplitsing met één verborgen aantal ook het kleinste andere aantal verborgen, en is een mediaan over "
-    "minder dan 5 meldingen niet getoond."
+    "<5 betekent: niet getoond om herleidbaarheid te voorkomen. Aantallen van 1 tot en met 4 staan nooit in "
+    "het rapport. Zodat een verborgen aantal niet uit het totaal is terug te rekenen, zijn in een uitsplitsing "
+    "met een verborgen aantal ook de kleinste andere aantallen verborgen, tot de verborgen aantallen samen "
+    "minstens 5 zijn; lukt dat niet, dan zijn het totaal en alle uitsplitsingen ervan verborgen. Ook zo'n "
+    "verborgen aantal staat als <5, ook als het groter is. Een mediaan over minder dan 5 meldingen is niet "
+    "getoond."
 )
 
 
@@ -181,6 +185,14 @@ def samenvatting(shown):
     )
 
 
+def _peil(shown):
+    """'31 december', or the day a year that is not over counts up to ('30 november')."""
+    if not shown.get("tot_en_met") or shown["tot_en_met"] >= f"{shown['jaar']}-12-31":
+        return "31 december"
+    _, maand, dag = (int(part) for part in shown["tot_en_met"].split("-"))
+    return f"{dag} {MAANDEN[maand - 1]}"
+
+
 def secties(shown):
     """The topic sections of the report, in order, from suppressed figures."""
     niveaus, redenen = _labels_from_db()
@@ -271,9 +283,10 @@ def secties(shown):
             ],
         )
     )
+    peil = _peil(shown)
     organisaties = sorted(set(c["per_organisatie"]) | set(c["caseload_einde_jaar"]), key=lambda o: str(o).lower())
     caseload = Tabel(
-        kolommen=["Organisatie", "Nieuwe casussen", "Caseload 31 december"],
+        kolommen=["Organisatie", "Nieuwe casussen", f"Caseload {peil}"],
         rijen=[
             [_nice(o), aantal(c["per_organisatie"].get(o, 0)), aantal(c["caseload_einde_jaar"].get(o, 0))]
             for o in organisaties
@@ -286,18 +299,18 @@ def secties(shown):
             "casussen",
             TITELS["casussen"],
             "Casussen die het MDO in het jaar toewees aan een casusregisseur, de casussen die werden afgesloten, "
-            "en de caseload per organisatie op 31 december.",
+            f"en de caseload per organisatie op {peil}.",
             kerncijfers=[
                 ("Nieuwe casussen", aantal(c["nieuw"])),
                 ("Afgesloten casussen", aantal(c["afgesloten"])),
-                ("Open op 31 december", aantal(c["open_einde_jaar"])),
+                (f"Open op {peil}", aantal(c["open_einde_jaar"])),
             ],
             blokken=[
                 Blok(
                     titel="Casussen en caseload per organisatie",
                     breed=True,
                     tabel=caseload,
-                    grafiek=charts.bar_chart(caseload_rows, title="Caseload per organisatie op 31 december")
+                    grafiek=charts.bar_chart(caseload_rows, title=f"Caseload per organisatie op {peil}")
                     if any(v not in (0, None) for _, v in caseload_rows)
                     else "",
                 ),
@@ -414,11 +427,17 @@ def secties(shown):
 def export_rows(shown):
     """(sectie, sleutel, waarde) for every figure, for CSV and XLSX: the same suppressed values."""
     rows = [("jaarmonitor", "jaar", shown["jaar"])]
+    if shown.get("tot_en_met"):
+        rows.append(("jaarmonitor", "stand_per", shown["tot_en_met"]))
+        if shown["tot_en_met"] < f"{shown['jaar']}-12-31":
+            rows.append(("jaarmonitor", "voorlopig", "ja"))
     for section, content in shown.items():
         if not isinstance(content, dict):
             continue
         for key, value in content.items():
-            if isinstance(value, dict):
+            if isinstance(value, Verborgen) and not value:
+                rows.append((section, key, SUPPRESSED))  # a breakdown of which not even the codes are shown
+            elif isinstance(value, dict):
                 for sub, item in value.items():
                     rows.append((section, f"{key}.{sub if sub is not None else 'onbekend'}", item))
             else:

@@ -8,7 +8,7 @@ import logging
 import os
 import tempfile
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
 
@@ -45,8 +45,67 @@ def _require(door):
         raise PermissionDenied("U heeft geen toegang tot de jaarmonitor.")
 
 
+def vandaag():
+    """Today, for every date rule of the jaarmonitor (one place, so that tests can set it)."""
+    return timezone.localdate()
+
+
 def laatste_jaar():
-    return timezone.localdate().year
+    return vandaag().year
+
+
+def stand_per(jaar) -> date | None:
+    """The day up to which the beleidsambtenaar sees `jaar` registered: the end of the last complete month.
+    For the running year that is also the last day counted; None in January (no complete month yet)."""
+    dag = vandaag().replace(day=1) - timedelta(days=1)
+    return dag if dag.year >= jaar else None
+
+
+GEEN_VOLLEDIGE_MAAND = "Van {jaar} is nog geen volledige maand voorbij: er zijn nog geen cijfers."
+
+
+def _json(value):
+    """The figures as JSON stores them: a breakdown key None (a casus closed without reden) is 'onbekend'."""
+    if not isinstance(value, dict):
+        return value
+    result = {}
+    for key, item in value.items():
+        key = "onbekend" if key is None else key
+        item = _json(item)
+        result[key] = result[key] + item if key in result and isinstance(item, int) else item
+    return result
+
+
+def cijfers(*, door, jaar) -> dict | None:
+    """The exact figures of `jaar` that the beleidsambtenaar may see (suppress them before showing!).
+
+    The state up to the end of the last complete month (`stand_per`), computed once per month and stored
+    (Stand); every page, file and report of that month shows that same stand, so nothing of the running
+    month — no new melding, no late registration of an earlier date, no correction — can be isolated by
+    comparing two downloads. For the running year that day is also the end of the period counted (the
+    figures are voorlopig); None in January of the running year."""
+    from .figures import budget_van, compute_with_comparison
+    from .models import Stand
+
+    _require(door)
+    jaar = jaar_controleren(jaar)
+    tot_en_met = stand_per(jaar)
+    if tot_en_met is None:
+        return None
+    stand = Stand.objects.filter(jaar=jaar, tot_en_met=tot_en_met).first()
+    if stand is None:
+        figures = _json(compute_with_comparison(jaar, tot_en_met=tot_en_met))
+        try:
+            with transaction.atomic():
+                stand = Stand.objects.create(jaar=jaar, tot_en_met=tot_en_met, cijfers=figures, berekend_door=door)
+        except IntegrityError:  # computed at the same time by another request: theirs is the stand
+            stand = Stand.objects.get(jaar=jaar, tot_en_met=tot_en_met)
+    figures = stand.cijfers
+    # The budget is the beleidsambtenaar's own input, not about persons: always the current lines.
+    figures["budget"] = budget_van(
+        jaar, casussen=figures["budget"]["casussen_in_behandeling"], personen=figures["personen"]["uniek"]
+    )
+    return figures
 
 
 def jaar_controleren(jaar):
@@ -69,6 +128,8 @@ def rapport_aanvragen(*, door, jaar) -> Rapport:
     nothing new is started; a database constraint makes this hold for simultaneous requests too."""
     _require(door)
     jaar = jaar_controleren(jaar)
+    if stand_per(jaar) is None:
+        raise ValidationError({"jaar": GEEN_VOLLEDIGE_MAAND.format(jaar=jaar)})
     with transaction.atomic():
         bestaand = Rapport.objects.filter(jaar=jaar, status__in=OPEN).first()
         if bestaand is None:
@@ -218,6 +279,8 @@ def foutmelding(error) -> str:
         return f"Het maken duurde langer dan {SOFT_TIME_LIMIT // 60} minuten en is afgebroken."
     if isinstance(error, PdfError):
         return str(error)
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
     return "Er ging iets mis bij het maken van het rapport. De technische details staan in het logboek."
 
 
@@ -236,14 +299,15 @@ def rapport_genereren(*, rapport_id, door) -> Rapport | None:
 
 def _genereren(rapport_id, door):
     from . import exports
-    from .figures import compute_with_comparison
 
     rapport = _claim(rapport_id, door)
     if rapport is None:
         return None
     try:
         _voortgang(rapport.pk, 10, "Cijfers berekenen")
-        figures = compute_with_comparison(rapport.jaar)
+        figures = cijfers(door=door, jaar=rapport.jaar)
+        if figures is None:
+            raise ValidationError(GEEN_VOLLEDIGE_MAAND.format(jaar=rapport.jaar))
         _voortgang(rapport.pk, 50, "PDF opmaken")
         pdf = exports.render(figures, "pdf")
         _voortgang(rapport.pk, 90, "Opslaan")
@@ -260,6 +324,7 @@ def _genereren(rapport_id, door):
     with transaction.atomic(), acting_as(door):
         rapport = Rapport.objects.select_for_update().get(pk=rapport.pk)
         rapport.bestand.name = name
+        rapport.tot_en_met = date.fromisoformat(figures["tot_en_met"]) if "tot_en_met" in figures else None
         rapport.status = Rapport.Status.KLAAR
         rapport.voortgang = 100
         rapport.stap = "Klaar"

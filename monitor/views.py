@@ -101,6 +101,8 @@ def rapport_opnieuw(request, pk):
 @jaarmonitor_required
 def rapport_download(request, pk):
     rapport = get_object_or_404(Rapport, pk=pk, status=Rapport.Status.KLAAR)
+    if not rapport.aanbieden:
+        raise Http404("Dit rapport telde de lopende maand mee en wordt niet meer aangeboden; maak een nieuw rapport.")
     if not rapport.bestand:
         raise Http404("Het rapport heeft geen bestand.")
     root = Path(settings.MEDIA_ROOT).resolve()
@@ -121,19 +123,22 @@ def rapport_download(request, pk):
 @jaarmonitor_required
 def voorbeeld(request, jaar):
     """The figures of a year as a web page: the same suppressed tables and charts as the PDF."""
-    from .figures import compute_with_comparison
-
     jaar = _jaar(jaar)
-    shown = suppress(compute_with_comparison(jaar))
-    context = exports.report_context(shown)
-    context["jaren"] = list(range(services.laatste_jaar(), services.laatste_jaar() - 6, -1))
+    jaren = list(range(services.laatste_jaar(), services.laatste_jaar() - 6, -1))
+    figures = services.cijfers(door=request.user, jaar=jaar)
+    if figures is None:
+        context = {"jaar": jaar, "jaren": jaren, "geen_cijfers": services.GEEN_VOLLEDIGE_MAAND.format(jaar=jaar)}
+        return render(request, "monitor/voorbeeld.html", context)
+    context = exports.report_context(suppress(figures))
+    context["jaren"] = jaren
     return render(request, "monitor/voorbeeld.html", context)
 
 
-def _download(jaar, format):
-    from .figures import compute_with_comparison
-
-    data = exports.render(compute_with_comparison(jaar), format)
+def _download(request, jaar, format):
+    figures = services.cijfers(door=request.user, jaar=jaar)
+    if figures is None:
+        raise Http404(services.GEEN_VOLLEDIGE_MAAND.format(jaar=jaar))
+    data = exports.render(figures, format)
     response = HttpResponse(data, content_type=exports.CONTENT_TYPES[format])
     response["Content-Disposition"] = f'attachment; filename="{exports.filename(jaar, format)}"'
     response["Cache-Control"] = "private, no-store"
@@ -143,13 +148,13 @@ def _download(jaar, format):
 @login_required
 @jaarmonitor_required
 def download_csv(request, jaar):
-    return _download(_jaar(jaar), "csv")
+    return _download(request, _jaar(jaar), "csv")
 
 
 @login_required
 @jaarmonitor_required
 def download_xlsx(request, jaar):
-    return _download(_jaar(jaar), "xlsx")
+    return _download(request, _jaar(jaar), "xlsx")
 
 
 # --- budget ----------------------------------------------------------------------------------------------------

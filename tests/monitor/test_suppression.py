@@ -3,6 +3,8 @@
 import copy
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from monitor.suppression import SUPPRESSED, suppress, suppress_breakdown, suppress_count
 
@@ -231,3 +233,121 @@ def test_money_with_zero_or_many_is_shown():
 def test_suppressing_twice_changes_nothing_more():
     once = suppress(figures(meldingen__per_melder_type={"professional": 33, "burger": 5, "anoniem": 2}))
     assert suppress(once) == once
+
+
+# --- rule 2 in full (issue 12, finding 3): no hidden cell can be worked out ---------------------------------
+
+
+def test_two_hidden_ones_next_to_a_shown_total_take_the_next_smallest_cell_with_them():
+    # Hiding a and b only: 22 - 20 = 2 = 1 + 1, both exactly 1.
+    assert suppress_breakdown({"a": 1, "b": 1, "c": 20}, total_shown=True) == {
+        "a": SUPPRESSED,
+        "b": SUPPRESSED,
+        "c": SUPPRESSED,
+    }
+    # 1 + 4 = 5: two hidden cells that add up to 5 leave each of them open (1..4).
+    shown = suppress_breakdown({"a": 1, "b": 4, "c": 20}, total_shown=True)
+    assert shown == {"a": SUPPRESSED, "b": SUPPRESSED, "c": 20}
+
+
+def test_five_hidden_ones_are_not_five_times_exactly_one():
+    cells = {"a": 1, "b": 1, "c": 1, "d": 1, "e": 1, "f": 30, "g": 40}
+    shown = suppress_breakdown(cells, total_shown=True)
+    assert shown["f"] == SUPPRESSED and shown["g"] == 40
+
+
+def _possible(hidden_count, hidden_sum, high):
+    """Every assignment of hidden values a reader could think of: each 1..high, adding up to hidden_sum."""
+    from itertools import product
+
+    return [values for values in product(range(1, high + 1), repeat=hidden_count) if sum(values) == hidden_sum]
+
+
+breakdowns = st.dictionaries(
+    st.sampled_from("abcdefgh"), st.one_of(st.integers(0, 6), st.integers(0, 40)), min_size=1, max_size=6
+)
+
+
+@settings(max_examples=400, deadline=None)
+@given(cells=breakdowns)
+def test_no_hidden_cell_of_any_breakdown_can_be_worked_out(cells):
+    total = sum(cells.values())
+    exact = figures(personen__uniek=total, personen__per_wijk=cells)
+    shown = suppress(exact)
+    cells_shown, total_shown = shown["personen"]["per_wijk"], shown["personen"]["uniek"]
+    hidden = [key for key, value in cells_shown.items() if value == SUPPRESSED]
+    visible = {key: value for key, value in cells_shown.items() if value != SUPPRESSED}
+    # No visible cell is 1-4, and a visible cell is the exact value.
+    assert all(value == 0 or value >= 5 for value in visible.values())
+    assert all(cells[key] == value for key, value in visible.items())
+    if total_shown == SUPPRESSED:
+        # The total is hidden only when it is 1-4 or no choice of cells was safe; then nothing is shown,
+        # not even which wijken occur, and no other breakdown of the personen gives the total back.
+        assert cells_shown == {} or set(cells_shown.values()) == {SUPPRESSED}
+        assert all(v == SUPPRESSED for v in shown["personen"]["per_geslacht"].values())
+        assert shown["budget"]["per_persoon"] == SUPPRESSED
+        return
+    assert total_shown == total
+    assert len(hidden) == 0 or len(hidden) >= 2
+    if not hidden:
+        return
+    hidden_sum = total - sum(visible.values())
+    assert hidden_sum >= 5
+    assert all(cells[key] > 0 for key in hidden)  # zeros stay visible, so a reader knows hidden ones are >= 1
+    # A reader who knows the total, the visible cells and the rule cannot pin any hidden cell down:
+    # hidden cells are at most the smallest visible non-zero cell (the smallest are hidden first) ...
+    high = min((v for v in visible.values() if v > 0), default=hidden_sum)
+    options = _possible(len(hidden), hidden_sum, min(high, hidden_sum))
+    assert all(len({values[i] for values in options}) >= 2 for i in range(len(hidden)))
+    # ... and when the hidden cells are in fact all 1-4, also for a reader who takes "<5" literally.
+    if all(cells[key] < 5 for key in hidden):
+        literal = _possible(len(hidden), hidden_sum, 4)
+        assert all(len({values[i] for values in literal}) >= 2 for i in range(len(hidden)))
+
+
+def test_a_breakdown_that_cannot_be_made_safe_hides_its_total_and_every_breakdown_of_it():
+    # 4 + 4 = 8 next to a total of 8: read literally ("<5" = at most 4) both are 4.
+    shown = suppress(
+        figures(
+            personen__uniek=8,
+            personen__per_wijk={"Voorstad": 4, "Keizerslanden": 4},
+            personen__per_geslacht={"man": 8},
+            personen__per_leeftijd={"30-44": 8},
+            personen__per_inkomen={"werk": 8},
+        )
+    )
+    p = shown["personen"]
+    assert p["uniek"] == SUPPRESSED
+    assert p["per_geslacht"] == {"man": SUPPRESSED, "vrouw": SUPPRESSED, "x": SUPPRESSED, "onbekend": SUPPRESSED}
+    assert set(p["per_leeftijd"].values()) == {SUPPRESSED} and len(p["per_leeftijd"]) == 7
+    assert set(p["per_wijk"].values()) == {SUPPRESSED}
+    assert shown["budget"]["per_persoon"] == SUPPRESSED  # budget / personen would give the total back
+
+
+def test_a_small_total_shows_no_zero_next_to_a_hidden_cell():
+    # 3 men and nobody else: with zeros shown, "<5" men next to 0 women says "all of them are men".
+    shown = suppress(
+        figures(
+            personen__uniek=3,
+            personen__per_geslacht={"man": 3},
+            personen__per_leeftijd={"30-44": 3},
+            personen__per_inkomen={"werk": 3},
+            personen__per_wijk={"Voorstad": 3},
+        )
+    )
+    geslacht = shown["personen"]["per_geslacht"]
+    assert geslacht["vrouw"] == SUPPRESSED and geslacht.get("x", 0) == SUPPRESSED
+    # A breakdown of codes that occur (wijken): which wijk occurs is not shown either.
+    assert shown["personen"]["per_wijk"].get("Voorstad") == SUPPRESSED
+    assert shown["personen"]["per_wijk"].get("Elders", 0) == SUPPRESSED
+
+
+def test_every_format_shows_the_same_hidden_cells():
+    from monitor.report import export_rows
+
+    exact = figures(meldingen__per_melder_type={"professional": 38, "burger": 1, "anoniem": 1})
+    rows = {(s, k): v for s, k, v in export_rows(suppress(exact))}
+    assert rows[("meldingen", "per_melder_type.burger")] == SUPPRESSED
+    assert rows[("meldingen", "per_melder_type.anoniem")] == SUPPRESSED
+    assert rows[("meldingen", "per_melder_type.professional")] == SUPPRESSED
+    assert rows[("meldingen", "totaal")] == 40

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from monitor import exports
-from monitor.models import BudgetRegel, Rapport
+from monitor.models import BudgetRegel, Rapport, Stand
 from tests import factories
 
 from .conftest import GEHEIM, JAAR
@@ -233,6 +233,7 @@ def test_the_preview_needs_the_same_number_of_queries_for_more_data(beleid, demo
     for i in range(6):
         m = factories.melding(demo["meldpunt"], ontvangen_op=timezone.datetime(JAAR, 6, 1 + i).date())
         factories.triage(demo["meldpunt"], m, datum=m.ontvangen_op)
+    Stand.objects.all().delete()  # as in a new month: the stand is computed again
     assert count() == few
     with django_assert_max_num_queries(120):
         beleid.get(reverse("monitor:voorbeeld", args=[JAAR]))
