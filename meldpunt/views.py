@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from bzt.access import access_object
-from bzt.forms import apply_errors
+from bzt.forms import apply_errors, parse_int, zoektekst
 from bzt.inzage import Actie, ObjectType, grond_meldpunt, log_inzage
 from bzt.pagination import GeteldePaginator
 
@@ -127,7 +127,7 @@ def melding_nieuw(request):
 
 def _formset_with_extra_row(post):
     """The household as typed, plus one empty row; unbound, so no errors are shown yet."""
-    total = min(int(post.get("persoon-TOTAL_FORMS", "1") or 1), 14)
+    total = min(parse_int(post.get("persoon-TOTAL_FORMS")) or 1, 14)
     rows = []
     for i in range(total):
         prefix = f"persoon-{i}-"
@@ -264,7 +264,7 @@ def melding_terugkoppeling(request, pk):
 @login_required
 @meldpunt_required
 def zoeken(request):
-    q = request.GET.get("q", "").strip()[:100]
+    q = zoektekst(request.GET, "q")
     page = Paginator(selectors.zoek_personen(request.user, q), PAGE_SIZE).get_page(request.GET.get("pagina"))
     melding = selectors.zoek_melding(request.user, q)
     if page.object_list:
