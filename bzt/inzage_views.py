@@ -94,14 +94,17 @@ def inzagelog(request):
     filters = form.cleaned_data if form.is_bound else {}
     persoon_id = filters.get("persoon")
     persoon_ids = _persoon_ids(persoon_id) if persoon_id else None
-    gevonden = _personen_zoeken(filters.get("q", "")) if filters.get("q") and not persoon_id else []
-    page = Paginator(_regels(filters, persoon_ids), PAGE_SIZE).get_page(request.GET.get("pagina"))
-    namen = _namen([r.persoon_id for r in page.object_list] + ([persoon_id] if persoon_id else []))
-    _log_getoond(request, gevonden, [persoon_id] if persoon_id else [], [r.persoon_id for r in page.object_list], namen)
+    kiezen = bool(filters.get("q")) and not persoon_id  # picking a client: the persons found, no list yet
+    gevonden = _personen_zoeken(filters["q"]) if kiezen else []
+    page = None if kiezen else Paginator(_regels(filters, persoon_ids), PAGE_SIZE).get_page(request.GET.get("pagina"))
+    in_lijst = [r.persoon_id for r in page.object_list] if page else []
+    namen = _namen(in_lijst + ([persoon_id] if persoon_id else []))
+    _log_getoond(request, gevonden, [persoon_id] if persoon_id else [], in_lijst, namen)
     context = {
         "form": form,
+        "kiezen": kiezen,
         "page": page,
-        "regels": [(r, namen.get(r.persoon_id)) for r in page.object_list],
+        "regels": [(r, namen.get(r.persoon_id)) for r in page.object_list] if page else [],
         "gevonden": gevonden,
         "persoon_id": persoon_id,
         "persoon": namen.get(persoon_id) if persoon_id else None,

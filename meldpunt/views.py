@@ -112,6 +112,7 @@ def melding_nieuw(request):
         betrokkenen.append(services.NieuweBetrokkene(rol=data["rol"], gegevens=gegevens))
 
     if te_bevestigen:
+        _log_kandidaten(request, huishouden.forms)
         messages.warning(request, "Een of meer personen zijn mogelijk al bekend. Kies per persoon en sla opnieuw op.")
         return render(
             request, "meldpunt/melding_nieuw.html", {"form": form, "huishouden": huishouden, "bevestigen": True}
@@ -123,6 +124,20 @@ def melding_nieuw(request):
         return render(request, "meldpunt/melding_nieuw.html", {"form": form, "huishouden": huishouden})
     messages.success(request, f"Melding {melding.nummer} is geregistreerd.")
     return redirect("meldpunt:melding", pk=melding.pk)
+
+
+def _log_kandidaten(request, persoon_forms):
+    """The known persons offered to choose from show name, birth date, BSN and address: a search result."""
+    getoond = [k for f in persoon_forms for k in f.kandidaten]
+    getoond += [s.via for f in persoon_forms for s in getattr(f, "signalen", ())]
+    if getoond:
+        log_inzage(
+            request,
+            object_type=ObjectType.PERSOON,
+            actie=Actie.ZOEKEN,
+            personen=getoond,
+            grond=grond_meldpunt(request.user),
+        )
 
 
 def _formset_with_extra_row(post):
@@ -304,7 +319,9 @@ def persoon(request, pk):
             else:
                 messages.success(request, f"{persoon.naam} is gekoppeld aan {ander.naam} (#{ander.pk}).")
                 return redirect("meldpunt:persoon", pk=persoon.pk)
-    log_inzage(request, object=persoon, personen=[persoon], grond=grond_meldpunt(request.user))
+    # The page names the linked records too (name and number).
+    gekoppeld = [k.gekoppeld_aan_id if k.persoon_id == persoon.pk else k.persoon_id for k in context["koppelingen"]]
+    log_inzage(request, object=persoon, personen=[persoon, *gekoppeld], grond=grond_meldpunt(request.user))
     return render(request, "meldpunt/persoon.html", context)
 
 
