@@ -723,3 +723,36 @@ def test_an_unreadable_status_sinds_is_repaired_and_the_pages_work(client, demo)
         (reverse("meldpunt:melding", args=[m.pk]), {}),
     ]:
         assert client.get(url, params).status_code == 200
+
+
+def test_on_postgresql_a_status_sinds_in_the_year_0_breaks_the_pages_until_repaired(client, demo):
+    """What the old import stored for 0001-01-01 (midnight in Amsterdam is the year 0 in UTC): PostgreSQL keeps
+    it, Python cannot read it back. Migration 0009 makes it readable again."""
+    import importlib
+
+    from django.apps import apps
+    from django.db import connection
+    from django.urls import reverse
+
+    from tests import factories
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite cannot hold a moment before the year 1")
+    m = factories.melding(demo["meldpunt"])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE meldpunt_melding SET ontvangen_op = '0001-01-01', "
+            "status_sinds = '0001-01-01 00:00:00+00:19:32' WHERE id = %s",
+            [m.pk],
+        )
+    client.force_login(demo["meldpunt"])
+    client.raise_request_exception = False
+    naam = m.betrokkenen.get().persoon.achternaam
+    urls = [
+        reverse("meldpunt:melding", args=[m.pk]),
+        reverse("meldpunt:wachtrij"),
+        f"{reverse('meldpunt:zoeken')}?q={naam}",
+    ]
+    assert [client.get(url).status_code for url in urls] != [200, 200, 200]
+    importlib.import_module("meldpunt.migrations.0009_onleesbare_status_sinds").herstellen(apps, None)
+    assert [client.get(url).status_code for url in urls] == [200, 200, 200]
