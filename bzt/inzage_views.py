@@ -17,20 +17,20 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from .forms import DatumField, IdField, parse_int
 from .inzage import Actie, Grond, ObjectType, log_inzage
 from .models import InzageRegel
 
 PAGE_SIZE = 50
 inzagelog_required = permission_required("bzt.zien_inzagelog", raise_exception=True)
-DATE_WIDGET = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 
 
 class InzageFilterForm(forms.Form):
     q = forms.CharField(label="Cliënt zoeken (naam of BSN)", required=False, max_length=100)
-    persoon = forms.IntegerField(required=False, min_value=1, widget=forms.HiddenInput)
+    persoon = IdField(required=False, widget=forms.HiddenInput)
     gebruiker = forms.CharField(label="Gebruiker (gebruikersnaam)", required=False, max_length=150)
-    van = forms.DateField(label="Van", required=False, widget=DATE_WIDGET)
-    tot = forms.DateField(label="Tot en met", required=False, widget=DATE_WIDGET)
+    van = DatumField(label="Van", required=False)
+    tot = DatumField(label="Tot en met", required=False)
     grond = forms.ChoiceField(label="Grond", required=False, choices=[("", "Alle")] + Grond.choices)
     actie = forms.ChoiceField(label="Actie", required=False, choices=[("", "Alle")] + Actie.choices)
 
@@ -88,26 +88,44 @@ def _namen(ids):
 @inzagelog_required
 def inzagelog(request):
     form = InzageFilterForm(request.GET or None)
-    filters = form.cleaned_data if form.is_valid() else {}
+    if form.is_bound and not form.is_valid():
+        # A malformed filter (?persoon=abc, a date before 1900) never widens the list to everything.
+        return render(request, "inzage/inzagelog.html", {"form": form, "ongeldig": True}, status=400)
+    filters = form.cleaned_data if form.is_bound else {}
     persoon_id = filters.get("persoon")
     persoon_ids = _persoon_ids(persoon_id) if persoon_id else None
-    gevonden = _personen_zoeken(filters.get("q", "")) if filters.get("q") and not persoon_id else []
-    page = Paginator(_regels(filters, persoon_ids), PAGE_SIZE).get_page(request.GET.get("pagina"))
-    namen = _namen([r.persoon_id for r in page.object_list] + ([persoon_id] if persoon_id else []))
-    if persoon_id:
-        log_inzage(
-            request, object_type=ObjectType.INZAGELOG, actie=Actie.BEKIJKEN, personen=[persoon_id], grond=Grond.PRIVACY
-        )
+    kiezen = bool(filters.get("q")) and not persoon_id  # picking a client: the persons found, no list yet
+    gevonden = _personen_zoeken(filters["q"]) if kiezen else []
+    page = None if kiezen else Paginator(_regels(filters, persoon_ids), PAGE_SIZE).get_page(request.GET.get("pagina"))
+    in_lijst = [r.persoon_id for r in page.object_list] if page else []
+    namen = _namen(in_lijst + ([persoon_id] if persoon_id else []))
+    _log_getoond(request, gevonden, [persoon_id] if persoon_id else [], in_lijst, namen)
     context = {
         "form": form,
+        "kiezen": kiezen,
         "page": page,
-        "regels": [(r, namen.get(r.persoon_id)) for r in page.object_list],
+        "regels": [(r, namen.get(r.persoon_id)) for r in page.object_list] if page else [],
         "gevonden": gevonden,
         "persoon_id": persoon_id,
         "persoon": namen.get(persoon_id) if persoon_id else None,
         "gekoppeld": sorted(persoon_ids - {persoon_id}) if persoon_ids else [],
     }
     return render(request, "inzage/inzagelog.html", context)
+
+
+def _log_getoond(request, gevonden, gekozen, in_lijst, namen):
+    """The viewer shows clients' names too, so it is logged like any other screen (grond privacy): the
+    persons found by the search (zoeken), and the chosen client plus every client named in the list (bekijken).
+    A row of the list whose client no longer exists shows no name and is not logged."""
+    if gevonden:
+        log_inzage(
+            request, object_type=ObjectType.INZAGELOG, actie=Actie.ZOEKEN, personen=gevonden, grond=Grond.PRIVACY
+        )
+    getoond = gekozen + [pk for pk in in_lijst if pk in namen]
+    if getoond:
+        log_inzage(
+            request, object_type=ObjectType.INZAGELOG, actie=Actie.BEKIJKEN, personen=getoond, grond=Grond.PRIVACY
+        )
 
 
 def _csv_cell(value):
@@ -120,11 +138,8 @@ def _csv_cell(value):
 @inzagelog_required
 def inzagelog_export(request):
     """One client's access log as CSV, for an AVG inzage request (art. 15). The export is logged itself."""
-    try:
-        persoon_id = int(request.GET.get("persoon", ""))
-    except ValueError:
-        raise Http404("Kies eerst een cliënt.") from None
-    if persoon_id < 1:
+    persoon_id = parse_int(request.GET.get("persoon"))
+    if persoon_id is None:
         raise Http404("Kies eerst een cliënt.")
     log_inzage(
         request,

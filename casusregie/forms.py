@@ -1,13 +1,12 @@
 from django import forms
 from django.utils import timezone
 
+from bzt.forms import DatumField
 from bzt.models import Organisatie, User
 from meldpunt.codes import Leefgebied
 
 from . import permissions, selectors, validators
 from .models import AfsluitReden, CasusBetrokkene, Escalatie, EscalatieNiveau, PlanActie
-
-DATE_WIDGET = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 
 
 class PlanForm(forms.Form):
@@ -22,7 +21,7 @@ class PlanForm(forms.Form):
     afspraken = forms.CharField(
         label="Afspraken met de partners", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
     )
-    evaluatie_op = forms.DateField(label="Evalueren in het MDO op", required=False, widget=DATE_WIDGET)
+    evaluatie_op = DatumField(label="Evalueren in het MDO op", required=False, toekomst=True)
 
 
 class DoelForm(forms.Form):
@@ -37,7 +36,7 @@ class ActieForm(forms.Form):
     lock_version = forms.IntegerField(widget=forms.HiddenInput)
     omschrijving = forms.CharField(label="Actie", max_length=1000)
     eigenaar = forms.ModelChoiceField(label="Uitvoerende organisatie", queryset=Organisatie.objects.filter(actief=True))
-    deadline = forms.DateField(label="Uiterlijk", widget=DATE_WIDGET)
+    deadline = DatumField(label="Uiterlijk", toekomst=True)
     doel = forms.ModelChoiceField(label="Hoort bij doel", queryset=None, required=False)
     personen = forms.ModelMultipleChoiceField(
         label="Voor wie", queryset=None, required=False, widget=forms.CheckboxSelectMultiple
@@ -93,7 +92,7 @@ class BetrokkeneForm(forms.Form):
         choices=CasusBetrokkene.Grondslag.choices,
         widget=forms.RadioSelect,
     )
-    einddatum = forms.DateField(label="Betrokken tot", required=False, widget=DATE_WIDGET)
+    einddatum = DatumField(label="Betrokken tot", required=False, toekomst=True)
     mag_wijzigen = forms.BooleanField(label="Mag ook wijzigen (plan, journaal)", required=False)
 
     def __init__(self, *args, **kwargs):
@@ -184,7 +183,7 @@ class AfsluitenForm(forms.Form):
     overgedragen_aan = forms.ModelChoiceField(
         label="Overgedragen aan (reguliere zorg)", queryset=Organisatie.objects.filter(actief=True), required=False
     )
-    datum = forms.DateField(label="Datum", widget=DATE_WIDGET)
+    datum = DatumField(label="Datum")
     toelichting = forms.CharField(
         label="Toelichting: waar loopt de zorg verder?",
         max_length=2000,
@@ -201,7 +200,7 @@ class WachtlijstForm(forms.Form):
     prefix = "wachtlijst"
     organisatie = forms.ModelChoiceField(label="Organisatie", queryset=Organisatie.objects.filter(actief=True))
     voorziening = forms.CharField(label="Voorziening", max_length=200)
-    sinds = forms.DateField(label="Op de wachtlijst sinds", widget=DATE_WIDGET)
+    sinds = DatumField(label="Op de wachtlijst sinds")
 
 
 class NoodtoegangForm(forms.Form):

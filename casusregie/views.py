@@ -13,7 +13,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from bzt.access import access_object
-from bzt.forms import apply_errors
+from bzt.forms import apply_errors, parse_int, zoektekst
 from bzt.inzage import log_inzage
 from bzt.pagination import GeteldePaginator
 from bzt.workflow import TransitionNotAllowed
@@ -111,7 +111,7 @@ GEBRUIKER_ZOEKEN = {
 def _gevonden(request, casus, veld):
     """(search text, users found) for one user field; without the right to use its form: nothing."""
     parameter, recht, queryset = GEBRUIKER_ZOEKEN[veld]
-    q = request.GET.get(parameter, "").strip()[:100]
+    q = zoektekst(request.GET, parameter)
     if not q or not GUARDS[recht](request.user, casus):
         return q, []
     return q, search.gebruikers(queryset(), q)
@@ -432,13 +432,19 @@ def actie_toevoegen(request, pk):
     )
 
 
+def _lock_version(request):
+    """The version of the plan the form was made from; a malformed one never matches (-1)."""
+    version = parse_int(request.POST.get("lock_version"), minimum=0)
+    return -1 if version is None else version
+
+
 @login_required
 @require_POST
 def plan_indienen(request, pk):
     plan = selectors.plan_for(request.user, pk)
     _guard(request, plan.casus, "wijzigen")
     try:
-        services.plan_indienen(door=request.user, plan=plan, lock_version=int(request.POST.get("lock_version", -1)))
+        services.plan_indienen(door=request.user, plan=plan, lock_version=_lock_version(request))
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
         return redirect("casusregie:plan", pk=plan.pk)

@@ -4,9 +4,10 @@ from django import forms
 from django.utils import timezone
 from django.utils.functional import cached_property
 
+from bzt.forms import DatumField
+
 from .selectors import hoofdpersoon
 
-DATE_WIDGET = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
 TIME_WIDGET = forms.TimeInput(format="%H:%M", attrs={"type": "time"})
 
 
@@ -16,7 +17,7 @@ def textarea(rows=3):
 
 
 class OverlegForm(forms.Form):
-    datum = forms.DateField(label="Datum", widget=DATE_WIDGET)
+    datum = DatumField(label="Datum", toekomst=True)
     aanvang = forms.TimeField(label="Aanvang", required=False, widget=TIME_WIDGET)
     locatie = forms.CharField(label="Locatie", required=False, max_length=120)
 

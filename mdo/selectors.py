@@ -19,6 +19,7 @@ from django.db.models import (
 from django.utils import timezone
 
 from bzt.access import access_object
+from bzt.forms import parse_int
 from bzt.models import User
 from casusregie import search
 from casusregie.models import Casus, PlanActie
@@ -124,10 +125,8 @@ def open_casus(user, pk):
     """The open casus `pk` if the chair may put it on the agenda, else None (a form error, not a 404)."""
     if not user.has_perm("mdo.voorzitten_mdo"):
         return None
-    try:
-        return open_casussen(user).filter(pk=int(pk)).first()
-    except (TypeError, ValueError):
-        return None
+    pk = parse_int(pk)
+    return open_casussen(user).filter(pk=pk).first() if pk else None
 
 
 def _kan_aanwezig_zijn():
@@ -146,7 +145,7 @@ def aanwezigen_keuze(overleg, extra=()):
     recent = Overleg.objects.filter(status=Overleg.Status.AFGEROND).order_by("-datum", "-id")[:RECENTE_OVERLEGGEN]
     recent_aanwezig = Overleg.aanwezigen.through.objects.filter(overleg__in=recent.values("pk"))
     op_agenda = AgendaPunt.objects.filter(overleg=overleg, casus__casusregisseur__isnull=False)
-    extra = [int(pk) for pk in extra if str(pk).isdigit()]
+    extra = [pk for pk in map(parse_int, extra) if pk]
     return (
         _kan_aanwezig_zijn()
         .filter(
@@ -190,7 +189,7 @@ KANDIDATEN_TONEN = 10  # ranked kandidaten listed per melding item; any other is
 
 def regisseurs_met_caseload(pks):
     """The active casusregisseurs of `pks` with their number of open casussen (one query)."""
-    pks = [int(pk) for pk in pks if str(pk).isdigit()]
+    pks = [pk for pk in map(parse_int, pks) if pk]
     return list(casusregisseurs().filter(pk__in=pks).annotate(caseload=open_casussen_per_regisseur()))
 
 
@@ -269,6 +268,6 @@ def kandidaten_voor(melding, regisseurs, gekozen=()):
     `gekozen` (found by search; read with its caseload)."""
     top = kandidaat_regisseurs(melding, regisseurs, aantal=KANDIDATEN_TONEN)
     getoond = {k.regisseur.pk for k in top}
-    gekozen = [pk for pk in gekozen if str(pk).isdigit() and int(pk) not in getoond]
+    gekozen = [pk for pk in map(parse_int, gekozen) if pk and pk not in getoond]
     extra = regisseurs_met_caseload(gekozen) if gekozen else []
     return top + (kandidaat_regisseurs(melding, extra) if extra else [])

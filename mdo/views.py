@@ -15,7 +15,7 @@ from django.utils.formats import date_format
 from django.views.decorators.http import require_POST
 
 from bzt.access import access_object
-from bzt.forms import apply_errors
+from bzt.forms import apply_errors, zoektekst
 from bzt.inzage import Actie, Grond, ObjectType, log_inzage
 from bzt.pdf import PDF_BASE_URL, render_pdf, static_path  # noqa: F401 - re-exported (tests/mdo/test_print.py)
 from bzt.pdf import static_fetcher as _static_fetcher  # noqa: F401 - re-exported (tests/mdo/test_print.py)
@@ -109,7 +109,7 @@ class Regel:
 
 
 def _zoektekst(request, name):
-    return request.GET.get(name, "").strip()[:100]
+    return zoektekst(request.GET, name)
 
 
 _PLEK = 2_147_483_647  # stands in for a pk while reversing once

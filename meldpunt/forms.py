@@ -1,14 +1,12 @@
 from django import forms
-from django.core.validators import MaxLengthValidator
 from django.utils import timezone
 
+from bzt.forms import DATE_WIDGET, DatumField, IdField, parse_int
 from bzt.models import Organisatie
 
 from .codes import Besluit, Leefgebied, Rol, TerugkoppelingWijze, WvggzUitkomst, wijken
 from .models import Melding, Persoon
-from .validators import is_valid_bsn, normalise_bsn, validate_not_future
-
-DATE_WIDGET = forms.DateInput(format="%Y-%m-%d", attrs={"type": "date"})
+from .validators import is_valid_bsn, normalise_bsn
 
 
 class MeldingForm(forms.ModelForm):
@@ -27,6 +25,7 @@ class MeldingForm(forms.ModelForm):
             "melder_telefoon",
             "melder_email",
         ]
+        field_classes = {"ontvangen_op": DatumField}
         widgets = {"ontvangen_op": DATE_WIDGET, "aanleiding": forms.Textarea(attrs={"rows": 4})}
         help_texts = {
             "wvggz": "Mogelijk verplichte ggz nodig: de gemeente heeft 14 dagen voor het verkennend onderzoek.",
@@ -36,9 +35,6 @@ class MeldingForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["ontvangen_op"].initial = timezone.localdate()
-        self.fields["ontvangen_op"].validators.append(validate_not_future)
-        self.fields["aanleiding"].max_length = 5000
-        self.fields["aanleiding"].validators.append(MaxLengthValidator(5000))
 
     def clean(self):
         data = super().clean()
@@ -72,6 +68,7 @@ class BetrokkeneForm(forms.ModelForm):
             "wijk",
             "inkomen",
         ]
+        field_classes = {"geboortedatum": DatumField}
         widgets = {"geboortedatum": DATE_WIDGET}
 
     def __init__(self, *args, **kwargs):
@@ -81,7 +78,6 @@ class BetrokkeneForm(forms.ModelForm):
         )
         self.fields["bsn"].validators = []  # checked in clean_bsn after normalising
         self.fields["bsn"].help_text = "Optioneel. 9 cijfers; wordt gecontroleerd met de elfproef."
-        self.fields["geboortedatum"].validators.append(validate_not_future)
         self.kandidaten = []
 
     def clean_bsn(self):
@@ -99,14 +95,25 @@ class BetrokkeneForm(forms.ModelForm):
         # A known BSN is no error here: the view offers the existing person instead (elfproef: clean_bsn).
         return super()._get_validation_exclusions() | {"bsn"}
 
+    def clean_keuze(self):
+        keuze = self.cleaned_data.get("keuze", "")
+        if keuze not in ("", "nieuw") and _bestaand_id(keuze) is None:
+            raise forms.ValidationError("Kies een bestaande persoon of een nieuwe persoon.")
+        return keuze
+
     @property
     def gekozen_persoon_id(self):
-        keuze = (self.cleaned_data or {}).get("keuze", "")
-        return int(keuze.split(":")[1]) if keuze.startswith("bestaand:") else None
+        return _bestaand_id((self.cleaned_data or {}).get("keuze", ""))
 
     @property
     def nieuw_bevestigd(self):
         return (self.cleaned_data or {}).get("keuze") == "nieuw"
+
+
+def _bestaand_id(keuze):
+    """The person id of the choice "bestaand:<id>", else None."""
+    soort, _, pk = keuze.partition(":")
+    return parse_int(pk) if soort == "bestaand" else None
 
 
 class BaseHuishoudenFormSet(forms.BaseFormSet):
@@ -130,7 +137,7 @@ HuishoudenFormSet = forms.formset_factory(
 
 
 class TriageForm(forms.Form):
-    datum = forms.DateField(label="Triagedatum", widget=DATE_WIDGET)
+    datum = DatumField(label="Triagedatum")
     besluit = forms.ChoiceField(label="Besluit", choices=Besluit.choices, widget=forms.RadioSelect)
     regulier_organisatie = forms.ModelChoiceField(
         label="Verwijzen naar (bij reguliere zorg)", queryset=Organisatie.objects.filter(actief=True), required=False
@@ -161,12 +168,12 @@ class TriageForm(forms.Form):
 
 class WvggzForm(forms.Form):
     uitkomst = forms.ChoiceField(label="Uitkomst", choices=WvggzUitkomst.choices, widget=forms.RadioSelect)
-    datum = forms.DateField(label="Datum besluit", widget=DATE_WIDGET, validators=[validate_not_future])
+    datum = DatumField(label="Datum besluit")
 
 
 class TerugkoppelingForm(forms.Form):
     wijze = forms.ChoiceField(label="Wijze", choices=TerugkoppelingWijze.choices)
-    datum = forms.DateField(label="Datum", widget=DATE_WIDGET, validators=[validate_not_future])
+    datum = DatumField(label="Datum")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -174,7 +181,7 @@ class TerugkoppelingForm(forms.Form):
 
 
 class KoppelForm(forms.Form):
-    gekoppeld_aan = forms.IntegerField(label="Persoonsnummer van het andere record", min_value=1)
+    gekoppeld_aan = IdField(label="Persoonsnummer van het andere record")
     reden = forms.CharField(
         label="Waarom is dit dezelfde persoon?", widget=forms.Textarea(attrs={"rows": 2}), max_length=1000
     )

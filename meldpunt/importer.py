@@ -24,6 +24,7 @@ from simple_history.utils import bulk_create_with_history
 
 from bzt.audit import acting_as, system_user
 from bzt.models import Organisatie, User
+from bzt.validators import datum_probleem
 from casusregie import permissions
 from casusregie.models import AfsluitReden, Casus, Escalatie, EscalatieNiveau, EscalatieStap, Plan
 
@@ -44,6 +45,7 @@ CASUS_KEYS = {
 }
 ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 REASON_MAX_LENGTH = 100  # simple-history's history_change_reason
+MAX_DEPTH = 10  # the format nests 4 deep (line, personen, person, value); more is no melding
 QUERY_CHUNK = 500
 BATCH_SIZE = 500  # lines written per round of bulk inserts
 
@@ -213,8 +215,9 @@ class _Fields:
         except ValueError:
             self.problem(key, f"'{value}' is geen geldige datum (JJJJ-MM-DD)")
             return None
-        if day > today:
-            self.problem(key, f"{day.isoformat()} ligt in de toekomst")
+        probleem = datum_probleem(day, vandaag=today)
+        if probleem:
+            self.problem(key, f"{day.isoformat()} {probleem}")
             return None
         return day
 
@@ -235,20 +238,29 @@ def parse_line(number: int, raw: bytes, *, today: date, known_wijken: dict[str, 
         return None, ["geen geldige UTF-8-tekst"]
     except json.JSONDecodeError as error:
         return None, [f"geen geldige JSON ({error.msg}, kolom {error.colno})"]
+    except RecursionError:
+        return None, [f"de regel is te diep genest (meer dan {MAX_DEPTH} niveaus)"]
     if not isinstance(data, dict):
         return None, ["moet één JSON-object zijn"]
+    problem = _unstorable(data)
+    if problem:
+        return None, [problem]
     messages = []
     fields = _Fields(data, "", messages)
-    extern_id = fields.text("extern_id", required=True, max_length=64)
+    extern_id = fields.text("extern_id", required=True, max_length=_max_length(Melding, "extern_id"))
     ontvangen_op = fields.date("ontvangen_op", required=True, today=today)
     melder = fields.object("melder", required=True)
     velden = {
         "ontvangen_op": ontvangen_op,
         "aanmeldroute": fields.choice("aanmeldroute", Aanmeldroute, required=True),
         "overlast": fields.boolean("overlast"),
-        "aanleiding": fields.text("aanleiding") or f"Geïmporteerd uit {extern_id}",
+        "aanleiding": fields.text("aanleiding", max_length=_max_length(Melding, "aanleiding"))
+        or f"Geïmporteerd uit {extern_id}",
         "melder_type": melder and melder.choice("type", MelderType, required=True),
-        "melder_organisatie": (melder and melder.text("organisatie", max_length=120)) or "",
+        "melder_organisatie": (
+            melder and melder.text("organisatie", max_length=_max_length(Melding, "melder_organisatie"))
+        )
+        or "",
     }
     personen = _parse_personen(fields, today=today, known_wijken=known_wijken)
     triage = _parse_triage(fields, ontvangen_op=ontvangen_op, today=today)
@@ -256,6 +268,41 @@ def parse_line(number: int, raw: bytes, *, today: date, known_wijken: dict[str, 
     if messages:
         return None, messages
     return ImportLine(number, extern_id, velden, personen, triage, casus), []
+
+
+def _max_length(model, name):
+    """The length limit of a text field, from the model the forms use too (one definition)."""
+    return model._meta.get_field(name).max_length
+
+
+def _unstorable(data) -> str | None:
+    """Why a parsed line cannot be stored at all, or None: nested deeper than MAX_DEPTH, or a text (value or
+    key) with a NUL character or a lone surrogate ("\\ud800"): valid JSON, but no database takes them."""
+    stack = [(data, "", 1)]
+    while stack:
+        value, path, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return f"de regel is te diep genest (meer dan {MAX_DEPTH} niveaus)"
+        if isinstance(value, dict):
+            for key, item in value.items():
+                if _bad_text(key):
+                    return f"{path or 'de regel'}: een veldnaam bevat {_bad_text(key)}"
+                stack.append((item, f"{path}.{key}" if path else key, depth + 1))
+        elif isinstance(value, list):
+            stack.extend((item, f"{path}[{index}]", depth + 1) for index, item in enumerate(value))
+        elif isinstance(value, str) and _bad_text(value):
+            return f"{path}: bevat {_bad_text(value)}"
+    return None
+
+
+def _bad_text(text):
+    if "\x00" in text:
+        return "een NUL-teken"
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return "een ongeldig teken (losse surrogaat)"
+    return None
 
 
 def _parse_personen(fields: _Fields, *, today, known_wijken) -> list[PersonEntry]:
@@ -285,16 +332,16 @@ def _parse_persoon(index, fields: _Fields, today, known_wijken) -> PersonEntry:
     if wijk is not None and wijk.casefold() not in known_wijken:
         fields.problem("wijk", f"'{wijk}' is geen wijk van de gemeente (zie de instelling BZT_WIJKEN)")
     velden = {
-        "voornaam": fields.text("voornaam", max_length=80) or "",
-        "tussenvoegsel": fields.text("tussenvoegsel", max_length=20) or "",
-        "achternaam": fields.text("achternaam", required=True, max_length=120),
+        "voornaam": fields.text("voornaam", max_length=_max_length(Persoon, "voornaam")) or "",
+        "tussenvoegsel": fields.text("tussenvoegsel", max_length=_max_length(Persoon, "tussenvoegsel")) or "",
+        "achternaam": fields.text("achternaam", required=True, max_length=_max_length(Persoon, "achternaam")),
         "geboortedatum": fields.date("geboortedatum", today=today),
         "geslacht": fields.choice("geslacht", Geslacht, default=Geslacht.ONBEKEND),
         "wijk": known_wijken.get((wijk or "").casefold(), ""),
         "inkomen": fields.choice("inkomen", Inkomen, default=Inkomen.ONBEKEND),
     }
     rol = fields.choice("rol", Rol, default=Rol.OVERIG)
-    return PersonEntry(index, fields.text("extern_id", max_length=64), bsn, rol, velden)
+    return PersonEntry(index, fields.text("extern_id", max_length=_max_length(Persoon, "extern_id")), bsn, rol, velden)
 
 
 def _parse_triage(fields: _Fields, *, ontvangen_op, today) -> TriageEntry | None:
@@ -336,7 +383,11 @@ def _parse_casus(fields: _Fields, *, triage: TriageEntry | None, today) -> Casus
     mdo = fields.object("mdo") if given["mdo"] is not None else None
     plan_op = fields.date("plan_vastgesteld_op", today=today) if given["plan_vastgesteld_op"] is not None else None
     afgesloten_op = fields.date("afgesloten_op", today=today) if given["afgesloten_op"] is not None else None
-    afsluitreden = fields.text("afsluitreden", max_length=40) if given["afsluitreden"] is not None else None
+    afsluitreden = (
+        fields.text("afsluitreden", max_length=_max_length(AfsluitReden, "code"))
+        if given["afsluitreden"] is not None
+        else None
+    )
     escalaties = _parse_escalaties(fields, given["escalaties"] or [], today=today)
     if mdo is None:
         if fields.data.get("mdo") is None:  # no mdo at all (a wrong type is reported already)
@@ -345,8 +396,8 @@ def _parse_casus(fields: _Fields, *, triage: TriageEntry | None, today) -> Casus
                 fields.problem(key, "kan alleen bij een melding met mdo (toewijzing in het MDO)")
         return None
     datum = mdo.date("datum", required=True, today=today)
-    organisatie = mdo.text("organisatie", required=True, max_length=120)
-    casusregisseur = mdo.text("casusregisseur", max_length=150)
+    organisatie = mdo.text("organisatie", required=True, max_length=_max_length(Organisatie, "naam"))
+    casusregisseur = mdo.text("casusregisseur", max_length=_max_length(User, "username"))
     if triage is None:
         fields.problem("mdo", "een melding met mdo moet een triage met besluit 'mdo' hebben")
     elif triage.besluit is not None and triage.besluit != Besluit.MDO:
@@ -377,7 +428,7 @@ def _parse_escalaties(fields: _Fields, escalaties: list, *, today) -> list[Escal
             continue
         escalatie = _Fields(data, path, fields.messages)
         datum = escalatie.date("datum", required=True, today=today)
-        niveau = escalatie.text("niveau", required=True, max_length=40)
+        niveau = escalatie.text("niveau", required=True, max_length=_max_length(EscalatieNiveau, "code"))
         entries.append(EscalatieEntry(index, datum, niveau))
     return entries
 

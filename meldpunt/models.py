@@ -134,7 +134,9 @@ class Melding(models.Model):
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.ONTVANGEN)
     ontvangen_op = models.DateField("ontvangen op")
     aanmeldroute = models.CharField("aanmeldroute", max_length=20, choices=Aanmeldroute.choices)
-    aanleiding = models.TextField("aanleiding", help_text="Waarom wordt er gemeld? Feiten, geen oordelen.")
+    aanleiding = models.TextField(
+        "aanleiding", max_length=5000, help_text="Waarom wordt er gemeld? Feiten, geen oordelen."
+    )
     overlast = models.BooleanField("overlastgevend gedrag", default=False)
     urgentie = models.CharField("urgentie", max_length=10, choices=Urgentie.choices, default=Urgentie.NORMAAL)
 

@@ -1,7 +1,6 @@
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.utils import timezone
 
 
 def is_valid_bsn(value):
@@ -16,11 +15,6 @@ def is_valid_bsn(value):
 def validate_bsn(value):
     if not is_valid_bsn(value):
         raise ValidationError("Dit is geen geldig BSN: het moet uit 9 cijfers bestaan en de elfproef doorstaan.")
-
-
-def validate_not_future(value):
-    if value and value > timezone.localdate():
-        raise ValidationError("Deze datum ligt in de toekomst.")
 
 
 def normalise_bsn(value):

@@ -8,7 +8,7 @@ from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
 
 from bzt.access import access_object
-from bzt.forms import apply_errors
+from bzt.forms import apply_errors, parse_int, zoektekst
 from bzt.inzage import Actie, ObjectType, grond_meldpunt, log_inzage
 from bzt.pagination import GeteldePaginator
 
@@ -112,6 +112,7 @@ def melding_nieuw(request):
         betrokkenen.append(services.NieuweBetrokkene(rol=data["rol"], gegevens=gegevens))
 
     if te_bevestigen:
+        _log_kandidaten(request, huishouden.forms)
         messages.warning(request, "Een of meer personen zijn mogelijk al bekend. Kies per persoon en sla opnieuw op.")
         return render(
             request, "meldpunt/melding_nieuw.html", {"form": form, "huishouden": huishouden, "bevestigen": True}
@@ -125,9 +126,23 @@ def melding_nieuw(request):
     return redirect("meldpunt:melding", pk=melding.pk)
 
 
+def _log_kandidaten(request, persoon_forms):
+    """The known persons offered to choose from show name, birth date, BSN and address: a search result."""
+    getoond = [k for f in persoon_forms for k in f.kandidaten]
+    getoond += [s.via for f in persoon_forms for s in getattr(f, "signalen", ())]
+    if getoond:
+        log_inzage(
+            request,
+            object_type=ObjectType.PERSOON,
+            actie=Actie.ZOEKEN,
+            personen=getoond,
+            grond=grond_meldpunt(request.user),
+        )
+
+
 def _formset_with_extra_row(post):
     """The household as typed, plus one empty row; unbound, so no errors are shown yet."""
-    total = min(int(post.get("persoon-TOTAL_FORMS", "1") or 1), 14)
+    total = min(parse_int(post.get("persoon-TOTAL_FORMS")) or 1, 14)
     rows = []
     for i in range(total):
         prefix = f"persoon-{i}-"
@@ -264,7 +279,7 @@ def melding_terugkoppeling(request, pk):
 @login_required
 @meldpunt_required
 def zoeken(request):
-    q = request.GET.get("q", "").strip()[:100]
+    q = zoektekst(request.GET, "q")
     page = Paginator(selectors.zoek_personen(request.user, q), PAGE_SIZE).get_page(request.GET.get("pagina"))
     melding = selectors.zoek_melding(request.user, q)
     if page.object_list:
@@ -304,7 +319,9 @@ def persoon(request, pk):
             else:
                 messages.success(request, f"{persoon.naam} is gekoppeld aan {ander.naam} (#{ander.pk}).")
                 return redirect("meldpunt:persoon", pk=persoon.pk)
-    log_inzage(request, object=persoon, personen=[persoon], grond=grond_meldpunt(request.user))
+    # The page names the linked records too (name and number).
+    gekoppeld = [k.gekoppeld_aan_id if k.persoon_id == persoon.pk else k.persoon_id for k in context["koppelingen"]]
+    log_inzage(request, object=persoon, personen=[persoon, *gekoppeld], grond=grond_meldpunt(request.user))
     return render(request, "meldpunt/persoon.html", context)
 
 

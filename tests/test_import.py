@@ -600,3 +600,159 @@ def test_a_crash_halfway_leaves_nothing(tmp_path, monkeypatch):
 
     assert built == ["M-1", "M-2"]
     assert counts() == NOTHING
+
+
+# --- impossible dates, sizes and characters (issue 12, finding 7) ---------------------------------------------
+
+
+def _contract_with(path, value):
+    """CONTRACT_LINE with `value` at `path` ("ontvangen_op", "triage.datum", "escalaties.0.datum")."""
+    line = copy.deepcopy(CONTRACT_LINE)
+    *parents, last = path.split(".")
+    target = line
+    for key in parents:
+        target = target[int(key)] if key.isdigit() else target[key]
+    target[int(last) if last.isdigit() else last] = value
+    return line
+
+
+DATE_PATHS = [
+    ("ontvangen_op", "ontvangen_op"),
+    ("personen.0.geboortedatum", "personen[0].geboortedatum"),
+    ("triage.datum", "triage.datum"),
+    ("mdo.datum", "mdo.datum"),
+    ("plan_vastgesteld_op", "plan_vastgesteld_op"),
+    ("escalaties.0.datum", "escalaties[0].datum"),
+    ("afgesloten_op", "afgesloten_op"),
+]
+
+
+@pytest.mark.parametrize(("path", "shown"), DATE_PATHS)
+@pytest.mark.parametrize(
+    ("value", "reason"),
+    [("0001-01-01", "ligt vóór 1900"), ("1899-12-31", "ligt vóór 1900"), (TOMORROW, "ligt in de toekomst")],
+)
+def test_every_date_of_a_line_must_be_plausible(tmp_path, path, shown, value, reason):
+    line = _contract_with(path, value)
+    if path == "afgesloten_op":
+        line["afsluitreden"] = "verhuisd"
+    stderr = rejected_import(write_jsonl(tmp_path, CONTRACT_LINE | {"extern_id": "GOED"}, line))
+    assert f"regel 2: {shown}: {value} {reason}" in stderr
+    assert counts() == NOTHING
+
+
+def test_0001_01_01_is_a_numbered_error_not_a_crash(tmp_path):
+    """It used to be stored (PostgreSQL) with a status_sinds in the year 0 that no page could read back, or
+    crash the import with an OverflowError (SQLite)."""
+    line = melding("OUD", ontvangen_op="0001-01-01", triage=None)
+    stderr = rejected_import(write_jsonl(tmp_path, line))
+    assert "regel 1: ontvangen_op: 0001-01-01 ligt vóór 1900" in stderr
+    assert Melding.objects.count() == 0
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"aanleiding": "x" * 6000}, "aanleiding: is langer dan 5000 tekens"),
+        (
+            {"melder": {"type": "professional", "organisatie": "P" * 121}},
+            "melder.organisatie: is langer dan 120 tekens",
+        ),
+        ({"personen": [persoon(voornaam="V" * 81)]}, "personen[0].voornaam: is langer dan 80 tekens"),
+        ({"personen": [persoon(achternaam="\u0000")]}, "personen[0].achternaam: bevat een NUL-teken"),
+        ({"aanleiding": "a\u0000b"}, "aanleiding: bevat een NUL-teken"),
+        (
+            {"personen": [persoon(voornaam="\ud800")]},
+            "personen[0].voornaam: bevat een ongeldig teken (losse surrogaat)",
+        ),
+        ({"onbekend\u0000": 1}, "de regel: een veldnaam bevat een NUL-teken"),
+    ],
+)
+def test_text_too_long_or_unstorable_is_a_numbered_error(tmp_path, changes, message):
+    stderr = rejected_import(write_jsonl(tmp_path, CONTRACT_LINE | changes))
+    assert f"regel 1: {message}" in stderr
+    assert counts() == NOTHING
+
+
+def test_the_length_limits_are_the_models(tmp_path):
+    """The import takes its limits from the model fields the forms use: one definition."""
+    assert Melding._meta.get_field("aanleiding").max_length == 5000
+    from meldpunt.forms import MeldingForm
+
+    assert MeldingForm().fields["aanleiding"].max_length == 5000
+    ok = write_jsonl(tmp_path, CONTRACT_LINE | {"aanleiding": "x" * 5000}, name="ok.jsonl")
+    run_import(ok)
+    assert len(Melding.objects.get().aanleiding) == 5000
+
+
+@pytest.mark.parametrize("depth", [11, 100_000])
+def test_deeply_nested_json_is_a_numbered_error(tmp_path, depth):
+    nested = "[" * depth + "]" * depth
+    path = tmp_path / "diep.jsonl"
+    raw = json.dumps(CONTRACT_LINE | {"extern_id": "GOED"}) + "\n" + '{"extern_id": "D", "x": ' + nested + "}\n"
+    path.write_text(raw, encoding="utf-8")
+    stderr = rejected_import(path)
+    assert "regel 2: de regel is te diep genest (meer dan 10 niveaus)" in stderr
+    assert bad_lines(stderr) == {2}
+    assert counts() == NOTHING
+
+
+def test_an_unreadable_status_sinds_is_repaired_and_the_pages_work(client, demo):
+    """Migration meldpunt 0009: a status_sinds before 1900 (from an import of 0001-01-01) becomes 1900-01-01,
+    and a melding with such a date shows on the queue, in the search and on its page."""
+    import importlib
+    from datetime import UTC, datetime
+
+    from django.apps import apps
+    from django.urls import reverse
+
+    from tests import factories
+
+    herstel = importlib.import_module("meldpunt.migrations.0009_onleesbare_status_sinds")
+    m = factories.melding(demo["meldpunt"])
+    Melding.objects.filter(pk=m.pk).update(ontvangen_op=date(1, 1, 1), status_sinds=datetime(1, 1, 1, 12, tzinfo=UTC))
+    herstel.herstellen(apps, None)
+    m.refresh_from_db()
+    assert m.status_sinds == datetime(1900, 1, 1, tzinfo=UTC)
+    client.force_login(demo["meldpunt"])
+    naam = m.betrokkenen.get().persoon.achternaam
+    for url, params in [
+        (reverse("meldpunt:wachtrij"), {}),
+        (reverse("meldpunt:zoeken"), {"q": naam}),
+        (reverse("meldpunt:zoeken"), {"q": m.nummer}),
+        (reverse("meldpunt:melding", args=[m.pk]), {}),
+    ]:
+        assert client.get(url, params).status_code == 200
+
+
+def test_on_postgresql_a_status_sinds_in_the_year_0_breaks_the_pages_until_repaired(client, demo):
+    """What the old import stored for 0001-01-01 (midnight in Amsterdam is the year 0 in UTC): PostgreSQL keeps
+    it, Python cannot read it back. Migration 0009 makes it readable again."""
+    import importlib
+
+    from django.apps import apps
+    from django.db import connection
+    from django.urls import reverse
+
+    from tests import factories
+
+    if connection.vendor != "postgresql":
+        pytest.skip("SQLite cannot hold a moment before the year 1")
+    m = factories.melding(demo["meldpunt"])
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE meldpunt_melding SET ontvangen_op = '0001-01-01', "
+            "status_sinds = '0001-01-01 00:00:00+00:19:32' WHERE id = %s",
+            [m.pk],
+        )
+    client.force_login(demo["meldpunt"])
+    client.raise_request_exception = False
+    naam = m.betrokkenen.get().persoon.achternaam
+    urls = [
+        reverse("meldpunt:melding", args=[m.pk]),
+        reverse("meldpunt:wachtrij"),
+        f"{reverse('meldpunt:zoeken')}?q={naam}",
+    ]
+    assert [client.get(url).status_code for url in urls] != [200, 200, 200]
+    importlib.import_module("meldpunt.migrations.0009_onleesbare_status_sinds").herstellen(apps, None)
+    assert [client.get(url).status_code for url in urls] == [200, 200, 200]

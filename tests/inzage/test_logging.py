@@ -119,6 +119,35 @@ def test_person_view_and_search_results_are_logged(client, demo, huishouden):
     assert len(rows(actie="zoeken")) == 1  # an empty result shows nobody
 
 
+def test_the_person_page_logs_the_linked_records_it_names(client, demo, huishouden):
+    from meldpunt.services import personen_koppelen
+
+    melding = factories.melding(demo["meldpunt"], huishouden=huishouden)
+    persoon = melding.betrokkenen.get(rol="partner").persoon
+    ander = factories.melding(demo["meldpunt"]).betrokkenen.get().persoon
+    personen_koppelen(door=demo["meldpunt"], persoon=persoon, gekoppeld_aan=ander, reden="Zelfde persoon.")
+    client.force_login(demo["meldpunt"])
+    html = client.get(reverse("meldpunt:persoon", args=[persoon.pk])).content.decode()
+    assert ander.naam in html
+    assert {r.persoon_id for r in rows(actie="bekijken")} == {persoon.pk, ander.pk}
+
+
+def test_the_intake_logs_the_known_persons_it_offers(client, demo):
+    from tests.meldpunt.test_intake import URL, form_data
+
+    gegevens = factories.persoon_gegevens(voornaam="Jan", achternaam="Jansen", bsn="123456782")
+    jan = factories.melding(demo["meldpunt"], huishouden=[("hoofdpersoon", gegevens)]).betrokkenen.get().persoon
+    client.force_login(demo["meldpunt"])
+    nieuw = [{"voornaam": "Jan", "achternaam": "Jansen", "bsn": "123456782", "geboortedatum": "1970-05-01"}]
+    html = client.post(URL, form_data(nieuw)).content.decode()
+    assert f"bestaand:{jan.pk}" in html and jan.naam in html
+    assert [(r.persoon_id, r.actie, r.object_type, r.grond) for r in rows()] == [
+        (jan.pk, "zoeken", "persoon", "meldpunt")
+    ]
+    client.post(URL, form_data([{"voornaam": "Piet", "achternaam": "Onbekend"}]))
+    assert len(rows()) == 1  # nobody known, nobody offered, nothing logged
+
+
 @pytest.mark.parametrize(
     "username, url_name",
     [

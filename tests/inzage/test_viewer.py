@@ -75,11 +75,13 @@ def test_find_a_client_by_name_or_bsn_then_see_only_their_log(client, demo, priv
     response = client.get(LOG, {"persoon": hoofdpersoon.pk})
     shown = [r for r, _ in response.context["regels"]]
     assert {r.persoon_id for r in shown} == {hoofdpersoon.pk}
-    assert {r.gebruikersnaam for r in shown} == {"regisseur_dimence", "procesmanager", "meldpunt"}
+    # ... including the privacy officer's own two searches that found this client.
+    assert {r.gebruikersnaam for r in shown} == {"regisseur_dimence", "procesmanager", "meldpunt", "privacy"}
+    assert {r.actie for r in shown if r.gebruikersnaam == "privacy"} == {"zoeken"}
     html = response.content.decode()
     assert hoofdpersoon.naam in html and "CSV voor een AVG-inzageverzoek" in html
     # Looking at a client's log is itself logged (and shown from the next look on).
-    (eigen,) = rows(gebruiker=privacy)
+    (eigen,) = rows(gebruiker=privacy, actie="bekijken")
     assert (eigen.persoon_id, eigen.object_type, eigen.actie, eigen.grond) == (
         hoofdpersoon.pk,
         "inzagelog",
@@ -97,7 +99,8 @@ def test_filter_by_user_period_grond_and_action(client, demo, casus, privacy, be
         ("regisseur_dimence", pid) for pid in household_ids(casus)
     }
     vandaag = timezone.localdate()
-    assert len(client.get(LOG, {"van": vandaag, "tot": vandaag}).context["regels"]) == 10
+    shown = client.get(LOG, {"van": vandaag, "tot": vandaag}).context["regels"]
+    assert len([r for r, _ in shown if r.gebruikersnaam != "privacy"]) == 10  # the viewer's own reads are logged too
     gisteren = vandaag - timedelta(days=1)
     assert client.get(LOG, {"tot": gisteren}).context["regels"] == []
     assert client.get(LOG, {"actie": "exporteren"}).context["regels"] == []
@@ -149,3 +152,56 @@ def test_a_csv_cell_never_starts_a_formula(demo, privacy, client):
 
     assert _csv_cell("=HYPERLINK(1)") == "'=HYPERLINK(1)"
     assert _csv_cell("Dimence") == "Dimence"
+
+
+# --- the viewer's own reads are logged (issue 12, finding 6) ----------------------------------------------------
+
+
+def test_searching_a_client_in_the_viewer_is_logged_for_the_person_found(client, demo, privacy, bekeken):
+    hoofdpersoon = bekeken["hoofdpersoon"]
+    client.force_login(privacy)
+    for q in (hoofdpersoon.bsn, "Hoofdpersoonsen"):
+        before = InzageRegel.objects.count()
+        html = client.get(LOG, {"q": q}).content.decode()
+        assert hoofdpersoon.naam in html
+        nieuw = list(InzageRegel.objects.order_by("volgnummer")[before:])
+        assert [(r.persoon_id, r.actie, r.object_type, r.grond, r.gebruiker_id) for r in nieuw] == [
+            (hoofdpersoon.pk, "zoeken", "inzagelog", "privacy", privacy.pk)
+        ]
+
+
+def test_a_search_that_finds_nobody_writes_nothing(client, demo, privacy):
+    client.force_login(privacy)
+    html = client.get(LOG, {"q": "Niemandsen"}).content.decode()
+    assert "Geen cliënt gevonden" in html
+    assert client.get(LOG).context["regels"] == []  # an empty log names nobody either
+    assert InzageRegel.objects.count() == 0
+
+
+def test_the_list_logs_every_client_it_names(client, demo, casus, privacy, bekeken):
+    client.force_login(privacy)
+    response = client.get(LOG)
+    genoemd = {r.persoon_id for r, p in response.context["regels"] if p is not None}
+    assert genoemd == household_ids(casus) | {bekeken["ander"].pk}
+    eigen = rows(gebruiker=privacy)
+    assert sorted(r.persoon_id for r in eigen) == sorted(genoemd)  # one row per client named, not per line
+    assert {(r.actie, r.object_type, r.grond) for r in eigen} == {("bekijken", "inzagelog", "privacy")}
+
+    # A filtered list logs only the clients it shows.
+    before = InzageRegel.objects.count()
+    response = client.get(LOG, {"gebruiker": "meldpunt", "grond": "meldpunt"})
+    genoemd = {r.persoon_id for r, _ in response.context["regels"]}
+    assert {r.persoon_id for r in InzageRegel.objects.order_by("volgnummer")[before:]} == genoemd
+
+
+def test_a_deleted_client_in_the_list_is_not_named_and_not_logged(client, demo, privacy, rf):
+    from bzt.inzage import log_inzage
+
+    request = rf.get("/meldpunt/personen/999999/")
+    request.user = demo["meldpunt"]
+    log_inzage(request, object_type="persoon", personen=[999999], grond="meldpunt")  # a record since deleted
+    client.force_login(privacy)
+    response = client.get(LOG)
+    assert [p for _, p in response.context["regels"]] == [None]
+    assert "verwijderd record" in response.content.decode()
+    assert rows(gebruiker=privacy) == []

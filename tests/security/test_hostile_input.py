@@ -2,6 +2,7 @@
 accept is shown escaped."""
 
 import json
+import uuid
 from io import StringIO
 
 import pytest
@@ -151,3 +152,53 @@ def test_a_hostile_string_in_a_valid_import_line_is_stored_as_text(demo, tmp_pat
     path.write_text(json.dumps(line) + "\n")
     call_command("import_meldingen", str(path), stdout=StringIO(), stderr=StringIO())
     assert Persoon.objects.get(extern_id="P-1").voornaam == "<img src=x>"
+
+
+# Also what only a file can hold: lone surrogates (a client's form data is decoded with replacement).
+IMPORT_HOSTILE = st.one_of(HOSTILE, st.sampled_from(["\ud800", "a\udfffb", "\x00" * 3, "x" * 5001]))
+TEXT_FIELDS = [
+    ("extern_id",),
+    ("aanleiding",),
+    ("melder", "organisatie"),
+    ("personen", 0, "voornaam"),
+    ("personen", 0, "achternaam"),
+    ("personen", 0, "extern_id"),
+    ("personen", 0, "geboortedatum"),
+    ("ontvangen_op",),
+    ("triage", "datum"),
+    ("mdo", "organisatie"),
+    ("mdo", "datum"),
+    ("escalaties", 0, "niveau"),
+]
+
+
+@FUZZ
+@given(field=st.sampled_from(TEXT_FIELDS), value=IMPORT_HOSTILE)
+def test_a_hostile_value_in_any_field_of_a_valid_line_is_stored_as_given_or_a_numbered_error(
+    demo, tmp_path_factory, field, value
+):
+    import copy
+
+    from tests.test_import import CONTRACT_LINE
+
+    line = copy.deepcopy(CONTRACT_LINE)
+    uniek = uuid.uuid4().hex  # the examples share one database: a new melding and person each time
+    line["extern_id"] = f"M-{uniek}"
+    line["personen"][0] |= {"extern_id": f"P-{uniek}", "bsn": None}
+    target = line
+    for key in field[:-1]:
+        target = target[key]
+    target[field[-1]] = value
+    path = tmp_path_factory.mktemp("import") / "een.jsonl"
+    path.write_text(json.dumps(line) + "\n", encoding="utf-8")  # json.dumps escapes NUL and surrogates
+    before = Melding.objects.count()
+    err = StringIO()
+    try:
+        call_command("import_meldingen", str(path), stdout=StringIO(), stderr=err)
+    except CommandError as error:
+        assert error.returncode == 1
+        assert err.getvalue().startswith("regel 1: ")
+        assert Melding.objects.count() == before
+    else:  # accepted: stored as given
+        assert "\x00" not in value and not any("\ud800" <= ch <= "\udfff" for ch in value)
+        assert Melding.objects.count() == before + 1
