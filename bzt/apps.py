@@ -6,9 +6,11 @@ class BztConfig(AppConfig):
     verbose_name = "BZT basis"
 
     def ready(self):
-        from django.db.models.signals import post_migrate
+        from django.db.models.signals import post_migrate, pre_save
 
+        from .plausible_dates import refuse_impossible_dates
         from .roles import sync_role_permissions
 
         # Permissions of apps added later are given to the roles as soon as they exist.
         post_migrate.connect(sync_role_permissions, dispatch_uid="bzt.sync_role_permissions")
+        pre_save.connect(refuse_impossible_dates, dispatch_uid="bzt.refuse_impossible_dates")

@@ -1,7 +1,8 @@
 """Rules on input shared by every app and by the import, each defined once."""
 
-from datetime import date
+from datetime import date, datetime
 
+from django.db import models
 from django.utils import timezone
 
 EERSTE_DATUM = date(1900, 1, 1)
@@ -22,3 +23,25 @@ def datum_probleem(day: date, *, toekomst: bool = False, vandaag: date | None = 
     if toekomst and day.year > vandaag.year + MAX_JAREN_VOORUIT:
         return f"ligt meer dan {MAX_JAREN_VOORUIT} jaar in de toekomst"
     return None
+
+
+def onmogelijke_datums(instance) -> dict[str, str]:
+    """The date fields of a model instance that hold no date a person can mean, with the reason.
+
+    The last line of defence under every path (service, import, job, a future API): forms and the import apply
+    datum_probleem with the field's own sense of the future first; here only what no field may ever hold —
+    before 1900 (0001-01-01 cannot even be turned into a moment in time) or more than MAX_JAREN_VOORUIT years
+    ahead."""
+    vandaag = timezone.localdate()
+    problemen = {}
+    for field in instance._meta.concrete_fields:
+        if not isinstance(field, models.DateField):  # DateTimeField is a DateField too
+            continue
+        value = getattr(instance, field.attname)
+        if value is None:
+            continue
+        day = value.date() if isinstance(value, datetime) else value  # a day either way is no matter at these bounds
+        probleem = datum_probleem(day, toekomst=True, vandaag=vandaag)
+        if probleem:
+            problemen[field.name] = f"{field.verbose_name.capitalize()} {probleem}."
+    return problemen
