@@ -169,8 +169,11 @@ class Generator(CasussenMixin):
                     make(f"{role}_{i + 1:03d}", gemeente, role)
             for i in range(N_REGISSEURS - 2):
                 make(f"regisseur_{i + 1:04d}", rng.choices(regie_orgs, regie_weights)[0], "casusregisseur")
-            for i in range(N_PROFESSIONALS):
-                make(f"professional_{i + 1:04d}", rng.choice(orgs), None)
+            professionals = [
+                # betrokken professionals hold per-casus grants, which only casus work may (CONTRACT.md)
+                make(f"professional_{i + 1:04d}", rng.choice(orgs), "casusregisseur")
+                for i in range(N_PROFESSIONALS)
+            ]
             User.objects.bulk_create(users)
             User.history.bulk_history_create(users, default_user=systeem, default_date=when)
             groups = {g.name: g for g in Group.objects.all()}
@@ -186,8 +189,10 @@ class Generator(CasussenMixin):
             self.meldpunt_ids = [u.pk for u in by_role["meldpunt"]]
             self.narrow = users[2].pk
             self.broad = users[3].pk
-            self.regisseurs = [u.pk for u in by_role["casusregisseur"] if u.pk not in (self.narrow,)]
-            self.professionals = [u.pk for u in by_role[None]]
+            self.professionals = [u.pk for u in professionals]
+            self.regisseurs = [
+                u.pk for u in by_role["casusregisseur"] if u.pk != self.narrow and u.pk not in set(self.professionals)
+            ]
             self.pm_ids = [u.pk for u in by_role["procesmanager"]]
             bench_users = users[:5]
             devices = [None] * len(bench_users)
