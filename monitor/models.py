@@ -103,7 +103,9 @@ class Stand(models.Model):
 
     jaar = models.PositiveSmallIntegerField()
     tot_en_met = models.DateField()
-    cijfers = models.JSONField()
+    # JSON as text, not a JSONField: PostgreSQL's jsonb reorders keys, and the stand must read back exactly as
+    # it was written, so that every download of the month is the same file down to the order of its rows.
+    cijfers = models.TextField()
     berekend_op = models.DateTimeField(default=timezone.now)
     berekend_door = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 

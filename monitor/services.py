@@ -4,6 +4,7 @@ Keyword-only, atomic, acting as `door`. Reports are made by a Celery job (monito
 which only calls `rapport_genereren`); one Rapport row per request, reused by every retry.
 """
 
+import json
 import logging
 import os
 import tempfile
@@ -97,10 +98,12 @@ def cijfers(*, door, jaar) -> dict | None:
         figures = _json(compute_with_comparison(jaar, tot_en_met=tot_en_met))
         try:
             with transaction.atomic():
-                stand = Stand.objects.create(jaar=jaar, tot_en_met=tot_en_met, cijfers=figures, berekend_door=door)
+                stand = Stand.objects.create(
+                    jaar=jaar, tot_en_met=tot_en_met, cijfers=json.dumps(figures), berekend_door=door
+                )
         except IntegrityError:  # computed at the same time by another request: theirs is the stand
             stand = Stand.objects.get(jaar=jaar, tot_en_met=tot_en_met)
-    figures = stand.cijfers
+    figures = json.loads(stand.cijfers)
     # The budget is the beleidsambtenaar's own input, not about persons: always the current lines.
     figures["budget"] = budget_van(
         jaar, casussen=figures["budget"]["casussen_in_behandeling"], personen=figures["personen"]["uniek"]

@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
                 ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
                 ("jaar", models.PositiveSmallIntegerField()),
                 ("tot_en_met", models.DateField()),
-                ("cijfers", models.JSONField()),
+                ("cijfers", models.TextField()),
                 ("berekend_op", models.DateTimeField(default=django.utils.timezone.now)),
                 (
                     "berekend_door",
