@@ -119,3 +119,48 @@ def test_a_linked_record_of_a_household_member_with_an_open_casus_gets_no_second
     koppelen(demo["meldpunt"], tweede_record, lid)
     with pytest.raises(ValidationError, match="1 huishouden, 1 plan, 1 regisseur"):
         casus_toewijzen(door=demo["procesmanager"], melding=m, casusregisseur=demo["regisseur_tactus"])
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_links_of_the_same_person_at_once_give_one_person(demo):
+    """A–B is linked in one transaction while, at that moment, B–C is linked in another. The second waits for
+    the lock on B and then sees A–B: A, B and C are one person. Without the lock it saw only B–C and gave B and
+    C another person id than A."""
+    import threading
+    import time
+
+    from django.db import connection, transaction
+
+    meldpunt = demo["meldpunt"]
+    a, b, c = (record(meldpunt, date(JAAR, maand, 1)) for maand in (2, 3, 4))
+    bezig, klaar = threading.Event(), {}
+
+    def eerste():
+        try:
+            with transaction.atomic():
+                koppelen(meldpunt, a, b)
+                bezig.set()
+                time.sleep(1)  # the second link arrives now, before this commits
+            klaar["eerste"] = True
+        finally:
+            bezig.set()
+            connection.close()
+
+    def tweede():
+        try:
+            bezig.wait(timeout=30)
+            koppelen(meldpunt, Persoon.objects.get(pk=c.pk), Persoon.objects.get(pk=b.pk))
+            klaar["tweede"] = True
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=eerste), threading.Thread(target=tweede)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert klaar == {"eerste": True, "tweede": True}
+    groepen = set(Persoon.objects.filter(pk__in=[a.pk, b.pk, c.pk]).values_list("persoon_groep", flat=True))
+    assert groepen == {a.pk}
+    assert personen_figuren()[0]["uniek"] == 1
