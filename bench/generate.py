@@ -25,6 +25,8 @@ from django.contrib.auth.models import Group, Permission
 from django.core.management.color import no_style
 from django.db import connection
 
+from meldpunt.doelgroep import is_ggsr
+
 from .casussen import CasusRow, CasussenMixin
 from .copying import Loader, Pool, Table, clean
 from .vocabulary import (
@@ -440,7 +442,7 @@ class Generator(CasussenMixin):
                         score,
                         besluit,
                         regulier_org() if besluit == "regulier" else None,
-                        size > 2 and score >= 4,
+                        is_ggsr(score, heeft_kinderen=size > 2),  # a household of 3+ taken as one with children
                         door,
                         *[lg in scored for lg in LEEFGEBIEDEN],
                     ],

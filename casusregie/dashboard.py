@@ -31,7 +31,7 @@ from bzt.tasks import NIET_GESTART, start_task
 from . import selectors, services, tasks
 from .doorlooptijden import opgeslagen_doorlooptijden
 from .forms import NoodtoegangOordeelForm
-from .models import Casus, Escalatie, EscalatieNiveau, Signaal, Wachtlijst
+from .models import Escalatie, EscalatieNiveau, Signaal, Wachtlijst
 from .signals import ESCALATIE_LANG_OPEN_DAGEN
 
 ZIEN_ALLES = "casusregie.zien_alle_casussen"
@@ -42,7 +42,7 @@ PAGE_SIZE = 25
 
 
 def _open(casussen):
-    return casussen.exclude(status=Casus.Status.AFGESLOTEN)
+    return selectors.open_casussen(casussen)
 
 
 # --- escalations ----------------------------------------------------------------------------------------------
@@ -152,7 +152,7 @@ def met_maximum(regisseurs):
     regisseurs = list(regisseurs)
     for regisseur in regisseurs:
         regisseur.maximum = maximum
-        regisseur.vol = regisseur.open_casussen >= maximum
+        regisseur.vol = selectors.caseload_vol(regisseur.open_casussen)
         regisseur.vrij = max(maximum - regisseur.open_casussen, 0)
         regisseur.boven_maximum = regisseur.open_casussen > maximum
     return regisseurs
@@ -275,7 +275,7 @@ def _dashboard_context(request, bound=None):
     signaalgroepen, berekend_op = stagnatiesignalen(user)
     regisseurs = caseload_per_regisseur(user)
     tellingen = regisseurs.aggregate(
-        aantal=Count("pk"), vol=Count("pk", filter=Q(open_casussen__gte=settings.BZT_MAX_CASELOAD))
+        aantal=Count("pk"), vol=Count("pk", filter=selectors.caseload_vol_filter("open_casussen"))
     )
     context = {
         "today": today,

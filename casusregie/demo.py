@@ -14,7 +14,6 @@ from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
-from django.conf import settings
 from django.utils import timezone
 
 from bzt.models import Organisatie
@@ -23,7 +22,7 @@ from mdo.models import AgendaPunt
 from meldpunt.codes import Leefgebied
 from meldpunt.models import Melding
 
-from . import services
+from . import selectors, services
 from .models import AfsluitReden, Casus, CasusBetrokkene, Escalatie, EscalatieNiveau, Plan
 
 REGISSEURS = ["regisseur_dimence", "regisseur_tactus", "regisseur_iriszorg", "regisseur_carinova", "regisseur_mee"]
@@ -175,12 +174,12 @@ def _toewijzen(melding, *, wie, rng, vandaag):
 
 def _kies_regisseur(regisseurs, rng):
     """A casusregisseur with at most CASELOAD_DOEL open casussen; else the least busy (with a reason if full)."""
-    load = {regisseur: services.caseload(regisseur) for regisseur in regisseurs}
+    load = {regisseur: selectors.caseload(regisseur) for regisseur in regisseurs}
     ruimte = [regisseur for regisseur in regisseurs if load[regisseur] < CASELOAD_DOEL]
     if ruimte:
         return rng.choice(ruimte), ""
     regisseur = min(regisseurs, key=lambda r: load[r])
-    vol = load[regisseur] >= settings.BZT_MAX_CASELOAD
+    vol = selectors.caseload_vol(load[regisseur])
     return regisseur, "Demo: alle casusregisseurs zitten aan hun maximum." if vol else ""
 
 

@@ -106,7 +106,7 @@ class Casus(models.Model):
             models.Index(fields=["afgesloten_op"], name="casus_afgesloten"),
             # casus_lijst_volgorde, the order of the casus lists, is made by migration 0004 on PostgreSQL only
             # (SQLite has no NULLS FIRST in an index).
-            # Caseload per casusregisseur (services.caseload, the dashboard): counts open casussen only.
+            # Caseload per casusregisseur (selectors.caseload and its annotation): counts open casussen only.
             models.Index(fields=["casusregisseur"], condition=~Q(status="afgesloten"), name="casus_open_per_regisseur"),
         ]
         permissions = [

@@ -9,6 +9,7 @@ escalations at their level (escalaties_for).
 
 from functools import cache
 
+from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.db import connection
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
@@ -235,20 +236,48 @@ def casusregisseurs():
     return permissions.casuswerkers().select_related("organisatie")
 
 
-def open_casussen_per_regisseur(casussen=None):
-    """An annotation for users: how many open casussen (of `casussen`, default all) the user directs. A
-    correlated COUNT(*) that the partial index casus_open_per_regisseur answers alone (COUNT(id) would read
-    every casus row)."""
+# --- caseload: the one definition (the toewijzen check, the MDO kandidaten, the dashboard) -------------------
+
+
+def open_casussen(casussen=None):
+    """The casussen that count towards a caseload: those not closed (of `casussen`, default all)."""
     casussen = Casus.objects.all() if casussen is None else casussen
+    return casussen.exclude(status=Casus.Status.AFGESLOTEN)
+
+
+def caseload(regisseur) -> int:
+    """The caseload of a casusregisseur: the open casussen they direct."""
+    return open_casussen().filter(casusregisseur=regisseur).count()
+
+
+def caseload_vol(aantal: int) -> bool:
+    """Whether a caseload has reached the maximum (BZT_MAX_CASELOAD): one more casus needs a reason."""
+    return aantal >= settings.BZT_MAX_CASELOAD
+
+
+def caseload_vol_filter(annotatie: str) -> Q:
+    """caseload_vol as a filter on an annotation holding the caseload (open_casussen_per_regisseur)."""
+    return Q(**{f"{annotatie}__gte": settings.BZT_MAX_CASELOAD})
+
+
+def open_casussen_per_regisseur(casussen=None):
+    """caseload as an annotation for users (of `casussen`, default all). A correlated COUNT(*) that the
+    partial index casus_open_per_regisseur answers alone (COUNT(id) would read every casus row)."""
     aantal = (
-        casussen.filter(casusregisseur=OuterRef("pk"))
-        .exclude(status=Casus.Status.AFGESLOTEN)
+        open_casussen(casussen)
+        .filter(casusregisseur=OuterRef("pk"))
         .order_by()
         .values("casusregisseur")
         .annotate(n=Count("*"))
         .values("n")
     )
     return Coalesce(Subquery(aantal, output_field=IntegerField()), Value(0))
+
+
+def caseload_per_regisseur_sql():
+    """(sql, params): caseload as one GROUP BY, rows (casusregisseur, n), for a raw query."""
+    rows = open_casussen().order_by().values("casusregisseur").annotate(n=Count("*")).values("casusregisseur", "n")
+    return rows.query.sql_with_params()
 
 
 def mijn_casussen(user):

@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from bzt.audit import acting_as
 from meldpunt.models import Melding
+from meldpunt.personen import records_van
 
 from . import permissions, validators
 from .models import (
@@ -28,6 +29,7 @@ from .models import (
     PlanDoel,
     Wachtlijst,
 )
+from .selectors import caseload, caseload_vol  # the one caseload definition
 from .workflow import BETROKKENE, CASUS, CASUS_WORKFLOW, ESCALATIE, PLAN, WACHTLIJST
 
 
@@ -53,14 +55,9 @@ def _require(door, perm, casus=None):
         raise PermissionDenied("U heeft geen recht op deze handeling.")
 
 
-def caseload(user):
-    """Open casussen of a casusregisseur."""
-    return Casus.objects.filter(casusregisseur=user).exclude(status=Casus.Status.AFGESLOTEN).count()
-
-
 def open_casus_van_huishouden(melding):
-    """The open casus of any member of this melding's household, if there is one."""
-    persoon_ids = melding.betrokkenen.values("persoon_id")
+    """The open casus of any member of this melding's household (also through a linked record), if any."""
+    persoon_ids = records_van(melding.betrokkenen.values_list("persoon_id", flat=True))
     return (
         Casus.objects.exclude(status=Casus.Status.AFGESLOTEN)
         .filter(melding__betrokkenen__persoon_id__in=persoon_ids)
@@ -88,14 +85,11 @@ def casus_toewijzen(
     datum = datum or timezone.localdate()
     if casusregisseur is not None and not permissions.mag_casusrecht_houden(casusregisseur):
         raise ValidationError({"casusregisseur": f"{casusregisseur} is geen casusregisseur."})
-    if (
-        casusregisseur is not None
-        and caseload(casusregisseur) >= settings.BZT_MAX_CASELOAD
-        and not reden_boven_maximum.strip()
-    ):
+    aantal = caseload(casusregisseur) if casusregisseur is not None else 0
+    if caseload_vol(aantal) and not reden_boven_maximum.strip():
         raise ValidationError(
             {
-                "reden_boven_maximum": f"{casusregisseur} heeft al {caseload(casusregisseur)} casussen (maximum "
+                "reden_boven_maximum": f"{casusregisseur} heeft al {aantal} casussen (maximum "
                 f"{settings.BZT_MAX_CASELOAD}). Bevestig met een reden."
             }
         )

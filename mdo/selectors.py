@@ -23,7 +23,14 @@ from bzt.forms import parse_int
 from bzt.models import User
 from casusregie import search
 from casusregie.models import Casus, PlanActie
-from casusregie.selectors import casusregisseurs, casussen_for, met_regisseursrol, open_casussen_per_regisseur
+from casusregie.selectors import (
+    caseload_per_regisseur_sql,
+    caseload_vol,
+    casusregisseurs,
+    casussen_for,
+    met_regisseursrol,
+    open_casussen_per_regisseur,
+)
 from meldpunt.codes import Leefgebied, Rol
 from meldpunt.models import Betrokkene
 
@@ -181,7 +188,7 @@ class Kandidaat:
 
     @property
     def boven_maximum(self):
-        return self.caseload >= self.maximum
+        return caseload_vol(self.caseload)
 
 
 KANDIDATEN_TONEN = 10  # ranked kandidaten listed per melding item; any other is found by search
@@ -200,9 +207,9 @@ def kandidaten_pool():
     username, so the best of any melding are among the first KANDIDATEN_TONEN of each organisation in that
     order: about 10 per organisation instead of every regisseur. The open casussen are counted with one
     GROUP BY over casus_open_per_regisseur (a count per regisseur was 20 ms at 1M meldingen)."""
-    user, casus = (connection.ops.quote_name(m._meta.db_table) for m in (User, Casus))
+    user = connection.ops.quote_name(User._meta.db_table)
     organisatie = connection.ops.quote_name(User._meta.get_field("organisatie").column)
-    regisseur = connection.ops.quote_name(Casus._meta.get_field("casusregisseur").column)
+    caseload_sql, caseload_params = caseload_per_regisseur_sql()  # the one caseload definition
     rol_sql, rol_params = met_regisseursrol().query.sql_with_params()  # casusregisseurs(), one subquery less
     # usernames in code point order, like Python's sort in kandidaat_regisseurs (not the database's locale)
     binair = ' COLLATE "C"' if connection.vendor == "postgresql" else ""
@@ -213,11 +220,10 @@ def kandidaten_pool():
                        PARTITION BY u.{organisatie} ORDER BY COALESCE(c.n, 0), u.username{binair}
                    ) AS plaats
             FROM {user} u
-            LEFT JOIN (SELECT {regisseur} AS regisseur, COUNT(*) AS n FROM {casus}
-                       WHERE NOT status = %s GROUP BY {regisseur}) c ON c.regisseur = u.id
+            LEFT JOIN ({caseload_sql}) c ON c.casusregisseur = u.id
             WHERE u.is_active AND u.id IN ({rol_sql})
         ) gerangschikt WHERE plaats <= %s"""  # noqa: S608 - table and column names; values are parameters
-    params = (Casus.Status.AFGESLOTEN, *rol_params, KANDIDATEN_TONEN)
+    params = (*caseload_params, *rol_params, KANDIDATEN_TONEN)
     regisseurs = list(User.objects.raw(sql, params))
     prefetch_related_objects(regisseurs, "organisatie")
     return regisseurs

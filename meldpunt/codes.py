@@ -82,10 +82,6 @@ class TerugkoppelingWijze(models.TextChoices):
     PERSOONLIJK = "persoonlijk", "Persoonlijk"
 
 
-# 3-uit-8: from this many leefgebieden a person belongs to the doelgroep "kwetsbare burger".
-DOELGROEP_DREMPEL = 3
-# GGSR: a household with children with problems on at least this many domains.
-GGSR_DREMPEL = 4
 # Wvggz art. 5:2: the verkennend onderzoek and the decision take at most 14 days; warn from day 10.
 WVGGZ_TERMIJN_DAGEN = 14
 WVGGZ_WAARSCHUWING_DAG = 10

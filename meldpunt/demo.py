@@ -10,6 +10,7 @@ from bzt.models import Organisatie
 
 from . import services
 from .codes import Aanmeldroute, Besluit, Geslacht, Inkomen, Leefgebied, MelderType, Rol, Urgentie, wijken
+from .doelgroep import is_doelgroep
 from .models import Melding, Persoon
 
 STRAATPOSTCODES = [
@@ -171,7 +172,9 @@ def _advance(melding, *, meldpunt, stadium, scores, rng, vandaag, organisaties):
         services.melding_in_triage_nemen(door=meldpunt, melding=melding)
         return
     datum = min(melding.ontvangen_op + timedelta(days=rng.randint(0, 9)), vandaag)
-    besluit = Besluit.MDO if len(scores) >= 3 else rng.choice([Besluit.REGULIER, Besluit.ADVIES, Besluit.GEEN_ACTIE])
+    besluit = (
+        Besluit.MDO if is_doelgroep(len(scores)) else rng.choice([Besluit.REGULIER, Besluit.ADVIES, Besluit.GEEN_ACTIE])
+    )
     motivatie = ""
     if rng.random() < 0.06:
         besluit = Besluit.REGULIER if besluit == Besluit.MDO else Besluit.MDO

@@ -28,7 +28,8 @@ from bzt.validators import datum_probleem
 from casusregie import permissions
 from casusregie.models import AfsluitReden, Casus, Escalatie, EscalatieNiveau, EscalatieStap, Plan
 
-from .codes import GGSR_DREMPEL, Aanmeldroute, Besluit, Geslacht, Inkomen, Leefgebied, MelderType, Rol, wijken
+from .codes import Aanmeldroute, Besluit, Geslacht, Inkomen, Leefgebied, MelderType, Rol, wijken
+from .doelgroep import is_ggsr
 from .models import Betrokkene, Melding, Persoon, Triage
 from .services import triage_afwijking
 from .validators import is_valid_bsn
@@ -710,7 +711,7 @@ def _build_triage(melding: Melding, line: ImportLine, systeem) -> Triage:
         score=score,
         besluit=entry.besluit,
         motivatie=IMPORT_MOTIVATIE if triage_afwijking(score, entry.besluit) else "",
-        ggsr=heeft_kinderen and score >= GGSR_DREMPEL,
+        ggsr=is_ggsr(score, heeft_kinderen=heeft_kinderen),
         getrieerd_door=systeem,
     )
     for code in entry.leefgebieden:

@@ -14,7 +14,6 @@ from bzt.audit import AuditedHistory
 from bzt.models import Organisatie
 
 from .codes import (
-    DOELGROEP_DREMPEL,
     WVGGZ_TERMIJN_DAGEN,
     WVGGZ_WAARSCHUWING_DAG,
     Aanmeldroute,
@@ -28,6 +27,7 @@ from .codes import (
     Urgentie,
     WvggzUitkomst,
 )
+from .doelgroep import GGSR_DREMPEL, is_doelgroep
 from .validators import validate_bsn
 
 
@@ -48,8 +48,10 @@ class Persoon(models.Model):
     inkomen = models.CharField("inkomstenbron", max_length=10, choices=Inkomen.choices, default=Inkomen.ONBEKEND)
     # Set by the bewaartermijn (meldpunt.retention): names and identifiers are gone, the birth date is replaced.
     geanonimiseerd_op = models.DateTimeField("geanonimiseerd op", null=True, blank=True, editable=False)
+    # The person this record belongs to when it is linked to others (meldpunt.personen); NULL: itself.
+    persoon_groep = models.BigIntegerField("persoonsgroep", null=True, blank=True, editable=False, db_index=True)
 
-    history = AuditedHistory()
+    history = AuditedHistory(excluded_fields=["persoon_groep"])
 
     class Meta:
         verbose_name = "persoon"
@@ -286,7 +288,9 @@ class Triage(_leefgebied_columns()):
         verbose_name="verwezen naar",
     )
     motivatie = models.TextField("motivatie", blank=True)
-    ggsr = models.BooleanField("GGSR", default=False, help_text="Gezin met kinderen, problemen op 4 of meer domeinen")
+    ggsr = models.BooleanField(
+        "GGSR", default=False, help_text=f"Gezin met kinderen, problemen op {GGSR_DREMPEL} of meer domeinen"
+    )
     getrieerd_door = models.ForeignKey("bzt.User", on_delete=models.PROTECT, related_name="+")
 
     history = AuditedHistory()
@@ -298,7 +302,7 @@ class Triage(_leefgebied_columns()):
 
     @property
     def doelgroep(self):
-        return self.score >= DOELGROEP_DREMPEL
+        return is_doelgroep(self.score)
 
     def leefgebieden(self):
         """[(code, label, ja, toelichting)] in the fixed order of the 8 leefgebieden."""

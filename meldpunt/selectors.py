@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from .codes import MelderType, Rol
 from .models import URGENTIE_RANG, Betrokkene, Melding, Persoon, PersoonKoppeling
+from .personen import persoon_ids_van, records_van
 from .validators import normalise_bsn, working_days_between
 
 
@@ -158,22 +159,17 @@ class BekendSignaal:
 
 
 def linked_ids(persoon_ids):
-    """The given person ids plus every id actively linked to them (one level: links are pairwise)."""
-    ids = set(persoon_ids)
-    for a, b in PersoonKoppeling.objects.filter(
-        Q(persoon_id__in=ids) | Q(gekoppeld_aan_id__in=ids), ontkoppeld_op__isnull=True
-    ).values_list("persoon_id", "gekoppeld_aan_id"):
-        ids.update((a, b))
-    return ids
+    """The given person ids plus every record of the same persons (one definition: meldpunt.personen)."""
+    return records_van(persoon_ids)
 
 
 def bekend_signalen(personen, *, behalve_melding=None):
-    """For each person (or a record linked to them): their other open meldingen and who to contact."""
+    """For each person (also through a record linked to them): their other open meldingen and who to contact."""
     personen = [p for p in personen if p is not None and p.pk]
     if not personen:
         return []
-    ids = {p.pk for p in personen}
-    alle_ids = linked_ids(ids)
+    alle_ids = records_van({p.pk for p in personen})
+    persoon_van = persoon_ids_van(alle_ids)
     open_meldingen = Q(status__in=Melding.OPEN_STATUSES)
     open_meldingen |= Q(status=Melding.Status.TOEGEWEZEN) & ~Q(casus__status="afgesloten")
     betrokkenheden = (
@@ -184,17 +180,10 @@ def bekend_signalen(personen, *, behalve_melding=None):
     )
     if behalve_melding is not None:
         betrokkenheden = betrokkenheden.exclude(melding=behalve_melding)
-    links = {}
-    for a, b in PersoonKoppeling.objects.filter(
-        Q(persoon_id__in=alle_ids) | Q(gekoppeld_aan_id__in=alle_ids), ontkoppeld_op__isnull=True
-    ).values_list("persoon_id", "gekoppeld_aan_id"):
-        links.setdefault(a, set()).add(b)
-        links.setdefault(b, set()).add(a)
     signalen = []
     for persoon in personen:
-        verwant = {persoon.pk} | links.get(persoon.pk, set())
         for betrokkenheid in betrokkenheden:
-            if betrokkenheid.persoon_id in verwant:
+            if persoon_van[betrokkenheid.persoon_id] == persoon_van[persoon.pk]:
                 signalen.append(
                     BekendSignaal(
                         persoon, betrokkenheid.persoon, betrokkenheid.melding, contact_voor(betrokkenheid.melding)

@@ -10,8 +10,10 @@ from django.utils import timezone
 from bzt.audit import acting_as
 from bzt.workflow import TransitionNotAllowed
 
-from .codes import DOELGROEP_DREMPEL, GGSR_DREMPEL, Besluit, Leefgebied, Rol
+from .codes import Besluit, Leefgebied, Rol
+from .doelgroep import DOELGROEP_DREMPEL, is_doelgroep, is_ggsr
 from .models import Betrokkene, Melding, Persoon, PersoonKoppeling, Triage
+from .personen import groepen_bijwerken, vergrendelen
 from .workflow import MELDING_WORKFLOW
 
 PERSOON_VELDEN = (
@@ -89,9 +91,9 @@ def melding_in_triage_nemen(*, door, melding: Melding) -> Melding:
 
 def triage_afwijking(score: int, besluit: str) -> str | None:
     """Why a besluit goes against the 3-uit-8 rule, or None when it follows it."""
-    if besluit == Besluit.MDO and score < DOELGROEP_DREMPEL:
+    if besluit == Besluit.MDO and not is_doelgroep(score):
         return f"Naar het MDO met minder dan {DOELGROEP_DREMPEL} leefgebieden."
-    if besluit != Besluit.MDO and score >= DOELGROEP_DREMPEL:
+    if besluit != Besluit.MDO and is_doelgroep(score):
         return f"Niet naar het MDO terwijl {score} leefgebieden de doelgroep aangeven."
     return None
 
@@ -139,7 +141,7 @@ def melding_triageren(
             besluit=besluit,
             regulier_organisatie=regulier_organisatie if besluit == Besluit.REGULIER else None,
             motivatie=motivatie.strip(),
-            ggsr=heeft_kinderen and score >= GGSR_DREMPEL,
+            ggsr=is_ggsr(score, heeft_kinderen=heeft_kinderen),
             getrieerd_door=door,
         )
         for code, (ja, toelichting) in leefgebieden.items():
@@ -218,16 +220,24 @@ def personen_koppelen(*, door, persoon: Persoon, gekoppeld_aan: Persoon, reden: 
     if not reden.strip():
         raise ValidationError({"reden": "Geef aan waarom dit dezelfde persoon is."})
     a, b = sorted([persoon, gekoppeld_aan], key=lambda p: p.pk)
+    vergrendelen([a.pk, b.pk])
     if PersoonKoppeling.objects.filter(persoon=a, gekoppeld_aan=b, ontkoppeld_op__isnull=True).exists():
         raise ValidationError("Deze personen zijn al gekoppeld.")
     with acting_as(door, reason=reden):
-        return PersoonKoppeling.objects.create(persoon=a, gekoppeld_aan=b, reden=reden.strip(), gekoppeld_door=door)
+        koppeling = PersoonKoppeling.objects.create(
+            persoon=a, gekoppeld_aan=b, reden=reden.strip(), gekoppeld_door=door
+        )
+    groepen_bijwerken([a.pk, b.pk])
+    return koppeling
 
 
 @transaction.atomic
 def koppeling_opheffen(*, door, koppeling: PersoonKoppeling, reden: str) -> PersoonKoppeling:
     if not door.has_perm("meldpunt.koppelen_persoon"):
         raise ValidationError("U mag geen koppelingen opheffen.")
+    paar = [koppeling.persoon_id, koppeling.gekoppeld_aan_id]
+    vergrendelen(paar)
+    koppeling = PersoonKoppeling.objects.select_for_update().get(pk=koppeling.pk)
     if not koppeling.actief:
         raise ValidationError("Deze koppeling is al opgeheven.")
     if not reden.strip():
@@ -236,4 +246,5 @@ def koppeling_opheffen(*, door, koppeling: PersoonKoppeling, reden: str) -> Pers
         koppeling.ontkoppeld_door, koppeling.ontkoppeld_op = door, timezone.now()
         koppeling.ontkoppel_reden = reden.strip()
         koppeling.save()
+    groepen_bijwerken(paar)
     return koppeling

@@ -4,9 +4,10 @@
 and the persons involved) and one over casussen, escalaties, wachtlijsten and the budget. Each is a UNION ALL
 of GROUP BYs in one shape, (figuur, sleutel, n), over CTEs: the year's meldingen joined with their triage and
 casus once; the persons counted per combination of the four person breakdowns (a few thousand rows) so that
-each breakdown is a cheap GROUP BY of that. Only group counts reach Python; totals that are the sum of a
-breakdown are added up here. The same SQL runs on PostgreSQL and SQLite, except the date functions and the
-medians: percentile_cont on PostgreSQL, a histogram of the day values on SQLite (same value as
+each breakdown is a cheap GROUP BY of that. A person is a linked set of records (meldpunt.personen), counted
+once with the values of its record on its first melding of the year. Only group counts reach Python; totals
+that are the sum of a breakdown are added up here. The same SQL runs on PostgreSQL and SQLite, except the date
+functions and the medians: percentile_cont on PostgreSQL, a histogram of the day values on SQLite (same value as
 statistics.median). No names, BSNs, addresses or free text are ever read here: only codes, dates and counts.
 """
 
@@ -18,7 +19,9 @@ from django.db import connection
 from bzt.models import Organisatie
 from casusregie.models import AfsluitReden, Casus, Escalatie, EscalatieNiveau, Wachtlijst
 from meldpunt.codes import Leefgebied
+from meldpunt.doelgroep import doelgroep_sql
 from meldpunt.models import Betrokkene, Melding, Persoon, Triage
+from meldpunt.personen import persoon_id_sql
 
 from .models import BudgetRegel
 
@@ -119,7 +122,7 @@ def _meldingen_sql():
     doorlooptijden = ", ".join(f"{sql} AS {key}" for key, sql in days.items())
     scalars = {
         "overlast": _count_if("overlast"),
-        "triage_doelgroep": _count_if("score >= 3"),
+        "triage_doelgroep": _count_if(doelgroep_sql("score")),
         "triage_ggsr": _count_if("ggsr"),
         **{f"lg_{code}": _count_if(code) for code in Leefgebied.values},
         **{f"n_{key}": f"COUNT({key})" for key in DOORLOOPTIJDEN},
@@ -156,17 +159,20 @@ def _meldingen_sql():
         personen AS (  -- how many persons per combination (geslacht, inkomen, wijk, leeftijd): a few thousand rows
             SELECT geslacht, inkomen, COALESCE(NULLIF(wijk, ''), 'onbekend') AS wijk,
                    CASE {bands} ELSE 'onbekend' END AS leeftijd, COUNT(*) AS n
-            FROM (  -- each person once, with the age on the date of their first melding of the year
+            FROM (  -- each person once (meldpunt.personen: linked records are one person), with the values of
+                    -- the record on their first melding of the year and their age on that melding's date
                 SELECT p.geslacht, p.inkomen, p.wijk,
-                       CASE WHEN p.geboortedatum <= MIN(m.ontvangen_op) THEN
-                           ({_sql("ymd", d="MIN(m.ontvangen_op)")} - {_sql("ymd", d="p.geboortedatum")}) / 10000
-                       END AS leeftijd
+                       CASE WHEN p.geboortedatum <= m.ontvangen_op THEN
+                           ({_sql("ymd", d="m.ontvangen_op")} - {_sql("ymd", d="p.geboortedatum")}) / 10000
+                       END AS leeftijd,
+                       ROW_NUMBER() OVER (PARTITION BY {persoon_id_sql("p")} ORDER BY m.ontvangen_op, m.id, p.id)
+                           AS volgorde
                 FROM {t["betrokkene"]} b
                 JOIN {t["melding"]} m ON m.id = b.melding_id
                 JOIN {t["persoon"]} p ON p.id = b.persoon_id
                 WHERE m.ontvangen_op BETWEEN %(start)s AND %(eind)s
-                GROUP BY p.id, p.geslacht, p.inkomen, p.wijk, p.geboortedatum
-            ) AS per_persoon
+            ) AS per_record
+            WHERE volgorde = 1
             GROUP BY 1, 2, 3, 4
         ),
         gezinnen AS (
@@ -353,11 +359,12 @@ def _kopcijfers_sql():
     return f"""
         SELECT * FROM
             (SELECT COUNT(*) AS meldingen_totaal FROM {t["melding"]} WHERE ontvangen_op {in_jaar}) AS m,
-            (SELECT COUNT(*) AS triage_totaal, {_count_if("t.score >= 3")} AS doelgroep_3_uit_8
+            (SELECT COUNT(*) AS triage_totaal, {_count_if(doelgroep_sql("t.score"))} AS doelgroep_3_uit_8
              FROM {t["triage"]} t JOIN {t["melding"]} m ON m.id = t.melding_id
              WHERE m.ontvangen_op {in_jaar} AND t.datum <= %(peil)s) AS t,
-            (SELECT COUNT(DISTINCT b.persoon_id) AS personen_uniek
-             FROM {t["betrokkene"]} b JOIN {t["melding"]} m ON m.id = b.melding_id WHERE m.ontvangen_op {in_jaar}) AS p,
+            (SELECT COUNT(DISTINCT {persoon_id_sql("p")}) AS personen_uniek
+             FROM {t["betrokkene"]} b JOIN {t["melding"]} m ON m.id = b.melding_id
+             JOIN {t["persoon"]} p ON p.id = b.persoon_id WHERE m.ontvangen_op {in_jaar}) AS p,
             (SELECT {_count_if(f"toegewezen_op {in_jaar}")} AS casussen_nieuw,
                     {_count_if(f"afgesloten_op {in_jaar}")} AS casussen_afgesloten
              FROM {t["casus"]} WHERE toegewezen_op {in_jaar} OR afgesloten_op {in_jaar}) AS c,

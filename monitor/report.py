@@ -8,6 +8,7 @@ lists (names of escalation levels and closing reasons).
 from dataclasses import dataclass, field
 
 from meldpunt.codes import Aanmeldroute, Besluit, Geslacht, Inkomen, Leefgebied, MelderType
+from meldpunt.doelgroep import DOELGROEP_DREMPEL, GGSR_DREMPEL
 
 from . import charts
 from .figures import LEEFTIJDSBANDEN
@@ -234,11 +235,12 @@ def secties(shown):
         Sectie(
             "triage",
             TITELS["triage"],
-            "Meldingen van het jaar die met de 3-uit-8-methode zijn getrieerd. Bij 3 of meer leefgebieden "
+            "Meldingen van het jaar die met de 3-uit-8-methode zijn getrieerd. Bij "
+            f"{DOELGROEP_DREMPEL} of meer leefgebieden "
             "hoort iemand tot de doelgroep 'kwetsbare burger'.",
             kerncijfers=[
                 ("Getrieerd", aantal(t["totaal"])),
-                ("Doelgroep (3 of meer leefgebieden)", aantal(t["doelgroep_3_uit_8"])),
+                (f"Doelgroep ({DOELGROEP_DREMPEL} of meer leefgebieden)", aantal(t["doelgroep_3_uit_8"])),
             ],
             blokken=[
                 _blok(
@@ -344,7 +346,7 @@ def secties(shown):
             "ggsr",
             TITELS["ggsr"],
             "Meldingen over een huishouden met kinderen, en gezinnen met geringe sociale redzaamheid (GGSR): "
-            "een gezin met kinderen met problemen op 4 of meer leefgebieden.",
+            f"een gezin met kinderen met problemen op {GGSR_DREMPEL} of meer leefgebieden.",
             kerncijfers=[
                 ("Meldingen over een gezin", aantal(m["gezinnen"])),
                 ("Getrieerd als GGSR", aantal(t.get("ggsr"))),

@@ -7,12 +7,14 @@ document.addEventListener("submit", function (event) {
   }
 });
 
-// Triage: show the 3-uit-8 score while ticking leefgebieden (the server computes it again on save).
+// Triage: show the 3-uit-8 score while ticking leefgebieden (the server computes it again on save). The
+// threshold comes from the server (data-drempel, rendered from meldpunt.doelgroep.DOELGROEP_DREMPEL).
 document.addEventListener("change", function (event) {
   const score = document.getElementById("triage-score");
   if (!score || !event.target.closest(".bzt-leefgebied")) return;
   const n = document.querySelectorAll(".bzt-leefgebied input[type=checkbox]:checked").length;
-  score.textContent = n + " van 8 leefgebieden" + (n >= 3 ? " — doelgroep: naar het MDO" : " — niet de doelgroep");
+  const drempel = parseInt(score.dataset.drempel, 10);
+  score.textContent = n + " van 8 leefgebieden" + (n >= drempel ? " — doelgroep: naar het MDO" : " — niet de doelgroep");
 });
 
 // An in-place update that fails must say so: nothing may look saved when it was not.

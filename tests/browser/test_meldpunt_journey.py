@@ -57,7 +57,10 @@ def test_register_a_household_see_a_known_member_triage_and_put_on_the_agenda(pa
     page.get_by_role("link", name="Trieer (3-uit-8)").click()
     for label in ("Verslaving", "Schulden", "Sociaal isolement"):
         page.get_by_label(label, exact=True).check()
-    assert page.locator("#triage-score").inner_text().startswith("3 van 8")
+    assert page.locator("#triage-score").inner_text() == "3 van 8 leefgebieden — doelgroep: naar het MDO"
+    page.get_by_label("Sociaal isolement", exact=True).uncheck()  # the threshold comes from the server
+    assert page.locator("#triage-score").inner_text() == "2 van 8 leefgebieden — niet de doelgroep"
+    page.get_by_label("Sociaal isolement", exact=True).check()
     page.get_by_label("Naar het MDO").check()
     screenshot(page, "triage")
     page.get_by_role("button", name="Triage vastleggen").click()
