@@ -208,6 +208,11 @@ def noodtoegang_voor_melding(user, melding):
     return {"casus": casus, "actief": actief}
 
 
+def noodtoegang_op_meldingpagina(user, melding):
+    """The melding page's context (meldpunt.hooks.TOEGEWEZEN_MELDING_PAGINA)."""
+    return {"noodtoegang": noodtoegang_voor_melding(user, melding)}
+
+
 def noodtoegang_ter_beoordeling():
     """Emergency accesses not yet reviewed, oldest first (the procesmanager's dashboard)."""
     return (

@@ -86,8 +86,9 @@ def agenda_vullen(*, door, overleg: Overleg) -> int:
     return len(nieuw)
 
 
-def agendapunt_voor_plan(*, door, plan: Plan):
-    """A submitted plan goes on the next planned MDO (if one is planned; else agenda_vullen picks it up)."""
+def agendapunt_voor_plan(*, door, plan: Plan, **signal):
+    """A submitted plan goes on the next planned MDO (if one is planned; else agenda_vullen picks it up).
+    Receives casusregie.hooks.plan_ingediend (mdo.apps), inside plan_indienen's transaction."""
     overleg = volgend_overleg()
     if overleg is None or AgendaPunt.objects.filter(plan=plan, besluit="").exists():
         return None
