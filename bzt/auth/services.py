@@ -40,8 +40,6 @@ MFA_EXTERN_SESSION_KEY = "bzt_mfa_extern"
 MFA_OIDC_ATTRIBUUT = "bzt_oidc_mfa"
 
 
-
-
 @dataclass(frozen=True)
 class Objectrechten:
     """Per-object grants that a domain app gives (casusregie: a grant on one casus). The app registers them in
