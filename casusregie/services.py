@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from bzt.audit import acting_as
 from meldpunt.models import Melding
+from meldpunt.services import melding_toewijzen
 
 from . import hooks, permissions, validators
 from .models import (
@@ -83,8 +84,6 @@ def casus_toewijzen(
 ) -> Casus:
     """The MDO assigns one casusregisseur for the household: the casus is made, the regisseur gets access,
     and the first plan is put in draft. `casusregisseur` may be None with an organisation (import)."""
-    from meldpunt.services import melding_toewijzen
-
     datum = datum or timezone.localdate()
     if casusregisseur is not None and not permissions.mag_casusrecht_houden(casusregisseur):
         raise ValidationError({"casusregisseur": f"{casusregisseur} is geen casusregisseur."})

@@ -13,6 +13,7 @@ from casusregie import services as casus_services
 from casusregie.models import Plan
 from casusregie.workflow import CASUS
 from meldpunt.models import Melding
+from meldpunt.services import melding_mdo_verwijzen
 
 from .models import AgendaPunt, Overleg
 from .workflow import AGENDAPUNT, OVERLEG
@@ -224,8 +225,6 @@ def besluit_regulier(*, door, punt: AgendaPunt, notulen: str):
         raise ValidationError("Verwijzen kan alleen bij een nieuwe melding.")
     if not notulen.strip():
         raise ValidationError({"notulen": "Noteer naar welke zorg is verwezen."})
-    from meldpunt.services import melding_mdo_verwijzen
-
     with acting_as(door):
         melding_mdo_verwijzen(door=door, melding=punt.melding)
         _besluit(punt, door, AgendaPunt.Besluit.REGULIER, notulen)
