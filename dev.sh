@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # BZT developer entry point. Needs only Python 3.11+.
 #   ./dev.sh up     set up, migrate, load demo data and run the app on http://127.0.0.1:8000
-#   ./dev.sh test   lint, migration check and the whole test suite (pytest arguments may follow)
+#   ./dev.sh test   lint, the import layers, migration check and the whole test suite (pytest arguments may follow)
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -38,6 +38,8 @@ case "${1:-}" in
     setup
     echo "==> ruff"
     "$VENV/bin/ruff" check .
+    echo "==> lint-imports (de lagen: bzt < meldpunt < casusregie < mdo < monitor < keten)"
+    "$VENV/bin/lint-imports"
     echo "==> makemigrations --check"
     DEBUG=true "$VENV/bin/python" manage.py makemigrations --check --dry-run
     echo "==> pytest"

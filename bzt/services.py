@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from .audit import acting_as
+from .auth.services import OBJECTRECHTEN
 from .models import Organisatie, User
 
 
@@ -50,17 +51,15 @@ def gebruiker_opslaan(*, door, username, organisatie, rol, first_name="", last_n
         group = Group.objects.get(name=rol)
         if list(user.groups.all()) != [group]:
             user.groups.set([group])
-            _casusrechten_na_rolwijziging(door, user, group)
+            _objectrechten_na_rolwijziging(door, user, group)
     return user
 
 
-def _casusrechten_na_rolwijziging(door, user, group):
+def _objectrechten_na_rolwijziging(door, user, group):
     """Only roles whose work is a casus hold per-casus grants: a new role without it loses them."""
-    from casusregie import permissions, services
-
-    if not permissions.houdt_casusrecht(user) or permissions.mag_casusrecht_houden(user):
-        return
-    services.casusrechten_intrekken(door=door, gebruiker=user, reden=f"rol gewijzigd in {group.name}")
+    for objectrechten in OBJECTRECHTEN:
+        if objectrechten.houdt(user) and not objectrechten.mag_houden(user):
+            objectrechten.intrekken(door=door, gebruiker=user, reden=f"rol gewijzigd in {group.name}")
 
 
 @transaction.atomic

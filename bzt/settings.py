@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "mdo",
     "casusregie",
     "monitor",
+    "keten",  # the top layer: what reads or writes across the apps above (docs/architecture.md)
 ]
 
 MIDDLEWARE = [
@@ -228,7 +229,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(hour="*/2", minute=20),
     },
     "bewaartermijn-toepassen": {
-        "task": "meldpunt.tasks.apply_retention",
+        "task": "keten.tasks.apply_retention",
         "schedule": crontab(hour=3, minute=30),
     },
 }

@@ -2,21 +2,19 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import inzage_views, views
+from . import views
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", include("keten.urls")),  # the start pages and the access log
     path("inloggen/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
     path("uitloggen/", auth_views.LogoutView.as_view(), name="logout"),
     path("", include("bzt.auth.urls")),  # the second step (2FA), enrolment, optional OIDC at /oidc/
     path("huisstijl.css", views.huisstijl_css, name="huisstijl_css"),
     path("healthz", views.healthz, name="healthz"),
     path("beheer/inactieve-accounts/", views.inactieve_accounts_blokkeren, name="inactieve_accounts_blokkeren"),
-    path("inzagelog/", inzage_views.inzagelog, name="inzagelog"),
-    path("inzagelog/export/", inzage_views.inzagelog_export, name="inzagelog_export"),
     path("meldpunt/", include("meldpunt.urls")),
     path("mdo/", include("mdo.urls")),
-    path("casussen/", include("casusregie.urls")),
+    path("casussen/", include("keten.casusregie_urls")),  # casusregie.urls plus the dashboard
     path("jaarmonitor/", include("monitor.urls")),
     path("operator/", admin.site.urls),
 ]

@@ -8,9 +8,24 @@ class CasusregieConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        from .reference import ensure_reference_data
-        from .selectors import permission_id
+        from bzt.auth.services import Objectrechten, objectrechten_registreren
+        from meldpunt import hooks
 
+        from . import permissions, services
+        from .reference import ensure_reference_data
+        from .selectors import noodtoegang_op_meldingpagina, permission_id
+
+        # Per-casus grants: holding one needs 2FA; a role change away from casus work revokes them (bzt).
+        objectrechten_registreren(
+            Objectrechten(
+                rolpermissie=permissions.CASUSWERK,
+                houdt=permissions.houdt_casusrecht,
+                mag_houden=permissions.mag_casusrecht_houden,
+                intrekken=services.casusrechten_intrekken,
+            )
+        )
+
+        hooks.TOEGEWEZEN_MELDING_PAGINA.register(noodtoegang_op_meldingpagina)
         post_migrate.connect(ensure_reference_data, sender=self, dispatch_uid="casusregie.reference")
         # A flush (TransactionTestCase) recreates the permissions with new ids.
         post_migrate.connect(

@@ -10,6 +10,8 @@ from datetime import date
 from django.db import connection
 from django.db.models import Count, F, FloatField, Func, IntegerField, OuterRef, Q, Subquery
 
+from meldpunt.models import Melding, Triage
+
 from . import selectors
 from .models import Casus, DoorlooptijdenStand
 
@@ -76,8 +78,6 @@ STAPPEN = [
 def _met_datums(casussen, *namen):
     """The melding's dates as annotations, by unique-key subqueries per casus (only those asked for): a join
     makes PostgreSQL hash the whole triage table (1M meldingen: ~30% slower in total)."""
-    from meldpunt.models import Melding, Triage
-
     datums = {
         "ontvangen_op": lambda: Melding.objects.filter(pk=OuterRef("melding_id")).order_by().values("ontvangen_op"),
         "triage_datum": lambda: Triage.objects.filter(melding_id=OuterRef("melding_id")).order_by().values("datum"),

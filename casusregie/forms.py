@@ -4,6 +4,7 @@ from django.utils import timezone
 from bzt.forms import DatumField
 from bzt.models import Organisatie, User
 from meldpunt.codes import Leefgebied
+from meldpunt.models import Persoon
 
 from . import permissions, selectors, validators
 from .models import AfsluitReden, CasusBetrokkene, Escalatie, EscalatieNiveau, PlanActie
@@ -46,8 +47,6 @@ class ActieForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["doel"].queryset = plan.doelen.all()
         self.fields["doel"].label_from_instance = lambda d: f"{d.get_leefgebied_display()}: {d.omschrijving[:60]}"
-        from meldpunt.models import Persoon
-
         self.fields["personen"].queryset = Persoon.objects.filter(betrokkenheden__melding=plan.casus.melding)
 
     def clean_deadline(self):

@@ -17,7 +17,9 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from bzt.access import access_object
+from bzt.inzage import Grond
 from meldpunt.models import Betrokkene
+from meldpunt.selectors import meldingen_for
 
 from . import permissions
 from .models import (
@@ -141,8 +143,6 @@ def actieve_noodtoegangen(user, casus=None):
 def toegangsgrond(user, casus):
     """Why `user` may open `casus` (called after access was granted): regisseur, betrokkene, noodtoegang,
     procesmanager, or casusrecht (a per-casus grant not tied to a role)."""
-    from bzt.inzage import Grond
-
     today = timezone.localdate()
     if casus.casusregisseur_id == user.pk and (
         casus.open or (casus.leesrecht_regisseur_tot is not None and casus.leesrecht_regisseur_tot >= today)
@@ -160,8 +160,6 @@ def toegangsgrond(user, casus):
 def escalatie_grond(user, escalatie):
     """Why `user` may open an escalation: through the level they handle (coördinator, wethouder), or
     through the casus (regisseur, betrokkene, procesmanager)."""
-    from bzt.inzage import Grond
-
     if (
         not user.has_perm("casusregie.zien_alle_casussen")
         and not casussen_for(user).filter(pk=escalatie.casus_id).exists()
@@ -185,8 +183,6 @@ def huishouden_ids(casus):
 def noodtoegang_casussen(user):
     """Casussen a user may ask emergency access to: those of meldingen they can open (meldpunt), and every
     casus for the procesmanager."""
-    from meldpunt.selectors import meldingen_for
-
     if not user.is_authenticated:
         return Casus.objects.none()
     if user.has_perm("casusregie.zien_alle_casussen"):
@@ -207,6 +203,11 @@ def noodtoegang_voor_melding(user, melding):
     if heeft_recht and actief is None:
         return None
     return {"casus": casus, "actief": actief}
+
+
+def noodtoegang_op_meldingpagina(user, melding):
+    """The melding page's context (meldpunt.hooks.TOEGEWEZEN_MELDING_PAGINA)."""
+    return {"noodtoegang": noodtoegang_voor_melding(user, melding)}
 
 
 def noodtoegang_ter_beoordeling():

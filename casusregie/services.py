@@ -12,8 +12,9 @@ from django.utils import timezone
 from bzt.audit import acting_as
 from meldpunt.models import Melding
 from meldpunt.personen import records_van
+from meldpunt.services import melding_toewijzen
 
-from . import permissions, validators
+from . import hooks, permissions, validators
 from .models import (
     AfsluitReden,
     Casus,
@@ -80,8 +81,6 @@ def casus_toewijzen(
 ) -> Casus:
     """The MDO assigns one casusregisseur for the household: the casus is made, the regisseur gets access,
     and the first plan is put in draft. `casusregisseur` may be None with an organisation (import)."""
-    from meldpunt.services import melding_toewijzen
-
     datum = datum or timezone.localdate()
     if casusregisseur is not None and not permissions.mag_casusrecht_houden(casusregisseur):
         raise ValidationError({"casusregisseur": f"{casusregisseur} is geen casusregisseur."})
@@ -309,16 +308,15 @@ def actie_status_wijzigen(*, door, actie: PlanActie, status: str) -> PlanActie:
 
 @transaction.atomic
 def plan_indienen(*, door, plan: Plan, lock_version: int) -> Plan:
-    """The casusregisseur submits the draft to the MDO; it lands on the next MDO agenda."""
-    from mdo.services import agendapunt_voor_plan
-
+    """The casusregisseur submits the draft to the MDO; it lands on the next MDO agenda (mdo receives
+    hooks.plan_ingediend)."""
     with acting_as(door):
         plan = _plan_for_update(plan, lock_version, door)
         if not plan.doelen.exists() or not plan.acties.exists():
             raise ValidationError("Een plan heeft ten minste één doel en één actie voordat het naar het MDO gaat.")
         plan.status, plan.ingediend_op = Plan.Status.INGEDIEND, timezone.localdate()
         _bump(plan)
-        agendapunt_voor_plan(door=door, plan=plan)
+        hooks.plan_ingediend.send(sender=Plan, door=door, plan=plan)
     return plan
 
 

@@ -5,7 +5,7 @@ from datetime import datetime, time
 
 from django.utils import timezone
 
-from mdo.models import AgendaPunt
+from bzt.hooks import Hook
 
 from .models import CasusToegang, EscalatieStap, Plan
 
@@ -18,7 +18,11 @@ class Gebeurtenis:
     door: object = None
 
 
-def _at(day):
+# Events about a casus from the apps above casusregie, registered in their AppConfig.ready(): bron(casus) -> events.
+BRONNEN = Hook("tijdlijn")
+
+
+def at(day):
     if isinstance(day, datetime):
         return day
     return timezone.make_aware(datetime.combine(day, time(12, 0)))
@@ -29,7 +33,7 @@ def tijdlijn(casus, *, met_journaal=True):
     melding = casus.melding
     events = [
         Gebeurtenis(
-            _at(melding.geregistreerd_op),
+            at(melding.geregistreerd_op),
             "melding",
             f"Melding {melding.nummer} geregistreerd (ontvangen {melding.ontvangen_op:%d-%m-%Y})",
             melding.geregistreerd_door,
@@ -39,25 +43,14 @@ def tijdlijn(casus, *, met_journaal=True):
     if triage is not None:
         events.append(
             Gebeurtenis(
-                _at(triage.datum),
+                at(triage.datum),
                 "triage",
                 f"Triage: {triage.score} van 8 leefgebieden, besluit {triage.get_besluit_display().lower()}",
                 triage.getrieerd_door,
             )
         )
-    punten = AgendaPunt.objects.filter(casus=casus).exclude(besluit="") | AgendaPunt.objects.filter(
-        melding=melding
-    ).exclude(besluit="")
-    for punt in punten.select_related("overleg", "besloten_door").distinct():
-        events.append(
-            Gebeurtenis(
-                _at(punt.overleg.datum),
-                "mdo",
-                f"MDO {punt.overleg.datum:%d-%m-%Y}: {punt.get_besluit_display()}"
-                + (f" — {punt.notulen}" if punt.notulen else ""),
-                punt.besloten_door,
-            )
-        )
+    for bron in BRONNEN:  # the MDO's decisions (mdo.selectors.besluiten_in_tijdlijn)
+        events.extend(bron(casus))
     for versie in Plan.history.filter(casus_id=casus.pk).select_related("history_user").order_by("history_date"):
         events.append(
             Gebeurtenis(
@@ -74,7 +67,7 @@ def tijdlijn(casus, *, met_journaal=True):
     for stap in EscalatieStap.objects.filter(escalatie__casus=casus).select_related("niveau", "door", "escalatie"):
         events.append(
             Gebeurtenis(
-                _at(stap.datum),
+                at(stap.datum),
                 "escalatie",
                 f"Escalatie {stap.get_soort_display().lower()} ({stap.niveau})"
                 + (f": {stap.toelichting}" if stap.toelichting else ""),
@@ -93,7 +86,7 @@ def tijdlijn(casus, *, met_journaal=True):
     if casus.afgesloten_op:
         events.append(
             Gebeurtenis(
-                _at(casus.afgesloten_op),
+                at(casus.afgesloten_op),
                 "afsluiting",
                 f"Casus afgesloten: {casus.afsluitreden}"
                 + (f", overgedragen aan {casus.overgedragen_aan}" if casus.overgedragen_aan else ""),

@@ -1,17 +1,12 @@
 from django.urls import path
 
-from . import dashboard, views
+from . import views
 
 app_name = "casusregie"
+# The dashboard (keten.dashboard) joins these under /casussen/ in keten.casusregie_urls.
 
 urlpatterns = [
     path("", views.mijn_casussen, name="mijn_casussen"),
-    path("dashboard/", dashboard.dashboard, name="dashboard"),
-    path("dashboard/escalaties/", dashboard.escalaties_lijst, name="dashboard_escalaties"),
-    path("dashboard/signalen/", dashboard.signalen_lijst, name="dashboard_signalen"),
-    path("dashboard/caseload/", dashboard.caseload_lijst, name="dashboard_caseload"),
-    path("dashboard/signalen-berekenen/", dashboard.signalen_berekenen, name="signalen_berekenen"),
-    path("dashboard/noodtoegang/<int:pk>/beoordelen/", dashboard.noodtoegang_beoordelen, name="noodtoegang_beoordelen"),
     path("noodtoegangen/", views.noodtoegangen, name="noodtoegangen"),
     path("<int:pk>/", views.dossier, name="dossier"),
     path("<int:pk>/noodtoegang/", views.noodtoegang, name="noodtoegang"),

@@ -31,10 +31,31 @@ from casusregie.selectors import (
     met_regisseursrol,
     open_casussen_per_regisseur,
 )
+from casusregie.timeline import Gebeurtenis, at
 from meldpunt.codes import Leefgebied, Rol
 from meldpunt.models import Betrokkene
 
 from .models import AgendaPunt, Overleg
+
+
+def besluiten_in_tijdlijn(casus):
+    """The MDO's decisions on a casus and on its melding, for the casus timeline (casusregie.timeline.BRONNEN)."""
+    melding = casus.melding
+    events = []
+    punten = AgendaPunt.objects.filter(casus=casus).exclude(besluit="") | AgendaPunt.objects.filter(
+        melding=melding
+    ).exclude(besluit="")
+    for punt in punten.select_related("overleg", "besloten_door").distinct():
+        events.append(
+            Gebeurtenis(
+                at(punt.overleg.datum),
+                "mdo",
+                f"MDO {punt.overleg.datum:%d-%m-%Y}: {punt.get_besluit_display()}"
+                + (f" — {punt.notulen}" if punt.notulen else ""),
+                punt.besloten_door,
+            )
+        )
+    return events
 
 
 def overleggen_for(user):

@@ -13,6 +13,7 @@ from casusregie import services as casus_services
 from casusregie.models import Plan
 from casusregie.workflow import CASUS
 from meldpunt.models import Melding
+from meldpunt.services import melding_mdo_verwijzen
 
 from .models import AgendaPunt, Overleg
 from .workflow import AGENDAPUNT, OVERLEG
@@ -86,8 +87,9 @@ def agenda_vullen(*, door, overleg: Overleg) -> int:
     return len(nieuw)
 
 
-def agendapunt_voor_plan(*, door, plan: Plan):
-    """A submitted plan goes on the next planned MDO (if one is planned; else agenda_vullen picks it up)."""
+def agendapunt_voor_plan(*, door, plan: Plan, **signal):
+    """A submitted plan goes on the next planned MDO (if one is planned; else agenda_vullen picks it up).
+    Receives casusregie.hooks.plan_ingediend (mdo.apps), inside plan_indienen's transaction."""
     overleg = volgend_overleg()
     if overleg is None or AgendaPunt.objects.filter(plan=plan, besluit="").exists():
         return None
@@ -223,8 +225,6 @@ def besluit_regulier(*, door, punt: AgendaPunt, notulen: str):
         raise ValidationError("Verwijzen kan alleen bij een nieuwe melding.")
     if not notulen.strip():
         raise ValidationError({"notulen": "Noteer naar welke zorg is verwezen."})
-    from meldpunt.services import melding_mdo_verwijzen
-
     with acting_as(door):
         melding_mdo_verwijzen(door=door, melding=punt.melding)
         _besluit(punt, door, AgendaPunt.Besluit.REGULIER, notulen)

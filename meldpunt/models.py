@@ -46,7 +46,7 @@ class Persoon(models.Model):
     woonplaats = models.CharField("woonplaats", max_length=80, blank=True)
     wijk = models.CharField("wijk", max_length=80, blank=True)
     inkomen = models.CharField("inkomstenbron", max_length=10, choices=Inkomen.choices, default=Inkomen.ONBEKEND)
-    # Set by the bewaartermijn (meldpunt.retention): names and identifiers are gone, the birth date is replaced.
+    # Set by the bewaartermijn (keten.retention): names and identifiers are gone, the birth date is replaced.
     geanonimiseerd_op = models.DateTimeField("geanonimiseerd op", null=True, blank=True, editable=False)
     # The person this record belongs to when it is linked to others (meldpunt.personen); NULL: itself.
     persoon_groep = models.BigIntegerField("persoonsgroep", null=True, blank=True, editable=False, db_index=True)
@@ -165,7 +165,7 @@ class Melding(models.Model):
     status_sinds = models.DateTimeField(default=timezone.now)
 
     personen = models.ManyToManyField(Persoon, through="Betrokkene", related_name="meldingen")
-    # Set by the bewaartermijn (meldpunt.retention): free text and melder are gone, dates and codes stay.
+    # Set by the bewaartermijn (keten.retention): free text and melder are gone, dates and codes stay.
     geanonimiseerd_op = models.DateTimeField("geanonimiseerd op", null=True, blank=True, editable=False)
 
     history = AuditedHistory()
@@ -313,7 +313,7 @@ class Triage(_leefgebied_columns()):
 
 
 class BewaartermijnRun(models.Model):
-    """One run of the bewaartermijn (meldpunt.retention): what was anonymised, as counts and ids only.
+    """One run of the bewaartermijn (keten.retention): what was anonymised, as counts and ids only.
 
     A log, written once per run and never changed; it holds no personal data, so it keeps no history.
     """

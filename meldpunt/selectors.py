@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 
+from bzt.access import access_object
+
 from .codes import MelderType, Rol
 from .models import URGENTIE_RANG, Betrokkene, Melding, Persoon, PersoonKoppeling
 from .personen import persoon_ids_van, records_van
@@ -28,8 +30,6 @@ def personen_for(user):
 
 
 def melding_detail(user, pk):
-    from bzt.access import access_object
-
     qs = (
         meldingen_for(user)
         .select_related("triage__regulier_organisatie", "geregistreerd_door")

@@ -12,7 +12,7 @@ from bzt.forms import apply_errors, parse_int, zoektekst
 from bzt.inzage import Actie, ObjectType, grond_meldpunt, log_inzage
 from bzt.pagination import GeteldePaginator
 
-from . import selectors, services
+from . import hooks, selectors, services
 from .codes import Aanmeldroute, Urgentie, wijken
 from .forms import (
     HuishoudenFormSet,
@@ -170,9 +170,8 @@ def melding(request, pk):
         "mag_trieren": request.user.has_perm("meldpunt.triageren_melding"),
     }
     if melding.status == Melding.Status.TOEGEWEZEN:
-        from casusregie.selectors import noodtoegang_voor_melding
-
-        context["noodtoegang"] = noodtoegang_voor_melding(request.user, melding)
+        for extra in hooks.TOEGEWEZEN_MELDING_PAGINA:
+            context.update(extra(request.user, melding))
     return render(request, "meldpunt/melding.html", context)
 
 

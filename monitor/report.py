@@ -7,6 +7,7 @@ lists (names of escalation levels and closing reasons).
 
 from dataclasses import dataclass, field
 
+from casusregie.models import AfsluitReden, EscalatieNiveau
 from meldpunt.codes import Aanmeldroute, Besluit, Geslacht, Inkomen, Leefgebied, MelderType
 from meldpunt.doelgroep import DOELGROEP_DREMPEL, GGSR_DREMPEL
 
@@ -91,8 +92,6 @@ class Sectie:
 
 
 def _labels_from_db():
-    from casusregie.models import AfsluitReden, EscalatieNiveau
-
     niveaus = list(EscalatieNiveau.objects.order_by("volgorde").values_list("code", "naam"))
     redenen = dict(AfsluitReden.objects.values_list("code", "naam"))
     return niveaus, redenen

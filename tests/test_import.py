@@ -20,7 +20,7 @@ from casusregie.models import (
     Plan,
 )
 from casusregie.selectors import casussen_for
-from meldpunt import importer
+from keten import importer
 from meldpunt.models import Betrokkene, Melding, Persoon, Triage
 from meldpunt.services import NieuweBetrokkene, melding_registreren
 

@@ -7,25 +7,27 @@ the acting operator or `systeem` when resetting, `door` when seeding demo device
 import base64
 import binascii
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import django_otp
 import segno
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from django.db import transaction
 from django.utils import timezone
 from django_otp.models import VerifyNotAllowed
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from bzt.audit import acting_as
-from casusregie.permissions import CASUSWERK, houdt_casusrecht
+from bzt.hooks import Hook
 
 # Whoever holds one of these permissions can see personal data (names, BSN, addresses, case content; the
 # access log names clients and the professionals who read about them). Besides these, whoever holds a
 # per-casus grant (tweestaps_verplicht).
 PERSOONSGEGEVENS_PERMISSIES = (
     "meldpunt.view_melding",
-    CASUSWERK,  # casusregie.werken_als_regisseur: the role may hold a per-casus grant
+    "casusregie.werken_als_regisseur",  # casus work (casusregie.permissions.CASUSWERK): may hold a per-casus grant
     "casusregie.zien_alle_casussen",
     "casusregie.behandelen_escalatie",
     "bzt.zien_inzagelog",
@@ -36,6 +38,28 @@ DEMO_APPARAAT_NAAM = "Demo-authenticator (DEMO_TOTP_SECRET)"
 MFA_EXTERN_SESSION_KEY = "bzt_mfa_extern"
 # Set by bzt.auth.oidc on the user it returns when the ID token of that login says MFA was done.
 MFA_OIDC_ATTRIBUUT = "bzt_oidc_mfa"
+
+
+@dataclass(frozen=True)
+class Objectrechten:
+    """Per-object grants that a domain app gives (casusregie: a grant on one casus). The app registers them in
+    OBJECTRECHTEN from its AppConfig.ready(), so this shared base imports no domain app. Whoever holds such a
+    grant needs the second factor; a role change to a role without `rolpermissie` revokes them (bzt.services)."""
+
+    rolpermissie: str  # a role with this permission may hold the grants
+    houdt: Callable  # houdt(user) -> bool: holds any such grant
+    mag_houden: Callable  # mag_houden(user) -> bool: may hold one
+    intrekken: Callable  # intrekken(*, door, gebruiker, reden): revoke them all
+
+
+OBJECTRECHTEN = Hook("objectrechten")
+
+
+def objectrechten_registreren(objectrechten: Objectrechten):
+    """Called from AppConfig.ready(). A role that may hold a grant must itself need 2FA."""
+    if objectrechten.rolpermissie not in PERSOONSGEGEVENS_PERMISSIES:
+        raise ImproperlyConfigured(f"{objectrechten.rolpermissie} ontbreekt in PERSOONSGEGEVENS_PERMISSIES.")
+    OBJECTRECHTEN.register(objectrechten)
 
 
 class TweestapsFout(Exception):
@@ -51,7 +75,7 @@ def tweestaps_verplicht(user):
         return False
     if user.is_superuser or any(user.has_perm(perm) for perm in PERSOONSGEGEVENS_PERMISSIES):
         return True
-    return houdt_casusrecht(user)
+    return any(objectrechten.houdt(user) for objectrechten in OBJECTRECHTEN)
 
 
 def is_geverifieerd(request):

@@ -197,7 +197,7 @@ def test_the_query_count_does_not_grow_with_the_number_of_casussen(client, demo,
 
 
 def test_the_dashboard_shows_counts_and_the_oldest_few_and_links_to_the_full_lists(client, demo):
-    from casusregie.dashboard import MEEST_BELAST, OUDSTE
+    from keten.dashboard import MEEST_BELAST, OUDSTE
 
     mdo_services.overleg_plannen(door=demo["procesmanager"], datum=timezone.localdate() + timedelta(days=1))
     _scenario(demo, OUDSTE + 3)

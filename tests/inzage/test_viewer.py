@@ -148,7 +148,7 @@ def test_linked_records_of_the_same_person_are_included(client, demo, privacy, b
 
 
 def test_a_csv_cell_never_starts_a_formula(demo, privacy, client):
-    from bzt.inzage_views import _csv_cell
+    from keten.inzage_views import _csv_cell
 
     assert _csv_cell("=HYPERLINK(1)") == "'=HYPERLINK(1)"
     assert _csv_cell("Dimence") == "Dimence"

@@ -15,10 +15,10 @@ from django.utils import timezone
 from bzt.models import Organisatie
 from casusregie import services as cs
 from casusregie.models import AfsluitReden, Casus
+from keten.retention import add_months
 from meldpunt import services as ms
 from meldpunt.codes import Besluit, Leefgebied, Rol
 from meldpunt.models import BewaartermijnRun, Melding, Persoon
-from meldpunt.retention import add_months
 from monitor.figures import compute
 from tests import factories
 

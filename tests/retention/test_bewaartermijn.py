@@ -11,10 +11,10 @@ from django.utils import timezone
 
 from bzt.audit import system_user
 from casusregie.models import CasusBetrokkene, CasusToegang, Escalatie, JournaalRegel, Plan, Wachtlijst
+from keten.retention import MARKER, age_on, bewaartermijn_toepassen, vervangende_geboortedatum
+from keten.tasks import apply_retention
 from mdo.models import AgendaPunt
 from meldpunt.models import BewaartermijnRun, Melding, Persoon, PersoonKoppeling, Triage
-from meldpunt.retention import MARKER, age_on, bewaartermijn_toepassen, vervangende_geboortedatum
-from meldpunt.tasks import apply_retention
 
 from .scenario import GEHEIM, LEVEND, MELDER_TOKENS, PERSOON_TOKENS, monitor_json, oude_casus, snapshot
 from .scenario import occurrences as occurrences_of
@@ -158,7 +158,7 @@ def _rejected(demo, besluit, triage_datum, **kwargs):
 @pytest.mark.parametrize("besluit", ["geen_actie", "advies", "regulier"])
 def test_a_rejected_melding_is_kept_24_months_after_the_triage(demo, besluit):
     from bzt.models import Organisatie
-    from meldpunt.retention import add_months
+    from keten.retention import add_months
 
     today = timezone.localdate()
     triage_datum = add_months(today, -24) - timedelta(days=5)
@@ -181,8 +181,8 @@ def test_a_rejected_melding_is_kept_24_months_after_the_triage(demo, besluit):
 
 
 def test_a_melding_referred_by_the_mdo_counts_from_the_referral(demo):
+    from keten.retention import add_months
     from mdo.services import besluit_regulier
-    from meldpunt.retention import add_months
     from tests import factories
 
     today = timezone.localdate()
@@ -273,7 +273,7 @@ def test_the_nightly_task_acts_as_the_system_account(oud):
     record = Melding.objects.get(pk=oud.melding.pk).history.latest()
     assert (record.history_user, record.history_change_reason) == (system_user(), f"bewaartermijn run {result.pk}")
     schedule = settings.CELERY_BEAT_SCHEDULE["bewaartermijn-toepassen"]
-    assert schedule["task"] == apply_retention.name == "meldpunt.tasks.apply_retention"
+    assert schedule["task"] == apply_retention.name == "keten.tasks.apply_retention"
     assert (schedule["schedule"].hour, schedule["schedule"].minute) == ({3}, {30})
 
 

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from meldpunt.retention import add_months, age_on, vervangende_geboortedatum
+from keten.retention import add_months, age_on, vervangende_geboortedatum
 
 
 @pytest.mark.parametrize(

@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 import bzt.auth.forms
-import bzt.inzage_views
 import casusregie.forms
+import keten.inzage_views
 import mdo.forms
 import meldpunt.forms
 import monitor.forms
@@ -19,7 +19,7 @@ from bzt.forms import DatumField
 from meldpunt.models import Melding
 from tests import factories
 
-MODULES = (meldpunt.forms, casusregie.forms, mdo.forms, monitor.forms, bzt.inzage_views, bzt.auth.forms)
+MODULES = (meldpunt.forms, casusregie.forms, mdo.forms, monitor.forms, keten.inzage_views, bzt.auth.forms)
 LOOKS_AHEAD = {"evaluatie_op", "deadline", "einddatum", "OverlegForm.datum"}
 
 

@@ -1,17 +1,17 @@
-"""Celery tasks of the meldpunt. They take no arguments with personal data and only call a service."""
+"""Celery tasks of the keten. They take no arguments with personal data and only call a service."""
 
 from celery import shared_task
 
 from bzt.audit import acting_user
 from bzt.tasks import AuditedTask
 
+from .retention import bewaartermijn_toepassen
+
 
 @shared_task(base=AuditedTask)
 def apply_retention():
-    """Anonymise what is past its bewaartermijn (meldpunt.retention). Idempotent; nightly via celery beat,
+    """Anonymise what is past its bewaartermijn (keten.retention). Idempotent; nightly via celery beat,
     acting as the system user. Returns the run's id and counts (never names)."""
-    from .retention import bewaartermijn_toepassen
-
     run = bewaartermijn_toepassen(door=acting_user())
     return {
         "run": run.pk,

@@ -8,8 +8,8 @@ from django.utils import timezone
 
 from bzt.audit import system_user
 from casusregie.models import Casus
+from keten.retention import bewaartermijn_toepassen
 from meldpunt.models import Melding
-from meldpunt.retention import bewaartermijn_toepassen
 
 
 def _peildatum(value):

@@ -27,12 +27,11 @@ from bzt.models import Organisatie, User
 from bzt.validators import datum_probleem
 from casusregie import permissions
 from casusregie.models import AfsluitReden, Casus, Escalatie, EscalatieNiveau, EscalatieStap, Plan
-
-from .codes import Aanmeldroute, Besluit, Geslacht, Inkomen, Leefgebied, MelderType, Rol, wijken
-from .doelgroep import is_ggsr
-from .models import Betrokkene, Melding, Persoon, Triage
-from .services import triage_afwijking
-from .validators import is_valid_bsn
+from meldpunt.codes import Aanmeldroute, Besluit, Geslacht, Inkomen, Leefgebied, MelderType, Rol, wijken
+from meldpunt.doelgroep import is_ggsr
+from meldpunt.models import Betrokkene, Melding, Persoon, Triage
+from meldpunt.services import triage_afwijking
+from meldpunt.validators import is_valid_bsn
 
 IMPORT_MOTIVATIE = "Historische registratie (import): geen motivatie overgenomen"
 IMPORT_PLAN = "Historisch plan van aanpak (import): inhoud niet overgenomen"

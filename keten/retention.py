@@ -27,9 +27,22 @@ from django.db.models import Case, Q, Value, When
 from django.utils import timezone
 
 from bzt.audit import acting_as
-
-from .codes import Besluit, Leefgebied
-from .models import Betrokkene, BewaartermijnRun, Melding, Persoon, PersoonKoppeling, Triage
+from casusregie.models import (
+    Casus,
+    CasusBetrokkene,
+    CasusToegang,
+    Escalatie,
+    EscalatieStap,
+    JournaalRegel,
+    Noodtoegang,
+    Plan,
+    PlanActie,
+    PlanDoel,
+    Wachtlijst,
+)
+from mdo.models import AgendaPunt
+from meldpunt.codes import Besluit, Leefgebied
+from meldpunt.models import Betrokkene, BewaartermijnRun, Melding, Persoon, PersoonKoppeling, Triage
 
 MARKER = "[geanonimiseerd]"
 ANONIEME_VOORNAAM = "Geanonimiseerd"
@@ -139,8 +152,6 @@ class Selectie:
 
 def verlopen(vandaag: date) -> Selectie:
     """Everything past its term on `vandaag` that is not anonymised yet."""
-    from casusregie.models import Casus
-
     jaren, maanden = termijnen()
     ruim = timedelta(days=7)  # the SQL filter is a superset (month ends); the exact test is done in Python
     casussen = [
@@ -239,8 +250,6 @@ def _save_if_changed(obj, fields: dict):
 
 
 def _melding_anonimiseren(melding: Melding, now):
-    from mdo.models import AgendaPunt
-
     melding.aanleiding = MARKER
     for name in MELDER_VELDEN:
         setattr(melding, name, "")
@@ -254,9 +263,6 @@ def _melding_anonimiseren(melding: Melding, now):
 
 
 def _casus_anonimiseren(casus):
-    from casusregie.models import CasusToegang
-    from mdo.models import AgendaPunt
-
     _save_if_changed(casus, {"afsluit_toelichting": _tekst(casus.afsluit_toelichting)})
     for regel in casus.journaal.all():
         _save_if_changed(regel, {"tekst": MARKER})
@@ -344,20 +350,6 @@ def _history_scrubben(selectie: Selectie):
     version) is scrubbed as well. Who did what when (history_user, history_date, history_type, status
     and date fields) stays: the audit trail keeps its shape and loses its content.
     """
-    from casusregie.models import (
-        Casus,
-        CasusBetrokkene,
-        Escalatie,
-        EscalatieStap,
-        JournaalRegel,
-        Noodtoegang,
-        Plan,
-        PlanActie,
-        PlanDoel,
-        Wachtlijst,
-    )
-    from mdo.models import AgendaPunt
-
     melding_ids, casus_ids, persoon_ids = selectie.melding_ids, selectie.casus_ids, selectie.persoon_ids
     plan_ids = set(_history(Plan).filter(casus_id__in=casus_ids).values_list("id", flat=True))
     escalatie_ids = set(_history(Escalatie).filter(casus_id__in=casus_ids).values_list("id", flat=True))

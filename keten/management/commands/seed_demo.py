@@ -7,6 +7,8 @@ from django.utils import timezone
 
 from bzt.audit import acting_as, system_user
 from bzt.demo import ACCOUNTS, seed_organisaties_en_accounts
+from keten.demo import seed_casussen
+from meldpunt.demo import seed_meldingen
 
 
 class Command(BaseCommand):
@@ -20,9 +22,6 @@ class Command(BaseCommand):
     def handle(self, *args, meldingen, jaar, seed, **options):
         password = settings.DEMO_PASSWORD
         door = system_user()
-        from casusregie.demo import seed_casussen
-        from meldpunt.demo import seed_meldingen
-
         with transaction.atomic(), acting_as(door, reason="seed_demo"):
             _, users = seed_organisaties_en_accounts(door=door, password=password, seed=seed)
             made = seed_meldingen(meldpunt=users["meldpunt"], aantal=meldingen, jaar=jaar, seed=seed)

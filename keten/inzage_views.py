@@ -17,9 +17,12 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from .forms import DatumField, IdField, parse_int
-from .inzage import Actie, Grond, ObjectType, log_inzage
-from .models import InzageRegel
+from bzt.forms import DatumField, IdField, parse_int
+from bzt.inzage import Actie, Grond, ObjectType, log_inzage
+from bzt.models import InzageRegel
+from meldpunt.models import Persoon
+from meldpunt.selectors import linked_ids
+from meldpunt.validators import normalise_bsn
 
 PAGE_SIZE = 50
 inzagelog_required = permission_required("bzt.zien_inzagelog", raise_exception=True)
@@ -36,16 +39,11 @@ class InzageFilterForm(forms.Form):
 
 
 def _persoon_ids(persoon_id):
-    from meldpunt.selectors import linked_ids
-
     return linked_ids({persoon_id})
 
 
 def _personen_zoeken(q):
     """Persons by BSN (9 digits) or by every word of the name; only what is needed to pick the right one."""
-    from meldpunt.models import Persoon
-    from meldpunt.validators import normalise_bsn
-
     q = q.strip()
     if len(q) < 2:
         return []
@@ -79,8 +77,6 @@ def _regels(filters, persoon_ids=None):
 
 
 def _namen(ids):
-    from meldpunt.models import Persoon
-
     return {p.pk: p for p in Persoon.objects.filter(pk__in={i for i in ids if i is not None})}
 
 

@@ -27,12 +27,13 @@ from django.views.decorators.http import require_POST
 
 from bzt.access import access_object
 from bzt.tasks import NIET_GESTART, start_task
-
-from . import selectors, services, tasks
-from .doorlooptijden import opgeslagen_doorlooptijden
-from .forms import NoodtoegangOordeelForm
-from .models import Escalatie, EscalatieNiveau, Signaal, Wachtlijst
-from .signals import ESCALATIE_LANG_OPEN_DAGEN
+from casusregie import selectors, services, tasks
+from casusregie.doorlooptijden import opgeslagen_doorlooptijden
+from casusregie.forms import NoodtoegangOordeelForm
+from casusregie.models import Escalatie, EscalatieNiveau, Signaal, Wachtlijst
+from casusregie.signals import ESCALATIE_LANG_OPEN_DAGEN
+from mdo.models import Overleg
+from mdo.selectors import overleggen_for
 
 ZIEN_ALLES = "casusregie.zien_alle_casussen"
 OPEN_ESCALATIE = [Escalatie.Status.OPEN, Escalatie.Status.BEANTWOORD]
@@ -223,9 +224,6 @@ def wachtlijsten_per_organisatie(user, today: date):
 
 def volgend_mdo(user, today: date):
     """The next planned MDO (today or later) with its number of open agenda items."""
-    from mdo.models import Overleg
-    from mdo.selectors import overleggen_for
-
     return (
         overleggen_for(user)
         .filter(status=Overleg.Status.GEPLAND, datum__gte=today)

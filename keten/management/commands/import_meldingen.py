@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from meldpunt.importer import ImportRejected, change_reason, import_meldingen, new_run_id
+from keten.importer import ImportRejected, change_reason, import_meldingen, new_run_id
 
 EXIT_INVALID = 1
 EXIT_UNREADABLE = 2

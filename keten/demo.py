@@ -17,13 +17,12 @@ from decimal import Decimal
 from django.utils import timezone
 
 from bzt.models import Organisatie
+from casusregie import selectors, services
+from casusregie.models import AfsluitReden, Casus, CasusBetrokkene, Escalatie, EscalatieNiveau, Plan
 from mdo import services as mdo_services
 from mdo.models import AgendaPunt
 from meldpunt.codes import Leefgebied
 from meldpunt.models import Melding
-
-from . import selectors, services
-from .models import AfsluitReden, Casus, CasusBetrokkene, Escalatie, EscalatieNiveau, Plan
 
 REGISSEURS = ["regisseur_dimence", "regisseur_tactus", "regisseur_iriszorg", "regisseur_carinova", "regisseur_mee"]
 CASELOAD_DOEL = 14

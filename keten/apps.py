@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class KetenConfig(AppConfig):
+    name = "keten"
+    verbose_name = "Keten"

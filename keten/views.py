@@ -1,0 +1,29 @@
+"""The start page of every role: what that person has to do today, read from every app of the chain."""
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+from bzt.services import inactive_accounts
+from casusregie.selectors import escalaties_op_mijn_niveau, regisseur_vandaag
+from meldpunt.selectors import WACHTRIJEN, wachtrij_tellingen
+
+from .dashboard import kerncijfers
+
+
+@login_required
+def home(request):
+    """The start page of the user's role: what that person has to do today."""
+    role = request.user.rol
+    context = {"role": role}
+    if request.user.has_perm("meldpunt.view_melding"):
+        context.update(wachtrijen=WACHTRIJEN, tellingen=wachtrij_tellingen(request.user))
+    if request.user.has_perm("bzt.beheren_gebruikers"):
+        context["inactieve_accounts"] = inactive_accounts().count()
+    if request.user.has_perm("casusregie.zien_alle_casussen"):
+        context["kerncijfers"] = kerncijfers(request.user)
+    if request.user.has_perm("casusregie.werken_als_regisseur"):
+        context["vandaag"] = regisseur_vandaag(request.user)
+    if request.user.has_perm("casusregie.behandelen_escalatie"):
+        context["escalaties"] = escalaties_op_mijn_niveau(request.user)
+    template = f"home/{role.group}.html" if role else "home/geen_rol.html"
+    return render(request, template, context)
