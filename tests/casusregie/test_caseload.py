@@ -6,8 +6,9 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from casusregie import dashboard, selectors, services
+from casusregie import selectors, services
 from casusregie.models import Casus
+from keten import dashboard
 from mdo.selectors import kandidaten_pool, regisseurs_met_caseload
 from meldpunt.models import Melding
 from tests import factories

@@ -80,7 +80,7 @@ def test_records_linked_through_a_third_are_one_person(meldpunt):
 
 
 def test_the_jaarmonitor_the_access_log_and_the_known_signal_agree_on_who_is_one_person(meldpunt):
-    from bzt.inzage_views import _persoon_ids  # the access log's records of a client
+    from keten.inzage_views import _persoon_ids  # the access log's records of a client
 
     records = [record(meldpunt, date(JAAR, 1 + i, 1)) for i in range(5)]
     koppelen(meldpunt, records[0], records[1])
