@@ -209,27 +209,27 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE = {
     "jaarmonitor-vorig-jaar": {
-        "task": "monitor.tasks.generate_previous_year",
+        "task": "monitor.tasks.rapport_vorig_jaar",
         "schedule": crontab(month_of_year=1, day_of_month=2, hour=3, minute=0),
     },
     "jaarmonitor-wachtrij-herstarten": {
-        "task": "monitor.tasks.resend_waiting_reports",
+        "task": "monitor.tasks.wachtende_rapporten_versturen",
         "schedule": crontab(minute="*/5"),
     },
     "inactieve-accounts-blokkeren": {
-        "task": "bzt.tasks.deactivate_inactive_accounts",
+        "task": "bzt.tasks.inactieve_accounts_blokkeren",
         "schedule": crontab(hour=2, minute=15),
     },
     "toegang-verlopen-intrekken": {
-        "task": "casusregie.tasks.expire_access",
+        "task": "casusregie.tasks.verlopen_toegang_intrekken",
         "schedule": crontab(hour=1, minute=5),
     },
     "stagnatiesignalen-berekenen": {
-        "task": "casusregie.tasks.compute_signals",
+        "task": "casusregie.tasks.signalen_berekenen",
         "schedule": crontab(hour="*/2", minute=20),
     },
     "bewaartermijn-toepassen": {
-        "task": "keten.tasks.apply_retention",
+        "task": "keten.tasks.bewaartermijn_toepassen",
         "schedule": crontab(hour=3, minute=30),
     },
 }

@@ -76,8 +76,8 @@ def start_task(task, *args, door, **kwargs) -> Verzending:
 
 
 @shared_task(base=AuditedTask)
-def deactivate_inactive_accounts():
+def inactieve_accounts_blokkeren():
+    from . import services
     from .audit import acting_user
-    from .services import inactieve_accounts_blokkeren
 
-    return inactieve_accounts_blokkeren(door=acting_user())
+    return services.inactieve_accounts_blokkeren(door=acting_user())

@@ -15,7 +15,7 @@ from . import tasks
 @permission_required("bzt.beheren_gebruikers", raise_exception=True)
 @require_POST
 def inactieve_accounts_blokkeren(request):
-    if tasks.start_task(tasks.deactivate_inactive_accounts, door=request.user).gelukt is False:
+    if tasks.start_task(tasks.inactieve_accounts_blokkeren, door=request.user).gelukt is False:
         messages.error(request, tasks.NIET_GESTART)
     else:
         messages.success(request, "Het blokkeren van inactieve accounts is gestart.")

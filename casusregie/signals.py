@@ -1,7 +1,7 @@
 """Stagnation signals (stagnatiesignalen) for the procesmanager: "vinger aan de pols".
 
 Not Django signals: this computes the `Signaal` rows that the dashboard shows. A periodic Celery task
-(casusregie.tasks.compute_signals) recomputes them as a whole; they are derived data without history, so
+(casusregie.tasks.signalen_berekenen) recomputes them as a whole; they are derived data without history, so
 the run deletes the old rows and writes the new ones in one transaction. Every kind is one aggregate query
 over all open casussen, never a query per casus. The exact definitions are in docs/procesmanager.md.
 """
@@ -156,7 +156,7 @@ COMPUTE = {
 
 
 @transaction.atomic
-def compute_signals(today: date | None = None) -> dict:
+def signalen_berekenen(today: date | None = None) -> dict:
     """Replace all stagnation signals by those of `today`. Idempotent. Returns {soort: count}."""
     today = today or timezone.localdate()
     berekend_op = timezone.now()

@@ -1,7 +1,7 @@
 """Celery tasks of casusregie. They take no arguments with personal data and only call a service.
 
 Both are idempotent and scheduled by celery beat (CELERY_BEAT_SCHEDULE), acting as the system user; the
-procesmanager can also start compute_signals from the dashboard (start_task, acting as that person).
+procesmanager can also start signalen_berekenen from the dashboard (start_task, acting as that person).
 """
 
 from celery import shared_task
@@ -11,16 +11,16 @@ from bzt.tasks import AuditedTask
 
 
 @shared_task(base=AuditedTask)
-def compute_signals():
+def signalen_berekenen():
     """Recompute the stagnation signals for the procesmanager. Returns the count per soort."""
     from . import signals
 
-    return signals.compute_signals()
+    return signals.signalen_berekenen()
 
 
 @shared_task(base=AuditedTask)
-def expire_access():
+def verlopen_toegang_intrekken():
     """End betrokkenheden past their end date and read access past its term after closing."""
-    from .services import verlopen_toegang_intrekken
+    from . import services
 
-    return verlopen_toegang_intrekken(door=acting_user())
+    return services.verlopen_toegang_intrekken(door=acting_user())

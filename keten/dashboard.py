@@ -377,7 +377,7 @@ def noodtoegang_beoordelen(request, pk):
 @require_POST
 def signalen_berekenen(request):
     """Recompute the stagnation signals now instead of waiting for the next scheduled run."""
-    if start_task(tasks.compute_signals, door=request.user).gelukt is False:
+    if start_task(tasks.signalen_berekenen, door=request.user).gelukt is False:
         messages.error(request, NIET_GESTART)
     else:
         messages.success(

@@ -5,14 +5,14 @@ from celery import shared_task
 from bzt.audit import acting_user
 from bzt.tasks import AuditedTask
 
-from .retention import bewaartermijn_toepassen
+from . import retention
 
 
 @shared_task(base=AuditedTask)
-def apply_retention():
+def bewaartermijn_toepassen():
     """Anonymise what is past its bewaartermijn (keten.retention). Idempotent; nightly via celery beat,
     acting as the system user. Returns the run's id and counts (never names)."""
-    run = bewaartermijn_toepassen(door=acting_user())
+    run = retention.bewaartermijn_toepassen(door=acting_user())
     return {
         "run": run.pk,
         "meldingen": run.aantal_meldingen,

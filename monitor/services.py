@@ -1,6 +1,6 @@
 """Every write of the jaarmonitor: requesting and (re)generating reports, the budget lines.
 
-Keyword-only, atomic, acting as `door`. Reports are made by a Celery job (monitor.tasks.generate_report,
+Keyword-only, atomic, acting as `door`. Reports are made by a Celery job (monitor.tasks.rapport_genereren,
 which only calls `rapport_genereren`); one Rapport row per request, reused by every retry.
 """
 
@@ -173,9 +173,9 @@ def rapport_opnieuw(*, door, rapport: Rapport) -> Rapport:
 
 def _start(rapport, door):
     """Queue the job after commit; the returned Verzending says whether the broker took it."""
-    from .tasks import generate_report
+    from . import tasks
 
-    return start_task(generate_report, rapport.pk, door=door)
+    return start_task(tasks.rapport_genereren, rapport.pk, door=door)
 
 
 def wachtende_rapporten_versturen(*, ouder_dan=WACHTRIJ_HERSTART) -> int:

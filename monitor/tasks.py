@@ -13,19 +13,19 @@ from . import services
     soft_time_limit=services.SOFT_TIME_LIMIT,
     time_limit=services.SOFT_TIME_LIMIT + 60,
 )
-def generate_report(rapport_id):
+def rapport_genereren(rapport_id):
     """Make the PDF of one requested Rapport (idempotent: a rapport that is klaar is left alone)."""
     rapport = services.rapport_genereren(rapport_id=rapport_id, door=acting_user())
     return rapport.status if rapport is not None else None
 
 
 @shared_task(base=AuditedTask)
-def generate_previous_year():
+def rapport_vorig_jaar():
     """Celery beat, 2 January: request last year's report, as the systeem account."""
     return services.rapport_vorig_jaar(door=acting_user()).pk
 
 
 @shared_task(base=AuditedTask)
-def resend_waiting_reports():
+def wachtende_rapporten_versturen():
     """Celery beat, every few minutes: send the job again for reports that wait too long (broker was down)."""
     return services.wachtende_rapporten_versturen()

@@ -16,7 +16,7 @@ def test_history_written_by_a_worker_names_the_user_who_started_the_task(celery_
     beheer, stale = users["beheer"], users["regisseur_tactus"]
     User.objects.filter(pk=stale.pk).update(last_login="2020-01-01T00:00:00Z")
 
-    tasks.start_task(tasks.deactivate_inactive_accounts, door=beheer)
+    tasks.start_task(tasks.inactieve_accounts_blokkeren, door=beheer)
 
     def blocked():
         """the worker blocked the stale account"""
@@ -34,7 +34,7 @@ def test_a_scheduled_run_acts_as_the_system_user(celery_worker):
     stale = users["regisseur_iriszorg"]
     User.objects.filter(pk=stale.pk).update(last_login="2020-01-01T00:00:00Z")
 
-    tasks.deactivate_inactive_accounts.delay()  # as celery beat sends it: no acting user
+    tasks.inactieve_accounts_blokkeren.delay()  # as celery beat sends it: no acting user
 
     wait_for(lambda: not User.objects.get(pk=stale.pk).is_active)
     assert User.objects.get(pk=stale.pk).history.first().history_user.username == "systeem"

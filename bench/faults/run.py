@@ -437,7 +437,7 @@ def markdown(data):
         "short visibility timeout (Redis hands the unacked message out again; kombu looks for such messages only "
         "every ~100 s, `unacked_restore_interval` 10 s × `unacked_restore_throttle` 10, hence the wait), "
         "(c) the same with the production "
-        "timeout of 2 h, where the beat sweep `monitor.tasks.resend_waiting_reports` (every 5 min) sends it "
+        "timeout of 2 h, where the beat sweep `monitor.tasks.wachtende_rapporten_versturen` (every 5 min) sends it "
         "again; a duplicate delivery of a running report is skipped (PostgreSQL advisory lock, freed when the "
         "killed worker's connection drops). **redis-stop** — pages that do not queue a job never touch Redis "
         "(sessions and cache are in the database / process); asking for a report answers at once with a "

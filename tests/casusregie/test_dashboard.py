@@ -53,7 +53,7 @@ def test_the_procesmanager_sees_escalations_signals_caseload_and_waiting_lists(c
     wachtlijst(b, dagen_geleden=10)
     wachtlijst(t, dagen_geleden=3)
     wachtlijst(t, "Tactus Verslavingszorg")
-    signals.compute_signals()
+    signals.signalen_berekenen()
     overleg = mdo_services.overleg_plannen(door=demo["procesmanager"], datum=timezone.localdate() + timedelta(days=3))
 
     response = get(client, demo["procesmanager"])
@@ -155,7 +155,7 @@ def test_the_button_computes_the_signals_as_the_procesmanager(client, demo, djan
 def test_the_procesmanager_home_shows_the_headline_figures(client, demo):
     c = factories.casus(demo)
     escaleren(c, dagen_geleden=30)
-    signals.compute_signals()
+    signals.signalen_berekenen()
     mdo_services.overleg_plannen(door=demo["procesmanager"], datum=timezone.localdate() + timedelta(days=1))
     client.force_login(demo["procesmanager"])
     html = client.get(reverse("home")).content.decode()
@@ -174,7 +174,7 @@ def _scenario(demo, n):
         services.journaal_toevoegen(door=c.casusregisseur, casus=c, tekst="Contact gehad.")
         wachtlijst(c, ["Iriszorg", "Carinova", "Dimence"][i % 3], dagen_geleden=i)
         escaleren(c, dagen_geleden=i * 3)
-    signals.compute_signals()
+    signals.signalen_berekenen()
 
 
 def _queries(client, user):
@@ -255,7 +255,7 @@ def test_lead_times_come_from_the_signals_run_and_show_when_they_were_computed(c
     # before any run the dashboard computes them itself
     ctx = get(client, demo["procesmanager"]).context["doorlooptijden"]
     assert ctx["casussen"] == 1 and ctx["berekend_op"] is None
-    signals.compute_signals()
+    signals.signalen_berekenen()
     assert DoorlooptijdenStand.objects.count() == 1
     live = [(s.mediaan, s.aantal) for s in doorlooptijden(demo["procesmanager"], vandaag)["stappen"]]
     factories.casus(demo)  # assigned after the run: not in the stored figures until the next run
@@ -264,7 +264,7 @@ def test_lead_times_come_from_the_signals_run_and_show_when_they_were_computed(c
     assert ctx["casussen"] == 1 and ctx["berekend_op"] is not None
     assert [(s.mediaan, s.aantal) for s in ctx["stappen"]] == live and live[0][1] == 1
     assert "samen met de stagnatiesignalen" in html
-    signals.compute_signals(vandaag)
+    signals.signalen_berekenen(vandaag)
     assert DoorlooptijdenStand.objects.count() == 1  # replaced, not added
     assert get(client, demo["procesmanager"]).context["doorlooptijden"]["casussen"] == 2
 

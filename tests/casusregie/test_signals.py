@@ -53,10 +53,10 @@ def test_geen_plan_n_weeks_after_assignment(demo, settings):
     c = factories.casus(demo)
     drempel = c.toegewezen_op + timedelta(weeks=6)
 
-    signals.compute_signals(today=drempel)
+    signals.signalen_berekenen(today=drempel)
     assert S.GEEN_PLAN not in soorten(c)
 
-    counts = signals.compute_signals(today=drempel + timedelta(days=1))
+    counts = signals.signalen_berekenen(today=drempel + timedelta(days=1))
     assert counts[S.GEEN_PLAN] == 1
     s = signaal(c, S.GEEN_PLAN)
     assert s.sinds == drempel
@@ -66,7 +66,7 @@ def test_geen_plan_n_weeks_after_assignment(demo, settings):
 def test_no_geen_plan_once_a_plan_is_vastgesteld(demo):
     c = factories.casus(demo)
     vaststellen(demo, c, deadline=timezone.localdate() + timedelta(weeks=30))
-    signals.compute_signals(today=c.toegewezen_op + timedelta(weeks=20))
+    signals.signalen_berekenen(today=c.toegewezen_op + timedelta(weeks=20))
     assert S.GEEN_PLAN not in soorten(c)
 
 
@@ -79,14 +79,14 @@ def test_acties_verlopen_in_the_draft_counts_open_and_running_actions(demo):
     gereed = actie(c, deadline=deadline - timedelta(days=5), omschrijving="Al gedaan")
     services.actie_status_wijzigen(door=c.casusregisseur, actie=gereed, status="gereed")
 
-    signals.compute_signals(today=deadline)
+    signals.signalen_berekenen(today=deadline)
     assert S.ACTIES_VERLOPEN not in soorten(c)
 
-    signals.compute_signals(today=deadline + timedelta(days=1))
+    signals.signalen_berekenen(today=deadline + timedelta(days=1))
     s = signaal(c, S.ACTIES_VERLOPEN)
     assert (s.sinds, s.toelichting.split(" van")[0]) == (deadline, "1 actie")
 
-    signals.compute_signals(today=deadline + timedelta(days=4))
+    signals.signalen_berekenen(today=deadline + timedelta(days=4))
     s = signaal(c, S.ACTIES_VERLOPEN)
     assert s.sinds == deadline
     assert s.toelichting.startswith("2 acties")
@@ -99,11 +99,11 @@ def test_acties_verlopen_follows_the_plan_in_force_not_the_new_draft(demo):
     c.refresh_from_db()
     services.nieuwe_planversie(door=c.casusregisseur, casus=c)  # the draft copies the open action
 
-    signals.compute_signals(today=deadline + timedelta(days=1))
+    signals.signalen_berekenen(today=deadline + timedelta(days=1))
     assert signaal(c, S.ACTIES_VERLOPEN).toelichting.startswith("1 actie")
 
     services.actie_status_wijzigen(door=c.casusregisseur, actie=plan.acties.get(), status="gereed")
-    signals.compute_signals(today=deadline + timedelta(days=1))
+    signals.signalen_berekenen(today=deadline + timedelta(days=1))
     assert S.ACTIES_VERLOPEN not in soorten(c)
 
 
@@ -114,10 +114,10 @@ def test_geen_journaal_counts_from_the_last_entry_or_the_assignment(demo, settin
     vandaag = timezone.localdate()
     drempel = vandaag + timedelta(weeks=4)
 
-    signals.compute_signals(today=drempel)
+    signals.signalen_berekenen(today=drempel)
     assert S.GEEN_JOURNAAL not in soorten(zonder) | soorten(met)
 
-    signals.compute_signals(today=drempel + timedelta(days=1))
+    signals.signalen_berekenen(today=drempel + timedelta(days=1))
     assert signaal(zonder, S.GEEN_JOURNAAL).toelichting.startswith("Geen journaalregel sinds de toewijzing")
     s = signaal(met, S.GEEN_JOURNAAL)
     assert s.sinds == drempel
@@ -135,16 +135,16 @@ def test_wachtlijst_while_not_resolved(demo):
         sinds=vandaag,
     )
 
-    signals.compute_signals(today=vandaag - timedelta(days=1))
+    signals.signalen_berekenen(today=vandaag - timedelta(days=1))
     assert S.WACHTLIJST not in soorten(c)
 
-    signals.compute_signals(today=vandaag)
+    signals.signalen_berekenen(today=vandaag)
     s = signaal(c, S.WACHTLIJST)
     assert s.sinds == vandaag
     assert s.toelichting == f"Wachtlijst bij Iriszorg (Beschermd wonen) sinds {vandaag:%d-%m-%Y}."
 
     services.wachtlijst_opgelost(door=c.casusregisseur, wachtlijst=wachtlijst)
-    signals.compute_signals(today=vandaag)
+    signals.signalen_berekenen(today=vandaag)
     assert S.WACHTLIJST not in soorten(c)
 
 
@@ -153,10 +153,10 @@ def test_escalatie_lang_open_after_14_days_at_the_same_level(demo):
     start = timezone.localdate()
     services.casus_escaleren(door=c.casusregisseur, casus=c, reden="stagnatie", vraag="Iriszorg reageert niet.")
 
-    signals.compute_signals(today=start + timedelta(days=14))
+    signals.signalen_berekenen(today=start + timedelta(days=14))
     assert S.ESCALATIE_LANG_OPEN not in soorten(c)
 
-    signals.compute_signals(today=start + timedelta(days=15))
+    signals.signalen_berekenen(today=start + timedelta(days=15))
     s = signaal(c, S.ESCALATIE_LANG_OPEN)
     assert s.sinds == start + timedelta(days=14)
     assert "bij Procesmanager" in s.toelichting and "(15 dagen)" in s.toelichting
@@ -172,7 +172,7 @@ def test_a_closed_casus_gives_no_signals(demo):
         sinds=timezone.localdate(),
     )
     services.casus_afsluiten(door=c.casusregisseur, casus=c, reden=AfsluitReden.objects.get(code="doel_bereikt"))
-    counts = signals.compute_signals(today=timezone.localdate() + timedelta(weeks=52))
+    counts = signals.signalen_berekenen(today=timezone.localdate() + timedelta(weeks=52))
     assert counts == dict.fromkeys(S.values, 0)
     assert not Signaal.objects.exists()
 
@@ -180,29 +180,29 @@ def test_a_closed_casus_gives_no_signals(demo):
 def test_a_run_replaces_the_signals_of_the_last_run(demo):
     c = factories.casus(demo)
     later = c.toegewezen_op + timedelta(weeks=10)
-    counts = signals.compute_signals(today=later)
+    counts = signals.signalen_berekenen(today=later)
     assert counts[S.GEEN_PLAN] == counts[S.GEEN_JOURNAAL] == 1
     first_run = Signaal.objects.get(soort=S.GEEN_PLAN).berekend_op
 
-    assert signals.compute_signals(today=later) == counts  # idempotent
+    assert signals.signalen_berekenen(today=later) == counts  # idempotent
     assert Signaal.objects.count() == 2
     assert Signaal.objects.get(soort=S.GEEN_PLAN).berekend_op > first_run
 
-    assert signals.compute_signals(today=c.toegewezen_op) == dict.fromkeys(S.values, 0)
+    assert signals.signalen_berekenen(today=c.toegewezen_op) == dict.fromkeys(S.values, 0)
     assert not Signaal.objects.exists()
 
 
 def test_the_task_runs_as_the_system_user_and_returns_only_counts(demo, monkeypatch):
     factories.casus(demo)
     seen = {}
-    compute = signals.compute_signals
+    compute = signals.signalen_berekenen
 
     def spy(today=None):
         seen["user"] = acting_user()
         return compute(today=today)
 
-    monkeypatch.setattr(signals, "compute_signals", spy)
-    result = tasks.compute_signals.delay().get()  # as celery beat sends it: no acting user
+    monkeypatch.setattr(signals, "signalen_berekenen", spy)
+    result = tasks.signalen_berekenen.delay().get()  # as celery beat sends it: no acting user
     assert seen["user"].username == "systeem"
     assert result == dict.fromkeys(S.values, 0)
 
@@ -219,11 +219,11 @@ def test_expire_access_ends_betrokkenheden_as_the_system_user(demo):
     )
     CasusBetrokkene.objects.filter(pk=betrokkene.pk).update(einddatum=timezone.localdate() - timedelta(days=1))
 
-    assert tasks.expire_access.delay().get() == 1
+    assert tasks.verlopen_toegang_intrekken.delay().get() == 1
     betrokkene.refresh_from_db()
     assert not betrokkene.actief
     assert betrokkene.history.first().history_user.username == "systeem"
-    assert tasks.expire_access.delay().get() == 0  # idempotent
+    assert tasks.verlopen_toegang_intrekken.delay().get() == 0  # idempotent
 
 
 @pytest.mark.worker
@@ -241,7 +241,7 @@ def test_compute_signals_on_a_real_worker(celery_worker):
         sinds=timezone.localdate(),
     )
 
-    tasks.compute_signals.delay()
+    tasks.signalen_berekenen.delay()
 
     def computed():
         """the worker wrote the wachtlijst signal"""

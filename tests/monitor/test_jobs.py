@@ -1,4 +1,4 @@
-"""The report job (monitor.tasks.generate_report, eager here): progress, idempotency, failure and retry,
+"""The report job (monitor.tasks.rapport_genereren, eager here): progress, idempotency, failure and retry,
 the one-open-request rule, the yearly schedule, and the budget services."""
 
 from decimal import Decimal
@@ -73,8 +73,8 @@ def test_a_second_run_for_a_finished_report_does_nothing(demo, media, fake_pdf, 
     path = Path(media) / rapport.bestand.name
     before = (path.read_bytes(), path.stat().st_mtime_ns, rapport.klaar_op, rapport.history.count())
 
-    assert tasks.generate_report.delay(rapport.pk, acting_user_id=demo["beleid"].pk).get() is None  # redelivered
-    tasks.generate_report(rapport.pk)
+    assert tasks.rapport_genereren.delay(rapport.pk, acting_user_id=demo["beleid"].pk).get() is None  # redelivered
+    tasks.rapport_genereren(rapport.pk)
 
     rapport.refresh_from_db()
     assert (path.read_bytes(), path.stat().st_mtime_ns, rapport.klaar_op, rapport.history.count()) == before
@@ -129,7 +129,7 @@ def test_a_failure_marks_the_report_mislukt_in_dutch_and_a_retry_reuses_the_same
     assert not rapport.bestand
 
     # The task for a failed report does nothing by itself: retrying is the user's choice.
-    tasks.generate_report(rapport.pk)
+    tasks.rapport_genereren(rapport.pk)
     rapport.refresh_from_db()
     assert rapport.status == Rapport.Status.MISLUKT
 
@@ -163,10 +163,10 @@ def test_a_time_limit_gives_a_dutch_message(demo, media, django_capture_on_commi
 
 
 def test_the_task_has_a_soft_time_limit_and_survives_a_lost_worker():
-    assert tasks.generate_report.soft_time_limit == 10 * 60
-    assert tasks.generate_report.time_limit > tasks.generate_report.soft_time_limit
-    assert tasks.generate_report.acks_late and tasks.generate_report.reject_on_worker_lost
-    assert settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] > tasks.generate_report.time_limit
+    assert tasks.rapport_genereren.soft_time_limit == 10 * 60
+    assert tasks.rapport_genereren.time_limit > tasks.rapport_genereren.soft_time_limit
+    assert tasks.rapport_genereren.acks_late and tasks.rapport_genereren.reject_on_worker_lost
+    assert settings.CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] > tasks.rapport_genereren.time_limit
 
 
 def test_a_run_cut_off_by_a_lost_worker_is_redone_once_then_marked_mislukt(demo, media, fake_pdf):
@@ -204,7 +204,7 @@ def test_a_year_outside_the_range_is_refused_in_dutch(demo, jaar):
 
 def test_the_beat_schedule_requests_last_years_report_on_2_january():
     entry = settings.CELERY_BEAT_SCHEDULE["jaarmonitor-vorig-jaar"]
-    assert entry["task"] == "monitor.tasks.generate_previous_year"
+    assert entry["task"] == "monitor.tasks.rapport_vorig_jaar"
     schedule = entry["schedule"]
     assert schedule.month_of_year == {1} and schedule.day_of_month == {2}
     assert schedule.hour == {3} and schedule.minute == {0}
@@ -214,7 +214,7 @@ def test_the_scheduled_task_requests_last_year_as_the_system_user(
     demo, media, fake_pdf, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks(execute=True):
-        pk = tasks.generate_previous_year.delay().get()  # as celery beat sends it: no acting user
+        pk = tasks.rapport_vorig_jaar.delay().get()  # as celery beat sends it: no acting user
     rapport = Rapport.objects.get(pk=pk)
     assert rapport.jaar == timezone.localdate().year - 1
     assert rapport.aangevraagd_door == system_user()

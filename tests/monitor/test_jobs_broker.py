@@ -58,7 +58,7 @@ def test_the_sweep_sends_waiting_reports_again_once_the_broker_is_back(
     ]
 
     # The first message turns up after all: it finds the report klaar and does nothing; nothing to sweep.
-    tasks.generate_report.apply(args=(rapport.pk,), kwargs={"acting_user_id": demo["beleid"].pk})
+    tasks.rapport_genereren.apply(args=(rapport.pk,), kwargs={"acting_user_id": demo["beleid"].pk})
     assert rapport.history.count() == 3
     with django_capture_on_commit_callbacks(execute=True):
         assert services.wachtende_rapporten_versturen() == 0

@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from bzt.audit import system_user
 from casusregie.models import CasusBetrokkene, CasusToegang, Escalatie, JournaalRegel, Plan, Wachtlijst
+from keten import tasks
 from keten.retention import MARKER, age_on, bewaartermijn_toepassen, vervangende_geboortedatum
-from keten.tasks import apply_retention
 from mdo.models import AgendaPunt
 from meldpunt.models import BewaartermijnRun, Melding, Persoon, PersoonKoppeling, Triage
 
@@ -267,13 +267,13 @@ def test_a_term_of_zero_is_refused(demo, settings, name):
 
 
 def test_the_nightly_task_acts_as_the_system_account(oud):
-    apply_retention.delay()
+    tasks.bewaartermijn_toepassen.delay()
     result = BewaartermijnRun.objects.get()
     assert result.door == system_user() and not result.dry_run and result.aantal_casussen == 1
     record = Melding.objects.get(pk=oud.melding.pk).history.latest()
     assert (record.history_user, record.history_change_reason) == (system_user(), f"bewaartermijn run {result.pk}")
     schedule = settings.CELERY_BEAT_SCHEDULE["bewaartermijn-toepassen"]
-    assert schedule["task"] == apply_retention.name == "keten.tasks.apply_retention"
+    assert schedule["task"] == tasks.bewaartermijn_toepassen.name == "keten.tasks.bewaartermijn_toepassen"
     assert (schedule["schedule"].hour, schedule["schedule"].minute) == ({3}, {30})
 
 
