@@ -110,8 +110,8 @@ DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     # JIT never pays off for these short queries and compiling cost seconds per report (bench/README.md § 1).
-    # No parallel workers per query: page queries take milliseconds, and starting workers made them 2x slower
-    # (1M, mijn casussen 7 -> 16 ms); the jaarmonitor loses ~15% without them, in a background job.
+    # No parallel workers per query: page queries take milliseconds and starting workers made them slower; the
+    # jaarmonitor, which would gain a little from them, runs in a background job (figures: bench/README.md).
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off -c max_parallel_workers_per_gather=0"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -77,7 +77,7 @@ STAPPEN = [
 
 def _met_datums(casussen, *namen):
     """The melding's dates as annotations, by unique-key subqueries per casus (only those asked for): a join
-    makes PostgreSQL hash the whole triage table (1M meldingen: ~30% slower in total)."""
+    makes PostgreSQL hash the whole triage table (bench/README.md)."""
     datums = {
         "ontvangen_op": lambda: Melding.objects.filter(pk=OuterRef("melding_id")).order_by().values("ontvangen_op"),
         "triage_datum": lambda: Triage.objects.filter(melding_id=OuterRef("melding_id")).order_by().values("datum"),

@@ -427,7 +427,7 @@ class DoorlooptijdenStand(models.Model):
     """The dashboard's lead-time medians over the last 12 months, computed with the stagnation signals.
 
     Derived data like Signaal (one row, replaced each run): the medians read every casus assigned in a year,
-    too slow to take on each page view at national scale (1M meldingen: ~200 ms).
+    too slow to take on each page view at regional scale (bench/README.md, the dashboard workload).
     """
 
     berekend_op = models.DateTimeField(default=timezone.now)

@@ -57,8 +57,8 @@ def _holds_on_sql():
 def holds_on(user, perm, casus):
     """Whether the user holds `perm` on this casus in the direct foreign-key permission table (one query).
     Group object permissions are never granted on casussen. Every audited write checks this first: a plain
-    statement on the unique (user, permission, casus) index costs a third of the same `.exists()` built by
-    the ORM (bench workload 9: 0.3 -> 0.1 ms per write). The grant counts only while its reason holds
+    statement on the unique (user, permission, casus) index is much cheaper than the same `.exists()` built
+    by the ORM (bench/README.md, workload 9). The grant counts only while its reason holds
     (casusrecht_geldig: no further query for the casusregisseur)."""
     if not user.is_active:
         return False
