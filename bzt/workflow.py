@@ -94,7 +94,10 @@ class Workflow:
         return self.check(name, state=getattr(obj, self.field), user=door, obj=obj)
 
     def apply(self, obj, name, *, door, **changes):
-        """Lock, check, change and save `obj` once (see the module docstring). Returns `obj`, reloaded."""
+        """Lock, check, change and save `obj` once (see the module docstring). Returns `obj`, reloaded.
+        `changes` are computed by the caller: derive them from the object only after `lock`."""
+        if self.field in changes or (self.since and self.since in changes):
+            raise TypeError(f"The state changes only through a transition, not as a change of {self.field}.")
         transition = self.lock(obj, name, door=door)
         setattr(obj, self.field, transition.target)
         if self.since:

@@ -339,6 +339,7 @@ def plan_indienen(*, door, plan: Plan, lock_version: int) -> Plan:
 def plan_vaststellen(*, door, plan: Plan, datum: date | None = None) -> Plan:
     """The MDO approves the plan: it is in force, the previous version is kept as 'vervangen'."""
     datum = datum or timezone.localdate()
+    PLAN_WORKFLOW.lock(plan, "vaststellen", door=door)
     with acting_as(door):
         transition(plan, "vaststellen", door=door, vastgesteld_op=datum, lock_version=plan.lock_version + 1)
         for oud in plan.casus.plannen.filter(status=Plan.Status.VASTGESTELD).exclude(pk=plan.pk):

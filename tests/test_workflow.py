@@ -233,3 +233,22 @@ def test_a_missing_right_is_permission_denied_in_every_app(demo, service):
     the meldpunt said ValidationError, the other apps PermissionDenied."""
     with pytest.raises(PermissionDenied):
         service(demo["beheer"])
+
+
+def test_changes_are_derived_from_the_locked_row_not_from_a_stale_object(demo):
+    """plan_vaststellen bumps the lock_version the database holds, also when given an object read earlier."""
+    from casusregie.models import Plan
+
+    c = factories.casus(demo)
+    factories.ingediend_plan(demo, c)
+    stale = c.plannen.get()
+    gelezen = stale.lock_version
+    Plan.objects.filter(pk=stale.pk).update(lock_version=gelezen + 5)  # saved by someone else meanwhile
+    casus_services.plan_vaststellen(door=demo["procesmanager"], plan=stale)
+    assert Plan.objects.get(pk=stale.pk).lock_version == gelezen + 6
+
+
+def test_the_state_is_never_a_plain_change(demo):
+    m = factories.melding(demo["meldpunt"])
+    with pytest.raises(TypeError):
+        transition(m, "in_triage_nemen", door=demo["meldpunt"], status="toegewezen")
