@@ -1,14 +1,23 @@
-"""Allowed state transitions as data, checked in one place.
+"""Every state machine as a table of data, and the one function that changes a state.
 
-Each app declares its transitions as a table (like Signalen's ALLOWED_STATUS_CHANGES); its services
-call `check` before changing a state, so no view or task sets a status by hand. Likewise each app declares
-per kind of object the states that are still open for actions (`OpenStates`); its services `lock` the object
-through it before they write, so nothing acts on a closed casus, escalation, plan or MDO.
+Each app declares in its `workflow.py` one `Workflow` per kind of object with a state (like Signalen's
+ALLOWED_STATUS_CHANGES): which transition goes from which states to which state, and who may do it. A service
+changes a state only through `transition(obj, name, door=...)`: it locks the row (after the parent it belongs to),
+reloads it, checks the source state and the right (held globally, or on the object or the casus it belongs to),
+sets the state and the other changed fields and saves once, so the history gets one record naming `door`.
+
+Each app also declares per kind of object the states that are still open for actions (`OpenStates`): services
+`lock` an object through it before writes that do not change its state (a journal line, a plan action), so
+nothing acts on a closed casus, escalation, plan or MDO. Both lock the same way (`lock_row`).
 """
 
+import importlib
 from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.utils import timezone
+
+from bzt.audit import acting_as
 
 
 class TransitionNotAllowed(ValidationError):
@@ -20,51 +29,139 @@ class Transition:
     name: str
     sources: frozenset
     target: str
-    permissions: tuple  # any one of these, held globally or on the object
+    permissions: tuple  # any one of these: a permission held globally or on the object, or a rule(user, obj)
+    label: str  # what the user does, in Dutch ("het plan vaststellen"), for messages
+    refused: str  # the message when the object is not in a source state ("" = built from the labels)
+    denied: str  # the message when the user may not ("" = built from the label)
 
-    def __init__(self, name, sources, target, permission):
+    def __init__(self, name, sources, target, permission, *, label=None, refused="", denied=""):
         object.__setattr__(self, "name", name)
         object.__setattr__(self, "sources", frozenset(sources))
         object.__setattr__(self, "target", target)
-        object.__setattr__(self, "permissions", (permission,) if isinstance(permission, str) else tuple(permission))
+        single = isinstance(permission, str) or callable(permission)
+        object.__setattr__(self, "permissions", (permission,) if single else tuple(permission))
+        object.__setattr__(self, "label", label or name.replace("_", " "))
+        object.__setattr__(self, "refused", refused)
+        object.__setattr__(self, "denied", denied)
+
+
+_WORKFLOWS = {}
 
 
 class Workflow:
-    def __init__(self, *transitions):
+    """The transitions of one model. `field` holds the state; `owner` names the attribute whose object
+    permissions count (a plan's or escalation's casus; None: the object itself); `parent` is (attribute,
+    OpenStates): the parent is locked first and must be open (a plan's casus, an agenda item's MDO)."""
+
+    def __init__(self, model, *transitions, field="status", owner=None, parent=None, labels=None):
+        self.model = model
         self.transitions = {t.name: t for t in transitions}
+        self.field = field
+        self.owner = owner
+        self.parent = parent
+        self.labels = {**dict(model._meta.get_field(field).flatchoices), **(labels or {})}
+        self.since = "status_sinds" if any(f.name == "status_sinds" for f in model._meta.fields) else None
+        _WORKFLOWS[model] = self
 
     def __getitem__(self, name):
         return self.transitions[name]
 
-    def allowed_from(self, state):
-        return [t for t in self.transitions.values() if state in t.sources]
+    @property
+    def states(self):
+        return list(self.labels)
+
+    def label(self, state):
+        return str(self.labels.get(state, state))
 
     def check(self, name, *, state, user, obj=None):
-        """Return the transition if `user` may do it from `state`; raise otherwise."""
+        """Return the transition if `user` may do it from `state` on `obj`; raise otherwise."""
         transition = self.transitions[name]
         if state not in transition.sources:
-            raise TransitionNotAllowed(f"'{name}' kan niet vanuit status '{state}'.")
-        if not any(_has(user, p, obj) for p in transition.permissions):
-            raise PermissionDenied(f"Geen recht op '{name}'.")
+            raise TransitionNotAllowed(transition.refused or self._refused(transition, state))
+        owner = getattr(obj, self.owner) if obj is not None and self.owner else obj
+        if not any(_has(user, p, owner) for p in transition.permissions):
+            raise PermissionDenied(transition.denied or f"U heeft geen recht op: {transition.label}.")
         return transition
+
+    def _refused(self, transition, state):
+        label = transition.label[0].upper() + transition.label[1:]
+        return f"{label} kan niet: de status is nu ‘{self.label(state)}’."
+
+    def lock(self, obj, name, *, door):
+        """Lock and reload `obj` and check that `door` may do `name` on it now; returns the transition. For a
+        service that validates its input against the locked object before it calls `transition`."""
+        lock_row(obj, self.parent)
+        return self.check(name, state=getattr(obj, self.field), user=door, obj=obj)
+
+    def apply(self, obj, name, *, door, **changes):
+        """Lock, check, change and save `obj` once (see the module docstring). Returns `obj`, reloaded.
+        `changes` are computed by the caller: derive them from the object only after `lock`."""
+        if self.field in changes or (self.since and self.since in changes):
+            raise TypeError(f"The state changes only through a transition, not as a change of {self.field}.")
+        transition = self.lock(obj, name, door=door)
+        setattr(obj, self.field, transition.target)
+        if self.since:
+            setattr(obj, self.since, timezone.now())
+        for attribute, value in changes.items():
+            setattr(obj, attribute, value)
+        with acting_as(door):
+            obj.save()
+        return obj
+
+    def after(self, state, *names):
+        """The state reached from `state` through the transitions `names`, each checked against the table
+        (for the import, which writes the end state of a path at once)."""
+        for name in names:
+            transition = self.transitions[name]
+            if state not in transition.sources:
+                raise TransitionNotAllowed(transition.refused or self._refused(transition, state))
+            state = transition.target
+        return state
+
+
+def transition(obj, name, *, door, workflow=None, **changes):
+    """The only way to change a state: see the module docstring. `changes` are further fields saved with it."""
+    return (workflow or workflow_of(obj)).apply(obj, name, door=door, **changes)
+
+
+def workflow_of(obj):
+    model = obj._meta.concrete_model
+    if model not in _WORKFLOWS:
+        importlib.import_module(f"{model._meta.app_config.name}.workflow")
+    return _WORKFLOWS[model]
 
 
 def _has(user, perm, obj):
-    """A role (global) permission, or an object permission on `obj` when the permission is of its app."""
+    """A rule(user, obj); a role (global) permission; or an object permission on `obj` when the permission is
+    of its app."""
+    if callable(perm):
+        return obj is not None and perm(user, obj)
     if user.has_perm(perm):
         return True
     return obj is not None and perm.split(".")[0] == obj._meta.app_label and user.has_perm(perm, obj)
 
 
+def lock_row(obj, parent=None):
+    """Lock the parent first (through its OpenStates: it must be open), then the object's own row
+    (select_for_update, held until the transaction ends), and reload it. Parents are always locked before their
+    children, so two requests on one object are served one after the other, the second from the state the
+    first left."""
+    if parent is not None:
+        attribute, guard = parent
+        locked_parent = guard.lock(getattr(obj, attribute))
+    obj.refresh_from_db(from_queryset=type(obj)._default_manager.select_for_update())
+    if parent is not None and getattr(obj, obj._meta.get_field(attribute).attname) != locked_parent.pk:
+        raise TransitionNotAllowed("Dit is intussen door iemand anders gewijzigd. Laad de pagina opnieuw.")
+    return obj
+
+
 class OpenStates:
     """The states of one kind of object that are open for actions, per action, and the one check a service makes
-    before it acts on such an object (or on something that belongs to it).
+    before it acts on such an object (or on something that belongs to it) without changing its state.
 
-    `lock(obj, action)` locks the parent first (a plan's casus, an agenda item's MDO), then the object's own row
-    (select_for_update, held until the transaction ends), reloads it and raises TransitionNotAllowed with the
-    action's message when the state it finds is not open for the action. Two requests at once on one object are
-    served one after the other, and the second is checked against the state the first left: a doorbraak
-    recorded while the casus is being closed is refused. Parents are always locked before their children."""
+    `lock(obj, action)` locks as `lock_row` does and raises TransitionNotAllowed with the action's message when
+    the state it finds is not open for the action: a doorbraak recorded while the casus is being closed is
+    refused."""
 
     def __init__(self, field, states, refused, *, actions=None, parent=None):
         self.field = field
@@ -80,12 +177,7 @@ class OpenStates:
 
     def lock(self, obj, action=None):
         states, refused = self.rules[action]
-        if self.parent is not None:
-            attribute, guard = self.parent
-            parent = guard.lock(getattr(obj, attribute))
-        obj.refresh_from_db(from_queryset=type(obj)._default_manager.select_for_update())
-        if self.parent is not None and getattr(obj, obj._meta.get_field(attribute).attname) != parent.pk:
-            raise TransitionNotAllowed("Dit is intussen door iemand anders gewijzigd. Laad de pagina opnieuw.")
+        lock_row(obj, self.parent)
         if getattr(obj, self.field) not in states:
             raise TransitionNotAllowed(refused)
         return obj

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from bzt.audit import acting_as
+from bzt.workflow import transition
 from meldpunt.models import Melding
 from meldpunt.personen import records_van
 from meldpunt.services import melding_toewijzen
@@ -31,18 +32,21 @@ from .models import (
     Wachtlijst,
 )
 from .selectors import caseload, caseload_vol  # the one caseload definition
-from .workflow import BETROKKENE, CASUS, CASUS_WORKFLOW, ESCALATIE, PLAN, WACHTLIJST
+from .workflow import (
+    BETROKKENE,
+    CASUS,
+    CASUS_BEGIN,
+    ESCALATIE,
+    ESCALATIE_WORKFLOW,
+    PLAN,
+    PLAN_WORKFLOW,
+    WACHTLIJST,
+    handles,
+)
 
 
 class StalePlan(ValidationError):
     """Someone else saved the plan since this user opened it (optimistic locking)."""
-
-
-def _transition(casus, name, door):
-    transition = CASUS_WORKFLOW.check(name, state=casus.status, user=door, obj=casus)
-    casus.status = transition.target
-    casus.status_sinds = timezone.now()
-    casus.save()
 
 
 def _require(door, perm, casus=None):
@@ -103,14 +107,18 @@ def casus_toewijzen(
         raise ValidationError({"casusregisseur": "Kies een casusregisseur of ten minste een organisatie."})
     with acting_as(door, reason=reden_boven_maximum.strip() or None):
         melding_toewijzen(door=door, melding=melding)
+        # A casus begins with its first plan in draft (casusregie.workflow): one history record, no transition.
         casus = Casus.objects.create(
-            melding=melding, casusregisseur=casusregisseur, organisatie=organisatie, toegewezen_op=datum
+            melding=melding,
+            status=CASUS_BEGIN,
+            casusregisseur=casusregisseur,
+            organisatie=organisatie,
+            toegewezen_op=datum,
         )
         if casusregisseur is not None:
             permissions.grant(
                 casus, casusregisseur, permissions.REGISSEUR, door=door, reden="toegewezen als casusregisseur"
             )
-        _transition(casus, "plan_opstellen", door)
         Plan.objects.create(casus=casus, versie=1, opgesteld_door=casusregisseur or door)
     return casus
 
@@ -314,8 +322,7 @@ def plan_indienen(*, door, plan: Plan, lock_version: int) -> Plan:
         plan = _plan_for_update(plan, lock_version, door)
         if not plan.doelen.exists() or not plan.acties.exists():
             raise ValidationError("Een plan heeft ten minste één doel en één actie voordat het naar het MDO gaat.")
-        plan.status, plan.ingediend_op = Plan.Status.INGEDIEND, timezone.localdate()
-        _bump(plan)
+        transition(plan, "indienen", door=door, ingediend_op=timezone.localdate(), lock_version=plan.lock_version + 1)
         hooks.plan_ingediend.send(sender=Plan, door=door, plan=plan)
     return plan
 
@@ -323,35 +330,31 @@ def plan_indienen(*, door, plan: Plan, lock_version: int) -> Plan:
 @transaction.atomic
 def plan_vaststellen(*, door, plan: Plan, datum: date | None = None) -> Plan:
     """The MDO approves the plan: it is in force, the previous version is kept as 'vervangen'."""
-    PLAN.lock(plan, "vaststellen")
-    _require(door, "mdo.voorzitten_mdo")
     datum = datum or timezone.localdate()
-    casus = plan.casus
+    PLAN_WORKFLOW.lock(plan, "vaststellen", door=door)
     with acting_as(door):
-        for oud in casus.plannen.filter(status=Plan.Status.VASTGESTELD):
-            oud.status = Plan.Status.VERVANGEN
-            oud.save()
-        plan.status, plan.vastgesteld_op = Plan.Status.VASTGESTELD, datum
-        _bump(plan)
-        if casus.plan_vastgesteld_op is None:
-            casus.plan_vastgesteld_op = datum
+        transition(plan, "vaststellen", door=door, vastgesteld_op=datum, lock_version=plan.lock_version + 1)
+        for oud in plan.casus.plannen.filter(status=Plan.Status.VASTGESTELD).exclude(pk=plan.pk):
+            transition(oud, "vervangen", door=door)
+        casus = plan.casus
+        eerste = {"plan_vastgesteld_op": casus.plan_vastgesteld_op or datum}
         if casus.status != Casus.Status.OPGESCHAALD:
-            _transition(casus, "plan_vaststellen", door)
-            _transition(casus, "uitvoeren", door)
-        else:
+            transition(casus, "plan_vaststellen", door=door, **eerste)  # one history record
+        elif casus.plan_vastgesteld_op is None:
+            casus.plan_vastgesteld_op = datum
             casus.save()
     return plan
 
 
 @transaction.atomic
 def plan_terugsturen(*, door, plan: Plan, reden: str) -> Plan:
-    PLAN.lock(plan, "terugsturen")
-    _require(door, "mdo.voorzitten_mdo")
+    PLAN_WORKFLOW.lock(plan, "terugsturen", door=door)
     if not reden.strip():
         raise ValidationError({"reden": "Geef aan wat er aan het plan moet veranderen."})
     with acting_as(door, reason=reden):
-        plan.status, plan.teruggestuurd_reden = Plan.Status.CONCEPT, reden.strip()
-        _bump(plan)
+        transition(
+            plan, "terugsturen", door=door, teruggestuurd_reden=reden.strip(), lock_version=plan.lock_version + 1
+        )
     return plan
 
 
@@ -428,14 +431,6 @@ def wachtlijst_opgelost(*, door, wachtlijst: Wachtlijst, datum: date | None = No
 # --- escalation ------------------------------------------------------------------------------------------------
 
 
-def handles(door, escalatie):
-    """Whether `door` handles escalations at the escalation's current level."""
-    return (
-        door.has_perm("casusregie.behandelen_escalatie")
-        and door.groups.filter(pk=escalatie.niveau.behandelaars_id).exists()
-    )
-
-
 @transaction.atomic
 def casus_escaleren(*, door, casus: Casus, reden: str, vraag: str, datum: date | None = None) -> Escalatie:
     """The casusregisseur escalates to the first level of the ladder (the procesmanager)."""
@@ -449,7 +444,7 @@ def casus_escaleren(*, door, casus: Casus, reden: str, vraag: str, datum: date |
     niveau = EscalatieNiveau.objects.filter(actief=True).order_by("volgorde").first()
     datum = datum or timezone.localdate()
     with acting_as(door, reason=f"escalatie: {Escalatie.Reden(reden).label}"):
-        _transition(casus, "escaleren", door)
+        transition(casus, "escaleren", door=door)
         escalatie = Escalatie.objects.create(
             casus=casus,
             niveau=niveau,
@@ -473,16 +468,13 @@ def casus_escaleren(*, door, casus: Casus, reden: str, vraag: str, datum: date |
 @transaction.atomic
 def escalatie_opschalen(*, door, escalatie: Escalatie, naar: EscalatieNiveau, toelichting: str) -> Escalatie:
     """The current level passes the escalation up the ladder (levels may be skipped)."""
-    ESCALATIE.lock(escalatie)
-    if not handles(door, escalatie):
-        raise PermissionDenied("U behandelt deze escalatie niet.")
+    ESCALATIE_WORKFLOW.lock(escalatie, "opschalen", door=door)
     if not naar.actief or naar.volgorde <= escalatie.niveau.volgorde:
         raise ValidationError({"naar": "Kies een hoger niveau."})
     if not toelichting.strip():
         raise ValidationError({"toelichting": "Licht toe wat het volgende niveau moet besluiten."})
     with acting_as(door, reason=f"opgeschaald naar {naar}"):
-        escalatie.niveau, escalatie.niveau_sinds, escalatie.status = naar, timezone.localdate(), Escalatie.Status.OPEN
-        escalatie.save()
+        transition(escalatie, "opschalen", door=door, niveau=naar, niveau_sinds=timezone.localdate())
         EscalatieStap.objects.create(
             escalatie=escalatie,
             soort=EscalatieStap.Soort.OPGESCHAALD,
@@ -496,18 +488,11 @@ def escalatie_opschalen(*, door, escalatie: Escalatie, naar: EscalatieNiveau, to
 
 @transaction.atomic
 def escalatie_beantwoorden(*, door, escalatie: Escalatie, antwoord: str, besluit: str) -> Escalatie:
-    ESCALATIE.lock(escalatie)
-    if not handles(door, escalatie):
-        raise PermissionDenied("U behandelt deze escalatie niet.")
+    ESCALATIE_WORKFLOW.lock(escalatie, "beantwoorden", door=door)
     if not antwoord.strip() or not besluit.strip():
         raise ValidationError({"antwoord": "Geef een antwoord en een besluit."})
     with acting_as(door, reason="escalatie beantwoord"):
-        escalatie.antwoord, escalatie.besluit, escalatie.status = (
-            antwoord.strip(),
-            besluit.strip(),
-            Escalatie.Status.BEANTWOORD,
-        )
-        escalatie.save()
+        transition(escalatie, "beantwoorden", door=door, antwoord=antwoord.strip(), besluit=besluit.strip())
         EscalatieStap.objects.create(
             escalatie=escalatie,
             soort=EscalatieStap.Soort.BEANTWOORD,
@@ -558,13 +543,9 @@ def doorbraak_vastleggen(
 @transaction.atomic
 def escalatie_deescaleren(*, door, escalatie: Escalatie, toelichting: str) -> Escalatie:
     """Close the escalation: the casus goes back to the casusregisseur."""
-    ESCALATIE.lock(escalatie)
-    if not (handles(door, escalatie) or door.has_perm("mdo.voorzitten_mdo")):
-        raise PermissionDenied("U mag deze escalatie niet sluiten.")
-    casus = escalatie.casus
     with acting_as(door, reason="gedeëscaleerd"):
-        escalatie.status, escalatie.gesloten_op = Escalatie.Status.GEDEESCALEERD, timezone.localdate()
-        escalatie.save()
+        transition(escalatie, "deescaleren", door=door, gesloten_op=timezone.localdate())
+        casus = escalatie.casus
         EscalatieStap.objects.create(
             escalatie=escalatie,
             soort=EscalatieStap.Soort.GEDEESCALEERD,
@@ -574,11 +555,7 @@ def escalatie_deescaleren(*, door, escalatie: Escalatie, toelichting: str) -> Es
             toelichting=toelichting.strip(),
         )
         terug = "deescaleren_naar_uitvoering" if casus.plan_vastgesteld_op else "deescaleren_naar_opstelling"
-        transition = CASUS_WORKFLOW[terug]
-        if casus.status not in transition.sources:
-            raise ValidationError("De casus is niet opgeschaald.")
-        casus.status, casus.status_sinds = transition.target, timezone.now()
-        casus.save()
+        transition(casus, terug, door=door)
     return escalatie
 
 
@@ -600,11 +577,16 @@ def casus_afsluiten(
     if datum < casus.toegewezen_op or datum > timezone.localdate():
         raise ValidationError({"datum": "De afsluitdatum ligt voor de toewijzing of in de toekomst."})
     with acting_as(door, reason=f"afgesloten: {reden}"):
-        _transition(casus, "afsluiten", door)
-        casus.afgesloten_op, casus.afsluitreden, casus.afsluit_toelichting = datum, reden, toelichting.strip()
-        casus.overgedragen_aan = overgedragen_aan if reden.vraagt_organisatie else None
-        casus.leesrecht_regisseur_tot = datum + timedelta(days=settings.BZT_LEESRECHT_NA_AFSLUITEN_DAGEN)
-        casus.save()
+        transition(
+            casus,
+            "afsluiten",
+            door=door,
+            afgesloten_op=datum,
+            afsluitreden=reden,
+            afsluit_toelichting=toelichting.strip(),
+            overgedragen_aan=overgedragen_aan if reden.vraagt_organisatie else None,
+            leesrecht_regisseur_tot=datum + timedelta(days=settings.BZT_LEESRECHT_NA_AFSLUITEN_DAGEN),
+        )
         for betrokkene in casus.betrokken_professionals.filter(beeindigd_op__isnull=True):
             _betrokkene_beeindigen(betrokkene, door=door, reden="casus afgesloten")
         if casus.casusregisseur is not None:

@@ -1,6 +1,12 @@
-"""The path of a casus, as data (DESIGN.md § The path of one melding).
+"""The state machines of casusregie, as data (DESIGN.md § The path of one melding): the casus, its plan
+versions and its escalations, each changed only through bzt.workflow.transition.
 
-toegewezen → plan_in_opstelling → plan_vastgesteld → in_uitvoering ⇄ opgeschaald → afgesloten
+Casus:  plan_in_opstelling → in_uitvoering ⇄ opgeschaald → afgesloten
+        (a casus is made in plan_in_opstelling: the MDO assigns it with its first plan in draft; approving a plan
+        puts it in uitvoering at once. `toegewezen` and `plan_vastgesteld` are no longer entered, one history
+        record per step; rows written before keep moving from them.)
+Plan:   concept ⇄ ingediend → vastgesteld → vervangen
+Escalatie: open ⇄ beantwoord → gedeescaleerd (opschalen keeps it open, one level up)
 
 Below the transitions: the states in which a casus and what belongs to it are still open for actions. Every
 service of casusregie (and of the MDO, for a casus) locks the object it acts on through these before it writes.
@@ -10,25 +16,20 @@ from bzt.workflow import OpenStates, Transition, Workflow
 
 from .models import Casus, Escalatie, Plan
 
-S = Casus.Status
+S, P, E = Casus.Status, Plan.Status, Escalatie.Status
 OPEN = {S.TOEGEWEZEN, S.PLAN_IN_OPSTELLING, S.PLAN_VASTGESTELD, S.IN_UITVOERING}
 MDO = "mdo.voorzitten_mdo"
+WIJZIGEN = "casusregie.change_casus"
+BEHANDELEN = "casusregie.behandelen_escalatie"
+NIET_BEHANDELAAR = "U behandelt deze escalatie niet."
 
-CASUS_WORKFLOW = Workflow(
-    Transition("plan_opstellen", {S.TOEGEWEZEN}, S.PLAN_IN_OPSTELLING, MDO),
-    Transition(
-        "plan_vaststellen", {S.PLAN_IN_OPSTELLING, S.IN_UITVOERING, S.PLAN_VASTGESTELD}, S.PLAN_VASTGESTELD, MDO
-    ),
-    Transition("uitvoeren", {S.PLAN_VASTGESTELD}, S.IN_UITVOERING, MDO),
-    Transition("escaleren", OPEN, S.OPGESCHAALD, "casusregie.escaleren_casus"),
-    Transition("deescaleren_naar_uitvoering", {S.OPGESCHAALD}, S.IN_UITVOERING, "casusregie.behandelen_escalatie"),
-    Transition("deescaleren_naar_opstelling", {S.OPGESCHAALD}, S.PLAN_IN_OPSTELLING, "casusregie.behandelen_escalatie"),
-    Transition("afsluiten", OPEN, S.AFGESLOTEN, ("casusregie.change_casus", MDO)),
-)
+
+def handles(user, escalatie):
+    """Whether `user` handles escalations at the escalation's current level."""
+    return user.has_perm(BEHANDELEN) and user.groups.filter(pk=escalatie.niveau.behandelaars_id).exists()
+
 
 # --- open for actions ---------------------------------------------------------------------------------------
-
-P, E = Plan.Status, Escalatie.Status
 
 CASUS = OpenStates("status", OPEN | {S.OPGESCHAALD}, "De casus is afgesloten; dit kan niet meer.")
 PLAN = OpenStates(
@@ -36,8 +37,6 @@ PLAN = OpenStates(
     {P.CONCEPT},
     "Dit plan is niet meer in concept en kan niet worden gewijzigd.",
     actions={
-        "vaststellen": ({P.INGEDIEND}, "Alleen een ingediend plan kan worden vastgesteld."),
-        "terugsturen": ({P.INGEDIEND}, "Alleen een ingediend plan kan worden teruggestuurd."),
         # the progress of an action: in the draft and in the plan in force, not in a replaced version
         "voortgang": (
             {P.CONCEPT, P.INGEDIEND, P.VASTGESTELD},
@@ -46,6 +45,80 @@ PLAN = OpenStates(
     },
     parent=("casus", CASUS),
 )
-ESCALATIE = OpenStates("status", {E.OPEN, E.BEANTWOORD}, "Deze escalatie is gesloten.", parent=("casus", CASUS))
+GESLOTEN = "Deze escalatie is gesloten."
+ESCALATIE = OpenStates("status", {E.OPEN, E.BEANTWOORD}, GESLOTEN, parent=("casus", CASUS))
 BETROKKENE = OpenStates("beeindigd_op", {None}, "Deze betrokkenheid is al beëindigd.", parent=("casus", CASUS))
 WACHTLIJST = OpenStates("opgelost_op", {None}, "Deze wachtlijst is al opgelost.", parent=("casus", CASUS))
+
+CASUS_BEGIN = S.PLAN_IN_OPSTELLING  # the MDO assigns a casus with its first plan in draft
+
+# --- transitions --------------------------------------------------------------------------------------------
+
+CASUS_WORKFLOW = Workflow(
+    Casus,
+    Transition(
+        "plan_vaststellen",
+        {S.TOEGEWEZEN, S.PLAN_IN_OPSTELLING, S.PLAN_VASTGESTELD, S.IN_UITVOERING},
+        S.IN_UITVOERING,
+        MDO,
+        label="het plan vaststellen",
+    ),
+    Transition("escaleren", OPEN, S.OPGESCHAALD, "casusregie.escaleren_casus", label="de casus escaleren"),
+    *(
+        Transition(
+            name,
+            {S.OPGESCHAALD},
+            target,
+            (BEHANDELEN, MDO),
+            label="de-escaleren",
+            refused="De casus is niet opgeschaald.",
+        )
+        for name, target in (
+            ("deescaleren_naar_uitvoering", S.IN_UITVOERING),
+            ("deescaleren_naar_opstelling", S.PLAN_IN_OPSTELLING),
+        )
+    ),
+    Transition("afsluiten", OPEN, S.AFGESLOTEN, (WIJZIGEN, MDO), label="de casus afsluiten"),
+)
+
+PLAN_WORKFLOW = Workflow(
+    Plan,
+    Transition("indienen", {P.CONCEPT}, P.INGEDIEND, WIJZIGEN, label="het plan indienen", refused=PLAN.rules[None][1]),
+    Transition(
+        "vaststellen",
+        {P.INGEDIEND},
+        P.VASTGESTELD,
+        MDO,
+        label="het plan vaststellen",
+        refused="Alleen een ingediend plan kan worden vastgesteld.",
+    ),
+    Transition(
+        "terugsturen",
+        {P.INGEDIEND},
+        P.CONCEPT,
+        MDO,
+        label="het plan terugsturen",
+        refused="Alleen een ingediend plan kan worden teruggestuurd.",
+    ),
+    Transition("vervangen", {P.VASTGESTELD}, P.VERVANGEN, MDO, label="het plan vervangen"),
+    owner="casus",
+    parent=("casus", CASUS),
+)
+
+ESCALATIE_WORKFLOW = Workflow(
+    Escalatie,
+    Transition("opschalen", {E.OPEN, E.BEANTWOORD}, E.OPEN, handles, refused=GESLOTEN, denied=NIET_BEHANDELAAR),
+    Transition(
+        "beantwoorden", {E.OPEN, E.BEANTWOORD}, E.BEANTWOORD, handles, refused=GESLOTEN, denied=NIET_BEHANDELAAR
+    ),
+    Transition(
+        "deescaleren",
+        {E.OPEN, E.BEANTWOORD},
+        E.GEDEESCALEERD,
+        (handles, MDO),
+        label="de escalatie sluiten",
+        refused=GESLOTEN,
+        denied="U mag deze escalatie niet sluiten.",
+    ),
+    parent=("casus", CASUS),
+)

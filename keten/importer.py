@@ -27,11 +27,13 @@ from bzt.models import Organisatie, User
 from bzt.validators import datum_probleem
 from casusregie import permissions
 from casusregie.models import AfsluitReden, Casus, Escalatie, EscalatieNiveau, EscalatieStap, Plan
+from casusregie.workflow import CASUS_BEGIN, CASUS_WORKFLOW
 from meldpunt.codes import Aanmeldroute, Besluit, Geslacht, Inkomen, Leefgebied, MelderType, Rol, wijken
 from meldpunt.doelgroep import is_ggsr
 from meldpunt.models import Betrokkene, Melding, Persoon, Triage
 from meldpunt.services import triage_afwijking
 from meldpunt.validators import is_valid_bsn
+from meldpunt.workflow import MELDING_BEGIN, MELDING_WORKFLOW
 
 IMPORT_MOTIVATIE = "Historische registratie (import): geen motivatie overgenomen"
 IMPORT_PLAN = "Historisch plan van aanpak (import): inhoud niet overgenomen"
@@ -675,14 +677,15 @@ class _Personen:
 
 
 def _status_of(line: ImportLine) -> tuple[str, date]:
-    """The melding's status and the day it began."""
+    """The melding's status (the end of its path through meldpunt.workflow) and the day it began."""
+    naar_mdo = ("triageren_voor_mdo", "op_mdo_agenda_zetten")
     if line.casus:
-        return Melding.Status.TOEGEWEZEN, line.casus.datum
+        return MELDING_WORKFLOW.after(MELDING_BEGIN, *naar_mdo, "toewijzen"), line.casus.datum
     if line.triage is None:
-        return Melding.Status.ONTVANGEN, line.velden["ontvangen_op"]
+        return MELDING_BEGIN, line.velden["ontvangen_op"]
     if line.triage.besluit == Besluit.MDO:
-        return Melding.Status.OP_MDO_AGENDA, line.triage.datum
-    return Melding.Status.GETRIEERD, line.triage.datum
+        return MELDING_WORKFLOW.after(MELDING_BEGIN, *naar_mdo), line.triage.datum
+    return MELDING_WORKFLOW.after(MELDING_BEGIN, "triageren"), line.triage.datum
 
 
 def _start_of(day: date) -> datetime:
@@ -719,14 +722,16 @@ def _build_triage(melding: Melding, line: ImportLine, systeem) -> Triage:
 
 
 def _casus_status_of(entry: CasusEntry) -> tuple[str, date]:
-    """The casus status after its history, and the day it began (an open casus keeps its last escalation open)."""
+    """The casus status after its history (the end of its path through casusregie.workflow), and the day it
+    began (an open casus keeps its last escalation open)."""
+    plan = ("plan_vaststellen",) if entry.plan_vastgesteld_op else ()
     if not entry.open:
-        return Casus.Status.AFGESLOTEN, entry.afgesloten_op
+        return CASUS_WORKFLOW.after(CASUS_BEGIN, *plan, "afsluiten"), entry.afgesloten_op
     if entry.escalaties:
-        return Casus.Status.OPGESCHAALD, entry.escalaties[-1].datum
+        return CASUS_WORKFLOW.after(CASUS_BEGIN, *plan, "escaleren"), entry.escalaties[-1].datum
     if entry.plan_vastgesteld_op:
-        return Casus.Status.IN_UITVOERING, entry.plan_vastgesteld_op
-    return Casus.Status.PLAN_IN_OPSTELLING, entry.datum
+        return CASUS_WORKFLOW.after(CASUS_BEGIN, *plan), entry.plan_vastgesteld_op
+    return CASUS_BEGIN, entry.datum
 
 
 def _build_casus(melding: Melding, entry: CasusEntry, reference: _Reference) -> Casus:

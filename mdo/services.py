@@ -8,7 +8,7 @@ from django.db.models import Max, Q
 from django.utils import timezone
 
 from bzt.audit import acting_as
-from bzt.workflow import TransitionNotAllowed
+from bzt.workflow import TransitionNotAllowed, transition
 from casusregie import services as casus_services
 from casusregie.models import Plan
 from casusregie.workflow import CASUS
@@ -16,7 +16,7 @@ from meldpunt.models import Melding
 from meldpunt.services import melding_mdo_verwijzen
 
 from .models import AgendaPunt, Overleg
-from .workflow import AGENDAPUNT, OVERLEG
+from .workflow import ACTIES, AGENDAPUNT, OVERLEG
 
 MDO = "mdo.voorzitten_mdo"
 
@@ -150,23 +150,21 @@ def _locked_open(overleg):
     return True
 
 
-def _require_open(punt):
-    if not punt.open:
-        raise ValidationError("Over dit agendapunt is al besloten.")
+def _past_bij(punt, actie, message):
+    """Whether the kind of agenda item allows this besluit (mdo.workflow.ACTIES, also the buttons shown)."""
+    if actie not in ACTIES[punt.soort]:
+        raise ValidationError(message)
 
 
-def _besluit(punt, door, besluit, notulen):
-    _require_open(punt)
-    punt.besluit, punt.notulen, punt.besloten_door = besluit, notulen.strip(), door
-    punt.save()
+def _besluit(punt, door, besluit, notulen, **changes):
+    transition(punt, besluit, door=door, notulen=notulen.strip(), besloten_door=door, **changes)
 
 
 @transaction.atomic
 def besluit_toewijzen(*, door, punt: AgendaPunt, casusregisseur, notulen="", reden_boven_maximum=""):
     _require_chair(door)
     AGENDAPUNT.lock(punt)
-    if punt.soort != AgendaPunt.Soort.MELDING:
-        raise ValidationError("Toewijzen kan alleen bij een nieuwe melding.")
+    _past_bij(punt, "toewijzen", "Toewijzen kan alleen bij een nieuwe melding.")
     casus = casus_services.casus_toewijzen(
         door=door,
         melding=punt.melding,
@@ -175,8 +173,7 @@ def besluit_toewijzen(*, door, punt: AgendaPunt, casusregisseur, notulen="", red
         reden_boven_maximum=reden_boven_maximum,
     )
     with acting_as(door):
-        punt.casus = casus
-        _besluit(punt, door, AgendaPunt.Besluit.TOEGEWEZEN, notulen)
+        _besluit(punt, door, AgendaPunt.Besluit.TOEGEWEZEN, notulen, casus=casus)
     return casus
 
 
@@ -221,8 +218,7 @@ def besluit_regulier(*, door, punt: AgendaPunt, notulen: str):
     """Refer to regular care instead of a casus: the melding is closed for the BZT with this besluit."""
     _require_chair(door)
     AGENDAPUNT.lock(punt)
-    if punt.soort != AgendaPunt.Soort.MELDING:
-        raise ValidationError("Verwijzen kan alleen bij een nieuwe melding.")
+    _past_bij(punt, "regulier", "Verwijzen kan alleen bij een nieuwe melding.")
     if not notulen.strip():
         raise ValidationError({"notulen": "Noteer naar welke zorg is verwezen."})
     with acting_as(door):
@@ -235,8 +231,7 @@ def besluit_regulier(*, door, punt: AgendaPunt, notulen: str):
 def besluit_plan(*, door, punt: AgendaPunt, vaststellen: bool, notulen: str = ""):
     _require_chair(door)
     AGENDAPUNT.lock(punt)
-    if punt.soort not in (AgendaPunt.Soort.PLAN_VASTSTELLEN,):
-        raise ValidationError("Dit agendapunt is geen plan ter vaststelling.")
+    _past_bij(punt, "vaststellen" if vaststellen else "terugsturen", "Dit agendapunt is geen plan ter vaststelling.")
     with acting_as(door):
         if vaststellen:
             datum = min(punt.overleg.datum, timezone.localdate())
@@ -252,8 +247,7 @@ def besluit_plan(*, door, punt: AgendaPunt, vaststellen: bool, notulen: str = ""
 def besluit_besproken(*, door, punt: AgendaPunt, notulen: str):
     _require_chair(door)
     AGENDAPUNT.lock(punt)
-    if punt.soort not in (AgendaPunt.Soort.PLAN_EVALUEREN, AgendaPunt.Soort.CASUSBESPREKING):
-        raise ValidationError("Bij dit agendapunt hoort een ander besluit.")
+    _past_bij(punt, "besproken", "Bij dit agendapunt hoort een ander besluit.")
     if not notulen.strip():
         raise ValidationError({"notulen": "Noteer wat is besproken."})
     with acting_as(door):
@@ -267,12 +261,10 @@ def overleg_afronden(*, door, overleg: Overleg, aanwezigen=(), overige_aanwezige
     _require_chair(door)
     OVERLEG.lock(overleg)
     with acting_as(door):
-        overleg.status = Overleg.Status.AFGEROND
-        overleg.overige_aanwezigen = overige_aanwezigen.strip()
-        overleg.save()
-        overleg.aanwezigen.set(aanwezigen)
         volgend = _volgend_na(overleg)
         for punt in overleg.agendapunten.filter(besluit="").order_by("volgorde", "id"):
             _besluit(punt, door, AgendaPunt.Besluit.AANGEHOUDEN, "Niet behandeld; doorgeschoven.")
             _doorschuiven(punt, volgend)
+        transition(overleg, "afronden", door=door, overige_aanwezigen=overige_aanwezigen.strip())
+        overleg.aanwezigen.set(aanwezigen)
     return overleg

@@ -35,19 +35,13 @@ from .forms import (
     overleg_label,
 )
 from .models import AgendaPunt, Overleg
+from .workflow import ACTIES
 
 PAGE_SIZE = 20
 
 mdo_required = permission_required("mdo.voorzitten_mdo", raise_exception=True)
 
 S = AgendaPunt.Soort
-# The besluiten the chair can take per kind of agenda item (the `actie` of the submit button).
-ACTIES = {
-    S.MELDING: ("toewijzen", "regulier", "aanhouden"),
-    S.PLAN_VASTSTELLEN: ("vaststellen", "terugsturen", "aanhouden"),
-    S.PLAN_EVALUEREN: ("besproken", "aanhouden"),
-    S.CASUSBESPREKING: ("besproken", "aanhouden"),
-}
 
 
 def _besluit_form_class(punt):

@@ -3,18 +3,17 @@
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from bzt.audit import acting_as
-from bzt.workflow import TransitionNotAllowed
+from bzt.workflow import TransitionNotAllowed, transition
 
 from .codes import Besluit, Leefgebied, Rol
 from .doelgroep import DOELGROEP_DREMPEL, is_doelgroep, is_ggsr
 from .models import Betrokkene, Melding, Persoon, PersoonKoppeling, Triage
 from .personen import groepen_bijwerken, vergrendelen
-from .workflow import MELDING_WORKFLOW
 
 PERSOON_VELDEN = (
     "voornaam",
@@ -41,20 +40,11 @@ class NieuweBetrokkene:
     gegevens: dict = field(default_factory=dict)
 
 
-def _transition(melding, name, door):
-    """Check `name` against the melding's status as stored now, with its row locked until the transaction ends:
-    two people acting on one melding at once are served one after the other, the second from the new status."""
-    melding.status = Melding.objects.select_for_update().values_list("status", flat=True).get(pk=melding.pk)
-    transition = MELDING_WORKFLOW.check(name, state=melding.status, user=door, obj=melding)
-    melding.status = transition.target
-    melding.status_sinds = timezone.now()
-
-
 @transaction.atomic
 def melding_registreren(*, door, gegevens: dict, betrokkenen: list[NieuweBetrokkene]) -> Melding:
     """Register a melding about a household. Persons are reused when given; new ones are created."""
     if not door.has_perm("meldpunt.add_melding"):
-        raise ValidationError("U mag geen meldingen registreren.")
+        raise PermissionDenied("U mag geen meldingen registreren.")
     if not betrokkenen:
         raise ValidationError("Een melding gaat over ten minste één persoon.")
     if not any(b.rol == Rol.HOOFDPERSOON for b in betrokkenen):
@@ -84,8 +74,7 @@ def persoon_aanmaken(*, door, gegevens: dict) -> Persoon:
 @transaction.atomic
 def melding_in_triage_nemen(*, door, melding: Melding) -> Melding:
     with acting_as(door):
-        _transition(melding, "in_triage_nemen", door)
-        melding.save(update_fields=["status", "status_sinds"])
+        transition(melding, "in_triage_nemen", door=door)
     return melding
 
 
@@ -128,12 +117,11 @@ def melding_triageren(
     heeft_kinderen = melding.betrokkenen.filter(rol=Rol.KIND).exists()
     with acting_as(door):
         try:
-            _transition(melding, "triageren_voor_mdo" if besluit == Besluit.MDO else "triageren", door)
+            transition(melding, "triageren_voor_mdo" if besluit == Besluit.MDO else "triageren", door=door)
         except TransitionNotAllowed as error:
             if Triage.objects.filter(melding=melding).exists():
                 raise TransitionNotAllowed("Deze melding is intussen al getrieerd door een collega.") from error
             raise
-        melding.save(update_fields=["status", "status_sinds"])
         triage = Triage(
             melding=melding,
             datum=datum,
@@ -156,8 +144,7 @@ def melding_op_mdo_agenda_zetten(*, door, melding: Melding) -> Melding:
     if getattr(melding, "triage", None) is None or melding.triage.besluit != Besluit.MDO:
         raise ValidationError("Alleen een melding met het triagebesluit 'MDO' kan op de MDO-agenda.")
     with acting_as(door):
-        _transition(melding, "op_mdo_agenda_zetten", door)
-        melding.save(update_fields=["status", "status_sinds"])
+        transition(melding, "op_mdo_agenda_zetten", door=door)
     return melding
 
 
@@ -165,8 +152,7 @@ def melding_op_mdo_agenda_zetten(*, door, melding: Melding) -> Melding:
 def melding_toewijzen(*, door, melding: Melding) -> Melding:
     """The MDO assigned a casusregisseur (called by casusregie.services.casus_toewijzen)."""
     with acting_as(door):
-        _transition(melding, "toewijzen", door)
-        melding.save(update_fields=["status", "status_sinds"])
+        transition(melding, "toewijzen", door=door)
     return melding
 
 
@@ -174,15 +160,14 @@ def melding_toewijzen(*, door, melding: Melding) -> Melding:
 def melding_mdo_verwijzen(*, door, melding: Melding) -> Melding:
     """The MDO referred the melding to regular care instead of assigning a casusregisseur."""
     with acting_as(door):
-        _transition(melding, "mdo_verwijzen", door)
-        melding.save(update_fields=["status", "status_sinds"])
+        transition(melding, "mdo_verwijzen", door=door)
     return melding
 
 
 @transaction.atomic
 def wvggz_uitkomst_vastleggen(*, door, melding: Melding, uitkomst: str, datum: date) -> Melding:
     if not door.has_perm("meldpunt.triageren_melding"):
-        raise ValidationError("U mag de Wvggz-uitkomst niet vastleggen.")
+        raise PermissionDenied("U mag de Wvggz-uitkomst niet vastleggen.")
     if not melding.wvggz:
         raise ValidationError("Dit is geen Wvggz-melding.")
     if datum < melding.ontvangen_op or datum > timezone.localdate():
@@ -198,7 +183,7 @@ def wvggz_uitkomst_vastleggen(*, door, melding: Melding, uitkomst: str, datum: d
 def terugkoppeling_vastleggen(*, door, melding: Melding, wijze: str, datum: date) -> Melding:
     """Record that (and how) the melder was told the melding is being handled — never its content."""
     if not door.has_perm("meldpunt.change_melding"):
-        raise ValidationError("U mag de terugkoppeling niet vastleggen.")
+        raise PermissionDenied("U mag de terugkoppeling niet vastleggen.")
     if melding.melder_anoniem:
         raise ValidationError("Een anonieme melder kan geen terugkoppeling krijgen.")
     if datum < melding.ontvangen_op or datum > timezone.localdate():
@@ -214,7 +199,7 @@ def terugkoppeling_vastleggen(*, door, melding: Melding, wijze: str, datum: date
 def personen_koppelen(*, door, persoon: Persoon, gekoppeld_aan: Persoon, reden: str) -> PersoonKoppeling:
     """Record that two person records are one person. Both records and their history stay."""
     if not door.has_perm("meldpunt.koppelen_persoon"):
-        raise ValidationError("U mag geen personen koppelen.")
+        raise PermissionDenied("U mag geen personen koppelen.")
     if persoon.pk == gekoppeld_aan.pk:
         raise ValidationError("Een persoon kan niet aan zichzelf gekoppeld worden.")
     if not reden.strip():
@@ -234,7 +219,7 @@ def personen_koppelen(*, door, persoon: Persoon, gekoppeld_aan: Persoon, reden: 
 @transaction.atomic
 def koppeling_opheffen(*, door, koppeling: PersoonKoppeling, reden: str) -> PersoonKoppeling:
     if not door.has_perm("meldpunt.koppelen_persoon"):
-        raise ValidationError("U mag geen koppelingen opheffen.")
+        raise PermissionDenied("U mag geen koppelingen opheffen.")
     paar = [koppeling.persoon_id, koppeling.gekoppeld_aan_id]
     vergrendelen(paar)
     koppeling = PersoonKoppeling.objects.select_for_update().get(pk=koppeling.pk)

@@ -14,11 +14,17 @@ from .models import Melding
 
 S = Melding.Status
 
+MELDING_BEGIN = S.ONTVANGEN  # a new melding's state (the model's default)
+TRIAGE, MDO = "meldpunt.triageren_melding", "mdo.voorzitten_mdo"
+
 MELDING_WORKFLOW = Workflow(
-    Transition("in_triage_nemen", {S.ONTVANGEN}, S.IN_TRIAGE, "meldpunt.triageren_melding"),
-    Transition("triageren", {S.ONTVANGEN, S.IN_TRIAGE}, S.GETRIEERD, "meldpunt.triageren_melding"),
-    Transition("triageren_voor_mdo", {S.ONTVANGEN, S.IN_TRIAGE}, S.WACHT_OP_MDO, "meldpunt.triageren_melding"),
-    Transition("op_mdo_agenda_zetten", {S.WACHT_OP_MDO}, S.OP_MDO_AGENDA, "meldpunt.triageren_melding"),
-    Transition("toewijzen", {S.OP_MDO_AGENDA}, S.TOEGEWEZEN, "mdo.voorzitten_mdo"),
-    Transition("mdo_verwijzen", {S.OP_MDO_AGENDA}, S.VERWEZEN, "mdo.voorzitten_mdo"),
+    Melding,
+    Transition("in_triage_nemen", {S.ONTVANGEN}, S.IN_TRIAGE, TRIAGE, label="de melding in triage nemen"),
+    Transition("triageren", {S.ONTVANGEN, S.IN_TRIAGE}, S.GETRIEERD, TRIAGE, label="de melding triageren"),
+    Transition("triageren_voor_mdo", {S.ONTVANGEN, S.IN_TRIAGE}, S.WACHT_OP_MDO, TRIAGE, label="de melding triageren"),
+    Transition(
+        "op_mdo_agenda_zetten", {S.WACHT_OP_MDO}, S.OP_MDO_AGENDA, TRIAGE, label="de melding op de MDO-agenda zetten"
+    ),
+    Transition("toewijzen", {S.OP_MDO_AGENDA}, S.TOEGEWEZEN, MDO, label="een casusregisseur toewijzen"),
+    Transition("mdo_verwijzen", {S.OP_MDO_AGENDA}, S.VERWEZEN, MDO, label="naar reguliere zorg verwijzen"),
 )

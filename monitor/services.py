@@ -21,12 +21,13 @@ from django.utils import timezone
 
 from bzt.audit import acting_as
 from bzt.tasks import start_task
+from bzt.workflow import transition
 
 from .models import BudgetRegel, Rapport
+from .workflow import PERMISSION, RAPPORT_WORKFLOW, mag_jaarmonitor  # noqa: F401 - PERMISSION: the views'
 
 logger = logging.getLogger(__name__)
 
-PERMISSION = "monitor.zien_jaarmonitor"
 EERSTE_JAAR = 2000
 OPEN = (Rapport.Status.IN_WACHTRIJ, Rapport.Status.BEZIG)
 # A run that was cut off (its worker died) is redone when the message is delivered again, this many runs
@@ -40,9 +41,7 @@ BEDRAG_MAX = Decimal("9999999999.99")
 
 
 def _require(door):
-    if door.username == settings.BZT_SYSTEEM_GEBRUIKER:
-        return  # the scheduled report of last year (celery beat)
-    if not door.has_perm(PERMISSION):
+    if not mag_jaarmonitor(door):
         raise PermissionDenied("U heeft geen toegang tot de jaarmonitor.")
 
 
@@ -156,17 +155,11 @@ def rapport_opnieuw(*, door, rapport: Rapport) -> Rapport:
     _require(door)
     with transaction.atomic():
         rapport = Rapport.objects.select_for_update().get(pk=rapport.pk)
-        if rapport.status != Rapport.Status.MISLUKT:
-            raise ValidationError("Alleen een mislukt rapport kan opnieuw worden gemaakt.")
+        RAPPORT_WORKFLOW.lock(rapport, "opnieuw", door=door)
         if Rapport.objects.filter(jaar=rapport.jaar, status__in=OPEN).exists():
             raise ValidationError(f"Er wordt al een jaarmonitor {rapport.jaar} gemaakt.")
         with acting_as(door, reason="opnieuw proberen"):
-            rapport.status = Rapport.Status.IN_WACHTRIJ
-            rapport.pogingen += 1
-            rapport.fout = ""
-            rapport.voortgang = 0
-            rapport.stap = ""
-            rapport.save()
+            transition(rapport, "opnieuw", door=door, pogingen=rapport.pogingen + 1, fout="", voortgang=0, stap="")
         rapport.verzending = _start(rapport, door)
     return rapport
 
@@ -238,16 +231,10 @@ def _claim(rapport_id, door):
             return None  # done already (a redelivered task), or failed: retrying is the user's choice
         with acting_as(door):
             if rapport.status == Rapport.Status.BEZIG and _runs_of_this_attempt(rapport) >= MAX_RUNS:
-                rapport.status = Rapport.Status.MISLUKT
-                rapport.fout = "Het maken is herhaaldelijk onderbroken (de verwerking stopte onverwacht)."
-                rapport.save()
+                fout = "Het maken is herhaaldelijk onderbroken (de verwerking stopte onverwacht)."
+                transition(rapport, "mislukken", door=door, fout=fout)
                 return None
-            rapport.status = Rapport.Status.BEZIG
-            rapport.gestart_op = timezone.now()
-            rapport.voortgang = 0
-            rapport.stap = "Gestart"
-            rapport.fout = ""
-            rapport.save()
+            transition(rapport, "starten", door=door, gestart_op=timezone.now(), voortgang=0, stap="Gestart", fout="")
     return rapport
 
 
@@ -319,21 +306,20 @@ def _genereren(rapport_id, door):
     except Exception as error:
         logger.exception("Jaarmonitor %s (rapport %s) mislukt", rapport.jaar, rapport.pk)
         with transaction.atomic(), acting_as(door):
-            rapport = Rapport.objects.select_for_update().get(pk=rapport.pk)
-            rapport.status = Rapport.Status.MISLUKT
-            rapport.fout = foutmelding(error)
-            rapport.save()
+            transition(rapport, "mislukken", door=door, fout=foutmelding(error))
         return rapport
     with transaction.atomic(), acting_as(door):
-        rapport = Rapport.objects.select_for_update().get(pk=rapport.pk)
-        rapport.bestand.name = name
-        rapport.tot_en_met = date.fromisoformat(figures["tot_en_met"]) if "tot_en_met" in figures else None
-        rapport.status = Rapport.Status.KLAAR
-        rapport.voortgang = 100
-        rapport.stap = "Klaar"
-        rapport.fout = ""
-        rapport.klaar_op = timezone.now()
-        rapport.save()
+        transition(
+            rapport,
+            "voltooien",
+            door=door,
+            bestand=name,
+            tot_en_met=date.fromisoformat(figures["tot_en_met"]) if "tot_en_met" in figures else None,
+            voortgang=100,
+            stap="Klaar",
+            fout="",
+            klaar_op=timezone.now(),
+        )
     return rapport
 
 

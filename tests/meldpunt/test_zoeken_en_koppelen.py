@@ -1,5 +1,5 @@
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
 from meldpunt import selectors, services
@@ -86,7 +86,7 @@ def test_linking_needs_a_reason_and_another_record(demo, jan):
     ander = factories.melding(demo["meldpunt"]).betrokkenen.get().persoon
     with pytest.raises(ValidationError):
         services.personen_koppelen(door=demo["meldpunt"], persoon=jan, gekoppeld_aan=ander, reden="  ")
-    with pytest.raises(ValidationError):
+    with pytest.raises(PermissionDenied):  # a missing right is PermissionDenied in every app (issue 13)
         services.personen_koppelen(door=demo["procesmanager"], persoon=jan, gekoppeld_aan=ander, reden="zelfde")
 
 
