@@ -322,8 +322,11 @@ def besluit(request, pk, punt_pk):
         naam = "besluit"
         form = _besluit_form_class(punt)(request.POST, prefix=f"b{punt.pk}")
     if form.is_valid():
+        gegevens = dict(form.cleaned_data)
+        if actie == "toewijzen":
+            gegevens["casusregisseur"] = form.regisseur()
         try:
-            bericht = _besluit_nemen(request.user, punt, actie, form)
+            services.besluit_nemen(door=request.user, punt=punt, actie=actie, gegevens=gegevens)
         except TransitionNotAllowed as error:  # decided or closed meanwhile: the item shows no form any more
             messages.error(request, _tekst(error))
             return _naar_agenda(punt)
@@ -333,36 +336,24 @@ def besluit(request, pk, punt_pk):
             messages.error(request, _tekst(error))
             return _naar_agenda(punt)
         else:
-            messages.success(request, bericht)
+            messages.success(request, _bericht(actie, punt, gegevens))
             return _naar_agenda(punt)
     overleg = selectors.overleg_detail(request.user, pk)  # fresh: the failed service changed nothing
     return _render_agenda(request, overleg, bound=(punt.pk, naam, form))
 
 
-def _besluit_nemen(door, punt, actie, form):
-    """Call the one service for this besluit; returns the success message."""
-    notulen = form.cleaned_data.get("notulen", "")
+def _bericht(actie, punt, gegevens):
+    """The success message of a besluit taken by services.besluit_nemen."""
     if actie == "toewijzen":
-        regisseur = form.regisseur()
-        casus = services.besluit_toewijzen(
-            door=door,
-            punt=punt,
-            casusregisseur=regisseur,
-            notulen=notulen,
-            reden_boven_maximum=form.cleaned_data["reden_boven_maximum"],
-        )
-        return f"{regisseur} ({regisseur.organisatie}) is casusregisseur van casus {casus.nummer}."
+        regisseur = gegevens["casusregisseur"]
+        return f"{regisseur} ({regisseur.organisatie}) is casusregisseur van casus {punt.casus.nummer}."
     if actie == "regulier":
-        services.besluit_regulier(door=door, punt=punt, notulen=notulen)
         return f"Melding {punt.melding.nummer} is verwezen naar reguliere zorg."
     if actie == "aanhouden":
-        services.besluit_aanhouden(door=door, punt=punt, notulen=notulen)
         return "Het agendapunt is aangehouden en gaat naar het volgende MDO."
     if actie in ("vaststellen", "terugsturen"):
-        services.besluit_plan(door=door, punt=punt, vaststellen=actie == "vaststellen", notulen=notulen)
         wat = "vastgesteld" if actie == "vaststellen" else "teruggestuurd naar de casusregisseur"
         return f"Plan van aanpak versie {punt.plan.versie} van casus {punt.casus.nummer} is {wat}."
-    services.besluit_besproken(door=door, punt=punt, notulen=notulen)
     return "Het agendapunt is besproken."
 
 
