@@ -96,6 +96,16 @@ def wachtrij_queryset(user, *, wachtrij="triage", urgentie="", aanmeldroute="", 
     )
 
 
+def hoofdpersoon(melding):
+    """The hoofdpersoon of a melding, from its prefetched betrokkenen (no query)."""
+    if melding is None:
+        return None
+    for betrokkene in melding.betrokkenen.all():
+        if betrokkene.rol == Rol.HOOFDPERSOON:
+            return betrokkene.persoon
+    return None
+
+
 @dataclass
 class WachtrijRegel:
     melding: Melding
@@ -104,10 +114,7 @@ class WachtrijRegel:
 
     @property
     def hoofdpersoon(self):
-        for betrokkene in self.melding.betrokkenen.all():
-            if betrokkene.rol == Rol.HOOFDPERSOON:
-                return betrokkene.persoon
-        return None
+        return hoofdpersoon(self.melding)
 
     @property
     def huishouden_grootte(self):
