@@ -5,8 +5,9 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 
 from bzt.forms import DatumField
+from meldpunt.selectors import hoofdpersoon
 
-from .selectors import hoofdpersoon
+from .models import AgendaPunt
 
 TIME_WIDGET = forms.TimeInput(format="%H:%M", attrs={"type": "time"})
 
@@ -146,6 +147,16 @@ class PlanBesluitForm(AgendapuntForm):
         widget=textarea(),
         help_text="Bij terugsturen verplicht: wat moet er aan het plan veranderen?",
     )
+
+
+def besluit_form_class(punt):
+    """The form of the besluit (not toewijzen) on an agenda item."""
+    return PlanBesluitForm if punt.soort == AgendaPunt.Soort.PLAN_VASTSTELLEN else NotulenForm
+
+
+def zoek_opties(kandidaten, prefix):
+    """Search matches as radio options like ToewijzenForm.opties, for the one radio template."""
+    return [kandidaat_optie(k, prefix, "z") for k in kandidaten]
 
 
 class CasusbesprekingForm(forms.Form):

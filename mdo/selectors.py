@@ -16,6 +16,7 @@ from django.db.models import (
     When,
     prefetch_related_objects,
 )
+from django.urls import reverse
 from django.utils import timezone
 
 from bzt.access import access_object
@@ -32,9 +33,11 @@ from casusregie.selectors import (
     open_casussen_per_regisseur,
 )
 from casusregie.timeline import Gebeurtenis, at
-from meldpunt.codes import Leefgebied, Rol
-from meldpunt.models import Betrokkene
+from meldpunt.codes import Leefgebied
+from meldpunt.models import Betrokkene, Persoon
+from meldpunt.selectors import hoofdpersoon
 
+from .forms import ToewijzenForm, besluit_form_class, overleg_label, zoek_opties
 from .models import AgendaPunt, Overleg
 
 
@@ -120,16 +123,6 @@ def agendapunt_detail(user, overleg_pk, pk):
         "overleg", "melding__triage", "casus", "plan__casus"
     )
     return access_object(qs, pk)
-
-
-def hoofdpersoon(melding):
-    """The hoofdpersoon of a melding, from its prefetched betrokkenen (no query)."""
-    if melding is None:
-        return None
-    for betrokkene in melding.betrokkenen.all():
-        if betrokkene.rol == Rol.HOOFDPERSOON:
-            return betrokkene.persoon
-    return None
 
 
 def open_casussen(user):
@@ -298,3 +291,86 @@ def kandidaten_voor(melding, regisseurs, gekozen=()):
     gekozen = [pk for pk in map(parse_int, gekozen) if pk and pk not in getoond]
     extra = regisseurs_met_caseload(gekozen) if gekozen else []
     return top + (kandidaat_regisseurs(melding, extra) if extra else [])
+
+
+# --- the agenda as shown (the view model of mdo/overleg.html, mdo/_agenda.html and the printed agenda) ----------
+
+
+@dataclass
+class Regel:
+    """One agenda item as shown: the item, whom it is about, and the forms the chair can use."""
+
+    nummer: int
+    punt: AgendaPunt
+    persoon: Persoon | None
+    forms: dict = field(default_factory=dict)
+    zoek: str = ""  # the regisseur search of this item without JS (a GET reload of the agenda)
+    gevonden: list | None = None
+    urls: dict = field(default_factory=dict)
+    naar: list = field(default_factory=list)  # (pk, label) of the planned MDO's the item can move to
+
+    @property
+    def leefgebieden(self):
+        """Labels of the leefgebieden scored in the triage of the melding (for a melding item)."""
+        triage = getattr(self.punt.melding, "triage", None) if self.punt.melding_id else None
+        return [label for _, label, ja, _ in triage.leefgebieden() if ja] if triage else []
+
+
+_PLEK = 2_147_483_647  # stands in for a pk while reversing once
+
+
+def _url_met_pk(naam, *args):
+    """pk -> the URL `naam` with `args` before the pk. reverse() once, not per link: the agenda links
+    every item several times."""
+    voor, na = reverse(naam, args=[*args, _PLEK]).rsplit(str(_PLEK), 1)
+    return lambda pk: f"{voor}{pk}{na}"
+
+
+def _melding_van(punt):
+    return punt.melding or (punt.casus.melding if punt.casus_id else None)
+
+
+def agenda_regels(user, overleg, *, zoek_punt="", zoek="", bound=None):
+    """The rows of the agenda of `overleg` (from overleg_detail) with their forms; `zoek_punt`/`zoek` = the
+    regisseur search of one item without JS; `bound` = (punt pk, form name, bound form) after an error.
+
+    A melding item offers the best KANDIDATEN_TONEN regisseurs; any other is found with the search field."""
+    punten = list(overleg.agendapunten.all())
+    gepland = overleg.status == Overleg.Status.GEPLAND
+    regisseurs = []
+    if gepland and any(p.open and p.soort == AgendaPunt.Soort.MELDING for p in punten):
+        regisseurs = kandidaten_pool()
+    andere = geplande_overleggen(user, behalve=overleg) if gepland else []
+    naar = [(str(o.pk), overleg_label(o)) for o in andere]
+    agenda_url = reverse("mdo:overleg", args=[overleg.pk])
+    url = {
+        "melding": _url_met_pk("meldpunt:melding"),
+        "dossier": _url_met_pk("casusregie:dossier"),
+        **{naam: _url_met_pk(f"mdo:{naam}", overleg.pk) for naam in ("verplaatsen", "besluit", "regisseurs_zoeken")},
+    }
+    regels = []
+    for nummer, punt in enumerate(punten, start=1):
+        regel = Regel(nummer, punt, hoofdpersoon(_melding_van(punt)))
+        regel.urls["dossier" if punt.casus_id else "melding"] = (
+            url["dossier"](punt.casus_id) if punt.casus_id else url["melding"](punt.melding_id)
+        )
+        if gepland and punt.open:
+            regel.urls.update((naam, url[naam](punt.pk)) for naam in ("verplaatsen", "besluit", "regisseurs_zoeken"))
+            regel.urls["agenda"] = agenda_url
+            if punt.soort == AgendaPunt.Soort.MELDING:
+                kandidaten = kandidaten_voor(punt.melding, regisseurs)
+                regel.forms["toewijzen"] = ToewijzenForm(prefix=f"t{punt.pk}", kandidaten=kandidaten)
+                if zoek and zoek_punt == str(punt.pk):
+                    regel.zoek = zoek
+                    regel.gevonden = zoek_opties(regisseurs_zoeken(user, zoek, punt.melding), f"t{punt.pk}")
+            regel.forms["besluit"] = besluit_form_class(punt)(prefix=f"b{punt.pk}")
+            regel.naar = naar
+        if bound is not None and bound[0] == punt.pk:
+            regel.forms[bound[1]] = bound[2]
+        regels.append(regel)
+    return regels
+
+
+def print_regels(overleg):
+    """The rows of the printed agenda and besluitenlijst of `overleg` (from overleg_detail): no forms."""
+    return [Regel(n, p, hoofdpersoon(_melding_van(p))) for n, p in enumerate(overleg.agendapunten.all(), start=1)]

@@ -243,6 +243,32 @@ def besluit_plan(*, door, punt: AgendaPunt, vaststellen: bool, notulen: str = ""
     return punt
 
 
+def besluit_nemen(*, door, punt: AgendaPunt, actie: str, gegevens: dict) -> AgendaPunt:
+    """The one entry for a besluit on an agenda item: `actie` (one of mdo.workflow.ACTIES for the item's kind)
+    picks the service below; `gegevens` holds the notulen and, for toewijzen, casusregisseur and
+    reden_boven_maximum."""
+    if actie not in ACTIES[punt.soort]:
+        raise ValidationError("Kies een besluit.")
+    notulen = gegevens.get("notulen", "")
+    if actie == "toewijzen":
+        besluit_toewijzen(
+            door=door,
+            punt=punt,
+            casusregisseur=gegevens["casusregisseur"],
+            notulen=notulen,
+            reden_boven_maximum=gegevens.get("reden_boven_maximum", ""),
+        )
+    elif actie == "regulier":
+        besluit_regulier(door=door, punt=punt, notulen=notulen)
+    elif actie == "aanhouden":
+        besluit_aanhouden(door=door, punt=punt, notulen=notulen)
+    elif actie in ("vaststellen", "terugsturen"):
+        besluit_plan(door=door, punt=punt, vaststellen=actie == "vaststellen", notulen=notulen)
+    else:
+        besluit_besproken(door=door, punt=punt, notulen=notulen)
+    return punt
+
+
 @transaction.atomic
 def besluit_besproken(*, door, punt: AgendaPunt, notulen: str):
     _require_chair(door)

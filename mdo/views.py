@@ -1,8 +1,6 @@
 """MDO screens, for its chair (the procesmanager). Thin: parse the form, fetch through a selector, call one
 service, render. Everyone else gets 403 on the list and 404 on a meeting (mdo.selectors.overleg_detail)."""
 
-from dataclasses import dataclass, field
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -20,19 +18,16 @@ from bzt.inzage import Actie, Grond, ObjectType, log_inzage
 from bzt.pdf import PDF_BASE_URL, render_pdf, static_path  # noqa: F401 - re-exported (tests/mdo/test_print.py)
 from bzt.pdf import static_fetcher as _static_fetcher  # noqa: F401 - re-exported (tests/mdo/test_print.py)
 from bzt.workflow import TransitionNotAllowed
-from meldpunt.models import Persoon
 
 from . import selectors, services
 from .forms import (
     AfrondenForm,
     CasusbesprekingForm,
-    NotulenForm,
     OverlegForm,
-    PlanBesluitForm,
     ToewijzenForm,
     VerplaatsenForm,
-    kandidaat_optie,
-    overleg_label,
+    besluit_form_class,
+    zoek_opties,
 )
 from .models import AgendaPunt, Overleg
 from .workflow import ACTIES
@@ -40,12 +35,6 @@ from .workflow import ACTIES
 PAGE_SIZE = 20
 
 mdo_required = permission_required("mdo.voorzitten_mdo", raise_exception=True)
-
-S = AgendaPunt.Soort
-
-
-def _besluit_form_class(punt):
-    return PlanBesluitForm if punt.soort == S.PLAN_VASTSTELLEN else NotulenForm
 
 
 # --- list and planning ----------------------------------------------------------------------------------------
@@ -82,86 +71,18 @@ def _datum(overleg):
 # --- the agenda ---------------------------------------------------------------------------------------------------
 
 
-@dataclass
-class Regel:
-    """One agenda item as shown: the item, whom it is about, and the forms the chair can use."""
-
-    nummer: int
-    punt: AgendaPunt
-    persoon: Persoon | None
-    forms: dict = field(default_factory=dict)
-    zoek: str = ""  # the regisseur search of this item without JS (a GET reload of the agenda)
-    gevonden: list | None = None
-    urls: dict = field(default_factory=dict)
-    naar: list = field(default_factory=list)  # (pk, label) of the planned MDO's the item can move to
-
-    @property
-    def leefgebieden(self):
-        """Labels of the leefgebieden scored in the triage of the melding (for a melding item)."""
-        triage = getattr(self.punt.melding, "triage", None) if self.punt.melding_id else None
-        return [label for _, label, ja, _ in triage.leefgebieden() if ja] if triage else []
-
-
 def _zoektekst(request, name):
     return zoektekst(request.GET, name)
 
 
-_PLEK = 2_147_483_647  # stands in for a pk while reversing once
-
-
-def _url_met_pk(naam, *args):
-    """pk -> the URL `naam` with `args` before the pk. reverse() once, not per link: the agenda links
-    every item several times."""
-    voor, na = reverse(naam, args=[*args, _PLEK]).rsplit(str(_PLEK), 1)
-    return lambda pk: f"{voor}{pk}{na}"
-
-
 def _regels(request, overleg, bound=None):
-    """The rows of the agenda with their forms; `bound` = (punt pk, form name, bound form) after an error.
-
-    A melding item offers the best KANDIDATEN_TONEN regisseurs; any other is found with the search field."""
-    punten = list(overleg.agendapunten.all())
-    gepland = _gepland(overleg)
-    regisseurs = []
-    if gepland and any(p.open and p.soort == S.MELDING for p in punten):
-        regisseurs = selectors.kandidaten_pool()
-    andere = selectors.geplande_overleggen(request.user, behalve=overleg) if gepland else []
-    naar = [(str(o.pk), overleg_label(o)) for o in andere]
-    agenda_url = reverse("mdo:overleg", args=[overleg.pk])
-    url = {
-        "melding": _url_met_pk("meldpunt:melding"),
-        "dossier": _url_met_pk("casusregie:dossier"),
-        **{naam: _url_met_pk(f"mdo:{naam}", overleg.pk) for naam in ("verplaatsen", "besluit", "regisseurs_zoeken")},
-    }
-    zoek_punt, zoek = request.GET.get("punt", ""), _zoektekst(request, "regisseur_zoek")
-    regels = []
-    for nummer, punt in enumerate(punten, start=1):
-        melding = punt.melding or (punt.casus.melding if punt.casus_id else None)
-        regel = Regel(nummer, punt, selectors.hoofdpersoon(melding))
-        regel.urls["dossier" if punt.casus_id else "melding"] = (
-            url["dossier"](punt.casus_id) if punt.casus_id else url["melding"](punt.melding_id)
-        )
-        if gepland and punt.open:
-            regel.urls.update((naam, url[naam](punt.pk)) for naam in ("verplaatsen", "besluit", "regisseurs_zoeken"))
-            regel.urls["agenda"] = agenda_url
-            if punt.soort == S.MELDING:
-                kandidaten = selectors.kandidaten_voor(punt.melding, regisseurs)
-                regel.forms["toewijzen"] = ToewijzenForm(prefix=f"t{punt.pk}", kandidaten=kandidaten)
-                if zoek and zoek_punt == str(punt.pk):
-                    regel.zoek = zoek
-                    gevonden = selectors.regisseurs_zoeken(request.user, zoek, punt.melding)
-                    regel.gevonden = _niet_gekozen(gevonden, f"t{punt.pk}")
-            regel.forms["besluit"] = _besluit_form_class(punt)(prefix=f"b{punt.pk}")
-            regel.naar = naar
-        if bound is not None and bound[0] == punt.pk:
-            regel.forms[bound[1]] = bound[2]
-        regels.append(regel)
-    return regels
-
-
-def _niet_gekozen(kandidaten, prefix):
-    """Search matches as radio options like ToewijzenForm.opties, for the one radio template."""
-    return [kandidaat_optie(k, prefix, "z") for k in kandidaten]
+    return selectors.agenda_regels(
+        request.user,
+        overleg,
+        zoek_punt=request.GET.get("punt", ""),
+        zoek=_zoektekst(request, "regisseur_zoek"),
+        bound=bound,
+    )
 
 
 def _agenda_context(request, overleg, *, bound=None, casus_form=None, afronden_form=None):
@@ -320,10 +241,13 @@ def besluit(request, pk, punt_pk):
         form = ToewijzenForm(request.POST, prefix=f"t{punt.pk}", kandidaten=kandidaten)
     else:
         naam = "besluit"
-        form = _besluit_form_class(punt)(request.POST, prefix=f"b{punt.pk}")
+        form = besluit_form_class(punt)(request.POST, prefix=f"b{punt.pk}")
     if form.is_valid():
+        gegevens = dict(form.cleaned_data)
+        if actie == "toewijzen":
+            gegevens["casusregisseur"] = form.regisseur()
         try:
-            bericht = _besluit_nemen(request.user, punt, actie, form)
+            services.besluit_nemen(door=request.user, punt=punt, actie=actie, gegevens=gegevens)
         except TransitionNotAllowed as error:  # decided or closed meanwhile: the item shows no form any more
             messages.error(request, _tekst(error))
             return _naar_agenda(punt)
@@ -333,36 +257,24 @@ def besluit(request, pk, punt_pk):
             messages.error(request, _tekst(error))
             return _naar_agenda(punt)
         else:
-            messages.success(request, bericht)
+            messages.success(request, _bericht(actie, punt, gegevens))
             return _naar_agenda(punt)
     overleg = selectors.overleg_detail(request.user, pk)  # fresh: the failed service changed nothing
     return _render_agenda(request, overleg, bound=(punt.pk, naam, form))
 
 
-def _besluit_nemen(door, punt, actie, form):
-    """Call the one service for this besluit; returns the success message."""
-    notulen = form.cleaned_data.get("notulen", "")
+def _bericht(actie, punt, gegevens):
+    """The success message of a besluit taken by services.besluit_nemen."""
     if actie == "toewijzen":
-        regisseur = form.regisseur()
-        casus = services.besluit_toewijzen(
-            door=door,
-            punt=punt,
-            casusregisseur=regisseur,
-            notulen=notulen,
-            reden_boven_maximum=form.cleaned_data["reden_boven_maximum"],
-        )
-        return f"{regisseur} ({regisseur.organisatie}) is casusregisseur van casus {casus.nummer}."
+        regisseur = gegevens["casusregisseur"]
+        return f"{regisseur} ({regisseur.organisatie}) is casusregisseur van casus {punt.casus.nummer}."
     if actie == "regulier":
-        services.besluit_regulier(door=door, punt=punt, notulen=notulen)
         return f"Melding {punt.melding.nummer} is verwezen naar reguliere zorg."
     if actie == "aanhouden":
-        services.besluit_aanhouden(door=door, punt=punt, notulen=notulen)
         return "Het agendapunt is aangehouden en gaat naar het volgende MDO."
     if actie in ("vaststellen", "terugsturen"):
-        services.besluit_plan(door=door, punt=punt, vaststellen=actie == "vaststellen", notulen=notulen)
         wat = "vastgesteld" if actie == "vaststellen" else "teruggestuurd naar de casusregisseur"
         return f"Plan van aanpak versie {punt.plan.versie} van casus {punt.casus.nummer} is {wat}."
-    services.besluit_besproken(door=door, punt=punt, notulen=notulen)
     return "Het agendapunt is besproken."
 
 
@@ -428,7 +340,7 @@ def regisseurs_zoeken(request, pk, punt_pk):
     punt = selectors.agendapunt_detail(request.user, pk, punt_pk)
     q = _zoektekst(request, "regisseur_zoek")
     kandidaten = selectors.regisseurs_zoeken(request.user, q, punt.melding)
-    context = {"gevonden": _niet_gekozen(kandidaten, f"t{punt.pk}"), "zoek": q}
+    context = {"gevonden": zoek_opties(kandidaten, f"t{punt.pk}"), "zoek": q}
     return render(request, "mdo/_regisseurs_gevonden.html", context)
 
 
@@ -457,11 +369,7 @@ def aanwezigen_zoeken(request, pk):
 
 def _print_context(request, pk):
     overleg = selectors.overleg_detail(request.user, pk)
-    regels = [
-        Regel(n, p, selectors.hoofdpersoon(p.melding or (p.casus.melding if p.casus_id else None)))
-        for n, p in enumerate(overleg.agendapunten.all(), start=1)
-    ]
-    return {"overleg": overleg, "regels": regels, "aanwezigen": _aanwezigen(overleg)}
+    return {"overleg": overleg, "regels": selectors.print_regels(overleg), "aanwezigen": _aanwezigen(overleg)}
 
 
 def _aanwezigen(overleg):

@@ -1,7 +1,7 @@
 """Every read of meldpunt data, filtered by what the user may see."""
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.conf import settings
@@ -96,6 +96,16 @@ def wachtrij_queryset(user, *, wachtrij="triage", urgentie="", aanmeldroute="", 
     )
 
 
+def hoofdpersoon(melding):
+    """The hoofdpersoon of a melding, from its prefetched betrokkenen (no query)."""
+    if melding is None:
+        return None
+    for betrokkene in melding.betrokkenen.all():
+        if betrokkene.rol == Rol.HOOFDPERSOON:
+            return betrokkene.persoon
+    return None
+
+
 @dataclass
 class WachtrijRegel:
     melding: Melding
@@ -104,10 +114,7 @@ class WachtrijRegel:
 
     @property
     def hoofdpersoon(self):
-        for betrokkene in self.melding.betrokkenen.all():
-            if betrokkene.rol == Rol.HOOFDPERSOON:
-                return betrokkene.persoon
-        return None
+        return hoofdpersoon(self.melding)
 
     @property
     def huishouden_grootte(self):
@@ -146,6 +153,36 @@ def kandidaten(gegevens: dict, user=None):
     if achternaam and geboortedatum:
         condition |= Q(achternaam__iexact=achternaam, geboortedatum=geboortedatum, voornaam__iexact=voornaam)
     return list(qs.filter(condition, geanonimiseerd_op__isnull=True)[:5])
+
+
+@dataclass
+class Herkenning:
+    """Who a person typed in the intake is: a known `persoon` (chosen), the `gegevens` of a new one, or known
+    `kandidaten` to choose from first (`alleen_bestaand`: one has the same BSN, so "new" is not offered)."""
+
+    persoon: Persoon | None = None
+    gegevens: dict = field(default_factory=dict)
+    kandidaten: list = field(default_factory=list)
+    alleen_bestaand: bool = False
+    signalen: list = field(default_factory=list)
+    fout: str = ""
+
+
+def persoon_herkennen(user, data, *, gekozen_persoon_id=None, nieuw_bevestigd=False) -> Herkenning:
+    """Decide whether the person of one household row of a new melding (`data`, the row's cleaned data) is
+    known or new. A chosen known person (`keuze=bestaand:<id>`) must be one `user` may see; a new person is
+    only taken as new when no known person resembles them, or the user confirmed "nieuw" (`keuze=nieuw`) and
+    none has the same BSN."""
+    if gekozen_persoon_id:
+        persoon = personen_for(user).filter(pk=gekozen_persoon_id).first()
+        if persoon is None:
+            return Herkenning(fout="De gekozen persoon bestaat niet (meer).")
+        return Herkenning(persoon=persoon)
+    gevonden = kandidaten(data, user)
+    same_bsn = [k for k in gevonden if data.get("bsn") and k.bsn == data["bsn"]]
+    if (gevonden and not nieuw_bevestigd) or same_bsn:
+        return Herkenning(kandidaten=gevonden, alleen_bestaand=bool(same_bsn), signalen=bekend_signalen(gevonden))
+    return Herkenning(gegevens={k: v for k, v in data.items() if k not in ("rol", "keuze", "DELETE")})
 
 
 @dataclass

@@ -89,27 +89,26 @@ def melding_nieuw(request):
         return render(request, "meldpunt/melding_nieuw.html", {"form": form, "huishouden": huishouden})
 
     betrokkenen, te_bevestigen = [], False
-    personen = selectors.personen_for(request.user)
     for persoon_form in huishouden.forms:
         data = persoon_form.cleaned_data
-        if persoon_form.gekozen_persoon_id:
-            persoon = personen.filter(pk=persoon_form.gekozen_persoon_id).first()
-            if persoon is None:
-                persoon_form.add_error(None, "De gekozen persoon bestaat niet (meer).")
-                te_bevestigen = True
-                continue
-            betrokkenen.append(services.NieuweBetrokkene(rol=data["rol"], persoon=persoon))
+        herkenning = selectors.persoon_herkennen(
+            request.user,
+            data,
+            gekozen_persoon_id=persoon_form.gekozen_persoon_id,
+            nieuw_bevestigd=persoon_form.nieuw_bevestigd,
+        )
+        if herkenning.fout:
+            persoon_form.add_error(None, herkenning.fout)
+        elif herkenning.kandidaten:
+            persoon_form.kandidaten = herkenning.kandidaten
+            persoon_form.alleen_bestaand = herkenning.alleen_bestaand
+            persoon_form.signalen = herkenning.signalen
+        else:
+            betrokkenen.append(
+                services.NieuweBetrokkene(rol=data["rol"], persoon=herkenning.persoon, gegevens=herkenning.gegevens)
+            )
             continue
-        kandidaten = selectors.kandidaten(data, request.user)
-        same_bsn = [k for k in kandidaten if data.get("bsn") and k.bsn == data["bsn"]]
-        if (kandidaten and not persoon_form.nieuw_bevestigd) or same_bsn:
-            persoon_form.kandidaten = kandidaten
-            persoon_form.alleen_bestaand = bool(same_bsn)
-            persoon_form.signalen = selectors.bekend_signalen(kandidaten)
-            te_bevestigen = True
-            continue
-        gegevens = {k: v for k, v in data.items() if k not in ("rol", "keuze", "DELETE")}
-        betrokkenen.append(services.NieuweBetrokkene(rol=data["rol"], gegevens=gegevens))
+        te_bevestigen = True
 
     if te_bevestigen:
         _log_kandidaten(request, huishouden.forms)

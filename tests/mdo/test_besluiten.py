@@ -3,6 +3,7 @@
 from datetime import timedelta
 
 import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from casusregie import services as casus_services
@@ -213,3 +214,39 @@ def test_a_household_with_an_open_casus_gets_no_second_one(chair, demo):
     html = response.content.decode()
     assert "1 huishouden, 1 plan, 1 regisseur" in html and "Getypt blijft staan." in html
     assert Casus.objects.count() == 1
+
+
+# --- services.besluit_nemen, the one entry the besluit view calls, called directly ---------------------------------
+
+
+def test_besluit_nemen_picks_the_service_of_the_actie(demo, punt):
+    door, regisseur = demo["procesmanager"], demo["regisseur_tactus"]
+    gegevens = {"casusregisseur": regisseur, "notulen": "Past.", "reden_boven_maximum": ""}
+    assert services.besluit_nemen(door=door, punt=punt, actie="toewijzen", gegevens=gegevens) is punt
+    punt.refresh_from_db()
+    assert (punt.besluit, punt.casus.casusregisseur, punt.besloten_door) == ("toegewezen", regisseur, door)
+    assert punt.notulen == "Past."
+
+
+def test_besluit_nemen_refers(demo, punt):
+    door = demo["procesmanager"]
+    services.besluit_nemen(door=door, punt=punt, actie="regulier", gegevens={"notulen": "Naar de huisarts."})
+    punt.refresh_from_db()
+    assert punt.besluit == "regulier" and punt.melding.status == Melding.Status.VERWEZEN
+
+
+@pytest.mark.parametrize("actie", ["vaststellen", "besproken", "onbekend", ""])
+def test_besluit_nemen_refuses_an_actie_the_item_does_not_allow(demo, punt, actie):
+    with pytest.raises(ValidationError):
+        services.besluit_nemen(door=demo["procesmanager"], punt=punt, actie=actie, gegevens={"notulen": "x"})
+    punt.refresh_from_db()
+    assert punt.besluit == ""
+
+
+def test_besluit_nemen_refuses_who_does_not_chair(demo, punt):
+    with pytest.raises(PermissionDenied):
+        services.besluit_nemen(
+            door=demo["regisseur_tactus"], punt=punt, actie="aanhouden", gegevens={"notulen": "Later."}
+        )
+    punt.refresh_from_db()
+    assert punt.besluit == ""
