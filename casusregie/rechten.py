@@ -60,10 +60,7 @@ class Overgang:
         return self.transition.denied or f"U heeft geen recht op: {self.transition.label}."
 
     def is_open(self, obj):
-        parent = self.workflow.parent
-        if parent is not None and not parent[1].is_open(getattr(obj, parent[0])):
-            return False
-        return getattr(obj, self.workflow.field) in self.transition.sources
+        return self.workflow.is_open(self.naam, obj)
 
     def owner_of(self, obj):
         return getattr(obj, self.workflow.owner) if self.workflow.owner else obj
