@@ -83,6 +83,13 @@ class Workflow:
             raise PermissionDenied(transition.denied or f"U heeft geen recht op: {transition.label}.")
         return transition
 
+    def is_open(self, name, obj):
+        """Whether `obj` as loaded (and its parent) is in a state from which `name` may happen: for showing a
+        button; services `lock`."""
+        if self.parent is not None and not self.parent[1].is_open(getattr(obj, self.parent[0])):
+            return False
+        return getattr(obj, self.field) in self.transitions[name].sources
+
     def _refused(self, transition, state):
         label = transition.label[0].upper() + transition.label[1:]
         return f"{label} kan niet: de status is nu ‘{self.label(state)}’."

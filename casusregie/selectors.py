@@ -335,10 +335,6 @@ def dossier(user, pk):
     return access_object(qs, pk)
 
 
-def may_change(user, casus):
-    return casus.open and user.has_perm("casusregie.change_casus", casus)
-
-
 def plannen(casus):
     return casus.plannen.select_related("opgesteld_door").prefetch_related(
         "doelen",

@@ -15,7 +15,7 @@ from meldpunt.models import Melding
 from meldpunt.personen import records_van
 from meldpunt.services import melding_toewijzen
 
-from . import hooks, permissions, validators
+from . import hooks, permissions, rechten, validators
 from .models import (
     AfsluitReden,
     Casus,
@@ -41,7 +41,6 @@ from .workflow import (
     PLAN,
     PLAN_WORKFLOW,
     WACHTLIJST,
-    handles,
 )
 
 
@@ -50,13 +49,7 @@ class StalePlan(ValidationError):
 
 
 def _require(door, perm, casus=None):
-    """The per-casus grant first, in one query (guardian's has_perm would first load every model and group
-    permission of the user, then query the user and the group table); then the role's model permission."""
-    from .selectors import holds_on
-
-    if casus is not None and holds_on(door, perm, casus):
-        return
-    if not door.has_perm(perm):
+    if not rechten.heeft_permissie(door, perm, casus):
         raise PermissionDenied("U heeft geen recht op deze handeling.")
 
 
@@ -127,7 +120,7 @@ def casus_toewijzen(
 def casus_overdragen(*, door, casus: Casus, nieuwe_regisseur, reden: str) -> Casus:
     """Transfer to another casusregisseur: the rights move with it, at the same moment."""
     CASUS.lock(casus)
-    _require(door, "mdo.voorzitten_mdo")
+    rechten.vereist(door, "overdragen", casus)
     if not permissions.mag_casusrecht_houden(nieuwe_regisseur):
         raise ValidationError({"nieuwe_regisseur": f"{nieuwe_regisseur} is geen casusregisseur."})
     if nieuwe_regisseur == casus.casusregisseur:
@@ -157,8 +150,7 @@ def casus_overdragen(*, door, casus: Casus, nieuwe_regisseur, reden: str) -> Cas
 def betrokkene_toevoegen(
     *, door, casus: Casus, professional, rol: str, grondslag: str, einddatum: date | None = None, mag_wijzigen=False
 ) -> CasusBetrokkene:
-    if not (door.has_perm("casusregie.beheren_betrokkenen", casus) or door.has_perm("mdo.voorzitten_mdo")):
-        raise PermissionDenied("U mag geen betrokkenen toevoegen aan deze casus.")
+    rechten.vereist(door, "betrokkenen", casus)
     CASUS.lock(casus)
     if professional == casus.casusregisseur:
         raise ValidationError({"professional": "De casusregisseur is al betrokken."})
@@ -195,8 +187,7 @@ def betrokkene_toevoegen(
 @transaction.atomic
 def betrokkene_verwijderen(*, door, betrokkene: CasusBetrokkene, reden: str) -> CasusBetrokkene:
     casus = betrokkene.casus
-    if not (door.has_perm("casusregie.beheren_betrokkenen", casus) or door.has_perm("mdo.voorzitten_mdo")):
-        raise PermissionDenied("U mag geen betrokkenen verwijderen uit deze casus.")
+    rechten.vereist(door, "betrokkenen", casus)
     BETROKKENE.lock(betrokkene)
     return _betrokkene_beeindigen(betrokkene, door=door, reden=reden or "verwijderd")
 
@@ -246,7 +237,7 @@ def _plan_for_update(plan, lock_version, door):
     """Lock the plan row (and its casus) and refuse if someone saved it since `lock_version` was read or it is
     no longer a draft of an open casus."""
     locked = PLAN.lock(plan)
-    _require(door, "casusregie.change_casus", plan.casus)
+    rechten.vereist(door, "plan_bewerken", plan)
     if locked.lock_version != lock_version:
         raise StalePlan(
             "Het plan is intussen door iemand anders gewijzigd. Uw wijziging is niet opgeslagen: laad het plan "
@@ -305,7 +296,7 @@ def actie_toevoegen(
 def actie_status_wijzigen(*, door, actie: PlanActie, status: str) -> PlanActie:
     """Progress of an action of the plan in force (or the draft); does not need a new plan version."""
     PLAN.lock(actie.plan, "voortgang")
-    _require(door, "casusregie.change_casus", actie.plan.casus)
+    rechten.vereist(door, "actie_voortgang", actie.plan)
     if status not in PlanActie.Status.values:
         raise ValidationError({"status": "Onbekende status."})
     with acting_as(door):
@@ -362,7 +353,7 @@ def plan_terugsturen(*, door, plan: Plan, reden: str) -> Plan:
 def nieuwe_planversie(*, door, casus: Casus) -> Plan:
     """Draft a new version from the plan in force: goals and actions are copied; the old one stays readable."""
     CASUS.lock(casus)
-    _require(door, "casusregie.change_casus", casus)
+    rechten.vereist(door, "wijzigen", casus)
     if casus.plannen.filter(status__in=[Plan.Status.CONCEPT, Plan.Status.INGEDIEND]).exists():
         raise ValidationError("Er is al een conceptversie van het plan.")
     huidig = casus.plannen.filter(status=Plan.Status.VASTGESTELD).first()
@@ -401,7 +392,7 @@ def nieuwe_planversie(*, door, casus: Casus) -> Plan:
 @transaction.atomic
 def journaal_toevoegen(*, door, casus: Casus, tekst: str) -> JournaalRegel:
     CASUS.lock(casus)
-    _require(door, "casusregie.change_casus", casus)
+    rechten.vereist(door, "wijzigen", casus)
     if not tekst.strip():
         raise ValidationError({"tekst": "Schrijf een journaalregel."})
     with acting_as(door):
@@ -411,7 +402,7 @@ def journaal_toevoegen(*, door, casus: Casus, tekst: str) -> JournaalRegel:
 @transaction.atomic
 def wachtlijst_melden(*, door, casus: Casus, organisatie, voorziening: str, sinds: date) -> Wachtlijst:
     CASUS.lock(casus)
-    _require(door, "casusregie.change_casus", casus)
+    rechten.vereist(door, "wijzigen", casus)
     with acting_as(door):
         return Wachtlijst.objects.create(
             casus=casus, organisatie=organisatie, voorziening=voorziening.strip(), sinds=sinds, gemeld_door=door
@@ -421,7 +412,7 @@ def wachtlijst_melden(*, door, casus: Casus, organisatie, voorziening: str, sind
 @transaction.atomic
 def wachtlijst_opgelost(*, door, wachtlijst: Wachtlijst, datum: date | None = None) -> Wachtlijst:
     WACHTLIJST.lock(wachtlijst)
-    _require(door, "casusregie.change_casus", wachtlijst.casus)
+    rechten.vereist(door, "wijzigen", wachtlijst.casus)
     with acting_as(door):
         wachtlijst.opgelost_op = datum or timezone.localdate()
         wachtlijst.save()
@@ -435,6 +426,7 @@ def wachtlijst_opgelost(*, door, wachtlijst: Wachtlijst, datum: date | None = No
 def casus_escaleren(*, door, casus: Casus, reden: str, vraag: str, datum: date | None = None) -> Escalatie:
     """The casusregisseur escalates to the first level of the ladder (the procesmanager)."""
     CASUS.lock(casus)
+    rechten.vereist(door, "escaleren", casus)
     if casus.escalaties.filter(status__in=[Escalatie.Status.OPEN, Escalatie.Status.BEANTWOORD]).exists():
         raise ValidationError("Deze casus is al opgeschaald.")
     if reden not in Escalatie.Reden.values:
@@ -510,8 +502,7 @@ def doorbraak_vastleggen(
 ) -> Escalatie:
     """A doorbraak with maatwerkbudget, justified on legitimiteit, betrokkenheid and rendement."""
     ESCALATIE.lock(escalatie)
-    if not handles(door, escalatie):
-        raise PermissionDenied("U behandelt deze escalatie niet.")
+    rechten.vereist(door, "behandelen", escalatie)
     errors = {
         veld: "Verplicht voor een doorbraak."
         for veld, waarde in (("legitimiteit", legitimiteit), ("betrokkenheid", betrokkenheid), ("rendement", rendement))
@@ -569,6 +560,7 @@ def casus_afsluiten(
     """Close only when regular care is in place. Betrokkenen lose access at once; the casusregisseur
     keeps read access for BZT_LEESRECHT_NA_AFSLUITEN_DAGEN days."""
     CASUS.lock(casus)
+    rechten.vereist(door, "afsluiten", casus)
     datum = datum or timezone.localdate()
     if casus.escalaties.filter(status__in=[Escalatie.Status.OPEN, Escalatie.Status.BEANTWOORD]).exists():
         raise ValidationError("Een casus met een open escalatie kan niet worden afgesloten. De-escaleer eerst.")

@@ -39,8 +39,8 @@ from .forms import (
     professionals,
 )
 from .models import Plan, PlanActie
+from .rechten import GEEN_RECHT, heeft, mag
 from .timeline import tijdlijn
-from .workflow import ESCALATIE
 
 # --- lists ----------------------------------------------------------------------------------------------------
 
@@ -65,6 +65,9 @@ def mijn_casussen(request):
 TIJDLIJN_KORT = 50  # events shown at first; "?tijdlijn=alles" shows the whole history
 
 
+DOSSIER_ACTIES = ("wijzigen", "betrokkenen", "escaleren", "afsluiten", "overdragen")  # a mag_<actie> flag each
+
+
 def _dossier_context(request, casus, **forms):
     user = request.user
     plannen = list(selectors.plannen(casus))
@@ -80,15 +83,7 @@ def _dossier_context(request, casus, **forms):
         "wachtlijsten": casus.wachtlijsten.select_related("organisatie"),
         "tijdlijn": gebeurtenissen if heel else gebeurtenissen[:TIJDLIJN_KORT],
         "tijdlijn_totaal": len(gebeurtenissen),
-        "mag_wijzigen": selectors.may_change(user, casus),
-        "mag_betrokkenen": casus.open
-        and (user.has_perm("casusregie.beheren_betrokkenen", casus) or user.has_perm("mdo.voorzitten_mdo")),
-        "mag_escaleren": casus.open
-        and casus.status != casus.Status.OPGESCHAALD
-        and user.has_perm("casusregie.escaleren_casus", casus),
-        "mag_afsluiten": casus.open
-        and (user.has_perm("casusregie.change_casus", casus) or user.has_perm("mdo.voorzitten_mdo")),
-        "mag_overdragen": casus.open and user.has_perm("mdo.voorzitten_mdo"),
+        **{f"mag_{actie}": mag(user, actie, casus) for actie in DOSSIER_ACTIES},
         "journaal_form": JournaalForm(),
         "betrokkene_form": BetrokkeneForm(),
         "escaleren_form": EscalerenForm(),
@@ -112,7 +107,7 @@ def _gevonden(request, casus, veld):
     """(search text, users found) for one user field; without the right to use its form: nothing."""
     parameter, recht, queryset = GEBRUIKER_ZOEKEN[veld]
     q = zoektekst(request.GET, parameter)
-    if not q or not GUARDS[recht](request.user, casus):
+    if not q or not heeft(request.user, recht, casus):
         return q, []
     return q, search.gebruikers(queryset(), q)
 
@@ -150,24 +145,11 @@ def dossier(request, pk):
     return _render_dossier(request, casus)
 
 
-# Who may post which dossier form. Checked before the form is even read, so a user without the right gets
-# 403 (and the services check again); the state of the casus (closed, escalated) is the services' concern.
-GUARDS = {
-    "wijzigen": lambda user, casus: user.has_perm("casusregie.change_casus", casus),
-    "betrokkenen": lambda user, casus: (
-        user.has_perm("casusregie.beheren_betrokkenen", casus) or user.has_perm("mdo.voorzitten_mdo")
-    ),
-    "escaleren": lambda user, casus: user.has_perm("casusregie.escaleren_casus", casus),
-    "afsluiten": lambda user, casus: (
-        user.has_perm("casusregie.change_casus", casus) or user.has_perm("mdo.voorzitten_mdo")
-    ),
-    "overdragen": lambda user, casus: user.has_perm("mdo.voorzitten_mdo"),
-}
-
-
 def _guard(request, casus, recht):
-    if not GUARDS[recht](request.user, casus):
-        raise PermissionDenied("U heeft geen recht op deze handeling in deze casus.")
+    """Who may post which dossier form (casusregie/rechten.py), checked before the form is even read, so a user
+    without the right gets 403; the state of the casus (closed, escalated) is the services' message."""
+    if not heeft(request.user, recht, casus):
+        raise PermissionDenied(GEEN_RECHT)
 
 
 def _dossier_form(request, pk, form_class, form_key, action, success, *, recht):
@@ -328,7 +310,7 @@ def nieuwe_planversie(request, pk):
 
 
 def _plan_context(request, plan, **forms):
-    bewerkbaar = plan.bewerkbaar and selectors.may_change(request.user, plan.casus)
+    bewerkbaar = mag(request.user, "plan_bewerken", plan)
     context = {
         "plan": plan,
         "casus": plan.casus,
@@ -337,7 +319,7 @@ def _plan_context(request, plan, **forms):
         "acties": plan.acties.select_related("eigenaar", "doel").prefetch_related("personen"),
         "versies": plan.casus.plannen.order_by("-versie"),
         "wijzigingen": selectors.plan_wijzigingen(plan),
-        "mag_status": selectors.may_change(request.user, plan.casus),
+        "mag_status": mag(request.user, "actie_voortgang", plan),
         "status_keuzes": PlanActie.Status.choices,
     }
     if bewerkbaar:
@@ -545,14 +527,12 @@ def _na_escalatie(request, escalatie):
 
 
 def _escalatie_context(request, escalatie, **forms):
-    handles = services.handles(request.user, escalatie)
-    open_ = ESCALATIE.is_open(escalatie)
     context = {
         "escalatie": escalatie,
         "casus": escalatie.casus,
         "samenvatting": selectors.escalatie_samenvatting(escalatie),
-        "behandelt": handles and open_,
-        "mag_deescaleren": open_ and (handles or request.user.has_perm("mdo.voorzitten_mdo")),
+        "behandelt": mag(request.user, "behandelen", escalatie),
+        "mag_deescaleren": mag(request.user, "deescaleren", escalatie),
         "mag_dossier": selectors.casussen_for(request.user).filter(pk=escalatie.casus_id).exists(),
         "opschalen_form": OpschalenForm(escalatie=escalatie),
         "antwoord_form": AntwoordForm(),
