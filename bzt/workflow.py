@@ -79,7 +79,7 @@ class Workflow:
         if state not in transition.sources:
             raise TransitionNotAllowed(transition.refused or self._refused(transition, state))
         owner = getattr(obj, self.owner) if obj is not None and self.owner else obj
-        if not any(_has(user, p, owner) for p in transition.permissions):
+        if not any(holds_right(user, p, owner) for p in transition.permissions):
             raise PermissionDenied(transition.denied or f"U heeft geen recht op: {transition.label}.")
         return transition
 
@@ -138,14 +138,15 @@ def workflow_of(obj):
     return _WORKFLOWS[model]
 
 
-def _has(user, perm, obj):
-    """A rule(user, obj); a role (global) permission; or an object permission on `obj` when the permission is
-    of its app."""
+def holds_right(user, perm, obj=None):
+    """The one answer to "does `user` hold `perm` (on `obj`)": a rule(user, obj); or a permission on `obj` itself
+    when it is of the object's app (through the authentication backends: for a casus one statement that also
+    checks the grant's reason, casusregie.backends); or the role's model permission."""
     if callable(perm):
         return obj is not None and perm(user, obj)
-    if user.has_perm(perm):
+    if obj is not None and perm.split(".")[0] == obj._meta.app_label and user.has_perm(perm, obj):
         return True
-    return obj is not None and perm.split(".")[0] == obj._meta.app_label and user.has_perm(perm, obj)
+    return user.has_perm(perm)
 
 
 def lock_row(obj, parent=None):

@@ -11,9 +11,12 @@ from guardian.backends import ObjectPermissionBackend
 
 class CasusObjectPermissionBackend(ObjectPermissionBackend):
     def has_perm(self, user_obj, perm, obj=None):
-        if not super().has_perm(user_obj, perm, obj):
-            return False
-        return self._geldig(user_obj, obj)
+        from .models import Casus
+        from .selectors import holds_on
+
+        if isinstance(obj, Casus):  # one statement on the grant's unique index, its reason included
+            return perm.startswith("casusregie.") and holds_on(user_obj, perm, obj)
+        return super().has_perm(user_obj, perm, obj)
 
     def get_all_permissions(self, user_obj, obj=None):
         permissions = super().get_all_permissions(user_obj, obj)

@@ -11,10 +11,8 @@ from dataclasses import dataclass
 
 from django.core.exceptions import PermissionDenied
 
-from bzt.workflow import OpenStates, Transition, Workflow
+from bzt.workflow import OpenStates, Transition, Workflow, holds_right
 
-from .models import Casus
-from .selectors import holds_on
 from .workflow import CASUS, CASUS_WORKFLOW, ESCALATIE_WORKFLOW, MDO, PLAN, PLAN_WORKFLOW
 from .workflow import WIJZIGEN as CHANGE
 
@@ -93,7 +91,7 @@ def heeft(user, actie, obj) -> bool:
     """Whether `user` holds the right for `actie` on `obj`, whatever its state (the view's 403 guard)."""
     recht = RECHTEN[actie]
     owner = recht.owner_of(obj)
-    return any(heeft_permissie(user, p, owner) for p in recht.permissions)
+    return any(holds_right(user, p, owner) for p in recht.permissions)
 
 
 def vereist(user, actie, obj):
@@ -101,13 +99,3 @@ def vereist(user, actie, obj):
     write; the state is checked by the lock they take through the same table."""
     if not heeft(user, actie, obj):
         raise PermissionDenied(RECHTEN[actie].denied)
-
-
-def heeft_permissie(user, perm, obj=None) -> bool:
-    """A rule(user, obj); or a permission on the casus (the per-casus grant first, in one query: guardian's
-    has_perm would first load every model and group permission of the user); or the role's model permission."""
-    if callable(perm):
-        return obj is not None and perm(user, obj)
-    if isinstance(obj, Casus) and perm.startswith("casusregie.") and holds_on(user, perm, obj):
-        return True
-    return user.has_perm(perm)

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from bzt.audit import acting_as
-from bzt.workflow import transition
+from bzt.workflow import holds_right, transition
 from meldpunt.models import Melding
 from meldpunt.personen import records_van
 from meldpunt.services import melding_toewijzen
@@ -49,7 +49,7 @@ class StalePlan(ValidationError):
 
 
 def _require(door, perm, casus=None):
-    if not rechten.heeft_permissie(door, perm, casus):
+    if not holds_right(door, perm, casus):
         raise PermissionDenied("U heeft geen recht op deze handeling.")
 
 
