@@ -53,6 +53,15 @@ class User(AbstractUser):
     # set at the first OIDC login, matched first ever after; an e-mail address can change hands, `sub` not.
     oidc_subject = models.CharField("OIDC-subject", max_length=255, null=True, blank=True, unique=True)
 
+    class NotificatieMail(models.TextChoices):
+        DIRECT = "direct", "Direct, per bericht"
+        DAGELIJKS = "dagelijks", "Eén keer per dag een overzicht"
+        UIT = "uit", "Geen e-mail, alleen in BZT"
+
+    notificatie_mail = models.CharField(
+        "e-mail bij nieuwe berichten", max_length=10, choices=NotificatieMail.choices, default=NotificatieMail.DIRECT
+    )
+
     history = AuditedHistory(excluded_fields=["password", "last_login"])
 
     class Meta:
@@ -167,3 +176,31 @@ class InzageRegel(models.Model):
 
     def delete(self, *args, **kwargs):
         raise InzageLogError("Het inzagelog is alleen-toevoegen: regels verwijderen kan niet.")
+
+
+class Notificatie(models.Model):
+    """A message to one person about something that needs them (keten/notificaties.py says who gets what).
+
+    `tekst` names the casus or melding by its number only, never a person: it is also the e-mail's text."""
+
+    ontvanger = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notificaties")
+    soort = models.CharField(max_length=40)
+    tekst = models.CharField(max_length=300)
+    link = models.CharField(max_length=300, blank=True)
+    sleutel = models.CharField(max_length=120, blank=True, help_text="one notification per recipient and key")
+    aangemaakt_op = models.DateTimeField(default=timezone.now)
+    gelezen_op = models.DateTimeField(null=True, blank=True)
+    gemaild_op = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-aangemaakt_op", "-pk"]
+        default_permissions = ()
+        indexes = [models.Index(fields=["ontvanger", "gelezen_op"], name="notificatie_ongelezen")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ontvanger", "sleutel"], condition=~models.Q(sleutel=""), name="notificatie_een_per_sleutel"
+            )
+        ]
+
+    def __str__(self):
+        return self.tekst

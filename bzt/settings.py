@@ -89,6 +89,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "bzt.context_processors.branding",
+                "bzt.context_processors.notificaties",
             ],
         },
     },
@@ -232,7 +233,28 @@ CELERY_BEAT_SCHEDULE = {
         "task": "keten.tasks.bewaartermijn_toepassen",
         "schedule": crontab(hour=3, minute=30),
     },
+    "attenties-van-vandaag": {
+        "task": "keten.tasks.attenties_berekenen",
+        "schedule": crontab(hour=6, minute=0),
+    },
+    "notificaties-dagoverzicht": {
+        "task": "bzt.tasks.dagoverzicht_mailen",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    "notificaties-nasturen": {
+        "task": "bzt.tasks.notificaties_nasturen",
+        "schedule": crontab(minute="*/15"),
+    },
 }
+
+# --- E-mail (notifications only; never personal data) -------------------------------------------------------------
+# EMAIL_URL e.g. smtp+tls://user:password@smtp.example.nl:587 or smtps://…:465; without it mail goes to the console.
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="BZT <noreply@bzt.localhost>")
+EMAIL_TIMEOUT = 10
+# The address of this installation, for links in e-mails.
+BZT_BASIS_URL = env("BZT_BASIS_URL", default="http://127.0.0.1:8000")
+BZT_NOTIFICATIEFOUTEN_DOORGEVEN = False  # tests/settings.py: True
 
 # --- The product's own settings (continued below) --------------------------------------------------------------------
 BZT_GEMEENTE = env("BZT_GEMEENTE", default="Gemeente Deventer")

@@ -67,6 +67,11 @@ MATRIX = {
     "huisstijl_css": ("GET", cells(default="ok", anonymous="ok")),
     "healthz": ("GET", cells(default="ok", anonymous="ok")),
     "inactieve_accounts_blokkeren": ("POST", cells(ok={"beheer"})),
+    # everyone's own notifications; someone else's answers 404
+    "notificaties": ("GET", cells(ok=ALL)),
+    "notificatie_openen": ("GET", cells(ok={"regisseur_dimence"}, default="404")),
+    "notificaties_alles_gelezen": ("POST", cells(ok=ALL)),
+    "notificatie_instellingen": ("GET", cells(ok=ALL)),
     "inzagelog": ("GET", cells(ok={"procesmanager", "privacy"})),
     "inzagelog_export": ("GET", cells(ok={"procesmanager", "privacy"})),
     # meldpunt: lists 403 for other roles; objects 404 (same answer as "does not exist")
@@ -314,11 +319,17 @@ def world(demo, django_user_model):
             reden="x" * 30,
             verloopt_op=timezone.now() - timezone.timedelta(hours=1),
         )
+    from bzt.models import Notificatie
+
+    notificatie = Notificatie.objects.create(
+        ontvanger=users["regisseur_dimence"], soort="test", tekst="Test", link=reverse("home")
+    )
     users["betrokkene_actief"] = users["regisseur_iriszorg"]
     users["betrokkene_beeindigd"] = users["regisseur_mee"]
     return {
         "users": users,
         "kwargs": {
+            "notificatie_openen": {"pk": notificatie.pk},
             "meldpunt:melding": {"pk": melding.pk},
             "meldpunt:melding_in_triage": {"pk": melding.pk},
             "meldpunt:melding_triage": {"pk": melding.pk},
