@@ -78,6 +78,8 @@ def inactive_accounts(now=None):
         User.objects.filter(is_active=True, is_superuser=False)
         .exclude(username=settings.BZT_SYSTEEM_GEBRUIKER)
         .filter(Q(last_login__lt=cutoff) | Q(last_login__isnull=True, date_joined__lt=cutoff))
+        # Reactivated by functioneel beheer (bzt.beheer): counts from the reactivation.
+        .filter(Q(heractiveerd_op__isnull=True) | Q(heractiveerd_op__lt=cutoff))
     )
 
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("huisstijl.css", views.huisstijl_css, name="huisstijl_css"),
     path("healthz", views.healthz, name="healthz"),
     path("beheer/inactieve-accounts/", views.inactieve_accounts_blokkeren, name="inactieve_accounts_blokkeren"),
+    path("", include("bzt.beheer_urls")),  # functioneel beheer: accounts, organisations; the first-password link
     path("meldpunt/", include("meldpunt.urls")),
     path("mdo/", include("mdo.urls")),
     path("casussen/", include("keten.casusregie_urls")),  # casusregie.urls plus the dashboard
