@@ -141,7 +141,10 @@ def _valideer_gegevens(*, first_name, last_name, email, organisatie, vorige_orga
             errors["email"] = "Dit is geen geldig e-mailadres."
     if organisatie is None:
         errors["organisatie"] = "Kies de organisatie waar deze persoon werkt."
-    elif not organisatie.actief and organisatie != vorige_organisatie:
+    elif organisatie != vorige_organisatie and not (
+        # Locked: an organisation being deactivated at this moment waits, or is seen as inactive.
+        Organisatie.objects.select_for_update().filter(pk=organisatie.pk, actief=True).exists()
+    ):
         errors["organisatie"] = f"{organisatie} is gedeactiveerd en kan niet worden gekozen."
     return errors
 
@@ -288,7 +291,7 @@ def account_heractiveren(*, door, gebruiker, reden):
     gebruiker = User.objects.select_for_update().get(pk=gebruiker.pk)
     if gebruiker.is_active:
         raise ValidationError("Dit account is al actief.")
-    if gebruiker.organisatie is not None and not gebruiker.organisatie.actief:
+    if Organisatie.objects.select_for_update().filter(pk=gebruiker.organisatie_id, actief=False).exists():
         raise ValidationError(
             {"reden": f"{gebruiker.organisatie} is gedeactiveerd; kies eerst een actieve organisatie voor dit account."}
         )
