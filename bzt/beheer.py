@@ -26,12 +26,12 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from . import rechten
 from .audit import acting_as
 from .auth.services import OBJECTRECHTEN, tweestaps_herstellen
 from .models import Organisatie, User
 from .roles import ROLES, ROLES_BY_GROUP
 
-BEHEER_PERMISSIE = "bzt.beheren_gebruikers"
 BEHEERROL = "functioneel_beheer"
 REDEN_MIN = 5
 
@@ -39,16 +39,12 @@ REDEN_MIN = 5
 # --- who may, and what may be managed -------------------------------------------------------------------------
 
 
-def _mag_beheren(door):
-    """Functioneel beheer, or the system account (the operator command `beheerder_aanmaken`)."""
-    if door is None or not door.pk:
-        return False
-    return door.username == settings.BZT_SYSTEEM_GEBRUIKER or door.has_perm(BEHEER_PERMISSIE)
-
-
 def _vereist_beheer(door):
-    if not _mag_beheren(door):
-        raise PermissionDenied("Alleen functioneel beheer mag accounts en organisaties beheren.")
+    """Functioneel beheer (bzt/rechten.py), or the system account (the operator command `beheerder_aanmaken`)."""
+    if door is None or not door.pk:
+        raise PermissionDenied(rechten.RECHTEN["beheren"].denied)
+    if door.username != settings.BZT_SYSTEEM_GEBRUIKER:
+        rechten.vereist(door, "beheren")
 
 
 def beheerbare_accounts():

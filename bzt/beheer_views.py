@@ -3,13 +3,13 @@ permission, call one service of bzt.beheer, render. No case content is read here
 
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
-from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 
-from . import beheer
+from . import beheer, rechten
 from .beheer_forms import AccountForm, OrganisatieForm, RedenForm, ZoekForm
 from .forms import apply_errors, parse_int
 from .models import Organisatie
@@ -19,7 +19,7 @@ INLOGLINK_SESSIE = "bzt_beheer_inloglink"
 
 
 def beheer_vereist(view):
-    return login_required(permission_required(beheer.BEHEER_PERMISSIE, raise_exception=True)(view))
+    return login_required(rechten.recht_vereist("beheren")(view))
 
 
 def _account(pk):

@@ -217,6 +217,7 @@ RECHT = {
     "meldpunt:melding_terugkoppeling": ("meldpunt", "terugkoppelen", None),
     "meldpunt:koppeling_opheffen": ("meldpunt", "koppelen", None),
     **{name: _MDO for name in MATRIX if name.startswith("mdo:")},
+    **{name: ("bzt", "beheren", None) for name in MATRIX if name.startswith("beheer:") and "wachtwoord" not in name},
     "casusregie:journaal_toevoegen": ("casusregie", "wijzigen", "casus"),
     "casusregie:wachtlijst_melden": ("casusregie", "wijzigen", "casus"),
     "casusregie:nieuwe_planversie": ("casusregie", "wijzigen", "casus"),
