@@ -14,8 +14,15 @@ from .models import Organisatie, User
 
 
 @transaction.atomic
-def organisatie_opslaan(*, door, naam, soort=Organisatie.Soort.ZORG, convenantpartner=True, expertise=()):
-    values = {"soort": soort, "convenantpartner": convenantpartner, "expertise": list(expertise)}
+def organisatie_opslaan(
+    *, door, naam, soort=Organisatie.Soort.ZORG, convenantpartner=True, expertise=(), convenant_getekend_op=None
+):
+    values = {
+        "soort": soort,
+        "convenantpartner": convenantpartner,
+        "expertise": list(expertise),
+        "convenant_getekend_op": convenant_getekend_op,
+    }
     with acting_as(door):
         organisatie, created = Organisatie.objects.get_or_create(naam=naam, defaults=values)
         if not created and any(getattr(organisatie, k) != v for k, v in values.items()):
