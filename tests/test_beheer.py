@@ -514,3 +514,49 @@ def test_beheerder_aanmaken_makes_the_first_functioneel_beheer_account(db, capsy
     assert gebruiker.history.get().history_user.username == "systeem"
     assert "/account/wachtwoord-instellen/" in capsys.readouterr().out
     assert Group.objects.filter(name="functioneel_beheer").exists()
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_an_account_made_while_its_organisation_is_deactivated_keeps_the_organisation_active(demo):
+    """An account is created in an organisation while, at that moment, beheer deactivates that organisation. The
+    deactivation waits for the lock on the organisation and then sees the new active account: it is refused.
+    Without the lock it counted no active account, and an active account worked for an inactive organisation."""
+    import threading
+    import time
+
+    from django.db import connection, transaction
+
+    politie = Organisatie.objects.get(naam="Politie")
+    assert not politie.medewerkers.exists()
+    bezig, uitkomst = threading.Event(), {}
+
+    def aanmaken():
+        try:
+            with transaction.atomic():
+                nieuw_account(demo, organisatie=politie, rollen=["meldpunt"])
+                bezig.set()
+                time.sleep(1)  # the deactivation arrives now, before this commits
+            uitkomst["aanmaken"] = "ok"
+        finally:
+            bezig.set()
+            connection.close()
+
+    def deactiveren():
+        try:
+            bezig.wait(timeout=30)
+            beheer.organisatie_deactiveren(door=demo["beheer"], organisatie=politie, reden="convenant opgezegd")
+            uitkomst["deactiveren"] = "ok"
+        except ValidationError as error:
+            uitkomst["deactiveren"] = " ".join(error.messages)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=aanmaken), threading.Thread(target=deactiveren)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert uitkomst["aanmaken"] == "ok"
+    assert "1 actief account" in uitkomst["deactiveren"]
+    assert Organisatie.objects.get(pk=politie.pk).actief
