@@ -166,6 +166,22 @@ def _rollen_zetten(*, door, gebruiker, rollen, reden):
     return gebruiker
 
 
+def _beheer_blijft_over(gebruiker):
+    """Refuse taking the last active functioneel beheer account away (deactivating it, or its role): then nobody
+    could manage accounts without an operator. The role's group row is locked first, so two beheerders who
+    deactivate each other at the same moment are served one after the other, and the second is refused."""
+    Group.objects.select_for_update().filter(name=BEHEERROL).first()
+    anderen = (
+        User.objects.filter(is_active=True, groups__name=BEHEERROL, is_superuser=False)
+        .exclude(pk=gebruiker.pk)
+        .exists()
+    )
+    if not anderen:
+        raise ValidationError(
+            "Dit is het laatste actieve account voor functioneel beheer; maak eerst een ander beheeraccount aan."
+        )
+
+
 def _objectrechten_intrekken(*, door, gebruiker, reden, veld):
     for objectrechten in OBJECTRECHTEN:
         if objectrechten.houdt(gebruiker) and not objectrechten.mag_houden(gebruiker):
@@ -245,6 +261,8 @@ def account_wijzigen(*, door, gebruiker, first_name, last_name, email, organisat
         errors.update(error.message_dict)
     if errors:
         raise ValidationError(errors)
+    if BEHEERROL in oud and BEHEERROL not in rollen and gebruiker.is_active:
+        _beheer_blijft_over(gebruiker)
     toelichting = reden if rollen == oud else f"{reden} (rollen: {', '.join(oud) or '-'} → {', '.join(rollen)})"
     with acting_as(door, reason=toelichting):
         gebruiker.first_name = first_name.strip()
@@ -271,6 +289,8 @@ def account_deactiveren(*, door, gebruiker, reden):
     gebruiker = User.objects.select_for_update().get(pk=gebruiker.pk)
     if not gebruiker.is_active:
         raise ValidationError("Dit account is al gedeactiveerd.")
+    if gebruiker.groups.filter(name=BEHEERROL).exists():
+        _beheer_blijft_over(gebruiker)
     with acting_as(door, reason=f"gedeactiveerd: {reden}"):
         gebruiker.is_active = False
         gebruiker.save(update_fields=["is_active"])

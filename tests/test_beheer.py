@@ -560,3 +560,25 @@ def test_an_account_made_while_its_organisation_is_deactivated_keeps_the_organis
     assert uitkomst["aanmaken"] == "ok"
     assert "1 actief account" in uitkomst["deactiveren"]
     assert Organisatie.objects.get(pk=politie.pk).actief
+
+
+def test_the_last_active_functioneel_beheer_account_is_not_taken_away(demo):
+    """Through the operator path (acting as systeem) the only beheerder could be deactivated or re-roled: refused.
+    A second beheerder makes it possible."""
+    enige = demo["beheer"]
+    with pytest.raises(ValidationError, match="laatste actieve account voor functioneel beheer"):
+        beheer.account_deactiveren(door=system_user(), gebruiker=enige, reden="uit dienst")
+    with pytest.raises(ValidationError, match="laatste actieve account voor functioneel beheer"):
+        beheer.account_wijzigen(
+            door=system_user(),
+            gebruiker=enige,
+            first_name=enige.first_name,
+            last_name=enige.last_name,
+            email=enige.email,
+            organisatie=enige.organisatie,
+            rollen=["beleidsambtenaar"],
+            reden="andere functie",
+        )
+    tweede = nieuw_account(demo, username="beheer2", rollen=["functioneel_beheer"]).gebruiker
+    beheer.account_deactiveren(door=tweede, gebruiker=enige, reden="uit dienst")
+    assert not User.objects.get(pk=enige.pk).is_active
