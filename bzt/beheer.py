@@ -9,6 +9,10 @@ rules on every path (the web screens, the operator command, a shell):
   still directs an open casus;
 - a new account gets no password typed by beheer: it gets a one-time link to set one itself (`inloglink`);
 - an organisation is deactivated, never deleted, and an inactive one is chosen for no new account.
+
+Rows are locked with FOR NO KEY UPDATE (`no_key=True`): a history row or an account that points at a locked row
+(its FOREIGN KEY takes a key-share lock) does not wait for it, so two beheerders changing each other's account
+cannot deadlock.
 """
 
 from dataclasses import dataclass
@@ -139,7 +143,7 @@ def _valideer_gegevens(*, first_name, last_name, email, organisatie, vorige_orga
         errors["organisatie"] = "Kies de organisatie waar deze persoon werkt."
     elif organisatie != vorige_organisatie and not (
         # Locked: an organisation being deactivated at this moment waits, or is seen as inactive.
-        Organisatie.objects.select_for_update().filter(pk=organisatie.pk, actief=True).exists()
+        Organisatie.objects.select_for_update(no_key=True).filter(pk=organisatie.pk, actief=True).exists()
     ):
         errors["organisatie"] = f"{organisatie} is gedeactiveerd en kan niet worden gekozen."
     return errors
@@ -170,7 +174,7 @@ def _beheer_blijft_over(gebruiker):
     """Refuse taking the last active functioneel beheer account away (deactivating it, or its role): then nobody
     could manage accounts without an operator. The role's group row is locked first, so two beheerders who
     deactivate each other at the same moment are served one after the other, and the second is refused."""
-    Group.objects.select_for_update().filter(name=BEHEERROL).first()
+    Group.objects.select_for_update(no_key=True).filter(name=BEHEERROL).first()
     anderen = (
         User.objects.filter(is_active=True, groups__name=BEHEERROL, is_superuser=False)
         .exclude(pk=gebruiker.pk)
@@ -241,7 +245,7 @@ def account_wijzigen(*, door, gebruiker, first_name, last_name, email, organisat
     """Change name, e-mail, organisation and roles. Nobody changes their own roles."""
     _vereist_beheer(door)
     _vereist_beheerbaar(gebruiker)
-    gebruiker = User.objects.select_for_update().get(pk=gebruiker.pk)
+    gebruiker = User.objects.select_for_update(no_key=True).get(pk=gebruiker.pk)
     errors = _valideer_gegevens(
         first_name=first_name,
         last_name=last_name,
@@ -286,7 +290,7 @@ def account_deactiveren(*, door, gebruiker, reden):
         raise ValidationError(
             {"reden": "U kunt uw eigen account niet deactiveren; vraag dit aan een andere beheerder."}
         )
-    gebruiker = User.objects.select_for_update().get(pk=gebruiker.pk)
+    gebruiker = User.objects.select_for_update(no_key=True).get(pk=gebruiker.pk)
     if not gebruiker.is_active:
         raise ValidationError("Dit account is al gedeactiveerd.")
     if gebruiker.groups.filter(name=BEHEERROL).exists():
@@ -304,10 +308,10 @@ def account_heractiveren(*, door, gebruiker, reden):
     _vereist_beheer(door)
     _vereist_beheerbaar(gebruiker)
     reden = _reden(reden)
-    gebruiker = User.objects.select_for_update().get(pk=gebruiker.pk)
+    gebruiker = User.objects.select_for_update(no_key=True).get(pk=gebruiker.pk)
     if gebruiker.is_active:
         raise ValidationError("Dit account is al actief.")
-    if Organisatie.objects.select_for_update().filter(pk=gebruiker.organisatie_id, actief=False).exists():
+    if Organisatie.objects.select_for_update(no_key=True).filter(pk=gebruiker.organisatie_id, actief=False).exists():
         raise ValidationError(
             {"reden": f"{gebruiker.organisatie} is gedeactiveerd; kies eerst een actieve organisatie voor dit account."}
         )
@@ -329,7 +333,7 @@ def tweestaps_resetten(*, door, gebruiker, reden):
         raise ValidationError(
             {"reden": "U kunt uw eigen tweestapsverificatie niet herstellen; vraag een andere beheerder."}
         )
-    gebruiker = User.objects.select_for_update().get(pk=gebruiker.pk)
+    gebruiker = User.objects.select_for_update(no_key=True).get(pk=gebruiker.pk)
     if not TOTPDevice.objects.filter(user=gebruiker).exists():
         raise ValidationError("Dit account heeft geen authenticator-app ingesteld; er is niets te herstellen.")
     toelichting = f"tweestapsverificatie hersteld door functioneel beheer: {reden}"
@@ -406,7 +410,7 @@ def organisatie_wijzigen(*, door, organisatie, naam, soort, convenantpartner, co
         errors.update(error.message_dict)
     if errors:
         raise ValidationError(errors)
-    organisatie = Organisatie.objects.select_for_update().get(pk=organisatie.pk)
+    organisatie = Organisatie.objects.select_for_update(no_key=True).get(pk=organisatie.pk)
     with acting_as(door, reason=reden):
         organisatie.naam = naam
         organisatie.soort = soort
@@ -422,7 +426,7 @@ def organisatie_deactiveren(*, door, organisatie, reden):
     active accounts (deactivate or move them first), so nobody works for an inactive organisation."""
     _vereist_beheer(door)
     reden = _reden(reden)
-    organisatie = Organisatie.objects.select_for_update().get(pk=organisatie.pk)
+    organisatie = Organisatie.objects.select_for_update(no_key=True).get(pk=organisatie.pk)
     if not organisatie.actief:
         raise ValidationError("Deze organisatie is al gedeactiveerd.")
     actief = organisatie.medewerkers.filter(is_active=True).count()
@@ -443,7 +447,7 @@ def organisatie_deactiveren(*, door, organisatie, reden):
 def organisatie_heractiveren(*, door, organisatie, reden):
     _vereist_beheer(door)
     reden = _reden(reden)
-    organisatie = Organisatie.objects.select_for_update().get(pk=organisatie.pk)
+    organisatie = Organisatie.objects.select_for_update(no_key=True).get(pk=organisatie.pk)
     if organisatie.actief:
         raise ValidationError("Deze organisatie is al actief.")
     with acting_as(door, reason=f"heractiveerd: {reden}"):

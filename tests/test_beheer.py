@@ -582,3 +582,48 @@ def test_the_last_active_functioneel_beheer_account_is_not_taken_away(demo):
     tweede = nieuw_account(demo, username="beheer2", rollen=["functioneel_beheer"]).gebruiker
     beheer.account_deactiveren(door=tweede, gebruiker=enige, reden="uit dienst")
     assert not User.objects.get(pk=enige.pk).is_active
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_beheerders_deactivating_each_other_at_once_leave_one(demo):
+    """The only two beheerders deactivate each other at the same moment. The second waits for the lock on the
+    role and then sees it would leave nobody: refused. Without the lock both counted the other as remaining."""
+    import threading
+    import time
+
+    from django.db import connection, transaction
+
+    eerste = demo["beheer"]
+    tweede = nieuw_account(demo, username="beheer2", rollen=["functioneel_beheer"]).gebruiker
+    bezig, uitkomst = threading.Event(), {}
+
+    def a():
+        try:
+            with transaction.atomic():
+                beheer.account_deactiveren(door=eerste, gebruiker=tweede, reden="uit dienst")
+                bezig.set()
+                time.sleep(1)
+            uitkomst["a"] = "ok"
+        finally:
+            bezig.set()
+            connection.close()
+
+    def b():
+        try:
+            bezig.wait(timeout=30)
+            beheer.account_deactiveren(door=User.objects.get(pk=tweede.pk), gebruiker=eerste, reden="uit dienst")
+            uitkomst["b"] = "ok"
+        except ValidationError as error:
+            uitkomst["b"] = " ".join(error.messages)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=a), threading.Thread(target=b)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert uitkomst["a"] == "ok"
+    assert "laatste actieve account" in uitkomst["b"]
+    assert User.objects.filter(is_active=True, groups__name="functioneel_beheer").count() == 1
