@@ -23,6 +23,14 @@ class Organisatie(models.Model):
     convenantpartner = models.BooleanField(
         default=True, help_text="Heeft het convenant Bijzonder Zorgteam ondertekend."
     )
+    convenant_getekend_op = models.DateField(
+        "convenant getekend op",
+        null=True,
+        blank=True,
+        help_text="De datum waarop de organisatie het convenant tekende.",
+    )
+    # Deactivated rather than deleted: users, meldingen and casussen point at it. An inactive organisation is
+    # not offered for new users or assignments (every form filters actief=True).
     actief = models.BooleanField(default=True)
     expertise = models.JSONField(
         default=list, blank=True, help_text="Leefgebieden waarin de organisatie gespecialiseerd is (voor het MDO)."
@@ -52,6 +60,12 @@ class User(AbstractUser):
     # The identity provider's `sub` of the municipal account this account logged in with (bzt.auth.oidc):
     # set at the first OIDC login, matched first ever after; an e-mail address can change hands, `sub` not.
     oidc_subject = models.CharField("OIDC-subject", max_length=255, null=True, blank=True, unique=True)
+    # Set when functioneel beheer removed the user's authenticator (bzt.beheer.tweestaps_resetten); the next
+    # login tells the user so and clears it (bzt.auth.signals).
+    tweestaps_hersteld_op = models.DateTimeField("tweestapsverificatie hersteld op", null=True, blank=True)
+    # Set when functioneel beheer reactivates the account: the inactivity block (bzt.services.inactive_accounts)
+    # counts from here, so a reactivated account is not blocked again the next night.
+    heractiveerd_op = models.DateTimeField("heractiveerd op", null=True, blank=True)
 
     class NotificatieMail(models.TextChoices):
         DIRECT = "direct", "Direct, per bericht"

@@ -16,6 +16,7 @@ urlpatterns = [
     path("berichten/<int:pk>/", notificatie_views.notificatie_openen, name="notificatie_openen"),
     path("berichten/alles-gelezen/", notificatie_views.alles_gelezen, name="notificaties_alles_gelezen"),
     path("berichten/instellingen/", notificatie_views.notificatie_instellingen, name="notificatie_instellingen"),
+    path("", include("bzt.beheer_urls")),  # functioneel beheer: accounts, organisations; the first-password link
     path("meldpunt/", include("meldpunt.urls")),
     path("mdo/", include("mdo.urls")),
     path("casussen/", include("keten.casusregie_urls")),  # casusregie.urls plus the dashboard

@@ -146,6 +146,18 @@ TABEL = {
             casus=lambda plan: plan.casus,
         )
     ],
+    "bzt.user.tweestaps_hersteld": [
+        Regel(
+            "tweestaps_hersteld",
+            lambda gebruiker, d: [gebruiker],
+            "Functioneel beheer heeft de tweestapsverificatie van uw account hersteld: stel bij de volgende "
+            "inlog opnieuw een authenticator-app in. Was dit niet op uw verzoek? Neem direct contact op met "
+            "functioneel beheer.",
+            lambda gebruiker: gebruiker,
+            lambda gebruiker: reverse("tweestaps_overzicht"),
+            lambda user, gebruiker: user.pk == gebruiker.pk,
+        )
+    ],
     "meldpunt.melding.toewijzen": [
         Regel(
             "mdo_besluit_melding",
@@ -196,7 +208,7 @@ def _toepassen(regel, obj, door, details, *, sleutel="", **velden):
     ]
     if not ontvangers:
         return 0
-    nummer = getattr(onderwerp, "nummer", None) or onderwerp.casus.nummer
+    nummer = getattr(onderwerp, "nummer", None) or getattr(getattr(onderwerp, "casus", None), "nummer", "")
     tekst = regel.tekst.format(nummer=nummer, **velden)
     return len(notificeren(ontvangers, soort=regel.soort, tekst=tekst, link=regel.link(onderwerp), sleutel=sleutel))
 

@@ -8,7 +8,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("bzt", "0005_user_oidc_subject"),
+        ("bzt", "0006_beheer"),
     ]
 
     operations = [
