@@ -122,9 +122,12 @@ class SessieTimeoutMiddleware:
         user = getattr(request, "user", None)
         if user is not None and not user.is_authenticated and request.method == "POST":
             naam, namespace = _view_name(request)
-            if naam is not None and naam not in OPENBAAR_POST and namespace not in OPENBAAR_NAMESPACES:
+            # Without a session nobody is known to keep the input for; back to the form's page after logging in
+            # (without a Referer the view's own login redirect follows, and its 405 is the Dutch page).
+            pagina = bewaren.terugpad(request)
+            if naam is not None and naam not in OPENBAAR_POST and namespace not in OPENBAAR_NAMESPACES and pagina:
                 messages.info(request, NIET_BEWAARD)
-                return _naar(request, "login")
+                return _naar(request, "login", next_path=pagina)
         if user is not None and user.is_authenticated:
             now = time.time()
             session = request.session
