@@ -28,6 +28,22 @@ document.addEventListener("htmx:responseError", function (event) {
   main.prepend(alert);
 });
 
+// No page content in the browser's storage: htmx keeps no history snapshots (htmx-config historyCacheSize 0 in
+// base.html; going back reloads from the server), and logging out or reaching a page without a session (the
+// login page after a timeout) clears what this tab stored.
+function opslagLegen() {
+  try {
+    window.sessionStorage.clear();
+    window.localStorage.removeItem("htmx-history-cache");
+  } catch (e) {
+    // Storage disabled: nothing stored either.
+  }
+}
+if (!document.querySelector('meta[name="bzt-sessie-inactief"]')) opslagLegen();
+document.addEventListener("submit", function (event) {
+  if (event.target.matches && event.target.matches('form[action$="/uitloggen/"]')) opslagLegen();
+});
+
 // Idle timeout (docs/security.md § Nooit getypt werk kwijt). The server logs out after a number of minutes
 // without a request (bzt.auth.middleware.SessieTimeoutMiddleware, the one clock); this page follows it:
 // - typing in a form counts as activity: at most once a minute a keep-alive POST renews the session;
@@ -43,7 +59,8 @@ document.addEventListener("htmx:responseError", function (event) {
   const dialog = document.getElementById("sessie-waarschuwing");
   const verlengForm = document.getElementById("sessie-verlengen");
   const aftellen = document.getElementById("sessie-aftellen");
-  const KEEPALIVE_MS = 60 * 1000;
+  // At most once a minute; sooner only when the timeout itself is short (a setting, e.g. in the browser test).
+  const KEEPALIVE_MS = Math.min(60, Math.max(5, (totaal - waarschuwing) / 2)) * 1000;
   let einde = 0;
   let waarschuwTimer = null;
   let eindeTimer = null;
