@@ -46,7 +46,9 @@ def _labels(request):
 def terugpad(request):
     """The page the form was on (the Referer, only on this host), or ""."""
     deel = urlsplit(request.headers.get("Referer", ""))
-    if not deel.path or (deel.netloc and deel.netloc != request.get_host()):
+    if deel.scheme not in ("http", "https", "") or not deel.path.startswith("/"):
+        return ""
+    if deel.netloc and deel.netloc != request.get_host():
         return ""
     return deel.path + (f"?{deel.query}" if deel.query else "")
 

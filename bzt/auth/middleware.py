@@ -77,9 +77,16 @@ def _view_name(request):
     return match.view_name, match.namespace
 
 
+class _CsrfControle(CsrfViewMiddleware):
+    """Django's own check, answering a refusal without rendering the failure page (nothing to show here)."""
+
+    def _reject(self, request, reason):
+        return HttpResponse(status=403)
+
+
 def _csrf_geldig(request):
     """The same CSRF check Django makes before a view: kept input must come from a form of the BZT."""
-    return CsrfViewMiddleware(lambda r: None).process_view(request, _geen_view, (), {}) is None
+    return _CsrfControle(lambda r: None).process_view(request, _geen_view, (), {}) is None
 
 
 def _geen_view(request):  # pragma: no cover - only passed to the CSRF check, never called

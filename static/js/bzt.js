@@ -146,6 +146,7 @@ document.addEventListener("submit", function (event) {
   document.addEventListener("input", function (event) {
     const form = event.target.closest && event.target.closest("form");
     if (!form || form === verlengForm || (form.method || "").toLowerCase() !== "post") return;
+    if (form.hasAttribute("data-bzt-niet-bewaren")) return; // the 2FA code: never kept, no keep-alive
     gewijzigd = form;
     if (Date.now() - laatsteKeepAlive >= KEEPALIVE_MS) verlengen();
   });
