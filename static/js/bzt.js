@@ -148,7 +148,9 @@ document.addEventListener("submit", function (event) {
     if (!form || form === verlengForm || (form.method || "").toLowerCase() !== "post") return;
     if (form.hasAttribute("data-bzt-niet-bewaren")) return; // the 2FA code: never kept, no keep-alive
     gewijzigd = form;
-    if (Date.now() - laatsteKeepAlive >= KEEPALIVE_MS) verlengen();
+    // Past the end (a computer waking from sleep): keep the form first; a keep-alive would only log out.
+    if (Date.now() > einde) afgelopen();
+    else if (Date.now() - laatsteKeepAlive >= KEEPALIVE_MS) verlengen();
   });
 
   document.addEventListener("submit", function (event) {
