@@ -58,6 +58,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "bzt.middleware.GeenCacheMiddleware",  # outside everything that answers with personal data, after static files
+    "bzt.middleware.FoutpaginaMiddleware",  # a bare 405 becomes the Dutch page (inside GeenCache: no-store too)
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -90,6 +91,7 @@ TEMPLATES = [
                 "csp.context_processors.nonce",
                 "bzt.context_processors.branding",
                 "bzt.context_processors.notificaties",
+                "bzt.auth.context_processors.bewaarde_invoer",
             ],
         },
     },
@@ -130,6 +132,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+CSRF_FAILURE_VIEW = "bzt.views.csrf_fout"  # Dutch, on the product's layout (templates/403_csrf.html)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -307,7 +310,10 @@ BZT_BEWAARTERMIJN_MELDING_MAANDEN = env.int("BZT_BEWAARTERMIJN_MELDING_MAANDEN",
 
 # --- Authentication (docs/security.md § Authenticatie) ---------------------------------------------
 # Sessions: logged out after this many minutes without a request, and this many hours after logging in.
+# Typing in a form counts as activity; a warning with "Blijf ingelogd" comes BZT_SESSIE_WAARSCHUWING_SECONDEN
+# before the idle timeout (static/js/bzt.js; docs/security.md § Nooit getypt werk kwijt).
 BZT_SESSIE_INACTIEF_MINUTEN = env.int("BZT_SESSIE_INACTIEF_MINUTEN", default=15)
+BZT_SESSIE_WAARSCHUWING_SECONDEN = env.int("BZT_SESSIE_WAARSCHUWING_SECONDEN", default=120)
 BZT_SESSIE_MAXIMAAL_UREN = env.int("BZT_SESSIE_MAXIMAAL_UREN", default=10)
 # The stored session never outlives the absolute limit.
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=BZT_SESSIE_MAXIMAAL_UREN * 60 * 60)

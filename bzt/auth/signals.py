@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 
+from .bewaren import bij_inloggen
 from .services import MFA_EXTERN_SESSION_KEY, MFA_OIDC_ATTRIBUUT
 
 INGELOGD_OP = "bzt_ingelogd_op"
@@ -21,6 +22,7 @@ def sessie_start(sender, request, user, **kwargs):
     now = time.time()
     session[INGELOGD_OP] = now
     session[LAATST_ACTIEF] = now
+    bij_inloggen(session, user)  # input kept from before the timeout: only for the same user
     via_oidc = getattr(user, "backend", None) == OIDC_BACKEND
     # Only when the ID token of this very login said MFA was done (bzt.auth.oidc.mfa_gedaan).
     if via_oidc and settings.OIDC_MFA_TRUSTED and getattr(user, MFA_OIDC_ATTRIBUUT, False) is True:

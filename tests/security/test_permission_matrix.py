@@ -64,6 +64,8 @@ MATRIX = {
     "tweestaps_controleren": ("GET", cells(default="ok")),
     "tweestaps_instellen": ("GET", cells(default="ok")),
     "tweestaps_overzicht": ("GET", cells(default="ok")),
+    "sessie_verlengen": ("POST", cells(default="ok")),
+    "invoer_herstellen": ("GET", cells(default="ok")),  # only the user's own kept input; none: to the start page
     "huisstijl_css": ("GET", cells(default="ok", anonymous="ok")),
     "healthz": ("GET", cells(default="ok", anonymous="ok")),
     "inactieve_accounts_blokkeren": ("POST", cells(ok={"beheer"})),
