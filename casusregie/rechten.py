@@ -74,6 +74,7 @@ RECHTEN = {
     # on a plan
     "plan_bewerken": Recht((CHANGE,), PLAN, owner="casus"),
     "actie_voortgang": Recht((CHANGE,), PLAN, "voortgang", owner="casus"),
+    "doel_resultaat": Recht((CHANGE,), PLAN, "resultaat", owner="casus"),
     "plan_indienen": Overgang(PLAN_WORKFLOW, "indienen"),
     # on an escalation: answering, passing up and a doorbraak are for its current level
     "behandelen": Overgang(ESCALATIE_WORKFLOW, "beantwoorden"),
