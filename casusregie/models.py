@@ -271,7 +271,8 @@ class PlanDoel(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="doelen")
     leefgebied = models.CharField(max_length=30, choices=Leefgebied.choices)
     omschrijving = models.TextField()
-    # Recorded at the evaluation of the plan in force (seed 001: "monitoren op resultaten"); empty while running.
+    # Recorded at the evaluation of the plan in force (seed 001: "De resultaten van de aanpak worden
+    # bijgehouden"); empty while running.
     resultaat = models.CharField(max_length=12, choices=DoelResultaat.choices, blank=True, default="")
     resultaat_op = models.DateField("resultaat vastgesteld op", null=True, blank=True)
 

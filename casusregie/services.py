@@ -413,10 +413,10 @@ def actie_verwijderen(*, door, actie: PlanActie, lock_version: int) -> None:
 
 @transaction.atomic
 def doel_resultaat_vastleggen(*, door, doel: PlanDoel, resultaat: str, datum: date | None = None) -> PlanDoel:
-    """The casusregisseur records at evaluation what a goal of the plan in force achieved (seed 001: "monitoren
-    op resultaten"): behaald, deels or niet behaald; '' takes a result back (still running). Only on a
-    vastgesteld plan of an open casus (casusregie.workflow.PLAN, action "resultaat"). The jaarmonitor counts
-    a result in the year of `resultaat_op`."""
+    """The casusregisseur records at evaluation what a goal of the plan in force achieved (seed 001: "De
+    resultaten van de aanpak worden bijgehouden"): behaald, deels or niet behaald; '' takes a result back
+    (still running). Only on a vastgesteld plan of an open casus (casusregie.workflow.PLAN, action
+    "resultaat"). The jaarmonitor counts a result in the year of `resultaat_op`."""
     plan = PLAN.lock(doel.plan, "resultaat")
     rechten.vereist(door, "doel_resultaat", plan)
     if resultaat not in ("", *DoelResultaat.values):

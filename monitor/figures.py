@@ -329,8 +329,8 @@ def compute(jaar: int, *, tot_en_met: date | None = None) -> dict:
         # How many meldingen each median is taken over: medians of fewer than 5 are not shown (suppression).
         "doorlooptijden_aantal": {key: scalar[f"n_{key}"] or 0 for key in DOORLOOPTIJDEN},
         "wachtlijsten": {"totaal": sum(wachtlijsten.values()), "per_organisatie": wachtlijsten},
-        # Results of the goals of plans, per leefgebied (seed 001: "monitoren op resultaten"): goals whose
-        # result (behaald, deels, niet_behaald) was recorded in the year, whatever the plan version.
+        # Results of the goals of plans, per leefgebied (seed 000: "Er wordt gemonitord op leefgebieden"):
+        # goals whose result (behaald, deels, niet_behaald) was recorded in the year, whatever the plan version.
         "plan": {"doelresultaten": doelresultaten},
         "budget": _budget(
             {categorie: _money(bedrag) for categorie, bedrag in c.get("budget", {}).items()},
