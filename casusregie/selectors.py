@@ -351,6 +351,10 @@ def actie_for(user, pk):
     return access_object(PlanActie.objects.filter(plan__casus__in=casussen_for(user)).select_related("plan__casus"), pk)
 
 
+def doel_for(user, pk):
+    return access_object(PlanDoel.objects.filter(plan__casus__in=casussen_for(user)).select_related("plan__casus"), pk)
+
+
 def plan_wijzigingen(plan):
     """Who changed what in this plan version: the history of the plan, its goals and its actions."""
     rows = []

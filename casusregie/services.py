@@ -19,9 +19,11 @@ from meldpunt.services import melding_toewijzen
 from . import hooks, permissions, rechten, validators
 from .models import (
     AfsluitReden,
+    AkkoordClient,
     Casus,
     CasusBetrokkene,
     CasusToegang,
+    DoelResultaat,
     Escalatie,
     EscalatieNiveau,
     EscalatieStap,
@@ -253,18 +255,48 @@ def _bump(plan):
 
 
 @transaction.atomic
-def plan_opslaan(*, door, plan: Plan, lock_version: int, samenvatting: str, afspraken: str, evaluatie_op=None) -> Plan:
+def plan_opslaan(
+    *,
+    door,
+    plan: Plan,
+    lock_version: int,
+    samenvatting: str,
+    afspraken: str,
+    evaluatie_op=None,
+    eigen_mogelijkheden: str | None = None,
+    sociaal_netwerk: str | None = None,
+    akkoord_client: str | None = None,
+    akkoord_op: date | None = None,
+) -> Plan:
+    """Save the text of the draft. The household's own part and the client's agreement (seed 003: "eigen
+    mogelijkheden; sociaal netwerk", "de burger is de eigenaar van dit plan") are left as they are when not
+    given (None). A 'ja' or 'nee' needs the date it was asked; 'niet gevraagd' or nothing has no date."""
+    if akkoord_client is not None:
+        if akkoord_client not in ("", *AkkoordClient.values):
+            raise ValidationError({"akkoord_client": "Onbekend antwoord."})
+        if akkoord_client in (AkkoordClient.JA, AkkoordClient.NEE):
+            if akkoord_op is None:
+                raise ValidationError({"akkoord_op": "Vul in wanneer de cliënt dit antwoord gaf."})
+            if akkoord_op > timezone.localdate():
+                raise ValidationError({"akkoord_op": "Deze datum ligt in de toekomst."})
+        else:
+            akkoord_op = None
     with acting_as(door):
         plan = _plan_for_update(plan, lock_version, door)
         plan.samenvatting, plan.afspraken, plan.evaluatie_op = samenvatting.strip(), afspraken.strip(), evaluatie_op
+        if eigen_mogelijkheden is not None:
+            plan.eigen_mogelijkheden = eigen_mogelijkheden.strip()
+        if sociaal_netwerk is not None:
+            plan.sociaal_netwerk = sociaal_netwerk.strip()
+        if akkoord_client is not None:
+            plan.akkoord_client, plan.akkoord_op = akkoord_client, akkoord_op
         _bump(plan)
     return plan
 
 
 @transaction.atomic
 def doel_toevoegen(*, door, plan: Plan, lock_version: int, leefgebied: str, omschrijving: str) -> PlanDoel:
-    if not omschrijving.strip():
-        raise ValidationError({"omschrijving": "Beschrijf het doel."})
+    _check_doel(omschrijving)
     with acting_as(door):
         plan = _plan_for_update(plan, lock_version, door)
         doel = PlanDoel.objects.create(plan=plan, leefgebied=leefgebied, omschrijving=omschrijving.strip())
@@ -272,10 +304,12 @@ def doel_toevoegen(*, door, plan: Plan, lock_version: int, leefgebied: str, omsc
     return doel
 
 
-@transaction.atomic
-def actie_toevoegen(
-    *, door, plan: Plan, lock_version: int, omschrijving: str, eigenaar, deadline: date, doel=None, personen=()
-) -> PlanActie:
+def _check_doel(omschrijving):
+    if not omschrijving.strip():
+        raise ValidationError({"omschrijving": "Beschrijf het doel."})
+
+
+def _check_actie(plan, omschrijving, doel, personen):
     if not omschrijving.strip():
         raise ValidationError({"omschrijving": "Beschrijf de actie."})
     if doel is not None and doel.plan_id != plan.pk:
@@ -283,14 +317,120 @@ def actie_toevoegen(
     huishouden = set(plan.casus.melding.betrokkenen.values_list("persoon_id", flat=True))
     if any(p.pk not in huishouden for p in personen):
         raise ValidationError({"personen": "Een actie gaat over leden van dit huishouden."})
+
+
+@transaction.atomic
+def actie_toevoegen(
+    *,
+    door,
+    plan: Plan,
+    lock_version: int,
+    omschrijving: str,
+    eigenaar,
+    deadline: date,
+    doel=None,
+    personen=(),
+    uitvoerder_naam: str = "",
+) -> PlanActie:
+    _check_actie(plan, omschrijving, doel, personen)
     with acting_as(door):
         plan = _plan_for_update(plan, lock_version, door)
         actie = PlanActie.objects.create(
-            plan=plan, doel=doel, omschrijving=omschrijving.strip(), eigenaar=eigenaar, deadline=deadline
+            plan=plan,
+            doel=doel,
+            omschrijving=omschrijving.strip(),
+            eigenaar=eigenaar,
+            uitvoerder_naam=uitvoerder_naam.strip(),
+            deadline=deadline,
         )
         actie.personen.set(personen)
         _bump(plan)
     return actie
+
+
+# Goals and actions can be changed and removed while the plan is a draft (concept, also after the MDO sent it
+# back), under the plan's optimistic lock; once submitted, _plan_for_update refuses (casusregie.workflow.PLAN).
+# Every change and removal is a history record of the goal or action, with the acting user.
+
+
+@transaction.atomic
+def doel_wijzigen(*, door, doel: PlanDoel, lock_version: int, leefgebied: str, omschrijving: str) -> PlanDoel:
+    _check_doel(omschrijving)
+    with acting_as(door):
+        plan = _plan_for_update(doel.plan, lock_version, door)
+        doel = PlanDoel.objects.get(pk=doel.pk, plan=plan)
+        doel.leefgebied, doel.omschrijving = leefgebied, omschrijving.strip()
+        doel.full_clean(exclude=["plan"])
+        doel.save()
+        _bump(plan)
+    return doel
+
+
+@transaction.atomic
+def doel_verwijderen(*, door, doel: PlanDoel, lock_version: int) -> None:
+    """Remove a goal from the draft; its actions stay in the plan, no longer tied to a goal."""
+    with acting_as(door):
+        plan = _plan_for_update(doel.plan, lock_version, door)
+        doel = PlanDoel.objects.get(pk=doel.pk, plan=plan)
+        for actie in doel.acties.all():  # one history record per action that loses its goal
+            actie.doel = None
+            actie.save()
+        doel.delete()
+        _bump(plan)
+
+
+@transaction.atomic
+def actie_wijzigen(
+    *,
+    door,
+    actie: PlanActie,
+    lock_version: int,
+    omschrijving: str,
+    eigenaar,
+    deadline: date,
+    doel=None,
+    personen=(),
+    uitvoerder_naam: str = "",
+) -> PlanActie:
+    _check_actie(actie.plan, omschrijving, doel, personen)
+    with acting_as(door):
+        plan = _plan_for_update(actie.plan, lock_version, door)
+        actie = PlanActie.objects.get(pk=actie.pk, plan=plan)
+        actie.omschrijving, actie.eigenaar, actie.deadline = omschrijving.strip(), eigenaar, deadline
+        actie.doel, actie.uitvoerder_naam = doel, uitvoerder_naam.strip()
+        actie.save()
+        actie.personen.set(personen)
+        _bump(plan)
+    return actie
+
+
+@transaction.atomic
+def actie_verwijderen(*, door, actie: PlanActie, lock_version: int) -> None:
+    with acting_as(door):
+        plan = _plan_for_update(actie.plan, lock_version, door)
+        PlanActie.objects.get(pk=actie.pk, plan=plan).delete()
+        _bump(plan)
+
+
+@transaction.atomic
+def doel_resultaat_vastleggen(*, door, doel: PlanDoel, resultaat: str, datum: date | None = None) -> PlanDoel:
+    """The casusregisseur records at evaluation what a goal of the plan in force achieved (seed 001: "De
+    resultaten van de aanpak worden bijgehouden"): behaald, deels or niet behaald; '' takes a result back
+    (still running). Only on a vastgesteld plan of an open casus (casusregie.workflow.PLAN, action
+    "resultaat"). The jaarmonitor counts a result in the year of `resultaat_op`."""
+    plan = PLAN.lock(doel.plan, "resultaat")
+    rechten.vereist(door, "doel_resultaat", plan)
+    if resultaat not in ("", *DoelResultaat.values):
+        raise ValidationError({"resultaat": "Kies behaald, deels behaald of niet behaald."})
+    datum = datum or timezone.localdate()
+    if datum > timezone.localdate():
+        raise ValidationError({"datum": "Deze datum ligt in de toekomst."})
+    with acting_as(door):
+        doel = PlanDoel.objects.get(pk=doel.pk, plan=plan)
+        doel.resultaat = resultaat
+        doel.resultaat_op = datum if resultaat else None
+        doel.save()
+    return doel
 
 
 @transaction.atomic
@@ -368,6 +508,9 @@ def nieuwe_planversie(*, door, casus: Casus) -> Plan:
             samenvatting=huidig.samenvatting,
             afspraken=huidig.afspraken,
             evaluatie_op=huidig.evaluatie_op,
+            eigen_mogelijkheden=huidig.eigen_mogelijkheden,
+            sociaal_netwerk=huidig.sociaal_netwerk,
+            # the client's agreement is asked again for the new version; goal results start empty
         )
         doelen = {}
         for doel in huidig.doelen.all():
@@ -380,6 +523,7 @@ def nieuwe_planversie(*, door, casus: Casus) -> Plan:
                 doel=doelen.get(actie.doel_id),
                 omschrijving=actie.omschrijving,
                 eigenaar=actie.eigenaar,
+                uitvoerder_naam=actie.uitvoerder_naam,
                 deadline=actie.deadline,
                 status=actie.status,
             )

@@ -22,11 +22,13 @@ from . import search, selectors, services
 from .forms import (
     ActieForm,
     ActieStatusForm,
+    ActieWijzigenForm,
     AfsluitenForm,
     AntwoordForm,
     BetrokkeneForm,
     DeescalerenForm,
     DoelForm,
+    DoelResultaatForm,
     DoorbraakForm,
     EscalerenForm,
     JournaalForm,
@@ -35,6 +37,7 @@ from .forms import (
     OverdragenForm,
     PlanForm,
     RedenForm,
+    VerwijderForm,
     WachtlijstForm,
     professionals,
 )
@@ -321,6 +324,8 @@ def _plan_context(request, plan, **forms):
         "wijzigingen": selectors.plan_wijzigingen(plan),
         "mag_status": mag(request.user, "actie_voortgang", plan),
         "status_keuzes": PlanActie.Status.choices,
+        "mag_resultaat": mag(request.user, "doel_resultaat", plan),
+        "resultaat_form": DoelResultaatForm(initial={"datum": timezone.localdate()}),
     }
     if bewerkbaar:
         initial = {"lock_version": plan.lock_version}
@@ -331,6 +336,10 @@ def _plan_context(request, plan, **forms):
                     "samenvatting": plan.samenvatting,
                     "afspraken": plan.afspraken,
                     "evaluatie_op": plan.evaluatie_op,
+                    "eigen_mogelijkheden": plan.eigen_mogelijkheden,
+                    "sociaal_netwerk": plan.sociaal_netwerk,
+                    "akkoord_client": plan.akkoord_client,
+                    "akkoord_op": plan.akkoord_op,
                 }
             ),
             doel_form=DoelForm(initial=initial),
@@ -412,6 +421,167 @@ def actie_toevoegen(request, pk):
         "De actie is toegevoegd.",
         form_kwargs={"plan": plan},
     )
+
+
+# --- editing and removing goals and actions of the draft ---------------------------------------------------
+
+
+def _onderdeel(request, plan, soort, obj, form, verwijder_form=None):
+    """The page to change or remove one goal or action of the draft."""
+    _log_casus(request, plan.casus, obj=plan)
+    context = {"plan": plan, "casus": plan.casus, "soort": soort, "obj": obj, "form": form}
+    context["verwijder_form"] = verwijder_form or VerwijderForm(initial={"lock_version": plan.lock_version})
+    return render(request, "casusregie/plan_onderdeel.html", context)
+
+
+def _onderdeel_post(request, plan, form, action, success, render_again):
+    """Call the service for a valid form: back to the plan, or the page again with the errors. A plan that is
+    no longer a draft (submitted meanwhile) sends the user back to the plan with the reason."""
+    if form.is_valid():
+        try:
+            action(form.cleaned_data)
+        except TransitionNotAllowed as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("casusregie:plan", pk=plan.pk)
+        except ValidationError as error:  # StalePlan too: the message says to reload
+            apply_errors(form, error)
+        else:
+            messages.success(request, success)
+            return redirect("casusregie:plan", pk=plan.pk)
+    return render_again(form)
+
+
+def _niet_bewerkbaar(request, plan):
+    messages.error(request, "Dit plan is niet meer in concept en kan niet worden gewijzigd.")
+    return redirect("casusregie:plan", pk=plan.pk)
+
+
+@login_required
+def doel_bewerken(request, pk):
+    doel = selectors.doel_for(request.user, pk)
+    plan = doel.plan
+    _guard(request, plan.casus, "wijzigen")
+    if request.method != "POST":
+        if not mag(request.user, "plan_bewerken", plan):
+            return _niet_bewerkbaar(request, plan)
+        initial = {"lock_version": plan.lock_version, "leefgebied": doel.leefgebied, "omschrijving": doel.omschrijving}
+        return _onderdeel(request, plan, "doel", doel, DoelForm(initial=initial))
+    return _onderdeel_post(
+        request,
+        plan,
+        DoelForm(request.POST),
+        lambda d: services.doel_wijzigen(door=request.user, doel=doel, **d),
+        "Het doel is gewijzigd.",
+        lambda form: _onderdeel(request, plan, "doel", doel, form),
+    )
+
+
+@login_required
+@require_POST
+def doel_verwijderen(request, pk):
+    doel = selectors.doel_for(request.user, pk)
+    plan = doel.plan
+    _guard(request, plan.casus, "wijzigen")
+    return _onderdeel_post(
+        request,
+        plan,
+        VerwijderForm(request.POST),
+        lambda d: services.doel_verwijderen(door=request.user, doel=doel, lock_version=d["lock_version"]),
+        "Het doel is verwijderd.",
+        lambda form: _onderdeel(
+            request,
+            plan,
+            "doel",
+            doel,
+            DoelForm(
+                initial={
+                    "lock_version": plan.lock_version,
+                    "leefgebied": doel.leefgebied,
+                    "omschrijving": doel.omschrijving,
+                }
+            ),
+            form,
+        ),
+    )
+
+
+def _actie_initial(actie):
+    return {
+        "lock_version": actie.plan.lock_version,
+        "omschrijving": actie.omschrijving,
+        "eigenaar": actie.eigenaar_id,
+        "uitvoerder_naam": actie.uitvoerder_naam,
+        "deadline": actie.deadline,
+        "doel": actie.doel_id,
+        "personen": [p.pk for p in actie.personen.all()],
+    }
+
+
+@login_required
+def actie_bewerken(request, pk):
+    actie = selectors.actie_for(request.user, pk)
+    plan = actie.plan
+    _guard(request, plan.casus, "wijzigen")
+    if request.method != "POST":
+        if not mag(request.user, "plan_bewerken", plan):
+            return _niet_bewerkbaar(request, plan)
+        form = ActieWijzigenForm(initial=_actie_initial(actie), plan=plan, actie=actie)
+        return _onderdeel(request, plan, "actie", actie, form)
+    return _onderdeel_post(
+        request,
+        plan,
+        ActieWijzigenForm(request.POST, plan=plan, actie=actie),
+        lambda d: services.actie_wijzigen(door=request.user, actie=actie, **d),
+        "De actie is gewijzigd.",
+        lambda form: _onderdeel(request, plan, "actie", actie, form),
+    )
+
+
+@login_required
+@require_POST
+def actie_verwijderen(request, pk):
+    actie = selectors.actie_for(request.user, pk)
+    plan = actie.plan
+    _guard(request, plan.casus, "wijzigen")
+    return _onderdeel_post(
+        request,
+        plan,
+        VerwijderForm(request.POST),
+        lambda d: services.actie_verwijderen(door=request.user, actie=actie, lock_version=d["lock_version"]),
+        "De actie is verwijderd.",
+        lambda form: _onderdeel(
+            request,
+            plan,
+            "actie",
+            actie,
+            ActieWijzigenForm(initial=_actie_initial(actie), plan=plan, actie=actie),
+            form,
+        ),
+    )
+
+
+@login_required
+@require_POST
+def doel_resultaat(request, pk):
+    doel = selectors.doel_for(request.user, pk)
+    _guard(request, doel.plan.casus, "wijzigen")
+    form = DoelResultaatForm(request.POST)
+    if form.is_valid():
+        try:
+            doel = services.doel_resultaat_vastleggen(
+                door=request.user,
+                doel=doel,
+                resultaat=form.cleaned_data["resultaat"],
+                datum=form.cleaned_data["datum"],
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            wat = doel.get_resultaat_display().lower() if doel.resultaat else "loopt nog"
+            messages.success(request, f"Resultaat van het doel vastgelegd: {wat}.")
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect("casusregie:plan", pk=doel.plan_id)
 
 
 def _lock_version(request):

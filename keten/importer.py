@@ -28,9 +28,20 @@ from bzt.validators import datum_probleem
 from casusregie import permissions
 from casusregie.models import AfsluitReden, Casus, Escalatie, EscalatieNiveau, EscalatieStap, Plan
 from casusregie.workflow import CASUS_BEGIN, CASUS_WORKFLOW
-from meldpunt.codes import Aanmeldroute, Besluit, Geslacht, Inkomen, Leefgebied, MelderType, Rol, wijken
+from meldpunt.codes import (
+    Aanmeldroute,
+    Besluit,
+    EerdereHulp,
+    Geslacht,
+    Inkomen,
+    Kanaal,
+    Leefgebied,
+    MelderType,
+    Rol,
+    wijken,
+)
 from meldpunt.doelgroep import is_ggsr
-from meldpunt.models import Betrokkene, Melding, Persoon, Triage
+from meldpunt.models import Betrokkene, Melding, Persoon, Triage, eerdere_hulp_probleem
 from meldpunt.services import triage_afwijking
 from meldpunt.validators import is_valid_bsn
 from meldpunt.workflow import MELDING_BEGIN, MELDING_WORKFLOW
@@ -263,7 +274,16 @@ def parse_line(number: int, raw: bytes, *, today: date, known_wijken: dict[str, 
             melder and melder.text("organisatie", max_length=_max_length(Melding, "melder_organisatie"))
         )
         or "",
+        # optional (issue 14): a line without them is a record from before they were asked
+        "kanaal": fields.choice("kanaal", Kanaal, default=""),
+        "eerdere_hulp": fields.choice("eerdere_hulp", EerdereHulp, default=EerdereHulp.ONBEKEND),
+        "eerdere_hulp_door": fields.text("eerdere_hulp_door", max_length=_max_length(Melding, "eerdere_hulp_door"))
+        or "",
     }
+    if velden["eerdere_hulp"] is not None:
+        probleem = eerdere_hulp_probleem(velden["eerdere_hulp"], velden["eerdere_hulp_door"])
+        if probleem:
+            fields.problem("eerdere_hulp_door", probleem)
     personen = _parse_personen(fields, today=today, known_wijken=known_wijken)
     triage = _parse_triage(fields, ontvangen_op=ontvangen_op, today=today)
     casus = _parse_casus(fields, triage=triage, today=today)

@@ -6,6 +6,7 @@ names the acting user.
 
 from datetime import timedelta
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -18,8 +19,10 @@ from .codes import (
     WVGGZ_WAARSCHUWING_DAG,
     Aanmeldroute,
     Besluit,
+    EerdereHulp,
     Geslacht,
     Inkomen,
+    Kanaal,
     Leefgebied,
     MelderType,
     Rol,
@@ -120,6 +123,16 @@ URGENTIE_RANG = models.Case(
 )
 
 
+def eerdere_hulp_probleem(eerdere_hulp, door):
+    """Seed 001 ("of er al hulp is gegeven en door wie"): with 'ja' the helper is named, otherwise nobody is.
+    One rule for the intake form, the service and the import."""
+    if eerdere_hulp == EerdereHulp.JA and not (door or "").strip():
+        return "Vul in wie al hulp gaf (organisatie of functie)."
+    if eerdere_hulp != EerdereHulp.JA and (door or "").strip():
+        return "Vul alleen in wie hulp gaf als er al hulp is gegeven."
+    return None
+
+
 class Melding(models.Model):
     class Status(models.TextChoices):
         ONTVANGEN = "ontvangen", "Ontvangen"
@@ -141,6 +154,13 @@ class Melding(models.Model):
     )
     overlast = models.BooleanField("overlastgevend gedrag", default=False)
     urgentie = models.CharField("urgentie", max_length=10, choices=Urgentie.choices, default=Urgentie.NORMAAL)
+    # Issue 14: the channel it came in by (empty for records from before) and, seed 001, whether help was
+    # already given and by whom (free text: an organisation or a function, not a private person's details).
+    kanaal = models.CharField("kanaal", max_length=12, choices=Kanaal.choices, blank=True, default="")
+    eerdere_hulp = models.CharField(
+        "al hulp gegeven", max_length=10, choices=EerdereHulp.choices, default=EerdereHulp.ONBEKEND
+    )
+    eerdere_hulp_door = models.CharField("hulp gegeven door", max_length=200, blank=True)
 
     # The melder's identity is protected: only meldpunt and procesmanager see it (meldpunt.zien_melder).
     melder_type = models.CharField("soort melder", max_length=12, choices=MelderType.choices)
@@ -213,6 +233,12 @@ class Melding(models.Model):
 
     def __str__(self):
         return self.nummer
+
+    def clean(self):
+        super().clean()
+        fout = eerdere_hulp_probleem(self.eerdere_hulp, self.eerdere_hulp_door)
+        if fout:
+            raise ValidationError({"eerdere_hulp_door": fout})
 
     @property
     def nummer(self):

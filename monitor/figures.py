@@ -17,7 +17,7 @@ from decimal import Decimal
 from django.db import connection
 
 from bzt.models import Organisatie
-from casusregie.models import AfsluitReden, Casus, Escalatie, EscalatieNiveau, Wachtlijst
+from casusregie.models import AfsluitReden, Casus, Escalatie, EscalatieNiveau, PlanDoel, Wachtlijst
 from meldpunt.codes import Leefgebied
 from meldpunt.doelgroep import doelgroep_sql
 from meldpunt.models import Betrokkene, Melding, Persoon, Triage
@@ -96,6 +96,7 @@ def _tables():
         "niveau": EscalatieNiveau,
         "wachtlijst": Wachtlijst,
         "budgetregel": BudgetRegel,
+        "plandoel": PlanDoel,
     }
     return {name: connection.ops.quote_name(model._meta.db_table) for name, model in models.items()}
 
@@ -217,7 +218,10 @@ def _casussen_sql():
             JOIN {t["organisatie"]} o ON o.id = w.organisatie_id
             WHERE w.sinds BETWEEN %(start)s AND %(eind)s GROUP BY o.naam
         UNION ALL SELECT 'budget', categorie, SUM(bedrag) FROM {t["budgetregel"]} WHERE jaar = %(jaar)s
-            GROUP BY categorie"""  # noqa: S608 - table names and constants; values are parameters
+            GROUP BY categorie
+        UNION ALL SELECT 'doelresultaat', d.leefgebied || '|' || d.resultaat, COUNT(*) FROM {t["plandoel"]} d
+            WHERE d.resultaat <> '' AND d.resultaat_op BETWEEN %(start)s AND %(eind)s
+            GROUP BY d.leefgebied, d.resultaat"""  # noqa: S608 - table names and constants; values are parameters
 
 
 def _rows(sql, params):
@@ -279,6 +283,10 @@ def compute(jaar: int, *, tot_en_met: date | None = None) -> dict:
     else:
         medianen = {key: _median(f.get(f"dagen_{key}", {})) for key in DOORLOOPTIJDEN}
     personen = sum(per_geslacht.values())
+    doelresultaten = {}
+    for sleutel, n in _counts(c.get("doelresultaat")).items():
+        leefgebied, resultaat = sleutel.split("|", 1)
+        doelresultaten.setdefault(leefgebied, {})[resultaat] = n
     return {
         "jaar": jaar,
         "meldingen": {
@@ -321,6 +329,9 @@ def compute(jaar: int, *, tot_en_met: date | None = None) -> dict:
         # How many meldingen each median is taken over: medians of fewer than 5 are not shown (suppression).
         "doorlooptijden_aantal": {key: scalar[f"n_{key}"] or 0 for key in DOORLOOPTIJDEN},
         "wachtlijsten": {"totaal": sum(wachtlijsten.values()), "per_organisatie": wachtlijsten},
+        # Results of the goals of plans, per leefgebied (seed 000: "Er wordt gemonitord op leefgebieden"):
+        # goals whose result (behaald, deels, niet_behaald) was recorded in the year, whatever the plan version.
+        "plan": {"doelresultaten": doelresultaten},
         "budget": _budget(
             {categorie: _money(bedrag) for categorie, bedrag in c.get("budget", {}).items()},
             casussen=sum(nieuw.values()) + (scalar["open_van_eerder"] or 0),

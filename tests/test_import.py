@@ -756,3 +756,36 @@ def test_on_postgresql_a_status_sinds_in_the_year_0_breaks_the_pages_until_repai
     assert [client.get(url).status_code for url in urls] != [200, 200, 200]
     importlib.import_module("meldpunt.migrations.0009_onleesbare_status_sinds").herstellen(apps, None)
     assert [client.get(url).status_code for url in urls] == [200, 200, 200]
+
+
+# --- issue 14: kanaal and eerdere hulp, optional keys ---------------------------------------------------------
+
+
+def test_a_line_without_kanaal_or_eerdere_hulp_is_still_accepted_and_lines_with_them_are_stored(tmp_path):
+    met = melding(
+        "VIS2-K-2",
+        kanaal="inloop",
+        eerdere_hulp="ja",
+        eerdere_hulp_door="Wijkteam",
+        personen=[persoon(extern_id="P-K2", bsn=None, voornaam="Kees")],
+    )
+    run_import(write_jsonl(tmp_path, MELDING_LINE, met))
+    oud = Melding.objects.get(extern_id=MELDING_LINE["extern_id"])
+    assert (oud.kanaal, oud.eerdere_hulp, oud.eerdere_hulp_door) == ("", "onbekend", "")
+    nieuw = Melding.objects.get(extern_id="VIS2-K-2")
+    assert (nieuw.kanaal, nieuw.eerdere_hulp, nieuw.eerdere_hulp_door) == ("inloop", "ja", "Wijkteam")
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"kanaal": "fax"}, "kanaal: 'fax' is geen geldige waarde"),
+        ({"eerdere_hulp": "misschien"}, "eerdere_hulp: 'misschien' is geen geldige waarde"),
+        ({"eerdere_hulp": "ja"}, "eerdere_hulp_door: Vul in wie al hulp gaf"),
+        ({"eerdere_hulp": "nee", "eerdere_hulp_door": "Huisarts"}, "eerdere_hulp_door: Vul alleen in"),
+    ],
+)
+def test_a_bad_kanaal_or_eerdere_hulp_rejects_the_file(tmp_path, changes, message):
+    stderr = rejected_import(write_jsonl(tmp_path, MELDING_LINE | changes))
+    assert f"regel 1: {message}" in stderr
+    assert counts() == NOTHING

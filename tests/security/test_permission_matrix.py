@@ -194,6 +194,21 @@ MATRIX = {
         "POST",
         cells(ok={"regisseur_dimence"}, forbidden={"procesmanager", "betrokkene_actief"}, default="404"),
     ),
+    # goals and actions of a draft: changed and removed by who may change the casus (world's plan is vastgesteld:
+    # the regisseur's GET goes back to the plan with a message, an empty POST shows the form again)
+    **{
+        name: (
+            method,
+            cells(ok={"regisseur_dimence"}, forbidden={"procesmanager", "betrokkene_actief"}, default="404"),
+        )
+        for name, method in (
+            ("casusregie:doel_bewerken", "GET"),
+            ("casusregie:doel_verwijderen", "POST"),
+            ("casusregie:doel_resultaat", "POST"),
+            ("casusregie:actie_bewerken", "GET"),
+            ("casusregie:actie_verwijderen", "POST"),
+        )
+    },
     "casusregie:escalaties": ("GET", cells(ok={"procesmanager", "coordinator", "wethouder"})),
     "casusregie:escalatie": ("GET", cells(ok=CASUS_READERS, default="404")),
     # jaarmonitor: figures only, for the beleidsambtenaar
@@ -239,6 +254,11 @@ RECHT = {
     "casusregie:actie_toevoegen": ("casusregie", "plan_bewerken", "plan"),
     "casusregie:plan_indienen": ("casusregie", "plan_indienen", "plan"),
     "casusregie:actie_status": ("casusregie", "actie_voortgang", "plan"),
+    "casusregie:doel_bewerken": ("casusregie", "plan_bewerken", "plan"),
+    "casusregie:doel_verwijderen": ("casusregie", "plan_bewerken", "plan"),
+    "casusregie:actie_bewerken": ("casusregie", "plan_bewerken", "plan"),
+    "casusregie:actie_verwijderen": ("casusregie", "plan_bewerken", "plan"),
+    "casusregie:doel_resultaat": ("casusregie", "doel_resultaat", "plan"),
 }
 
 # The operator admin (superusers only): every role is sent to the admin login.
@@ -377,6 +397,11 @@ def world(demo, django_user_model):
             "casusregie:actie_toevoegen": {"pk": plan.pk},
             "casusregie:plan_indienen": {"pk": plan.pk},
             "casusregie:actie_status": {"pk": plan.acties.first().pk},
+            "casusregie:actie_bewerken": {"pk": plan.acties.first().pk},
+            "casusregie:actie_verwijderen": {"pk": plan.acties.first().pk},
+            "casusregie:doel_bewerken": {"pk": plan.doelen.first().pk},
+            "casusregie:doel_verwijderen": {"pk": plan.doelen.first().pk},
+            "casusregie:doel_resultaat": {"pk": plan.doelen.first().pk},
             "casusregie:escalatie": {"pk": escalatie.pk},
             "monitor:rapport_status": {"pk": rapport.pk},
             "monitor:rapport_opnieuw": {"pk": rapport.pk},
