@@ -7,6 +7,8 @@ only, to a user with an active noodtoegang on it. Coördinerend ambtenaar and we
 escalations at their level (escalaties_for).
 """
 
+from dataclasses import dataclass
+from datetime import date
 from functools import cache
 
 from django.conf import settings
@@ -18,13 +20,16 @@ from django.utils import timezone
 
 from bzt.access import access_object
 from bzt.inzage import Grond
+from meldpunt.codes import MelderType
 from meldpunt.models import Betrokkene
+from meldpunt.personen import persoon_ids_van, records_van
 from meldpunt.selectors import meldingen_for
 
 from . import permissions
 from .models import (
     Casus,
     CasusBetrokkene,
+    CasusMelding,
     CasusUserObjectPermission,
     Escalatie,
     Noodtoegang,
@@ -448,6 +453,81 @@ def escalaties_op_mijn_niveau(user):
     )
 
 
+# --- new meldingen about the household of a casus ---------------------------------------------------------------
+
+NIEUWE_MELDING_DAGEN = 30  # the home page shows the new meldingen about a client's household of this many days
+
+
+def toegevoegde_meldingen(casus):
+    """The later meldingen added to this casus (CasusMelding), oldest first, with their persons."""
+    return casus.toegevoegde_meldingen.select_related("melding", "toegevoegd_door").prefetch_related(
+        Prefetch("melding__betrokkenen", queryset=Betrokkene.objects.select_related("persoon"))
+    )
+
+
+def melder_omschrijving(melder_type, melder_organisatie):
+    """Who reported, never who exactly nor what: the organisation of a professional, else the kind of melder."""
+    if melder_type == MelderType.PROFESSIONAL and melder_organisatie:
+        return melder_organisatie
+    return {MelderType.BURGER: "een burger", MelderType.ANONIEM: "een anonieme melder"}.get(
+        melder_type, "een professional"
+    )
+
+
+@dataclass(frozen=True)
+class NieuweMelding:
+    """A melding about a client's household received after the casus was assigned, not part of the casus: the
+    "already known" signal for the casusregisseur (seed: "wie vraagt er nog meer naar mijn cliënt?")."""
+
+    casus: Casus
+    ontvangen_op: date
+    van: str
+
+    @property
+    def tekst(self):
+        return f"Nieuwe melding over uw cliënt(huishouden) van {self.van} op {self.ontvangen_op:%d-%m-%Y}"
+
+
+def nieuwe_meldingen_over_huishouden(casussen, *, sinds=None) -> list[NieuweMelding]:
+    """For these casussen: the meldingen about a member of the household (also through a linked record; the
+    household is the persons of the casus's melding and of the meldingen added to it) received on or after the
+    day the casus was assigned (and `sinds`), that are not part of the casus. Newest first; a fixed number of
+    queries. Shows who reported and when, never the content."""
+    casussen = {c.pk: c for c in casussen}
+    if not casussen:
+        return []
+    leden = list(Betrokkene.objects.filter(melding__casus__in=casussen).values_list("melding__casus", "persoon_id"))
+    leden += Betrokkene.objects.filter(melding__bij_casus__casus__in=casussen).values_list(
+        "melding__bij_casus__casus", "persoon_id"
+    )
+    records = records_van({persoon for _, persoon in leden})
+    persoon_van = persoon_ids_van(records)
+    casussen_van_persoon = {}
+    for casus_id, persoon in leden:
+        casussen_van_persoon.setdefault(persoon_van[persoon], set()).add(casus_id)
+    eigen = set(CasusMelding.objects.filter(casus__in=casussen).values_list("melding_id", flat=True))
+    eigen |= {c.melding_id for c in casussen.values()}
+    vanaf = min(c.toegewezen_op for c in casussen.values())
+    if sinds is not None:
+        vanaf = max(vanaf, sinds)
+    rijen = (
+        Betrokkene.objects.filter(persoon_id__in=records, melding__ontvangen_op__gte=vanaf)
+        .exclude(melding_id__in=eigen)
+        .values_list(
+            "persoon_id", "melding_id", "melding__ontvangen_op", "melding__melder_type", "melding__melder_organisatie"
+        )
+    )
+    gezien, signalen = set(), []
+    for persoon, melding_id, ontvangen_op, melder_type, organisatie in rijen:
+        for casus_id in casussen_van_persoon.get(persoon_van[persoon], ()):
+            casus = casussen[casus_id]
+            if (casus_id, melding_id) in gezien or ontvangen_op < casus.toegewezen_op:
+                continue
+            gezien.add((casus_id, melding_id))
+            signalen.append(NieuweMelding(casus, ontvangen_op, melder_omschrijving(melder_type, organisatie)))
+    return sorted(signalen, key=lambda s: (s.ontvangen_op, s.casus.pk), reverse=True)
+
+
 def regisseur_vandaag(user, today=None):
     """What a casusregisseur has to do: open casussen, actions due this week, plans to write, answers."""
     from datetime import timedelta
@@ -472,4 +552,11 @@ def regisseur_vandaag(user, today=None):
         "antwoorden": Escalatie.objects.filter(casus__in=casussen, status=Escalatie.Status.BEANTWOORD).select_related(
             "casus", "niveau"
         ),
+        # meldingen added to a casus, until the regisseur opens its dossier (services.toegevoegde_meldingen_gezien)
+        "toegevoegd": CasusMelding.objects.filter(casus__in=casussen, gezien_op__isnull=True)
+        .select_related("casus", "melding")
+        .order_by("toegevoegd_op"),
+        "nieuwe_meldingen": nieuwe_meldingen_over_huishouden(
+            casussen, sinds=today - timedelta(days=NIEUWE_MELDING_DAGEN)
+        )[:20],
     }

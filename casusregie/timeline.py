@@ -49,6 +49,16 @@ def tijdlijn(casus, *, met_journaal=True):
                 triage.getrieerd_door,
             )
         )
+    for toegevoegd in casus.toegevoegde_meldingen.select_related("melding", "toegevoegd_door"):
+        events.append(
+            Gebeurtenis(
+                toegevoegd.toegevoegd_op,
+                "melding",
+                f"Melding {toegevoegd.melding.nummer} (ontvangen {toegevoegd.melding.ontvangen_op:%d-%m-%Y}) "
+                f"bij deze casus gevoegd door {toegevoegd.get_via_display()}",
+                toegevoegd.toegevoegd_door,
+            )
+        )
     for bron in BRONNEN:  # the MDO's decisions (mdo.selectors.besluiten_in_tijdlijn)
         events.extend(bron(casus))
     for versie in Plan.history.filter(casus_id=casus.pk).select_related("history_user").order_by("history_date"):

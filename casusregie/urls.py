@@ -29,6 +29,7 @@ urlpatterns = [
     path("plannen/<int:pk>/actie/", views.actie_toevoegen, name="actie_toevoegen"),
     path("plannen/<int:pk>/indienen/", views.plan_indienen, name="plan_indienen"),
     path("acties/<int:pk>/status/", views.actie_status, name="actie_status"),
+    path("meldingen/<int:pk>/bij-casus/", views.melding_bij_casus, name="melding_bij_casus"),
     path("escalaties/", views.escalaties, name="escalaties"),
     path("escalaties/<int:pk>/", views.escalatie, name="escalatie"),
 ]

@@ -32,7 +32,7 @@ from meldpunt.codes import Aanmeldroute, Besluit, Geslacht, Inkomen, Leefgebied,
 from meldpunt.doelgroep import is_ggsr
 from meldpunt.models import Betrokkene, Melding, Persoon, Triage
 from meldpunt.services import triage_afwijking
-from meldpunt.validators import is_valid_bsn
+from meldpunt.validators import geboortedatum_probleem, is_valid_bsn
 from meldpunt.workflow import MELDING_BEGIN, MELDING_WORKFLOW
 
 IMPORT_MOTIVATIE = "Historische registratie (import): geen motivatie overgenomen"
@@ -206,7 +206,7 @@ class _Fields:
             return None
         return value
 
-    def date(self, key, *, required=False, today):
+    def date(self, key, *, required=False, today, toekomst=False):
         value = self.text(key, required=required)
         if value is None:
             return None
@@ -217,7 +217,7 @@ class _Fields:
         except ValueError:
             self.problem(key, f"'{value}' is geen geldige datum (JJJJ-MM-DD)")
             return None
-        probleem = datum_probleem(day, vandaag=today)
+        probleem = datum_probleem(day, vandaag=today, toekomst=toekomst)
         if probleem:
             self.problem(key, f"{day.isoformat()} {probleem}")
             return None
@@ -333,11 +333,17 @@ def _parse_persoon(index, fields: _Fields, today, known_wijken) -> PersonEntry:
     wijk = fields.text("wijk")
     if wijk is not None and wijk.casefold() not in known_wijken:
         fields.problem("wijk", f"'{wijk}' is geen wijk van de gemeente (zie de instelling BZT_WIJKEN)")
+    verwacht = fields.boolean("verwacht")  # an expected child: geboortedatum is its expected date
+    geboortedatum = fields.date("geboortedatum", today=today, toekomst=verwacht)
+    probleem = geboortedatum_probleem(geboortedatum, verwacht=verwacht, vandaag=today) if geboortedatum else None
+    if probleem:
+        fields.problem("geboortedatum", f"{geboortedatum.isoformat()}: {probleem}")
     velden = {
         "voornaam": fields.text("voornaam", max_length=_max_length(Persoon, "voornaam")) or "",
         "tussenvoegsel": fields.text("tussenvoegsel", max_length=_max_length(Persoon, "tussenvoegsel")) or "",
         "achternaam": fields.text("achternaam", required=True, max_length=_max_length(Persoon, "achternaam")),
-        "geboortedatum": fields.date("geboortedatum", today=today),
+        "geboortedatum": geboortedatum,
+        "verwacht": verwacht,
         "geslacht": fields.choice("geslacht", Geslacht, default=Geslacht.ONBEKEND),
         "wijk": known_wijken.get((wijk or "").casefold(), ""),
         "inkomen": fields.choice("inkomen", Inkomen, default=Inkomen.ONBEKEND),

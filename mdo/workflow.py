@@ -23,9 +23,7 @@ OVERLEG_WORKFLOW = Workflow(
 AGENDAPUNT_WORKFLOW = Workflow(
     AgendaPunt,
     *(
-        Transition(
-            besluit, {""}, besluit, MDO, label=f"het besluit ‘{label}’ nemen", refused=AGENDAPUNT.rules[None][1]
-        )
+        Transition(besluit, {""}, besluit, MDO, label=f"het besluit ‘{label}’ nemen", refused=AGENDAPUNT.rules[None][1])
         for besluit, label in B.choices
     ),
     field="besluit",
@@ -35,7 +33,7 @@ AGENDAPUNT_WORKFLOW = Workflow(
 
 # The besluiten the chair can take per kind of agenda item (the `actie` of the submit button).
 ACTIES = {
-    K.MELDING: ("toewijzen", "regulier", "aanhouden"),
+    K.MELDING: ("toewijzen", "regulier", "bij_casus", "aanhouden"),
     K.PLAN_VASTSTELLEN: ("vaststellen", "terugsturen", "aanhouden"),
     K.PLAN_EVALUEREN: ("besproken", "aanhouden"),
     K.CASUSBESPREKING: ("besproken", "aanhouden"),

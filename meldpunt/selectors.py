@@ -12,7 +12,7 @@ from bzt.access import access_object
 
 from .codes import MelderType, Rol
 from .models import URGENTIE_RANG, Betrokkene, Melding, Persoon, PersoonKoppeling
-from .personen import persoon_ids_van, records_van
+from .personen import persoon_ids_van, records_van, zelfde_naam
 from .validators import normalise_bsn, working_days_between
 
 
@@ -144,15 +144,16 @@ def wachtrij_tellingen(user):
 def kandidaten(gegevens: dict, user=None):
     """Existing persons that may be the person described: the same BSN, or the same name and birth date."""
     qs = personen_for(user) if user is not None else Persoon.objects.all()
+    qs = qs.filter(geanonimiseerd_op__isnull=True)
     bsn = gegevens.get("bsn") or ""
-    voornaam, achternaam = (gegevens.get("voornaam") or "").strip(), (gegevens.get("achternaam") or "").strip()
     geboortedatum = gegevens.get("geboortedatum")
-    condition = Q(pk__in=[])
-    if bsn:
-        condition |= Q(bsn=bsn)
-    if achternaam and geboortedatum:
-        condition |= Q(achternaam__iexact=achternaam, geboortedatum=geboortedatum, voornaam__iexact=voornaam)
-    return list(qs.filter(condition, geanonimiseerd_op__isnull=True)[:5])
+    gevonden = list(qs.filter(bsn=bsn).order_by("pk")[:5]) if bsn else []
+    if (gegevens.get("achternaam") or "").strip() and geboortedatum:
+        # The name compared normalised (meldpunt.personen.zelfde_naam: prefix, spacing, case): on the few persons
+        # born that day (index persoon_gebdat).
+        gevonden += [p for p in qs.filter(geboortedatum=geboortedatum).order_by("pk")[:200] if zelfde_naam(p, gegevens)]
+    uniek = {p.pk: p for p in gevonden}
+    return list(uniek.values())[:5]
 
 
 @dataclass
