@@ -27,6 +27,7 @@ from bzt.models import Organisatie, User
 from bzt.validators import datum_probleem
 from casusregie import permissions
 from casusregie.models import AfsluitReden, Casus, Escalatie, EscalatieNiveau, EscalatieStap, Plan
+from casusregie.services import huishouden_vergrendelen, open_casussen_van_personen
 from casusregie.workflow import CASUS_BEGIN, CASUS_WORKFLOW
 from meldpunt.codes import Aanmeldroute, Besluit, Geslacht, Inkomen, Leefgebied, MelderType, Rol, wijken
 from meldpunt.doelgroep import is_ggsr
@@ -579,13 +580,11 @@ def _check_one_open_casus(lines: list[ImportLine], problems):
     db_ids = {entry.key[1] for line in open_lines for entry in line.personen if entry.key and entry.key[0] == "db"}
     open_in_db = {}
     for chunk in _chunks(db_ids):
-        rows = (
-            Casus.objects.exclude(status=Casus.Status.AFGESLOTEN)
-            .filter(melding__betrokkenen__persoon_id__in=chunk)
-            .values_list("melding__betrokkenen__persoon_id", "pk", "toegewezen_op")
-        )
-        for persoon_id, pk, toegewezen_op in rows:
-            open_in_db.setdefault(persoon_id, f"C{toegewezen_op:%Y}-{pk:05d}")
+        # The services' definition and lock: linked records and meldingen added to a casus count; an MDO besluit
+        # about the same person waits until this import is committed (and then sees its casus).
+        huishouden_vergrendelen(chunk)
+        for persoon_id, casus in open_casussen_van_personen(chunk).items():
+            open_in_db[persoon_id] = casus.nummer
     first_line_of = {}
     for line in open_lines:
         for entry in line.personen:
@@ -593,7 +592,10 @@ def _check_one_open_casus(lines: list[ImportLine], problems):
                 continue
             path = f"personen[{entry.index}]"
             if entry.key[0] == "db" and entry.key[1] in open_in_db:
-                message = f"{path}: heeft in BZT al een open casus ({open_in_db[entry.key[1]]}); 1 huishouden, 1 casus"
+                message = (
+                    f"{path}: heeft in BZT al een open casus ({open_in_db[entry.key[1]]}); 1 huishouden, 1 casus "
+                    "(importeer de melding zonder mdo-deel en voeg haar in BZT bij de open casus)"
+                )
                 problems.append(Problem(line.number, message))
             elif first_line_of.get(entry.key, line.number) != line.number:
                 message = f"{path}: heeft ook een open casus in regel {first_line_of[entry.key]}; 1 huishouden, 1 casus"
