@@ -606,9 +606,9 @@ def open_casus_op_meldingpagina(user, melding):
 @require_POST
 def melding_bij_casus(request, pk):
     """The meldpunt adds a melding to the open casus of its household (at triage)."""
-    melding = meldpunt_selectors.melding_detail(request.user, pk)
     if not request.user.has_perm("meldpunt.triageren_melding"):
         raise PermissionDenied(GEEN_RECHT)
+    melding = meldpunt_selectors.melding_detail(request.user, pk)
     try:
         toegevoegd = services.melding_bij_casus_voegen(door=request.user, melding=melding)
     except ValidationError as error:

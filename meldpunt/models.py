@@ -36,7 +36,8 @@ class Persoon(models.Model):
     """A person a melding is about. Reused across meldingen; never merged away (see PersoonKoppeling)."""
 
     extern_id = models.CharField(max_length=64, null=True, blank=True, unique=True)
-    voornaam = models.CharField("voornaam", max_length=80)
+    # Required (Persoon.clean) except for an expected child, whose name may not be known yet.
+    voornaam = models.CharField("voornaam", max_length=80, blank=True)
     tussenvoegsel = models.CharField("tussenvoegsel", max_length=20, blank=True)
     achternaam = models.CharField("achternaam", max_length=120)
     geboortedatum = models.DateField("geboortedatum", null=True, blank=True)
@@ -79,9 +80,14 @@ class Persoon(models.Model):
     def clean(self):
         from .validators import geboortedatum_probleem
 
+        problemen = {}
+        if not self.voornaam.strip() and not self.verwacht:
+            problemen["voornaam"] = "Vul de voornaam in (alleen bij een verwacht kind mag die nog ontbreken)."
         probleem = geboortedatum_probleem(self.geboortedatum, verwacht=self.verwacht)
         if probleem:
-            raise ValidationError({"geboortedatum": probleem})
+            problemen["geboortedatum"] = probleem
+        if problemen:
+            raise ValidationError(problemen)
 
     @property
     def naam(self):

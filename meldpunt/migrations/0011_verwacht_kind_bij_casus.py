@@ -63,6 +63,16 @@ class Migration(migrations.Migration):
                 max_length=20,
             ),
         ),
+        migrations.AlterField(
+            model_name="historicalpersoon",
+            name="voornaam",
+            field=models.CharField(blank=True, max_length=80, verbose_name="voornaam"),
+        ),
+        migrations.AlterField(
+            model_name="persoon",
+            name="voornaam",
+            field=models.CharField(blank=True, max_length=80, verbose_name="voornaam"),
+        ),
         migrations.AddIndex(
             model_name="persoon",
             index=models.Index(fields=["geboortedatum"], name="persoon_gebdat"),

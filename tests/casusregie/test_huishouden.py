@@ -140,8 +140,8 @@ def test_joining_is_for_the_meldpunt_and_only_before_the_mdo(client, demo, casus
     nieuw = factories.melding(demo["meldpunt"], huishouden=[("hoofdpersoon", lid)])
     with pytest.raises(PermissionDenied):
         services.melding_bij_casus_voegen(door=demo["regisseur_dimence"], melding=nieuw)
-    client.force_login(demo["regisseur_dimence"])  # cannot even see the melding
-    assert client.post(reverse("casusregie:melding_bij_casus", args=[nieuw.pk])).status_code == 404
+    client.force_login(demo["regisseur_dimence"])
+    assert client.post(reverse("casusregie:melding_bij_casus", args=[nieuw.pk])).status_code == 403
     op_agenda = factories.mdo_melding(demo, huishouden=[("hoofdpersoon", lid)])
     with pytest.raises(TransitionNotAllowed):  # on the MDO agenda: the MDO decides
         services.melding_bij_casus_voegen(door=demo["meldpunt"], melding=op_agenda)
