@@ -210,10 +210,15 @@ def bekend_signalen(personen, *, behalve_melding=None):
     persoon_van = persoon_ids_van(alle_ids)
     open_meldingen = Q(status__in=Melding.OPEN_STATUSES)
     open_meldingen |= Q(status=Melding.Status.TOEGEWEZEN) & ~Q(casus__status="afgesloten")
+    # a melding added to the open casus of its household (casusregie.CasusMelding) is known as long as that casus
+    open_meldingen |= Q(status=Melding.Status.BIJ_CASUS) & ~Q(bij_casus__casus__status="afgesloten")
     betrokkenheden = (
         Betrokkene.objects.filter(persoon_id__in=alle_ids)
         .filter(melding__in=Melding.objects.filter(open_meldingen))
-        .select_related("melding__casus__casusregisseur__organisatie", "persoon")
+        .select_related(
+            "melding__casus__casusregisseur__organisatie", "melding__bij_casus__casus__casusregisseur__organisatie"
+        )
+        .select_related("persoon")
         .order_by("melding__ontvangen_op")
     )
     if behalve_melding is not None:
@@ -241,6 +246,8 @@ def contact_voor(melding):
 def casusregisseur_van(melding):
     """Name, organisation and contact details of the casusregisseur of an assigned melding, if any."""
     casus = getattr(melding, "casus", None)
+    if casus is None and hasattr(melding, "bij_casus"):  # added to the open casus of its household
+        casus = melding.bij_casus.casus
     if casus is None:
         return None
     regisseur = casus.casusregisseur

@@ -273,3 +273,15 @@ def test_two_mdo_besluiten_at_once_give_one_casus(demo):
     assert uitkomst["eerste"] == "casus"
     assert "1 huishouden, 1 plan, 1 regisseur" in uitkomst["tweede"]
     assert Casus.objects.exclude(status=Casus.Status.AFGESLOTEN).count() == 1
+
+
+def test_a_melding_added_to_a_casus_is_known_with_the_regisseur_as_contact(demo, casus, lid):
+    from meldpunt.selectors import bekend_signalen
+
+    toegevoegd = factories.melding(demo["meldpunt"], huishouden=[("hoofdpersoon", lid)])
+    services.melding_bij_casus_voegen(door=demo["meldpunt"], melding=toegevoegd)
+    signalen = {s.melding: s.contact for s in bekend_signalen([lid])}
+    assert set(signalen) == {casus.melding, toegevoegd}
+    assert (
+        "casusregisseur" in signalen[toegevoegd] and str(demo["regisseur_dimence"].organisatie) in signalen[toegevoegd]
+    )
