@@ -22,7 +22,6 @@ from bzt.access import access_object
 from bzt.inzage import Grond
 from meldpunt.codes import MelderType
 from meldpunt.models import Betrokkene
-from meldpunt.personen import persoon_ids_van, records_van
 from meldpunt.selectors import meldingen_for
 
 from . import permissions
@@ -335,7 +334,10 @@ def dossier(user, pk):
         .select_related(
             "melding__triage", "casusregisseur__organisatie", "organisatie", "afsluitreden", "overgedragen_aan"
         )
-        .prefetch_related(Prefetch("melding__betrokkenen", queryset=Betrokkene.objects.select_related("persoon")))
+        .prefetch_related(
+            Prefetch("melding__betrokkenen", queryset=Betrokkene.objects.select_related("persoon")),
+            Prefetch("toegevoegde_meldingen", queryset=_toegevoegd_qs()),
+        )
     )
     return access_object(qs, pk)
 
@@ -458,11 +460,18 @@ def escalaties_op_mijn_niveau(user):
 NIEUWE_MELDING_DAGEN = 30  # the home page shows the new meldingen about a client's household of this many days
 
 
-def toegevoegde_meldingen(casus):
-    """The later meldingen added to this casus (CasusMelding), oldest first, with their persons."""
-    return casus.toegevoegde_meldingen.select_related("melding", "toegevoegd_door").prefetch_related(
+def _toegevoegd_qs():
+    return CasusMelding.objects.select_related("melding", "toegevoegd_door").prefetch_related(
         Prefetch("melding__betrokkenen", queryset=Betrokkene.objects.select_related("persoon"))
     )
+
+
+def toegevoegde_meldingen(casus):
+    """The later meldingen added to this casus (CasusMelding), oldest first, with their persons (prefetched by
+    `dossier`: one query for the list, the timeline and the home page's "gezien")."""
+    if "toegevoegde_meldingen" in getattr(casus, "_prefetched_objects_cache", {}):
+        return casus.toegevoegde_meldingen.all()
+    return _toegevoegd_qs().filter(casus=casus)
 
 
 def melder_omschrijving(melder_type, melder_organisatie):
@@ -488,38 +497,66 @@ class NieuweMelding:
         return f"Nieuwe melding over uw cliënt(huishouden) van {self.van} op {self.ontvangen_op:%d-%m-%Y}"
 
 
+def _leden_uit_dossier(casussen):
+    """The household rows of one casus from what `dossier` prefetched (no query), else None."""
+    if len(casussen) != 1:
+        return None
+    (casus,) = casussen.values()
+    if "toegevoegde_meldingen" not in getattr(casus, "_prefetched_objects_cache", {}) or "betrokkenen" not in getattr(
+        casus.melding, "_prefetched_objects_cache", {}
+    ):
+        return None
+    meldingen = [casus.melding] + [t.melding for t in casus.toegevoegde_meldingen.all()]
+    return [
+        (casus.pk, None, melding.pk, b.persoon_id, b.persoon.persoon_groep)
+        for melding in meldingen
+        for b in melding.betrokkenen.all()
+    ]
+
+
 def nieuwe_meldingen_over_huishouden(casussen, *, sinds=None) -> list[NieuweMelding]:
     """For these casussen: the meldingen about a member of the household (also through a linked record; the
     household is the persons of the casus's melding and of the meldingen added to it) received on or after the
-    day the casus was assigned (and `sinds`), that are not part of the casus. Newest first; a fixed number of
-    queries. Shows who reported and when, never the content."""
+    day the casus was assigned (and `sinds`), that are not part of the casus. Newest first; two queries, whatever
+    the number of casussen. Shows who reported and when, never the content."""
     casussen = {c.pk: c for c in casussen}
     if not casussen:
         return []
-    leden = list(Betrokkene.objects.filter(melding__casus__in=casussen).values_list("melding__casus", "persoon_id"))
-    leden += Betrokkene.objects.filter(melding__bij_casus__casus__in=casussen).values_list(
-        "melding__bij_casus__casus", "persoon_id"
-    )
-    records = records_van({persoon for _, persoon in leden})
-    persoon_van = persoon_ids_van(records)
-    casussen_van_persoon = {}
-    for casus_id, persoon in leden:
-        casussen_van_persoon.setdefault(persoon_van[persoon], set()).add(casus_id)
-    eigen = set(CasusMelding.objects.filter(casus__in=casussen).values_list("melding_id", flat=True))
-    eigen |= {c.melding_id for c in casussen.values()}
+    # the household: every person of the casus's own melding and of the meldingen added to it, as persons
+    # (meldpunt.personen: the id of a person is COALESCE(persoon_groep, id))
+    leden = _leden_uit_dossier(casussen) or Betrokkene.objects.filter(
+        Q(melding__casus__in=casussen) | Q(melding__bij_casus__casus__in=casussen)
+    ).values_list("melding__casus", "melding__bij_casus__casus", "melding_id", "persoon_id", "persoon__persoon_groep")
+    casussen_van_persoon, eigen = {}, set()
+    for eigen_casus, toegevoegd_bij, melding_id, persoon, groep in leden:
+        casus_id = eigen_casus or toegevoegd_bij
+        if casus_id not in casussen:
+            continue
+        eigen.add(melding_id)
+        casussen_van_persoon.setdefault(groep or persoon, set()).add(casus_id)
+    if not casussen_van_persoon:
+        return []
     vanaf = min(c.toegewezen_op for c in casussen.values())
     if sinds is not None:
         vanaf = max(vanaf, sinds)
+    groepen = set(casussen_van_persoon)
+    # a record is of person g when its persoon_groep is g, or it is record g itself (g is the smallest id of its set)
     rijen = (
-        Betrokkene.objects.filter(persoon_id__in=records, melding__ontvangen_op__gte=vanaf)
+        Betrokkene.objects.filter(Q(persoon__persoon_groep__in=groepen) | Q(persoon_id__in=groepen))
+        .filter(melding__ontvangen_op__gte=vanaf)
         .exclude(melding_id__in=eigen)
         .values_list(
-            "persoon_id", "melding_id", "melding__ontvangen_op", "melding__melder_type", "melding__melder_organisatie"
+            "persoon_id",
+            "persoon__persoon_groep",
+            "melding_id",
+            "melding__ontvangen_op",
+            "melding__melder_type",
+            "melding__melder_organisatie",
         )
     )
     gezien, signalen = set(), []
-    for persoon, melding_id, ontvangen_op, melder_type, organisatie in rijen:
-        for casus_id in casussen_van_persoon.get(persoon_van[persoon], ()):
+    for persoon, groep, melding_id, ontvangen_op, melder_type, organisatie in rijen:
+        for casus_id in casussen_van_persoon.get(groep or persoon, ()):
             casus = casussen[casus_id]
             if (casus_id, melding_id) in gezien or ontvangen_op < casus.toegewezen_op:
                 continue

@@ -33,7 +33,7 @@ from .models import (
     PlanDoel,
     Wachtlijst,
 )
-from .selectors import caseload, caseload_vol  # the one caseload definition
+from .selectors import caseload, caseload_vol, toegevoegde_meldingen  # the one caseload definition
 from .workflow import (
     BETROKKENE,
     CASUS,
@@ -130,11 +130,18 @@ def melding_bij_casus_voegen(*, door, melding: Melding, via: str = CasusMelding.
         return CasusMelding.objects.create(casus=casus, melding=melding, via=via, toegevoegd_door=door)
 
 
-@transaction.atomic
 def toegevoegde_meldingen_gezien(*, door, casus: Casus) -> int:
-    """The casusregisseur opened the dossier: the added meldingen are no longer shown as new on the home page."""
+    """The casusregisseur opened the dossier: the added meldingen are no longer shown as new on the home page.
+    Reads the dossier's prefetched list first, so opening a dossier with nothing new writes nothing."""
     if door is None or casus.casusregisseur_id != door.pk:
         return 0
+    if all(t.gezien_op is not None for t in toegevoegde_meldingen(casus)):
+        return 0
+    return _gezien(door, casus)
+
+
+@transaction.atomic
+def _gezien(door, casus) -> int:
     nieuw = list(casus.toegevoegde_meldingen.select_for_update().filter(gezien_op__isnull=True))
     with acting_as(door):
         for toegevoegd in nieuw:

@@ -8,6 +8,7 @@ from django.utils import timezone
 from bzt.hooks import Hook
 
 from .models import CasusToegang, EscalatieStap, Plan
+from .selectors import toegevoegde_meldingen
 
 
 @dataclass
@@ -49,7 +50,7 @@ def tijdlijn(casus, *, met_journaal=True):
                 triage.getrieerd_door,
             )
         )
-    for toegevoegd in casus.toegevoegde_meldingen.select_related("melding", "toegevoegd_door"):
+    for toegevoegd in toegevoegde_meldingen(casus):  # later meldingen added to this casus (CasusMelding)
         events.append(
             Gebeurtenis(
                 toegevoegd.toegevoegd_op,
