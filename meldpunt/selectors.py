@@ -67,7 +67,7 @@ def terugkoppeling_due_filter(today=None):
     return (
         ~Q(melder_type=MelderType.ANONIEM)
         & Q(terugkoppeling_op__isnull=True)
-        & (Q(ontvangen_op__lte=cutoff) | Q(status__in=[S.GETRIEERD, S.WACHT_OP_MDO, S.OP_MDO_AGENDA]))
+        & (Q(ontvangen_op__lte=cutoff) | Q(status__in=[S.GETRIEERD, S.WACHT_OP_MDO, S.OP_MDO_AGENDA, S.BIJ_CASUS]))
     )
 
 

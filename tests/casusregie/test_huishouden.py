@@ -285,3 +285,14 @@ def test_a_melding_added_to_a_casus_is_known_with_the_regisseur_as_contact(demo,
     assert (
         "casusregisseur" in signalen[toegevoegd] and str(demo["regisseur_dimence"].organisatie) in signalen[toegevoegd]
     )
+
+
+def test_an_added_melding_leaves_the_triage_queue_and_its_melder_is_due_to_be_told(demo, casus, lid):
+    from meldpunt.selectors import wachtrij_queryset
+
+    nieuw = factories.melding(demo["meldpunt"], huishouden=[("hoofdpersoon", lid)], ontvangen_op=timezone.localdate())
+    assert nieuw in wachtrij_queryset(demo["meldpunt"], wachtrij="triage")
+    assert nieuw not in wachtrij_queryset(demo["meldpunt"], wachtrij="terugkoppeling")
+    services.melding_bij_casus_voegen(door=demo["meldpunt"], melding=nieuw)
+    assert nieuw not in wachtrij_queryset(demo["meldpunt"], wachtrij="triage")
+    assert nieuw in wachtrij_queryset(demo["meldpunt"], wachtrij="terugkoppeling")
