@@ -136,3 +136,15 @@ def test_a_known_expected_child_gives_the_already_known_signal(demo):
     assert gevonden == [kind]
     assert [s.melding for s in selectors.bekend_signalen(gevonden)] == [eerste]
     assert reverse("meldpunt:melding", args=[eerste.pk])
+
+
+def test_the_melding_page_says_the_child_is_expected(client, demo):
+    kind = {"voornaam": "", "achternaam": "Jansen", "geboortedatum": timezone.localdate() + timedelta(days=60)}
+    m = factories.melding(
+        demo["meldpunt"],
+        huishouden=[("hoofdpersoon", factories.persoon_gegevens()), ("kind", kind | {"verwacht": True})],
+    )
+    client.force_login(demo["meldpunt"])
+    assert (
+        "(verwacht kind, uitgerekende datum)" in client.get(reverse("meldpunt:melding", args=[m.pk])).content.decode()
+    )
