@@ -173,12 +173,20 @@ def escalatie_grond(user, escalatie):
 
 
 def huishouden_ids(casus):
-    """Person ids of the household of a casus (from the prefetched betrokkenen when there are any)."""
+    """Person ids of the household of a casus: its melding's and those of the meldingen added to it (from the
+    prefetched rows when there are any)."""
     melding = casus.melding
     cache = getattr(melding, "_prefetched_objects_cache", {})
     if "betrokkenen" in cache:
-        return [b.persoon_id for b in melding.betrokkenen.all()]
-    return list(Betrokkene.objects.filter(melding_id=casus.melding_id).values_list("persoon_id", flat=True))
+        ids = [b.persoon_id for b in melding.betrokkenen.all()]
+    else:
+        ids = list(Betrokkene.objects.filter(melding_id=casus.melding_id).values_list("persoon_id", flat=True))
+    # and the persons of the meldingen added to the casus (CasusMelding): the dossier shows them too
+    if "toegevoegde_meldingen" in getattr(casus, "_prefetched_objects_cache", {}):
+        ids += [b.persoon_id for t in casus.toegevoegde_meldingen.all() for b in t.melding.betrokkenen.all()]
+    else:
+        ids += Betrokkene.objects.filter(melding__bij_casus__casus=casus).values_list("persoon_id", flat=True)
+    return list(dict.fromkeys(ids))
 
 
 # --- noodtoegang ----------------------------------------------------------------------------------------------

@@ -296,3 +296,18 @@ def test_an_added_melding_leaves_the_triage_queue_and_its_melder_is_due_to_be_to
     services.melding_bij_casus_voegen(door=demo["meldpunt"], melding=nieuw)
     assert nieuw not in wachtrij_queryset(demo["meldpunt"], wachtrij="triage")
     assert nieuw in wachtrij_queryset(demo["meldpunt"], wachtrij="terugkoppeling")
+
+
+def test_opening_the_dossier_logs_the_persons_of_an_added_melding_too(client, demo, casus, lid):
+    from bzt.models import InzageRegel
+
+    kind = factories.persoon_gegevens(voornaam="Kees")
+    nieuw = factories.melding(demo["meldpunt"], huishouden=[("hoofdpersoon", lid), ("kind", kind)])
+    services.melding_bij_casus_voegen(door=demo["meldpunt"], melding=nieuw)
+    kees = nieuw.betrokkenen.get(rol="kind").persoon
+    client.force_login(demo["regisseur_dimence"])
+    client.get(reverse("casusregie:dossier", args=[casus.pk]))
+    gelogd = set(
+        InzageRegel.objects.filter(object_type="casus", object_id=casus.pk).values_list("persoon_id", flat=True)
+    )
+    assert gelogd == {lid.pk, kees.pk}
