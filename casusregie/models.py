@@ -129,6 +129,34 @@ class Casus(models.Model):
         return self.status != Casus.Status.AFGESLOTEN
 
 
+class CasusMelding(models.Model):
+    """A later melding about the household of an open casus, added to that casus by the meldpunt (at triage) or by
+    the MDO (seed 002: "1 huishouden, 1 plan, 1 regisseur"). Its persons belong to the casus household from then
+    on (services.open_casus_van_huishouden); the casusregisseur sees it on the home page until the dossier is
+    opened (`gezien_op`)."""
+
+    class Via(models.TextChoices):
+        MELDPUNT = "meldpunt", "het meldpunt"
+        MDO = "mdo", "het MDO"
+
+    casus = models.ForeignKey(Casus, on_delete=models.PROTECT, related_name="toegevoegde_meldingen")
+    melding = models.OneToOneField(Melding, on_delete=models.PROTECT, related_name="bij_casus")
+    via = models.CharField("toegevoegd door", max_length=10, choices=Via.choices)
+    toegevoegd_door = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    toegevoegd_op = models.DateTimeField("toegevoegd op", default=timezone.now)
+    gezien_op = models.DateTimeField("gezien door de casusregisseur op", null=True, blank=True)
+
+    history = AuditedHistory()
+
+    class Meta:
+        verbose_name = "toegevoegde melding"
+        verbose_name_plural = "toegevoegde meldingen"
+        ordering = ["toegevoegd_op", "id"]
+
+    def __str__(self):
+        return f"{self.melding} bij {self.casus}"
+
+
 class CasusUserObjectPermission(UserObjectPermissionBase):
     content_object = models.ForeignKey(Casus, on_delete=models.CASCADE, related_name="user_permissions")
 

@@ -12,9 +12,10 @@ from django.utils import timezone
 from bzt.audit import acting_as
 from bzt.notifications import gebeurd
 from bzt.workflow import holds_right, transition
-from meldpunt.models import Melding
-from meldpunt.personen import records_van
-from meldpunt.services import melding_toewijzen
+from meldpunt.models import Betrokkene, Melding
+from meldpunt.personen import persoon_ids_van, records_van, vergrendelen
+from meldpunt.services import melding_naar_casus, melding_toewijzen
+from meldpunt.workflow import MELDING_WORKFLOW
 
 from . import hooks, permissions, rechten, validators
 from .models import (
@@ -22,6 +23,7 @@ from .models import (
     AkkoordClient,
     Casus,
     CasusBetrokkene,
+    CasusMelding,
     CasusToegang,
     DoelResultaat,
     Escalatie,
@@ -34,7 +36,7 @@ from .models import (
     PlanDoel,
     Wachtlijst,
 )
-from .selectors import caseload, caseload_vol  # the one caseload definition
+from .selectors import caseload, caseload_vol, toegevoegde_meldingen  # the one caseload definition
 from .workflow import (
     BETROKKENE,
     CASUS,
@@ -56,14 +58,99 @@ def _require(door, perm, casus=None):
         raise PermissionDenied("U heeft geen recht op deze handeling.")
 
 
-def open_casus_van_huishouden(melding):
-    """The open casus of any member of this melding's household (also through a linked record), if any."""
-    persoon_ids = records_van(melding.betrokkenen.values_list("persoon_id", flat=True))
-    return (
-        Casus.objects.exclude(status=Casus.Status.AFGESLOTEN)
-        .filter(melding__betrokkenen__persoon_id__in=persoon_ids)
-        .first()
+def huishouden_vergrendelen(persoon_ids) -> set[int]:
+    """Lock the person records of a household and every record linked to them (meldpunt.personen.vergrendelen,
+    the lock the link services take), before the open-casus check: two MDO besluiten, a besluit and a link, or a
+    besluit and a join about the same person then run one after the other, and the second sees the first's casus.
+    Returns the record ids locked."""
+    records = records_van(persoon_ids)
+    vergrendelen(records)
+    meer = records_van(records) - records  # linked meanwhile, before the lock was ours
+    if meer:
+        vergrendelen(meer)
+    return records | meer
+
+
+def open_casussen_van_personen(persoon_ids) -> dict[int, Casus]:
+    """{person record id: its open casus} for these records. A person is in an open casus when any record of the
+    same person (meldpunt.personen: linked records) is in the household of the casus's melding or of a melding
+    added to that casus (CasusMelding). The one definition for the services and the import."""
+    persoon_ids = set(persoon_ids)
+    if not persoon_ids:
+        return {}
+    records = records_van(persoon_ids)
+    persoon_van = persoon_ids_van(records)
+    open_casussen = Casus.objects.exclude(status=Casus.Status.AFGESLOTEN)
+    paren = list(
+        Betrokkene.objects.filter(persoon_id__in=records, melding__casus__in=open_casussen).values_list(
+            "persoon_id", "melding__casus"
+        )
     )
+    paren += Betrokkene.objects.filter(persoon_id__in=records, melding__bij_casus__casus__in=open_casussen).values_list(
+        "persoon_id", "melding__bij_casus__casus"
+    )
+    casus_van_persoon = {}
+    for record, casus_id in sorted(paren, key=lambda paar: paar[1]):
+        casus_van_persoon.setdefault(persoon_van[record], casus_id)
+    casussen = Casus.objects.select_related("casusregisseur").in_bulk(set(casus_van_persoon.values()))
+    return {
+        pk: casussen[casus_van_persoon[persoon_van[pk]]]
+        for pk in persoon_ids
+        if persoon_van.get(pk) in casus_van_persoon
+    }
+
+
+def open_casus_van_huishouden(melding):
+    """The open casus of any member of this melding's household (also through a linked record, and through the
+    meldingen added to a casus), if any. Callers that act on the answer lock first (huishouden_vergrendelen)."""
+    gevonden = open_casussen_van_personen(melding.betrokkenen.values_list("persoon_id", flat=True))
+    return min(gevonden.values(), key=lambda casus: casus.pk, default=None)
+
+
+def melding_bij_casus_mogelijk(melding, via: str = "meldpunt"):
+    """The open casus a melding could be added to now by the meldpunt or the MDO (`via`): its state allows it
+    and its household has one; else None. For the buttons; the service checks again under the lock."""
+    naam = "mdo_bij_casus_voegen" if via == CasusMelding.Via.MDO else "bij_casus_voegen"
+    if melding.status not in MELDING_WORKFLOW[naam].sources:
+        return None
+    return open_casus_van_huishouden(melding)
+
+
+@transaction.atomic
+def melding_bij_casus_voegen(*, door, melding: Melding, via: str = CasusMelding.Via.MELDPUNT) -> CasusMelding:
+    """Add a new melding about a household with an open casus to that casus (by the meldpunt at triage, or by
+    the MDO: `via`). Rights and states: the melding's transition (meldpunt.workflow). Its persons belong to the
+    casus household from now on; the casusregisseur sees it on the home page until opening the dossier."""
+    huishouden_vergrendelen(melding.betrokkenen.values_list("persoon_id", flat=True))
+    casus = open_casus_van_huishouden(melding)
+    if casus is None:
+        raise ValidationError(
+            "Het huishouden van deze melding heeft geen open casus: de melding kan niet bij een casus worden gevoegd."
+        )
+    CASUS.lock(casus)
+    with acting_as(door):
+        melding_naar_casus(door=door, melding=melding, door_mdo=via == CasusMelding.Via.MDO)
+        return CasusMelding.objects.create(casus=casus, melding=melding, via=via, toegevoegd_door=door)
+
+
+def toegevoegde_meldingen_gezien(*, door, casus: Casus) -> int:
+    """The casusregisseur opened the dossier: the added meldingen are no longer shown as new on the home page.
+    Reads the dossier's prefetched list first, so opening a dossier with nothing new writes nothing."""
+    if door is None or casus.casusregisseur_id != door.pk:
+        return 0
+    if all(t.gezien_op is not None for t in toegevoegde_meldingen(casus)):
+        return 0
+    return _gezien(door, casus)
+
+
+@transaction.atomic
+def _gezien(door, casus) -> int:
+    nieuw = list(casus.toegevoegde_meldingen.select_for_update().filter(gezien_op__isnull=True))
+    with acting_as(door):
+        for toegevoegd in nieuw:
+            toegevoegd.gezien_op = timezone.now()
+            toegevoegd.save(update_fields=["gezien_op"])
+    return len(nieuw)
 
 
 # --- assignment and transfer -------------------------------------------------------------------------------
@@ -92,6 +179,7 @@ def casus_toewijzen(
                 f"{settings.BZT_MAX_CASELOAD}). Bevestig met een reden."
             }
         )
+    huishouden_vergrendelen(melding.betrokkenen.values_list("persoon_id", flat=True))
     bestaand = open_casus_van_huishouden(melding)
     if bestaand is not None:
         raise ValidationError(

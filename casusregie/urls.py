@@ -34,6 +34,7 @@ urlpatterns = [
     path("doelen/<int:pk>/resultaat/", views.doel_resultaat, name="doel_resultaat"),
     path("acties/<int:pk>/bewerken/", views.actie_bewerken, name="actie_bewerken"),
     path("acties/<int:pk>/verwijderen/", views.actie_verwijderen, name="actie_verwijderen"),
+    path("meldingen/<int:pk>/bij-casus/", views.melding_bij_casus, name="melding_bij_casus"),
     path("escalaties/", views.escalaties, name="escalaties"),
     path("escalaties/<int:pk>/", views.escalatie, name="escalatie"),
 ]

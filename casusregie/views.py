@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -17,6 +18,7 @@ from bzt.forms import apply_errors, parse_int, zoektekst
 from bzt.inzage import log_inzage
 from bzt.pagination import GeteldePaginator
 from bzt.workflow import TransitionNotAllowed
+from meldpunt import selectors as meldpunt_selectors
 
 from . import search, selectors, services
 from .forms import (
@@ -86,6 +88,8 @@ def _dossier_context(request, casus, **forms):
         "wachtlijsten": casus.wachtlijsten.select_related("organisatie"),
         "tijdlijn": gebeurtenissen if heel else gebeurtenissen[:TIJDLIJN_KORT],
         "tijdlijn_totaal": len(gebeurtenissen),
+        "toegevoegde_meldingen": selectors.toegevoegde_meldingen(casus),
+        "nieuwe_meldingen": selectors.nieuwe_meldingen_over_huishouden([casus]),
         **{f"mag_{actie}": mag(user, actie, casus) for actie in DOSSIER_ACTIES},
         "journaal_form": JournaalForm(),
         "betrokkene_form": BetrokkeneForm(),
@@ -145,6 +149,7 @@ def _render_dossier(request, casus, **forms):
 @login_required
 def dossier(request, pk):
     casus = selectors.dossier(request.user, pk)
+    services.toegevoegde_meldingen_gezien(door=request.user, casus=casus)  # the home page's signal ends here
     return _render_dossier(request, casus)
 
 
@@ -750,3 +755,37 @@ def noodtoegangen(request):
     access-log row of its own."""
     page = Paginator(selectors.noodtoegangen_overzicht(), 50).get_page(request.GET.get("pagina"))
     return render(request, "casusregie/noodtoegangen.html", {"page": page})
+
+
+# --- a new melding joins the open casus of its household --------------------------------------------------------
+
+
+def open_casus_op_meldingpagina(user, melding):
+    """meldpunt.hooks.OPEN_MELDING_PAGINA: the open casus of the melding's household and, where the meldpunt may
+    add the melding to it now, the button's URL."""
+    casus = services.open_casus_van_huishouden(melding)
+    if casus is None:
+        return {}
+    context = {"open_casus": casus}
+    if user.has_perm("meldpunt.triageren_melding") and services.melding_bij_casus_mogelijk(melding):
+        context["bij_casus_url"] = reverse("casusregie:melding_bij_casus", args=[melding.pk])
+    return context
+
+
+@login_required
+@require_POST
+def melding_bij_casus(request, pk):
+    """The meldpunt adds a melding to the open casus of its household (at triage)."""
+    if not request.user.has_perm("meldpunt.triageren_melding"):
+        raise PermissionDenied(GEEN_RECHT)
+    melding = meldpunt_selectors.melding_detail(request.user, pk)
+    try:
+        toegevoegd = services.melding_bij_casus_voegen(door=request.user, melding=melding)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            f"Melding {melding.nummer} is bij casus {toegevoegd.casus.nummer} gevoegd. De casusregisseur ziet haar.",
+        )
+    return redirect("meldpunt:melding", pk=melding.pk)

@@ -99,8 +99,14 @@ def seed_casussen(*, users, jaar, seed=0) -> dict:
     made = 0
     for melding in meldingen:
         rng = random.Random(f"{seed}-{melding.extern_id}")
-        if rng.random() < 0.2 or _huishouden_heeft_casus(melding):
-            continue  # waits for the MDO (a household with a casus is discussed there, not given a second one)
+        if rng.random() < 0.2:
+            continue  # waits for the MDO
+        if services.open_casus_van_huishouden(melding) is not None:
+            # "1 huishouden, 1 plan, 1 regisseur": the MDO adds it to the open casus of the household
+            services.melding_bij_casus_voegen(door=wie.procesmanager, melding=melding, via="mdo")
+            continue
+        if _huishouden_heeft_casus(melding):
+            continue  # a household with a closed casus waits for the MDO: discussed there
         casus = _toewijzen(melding, wie=wie, rng=rng, vandaag=vandaag)
         _verder(casus, pad=_ontbrekend_pad() or _pad(rng), wie=wie, rng=rng, vandaag=vandaag)
         made += 1

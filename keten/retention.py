@@ -179,7 +179,11 @@ def verlopen(vandaag: date) -> Selectie:
         .order_by("ontvangen_op", "pk")
         if (einde := melding_termijn_einde(melding, maanden)) is not None and einde < vandaag
     ]
-    meldingen = sorted([c.melding for c in casussen] + afgewezen, key=lambda m: (m.ontvangen_op, m.pk))
+    # A melding added to a casus (CasusMelding) is part of that casus: it goes with it.
+    toegevoegd = list(
+        Melding.objects.filter(bij_casus__casus__in=[c.pk for c in casussen], geanonimiseerd_op__isnull=True)
+    )
+    meldingen = sorted([c.melding for c in casussen] + toegevoegd + afgewezen, key=lambda m: (m.ontvangen_op, m.pk))
     # A person is anonymised once no melding about them is inside its term any more.
     nieuw = [m.pk for m in meldingen]
     nog_binnen_termijn = Melding.objects.filter(geanonimiseerd_op__isnull=True).exclude(pk__in=nieuw)

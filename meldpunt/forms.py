@@ -68,6 +68,7 @@ class BetrokkeneForm(forms.ModelForm):
             "tussenvoegsel",
             "achternaam",
             "geboortedatum",
+            "verwacht",
             "geslacht",
             "bsn",
             "adres",
@@ -84,6 +85,9 @@ class BetrokkeneForm(forms.ModelForm):
         self.fields["wijk"] = forms.ChoiceField(
             label="Wijk", required=False, choices=[("", "— onbekend —")] + [(w, w) for w in wijken()]
         )
+        # A date ahead is allowed for an expected child only: Persoon.clean applies the one rule
+        # (meldpunt.validators.geboortedatum_probleem).
+        self.fields["geboortedatum"] = DatumField(label="Geboortedatum", required=False, toekomst=True)
         self.fields["bsn"].validators = []  # checked in clean_bsn after normalising
         self.fields["bsn"].help_text = "Optioneel. 9 cijfers; wordt gecontroleerd met de elfproef."
         self.kandidaten = []

@@ -38,10 +38,16 @@ class Persoon(models.Model):
     """A person a melding is about. Reused across meldingen; never merged away (see PersoonKoppeling)."""
 
     extern_id = models.CharField(max_length=64, null=True, blank=True, unique=True)
-    voornaam = models.CharField("voornaam", max_length=80)
+    # Required (Persoon.clean) except for an expected child, whose name may not be known yet.
+    voornaam = models.CharField("voornaam", max_length=80, blank=True)
     tussenvoegsel = models.CharField("tussenvoegsel", max_length=20, blank=True)
     achternaam = models.CharField("achternaam", max_length=120)
     geboortedatum = models.DateField("geboortedatum", null=True, blank=True)
+    # An expected child (seed 002 "van -9 maanden tot 100+"): geboortedatum is the expected date of birth and may
+    # lie ahead (meldpunt.validators.geboortedatum_probleem, the one rule for every path).
+    verwacht = models.BooleanField(
+        "verwacht kind", default=False, help_text="Nog niet geboren: de geboortedatum is de uitgerekende datum."
+    )
     geslacht = models.CharField("geslacht", max_length=10, choices=Geslacht.choices, default=Geslacht.ONBEKEND)
     bsn = models.CharField("BSN", max_length=9, blank=True, validators=[validate_bsn])
     adres = models.CharField("adres", max_length=200, blank=True, help_text="Straat en huisnummer")
@@ -65,11 +71,25 @@ class Persoon(models.Model):
         ]
         indexes = [
             models.Index(fields=["achternaam", "geboortedatum"], name="persoon_naam_gebdat"),
+            # "Mogelijk al bekend" (selectors.kandidaten): the persons born that day, names compared normalised.
+            models.Index(fields=["geboortedatum"], name="persoon_gebdat"),
         ]
         permissions = [("koppelen_persoon", "Personen koppelen en ontkoppelen")]
 
     def __str__(self):
         return self.naam
+
+    def clean(self):
+        from .validators import geboortedatum_probleem
+
+        problemen = {}
+        if not self.voornaam.strip() and not self.verwacht:
+            problemen["voornaam"] = "Vul de voornaam in (alleen bij een verwacht kind mag die nog ontbreken)."
+        probleem = geboortedatum_probleem(self.geboortedatum, verwacht=self.verwacht)
+        if probleem:
+            problemen["geboortedatum"] = probleem
+        if problemen:
+            raise ValidationError(problemen)
 
     @property
     def naam(self):
@@ -142,6 +162,8 @@ class Melding(models.Model):
         OP_MDO_AGENDA = "op_mdo_agenda", "Op MDO-agenda"
         TOEGEWEZEN = "toegewezen", "Toegewezen"
         VERWEZEN = "verwezen", "Door het MDO verwezen"
+        # A later melding about a household with an open casus, added to that casus (casusregie.CasusMelding).
+        BIJ_CASUS = "bij_casus", "Bij de open casus gevoegd"
 
     OPEN_STATUSES = (Status.ONTVANGEN, Status.IN_TRIAGE, Status.WACHT_OP_MDO, Status.OP_MDO_AGENDA)
 

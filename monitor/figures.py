@@ -165,6 +165,8 @@ def _meldingen_sql():
                 SELECT p.geslacht, p.inkomen, p.wijk,
                        CASE WHEN p.geboortedatum <= m.ontvangen_op THEN
                            ({_sql("ymd", d="m.ontvangen_op")} - {_sql("ymd", d="p.geboortedatum")}) / 10000
+                       -- an expected child (seed 002 "van -9 maanden"): not yet born on the melding, counted 0-17
+                       WHEN p.geboortedatum > m.ontvangen_op AND p.verwacht THEN 0
                        END AS leeftijd,
                        ROW_NUMBER() OVER (PARTITION BY {persoon_id_sql("p")} ORDER BY m.ontvangen_op, m.id, p.id)
                            AS volgorde

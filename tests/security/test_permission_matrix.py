@@ -104,6 +104,8 @@ MATRIX = {
     "meldpunt:melding_wvggz": ("POST", cells(ok={"meldpunt"})),
     "meldpunt:melding_terugkoppeling": ("POST", cells(ok={"meldpunt"})),
     "meldpunt:koppeling_opheffen": ("POST", cells(ok={"meldpunt"})),
+    # the meldpunt adds a melding to the open casus of its household (a casusregie URL: meldpunt cannot import it)
+    "casusregie:melding_bij_casus": ("POST", cells(ok={"meldpunt"})),
     # MDO: the procesmanager only; a specific meeting answers 404 to others
     "mdo:overleggen": ("GET", cells(ok={"procesmanager"})),
     "mdo:overleg": ("GET", cells(ok={"procesmanager"}, default="404")),
@@ -377,6 +379,7 @@ def world(demo, django_user_model):
             "meldpunt:melding_terugkoppeling": {"pk": melding.pk},
             "meldpunt:persoon": {"pk": persoon.pk},
             "meldpunt:koppeling_opheffen": {"pk": persoon.pk, "koppeling_pk": koppeling.pk},
+            "casusregie:melding_bij_casus": {"pk": melding.pk},
             "mdo:overleg": {"pk": overleg.pk},
             "mdo:agenda_bijwerken": {"pk": overleg.pk},
             "mdo:verplaatsen": {"pk": overleg.pk, "punt_pk": punt.pk},
