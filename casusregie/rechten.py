@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 
 from bzt.workflow import OpenStates, Transition, Workflow, holds_right
 
-from .workflow import CASUS, CASUS_WORKFLOW, ESCALATIE_WORKFLOW, MDO, PLAN, PLAN_WORKFLOW
+from .workflow import CASUS, CASUS_WORKFLOW, ESCALATIE_WORKFLOW, EXPERTVRAAG_WORKFLOW, MDO, PLAN, PLAN_WORKFLOW
 from .workflow import WIJZIGEN as CHANGE
 
 BETROKKENEN = "casusregie.beheren_betrokkenen"
@@ -78,6 +78,11 @@ RECHTEN = {
     # on an escalation: answering, passing up and a doorbraak are for its current level
     "behandelen": Overgang(ESCALATIE_WORKFLOW, "beantwoorden"),
     "deescaleren": Overgang(ESCALATIE_WORKFLOW, "deescaleren"),
+    # the casusregisseur's own casus on a coming MDO agenda, with a question (mdo.services.casus_agenderen)
+    "mdo_agenderen": Recht((CHANGE,), CASUS),
+    # a question to an expert team; answering it is for a member of that team (casusregie.workflow.teamlid)
+    "expertvraag_stellen": Recht((CHANGE,), CASUS),
+    "expertvraag_beantwoorden": Overgang(EXPERTVRAAG_WORKFLOW, "beantwoorden"),
 }
 
 

@@ -29,6 +29,9 @@ urlpatterns = [
     path("plannen/<int:pk>/actie/", views.actie_toevoegen, name="actie_toevoegen"),
     path("plannen/<int:pk>/indienen/", views.plan_indienen, name="plan_indienen"),
     path("acties/<int:pk>/status/", views.actie_status, name="actie_status"),
+    path("<int:pk>/expertvraag/", views.expertvraag_stellen, name="expertvraag_stellen"),
+    path("expertvragen/", views.expertvragen, name="expertvragen"),
+    path("expertvragen/<int:pk>/antwoord/", views.expertvraag_beantwoorden, name="expertvraag_beantwoorden"),
     path("escalaties/", views.escalaties, name="escalaties"),
     path("escalaties/<int:pk>/", views.escalatie, name="escalatie"),
 ]

@@ -18,7 +18,7 @@ from bzt.inzage import log_inzage
 from bzt.pagination import GeteldePaginator
 from bzt.workflow import TransitionNotAllowed
 
-from . import search, selectors, services
+from . import permissions, search, selectors, services
 from .forms import (
     ActieForm,
     ActieStatusForm,
@@ -29,6 +29,8 @@ from .forms import (
     DoelForm,
     DoorbraakForm,
     EscalerenForm,
+    ExpertAntwoordForm,
+    ExpertVraagForm,
     JournaalForm,
     NoodtoegangForm,
     OpschalenForm,
@@ -65,7 +67,15 @@ def mijn_casussen(request):
 TIJDLIJN_KORT = 50  # events shown at first; "?tijdlijn=alles" shows the whole history
 
 
-DOSSIER_ACTIES = ("wijzigen", "betrokkenen", "escaleren", "afsluiten", "overdragen")  # a mag_<actie> flag each
+DOSSIER_ACTIES = (
+    "wijzigen",
+    "betrokkenen",
+    "escaleren",
+    "afsluiten",
+    "overdragen",
+    "expertvraag_stellen",
+    "mdo_agenderen",
+)  # a mag_<actie> flag each
 
 
 def _dossier_context(request, casus, **forms):
@@ -90,10 +100,24 @@ def _dossier_context(request, casus, **forms):
         "afsluiten_form": AfsluitenForm(),
         "overdragen_form": OverdragenForm(),
         "wachtlijst_form": WachtlijstForm(),
+        "expertvraag_form": ExpertVraagForm(),
+        "expertvragen": _expertvragen(user, casus, forms.pop("antwoord", None)),
     }
     context.update(forms)
     context.update(_zoekresultaten(request, casus, context))
     return context
+
+
+def _expertvragen(user, casus, antwoord=None):
+    """The questions to expert teams, each with the answer form for a member of the team while it is open;
+    `antwoord` = (vraag pk, bound form) after an error."""
+    regels = []
+    for vraag in selectors.expertvragen(casus):
+        form = None
+        if mag(user, "expertvraag_beantwoorden", vraag):
+            form = antwoord[1] if antwoord and antwoord[0] == vraag.pk else ExpertAntwoordForm()
+        regels.append((vraag, form))
+    return regels
 
 
 # The user fields of the dossier forms are picked by search: {field: (GET parameter, guard, queryset)}.
@@ -580,3 +604,51 @@ def noodtoegangen(request):
     access-log row of its own."""
     page = Paginator(selectors.noodtoegangen_overzicht(), 50).get_page(request.GET.get("pagina"))
     return render(request, "casusregie/noodtoegangen.html", {"page": page})
+
+
+# --- expert-team consultation ----------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def expertvraag_stellen(request, pk):
+    return _dossier_form(
+        request,
+        pk,
+        ExpertVraagForm,
+        "expertvraag_form",
+        lambda casus, data: services.expertvraag_stellen(door=request.user, casus=casus, **data),
+        "De vraag is gesteld; de leden van het expertteam kunnen de casus lezen tot zij hebben geantwoord.",
+        recht="expertvraag_stellen",
+    )
+
+
+@login_required
+@require_POST
+def expertvraag_beantwoorden(request, pk):
+    vraag = selectors.expertvraag_for(request.user, pk)
+    if not heeft(request.user, "expertvraag_beantwoorden", vraag):
+        raise PermissionDenied("Alleen een lid van het expertteam beantwoordt deze vraag.")
+    form = ExpertAntwoordForm(request.POST)
+    if form.is_valid():
+        try:
+            services.expertvraag_beantwoorden(door=request.user, vraag=vraag, antwoord=form.cleaned_data["antwoord"])
+        except TransitionNotAllowed as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("casusregie:expertvragen")
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, "Uw antwoord staat in het dossier; uw leestoegang tot deze casus is beëindigd.")
+            return redirect("casusregie:expertvragen")
+    messages.error(request, "Niet opgeslagen: verbeter de gemarkeerde velden. Wat u invulde staat er nog.")
+    return _render_dossier(request, vraag.casus, antwoord=(vraag.pk, form))
+
+
+@login_required
+def expertvragen(request):
+    """The open questions to the expert teams the user is a member of (the casussen they may read now)."""
+    if not permissions.is_expertteamlid(request.user):
+        raise PermissionDenied("Deze pagina is voor leden van een expertteam.")
+    vragen = list(selectors.open_vragen_aan_mijn_team(request.user))
+    return render(request, "casusregie/expertvragen.html", {"vragen": vragen})
