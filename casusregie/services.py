@@ -702,7 +702,7 @@ def expertvraag_stellen(*, door, casus: Casus, team: ExpertTeam, vraag: str) -> 
     CASUS.lock(casus)
     if not vraag.strip():
         raise ValidationError({"vraag": "Schrijf de vraag aan het expertteam."})
-    team = ExpertTeam.objects.select_for_update().get(pk=team.pk)
+    team = ExpertTeam.objects.get(pk=team.pk)  # not locked: expertteam_opslaan locks the team, then the casus
     if not team.actief:
         raise ValidationError({"team": "Dit expertteam is niet actief; kies een ander team."})
     leden = list(team.leden.filter(is_active=True).order_by("pk"))
@@ -710,10 +710,46 @@ def expertvraag_stellen(*, door, casus: Casus, team: ExpertTeam, vraag: str) -> 
         raise ValidationError({"team": "Dit expertteam heeft (nog) geen leden; vraag functioneel beheer."})
     with acting_as(door):
         expertvraag = ExpertVraag.objects.create(casus=casus, team=team, vraag=vraag.strip(), gesteld_door=door)
-        for lid in leden:
-            if not lid.has_perm("casusregie.view_casus", casus):  # already reads it: regisseur, betrokkene
-                permissions.grant(casus, lid, permissions.LEZEN, door=door, reden=_expert_reden(expertvraag))
+        _experttoegang_verlenen(expertvraag, leden, door=door)
     return expertvraag
+
+
+def _experttoegang_verlenen(vraag, leden, *, door):
+    """Read access for the question to each member who cannot read the casus yet (not the regisseur, a
+    betrokkene, or a member already reading it for another open question)."""
+    for lid in leden:
+        if not lid.has_perm("casusregie.view_casus", vraag.casus):
+            permissions.grant(vraag.casus, lid, permissions.LEZEN, door=door, reden=_expert_reden(vraag))
+
+
+@transaction.atomic
+def expertteam_opslaan(*, door, naam: str, leden, actief: bool = True, team: ExpertTeam | None = None) -> ExpertTeam:
+    """Functioneel beheer configures an expert team (screens: issue 15). Members are active accounts of an
+    organisation. A member who leaves the team, or a team made inactive, loses the read access of its open
+    questions at once; a new member of a team with open questions gets it."""
+    if not door.has_perm("bzt.beheren_gebruikers"):
+        raise PermissionDenied("Alleen functioneel beheer richt expertteams in.")
+    if not naam.strip():
+        raise ValidationError({"naam": "Geef het expertteam een naam."})
+    leden = list(leden)
+    if any(not lid.is_active or lid.organisatie_id is None for lid in leden):
+        raise ValidationError({"leden": "Alleen actieve medewerkers van een organisatie kunnen lid zijn."})
+    if ExpertTeam.objects.filter(naam__iexact=naam.strip()).exclude(pk=getattr(team, "pk", None)).exists():
+        raise ValidationError({"naam": "Er is al een expertteam met deze naam."})
+    with acting_as(door):
+        if team is None:
+            team = ExpertTeam.objects.create(naam=naam.strip(), actief=actief)
+        else:
+            team = ExpertTeam.objects.select_for_update().get(pk=team.pk)
+            team.naam, team.actief = naam.strip(), actief
+            team.save()
+        team.leden.set(leden)
+        for vraag in team.vragen.filter(status=ExpertVraag.Status.OPEN).exclude(casus__status=Casus.Status.AFGESLOTEN):
+            CASUS.lock(vraag.casus)
+            _experttoegang_intrekken(vraag, door=door, reden=f"{_expert_reden(vraag)}: lidmaatschap of team beëindigd")
+            if actief:
+                _experttoegang_verlenen(vraag, team.leden.filter(is_active=True).order_by("pk"), door=door)
+    return team
 
 
 @transaction.atomic
@@ -736,7 +772,7 @@ def expertvraag_beantwoorden(*, door, vraag: ExpertVraag, antwoord: str) -> Expe
     return vraag
 
 
-def _experttoegang_intrekken(vraag, *, door):
+def _experttoegang_intrekken(vraag, *, door, reden=None):
     """Revoke the read access given for `vraag` where no other reason to read the casus holds."""
     from .models import CasusUserObjectPermission
     from .selectors import casusrecht_geldig, permission_id
@@ -761,4 +797,5 @@ def _experttoegang_intrekken(vraag, *, door):
                     .order_by("permission__codename")
                     .values_list("permission__codename", flat=True)
                 )
-                permissions.revoke(casus, lid, codenames, door=door, reden=f"{_expert_reden(vraag)} beantwoord")
+                reden = reden or f"{_expert_reden(vraag)} beantwoord"
+                permissions.revoke(casus, lid, codenames, door=door, reden=reden)
