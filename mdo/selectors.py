@@ -90,16 +90,19 @@ def mijn_mdo_punten(user):
     """The agenda items (coming and decided) about the user's own casussen and their meldingen, newest MDO first.
     Only the item itself: not the rest of the agenda, not the attendees, not other households."""
     eigen = eigen_casussen(user).values("pk")
-    return (
+    punten = list(
         AgendaPunt.objects.filter(Q(casus__in=eigen) | Q(melding__casus__in=eigen))
         .select_related("overleg", "casus", "melding__casus", "besloten_door", "aangemeld_door")
         .order_by("-overleg__datum", "-overleg_id", "volgorde", "id")
     )
+    for punt in punten:
+        punt.eigen_casus = punt.casus if punt.casus_id else punt.melding.casus
+    return punten
 
 
 def huishoudens_van(punten):
-    """Person ids of the households the items are about (for the access log)."""
-    casus_ids = {p.casus_id or p.melding.casus.pk for p in punten if p.casus_id or p.melding_id}
+    """Person ids of the households the items of mijn_mdo_punten are about (for the access log)."""
+    casus_ids = {p.eigen_casus.pk for p in punten}
     return list(Betrokkene.objects.filter(melding__casus__in=casus_ids).values_list("persoon_id", flat=True))
 
 

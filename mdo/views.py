@@ -423,7 +423,7 @@ def _pdf(request, template, context, naam):
 
 
 def _mijn_punten(request, form=None):
-    punten = list(selectors.mijn_mdo_punten(request.user))
+    punten = selectors.mijn_mdo_punten(request.user)
     if punten:
         log_inzage(
             request,
