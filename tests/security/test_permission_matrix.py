@@ -55,6 +55,7 @@ def cells(ok=(), forbidden=(), missing=(), default="403", anonymous="login", **e
 MELDPUNT_ROLES = {"meldpunt", "procesmanager"}
 CASUS_READERS = {"procesmanager", "regisseur_dimence", "betrokkene_actief"}
 NOT_CASUS = ALL - CASUS_READERS
+REGISSEURS = {"regisseur_dimence", "regisseur_tactus", "betrokkene_actief", "betrokkene_beeindigd"}  # the role
 
 # url name: (method, expected outcome per actor)
 MATRIX = {
@@ -93,6 +94,10 @@ MATRIX = {
     "mdo:regisseurs_zoeken": ("GET", cells(ok={"procesmanager"})),
     "mdo:casussen_zoeken": ("GET", cells(ok={"procesmanager"})),
     "mdo:aanwezigen_zoeken": ("GET", cells(ok={"procesmanager"})),
+    # the casusregisseur's own items and besluiten, and putting an own casus on the agenda (casusregisseurs only;
+    # each sees only the items of the casussen they may change)
+    "mdo:mijn_punten": ("GET", cells(ok=REGISSEURS)),
+    "mdo:casus_agenderen": ("POST", cells(ok=REGISSEURS)),
     "mdo:agenda_print": ("GET", cells(ok={"procesmanager"}, default="404")),
     "mdo:besluiten_print": ("GET", cells(ok={"procesmanager"}, default="404")),
     "mdo:agenda_pdf": ("GET", cells(ok={"procesmanager"}, default="404")),
@@ -171,6 +176,16 @@ MATRIX = {
         "POST",
         cells(ok={"regisseur_dimence"}, forbidden={"procesmanager", "betrokkene_actief"}, default="404"),
     ),
+    # expert teams: who may change the casus asks; only a member of the team answers (403 for the other readers)
+    "casusregie:expertvraag_stellen": (
+        "POST",
+        cells(ok={"regisseur_dimence"}, forbidden={"procesmanager", "betrokkene_actief"}, default="404"),
+    ),
+    "casusregie:expertvraag_beantwoorden": (
+        "POST",
+        cells(forbidden={"procesmanager", "regisseur_dimence", "betrokkene_actief"}, default="404"),
+    ),
+    "casusregie:expertvragen": ("GET", cells()),  # members of an expert team only: none of these actors
     "casusregie:escalaties": ("GET", cells(ok={"procesmanager", "coordinator", "wethouder"})),
     "casusregie:escalatie": ("GET", cells(ok=CASUS_READERS, default="404")),
     # jaarmonitor: figures only, for the beleidsambtenaar
@@ -260,6 +275,12 @@ def world(demo, django_user_model):
         door=users["procesmanager"], datum=timezone.localdate() + timezone.timedelta(days=1)
     )
     punt = mdo_services.casusbespreking_toevoegen(door=users["procesmanager"], overleg=overleg, casus=casus)
+    team = casus_services.expertteam_opslaan(
+        door=users["beheer"], naam="Expertteam", leden=[users["regisseur_carinova"]]
+    )
+    expertvraag = casus_services.expertvraag_stellen(
+        door=users["regisseur_dimence"], casus=casus, team=team, vraag=f"Wat past bij familie {MARKER}?"
+    )
     persoon = melding.betrokkenen.get(rol="hoofdpersoon").persoon
     partner = melding.betrokkenen.get(rol="partner").persoon
     from meldpunt.services import personen_koppelen
@@ -316,6 +337,7 @@ def world(demo, django_user_model):
             "casusregie:plan_indienen": {"pk": plan.pk},
             "casusregie:actie_status": {"pk": plan.acties.first().pk},
             "casusregie:escalatie": {"pk": escalatie.pk},
+            "casusregie:expertvraag_beantwoorden": {"pk": expertvraag.pk},
             "monitor:rapport_status": {"pk": rapport.pk},
             "monitor:rapport_opnieuw": {"pk": rapport.pk},
             "monitor:rapport_download": {"pk": klaar.pk},
