@@ -41,7 +41,7 @@ from .forms import (
     professionals,
 )
 from .models import Plan, PlanActie
-from .rechten import GEEN_RECHT, heeft, mag
+from .rechten import GEEN_RECHT, RECHTEN, heeft, mag
 from .timeline import tijdlijn
 
 # --- lists ----------------------------------------------------------------------------------------------------
@@ -93,7 +93,7 @@ def _dossier_context(request, casus, **forms):
         "wachtlijsten": casus.wachtlijsten.select_related("organisatie"),
         "tijdlijn": gebeurtenissen if heel else gebeurtenissen[:TIJDLIJN_KORT],
         "tijdlijn_totaal": len(gebeurtenissen),
-        **{f"mag_{actie}": mag(user, actie, casus) for actie in DOSSIER_ACTIES},
+        **_mag_flags(user, casus),
         "journaal_form": JournaalForm(),
         "betrokkene_form": BetrokkeneForm(),
         "escaleren_form": EscalerenForm(),
@@ -106,6 +106,16 @@ def _dossier_context(request, casus, **forms):
     context.update(forms)
     context.update(_zoekresultaten(request, casus, context))
     return context
+
+
+def _mag_flags(user, casus):
+    """A mag_<actie> flag per DOSSIER_ACTIES; actions with the same right (RECHTEN) are asked once."""
+    antwoorden = {}
+    for actie in DOSSIER_ACTIES:
+        recht = RECHTEN[actie]
+        if recht not in antwoorden:
+            antwoorden[recht] = mag(user, actie, casus)
+    return {f"mag_{actie}": antwoorden[RECHTEN[actie]] for actie in DOSSIER_ACTIES}
 
 
 def _expertvragen(user, casus, antwoord=None):

@@ -44,24 +44,27 @@ from .models import AgendaPunt, Overleg
 
 
 def besluiten_in_tijdlijn(casus):
-    """The MDO's decisions on a casus and on its melding, for the casus timeline (casusregie.timeline.BRONNEN)."""
+    """The MDO's decisions on a casus and on its melding, and the regisseur's questions to the MDO (once: a
+    postponed item is carried over with its question), for the casus timeline (casusregie.timeline.BRONNEN)."""
     melding = casus.melding
-    events = []
-    punten = AgendaPunt.objects.filter(casus=casus).exclude(besluit="") | AgendaPunt.objects.filter(
-        melding=melding
-    ).exclude(besluit="")
-    for punt in AgendaPunt.objects.filter(casus=casus, aangemeld_op__isnull=False).select_related(
-        "overleg", "aangemeld_door"
-    ):
-        events.append(
-            Gebeurtenis(
-                punt.aangemeld_op,
-                "mdo",
-                f"Op de agenda van het MDO van {punt.overleg.datum:%d-%m-%Y} gezet met de vraag: {punt.vraag}",
-                punt.aangemeld_door,
+    events, gevraagd = [], set()
+    # decided items, and the items a regisseur put on the agenda with a question (one query)
+    punten = AgendaPunt.objects.filter(Q(casus=casus) | Q(melding=melding)).filter(
+        ~Q(besluit="") | Q(aangemeld_op__isnull=False)
+    )
+    for punt in punten.select_related("overleg", "besloten_door", "aangemeld_door").distinct():
+        if punt.aangemeld_op is not None and punt.aangemeld_op not in gevraagd:
+            gevraagd.add(punt.aangemeld_op)
+            events.append(
+                Gebeurtenis(
+                    punt.aangemeld_op,
+                    "mdo",
+                    f"Op de agenda van het MDO van {punt.overleg.datum:%d-%m-%Y} gezet met de vraag: {punt.vraag}",
+                    punt.aangemeld_door,
+                )
             )
-        )
-    for punt in punten.select_related("overleg", "besloten_door").distinct():
+        if punt.open:
+            continue
         events.append(
             Gebeurtenis(
                 at(punt.overleg.datum),
