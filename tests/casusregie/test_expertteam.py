@@ -247,3 +247,65 @@ def test_web_a_non_member_and_another_regisseur_get_nothing(client, demo, team, 
     assert response.status_code == 404
     vraag.refresh_from_db()
     assert vraag.open and ExpertVraag.objects.filter(casus=c).count() == 1
+
+
+def test_a_member_finds_the_open_question_on_the_start_page(client, demo, team, lid):
+    c = factories.casus(demo)
+    vraag = _vraag(demo, c, team)
+    client.force_login(lid)
+    assert c.nummer in client.get(reverse("home")).content.decode()
+    services.expertvraag_beantwoorden(door=lid, vraag=vraag, antwoord="Gedaan.")
+    body = client.get(reverse("home")).content.decode()
+    assert c.nummer not in body and "Er staan geen vragen open voor uw expertteam." in body
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_members_answering_at_once_give_one_answer(demo):
+    """The row lock of the transition: the second member waits, then finds the question answered."""
+    import threading
+    import time
+
+    from django.db import connection, transaction
+
+    tweede_lid = _medewerker(demo, "tweede_lid")
+    eerste_lid = _medewerker(demo, "eerste_lid")
+    team = services.expertteam_opslaan(door=demo["beheer"], naam="Team", leden=[eerste_lid, tweede_lid])
+    c = factories.casus(demo)
+    vraag = _vraag(demo, c, team)
+    bezig, results = threading.Event(), {}
+
+    def eerste():
+        try:
+            with transaction.atomic():
+                services.expertvraag_beantwoorden(
+                    door=eerste_lid, vraag=ExpertVraag.objects.get(pk=vraag.pk), antwoord="Eerste antwoord."
+                )
+                bezig.set()
+                time.sleep(1)
+            results["eerste"] = "ok"
+        finally:
+            bezig.set()
+            connection.close()
+
+    def tweede():
+        try:
+            bezig.wait(timeout=30)
+            services.expertvraag_beantwoorden(
+                door=tweede_lid, vraag=ExpertVraag.objects.get(pk=vraag.pk), antwoord="Tweede antwoord."
+            )
+            results["tweede"] = "ok"
+        except TransitionNotAllowed:
+            results["tweede"] = "geweigerd"
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=eerste), threading.Thread(target=tweede)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert results == {"eerste": "ok", "tweede": "geweigerd"}
+    vraag.refresh_from_db()
+    assert vraag.antwoord == "Eerste antwoord." and vraag.beantwoord_door == eerste_lid
+    assert not sees(eerste_lid, c) and not sees(tweede_lid, c)
