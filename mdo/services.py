@@ -2,29 +2,27 @@
 
 from datetime import date
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 
 from bzt.audit import acting_as
 from bzt.workflow import TransitionNotAllowed, transition
-from casusregie import rechten
+from casusregie import rechten as casus_rechten
 from casusregie import services as casus_services
 from casusregie.models import Plan
 from casusregie.workflow import CASUS
 from meldpunt.models import Melding
 from meldpunt.services import melding_mdo_verwijzen
 
+from . import rechten
 from .models import AgendaPunt, Overleg
 from .workflow import ACTIES, AGENDAPUNT, OVERLEG
 
-MDO = "mdo.voorzitten_mdo"
-
 
 def _require_chair(door):
-    if not door.has_perm(MDO):
-        raise PermissionDenied("Alleen de voorzitter van het MDO (procesmanager) mag dit.")
+    rechten.vereist(door, "voorzitten")
 
 
 def volgend_overleg():
@@ -123,7 +121,7 @@ def casusbespreking_toevoegen(*, door, overleg: Overleg, casus) -> AgendaPunt:
 def casus_agenderen(*, door, casus, vraag: str, overleg: Overleg | None = None) -> AgendaPunt:
     """The casusregisseur puts their own casus on a coming MDO (default: the next one) with a question. The right
     is casusregie.rechten "mdo_agenderen": the change right on that casus."""
-    rechten.vereist(door, "mdo_agenderen", casus)
+    casus_rechten.vereist(door, "mdo_agenderen", casus)
     if not vraag.strip():
         raise ValidationError({"vraag": "Schrijf de vraag die u aan het MDO stelt."})
     overleg = overleg or volgend_overleg()

@@ -200,6 +200,41 @@ MATRIX = {
     "monitor:xlsx": ("GET", cells(ok={"beleid"})),
     "monitor:budget": ("GET", cells(ok={"beleid"})),
 }
+# The right each guarded URL asks (app, action, the object of the world it acts on): the rights tables
+# (meldpunt/rechten.py, mdo/rechten.py, casusregie/rechten.py) must give exactly the actors the matrix lets through.
+_MDO = ("mdo", "voorzitten", None)
+RECHT = {
+    "meldpunt:wachtrij": ("meldpunt", "inzien", None),
+    "meldpunt:zoeken": ("meldpunt", "inzien", None),
+    "meldpunt:melding": ("meldpunt", "inzien", None),
+    "meldpunt:persoon": ("meldpunt", "personen", None),
+    "meldpunt:melding_nieuw": ("meldpunt", "registreren", None),
+    "meldpunt:melding_in_triage": ("meldpunt", "trieren", None),
+    "meldpunt:melding_triage": ("meldpunt", "trieren", None),
+    "meldpunt:melding_op_agenda": ("meldpunt", "trieren", None),
+    "meldpunt:melding_wvggz": ("meldpunt", "trieren", None),
+    "meldpunt:melding_terugkoppeling": ("meldpunt", "terugkoppelen", None),
+    "meldpunt:koppeling_opheffen": ("meldpunt", "koppelen", None),
+    **{name: _MDO for name in MATRIX if name.startswith("mdo:")},
+    "mdo:mijn_punten": ("mdo", "eigen_punten", None),
+    "mdo:casus_agenderen": ("mdo", "eigen_punten", None),
+    "casusregie:expertvraag_stellen": ("casusregie", "expertvraag_stellen", "casus"),
+    "casusregie:journaal_toevoegen": ("casusregie", "wijzigen", "casus"),
+    "casusregie:wachtlijst_melden": ("casusregie", "wijzigen", "casus"),
+    "casusregie:nieuwe_planversie": ("casusregie", "wijzigen", "casus"),
+    "casusregie:betrokkene_toevoegen": ("casusregie", "betrokkenen", "casus"),
+    "casusregie:betrokkene_verwijderen": ("casusregie", "betrokkenen", "casus"),
+    "casusregie:professionals_zoeken": ("casusregie", "betrokkenen", "casus"),
+    "casusregie:overdragen": ("casusregie", "overdragen", "casus"),
+    "casusregie:regisseurs_zoeken": ("casusregie", "overdragen", "casus"),
+    "casusregie:escaleren": ("casusregie", "escaleren", "casus"),
+    "casusregie:afsluiten": ("casusregie", "afsluiten", "casus"),
+    "casusregie:doel_toevoegen": ("casusregie", "plan_bewerken", "plan"),
+    "casusregie:actie_toevoegen": ("casusregie", "plan_bewerken", "plan"),
+    "casusregie:plan_indienen": ("casusregie", "plan_indienen", "plan"),
+    "casusregie:actie_status": ("casusregie", "actie_voortgang", "plan"),
+}
+
 # The operator admin (superusers only): every role is sent to the admin login.
 ADMIN = cells(default="admin-login", anonymous="admin-login")
 
@@ -349,6 +384,7 @@ def world(demo, django_user_model):
             "monitor:budget": {"jaar": 2025},
         },
         "casus": casus,
+        "plan": plan,
         "query": {"persoon": persoon.pk},
     }
 
@@ -405,3 +441,29 @@ def test_each_actor_gets_exactly_the_answer_of_the_matrix_and_never_a_case_it_ma
             wrong.append(f"GET {url}: verwacht {ADMIN[actor]}, kreeg {got}")
     assert not wrong, "\n".join(wrong)
     assert not leaks, f"Naam van een casus die {actor} niet mag zien in: {leaks}"
+
+
+def test_the_matrix_lets_through_exactly_who_the_rights_tables_name(world):
+    """A guarded URL answers ok to an actor exactly when its app's rights table says they hold the right (through
+    their role, or on this casus): the tables, the views and this matrix cannot drift apart."""
+    import importlib
+
+    wrong = []
+    for name, (app, actie, obj) in RECHT.items():
+        rechten = importlib.import_module(f"{app}.rechten").RECHTEN
+        for actor in ALL:
+            holds = rechten.heeft(world["users"][USERNAMES.get(actor, actor)], actie, world[obj] if obj else None)
+            if holds != (MATRIX[name][1][actor] == "ok"):
+                wrong.append(f"{name} ({app}.{actie}) voor {actor}: tabel {holds}, matrix {MATRIX[name][1][actor]}")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_every_role_level_right_is_held_by_the_roles_its_table_names():
+    """Rechten.rollen, used for the role pages and the README's role table, follows bzt/roles.py."""
+    from mdo.rechten import RECHTEN as MDO
+    from meldpunt.rechten import RECHTEN as MELDPUNT
+
+    assert MELDPUNT.rollen("registreren") == {"meldpunt"}
+    assert MELDPUNT.rollen("inzien") == {"meldpunt", "procesmanager"}
+    assert MDO.rollen("voorzitten") == {"procesmanager"}
+    assert MDO.rollen("eigen_punten") == {"casusregisseur"}
