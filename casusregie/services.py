@@ -10,7 +10,9 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from bzt import rechten as bzt_rechten
 from bzt.audit import acting_as
+from bzt.notifications import gebeurd
 from bzt.workflow import holds_right, transition
 from meldpunt.models import Melding
 from meldpunt.personen import records_van
@@ -534,6 +536,7 @@ def doorbraak_vastleggen(
             door=door,
             toelichting=f"Maatwerkbudget € {maatwerkbudget}",
         )
+    gebeurd("casusregie.escalatie.doorbraak", escalatie, door=door)
     return escalatie
 
 
@@ -724,11 +727,10 @@ def _experttoegang_verlenen(vraag, leden, *, door):
 
 @transaction.atomic
 def expertteam_opslaan(*, door, naam: str, leden, actief: bool = True, team: ExpertTeam | None = None) -> ExpertTeam:
-    """Functioneel beheer configures an expert team (screens: issue 15). Members are active accounts of an
+    """Functioneel beheer configures an expert team (its screens are still to come). Members are active accounts of an
     organisation. A member who leaves the team, or a team made inactive, loses the read access of its open
     questions at once; a new member of a team with open questions gets it."""
-    if not door.has_perm("bzt.beheren_gebruikers"):
-        raise PermissionDenied("Alleen functioneel beheer richt expertteams in.")
+    bzt_rechten.vereist(door, "beheren")  # functioneel beheer (bzt/rechten.py)
     if not naam.strip():
         raise ValidationError({"naam": "Geef het expertteam een naam."})
     leden = list(leden)

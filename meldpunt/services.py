@@ -8,6 +8,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from bzt.audit import acting_as
+from bzt.notifications import gebeurd
 from bzt.workflow import TransitionNotAllowed, transition
 
 from . import rechten
@@ -60,6 +61,7 @@ def melding_registreren(*, door, gegevens: dict, betrokkenen: list[NieuweBetrokk
                 raise ValidationError(f"{persoon.naam} staat twee keer in het huishouden.")
             seen.add(persoon.pk)
             Betrokkene.objects.create(melding=melding, persoon=persoon, rol=betrokkene.rol)
+    gebeurd("meldpunt.melding.geregistreerd", melding, door=door)
     return melding
 
 

@@ -65,9 +65,32 @@ MATRIX = {
     "tweestaps_controleren": ("GET", cells(default="ok")),
     "tweestaps_instellen": ("GET", cells(default="ok")),
     "tweestaps_overzicht": ("GET", cells(default="ok")),
+    "sessie_verlengen": ("POST", cells(default="ok")),
+    "invoer_herstellen": ("GET", cells(default="ok")),  # only the user's own kept input; none: to the start page
     "huisstijl_css": ("GET", cells(default="ok", anonymous="ok")),
     "healthz": ("GET", cells(default="ok", anonymous="ok")),
     "inactieve_accounts_blokkeren": ("POST", cells(ok={"beheer"})),
+    # everyone's own notifications; someone else's answers 404
+    "notificaties": ("GET", cells(ok=ALL)),
+    "notificatie_openen": ("GET", cells(ok={"regisseur_dimence"}, default="404")),
+    "notificaties_alles_gelezen": ("POST", cells(ok=ALL)),
+    "notificatie_instellingen": ("GET", cells(ok=ALL)),
+    # functioneel beheer: accounts and organisations (no case content; 403 for every other role). The POSTs
+    # are sent empty: the form answers with its errors (ok) and nothing is written.
+    "beheer:accounts": ("GET", cells(ok={"beheer"})),
+    "beheer:account_nieuw": ("POST", cells(ok={"beheer"})),
+    "beheer:account": ("GET", cells(ok={"beheer"})),
+    "beheer:account_deactiveren": ("POST", cells(ok={"beheer"})),
+    "beheer:account_heractiveren": ("GET", cells(ok={"beheer"})),
+    "beheer:tweestaps_resetten": ("POST", cells(ok={"beheer"})),
+    "beheer:organisaties": ("GET", cells(ok={"beheer"})),
+    "beheer:organisatie_nieuw": ("POST", cells(ok={"beheer"})),
+    "beheer:organisatie": ("POST", cells(ok={"beheer"})),
+    "beheer:organisatie_deactiveren": ("POST", cells(ok={"beheer"})),
+    "beheer:organisatie_heractiveren": ("GET", cells(ok={"beheer"})),
+    # the one-time first-password link of a new account: anyone may open it; a wrong token shows "link invalid"
+    "beheer:wachtwoord_instellen": ("GET", cells(default="ok", anonymous="ok")),
+    "beheer:wachtwoord_ingesteld": ("GET", cells(default="ok", anonymous="ok")),
     "inzagelog": ("GET", cells(ok={"procesmanager", "privacy"})),
     "inzagelog_export": ("GET", cells(ok={"procesmanager", "privacy"})),
     # meldpunt: lists 403 for other roles; objects 404 (same answer as "does not exist")
@@ -219,6 +242,7 @@ RECHT = {
     "mdo:mijn_punten": ("mdo", "eigen_punten", None),
     "mdo:casus_agenderen": ("mdo", "eigen_punten", None),
     "casusregie:expertvraag_stellen": ("casusregie", "expertvraag_stellen", "casus"),
+    **{name: ("bzt", "beheren", None) for name in MATRIX if name.startswith("beheer:") and "wachtwoord" not in name},
     "casusregie:journaal_toevoegen": ("casusregie", "wijzigen", "casus"),
     "casusregie:wachtlijst_melden": ("casusregie", "wijzigen", "casus"),
     "casusregie:nieuwe_planversie": ("casusregie", "wijzigen", "casus"),
@@ -338,11 +362,17 @@ def world(demo, django_user_model):
             reden="x" * 30,
             verloopt_op=timezone.now() - timezone.timedelta(hours=1),
         )
+    from bzt.models import Notificatie
+
+    notificatie = Notificatie.objects.create(
+        ontvanger=users["regisseur_dimence"], soort="test", tekst="Test", link=reverse("home")
+    )
     users["betrokkene_actief"] = users["regisseur_iriszorg"]
     users["betrokkene_beeindigd"] = users["regisseur_mee"]
     return {
         "users": users,
         "kwargs": {
+            "notificatie_openen": {"pk": notificatie.pk},
             "meldpunt:melding": {"pk": melding.pk},
             "meldpunt:melding_in_triage": {"pk": melding.pk},
             "meldpunt:melding_triage": {"pk": melding.pk},
@@ -382,6 +412,15 @@ def world(demo, django_user_model):
             "monitor:csv": {"jaar": 2025},
             "monitor:xlsx": {"jaar": 2025},
             "monitor:budget": {"jaar": 2025},
+            **{
+                f"beheer:{name}": {"pk": users["regisseur_tactus"].pk}
+                for name in ("account", "account_deactiveren", "account_heractiveren", "tweestaps_resetten")
+            },
+            **{
+                f"beheer:{name}": {"pk": users["regisseur_tactus"].organisatie_id}
+                for name in ("organisatie", "organisatie_deactiveren", "organisatie_heractiveren")
+            },
+            "beheer:wachtwoord_instellen": {"uidb64": "MQ", "token": "ongeldig-token"},
         },
         "casus": casus,
         "plan": plan,
