@@ -14,6 +14,7 @@ from .models import (
     DoelResultaat,
     Escalatie,
     EscalatieNiveau,
+    ExpertTeam,
     PlanActie,
 )
 
@@ -295,3 +296,31 @@ class NoodtoegangOordeelForm(forms.Form):
 
     def __init__(self, *args, noodtoegang, **kwargs):
         super().__init__(*args, prefix=f"nt{noodtoegang.pk}", **kwargs)
+
+
+class ExpertVraagForm(forms.Form):
+    prefix = "expertvraag"
+    team = forms.ModelChoiceField(
+        label="Expertteam",
+        queryset=ExpertTeam.objects.filter(actief=True),
+        empty_label="Kies een expertteam",
+        error_messages={"required": "Kies het expertteam dat u de vraag stelt."},
+    )
+    vraag = forms.CharField(
+        label="Uw vraag aan het expertteam",
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Schrijf de vraag aan het expertteam."},
+        help_text="De leden van het team kunnen deze casus lezen tot de vraag beantwoord is.",
+    )
+
+
+class ExpertAntwoordForm(forms.Form):
+    prefix = "expertantwoord"
+    antwoord = forms.CharField(
+        label="Antwoord van het expertteam",
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Schrijf het antwoord op de vraag."},
+        help_text="Na het antwoord vervalt uw leestoegang tot deze casus.",
+    )

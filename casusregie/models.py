@@ -531,3 +531,60 @@ class Noodtoegang(models.Model):
     @property
     def beoordeeld(self):
         return self.beoordeeld_op is not None
+
+
+# --- expert-team consultation (seed 000 "consultatieteam", seed 003 "expertiseteam") ---------------------------
+
+
+class ExpertTeam(models.Model):
+    """A team that casusregisseurs can ask for advice about a casus, configured by functioneel beheer.
+    Its members get read access to a casus only while a question about it to their team is open."""
+
+    naam = models.CharField(max_length=120, unique=True)
+    leden = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="expertteams")
+    actief = models.BooleanField(default=True)
+
+    history = AuditedHistory(m2m_fields=[leden])
+
+    class Meta:
+        ordering = ["naam"]
+        verbose_name = "expertteam"
+        verbose_name_plural = "expertteams"
+
+    def __str__(self):
+        return self.naam
+
+
+class ExpertVraag(models.Model):
+    """A question of the casusregisseur about their casus to an expert team; open until a member answers."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        BEANTWOORD = "beantwoord", "Beantwoord"
+
+    casus = models.ForeignKey(Casus, on_delete=models.CASCADE, related_name="expertvragen")
+    team = models.ForeignKey(ExpertTeam, on_delete=models.PROTECT, related_name="vragen")
+    vraag = models.TextField("vraag")
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN)
+    gesteld_door = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    gesteld_op = models.DateTimeField(default=timezone.now)
+    antwoord = models.TextField("antwoord", blank=True)
+    beantwoord_door = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    beantwoord_op = models.DateTimeField(null=True, blank=True)
+
+    history = AuditedHistory()
+
+    class Meta:
+        ordering = ["-gesteld_op", "-id"]
+        verbose_name = "expertvraag"
+        verbose_name_plural = "expertvragen"
+        indexes = [models.Index(fields=["casus", "status"], name="expertvraag_casus_status")]
+
+    def __str__(self):
+        return f"Vraag aan {self.team} over {self.casus}"
+
+    @property
+    def open(self):
+        return self.status == ExpertVraag.Status.OPEN

@@ -7,7 +7,7 @@ changes a state takes its states and permissions from the transition in casusreg
 
 from bzt.rights import Overgang, Recht, Rechten
 
-from .workflow import CASUS, CASUS_WORKFLOW, ESCALATIE_WORKFLOW, MDO, PLAN, PLAN_WORKFLOW
+from .workflow import CASUS, CASUS_WORKFLOW, ESCALATIE_WORKFLOW, EXPERTVRAAG_WORKFLOW, MDO, PLAN, PLAN_WORKFLOW
 from .workflow import WIJZIGEN as CHANGE
 
 BETROKKENEN = "casusregie.beheren_betrokkenen"
@@ -34,6 +34,11 @@ RECHTEN = Rechten(
         # on an escalation: answering, passing up and a doorbraak are for its current level
         "behandelen": Overgang(ESCALATIE_WORKFLOW, "beantwoorden"),
         "deescaleren": Overgang(ESCALATIE_WORKFLOW, "deescaleren"),
+        # the casusregisseur's own casus on a coming MDO agenda, with a question (mdo.services.casus_agenderen)
+        "mdo_agenderen": _recht((CHANGE,), CASUS),
+        # a question to an expert team; answering it is for a member of that team (casusregie.workflow.teamlid)
+        "expertvraag_stellen": _recht((CHANGE,), CASUS),
+        "expertvraag_beantwoorden": Overgang(EXPERTVRAAG_WORKFLOW, "beantwoorden"),
     }
 )
 

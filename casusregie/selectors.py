@@ -31,6 +31,7 @@ from .models import (
     CasusMelding,
     CasusUserObjectPermission,
     Escalatie,
+    ExpertVraag,
     Noodtoegang,
     Plan,
     PlanActie,
@@ -84,10 +85,11 @@ def _holds(user, perm):
 # --- a per-casus grant counts only while its reason holds --------------------------------------------------
 #
 # A grant is given for a reason: the user directs the casus (while it is open, and read-only until
-# leesrecht_regisseur_tot after closing) or is a betrokken professional (until the betrokkenheid is ended or
-# its einddatum has passed). Every access check compares those dates and states at request time; the nightly
-# verlopen_toegang_intrekken only removes the rows that no longer count. One rule in two forms: for one casus
-# in memory (casusrecht_geldig) and as a query condition (_reden_geldig).
+# leesrecht_regisseur_tot after closing), is a betrokken professional (until the betrokkenheid is ended or
+# its einddatum has passed), or is a member of an expert team with an open question about the open casus
+# (read only, until the question is answered). Every access check compares those dates and states at request
+# time; the nightly verlopen_toegang_intrekken only removes the rows that no longer count. One rule in two
+# forms: for one casus in memory (casusrecht_geldig) and as a query condition (_reden_geldig).
 
 
 def casusrecht_geldig(user, casus, today=None):
@@ -97,7 +99,9 @@ def casusrecht_geldig(user, casus, today=None):
         casus.open or (casus.leesrecht_regisseur_tot is not None and casus.leesrecht_regisseur_tot >= today)
     ):
         return True
-    return _geldige_betrokkenheden(user, today).filter(casus=casus).exists()
+    return _geldige_betrokkenheden(user, today).filter(casus=casus).exists() or permissions.expertvraag_open(
+        user, casus
+    )
 
 
 def _geldige_betrokkenheden(user, today):
@@ -114,7 +118,8 @@ def _reden_geldig(user, casus="", today=None):
         ~Q(**{f"{pad}status": Casus.Status.AFGESLOTEN}) | Q(**{f"{pad}leesrecht_regisseur_tot__gte": today})
     )
     betrokken = Exists(_geldige_betrokkenheden(user, today).filter(casus=OuterRef(f"{pad}pk")))
-    return regisseur | betrokken
+    expert = Exists(permissions.open_expertvragen(user).filter(casus=OuterRef(f"{pad}pk")))
+    return regisseur | betrokken | expert
 
 
 def geldige_rechten(user, perm="casusregie.view_casus"):
@@ -609,3 +614,27 @@ def regisseur_vandaag(user, today=None):
             casussen, sinds=today - timedelta(days=NIEUWE_MELDING_DAGEN)
         )[:20],
     }
+
+
+# --- expert-team consultation ----------------------------------------------------------------------------------
+
+
+def expertvragen(casus):
+    """The questions to expert teams about a casus the user may see (its dossier), newest first."""
+    return casus.expertvragen.select_related("team", "gesteld_door", "beantwoord_door").order_by("-gesteld_op", "-id")
+
+
+def expertvraag_for(user, pk):
+    """A question, through the casus it is about (same 404 for missing and not visible)."""
+    return access_object(
+        ExpertVraag.objects.filter(casus__in=casussen_for(user)).select_related("casus__melding", "team"), pk
+    )
+
+
+def open_vragen_aan_mijn_team(user):
+    """The open questions to the active expert teams `user` is a member of: the casussen they may read now."""
+    return (
+        permissions.open_expertvragen(user)
+        .select_related("casus", "team", "gesteld_door__organisatie")
+        .order_by("gesteld_op", "id")
+    )

@@ -7,8 +7,10 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
+from bzt import rechten as bzt_rechten
 from bzt.audit import acting_as
 from bzt.notifications import gebeurd
 from bzt.workflow import holds_right, transition
@@ -29,6 +31,8 @@ from .models import (
     Escalatie,
     EscalatieNiveau,
     EscalatieStap,
+    ExpertTeam,
+    ExpertVraag,
     JournaalRegel,
     Noodtoegang,
     Plan,
@@ -43,6 +47,7 @@ from .workflow import (
     CASUS_BEGIN,
     ESCALATIE,
     ESCALATIE_WORKFLOW,
+    EXPERTVRAAG_WORKFLOW,
     PLAN,
     PLAN_WORKFLOW,
     WACHTLIJST,
@@ -313,6 +318,8 @@ def casusrechten_intrekken(*, door, gebruiker, reden: str) -> int:
         _betrokkene_beeindigen(betrokkene, door=door, reden=reden)
     rechten = {}
     over = CasusUserObjectPermission.objects.filter(user=gebruiker).select_related("permission", "content_object")
+    # read access for an open question to the user's expert team is not tied to the role: it ends with the answer
+    over = over.exclude(content_object__in=permissions.open_expertvragen(gebruiker).values("casus_id"))
     for recht in over:
         rechten.setdefault(recht.content_object, []).append(recht.permission.codename)
     with acting_as(door, reason=reden):
@@ -913,3 +920,116 @@ def noodtoegang_beoordelen(*, door, noodtoegang: Noodtoegang, gerechtvaardigd: b
         noodtoegang.gerechtvaardigd, noodtoegang.oordeel = gerechtvaardigd, oordeel
         noodtoegang.save()
     return noodtoegang
+
+
+# --- expert-team consultation ----------------------------------------------------------------------------------
+
+
+def _expert_reden(vraag):
+    return f"vraag aan {vraag.team} (expertvraag {vraag.pk})"
+
+
+@transaction.atomic
+def expertvraag_stellen(*, door, casus: Casus, team: ExpertTeam, vraag: str) -> ExpertVraag:
+    """The casusregisseur asks an expert team about their casus. Every active member who cannot read the casus
+    yet gets read access for this question (permissions.grant, so CasusToegang and the timeline show it)."""
+    rechten.vereist(door, "expertvraag_stellen", casus)
+    CASUS.lock(casus)
+    if not vraag.strip():
+        raise ValidationError({"vraag": "Schrijf de vraag aan het expertteam."})
+    team = ExpertTeam.objects.get(pk=team.pk)  # not locked: expertteam_opslaan locks the team, then the casus
+    if not team.actief:
+        raise ValidationError({"team": "Dit expertteam is niet actief; kies een ander team."})
+    leden = list(team.leden.filter(is_active=True).order_by("pk"))
+    if not leden:
+        raise ValidationError({"team": "Dit expertteam heeft (nog) geen leden; vraag functioneel beheer."})
+    with acting_as(door):
+        expertvraag = ExpertVraag.objects.create(casus=casus, team=team, vraag=vraag.strip(), gesteld_door=door)
+        _experttoegang_verlenen(expertvraag, leden, door=door)
+    return expertvraag
+
+
+def _experttoegang_verlenen(vraag, leden, *, door):
+    """Read access for the question to each member who cannot read the casus yet (not the regisseur, a
+    betrokkene, or a member already reading it for another open question)."""
+    for lid in leden:
+        if not lid.has_perm("casusregie.view_casus", vraag.casus):
+            permissions.grant(vraag.casus, lid, permissions.LEZEN, door=door, reden=_expert_reden(vraag))
+
+
+@transaction.atomic
+def expertteam_opslaan(*, door, naam: str, leden, actief: bool = True, team: ExpertTeam | None = None) -> ExpertTeam:
+    """Functioneel beheer configures an expert team (its screens are still to come). Members are active accounts of an
+    organisation. A member who leaves the team, or a team made inactive, loses the read access of its open
+    questions at once; a new member of a team with open questions gets it."""
+    bzt_rechten.vereist(door, "beheren")  # functioneel beheer (bzt/rechten.py)
+    if not naam.strip():
+        raise ValidationError({"naam": "Geef het expertteam een naam."})
+    leden = list(leden)
+    if any(not lid.is_active or lid.organisatie_id is None for lid in leden):
+        raise ValidationError({"leden": "Alleen actieve medewerkers van een organisatie kunnen lid zijn."})
+    if ExpertTeam.objects.filter(naam__iexact=naam.strip()).exclude(pk=getattr(team, "pk", None)).exists():
+        raise ValidationError({"naam": "Er is al een expertteam met deze naam."})
+    with acting_as(door):
+        if team is None:
+            team = ExpertTeam.objects.create(naam=naam.strip(), actief=actief)
+        else:
+            team = ExpertTeam.objects.select_for_update().get(pk=team.pk)
+            team.naam, team.actief = naam.strip(), actief
+            team.save()
+        team.leden.set(leden)
+        for vraag in team.vragen.filter(status=ExpertVraag.Status.OPEN).exclude(casus__status=Casus.Status.AFGESLOTEN):
+            CASUS.lock(vraag.casus)
+            _experttoegang_intrekken(vraag, door=door, reden=f"{_expert_reden(vraag)}: lidmaatschap of team beëindigd")
+            if actief:
+                _experttoegang_verlenen(vraag, team.leden.filter(is_active=True).order_by("pk"), door=door)
+    return team
+
+
+@transaction.atomic
+def expertvraag_beantwoorden(*, door, vraag: ExpertVraag, antwoord: str) -> ExpertVraag:
+    """A member of the team answers; the read access the question gave ends at once for every member who has
+    no other reason to read the casus (another open question, betrokkenheid, regie)."""
+    rechten.vereist(door, "expertvraag_beantwoorden", vraag)
+    if not antwoord.strip():
+        raise ValidationError({"antwoord": "Schrijf het antwoord op de vraag."})
+    transition(
+        vraag,
+        "beantwoorden",
+        door=door,
+        workflow=EXPERTVRAAG_WORKFLOW,
+        antwoord=antwoord.strip(),
+        beantwoord_door=door,
+        beantwoord_op=timezone.now(),
+    )
+    _experttoegang_intrekken(vraag, door=door)
+    return vraag
+
+
+def _experttoegang_intrekken(vraag, *, door, reden=None):
+    """Revoke the read access given for `vraag` where no other reason to read the casus holds."""
+    from .models import CasusUserObjectPermission
+    from .selectors import casusrecht_geldig, permission_id
+
+    casus = vraag.casus
+    verleend = CasusToegang.objects.filter(
+        casus=casus, actie=CasusToegang.Actie.VERLEEND, reden=_expert_reden(vraag)
+    ).values("gebruiker_id")
+    houders = CasusUserObjectPermission.objects.filter(
+        content_object=casus, permission_id=permission_id("casusregie.view_casus")
+    ).values("user_id")
+    kandidaten = (
+        get_user_model()
+        .objects.filter(pk__in=houders)
+        .filter(Q(pk__in=verleend) | Q(pk__in=vraag.team.leden.values("pk")))
+    )
+    with acting_as(door):
+        for lid in kandidaten.order_by("pk"):
+            if not casusrecht_geldig(lid, casus):
+                codenames = tuple(
+                    CasusUserObjectPermission.objects.filter(user=lid, content_object=casus)
+                    .order_by("permission__codename")
+                    .values_list("permission__codename", flat=True)
+                )
+                reden = reden or f"{_expert_reden(vraag)} beantwoord"
+                permissions.revoke(casus, lid, codenames, door=door, reden=reden)

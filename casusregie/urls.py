@@ -35,6 +35,9 @@ urlpatterns = [
     path("acties/<int:pk>/bewerken/", views.actie_bewerken, name="actie_bewerken"),
     path("acties/<int:pk>/verwijderen/", views.actie_verwijderen, name="actie_verwijderen"),
     path("meldingen/<int:pk>/bij-casus/", views.melding_bij_casus, name="melding_bij_casus"),
+    path("<int:pk>/expertvraag/", views.expertvraag_stellen, name="expertvraag_stellen"),
+    path("expertvragen/", views.expertvragen, name="expertvragen"),
+    path("expertvragen/<int:pk>/antwoord/", views.expertvraag_beantwoorden, name="expertvraag_beantwoorden"),
     path("escalaties/", views.escalaties, name="escalaties"),
     path("escalaties/<int:pk>/", views.escalatie, name="escalatie"),
 ]

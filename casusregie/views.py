@@ -20,7 +20,7 @@ from bzt.pagination import GeteldePaginator
 from bzt.workflow import TransitionNotAllowed
 from meldpunt import selectors as meldpunt_selectors
 
-from . import search, selectors, services
+from . import permissions, search, selectors, services
 from .forms import (
     ActieForm,
     ActieStatusForm,
@@ -33,6 +33,8 @@ from .forms import (
     DoelResultaatForm,
     DoorbraakForm,
     EscalerenForm,
+    ExpertAntwoordForm,
+    ExpertVraagForm,
     JournaalForm,
     NoodtoegangForm,
     OpschalenForm,
@@ -44,7 +46,7 @@ from .forms import (
     professionals,
 )
 from .models import Plan, PlanActie
-from .rechten import GEEN_RECHT, heeft, mag
+from .rechten import GEEN_RECHT, RECHTEN, heeft, mag
 from .timeline import tijdlijn
 
 # --- lists ----------------------------------------------------------------------------------------------------
@@ -70,7 +72,15 @@ def mijn_casussen(request):
 TIJDLIJN_KORT = 50  # events shown at first; "?tijdlijn=alles" shows the whole history
 
 
-DOSSIER_ACTIES = ("wijzigen", "betrokkenen", "escaleren", "afsluiten", "overdragen")  # a mag_<actie> flag each
+DOSSIER_ACTIES = (
+    "wijzigen",
+    "betrokkenen",
+    "escaleren",
+    "afsluiten",
+    "overdragen",
+    "expertvraag_stellen",
+    "mdo_agenderen",
+)  # a mag_<actie> flag each
 
 
 def _dossier_context(request, casus, **forms):
@@ -90,17 +100,41 @@ def _dossier_context(request, casus, **forms):
         "tijdlijn_totaal": len(gebeurtenissen),
         "toegevoegde_meldingen": selectors.toegevoegde_meldingen(casus),
         "nieuwe_meldingen": selectors.nieuwe_meldingen_over_huishouden([casus]),
-        **{f"mag_{actie}": mag(user, actie, casus) for actie in DOSSIER_ACTIES},
+        **_mag_flags(user, casus),
         "journaal_form": JournaalForm(),
         "betrokkene_form": BetrokkeneForm(),
         "escaleren_form": EscalerenForm(),
         "afsluiten_form": AfsluitenForm(),
         "overdragen_form": OverdragenForm(),
         "wachtlijst_form": WachtlijstForm(),
+        "expertvraag_form": ExpertVraagForm(),
+        "expertvragen": _expertvragen(user, casus, forms.pop("antwoord", None)),
     }
     context.update(forms)
     context.update(_zoekresultaten(request, casus, context))
     return context
+
+
+def _mag_flags(user, casus):
+    """A mag_<actie> flag per DOSSIER_ACTIES; actions with the same right (RECHTEN) are asked once."""
+    antwoorden = {}
+    for actie in DOSSIER_ACTIES:
+        recht = RECHTEN[actie]
+        if recht not in antwoorden:
+            antwoorden[recht] = mag(user, actie, casus)
+    return {f"mag_{actie}": antwoorden[RECHTEN[actie]] for actie in DOSSIER_ACTIES}
+
+
+def _expertvragen(user, casus, antwoord=None):
+    """The questions to expert teams, each with the answer form for a member of the team while it is open;
+    `antwoord` = (vraag pk, bound form) after an error."""
+    regels = []
+    for vraag in selectors.expertvragen(casus):
+        form = None
+        if mag(user, "expertvraag_beantwoorden", vraag):
+            form = antwoord[1] if antwoord and antwoord[0] == vraag.pk else ExpertAntwoordForm()
+        regels.append((vraag, form))
+    return regels
 
 
 # The user fields of the dossier forms are picked by search: {field: (GET parameter, guard, queryset)}.
@@ -789,3 +823,51 @@ def melding_bij_casus(request, pk):
             f"Melding {melding.nummer} is bij casus {toegevoegd.casus.nummer} gevoegd. De casusregisseur ziet haar.",
         )
     return redirect("meldpunt:melding", pk=melding.pk)
+
+
+# --- expert-team consultation ----------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def expertvraag_stellen(request, pk):
+    return _dossier_form(
+        request,
+        pk,
+        ExpertVraagForm,
+        "expertvraag_form",
+        lambda casus, data: services.expertvraag_stellen(door=request.user, casus=casus, **data),
+        "De vraag is gesteld; de leden van het expertteam kunnen de casus lezen tot zij hebben geantwoord.",
+        recht="expertvraag_stellen",
+    )
+
+
+@login_required
+@require_POST
+def expertvraag_beantwoorden(request, pk):
+    vraag = selectors.expertvraag_for(request.user, pk)
+    if not heeft(request.user, "expertvraag_beantwoorden", vraag):
+        raise PermissionDenied("Alleen een lid van het expertteam beantwoordt deze vraag.")
+    form = ExpertAntwoordForm(request.POST)
+    if form.is_valid():
+        try:
+            services.expertvraag_beantwoorden(door=request.user, vraag=vraag, antwoord=form.cleaned_data["antwoord"])
+        except TransitionNotAllowed as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("casusregie:expertvragen")
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, "Uw antwoord staat in het dossier; uw leestoegang tot deze casus is beëindigd.")
+            return redirect("casusregie:expertvragen")
+    messages.error(request, "Niet opgeslagen: verbeter de gemarkeerde velden. Wat u invulde staat er nog.")
+    return _render_dossier(request, vraag.casus, antwoord=(vraag.pk, form))
+
+
+@login_required
+def expertvragen(request):
+    """The open questions to the expert teams the user is a member of (the casussen they may read now)."""
+    if not permissions.is_expertteamlid(request.user):
+        raise PermissionDenied("Deze pagina is voor leden van een expertteam.")
+    vragen = list(selectors.open_vragen_aan_mijn_team(request.user))
+    return render(request, "casusregie/expertvragen.html", {"vragen": vragen})

@@ -7,6 +7,7 @@ Casus:  plan_in_opstelling → in_uitvoering ⇄ opgeschaald → afgesloten
         record per step; rows written before keep moving from them.)
 Plan:   concept ⇄ ingediend → vastgesteld → vervangen
 Escalatie: open ⇄ beantwoord → gedeescaleerd (opschalen keeps it open, one level up)
+ExpertVraag: open → beantwoord (by a member of the expert team asked; that ends their temporary read access)
 
 Below the transitions: the states in which a casus and what belongs to it are still open for actions. Every
 service of casusregie (and of the MDO, for a casus) locks the object it acts on through these before it writes.
@@ -14,9 +15,9 @@ service of casusregie (and of the MDO, for a casus) locks the object it acts on 
 
 from bzt.workflow import OpenStates, Transition, Workflow
 
-from .models import Casus, Escalatie, Plan
+from .models import Casus, Escalatie, ExpertVraag, Plan
 
-S, P, E = Casus.Status, Plan.Status, Escalatie.Status
+S, P, E, V = Casus.Status, Plan.Status, Escalatie.Status, ExpertVraag.Status
 OPEN = {S.TOEGEWEZEN, S.PLAN_IN_OPSTELLING, S.PLAN_VASTGESTELD, S.IN_UITVOERING}
 MDO = "mdo.voorzitten_mdo"
 WIJZIGEN = "casusregie.change_casus"
@@ -27,6 +28,11 @@ NIET_BEHANDELAAR = "U behandelt deze escalatie niet."
 def handles(user, escalatie):
     """Whether `user` handles escalations at the escalation's current level."""
     return user.has_perm(BEHANDELEN) and user.groups.filter(pk=escalatie.niveau.behandelaars_id).exists()
+
+
+def teamlid(user, vraag):
+    """Whether `user` is a member of the (active) expert team the question was put to."""
+    return bool(user.is_active and vraag.team.actief and vraag.team.leden.filter(pk=user.pk).exists())
 
 
 # --- open for actions ---------------------------------------------------------------------------------------
@@ -124,6 +130,20 @@ ESCALATIE_WORKFLOW = Workflow(
         label="de escalatie sluiten",
         refused=GESLOTEN,
         denied="U mag deze escalatie niet sluiten.",
+    ),
+    parent=("casus", CASUS),
+)
+
+EXPERTVRAAG_WORKFLOW = Workflow(
+    ExpertVraag,
+    Transition(
+        "beantwoorden",
+        {V.OPEN},
+        V.BEANTWOORD,
+        teamlid,
+        label="de vraag beantwoorden",
+        refused="Deze vraag is al beantwoord.",
+        denied="Alleen een lid van het expertteam beantwoordt deze vraag.",
     ),
     parent=("casus", CASUS),
 )

@@ -14,11 +14,23 @@ from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.utils import timezone
 
-from bzt.models import Organisatie
+from bzt.audit import acting_as
+from bzt.auth.services import demo_apparaat_inrichten
+from bzt.models import Organisatie, User
 from casusregie import selectors, services
-from casusregie.models import AfsluitReden, Casus, CasusBetrokkene, Escalatie, EscalatieNiveau, Plan
+from casusregie.models import (
+    AfsluitReden,
+    Casus,
+    CasusBetrokkene,
+    Escalatie,
+    EscalatieNiveau,
+    ExpertTeam,
+    ExpertVraag,
+    Plan,
+)
 from mdo import services as mdo_services
 from mdo.models import AgendaPunt
 from meldpunt.codes import Leefgebied
@@ -110,7 +122,9 @@ def seed_casussen(*, users, jaar, seed=0) -> dict:
         casus = _toewijzen(melding, wie=wie, rng=rng, vandaag=vandaag)
         _verder(casus, pad=_ontbrekend_pad() or _pad(rng), wie=wie, rng=rng, vandaag=vandaag)
         made += 1
-    return {"casussen": made, "mdo": _volgend_mdo(wie.procesmanager, vandaag)}
+    mdo = _volgend_mdo(wie.procesmanager, vandaag)
+    seed_consultatie(users=users)
+    return {"casussen": made, "mdo": mdo}
 
 
 def _huishouden_heeft_casus(melding):
@@ -418,3 +432,55 @@ def _volgend_mdo(procesmanager, vandaag):
     dagen = (DINSDAG - vandaag.weekday()) % 7 or 7
     mdo_services.overleg_plannen(door=procesmanager, datum=vandaag + timedelta(days=dagen), locatie=MDO_LOCATIE)
     return "gepland"
+
+
+# --- the MDO as the regisseur's meeting, and an expert team (issue 14) -----------------------------------------
+
+EXPERTTEAM = "Expertiseteam OGGZ"
+EXPERT = "expert_oggz"  # a member of the expert team without a casus-work role: reads a casus only for a question
+EXPERT_ORGANISATIE = "GGD IJsselland"
+
+
+def seed_consultatie(*, users):
+    """The expert team "Expertiseteam OGGZ" (functioneel beheer) with the demo user expert_oggz and the
+    casusregisseur of Iriszorg; one open question of regisseur_dimence to it; one of their casussen on the
+    coming MDO with a question. Idempotent: nothing is added when it is there already."""
+    beheer, regisseur = users["beheer"], users["regisseur_dimence"]
+    expert = User.objects.filter(username=EXPERT).first()
+    if expert is None:
+        with acting_as(beheer, reason="seed_demo"):
+            expert = User.objects.create_user(
+                EXPERT,
+                email=f"{EXPERT}@bzt.example",
+                password=settings.DEMO_PASSWORD,
+                first_name="Ellen",
+                last_name="de Vries",
+                organisatie=Organisatie.objects.get(naam=EXPERT_ORGANISATIE),
+            )
+    team = ExpertTeam.objects.filter(naam=EXPERTTEAM).first()
+    if team is None:
+        team = services.expertteam_opslaan(
+            door=beheer, naam=EXPERTTEAM, leden=[expert, users["regisseur_iriszorg"]], actief=True
+        )
+    demo_apparaat_inrichten(door=beheer, gebruiker=expert)  # a member of an expert team needs the second factor
+    eigen = list(
+        Casus.objects.filter(casusregisseur=regisseur)
+        .exclude(status=Casus.Status.AFGESLOTEN)
+        .order_by("toegewezen_op", "id")[:2]
+    )
+    if eigen and not ExpertVraag.objects.filter(team=team).exists():
+        services.expertvraag_stellen(
+            door=regisseur,
+            casus=eigen[0],
+            team=team,
+            vraag="Cliënt weigert elke hulp en de huisuitzetting dreigt. Welke maatwerkoplossing of drang is passend?",
+        )
+    overleg = mdo_services.volgend_overleg()
+    if eigen and overleg is not None and not AgendaPunt.objects.filter(aangemeld_door=regisseur).exists():
+        if not AgendaPunt.objects.filter(casus=eigen[-1], besluit="", soort=AgendaPunt.Soort.CASUSBESPREKING).exists():
+            mdo_services.casus_agenderen(
+                door=regisseur,
+                casus=eigen[-1],
+                overleg=overleg,
+                vraag="De woningcorporatie werkt niet mee; kan het MDO de corporatie aan tafel krijgen?",
+            )

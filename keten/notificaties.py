@@ -82,6 +82,10 @@ def _is_regisseursrecht(obj, details):
     return set(details.get("perms", ())) >= set(permissions.REGISSEUR)
 
 
+def _is_expertvraag(obj, details):
+    return "(expertvraag " in details.get("reden", "")  # casusregie.services._expert_reden
+
+
 TABEL = {
     "casusregie.toegang.verleend": [
         _casusregel(
@@ -94,7 +98,13 @@ TABEL = {
             "betrokken",
             lambda casus, d: [d["gebruiker"]],
             "U bent als professional betrokken bij casus {nummer}.",
-            als=lambda obj, d: not _is_regisseursrecht(obj, d),
+            als=lambda obj, d: not _is_regisseursrecht(obj, d) and not _is_expertvraag(obj, d),
+        ),
+        _casusregel(
+            "expertvraag",
+            lambda casus, d: [d["gebruiker"]],
+            "Er is een vraag aan uw expertteam over casus {nummer}; u kunt de casus lezen tot de vraag beantwoord is.",
+            als=_is_expertvraag,
         ),
     ],
     "casusregie.escalatie.beantwoorden": [

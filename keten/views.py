@@ -5,7 +5,8 @@ from django.shortcuts import render
 
 from bzt.notifications import ongelezen
 from bzt.services import inactive_accounts
-from casusregie.selectors import escalaties_op_mijn_niveau, regisseur_vandaag
+from casusregie.permissions import is_expertteamlid
+from casusregie.selectors import escalaties_op_mijn_niveau, open_vragen_aan_mijn_team, regisseur_vandaag
 from meldpunt.selectors import WACHTRIJEN, wachtrij_tellingen
 
 from .dashboard import kerncijfers
@@ -26,5 +27,7 @@ def home(request):
         context["vandaag"] = regisseur_vandaag(request.user)
     if request.user.has_perm("casusregie.behandelen_escalatie"):
         context["escalaties"] = escalaties_op_mijn_niveau(request.user)
+    if is_expertteamlid(request.user):  # any role: the open questions to the user's expert team
+        context["expertvragen"] = open_vragen_aan_mijn_team(request.user)[:20]
     template = f"home/{role.group}.html" if role else "home/geen_rol.html"
     return render(request, template, context)

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from bzt.models import Organisatie, User
 from bzt.services import inactive_accounts
+from casusregie import selectors
 from casusregie.models import (
     Casus,
     CasusBetrokkene,
@@ -14,6 +15,7 @@ from casusregie.models import (
     CasusUserObjectPermission,
     Escalatie,
     EscalatieStap,
+    ExpertVraag,
     JournaalRegel,
     Plan,
     PlanActie,
@@ -86,6 +88,7 @@ AUDITED = (
     Wachtlijst,
     Escalatie,
     EscalatieStap,
+    ExpertVraag,
     Overleg,
     AgendaPunt,
 )
@@ -134,6 +137,13 @@ def test_seed_demo_brings_casussen_through_every_state_and_a_rerun_adds_nothing(
     assert mdo.locatie == "Stadhuis Deventer"
     assert mdo.agendapunten.filter(soort=AgendaPunt.Soort.MELDING).exists()
     assert "MDO van volgende week nieuw gepland" in out.getvalue()
+    # issue 14: an open question to the expert team, whose demo member reads that casus only; a regisseur's own
+    # casus on the coming MDO with a question
+    vraag = ExpertVraag.objects.get(team__naam="Expertiseteam OGGZ", status="open")
+    expert = User.objects.get(username="expert_oggz")
+    assert expert.groups.count() == 0 and expert in vraag.team.leden.all()
+    assert list(selectors.casussen_for(expert)) == [vraag.casus]
+    assert mdo.agendapunten.filter(aangemeld_door__username="regisseur_dimence").exclude(vraag="").exists()
 
     before = snapshot()
     out = StringIO()

@@ -16,7 +16,7 @@ from bzt.audit import acting_as
 from bzt.workflow import TransitionNotAllowed, transition, workflow_of
 from casusregie import services as casus_services
 from casusregie.models import Casus, Escalatie
-from casusregie.workflow import CASUS_WORKFLOW, ESCALATIE_WORKFLOW, PLAN_WORKFLOW
+from casusregie.workflow import CASUS_WORKFLOW, ESCALATIE_WORKFLOW, EXPERTVRAAG_WORKFLOW, PLAN_WORKFLOW
 from mdo.workflow import AGENDAPUNT_WORKFLOW, OVERLEG_WORKFLOW
 from meldpunt import services as meldpunt_services
 from meldpunt.workflow import MELDING_WORKFLOW
@@ -41,6 +41,14 @@ def _escalatie(demo):
     c = factories.casus(demo)
     return casus_services.casus_escaleren(
         door=demo["regisseur_dimence"], casus=c, reden=Escalatie.Reden.STAGNATIE, vraag="Wie betaalt de opvang?"
+    )
+
+
+def _expertvraag(demo):
+    c = factories.casus(demo)
+    team = casus_services.expertteam_opslaan(door=demo["beheer"], naam="Expertiseteam", leden=[demo["regisseur_mee"]])
+    return casus_services.expertvraag_stellen(
+        door=demo["regisseur_dimence"], casus=c, team=team, vraag="Is beschermd wonen passend?"
     )
 
 
@@ -69,6 +77,7 @@ TABLES = {
     "casus": (CASUS_WORKFLOW, _casus, "procesmanager", {"escaleren": "regisseur_dimence"}),
     "plan": (PLAN_WORKFLOW, _plan, "procesmanager", {"indienen": "regisseur_dimence"}),
     "escalatie": (ESCALATIE_WORKFLOW, _escalatie, "procesmanager", {}),
+    "expertvraag": (EXPERTVRAAG_WORKFLOW, _expertvraag, "regisseur_mee", {}),
     "overleg": (OVERLEG_WORKFLOW, _overleg, "procesmanager", {}),
     "agendapunt": (AGENDAPUNT_WORKFLOW, _agendapunt, "procesmanager", {}),
     "rapport": (RAPPORT_WORKFLOW, _rapport, "beleid", {}),
@@ -144,11 +153,11 @@ def test_a_user_without_the_right_is_refused_and_nothing_is_written(demo, table)
 
 
 def test_every_state_machine_is_a_table():
-    from casusregie.models import Plan
+    from casusregie.models import ExpertVraag, Plan
     from mdo.models import AgendaPunt, Overleg
     from meldpunt.models import Melding
 
-    for model in (Melding, Casus, Plan, Escalatie, Overleg, AgendaPunt, Rapport):
+    for model in (Melding, Casus, Plan, Escalatie, ExpertVraag, Overleg, AgendaPunt, Rapport):
         assert workflow_of(model()).model is model
     # every state of every table is reached by some transition or is where an object begins
     assert {t.target for t in MELDING_WORKFLOW.transitions.values()} | {Melding.Status.ONTVANGEN} == set(

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from casusregie import services
 from casusregie.models import AfsluitReden, Casus, Escalatie, Plan, PlanActie
+from mdo import services as mdo_services
 from tests import factories
 
 USERS = ("regisseur_dimence", "regisseur_mee", "regisseur_tactus", "procesmanager", "coordinator")
@@ -69,6 +70,15 @@ DOSSIER = {
     "mag_overdragen": lambda demo, door, c: services.casus_overdragen(
         door=door, casus=c, nieuwe_regisseur=demo["regisseur_carinova"], reden="Verhuisd."
     ),
+    "mag_expertvraag_stellen": lambda demo, door, c: services.expertvraag_stellen(
+        door=door,
+        casus=c,
+        team=services.expertteam_opslaan(door=demo["beheer"], naam="Team", leden=[demo["regisseur_carinova"]]),
+        vraag="Advies?",
+    ),
+    "mag_mdo_agenderen": lambda demo, door, c: (
+        factories.overleg(demo) and mdo_services.casus_agenderen(door=door, casus=c, vraag="Wat nu?")
+    ),
 }
 
 
@@ -93,10 +103,14 @@ def test_the_dossier_shows_each_button_to_the_right_people(client, demo):
             gezien[state, username] = {flag for flag in DOSSIER if flags.get(flag)}
     alles = set(DOSSIER)
     assert gezien["open", "regisseur_dimence"] == alles - {"mag_overdragen"}
-    assert gezien["open", "regisseur_mee"] == {"mag_wijzigen", "mag_afsluiten"}  # change_casus may close
+    vragen = {
+        "mag_expertvraag_stellen",
+        "mag_mdo_agenderen",
+    }  # who may change the casus asks an expert team and puts it on the MDO
+    assert gezien["open", "regisseur_mee"] == {"mag_wijzigen", "mag_afsluiten"} | vragen  # change_casus may close
     assert gezien["open", "regisseur_tactus"] == set()
     assert gezien["open", "procesmanager"] == {"mag_betrokkenen", "mag_afsluiten", "mag_overdragen"}
-    assert gezien["opgeschaald", "regisseur_dimence"] == {"mag_wijzigen", "mag_betrokkenen"}
+    assert gezien["opgeschaald", "regisseur_dimence"] == {"mag_wijzigen", "mag_betrokkenen"} | vragen
     assert gezien["opgeschaald", "procesmanager"] == {"mag_betrokkenen", "mag_overdragen"}
     assert all(not gezien["afgesloten", u] for u in USERS)
     assert all(not gezien[s, "coordinator"] for s in STATES)

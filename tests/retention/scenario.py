@@ -194,6 +194,13 @@ def oude_casus(demo, *, afgesloten: date | None = None) -> OudeCasus:
     besluit_besproken(door=pm, punt=punt, notulen=tekst("notulen"))
 
     cs.journaal_toevoegen(door=regisseur, casus=casus, tekst=tekst("journaal"))
+    # issue 14: a question to an expert team with its answer, and the regisseur's own question to the MDO
+    team = cs.expertteam_opslaan(door=demo["beheer"], naam="Expertiseteam", leden=[demo["regisseur_carinova"]])
+    expertvraag = cs.expertvraag_stellen(door=regisseur, casus=casus, team=team, vraag=tekst("expertvraag"))
+    cs.expertvraag_beantwoorden(door=demo["regisseur_carinova"], vraag=expertvraag, antwoord=tekst("expertantwoord"))
+    from mdo.services import casus_agenderen
+
+    casus_agenderen(door=regisseur, casus=casus, overleg=overleg, vraag=tekst("mdo-vraag"))
     cs.betrokkene_toevoegen(
         door=regisseur, casus=casus, professional=demo["regisseur_mee"], rol=tekst("rol"), grondslag="convenant"
     )

@@ -55,6 +55,7 @@ def cells(ok=(), forbidden=(), missing=(), default="403", anonymous="login", **e
 MELDPUNT_ROLES = {"meldpunt", "procesmanager"}
 CASUS_READERS = {"procesmanager", "regisseur_dimence", "betrokkene_actief"}
 NOT_CASUS = ALL - CASUS_READERS
+REGISSEURS = {"regisseur_dimence", "regisseur_tactus", "betrokkene_actief", "betrokkene_beeindigd"}  # the role
 
 # url name: (method, expected outcome per actor)
 MATRIX = {
@@ -118,6 +119,10 @@ MATRIX = {
     "mdo:regisseurs_zoeken": ("GET", cells(ok={"procesmanager"})),
     "mdo:casussen_zoeken": ("GET", cells(ok={"procesmanager"})),
     "mdo:aanwezigen_zoeken": ("GET", cells(ok={"procesmanager"})),
+    # the casusregisseur's own items and besluiten, and putting an own casus on the agenda (casusregisseurs only;
+    # each sees only the items of the casussen they may change)
+    "mdo:mijn_punten": ("GET", cells(ok=REGISSEURS)),
+    "mdo:casus_agenderen": ("POST", cells(ok=REGISSEURS)),
     "mdo:agenda_print": ("GET", cells(ok={"procesmanager"}, default="404")),
     "mdo:besluiten_print": ("GET", cells(ok={"procesmanager"}, default="404")),
     "mdo:agenda_pdf": ("GET", cells(ok={"procesmanager"}, default="404")),
@@ -211,6 +216,16 @@ MATRIX = {
             ("casusregie:actie_verwijderen", "POST"),
         )
     },
+    # expert teams: who may change the casus asks; only a member of the team answers (403 for the other readers)
+    "casusregie:expertvraag_stellen": (
+        "POST",
+        cells(ok={"regisseur_dimence"}, forbidden={"procesmanager", "betrokkene_actief"}, default="404"),
+    ),
+    "casusregie:expertvraag_beantwoorden": (
+        "POST",
+        cells(forbidden={"procesmanager", "regisseur_dimence", "betrokkene_actief"}, default="404"),
+    ),
+    "casusregie:expertvragen": ("GET", cells()),  # members of an expert team only: none of these actors
     "casusregie:escalaties": ("GET", cells(ok={"procesmanager", "coordinator", "wethouder"})),
     "casusregie:escalatie": ("GET", cells(ok=CASUS_READERS, default="404")),
     # jaarmonitor: figures only, for the beleidsambtenaar
@@ -241,6 +256,9 @@ RECHT = {
     "meldpunt:melding_terugkoppeling": ("meldpunt", "terugkoppelen", None),
     "meldpunt:koppeling_opheffen": ("meldpunt", "koppelen", None),
     **{name: _MDO for name in MATRIX if name.startswith("mdo:")},
+    "mdo:mijn_punten": ("mdo", "eigen_punten", None),
+    "mdo:casus_agenderen": ("mdo", "eigen_punten", None),
+    "casusregie:expertvraag_stellen": ("casusregie", "expertvraag_stellen", "casus"),
     **{name: ("bzt", "beheren", None) for name in MATRIX if name.startswith("beheer:") and "wachtwoord" not in name},
     "casusregie:journaal_toevoegen": ("casusregie", "wijzigen", "casus"),
     "casusregie:wachtlijst_melden": ("casusregie", "wijzigen", "casus"),
@@ -338,6 +356,12 @@ def world(demo, django_user_model):
         door=users["procesmanager"], datum=timezone.localdate() + timezone.timedelta(days=1)
     )
     punt = mdo_services.casusbespreking_toevoegen(door=users["procesmanager"], overleg=overleg, casus=casus)
+    team = casus_services.expertteam_opslaan(
+        door=users["beheer"], naam="Expertteam", leden=[users["regisseur_carinova"]]
+    )
+    expertvraag = casus_services.expertvraag_stellen(
+        door=users["regisseur_dimence"], casus=casus, team=team, vraag=f"Wat past bij familie {MARKER}?"
+    )
     persoon = melding.betrokkenen.get(rol="hoofdpersoon").persoon
     partner = melding.betrokkenen.get(rol="partner").persoon
     from meldpunt.services import personen_koppelen
@@ -406,6 +430,7 @@ def world(demo, django_user_model):
             "casusregie:doel_verwijderen": {"pk": plan.doelen.first().pk},
             "casusregie:doel_resultaat": {"pk": plan.doelen.first().pk},
             "casusregie:escalatie": {"pk": escalatie.pk},
+            "casusregie:expertvraag_beantwoorden": {"pk": expertvraag.pk},
             "monitor:rapport_status": {"pk": rapport.pk},
             "monitor:rapport_opnieuw": {"pk": rapport.pk},
             "monitor:rapport_download": {"pk": klaar.pk},
@@ -508,3 +533,4 @@ def test_every_role_level_right_is_held_by_the_roles_its_table_names():
     assert MELDPUNT.rollen("registreren") == {"meldpunt"}
     assert MELDPUNT.rollen("inzien") == {"meldpunt", "procesmanager"}
     assert MDO.rollen("voorzitten") == {"procesmanager"}
+    assert MDO.rollen("eigen_punten") == {"casusregisseur"}
