@@ -7,7 +7,7 @@ from meldpunt.codes import Leefgebied
 from meldpunt.models import Persoon
 
 from . import permissions, selectors, validators
-from .models import AfsluitReden, CasusBetrokkene, Escalatie, EscalatieNiveau, PlanActie
+from .models import AfsluitReden, CasusBetrokkene, EscalatieNiveau, EscalatieSoort, PlanActie
 
 
 class PlanForm(forms.Form):
@@ -122,10 +122,20 @@ class OverdragenForm(forms.Form):
 
 class EscalerenForm(forms.Form):
     prefix = "escaleren"
-    reden = forms.ChoiceField(label="Reden", choices=Escalatie.Reden.choices)
+    reden = forms.ChoiceField(label="Soort escalatie")
     vraag = forms.CharField(
-        label="Vraag aan de procesmanager", max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+        label="Vraag aan het niveau waar deze soort escalatie begint",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The kinds and their start level are data (casusregie.reference, functioneel beheer): read them now.
+        self.fields["reden"].choices = [("", "Kies de soort escalatie")] + [
+            (soort.code, f"{soort.naam} (begint bij: {soort.startniveau()})")
+            for soort in EscalatieSoort.objects.filter(actief=True).select_related("start_niveau")
+        ]
 
 
 class OpschalenForm(forms.Form):

@@ -23,10 +23,12 @@ from meldpunt.selectors import meldingen_for
 
 from . import permissions
 from .models import (
+    ANTWOORD_SOORTEN,
     Casus,
     CasusBetrokkene,
     CasusUserObjectPermission,
     Escalatie,
+    EscalatieStap,
     Noodtoegang,
     Plan,
     PlanActie,
@@ -413,6 +415,7 @@ def escalatie_detail(user, pk):
             "casus__organisatie",
             "casus__melding__triage",
             "niveau",
+            "reden",
             "gestart_door",
         )
         .prefetch_related("stappen__door", "stappen__niveau"),
@@ -443,7 +446,7 @@ def escalaties_op_mijn_niveau(user):
         return Escalatie.objects.none()
     return (
         Escalatie.objects.filter(_ter_behandeling, niveau__behandelaars__user=user)
-        .select_related("casus__organisatie", "niveau")
+        .select_related("casus__organisatie", "niveau", "reden")
         .order_by("niveau_sinds", "id")
     )
 
@@ -469,7 +472,36 @@ def regisseur_vandaag(user, today=None):
         .select_related("plan__casus", "eigenaar")
         .order_by("deadline")[:20],
         "plannen": Plan.objects.filter(casus__in=casussen, status=Plan.Status.CONCEPT).select_related("casus"),
-        "antwoorden": Escalatie.objects.filter(casus__in=casussen, status=Escalatie.Status.BEANTWOORD).select_related(
-            "casus", "niveau"
-        ),
+        "antwoorden": ongelezen_antwoorden(user, casussen),
     }
+
+
+def ongelezen_antwoorden(user, casussen=None):
+    """Answers on the escalations of the user's own open casussen that they have not read yet (opening the
+    escalation or the dossier reads them: casusregie.services.antwoorden_gelezen), newest first."""
+    if casussen is None:
+        casussen = casussen_for(user).filter(casusregisseur=user).exclude(status=Casus.Status.AFGESLOTEN)
+    return (
+        EscalatieStap.objects.filter(
+            escalatie__casus__in=casussen, escalatie__casus__casusregisseur=user, soort__in=ANTWOORD_SOORTEN
+        )
+        .exclude(gelezen__gebruiker=user)
+        .select_related("escalatie__casus", "escalatie__reden", "niveau")
+        .order_by("-datum", "-id")
+    )
+
+
+def escalatie_verloop(escalatie):
+    """The escalation page's order: on top the question put to the level it waits at now (the step that brought
+    it there), then every other step newest first. Each level thus reads its own question first, then the
+    history (issue 14). Uses the prefetched steps of escalatie_detail."""
+    stappen = sorted(escalatie.stappen.all(), key=lambda s: (s.datum, s.pk))
+    vraag = next(
+        (
+            s
+            for s in reversed(stappen)
+            if s.soort == EscalatieStap.Soort.OPGESCHAALD and s.niveau_id == escalatie.niveau_id
+        ),
+        None,
+    )
+    return {"vraag": vraag, "eerder": [s for s in reversed(stappen) if s is not vraag]}

@@ -79,7 +79,10 @@ def _dossier_context(request, casus, **forms):
         "concept": next((p for p in plannen if p.status in (Plan.Status.CONCEPT, Plan.Status.INGEDIEND)), None),
         "plannen": plannen,
         "betrokkenen": selectors.betrokkenen(casus),
-        "escalaties": casus.escalaties.select_related("niveau").order_by("-gestart_op", "-id"),
+        "escalaties": casus.escalaties.select_related("niveau", "reden").order_by("-gestart_op", "-id"),
+        "ongelezen_escalaties": set(
+            selectors.ongelezen_antwoorden(user).filter(escalatie__casus=casus).values_list("escalatie_id", flat=True)
+        ),
         "wachtlijsten": casus.wachtlijsten.select_related("organisatie"),
         "tijdlijn": gebeurtenissen if heel else gebeurtenissen[:TIJDLIJN_KORT],
         "tijdlijn_totaal": len(gebeurtenissen),
@@ -142,7 +145,9 @@ def _render_dossier(request, casus, **forms):
 @login_required
 def dossier(request, pk):
     casus = selectors.dossier(request.user, pk)
-    return _render_dossier(request, casus)
+    response = _render_dossier(request, casus)
+    services.antwoorden_gelezen(door=request.user, casus=casus)  # the answers shown there leave the home page
+    return response
 
 
 def _guard(request, casus, recht):
@@ -516,7 +521,9 @@ def escalatie(request, pk):
         personen=selectors.huishouden_ids(escalatie.casus),
         grond=selectors.escalatie_grond(request.user, escalatie),
     )
-    return render(request, "casusregie/escalatie.html", _escalatie_context(request, escalatie, **forms))
+    response = render(request, "casusregie/escalatie.html", _escalatie_context(request, escalatie, **forms))
+    services.antwoorden_gelezen(door=request.user, casus=escalatie.casus, escalatie=escalatie)
+    return response
 
 
 def _na_escalatie(request, escalatie):
@@ -531,6 +538,7 @@ def _escalatie_context(request, escalatie, **forms):
         "escalatie": escalatie,
         "casus": escalatie.casus,
         "samenvatting": selectors.escalatie_samenvatting(escalatie),
+        "verloop": selectors.escalatie_verloop(escalatie),
         "behandelt": mag(request.user, "behandelen", escalatie),
         "mag_deescaleren": mag(request.user, "deescaleren", escalatie),
         "mag_dossier": selectors.casussen_for(request.user).filter(pk=escalatie.casus_id).exists(),

@@ -196,7 +196,7 @@ def test_the_contract_example_becomes_a_casus_of_its_casusregisseur(tmp_path, de
     (escalatie,) = casus.escalaties.all()
     assert (escalatie.niveau.code, escalatie.status) == ("procesmanager", Escalatie.Status.OPEN)
     assert (escalatie.gestart_op, escalatie.niveau_sinds, escalatie.gesloten_op) == (date(2025, 6, 1),) * 2 + (None,)
-    assert (escalatie.reden, escalatie.vraag) == ("stagnatie", "Historische escalatie (import)")
+    assert (escalatie.reden_id, escalatie.vraag) == ("stagnatie", "Historische escalatie (import)")
     (stap,) = escalatie.stappen.all()
     assert (stap.soort, stap.niveau, stap.datum) == ("opgeschaald", escalatie.niveau, date(2025, 6, 1))
 
