@@ -491,6 +491,18 @@ def ongelezen_antwoorden(user, casussen=None):
     )
 
 
+def escalaties_met_ongelezen_antwoord(user, casus):
+    """Ids of the escalations of `casus` with an answer its casusregisseur `user` has not read (the dossier marks
+    them "nieuw antwoord"); for anyone else nothing, without a query."""
+    if casus.casusregisseur_id is None or user.pk != casus.casusregisseur_id:
+        return set()
+    return set(
+        EscalatieStap.objects.filter(escalatie__casus=casus, soort__in=ANTWOORD_SOORTEN)
+        .exclude(gelezen__gebruiker=user)
+        .values_list("escalatie_id", flat=True)
+    )
+
+
 def escalatie_verloop(escalatie):
     """The escalation page's order: on top the question put to the level it waits at now (the step that brought
     it there), then every other step newest first. Each level thus reads its own question first, then the

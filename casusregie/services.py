@@ -571,8 +571,9 @@ def antwoorden_gelezen(*, door, casus: Casus, escalatie: Escalatie | None = None
     if escalatie is not None:
         stappen = stappen.filter(escalatie=escalatie)
     nieuw = [AntwoordGelezen(stap_id=pk, gebruiker=door) for pk in stappen.values_list("pk", flat=True)]
-    with transaction.atomic():
-        AntwoordGelezen.objects.bulk_create(nieuw, ignore_conflicts=True)
+    if nieuw:
+        with transaction.atomic():
+            AntwoordGelezen.objects.bulk_create(nieuw, ignore_conflicts=True)
     return len(nieuw)
 
 

@@ -80,9 +80,7 @@ def _dossier_context(request, casus, **forms):
         "plannen": plannen,
         "betrokkenen": selectors.betrokkenen(casus),
         "escalaties": casus.escalaties.select_related("niveau", "reden").order_by("-gestart_op", "-id"),
-        "ongelezen_escalaties": set(
-            selectors.ongelezen_antwoorden(user).filter(escalatie__casus=casus).values_list("escalatie_id", flat=True)
-        ),
+        "ongelezen_escalaties": selectors.escalaties_met_ongelezen_antwoord(user, casus),
         "wachtlijsten": casus.wachtlijsten.select_related("organisatie"),
         "tijdlijn": gebeurtenissen if heel else gebeurtenissen[:TIJDLIJN_KORT],
         "tijdlijn_totaal": len(gebeurtenissen),
