@@ -505,15 +505,17 @@ def escalaties_met_ongelezen_antwoord(user, casus):
 
 def escalatie_verloop(escalatie):
     """The escalation page's order: on top the question put to the level it waits at now (the step that brought
-    it there), then every other step newest first. Each level thus reads its own question first, then the
-    history (issue 14). Uses the prefetched steps of escalatie_detail."""
+    it there) with what this level answered since, then every earlier step newest first. Each level thus reads its
+    own question first, then the history (issue 14). Uses the prefetched steps of escalatie_detail."""
     stappen = sorted(escalatie.stappen.all(), key=lambda s: (s.datum, s.pk))
-    vraag = next(
+    index = next(
         (
-            s
-            for s in reversed(stappen)
-            if s.soort == EscalatieStap.Soort.OPGESCHAALD and s.niveau_id == escalatie.niveau_id
+            i
+            for i in range(len(stappen) - 1, -1, -1)
+            if stappen[i].soort == EscalatieStap.Soort.OPGESCHAALD and stappen[i].niveau_id == escalatie.niveau_id
         ),
         None,
     )
-    return {"vraag": vraag, "eerder": [s for s in reversed(stappen) if s is not vraag]}
+    if index is None:
+        return {"vraag": None, "sindsdien": [], "eerder": stappen[::-1]}
+    return {"vraag": stappen[index], "sindsdien": stappen[index + 1 :][::-1], "eerder": stappen[:index][::-1]}
