@@ -16,7 +16,7 @@ from django.db import migrations, models
 def ladder_en_soorten(apps, schema_editor):
     from casusregie.reference import ensure_ladder
 
-    using = schema_editor.connection.alias
+    using = schema_editor.connection.alias if schema_editor else "default"
     Group = apps.get_model("auth", "Group")
     Niveau = apps.get_model("casusregie", "EscalatieNiveau")
     Soort = apps.get_model("casusregie", "EscalatieSoort")

@@ -293,3 +293,30 @@ def test_two_tabs_opening_the_escalation_at_once_record_one_receipt(demo):
         t.join(timeout=60)
     assert errors == []
     assert AntwoordGelezen.objects.filter(gebruiker=c.casusregisseur).count() == 1
+
+
+# --- the data migration: existing escalations keep their codes ----------------------------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_turns_the_former_reden_codes_into_kinds_and_keeps_every_escalation(demo):
+    from django.db.migrations.executor import MigrationExecutor
+
+    c = factories.casus(demo)
+    e = services.casus_escaleren(door=c.casusregisseur, casus=c, reden="juridisch", vraag="Vraag?")
+    vorige, deze = ("casusregie", "0006_casusrechten_alleen_voor_casuswerk"), ("casusregie", "0007_escalatieladder")
+
+    executor = MigrationExecutor(connection)
+    executor.migrate([vorige])
+    oud = executor.loader.project_state([vorige]).apps
+    oud.get_model("casusregie", "Escalatie").objects.filter(pk=e.pk).update(reden="onbekend_oud")
+    assert not any(t.endswith("escalatiesoort") for t in connection.introspection.table_names())
+
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate([deze])
+
+    e = Escalatie.objects.select_related("reden").get(pk=e.pk)
+    assert (e.reden.code, e.reden.naam, e.niveau.code) == ("onbekend_oud", "Onbekend oud", "coordinerend_ambtenaar")
+    assert {"stagnatie", "juridisch", "veiligheid"} <= set(EscalatieSoort.objects.values_list("code", flat=True))
+    assert EscalatieSoort.objects.get(code="juridisch").start_niveau.code == "coordinerend_ambtenaar"
