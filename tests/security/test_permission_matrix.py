@@ -29,6 +29,8 @@ ACTORS = [
     "betrokkene_beeindigd",
     "coordinator",
     "wethouder",
+    "burgemeester",  # the higher levels of the escalation ladder (issue 14)
+    "mandaatcommissie",
     "beleid",
     "beheer",
     "privacy",
@@ -171,7 +173,10 @@ MATRIX = {
         "POST",
         cells(ok={"regisseur_dimence"}, forbidden={"procesmanager", "betrokkene_actief"}, default="404"),
     ),
-    "casusregie:escalaties": ("GET", cells(ok={"procesmanager", "coordinator", "wethouder"})),
+    "casusregie:escalaties": (
+        "GET",
+        cells(ok={"procesmanager", "coordinator", "wethouder", "burgemeester", "mandaatcommissie"}),
+    ),
     "casusregie:escalatie": ("GET", cells(ok=CASUS_READERS, default="404")),
     # jaarmonitor: figures only, for the beleidsambtenaar
     "monitor:index": ("GET", cells(ok={"beleid"})),
