@@ -162,14 +162,14 @@ def _dossier_form(request, pk, form_class, form_key, action, success, *, recht):
     form = form_class(request.POST)
     if form.is_valid():
         try:
-            action(casus, form.cleaned_data)
+            result = action(casus, form.cleaned_data)
         except TransitionNotAllowed as error:  # closed meanwhile: its form is no longer shown, so say it on top
             messages.error(request, " ".join(error.messages))
             return redirect("casusregie:dossier", pk=casus.pk)
         except ValidationError as error:
             apply_errors(form, error)
         else:
-            messages.success(request, success)
+            messages.success(request, success(result) if callable(success) else success)
             return redirect("casusregie:dossier", pk=casus.pk)
     messages.error(request, "Niet opgeslagen: verbeter de gemarkeerde velden. Wat u invulde staat er nog.")
     return _render_dossier(request, casus, **{form_key: form})
@@ -262,7 +262,7 @@ def escaleren(request, pk):
         EscalerenForm,
         "escaleren_form",
         lambda casus, data: services.casus_escaleren(door=request.user, casus=casus, **data),
-        "De casus is opgeschaald naar de procesmanager.",
+        lambda escalatie: f"De casus is opgeschaald naar: {escalatie.niveau}.",  # the kind's start level
         recht="escaleren",
     )
 

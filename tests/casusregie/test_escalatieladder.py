@@ -114,7 +114,10 @@ def test_the_dossier_form_offers_the_active_kinds_with_their_start_level(client,
     url = reverse("casusregie:escaleren", args=[casus.pk])
     client.post(url, {"escaleren-reden": "veiligheid", "escaleren-vraag": "Vraag?"})
     assert not Escalatie.objects.exists()  # an inactive kind is not a valid choice
-    client.post(url, {"escaleren-reden": "juridisch", "escaleren-vraag": "De wet blokkeert de opvang."})
+    response = client.post(
+        url, {"escaleren-reden": "juridisch", "escaleren-vraag": "De wet blokkeert de opvang."}, follow=True
+    )
+    assert "De casus is opgeschaald naar: Coördinerend ambtenaar." in response.content.decode()
     e = Escalatie.objects.get()
     assert (e.reden_id, e.niveau.code, e.vraag) == (
         "juridisch",
