@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from bzt.audit import acting_as
+from bzt.notifications import gebeurd
 from bzt.workflow import holds_right, transition
 from meldpunt.models import Melding
 from meldpunt.personen import records_van
@@ -535,6 +536,7 @@ def doorbraak_vastleggen(
             door=door,
             toelichting=f"Maatwerkbudget € {maatwerkbudget}",
         )
+    gebeurd("casusregie.escalatie.doorbraak", escalatie, door=door)
     return escalatie
 
 

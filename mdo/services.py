@@ -2,7 +2,7 @@
 
 from datetime import date
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Q
 from django.utils import timezone
@@ -15,15 +15,13 @@ from casusregie.workflow import CASUS
 from meldpunt.models import Melding
 from meldpunt.services import melding_mdo_verwijzen
 
+from . import rechten
 from .models import AgendaPunt, Overleg
 from .workflow import ACTIES, AGENDAPUNT, OVERLEG
 
-MDO = "mdo.voorzitten_mdo"
-
 
 def _require_chair(door):
-    if not door.has_perm(MDO):
-        raise PermissionDenied("Alleen de voorzitter van het MDO (procesmanager) mag dit.")
+    rechten.vereist(door, "voorzitten")
 
 
 def volgend_overleg():

@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from bzt.access import access_object
 
+from . import rechten
 from .codes import MelderType, Rol
 from .models import URGENTIE_RANG, Betrokkene, Melding, Persoon, PersoonKoppeling
 from .personen import persoon_ids_van, records_van
@@ -18,13 +19,13 @@ from .validators import normalise_bsn, working_days_between
 
 def meldingen_for(user):
     """Meldingen the user may open: meldpunt and procesmanager see all of them, nobody else any."""
-    if user.is_authenticated and user.has_perm("meldpunt.view_melding"):
+    if user.is_authenticated and rechten.mag(user, "inzien"):
         return Melding.objects.all()
     return Melding.objects.none()
 
 
 def personen_for(user):
-    if user.is_authenticated and user.has_perm("meldpunt.view_persoon"):
+    if user.is_authenticated and rechten.mag(user, "personen"):
         return Persoon.objects.all()
     return Persoon.objects.none()
 

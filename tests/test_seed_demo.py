@@ -53,6 +53,9 @@ def test_seed_demo_creates_the_contract_accounts_idempotently(settings):
             assert user.organisatie.naam == organisatie
         assert authenticate(username=username, password="geheim-demo") == user
     assert Organisatie.objects.filter(naam="Woonbedrijf Ieder1", convenantpartner=True).exists()
+    # the signing date of the convenant (evaluation 2013); the police did not sign
+    assert str(Organisatie.objects.get(naam="Dimence").convenant_getekend_op) == "2012-07-11"
+    assert Organisatie.objects.get(naam="Politie").convenant_getekend_op is None
 
 
 @pytest.mark.django_db
