@@ -12,8 +12,8 @@ from .models import (
     AkkoordClient,
     CasusBetrokkene,
     DoelResultaat,
-    Escalatie,
     EscalatieNiveau,
+    EscalatieSoort,
     ExpertTeam,
     PlanActie,
 )
@@ -192,10 +192,20 @@ class OverdragenForm(forms.Form):
 
 class EscalerenForm(forms.Form):
     prefix = "escaleren"
-    reden = forms.ChoiceField(label="Reden", choices=Escalatie.Reden.choices)
+    reden = forms.ChoiceField(label="Soort escalatie")
     vraag = forms.CharField(
-        label="Vraag aan de procesmanager", max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+        label="Vraag aan het niveau waar deze soort escalatie begint",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The kinds and their start level are data (casusregie.reference, functioneel beheer): read them now.
+        self.fields["reden"].choices = [("", "Kies de soort escalatie")] + [
+            (soort.code, f"{soort.naam} (begint bij: {soort.startniveau()})")
+            for soort in EscalatieSoort.objects.filter(actief=True).select_related("start_niveau")
+        ]
 
 
 class OpschalenForm(forms.Form):

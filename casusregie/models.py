@@ -68,6 +68,45 @@ class EscalatieNiveau(models.Model):
         return EscalatieNiveau.objects.filter(actief=True, volgorde__lt=self.volgorde).order_by("-volgorde").first()
 
 
+class EscalatieSoort(models.Model):
+    """A kind of escalation (the Escalatie.reden) and the level of the ladder it starts at (configurable).
+
+    AVE: "Bij escalatie wordt afhankelijk van het soort escalatie (conform de Aanpak Voorkomen Escalaties
+    (AVE)) de procesregisseur van het Zorg- en Veiligheidshuis ingezet" — a legal blockade may start higher
+    than stagnation. The codes are what Escalatie.reden stores (and the import and the monitor read).
+    """
+
+    code = models.SlugField(max_length=15, unique=True)
+    naam = models.CharField(max_length=120)
+    start_niveau = models.ForeignKey(
+        EscalatieNiveau,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="begint bij",
+        help_text="Het niveau van de ladder waar een escalatie van deze soort begint.",
+    )
+    actief = models.BooleanField(default=True)
+    volgorde = models.PositiveSmallIntegerField(default=0)
+
+    history = AuditedHistory()
+
+    class Meta:
+        ordering = ["volgorde", "naam"]
+        verbose_name = "soort escalatie"
+        verbose_name_plural = "soorten escalatie"
+
+    def __str__(self):
+        return self.naam
+
+    def startniveau(self):
+        """The level an escalation of this kind starts at: its start level, or when that level is no longer
+        active the first active level above it (else the lowest active level)."""
+        if self.start_niveau.actief:
+            return self.start_niveau
+        actief = EscalatieNiveau.objects.filter(actief=True).order_by("volgorde")
+        return actief.filter(volgorde__gt=self.start_niveau.volgorde).first() or actief.first()
+
+
 class Casus(models.Model):
     class Status(models.TextChoices):
         TOEGEWEZEN = "toegewezen", "Toegewezen"
@@ -357,14 +396,6 @@ class JournaalRegel(models.Model):
 
 
 class Escalatie(models.Model):
-    class Reden(models.TextChoices):
-        STAGNATIE = "stagnatie", "Stagnatie"
-        AFSPRAKEN = "afspraken", "Partner komt afspraken niet na"
-        WACHTLIJST = "wachtlijst", "Wachtlijst bij een partner"
-        JURIDISCH = "juridisch", "Juridische blokkade"
-        FINANCIEEL = "financieel", "Financiële blokkade"
-        VEILIGHEID = "veiligheid", "Veiligheid"
-
     class Status(models.TextChoices):
         OPEN = "open", "Open"
         BEANTWOORD = "beantwoord", "Beantwoord"
@@ -373,7 +404,15 @@ class Escalatie(models.Model):
     casus = models.ForeignKey(Casus, on_delete=models.CASCADE, related_name="escalaties")
     niveau = models.ForeignKey(EscalatieNiveau, on_delete=models.PROTECT, related_name="escalaties")
     status = models.CharField(max_length=15, choices=Status.choices, default=Status.OPEN)
-    reden = models.CharField(max_length=15, choices=Reden.choices)
+    # The kind of escalation (configurable, casusregie.reference.ESCALATIESOORTEN): the column keeps its code.
+    reden = models.ForeignKey(
+        EscalatieSoort,
+        to_field="code",
+        db_column="reden",
+        on_delete=models.PROTECT,
+        related_name="escalaties",
+        verbose_name="soort escalatie",
+    )
     vraag = models.TextField("vraag aan het volgende niveau")
     antwoord = models.TextField(blank=True)
     besluit = models.TextField(blank=True)
@@ -429,6 +468,29 @@ class EscalatieStap(models.Model):
 
     def __str__(self):
         return f"{self.get_soort_display()} ({self.niveau})"
+
+
+# The steps that answer the casusregisseur: shown on their home page until they read them (AntwoordGelezen).
+ANTWOORD_SOORTEN = (EscalatieStap.Soort.BEANTWOORD, EscalatieStap.Soort.DOORBRAAK, EscalatieStap.Soort.GEDEESCALEERD)
+
+
+class AntwoordGelezen(models.Model):
+    """The casusregisseur read this answer on their escalation (opening the escalation or the dossier).
+
+    A receipt, like the access log: written once per answer and reader, never changed, so no history of its own.
+    """
+
+    stap = models.ForeignKey(EscalatieStap, on_delete=models.CASCADE, related_name="gelezen")
+    gebruiker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    op = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "gelezen antwoord"
+        verbose_name_plural = "gelezen antwoorden"
+        constraints = [models.UniqueConstraint(fields=["stap", "gebruiker"], name="antwoord_eenmaal_gelezen")]
+
+    def __str__(self):
+        return f"{self.stap} gelezen door {self.gebruiker}"
 
 
 class Wachtlijst(models.Model):

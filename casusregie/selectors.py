@@ -26,11 +26,13 @@ from meldpunt.selectors import meldingen_for
 
 from . import permissions
 from .models import (
+    ANTWOORD_SOORTEN,
     Casus,
     CasusBetrokkene,
     CasusMelding,
     CasusUserObjectPermission,
     Escalatie,
+    EscalatieStap,
     ExpertVraag,
     Noodtoegang,
     Plan,
@@ -437,6 +439,7 @@ def escalatie_detail(user, pk):
             "casus__organisatie",
             "casus__melding__triage",
             "niveau",
+            "reden",
             "gestart_door",
         )
         .prefetch_related("stappen__door", "stappen__niveau"),
@@ -467,7 +470,7 @@ def escalaties_op_mijn_niveau(user):
         return Escalatie.objects.none()
     return (
         Escalatie.objects.filter(_ter_behandeling, niveau__behandelaars__user=user)
-        .select_related("casus__organisatie", "niveau")
+        .select_related("casus__organisatie", "niveau", "reden")
         .order_by("niveau_sinds", "id")
     )
 
@@ -603,9 +606,7 @@ def regisseur_vandaag(user, today=None):
         .select_related("plan__casus", "eigenaar")
         .order_by("deadline")[:20],
         "plannen": Plan.objects.filter(casus__in=casussen, status=Plan.Status.CONCEPT).select_related("casus"),
-        "antwoorden": Escalatie.objects.filter(casus__in=casussen, status=Escalatie.Status.BEANTWOORD).select_related(
-            "casus", "niveau"
-        ),
+        "antwoorden": ongelezen_antwoorden(user, casussen),
         # meldingen added to a casus, until the regisseur opens its dossier (services.toegevoegde_meldingen_gezien)
         "toegevoegd": CasusMelding.objects.filter(casus__in=casussen, gezien_op__isnull=True)
         .select_related("casus", "melding")
@@ -614,6 +615,51 @@ def regisseur_vandaag(user, today=None):
             casussen, sinds=today - timedelta(days=NIEUWE_MELDING_DAGEN)
         )[:20],
     }
+
+
+def ongelezen_antwoorden(user, casussen=None):
+    """Answers on the escalations of the user's own open casussen that they have not read yet (opening the
+    escalation or the dossier reads them: casusregie.services.antwoorden_gelezen), newest first."""
+    if casussen is None:
+        casussen = casussen_for(user).filter(casusregisseur=user).exclude(status=Casus.Status.AFGESLOTEN)
+    return (
+        EscalatieStap.objects.filter(
+            escalatie__casus__in=casussen, escalatie__casus__casusregisseur=user, soort__in=ANTWOORD_SOORTEN
+        )
+        .exclude(gelezen__gebruiker=user)
+        .select_related("escalatie__casus", "escalatie__reden", "niveau")
+        .order_by("-datum", "-id")
+    )
+
+
+def escalaties_met_ongelezen_antwoord(user, casus):
+    """Ids of the escalations of `casus` with an answer its casusregisseur `user` has not read (the dossier marks
+    them "nieuw antwoord"); for anyone else nothing, without a query."""
+    if casus.casusregisseur_id is None or user.pk != casus.casusregisseur_id:
+        return set()
+    return set(
+        EscalatieStap.objects.filter(escalatie__casus=casus, soort__in=ANTWOORD_SOORTEN)
+        .exclude(gelezen__gebruiker=user)
+        .values_list("escalatie_id", flat=True)
+    )
+
+
+def escalatie_verloop(escalatie):
+    """The escalation page's order: on top the question put to the level it waits at now (the step that brought
+    it there) with what this level answered since, then every earlier step newest first. Each level thus reads its
+    own question first, then the history (issue 14). Uses the prefetched steps of escalatie_detail."""
+    stappen = sorted(escalatie.stappen.all(), key=lambda s: (s.datum, s.pk))
+    index = next(
+        (
+            i
+            for i in range(len(stappen) - 1, -1, -1)
+            if stappen[i].soort == EscalatieStap.Soort.OPGESCHAALD and stappen[i].niveau_id == escalatie.niveau_id
+        ),
+        None,
+    )
+    if index is None:
+        return {"vraag": None, "sindsdien": [], "eerder": stappen[::-1]}
+    return {"vraag": stappen[index], "sindsdien": stappen[index + 1 :][::-1], "eerder": stappen[:index][::-1]}
 
 
 # --- expert-team consultation ----------------------------------------------------------------------------------

@@ -21,8 +21,10 @@ from meldpunt.workflow import MELDING_WORKFLOW
 
 from . import hooks, permissions, rechten, validators
 from .models import (
+    ANTWOORD_SOORTEN,
     AfsluitReden,
     AkkoordClient,
+    AntwoordGelezen,
     Casus,
     CasusBetrokkene,
     CasusMelding,
@@ -30,6 +32,7 @@ from .models import (
     DoelResultaat,
     Escalatie,
     EscalatieNiveau,
+    EscalatieSoort,
     EscalatieStap,
     ExpertTeam,
     ExpertVraag,
@@ -664,23 +667,27 @@ def wachtlijst_opgelost(*, door, wachtlijst: Wachtlijst, datum: date | None = No
 
 @transaction.atomic
 def casus_escaleren(*, door, casus: Casus, reden: str, vraag: str, datum: date | None = None) -> Escalatie:
-    """The casusregisseur escalates to the first level of the ladder (the procesmanager)."""
+    """The casusregisseur escalates; `reden` is the code of an active kind of escalation (EscalatieSoort), which
+    says at which level of the ladder it starts (AVE: a legal blockade may start above the procesmanager)."""
     CASUS.lock(casus)
     rechten.vereist(door, "escaleren", casus)
     if casus.escalaties.filter(status__in=[Escalatie.Status.OPEN, Escalatie.Status.BEANTWOORD]).exists():
         raise ValidationError("Deze casus is al opgeschaald.")
-    if reden not in Escalatie.Reden.values:
-        raise ValidationError({"reden": "Kies de reden van de escalatie."})
+    soort = EscalatieSoort.objects.filter(code=reden, actief=True).select_related("start_niveau").first()
+    if soort is None:
+        raise ValidationError({"reden": "Kies de soort escalatie."})
     if not vraag.strip():
         raise ValidationError({"vraag": "Formuleer de vraag aan het volgende niveau."})
-    niveau = EscalatieNiveau.objects.filter(actief=True).order_by("volgorde").first()
+    niveau = soort.startniveau()
+    if niveau is None:
+        raise ValidationError({"reden": "Er is geen actief escalatieniveau; neem contact op met functioneel beheer."})
     datum = datum or timezone.localdate()
-    with acting_as(door, reason=f"escalatie: {Escalatie.Reden(reden).label}"):
+    with acting_as(door, reason=f"escalatie: {soort.naam}"):
         transition(casus, "escaleren", door=door)
         escalatie = Escalatie.objects.create(
             casus=casus,
             niveau=niveau,
-            reden=reden,
+            reden=soort,
             vraag=vraag.strip(),
             gestart_door=door,
             gestart_op=datum,
@@ -789,6 +796,26 @@ def escalatie_deescaleren(*, door, escalatie: Escalatie, toelichting: str) -> Es
         terug = "deescaleren_naar_uitvoering" if casus.plan_vastgesteld_op else "deescaleren_naar_opstelling"
         transition(casus, terug, door=door)
     return escalatie
+
+
+def antwoorden_gelezen(*, door, casus: Casus, escalatie: Escalatie | None = None) -> int:
+    """The casusregisseur of `casus` opened its dossier (or one `escalatie` of it): every answer shown there
+    counts as read and leaves their home page. For anyone else this records nothing. Returns how many were new.
+
+    Called on opening a page, so it must never fail the page: a second, concurrent opening finds the receipt
+    there already (ignore_conflicts on the unique pair) and adds nothing."""
+    if casus.casusregisseur_id is None or door.pk != casus.casusregisseur_id:
+        return 0
+    stappen = EscalatieStap.objects.filter(escalatie__casus=casus, soort__in=ANTWOORD_SOORTEN).exclude(
+        gelezen__gebruiker=door
+    )
+    if escalatie is not None:
+        stappen = stappen.filter(escalatie=escalatie)
+    nieuw = [AntwoordGelezen(stap_id=pk, gebruiker=door) for pk in stappen.values_list("pk", flat=True)]
+    if nieuw:
+        with transaction.atomic():
+            AntwoordGelezen.objects.bulk_create(nieuw, ignore_conflicts=True)
+    return len(nieuw)
 
 
 # --- closing ------------------------------------------------------------------------------------------------

@@ -94,7 +94,8 @@ def _dossier_context(request, casus, **forms):
         "concept": next((p for p in plannen if p.status in (Plan.Status.CONCEPT, Plan.Status.INGEDIEND)), None),
         "plannen": plannen,
         "betrokkenen": selectors.betrokkenen(casus),
-        "escalaties": casus.escalaties.select_related("niveau").order_by("-gestart_op", "-id"),
+        "escalaties": casus.escalaties.select_related("niveau", "reden").order_by("-gestart_op", "-id"),
+        "ongelezen_escalaties": selectors.escalaties_met_ongelezen_antwoord(user, casus),
         "wachtlijsten": casus.wachtlijsten.select_related("organisatie"),
         "tijdlijn": gebeurtenissen if heel else gebeurtenissen[:TIJDLIJN_KORT],
         "tijdlijn_totaal": len(gebeurtenissen),
@@ -184,7 +185,9 @@ def _render_dossier(request, casus, **forms):
 def dossier(request, pk):
     casus = selectors.dossier(request.user, pk)
     services.toegevoegde_meldingen_gezien(door=request.user, casus=casus)  # the home page's signal ends here
-    return _render_dossier(request, casus)
+    response = _render_dossier(request, casus)
+    services.antwoorden_gelezen(door=request.user, casus=casus)  # the answers shown there leave the home page
+    return response
 
 
 def _guard(request, casus, recht):
@@ -201,14 +204,14 @@ def _dossier_form(request, pk, form_class, form_key, action, success, *, recht):
     form = form_class(request.POST)
     if form.is_valid():
         try:
-            action(casus, form.cleaned_data)
+            result = action(casus, form.cleaned_data)
         except TransitionNotAllowed as error:  # closed meanwhile: its form is no longer shown, so say it on top
             messages.error(request, " ".join(error.messages))
             return redirect("casusregie:dossier", pk=casus.pk)
         except ValidationError as error:
             apply_errors(form, error)
         else:
-            messages.success(request, success)
+            messages.success(request, success(result) if callable(success) else success)
             return redirect("casusregie:dossier", pk=casus.pk)
     messages.error(request, "Niet opgeslagen: verbeter de gemarkeerde velden. Wat u invulde staat er nog.")
     return _render_dossier(request, casus, **{form_key: form})
@@ -301,7 +304,7 @@ def escaleren(request, pk):
         EscalerenForm,
         "escaleren_form",
         lambda casus, data: services.casus_escaleren(door=request.user, casus=casus, **data),
-        "De casus is opgeschaald naar de procesmanager.",
+        lambda escalatie: f"De casus is opgeschaald naar: {escalatie.niveau}.",  # the kind's start level
         recht="escaleren",
     )
 
@@ -725,7 +728,9 @@ def escalatie(request, pk):
         personen=selectors.huishouden_ids(escalatie.casus),
         grond=selectors.escalatie_grond(request.user, escalatie),
     )
-    return render(request, "casusregie/escalatie.html", _escalatie_context(request, escalatie, **forms))
+    response = render(request, "casusregie/escalatie.html", _escalatie_context(request, escalatie, **forms))
+    services.antwoorden_gelezen(door=request.user, casus=escalatie.casus, escalatie=escalatie)
+    return response
 
 
 def _na_escalatie(request, escalatie):
@@ -740,6 +745,7 @@ def _escalatie_context(request, escalatie, **forms):
         "escalatie": escalatie,
         "casus": escalatie.casus,
         "samenvatting": selectors.escalatie_samenvatting(escalatie),
+        "verloop": selectors.escalatie_verloop(escalatie),
         "behandelt": mag(request.user, "behandelen", escalatie),
         "mag_deescaleren": mag(request.user, "deescaleren", escalatie),
         "mag_dossier": selectors.casussen_for(request.user).filter(pk=escalatie.casus_id).exists(),

@@ -27,6 +27,7 @@ from casusregie.models import (
     CasusBetrokkene,
     Escalatie,
     EscalatieNiveau,
+    EscalatieSoort,
     ExpertTeam,
     ExpertVraag,
     Plan,
@@ -82,10 +83,21 @@ AFSLUITREDENEN = ["regulier_overgedragen", "regulier_overgedragen", "doel_bereik
 @dataclass
 class _Wie:
     procesmanager: object
-    coordinator: object
-    wethouder: object
     regisseurs: list
     partners: list  # convenant organisations
+    ladder: list  # the active levels of the escalation ladder, lowest first (data: casusregie.reference)
+    behandelaars: dict  # level id -> the demo account that answers that level
+    soorten: list  # codes of the active kinds of escalation
+
+
+def _behandelaars(users, ladder):
+    """Per level, a demo account in the group that answers it (levels without one are not used by the demo)."""
+    gevonden = {}
+    for niveau in ladder:
+        user = next((u for u in users.values() if u.groups.filter(pk=niveau.behandelaars_id).exists()), None)
+        if user is not None:
+            gevonden[niveau.pk] = user
+    return gevonden
 
 
 def seed_casussen(*, users, jaar, seed=0) -> dict:
@@ -93,12 +105,14 @@ def seed_casussen(*, users, jaar, seed=0) -> dict:
 
     Returns {"casussen": new casussen, "mdo": "gepland" | "bestaand"}.
     """
+    ladder = list(EscalatieNiveau.objects.filter(actief=True).order_by("volgorde"))
     wie = _Wie(
         procesmanager=users["procesmanager"],
-        coordinator=users["coordinator"],
-        wethouder=users["wethouder"],
         regisseurs=[users[name] for name in REGISSEURS],
         partners=list(Organisatie.objects.filter(convenantpartner=True)),
+        ladder=ladder,
+        behandelaars=_behandelaars(users, ladder),
+        soorten=list(EscalatieSoort.objects.filter(actief=True).order_by("volgorde").values_list("code", flat=True)),
     )
     vandaag = timezone.localdate()
     meldingen = (
@@ -367,7 +381,7 @@ def _escaleren(casus, *, pad, wie, rng, datum):
     escalatie = services.casus_escaleren(
         door=casus.casusregisseur,
         casus=casus,
-        reden=rng.choice(Escalatie.Reden.values),
+        reden=rng.choice(wie.soorten),
         vraag="De aanpak loopt vast; wij vragen het volgende niveau om een besluit over de inzet van de partners.",
         datum=datum,
     )
@@ -378,15 +392,20 @@ def _escaleren(casus, *, pad, wie, rng, datum):
             door=wie.procesmanager, escalatie=escalatie, toelichting="Knelpunt opgelost in overleg met de partner."
         )
         return
-    code = "wethouder" if pad == DOORBRAAK or rng.random() < 0.3 else "coordinerend_ambtenaar"
-    niveau = EscalatieNiveau.objects.get(code=code)
-    escalatie = services.escalatie_opschalen(
-        door=wie.procesmanager,
-        escalatie=escalatie,
-        naar=niveau,
-        toelichting="Partners komen er op uitvoeringsniveau niet uit; besluit nodig over inzet en financiering.",
-    )
-    behandelaar = wie.wethouder if code == "wethouder" else wie.coordinator
+    # Up the ladder as the data has it: mostly one level, sometimes two (a doorbraak: two), rarely three.
+    hoger = [n for n in wie.ladder if n.volgorde > escalatie.niveau.volgorde and n.pk in wie.behandelaars]
+    behandelaar = wie.behandelaars.get(escalatie.niveau_id, wie.procesmanager)
+    if hoger:
+        r = rng.random()
+        stap = 1 if pad == DOORBRAAK else (0 if r < 0.7 else 1 if r < 0.95 else 2)
+        naar = hoger[min(stap, len(hoger) - 1)]
+        escalatie = services.escalatie_opschalen(
+            door=behandelaar,
+            escalatie=escalatie,
+            naar=naar,
+            toelichting="Partners komen er op uitvoeringsniveau niet uit; besluit nodig over inzet en financiering.",
+        )
+        behandelaar = wie.behandelaars[naar.pk]
     if pad == BEANTWOORD:
         services.escalatie_beantwoorden(
             door=behandelaar,

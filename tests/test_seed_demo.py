@@ -22,6 +22,7 @@ from casusregie.models import (
     PlanDoel,
     Wachtlijst,
 )
+from casusregie.selectors import ongelezen_antwoorden
 from casusregie.services import caseload
 from mdo.models import AgendaPunt, Overleg
 from meldpunt.models import Melding
@@ -112,6 +113,11 @@ def test_seed_demo_brings_casussen_through_every_state_and_a_rerun_adds_nothing(
     assert Escalatie.objects.filter(status=Escalatie.Status.BEANTWOORD).exists()
     assert Escalatie.objects.filter(status=Escalatie.Status.GEDEESCALEERD).exists()
     assert Escalatie.objects.filter(maatwerkbudget__isnull=False, niveau__code="wethouder").exists()
+    # every escalation starts at the level its kind says (issue 14), and answers wait on a regisseur's home page
+    for escalatie in Escalatie.objects.select_related("reden__start_niveau").prefetch_related("stappen__niveau"):
+        assert escalatie.stappen.all()[0].niveau == escalatie.reden.start_niveau
+    regisseurs = User.objects.filter(username__startswith="regisseur_")
+    assert any(ongelezen_antwoorden(regisseur).exists() for regisseur in regisseurs)
     gesloten = Casus.objects.filter(status=Casus.Status.AFGESLOTEN)
     assert gesloten.exists() and not gesloten.filter(afsluitreden__isnull=True).exists()
     assert Plan.objects.filter(status=Plan.Status.VASTGESTELD).exists()

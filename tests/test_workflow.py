@@ -40,7 +40,7 @@ def _plan(demo):
 def _escalatie(demo):
     c = factories.casus(demo)
     return casus_services.casus_escaleren(
-        door=demo["regisseur_dimence"], casus=c, reden=Escalatie.Reden.STAGNATIE, vraag="Wie betaalt de opvang?"
+        door=demo["regisseur_dimence"], casus=c, reden="stagnatie", vraag="Wie betaalt de opvang?"
     )
 
 

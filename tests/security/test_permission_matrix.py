@@ -29,6 +29,8 @@ ACTORS = [
     "betrokkene_beeindigd",
     "coordinator",
     "wethouder",
+    "burgemeester",  # the higher levels of the escalation ladder (issue 14)
+    "mandaatcommissie",
     "beleid",
     "beheer",
     "privacy",
@@ -226,7 +228,10 @@ MATRIX = {
         cells(forbidden={"procesmanager", "regisseur_dimence", "betrokkene_actief"}, default="404"),
     ),
     "casusregie:expertvragen": ("GET", cells()),  # members of an expert team only: none of these actors
-    "casusregie:escalaties": ("GET", cells(ok={"procesmanager", "coordinator", "wethouder"})),
+    "casusregie:escalaties": (
+        "GET",
+        cells(ok={"procesmanager", "coordinator", "wethouder", "burgemeester", "mandaatcommissie"}),
+    ),
     "casusregie:escalatie": ("GET", cells(ok=CASUS_READERS, default="404")),
     # jaarmonitor: figures only, for the beleidsambtenaar
     "monitor:index": ("GET", cells(ok={"beleid"})),
