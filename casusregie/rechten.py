@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 
 from bzt.workflow import OpenStates, Transition, Workflow, holds_right
 
-from .workflow import CASUS, CASUS_WORKFLOW, ESCALATIE_WORKFLOW, MDO, PLAN, PLAN_WORKFLOW
+from .workflow import ACTIE_WORKFLOW, CASUS, CASUS_WORKFLOW, ESCALATIE_WORKFLOW, MDO, PLAN, PLAN_WORKFLOW
 from .workflow import WIJZIGEN as CHANGE
 
 BETROKKENEN = "casusregie.beheren_betrokkenen"
@@ -70,11 +70,16 @@ RECHTEN = {
     "betrokkenen": Recht((BETROKKENEN, MDO), CASUS),
     "overdragen": Recht((MDO,), CASUS),
     "escaleren": Overgang(CASUS_WORKFLOW, "escaleren"),
+    # closing: the casusregisseur when everything is arranged (not a betrokkene with mag_wijzigen); the
+    # procesmanager when the casus cannot go on, with a written reason (casusregie.services)
     "afsluiten": Overgang(CASUS_WORKFLOW, "afsluiten"),
+    "afsluiten_procesmanager": Overgang(CASUS_WORKFLOW, "afsluiten_door_procesmanager"),
     # on a plan
     "plan_bewerken": Recht((CHANGE,), PLAN, owner="casus"),
     "actie_voortgang": Recht((CHANGE,), PLAN, "voortgang", owner="casus"),
     "plan_indienen": Overgang(PLAN_WORKFLOW, "indienen"),
+    # on an action: handing it over to a named organisation (regular care goes on after closing)
+    "actie_overdragen": Overgang(ACTIE_WORKFLOW, "overdragen"),
     # on an escalation: answering, passing up and a doorbraak are for its current level
     "behandelen": Overgang(ESCALATIE_WORKFLOW, "beantwoorden"),
     "deescaleren": Overgang(ESCALATIE_WORKFLOW, "deescaleren"),

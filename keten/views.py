@@ -4,7 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from bzt.services import inactive_accounts
-from casusregie.selectors import escalaties_op_mijn_niveau, regisseur_vandaag
+from casusregie.selectors import escalaties_op_mijn_niveau, nazorg_voor, opnieuw_te_melden, regisseur_vandaag
 from meldpunt.selectors import WACHTRIJEN, wachtrij_tellingen
 
 from .dashboard import kerncijfers
@@ -23,6 +23,12 @@ def home(request):
         context["kerncijfers"] = kerncijfers(request.user)
     if request.user.has_perm("casusregie.werken_als_regisseur"):
         context["vandaag"] = regisseur_vandaag(request.user)
+    if request.user.has_perm("casusregie.werken_als_regisseur") or request.user.has_perm(
+        "casusregie.zien_alle_casussen"
+    ):
+        context["nazorg"] = nazorg_voor(request.user)  # due nazorg tasks for this person only
+    if request.user.has_perm("meldpunt.add_melding"):
+        context["opnieuw_melden"] = opnieuw_te_melden(request.user)
     if request.user.has_perm("casusregie.behandelen_escalatie"):
         context["escalaties"] = escalaties_op_mijn_niveau(request.user)
     template = f"home/{role.group}.html" if role else "home/geen_rol.html"

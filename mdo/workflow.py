@@ -23,9 +23,7 @@ OVERLEG_WORKFLOW = Workflow(
 AGENDAPUNT_WORKFLOW = Workflow(
     AgendaPunt,
     *(
-        Transition(
-            besluit, {""}, besluit, MDO, label=f"het besluit ‘{label}’ nemen", refused=AGENDAPUNT.rules[None][1]
-        )
+        Transition(besluit, {""}, besluit, MDO, label=f"het besluit ‘{label}’ nemen", refused=AGENDAPUNT.rules[None][1])
         for besluit, label in B.choices
     ),
     field="besluit",

@@ -4,20 +4,23 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('meldpunt', '0007_wachtrij_filters_index_only'),
+        ("meldpunt", "0007_wachtrij_filters_index_only"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='historicalmelding',
-            name='aanleiding',
-            field=models.TextField(help_text='Waarom wordt er gemeld? Feiten, geen oordelen.', max_length=5000, verbose_name='aanleiding'),
+            model_name="historicalmelding",
+            name="aanleiding",
+            field=models.TextField(
+                help_text="Waarom wordt er gemeld? Feiten, geen oordelen.", max_length=5000, verbose_name="aanleiding"
+            ),
         ),
         migrations.AlterField(
-            model_name='melding',
-            name='aanleiding',
-            field=models.TextField(help_text='Waarom wordt er gemeld? Feiten, geen oordelen.', max_length=5000, verbose_name='aanleiding'),
+            model_name="melding",
+            name="aanleiding",
+            field=models.TextField(
+                help_text="Waarom wordt er gemeld? Feiten, geen oordelen.", max_length=5000, verbose_name="aanleiding"
+            ),
         ),
     ]
