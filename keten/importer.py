@@ -7,8 +7,9 @@ the run named as the change reason of every history record.
 
 The MDO and casusregie parts of a line (mdo, plan_vastgesteld_op, escalaties, afgesloten_op, afsluitreden)
 become a Casus with its first plan, its escalations and its closing (accepted as it was, marked "import": the
-closing conditions of casusregie.services.casus_afsluiten are not checked on history); the named casusregisseur (when that
-user exists and works as casusregisseur) gets the access of an open casus through casusregie.permissions.
+closing conditions of casusregie.services.casus_afsluiten are not checked on history); the named casusregisseur
+(when that user exists and works as casusregisseur) gets the access of an open casus through
+casusregie.permissions.
 """
 
 import json

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from bzt.models import Organisatie, User
 from bzt.services import inactive_accounts
+from casusregie import selectors
 from casusregie.models import (
     Casus,
     CasusBetrokkene,
@@ -15,6 +16,7 @@ from casusregie.models import (
     Escalatie,
     EscalatieStap,
     JournaalRegel,
+    Nazorg,
     Plan,
     PlanActie,
     PlanDoel,
@@ -108,6 +110,12 @@ def test_seed_demo_brings_casussen_through_every_state_and_a_rerun_adds_nothing(
     assert Escalatie.objects.filter(maatwerkbudget__isnull=False, niveau__code="wethouder").exists()
     gesloten = Casus.objects.filter(status=Casus.Status.AFGESLOTEN)
     assert gesloten.exists() and not gesloten.filter(afsluitreden__isnull=True).exists()
+    # closed by the casusregisseur when everything was arranged, and by the procesmanager when it could not go on
+    assert {"regie", "procesmanager"} <= set(gesloten.values_list("afsluiting", flat=True))
+    assert not gesloten.filter(afsluiting="procesmanager", afsluit_motivering="").exists()
+    for casus in gesloten.filter(afsluiting="regie"):
+        assert selectors.afsluitvoorwaarden(casus) == [], casus
+    assert Nazorg.objects.filter(casus__in=gesloten).count() == gesloten.count()
     assert Plan.objects.filter(status=Plan.Status.VASTGESTELD).exists()
     assert Plan.objects.filter(status=Plan.Status.CONCEPT, doelen__isnull=False).exists()
     assert JournaalRegel.objects.exists()
