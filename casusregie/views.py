@@ -364,7 +364,7 @@ def _plan_context(request, plan, **forms):
         "wijzigingen": selectors.plan_wijzigingen(plan),
         "mag_status": mag(request.user, "actie_voortgang", plan),
         "status_keuzes": ActieStatusForm.base_fields["status"].choices,
-        "mag_overdragen": mag(request.user, "actie_voortgang", plan),
+        "mag_actie_overdragen": mag(request.user, "actie_voortgang", plan),
         "organisaties": ActieOverdragenForm.base_fields["organisatie"].queryset,
     }
     if bewerkbaar:
