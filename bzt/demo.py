@@ -1,5 +1,7 @@
 """Demo organisations and accounts for seed_demo (CONTRACT.md § Management commands)."""
 
+import datetime
+
 from faker import Faker
 
 from .auth.services import demo_apparaat_inrichten, tweestaps_verplicht
@@ -43,11 +45,23 @@ ACCOUNTS = [
 ]
 
 
+# "Op 11 juli 2012 hebben de partijen die op dat moment direct bij het BZT betrokken zijn een aangepast convenant
+# ondertekend." (evaluation 2013, § 4 Convenant)
+CONVENANT_GETEKEND_OP = datetime.date(2012, 7, 11)
+
+
 def seed_organisaties_en_accounts(*, door, password, seed=0):
     fake = Faker("nl_NL")
     fake.seed_instance(seed)
     organisaties = {
-        naam: organisatie_opslaan(door=door, naam=naam, soort=soort, convenantpartner=convenant, expertise=expertise)
+        naam: organisatie_opslaan(
+            door=door,
+            naam=naam,
+            soort=soort,
+            convenantpartner=convenant,
+            expertise=expertise,
+            convenant_getekend_op=CONVENANT_GETEKEND_OP if convenant else None,
+        )
         for naam, soort, convenant, expertise in ORGANISATIES
     }
     users = {}

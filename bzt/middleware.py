@@ -27,3 +27,22 @@ class GeenCacheMiddleware:
         response["Pragma"] = "no-cache"  # HTTP/1.0 caches
         patch_vary_headers(response, ["Cookie"])
         return response
+
+
+class FoutpaginaMiddleware:
+    """A view that refuses the method (require_POST, HttpResponseNotAllowed) answers with an empty 405; the user
+    gets the Dutch page on the product's layout instead (templates/405.html), with the same Allow header."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if response.status_code == 405 and not getattr(response, "streaming", False) and not response.content:
+            from django.shortcuts import render
+
+            pagina = render(request, "405.html", status=405)
+            if response.has_header("Allow"):
+                pagina["Allow"] = response["Allow"]
+            return pagina
+        return response

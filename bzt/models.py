@@ -23,6 +23,14 @@ class Organisatie(models.Model):
     convenantpartner = models.BooleanField(
         default=True, help_text="Heeft het convenant Bijzonder Zorgteam ondertekend."
     )
+    convenant_getekend_op = models.DateField(
+        "convenant getekend op",
+        null=True,
+        blank=True,
+        help_text="De datum waarop de organisatie het convenant tekende.",
+    )
+    # Deactivated rather than deleted: users, meldingen and casussen point at it. An inactive organisation is
+    # not offered for new users or assignments (every form filters actief=True).
     actief = models.BooleanField(default=True)
     expertise = models.JSONField(
         default=list, blank=True, help_text="Leefgebieden waarin de organisatie gespecialiseerd is (voor het MDO)."
@@ -52,6 +60,21 @@ class User(AbstractUser):
     # The identity provider's `sub` of the municipal account this account logged in with (bzt.auth.oidc):
     # set at the first OIDC login, matched first ever after; an e-mail address can change hands, `sub` not.
     oidc_subject = models.CharField("OIDC-subject", max_length=255, null=True, blank=True, unique=True)
+    # Set when functioneel beheer removed the user's authenticator (bzt.beheer.tweestaps_resetten); the next
+    # login tells the user so and clears it (bzt.auth.signals).
+    tweestaps_hersteld_op = models.DateTimeField("tweestapsverificatie hersteld op", null=True, blank=True)
+    # Set when functioneel beheer reactivates the account: the inactivity block (bzt.services.inactive_accounts)
+    # counts from here, so a reactivated account is not blocked again the next night.
+    heractiveerd_op = models.DateTimeField("heractiveerd op", null=True, blank=True)
+
+    class NotificatieMail(models.TextChoices):
+        DIRECT = "direct", "Direct, per bericht"
+        DAGELIJKS = "dagelijks", "Eén keer per dag een overzicht"
+        UIT = "uit", "Geen e-mail, alleen in BZT"
+
+    notificatie_mail = models.CharField(
+        "e-mail bij nieuwe berichten", max_length=10, choices=NotificatieMail.choices, default=NotificatieMail.DIRECT
+    )
 
     history = AuditedHistory(excluded_fields=["password", "last_login"])
 
@@ -167,3 +190,31 @@ class InzageRegel(models.Model):
 
     def delete(self, *args, **kwargs):
         raise InzageLogError("Het inzagelog is alleen-toevoegen: regels verwijderen kan niet.")
+
+
+class Notificatie(models.Model):
+    """A message to one person about something that needs them (keten/notificaties.py says who gets what).
+
+    `tekst` names the casus or melding by its number only, never a person: it is also the e-mail's text."""
+
+    ontvanger = models.ForeignKey(User, on_delete=models.CASCADE, related_name="notificaties")
+    soort = models.CharField(max_length=40)
+    tekst = models.CharField(max_length=300)
+    link = models.CharField(max_length=300, blank=True)
+    sleutel = models.CharField(max_length=120, blank=True, help_text="one notification per recipient and key")
+    aangemaakt_op = models.DateTimeField(default=timezone.now)
+    gelezen_op = models.DateTimeField(null=True, blank=True)
+    gemaild_op = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-aangemaakt_op", "-pk"]
+        default_permissions = ()
+        indexes = [models.Index(fields=["ontvanger", "gelezen_op"], name="notificatie_ongelezen")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["ontvanger", "sleutel"], condition=~models.Q(sleutel=""), name="notificatie_een_per_sleutel"
+            )
+        ]
+
+    def __str__(self):
+        return self.tekst

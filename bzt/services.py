@@ -14,8 +14,15 @@ from .models import Organisatie, User
 
 
 @transaction.atomic
-def organisatie_opslaan(*, door, naam, soort=Organisatie.Soort.ZORG, convenantpartner=True, expertise=()):
-    values = {"soort": soort, "convenantpartner": convenantpartner, "expertise": list(expertise)}
+def organisatie_opslaan(
+    *, door, naam, soort=Organisatie.Soort.ZORG, convenantpartner=True, expertise=(), convenant_getekend_op=None
+):
+    values = {
+        "soort": soort,
+        "convenantpartner": convenantpartner,
+        "expertise": list(expertise),
+        "convenant_getekend_op": convenant_getekend_op,
+    }
     with acting_as(door):
         organisatie, created = Organisatie.objects.get_or_create(naam=naam, defaults=values)
         if not created and any(getattr(organisatie, k) != v for k, v in values.items()):
@@ -78,6 +85,8 @@ def inactive_accounts(now=None):
         User.objects.filter(is_active=True, is_superuser=False)
         .exclude(username=settings.BZT_SYSTEEM_GEBRUIKER)
         .filter(Q(last_login__lt=cutoff) | Q(last_login__isnull=True, date_joined__lt=cutoff))
+        # Reactivated by functioneel beheer (bzt.beheer): counts from the reactivation.
+        .filter(Q(heractiveerd_op__isnull=True) | Q(heractiveerd_op__lt=cutoff))
     )
 
 

@@ -58,6 +58,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "bzt.middleware.GeenCacheMiddleware",  # outside everything that answers with personal data, after static files
+    "bzt.middleware.FoutpaginaMiddleware",  # a bare 405 becomes the Dutch page (inside GeenCache: no-store too)
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -89,6 +90,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "csp.context_processors.nonce",
                 "bzt.context_processors.branding",
+                "bzt.context_processors.notificaties",
+                "bzt.auth.context_processors.bewaarde_invoer",
             ],
         },
     },
@@ -125,10 +128,11 @@ AUTHENTICATION_BACKENDS = [
 SILENCED_SYSTEM_CHECKS = ["guardian.W001"]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "bzt.validators.MinimumLengteValidator", "OPTIONS": {"min_length": 12}},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+CSRF_FAILURE_VIEW = "bzt.views.csrf_fout"  # Dutch, on the product's layout (templates/403_csrf.html)
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
@@ -232,7 +236,28 @@ CELERY_BEAT_SCHEDULE = {
         "task": "keten.tasks.bewaartermijn_toepassen",
         "schedule": crontab(hour=3, minute=30),
     },
+    "attenties-van-vandaag": {
+        "task": "keten.tasks.attenties_berekenen",
+        "schedule": crontab(hour=6, minute=0),
+    },
+    "notificaties-dagoverzicht": {
+        "task": "bzt.tasks.dagoverzicht_mailen",
+        "schedule": crontab(hour=7, minute=0),
+    },
+    "notificaties-nasturen": {
+        "task": "bzt.tasks.notificaties_nasturen",
+        "schedule": crontab(minute="*/15"),
+    },
 }
+
+# --- E-mail (notifications only; never personal data) -------------------------------------------------------------
+# EMAIL_URL e.g. smtp+tls://user:password@smtp.example.nl:587 or smtps://…:465; without it mail goes to the console.
+vars().update(env.email_url("EMAIL_URL", default="consolemail://"))
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", default="BZT <noreply@bzt.localhost>")
+EMAIL_TIMEOUT = 10
+# The address of this installation, for links in e-mails.
+BZT_BASIS_URL = env("BZT_BASIS_URL", default="http://127.0.0.1:8000")
+BZT_NOTIFICATIEFOUTEN_DOORGEVEN = False  # tests/settings.py: True
 
 # --- The product's own settings (continued below) --------------------------------------------------------------------
 BZT_GEMEENTE = env("BZT_GEMEENTE", default="Gemeente Deventer")
@@ -286,7 +311,10 @@ BZT_BEWAARTERMIJN_MELDING_MAANDEN = env.int("BZT_BEWAARTERMIJN_MELDING_MAANDEN",
 
 # --- Authentication (docs/security.md § Authenticatie) ---------------------------------------------
 # Sessions: logged out after this many minutes without a request, and this many hours after logging in.
+# Typing in a form counts as activity; a warning with "Blijf ingelogd" comes BZT_SESSIE_WAARSCHUWING_SECONDEN
+# before the idle timeout (static/js/bzt.js; docs/security.md § Nooit getypt werk kwijt).
 BZT_SESSIE_INACTIEF_MINUTEN = env.int("BZT_SESSIE_INACTIEF_MINUTEN", default=15)
+BZT_SESSIE_WAARSCHUWING_SECONDEN = env.int("BZT_SESSIE_WAARSCHUWING_SECONDEN", default=120)
 BZT_SESSIE_MAXIMAAL_UREN = env.int("BZT_SESSIE_MAXIMAAL_UREN", default=10)
 # The stored session never outlives the absolute limit.
 SESSION_COOKIE_AGE = env.int("SESSION_COOKIE_AGE", default=BZT_SESSIE_MAXIMAAL_UREN * 60 * 60)

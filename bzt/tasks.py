@@ -81,3 +81,39 @@ def inactieve_accounts_blokkeren():
     from .audit import acting_user
 
     return services.inactieve_accounts_blokkeren(door=acting_user())
+
+
+@shared_task(base=AuditedTask, bind=True, max_retries=8)
+def notificatie_mailen(self, notificatie_id):
+    """One notification by e-mail; an unreachable SMTP server is retried with a growing pause (2 min … 1 h),
+    and what still did not go out is picked up by notificaties_nasturen."""
+    from smtplib import SMTPException
+
+    from . import notifications
+
+    try:
+        return notifications.mail_versturen(notificatie_id)
+    except (SMTPException, OSError) as error:
+        if self.app.conf.task_always_eager:  # in-process: never fail the request that caused the notification
+            logger.warning("E-mail voor notificatie %s niet verstuurd", notificatie_id, exc_info=True)
+            return False
+        raise self.retry(exc=error, countdown=min(120 * 2**self.request.retries, 3600)) from error
+
+
+@shared_task(base=AuditedTask)
+def notificaties_nasturen():
+    """Periodic: queue again the direct mails that did not go out (broker or SMTP was down)."""
+    from . import notifications
+
+    ids = list(notifications.niet_gemaild().values_list("pk", flat=True)[:500])
+    for pk in ids:
+        notificatie_mailen.delay(pk)
+    return len(ids)
+
+
+@shared_task(base=AuditedTask)
+def dagoverzicht_mailen():
+    """Daily: one overview mail per person who chose it."""
+    from . import notifications
+
+    return notifications.dagoverzicht_versturen()

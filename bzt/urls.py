@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import views
+from . import notificatie_views, views
 
 urlpatterns = [
     path("", include("keten.urls")),  # the start pages and the access log
@@ -12,6 +12,11 @@ urlpatterns = [
     path("huisstijl.css", views.huisstijl_css, name="huisstijl_css"),
     path("healthz", views.healthz, name="healthz"),
     path("beheer/inactieve-accounts/", views.inactieve_accounts_blokkeren, name="inactieve_accounts_blokkeren"),
+    path("berichten/", notificatie_views.notificaties, name="notificaties"),
+    path("berichten/<int:pk>/", notificatie_views.notificatie_openen, name="notificatie_openen"),
+    path("berichten/alles-gelezen/", notificatie_views.alles_gelezen, name="notificaties_alles_gelezen"),
+    path("berichten/instellingen/", notificatie_views.notificatie_instellingen, name="notificatie_instellingen"),
+    path("", include("bzt.beheer_urls")),  # functioneel beheer: accounts, organisations; the first-password link
     path("meldpunt/", include("meldpunt.urls")),
     path("mdo/", include("mdo.urls")),
     path("casussen/", include("keten.casusregie_urls")),  # casusregie.urls plus the dashboard

@@ -45,3 +45,22 @@ def onmogelijke_datums(instance) -> dict[str, str]:
         if probleem:
             problemen[field.name] = f"{field.verbose_name.capitalize()} {probleem}."
     return problemen
+
+
+class MinimumLengteValidator:
+    """Django's MinimumLengthValidator with its message in Dutch (Django's Dutch catalogue misses the plural form
+    for 12, so the message came out in English on the first-password page)."""
+
+    def __init__(self, min_length=12):
+        self.min_length = min_length
+
+    def validate(self, password, user=None):
+        from django.core.exceptions import ValidationError
+
+        if len(password) < self.min_length:
+            raise ValidationError(
+                f"Dit wachtwoord is te kort: gebruik minstens {self.min_length} tekens.", code="password_too_short"
+            )
+
+    def get_help_text(self):
+        return f"Uw wachtwoord moet minstens {self.min_length} tekens bevatten."

@@ -39,3 +39,21 @@ def healthz(request):
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return JsonResponse({"status": "ok"})
+
+
+def csrf_fout(request, reason=""):
+    """CSRF_FAILURE_VIEW: Dutch, on the product's layout. A form of a logged-in user whose token is only out of
+    date (they logged in again in another tab) is kept like a form posted after a timeout and shown again
+    (bzt.auth.bewaren); its origin was already verified by Django before the token was compared."""
+    from django.shortcuts import render
+
+    from .auth import bewaren
+
+    bewaard = False
+    user = getattr(request, "user", None)
+    if user is not None and user.is_authenticated and request.method == "POST" and reason.endswith("incorrect."):
+        velden = bewaren.velden_uit(request)
+        if velden is not None:
+            bewaren.bewaren(request.session, gebruiker_pk=user.pk, request=request, velden=velden)
+            bewaard = True
+    return render(request, "403_csrf.html", {"bewaard": bewaard, "terug": bewaren.terugpad(request)}, status=403)

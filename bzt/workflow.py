@@ -18,6 +18,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import timezone
 
 from bzt.audit import acting_as
+from bzt.notifications import gebeurd
 
 
 class TransitionNotAllowed(ValidationError):
@@ -113,6 +114,7 @@ class Workflow:
             setattr(obj, attribute, value)
         with acting_as(door):
             obj.save()
+        gebeurd(f"{obj._meta.app_label}.{obj._meta.model_name}.{name}", obj, door=door)
         return obj
 
     def after(self, state, *names):

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from guardian.shortcuts import assign_perm, remove_perm
 
 from bzt.models import User
+from bzt.notifications import gebeurd
 
 from .models import CasusToegang
 
@@ -67,6 +68,7 @@ def grant(casus, user, perms, *, door, reden):
     CasusToegang.objects.create(
         casus=casus, gebruiker=user, actie=CasusToegang.Actie.VERLEEND, rechten=_describe(perms), reden=reden, door=door
     )
+    gebeurd("casusregie.toegang.verleend", casus, door=door, gebruiker=user, perms=tuple(perms))
 
 
 def revoke(casus, user, perms, *, door, reden):
@@ -80,3 +82,4 @@ def revoke(casus, user, perms, *, door, reden):
         reden=reden,
         door=door,
     )
+    gebeurd("casusregie.toegang.ingetrokken", casus, door=door, gebruiker=user, perms=tuple(perms), reden=reden)

@@ -34,6 +34,12 @@ urlpatterns = [
     path("acties/<int:pk>/overdragen/", views.actie_overdragen, name="actie_overdragen"),
     path("nazorg/<int:pk>/", views.nazorg_vastleggen, name="nazorg_vastleggen"),
     path("nazorg/<int:pk>/gemeld/", views.nazorg_gemeld, name="nazorg_gemeld"),
+    path("doelen/<int:pk>/bewerken/", views.doel_bewerken, name="doel_bewerken"),
+    path("doelen/<int:pk>/verwijderen/", views.doel_verwijderen, name="doel_verwijderen"),
+    path("doelen/<int:pk>/resultaat/", views.doel_resultaat, name="doel_resultaat"),
+    path("acties/<int:pk>/bewerken/", views.actie_bewerken, name="actie_bewerken"),
+    path("acties/<int:pk>/verwijderen/", views.actie_verwijderen, name="actie_verwijderen"),
+    path("meldingen/<int:pk>/bij-casus/", views.melding_bij_casus, name="melding_bij_casus"),
     path("escalaties/", views.escalaties, name="escalaties"),
     path("escalaties/<int:pk>/", views.escalatie, name="escalatie"),
 ]

@@ -5,7 +5,7 @@ from celery import shared_task
 from bzt.audit import acting_user
 from bzt.tasks import AuditedTask
 
-from . import retention
+from . import notificaties, retention
 
 
 @shared_task(base=AuditedTask)
@@ -19,3 +19,9 @@ def bewaartermijn_toepassen():
         "casussen": run.aantal_casussen,
         "personen": run.aantal_personen,
     }
+
+
+@shared_task(base=AuditedTask)
+def attenties_berekenen():
+    """Daily: notify what became due (actions, access that ends). Idempotent (one notification per key)."""
+    return notificaties.attenties_berekenen()

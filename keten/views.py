@@ -3,6 +3,7 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
+from bzt.notifications import ongelezen
 from bzt.services import inactive_accounts
 from casusregie.selectors import escalaties_op_mijn_niveau, nazorg_voor, opnieuw_te_melden, regisseur_vandaag
 from meldpunt.selectors import WACHTRIJEN, wachtrij_tellingen
@@ -14,7 +15,7 @@ from .dashboard import kerncijfers
 def home(request):
     """The start page of the user's role: what that person has to do today."""
     role = request.user.rol
-    context = {"role": role}
+    context = {"role": role, "berichten": list(ongelezen(request.user)[:5])}
     if request.user.has_perm("meldpunt.view_melding"):
         context.update(wachtrijen=WACHTRIJEN, tellingen=wachtrij_tellingen(request.user))
     if request.user.has_perm("bzt.beheren_gebruikers"):

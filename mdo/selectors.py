@@ -37,6 +37,7 @@ from meldpunt.codes import Leefgebied
 from meldpunt.models import Betrokkene, Persoon
 from meldpunt.selectors import hoofdpersoon
 
+from . import rechten
 from .forms import ToewijzenForm, besluit_form_class, overleg_label, zoek_opties
 from .models import AgendaPunt, Overleg
 
@@ -62,7 +63,7 @@ def besluiten_in_tijdlijn(casus):
 
 
 def overleggen_for(user):
-    if user.is_authenticated and user.has_perm("mdo.voorzitten_mdo"):
+    if user.is_authenticated and rechten.mag(user, "voorzitten"):
         return Overleg.objects.all()
     return Overleg.objects.none()
 
@@ -137,14 +138,14 @@ def open_casussen(user):
 
 def open_casussen_zoeken(user, q):
     """At most ten open casussen by number or hoofdpersoon's name; nothing for a non-chair."""
-    if not user.has_perm("mdo.voorzitten_mdo"):
+    if not rechten.mag(user, "voorzitten"):
         return []
     return search.casussen(open_casussen(user), q)
 
 
 def open_casus(user, pk):
     """The open casus `pk` if the chair may put it on the agenda, else None (a form error, not a 404)."""
-    if not user.has_perm("mdo.voorzitten_mdo"):
+    if not rechten.mag(user, "voorzitten"):
         return None
     pk = parse_int(pk)
     return open_casussen(user).filter(pk=pk).first() if pk else None
@@ -181,9 +182,26 @@ def aanwezigen_keuze(overleg, extra=()):
     )
 
 
+def aanwezigen_met_gezochten(user, overleg, q):
+    """The choice of attendees on the closing form: the usual ones, plus those found by `q` (the chair only)."""
+    gebruikers = list(aanwezigen_keuze(overleg))
+    if q:
+        getoond = {u.pk for u in gebruikers}
+        gebruikers += [u for u in aanwezigen_zoeken(user, q) if u.pk not in getoond]
+    return gebruikers
+
+
+def aanwezigen_per_organisatie(overleg):
+    """{organisation: [users]} of those present, from the prefetched attendees (the printed besluitenlijst)."""
+    groepen = {}
+    for u in sorted(overleg.aanwezigen.all(), key=lambda u: (str(u.organisatie or ""), str(u))):
+        groepen.setdefault(str(u.organisatie or "Zonder organisatie"), []).append(u)
+    return groepen
+
+
 def aanwezigen_zoeken(user, q):
     """At most ten users who can be recorded as present; nothing for a non-chair."""
-    if not user.has_perm("mdo.voorzitten_mdo"):
+    if not rechten.mag(user, "voorzitten"):
         return []
     return search.gebruikers(_kan_aanwezig_zijn(), q)
 
@@ -245,7 +263,7 @@ def kandidaten_pool():
 
 def regisseurs_zoeken(user, q, melding=None):
     """At most ten casusregisseurs by name or organisation, as ranked kandidaten; nothing for a non-chair."""
-    if not user.has_perm("mdo.voorzitten_mdo"):
+    if not rechten.mag(user, "voorzitten"):
         return []
     gevonden = search.gebruikers(casusregisseurs(), q)
     return kandidaat_regisseurs(melding, regisseurs_met_caseload([u.pk for u in gevonden])) if gevonden else []

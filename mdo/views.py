@@ -2,7 +2,7 @@
 service, render. Everyone else gets 403 on the list and 404 on a meeting (mdo.selectors.overleg_detail)."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
@@ -19,7 +19,7 @@ from bzt.pdf import PDF_BASE_URL, render_pdf, static_path  # noqa: F401 - re-exp
 from bzt.pdf import static_fetcher as _static_fetcher  # noqa: F401 - re-exported (tests/mdo/test_print.py)
 from bzt.workflow import TransitionNotAllowed
 
-from . import selectors, services
+from . import rechten, selectors, services
 from .forms import (
     AfrondenForm,
     CasusbesprekingForm,
@@ -34,7 +34,7 @@ from .workflow import ACTIES
 
 PAGE_SIZE = 20
 
-mdo_required = permission_required("mdo.voorzitten_mdo", raise_exception=True)
+mdo_required = rechten.recht_vereist("voorzitten")
 
 
 # --- list and planning ----------------------------------------------------------------------------------------
@@ -88,19 +88,15 @@ def _regels(request, overleg, bound=None):
 def _agenda_context(request, overleg, *, bound=None, casus_form=None, afronden_form=None):
     context = {"overleg": overleg, "regels": _regels(request, overleg, bound), "gepland": _gepland(overleg)}
     if not context["gepland"]:
-        context["aanwezigen"] = _aanwezigen(overleg)
+        context["aanwezigen"] = selectors.aanwezigen_per_organisatie(overleg)
         return context
-    casus_zoek = _zoektekst(request, "casus_zoek")
+    casus_zoek, aanwezige_zoek = _zoektekst(request, "casus_zoek"), _zoektekst(request, "aanwezige_zoek")
     if casus_form is None:
         gevonden = selectors.open_casussen_zoeken(request.user, casus_zoek) if casus_zoek else []
         _log_gevonden(request, gevonden)
         casus_form = CasusbesprekingForm(casussen=gevonden)
-    aanwezige_zoek = _zoektekst(request, "aanwezige_zoek")
     if afronden_form is None:
-        gebruikers = list(selectors.aanwezigen_keuze(overleg))
-        if aanwezige_zoek:
-            getoond = {u.pk for u in gebruikers}
-            gebruikers += [u for u in selectors.aanwezigen_zoeken(request.user, aanwezige_zoek) if u.pk not in getoond]
+        gebruikers = selectors.aanwezigen_met_gezochten(request.user, overleg, aanwezige_zoek)
         afronden_form = AfrondenForm(gebruikers=gebruikers, initial={"aanwezigen": [overleg.voorzitter_id]})
     context.update(
         casus_form=casus_form, casus_zoek=casus_zoek, afronden_form=afronden_form, aanwezige_zoek=aanwezige_zoek
@@ -270,6 +266,8 @@ def _bericht(actie, punt, gegevens):
         return f"{regisseur} ({regisseur.organisatie}) is casusregisseur van casus {punt.casus.nummer}."
     if actie == "regulier":
         return f"Melding {punt.melding.nummer} is verwezen naar reguliere zorg."
+    if actie == "bij_casus":
+        return f"Melding {punt.melding.nummer} is bij de open casus {punt.casus.nummer} gevoegd."
     if actie == "aanhouden":
         return "Het agendapunt is aangehouden en gaat naar het volgende MDO."
     if actie in ("vaststellen", "terugsturen"):
@@ -369,15 +367,8 @@ def aanwezigen_zoeken(request, pk):
 
 def _print_context(request, pk):
     overleg = selectors.overleg_detail(request.user, pk)
-    return {"overleg": overleg, "regels": selectors.print_regels(overleg), "aanwezigen": _aanwezigen(overleg)}
-
-
-def _aanwezigen(overleg):
-    """{organisation: [users]} of those present, from the prefetched attendees."""
-    groepen = {}
-    for u in sorted(overleg.aanwezigen.all(), key=lambda u: (str(u.organisatie or ""), str(u))):
-        groepen.setdefault(str(u.organisatie or "Zonder organisatie"), []).append(u)
-    return groepen
+    aanwezigen = selectors.aanwezigen_per_organisatie(overleg)
+    return {"overleg": overleg, "regels": selectors.print_regels(overleg), "aanwezigen": aanwezigen}
 
 
 @login_required

@@ -3,13 +3,15 @@
 from dataclasses import dataclass, field
 from datetime import date
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
 from bzt.audit import acting_as
+from bzt.notifications import gebeurd
 from bzt.workflow import TransitionNotAllowed, transition
 
+from . import rechten
 from .codes import Besluit, Leefgebied, Rol
 from .doelgroep import DOELGROEP_DREMPEL, is_doelgroep, is_ggsr
 from .models import Betrokkene, Melding, Persoon, PersoonKoppeling, Triage
@@ -20,6 +22,7 @@ PERSOON_VELDEN = (
     "tussenvoegsel",
     "achternaam",
     "geboortedatum",
+    "verwacht",
     "geslacht",
     "bsn",
     "adres",
@@ -43,8 +46,7 @@ class NieuweBetrokkene:
 @transaction.atomic
 def melding_registreren(*, door, gegevens: dict, betrokkenen: list[NieuweBetrokkene]) -> Melding:
     """Register a melding about a household. Persons are reused when given; new ones are created."""
-    if not door.has_perm("meldpunt.add_melding"):
-        raise PermissionDenied("U mag geen meldingen registreren.")
+    rechten.vereist(door, "registreren")
     if not betrokkenen:
         raise ValidationError("Een melding gaat over ten minste één persoon.")
     if not any(b.rol == Rol.HOOFDPERSOON for b in betrokkenen):
@@ -60,6 +62,7 @@ def melding_registreren(*, door, gegevens: dict, betrokkenen: list[NieuweBetrokk
                 raise ValidationError(f"{persoon.naam} staat twee keer in het huishouden.")
             seen.add(persoon.pk)
             Betrokkene.objects.create(melding=melding, persoon=persoon, rol=betrokkene.rol)
+    gebeurd("meldpunt.melding.geregistreerd", melding, door=door)
     return melding
 
 
@@ -157,6 +160,15 @@ def melding_toewijzen(*, door, melding: Melding) -> Melding:
 
 
 @transaction.atomic
+def melding_naar_casus(*, door, melding: Melding, door_mdo: bool = False) -> Melding:
+    """The melding is added to the open casus of its household (called by casusregie.services.
+    melding_bij_casus_voegen): by the meldpunt at triage, or by the MDO (`door_mdo`)."""
+    with acting_as(door):
+        transition(melding, "mdo_bij_casus_voegen" if door_mdo else "bij_casus_voegen", door=door)
+    return melding
+
+
+@transaction.atomic
 def melding_mdo_verwijzen(*, door, melding: Melding) -> Melding:
     """The MDO referred the melding to regular care instead of assigning a casusregisseur."""
     with acting_as(door):
@@ -166,8 +178,7 @@ def melding_mdo_verwijzen(*, door, melding: Melding) -> Melding:
 
 @transaction.atomic
 def wvggz_uitkomst_vastleggen(*, door, melding: Melding, uitkomst: str, datum: date) -> Melding:
-    if not door.has_perm("meldpunt.triageren_melding"):
-        raise PermissionDenied("U mag de Wvggz-uitkomst niet vastleggen.")
+    rechten.vereist(door, "trieren")
     if not melding.wvggz:
         raise ValidationError("Dit is geen Wvggz-melding.")
     if datum < melding.ontvangen_op or datum > timezone.localdate():
@@ -182,8 +193,7 @@ def wvggz_uitkomst_vastleggen(*, door, melding: Melding, uitkomst: str, datum: d
 @transaction.atomic
 def terugkoppeling_vastleggen(*, door, melding: Melding, wijze: str, datum: date) -> Melding:
     """Record that (and how) the melder was told the melding is being handled — never its content."""
-    if not door.has_perm("meldpunt.change_melding"):
-        raise PermissionDenied("U mag de terugkoppeling niet vastleggen.")
+    rechten.vereist(door, "terugkoppelen")
     if melding.melder_anoniem:
         raise ValidationError("Een anonieme melder kan geen terugkoppeling krijgen.")
     if datum < melding.ontvangen_op or datum > timezone.localdate():
@@ -198,8 +208,7 @@ def terugkoppeling_vastleggen(*, door, melding: Melding, wijze: str, datum: date
 @transaction.atomic
 def personen_koppelen(*, door, persoon: Persoon, gekoppeld_aan: Persoon, reden: str) -> PersoonKoppeling:
     """Record that two person records are one person. Both records and their history stay."""
-    if not door.has_perm("meldpunt.koppelen_persoon"):
-        raise PermissionDenied("U mag geen personen koppelen.")
+    rechten.vereist(door, "koppelen")
     if persoon.pk == gekoppeld_aan.pk:
         raise ValidationError("Een persoon kan niet aan zichzelf gekoppeld worden.")
     if not reden.strip():
@@ -218,8 +227,7 @@ def personen_koppelen(*, door, persoon: Persoon, gekoppeld_aan: Persoon, reden: 
 
 @transaction.atomic
 def koppeling_opheffen(*, door, koppeling: PersoonKoppeling, reden: str) -> PersoonKoppeling:
-    if not door.has_perm("meldpunt.koppelen_persoon"):
-        raise PermissionDenied("U mag geen koppelingen opheffen.")
+    rechten.vereist(door, "koppelen")
     paar = [koppeling.persoon_id, koppeling.gekoppeld_aan_id]
     vergrendelen(paar)
     koppeling = PersoonKoppeling.objects.select_for_update().get(pk=koppeling.pk)

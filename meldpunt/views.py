@@ -1,8 +1,8 @@
 """Meldpunt screens. Thin: parse the form, fetch through a selector, call one service, render."""
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required, permission_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_POST
@@ -12,7 +12,7 @@ from bzt.forms import apply_errors, parse_int, zoektekst
 from bzt.inzage import Actie, ObjectType, grond_meldpunt, log_inzage
 from bzt.pagination import GeteldePaginator
 
-from . import hooks, selectors, services
+from . import hooks, rechten, selectors, services
 from .codes import Aanmeldroute, Urgentie, wijken
 from .forms import (
     HuishoudenFormSet,
@@ -27,8 +27,8 @@ from .models import Melding, PersoonKoppeling
 
 PAGE_SIZE = 25
 
-meldpunt_required = permission_required("meldpunt.view_melding", raise_exception=True)
-triage_required = permission_required("meldpunt.triageren_melding", raise_exception=True)
+meldpunt_required = rechten.recht_vereist("inzien")
+triage_required = rechten.recht_vereist("trieren")
 
 
 @login_required
@@ -72,7 +72,7 @@ def wachtrij(request):
 
 
 @login_required
-@permission_required("meldpunt.add_melding", raise_exception=True)
+@rechten.recht_vereist("registreren")
 def melding_nieuw(request):
     if request.method != "POST":
         form, huishouden = MeldingForm(), HuishoudenFormSet(prefix="persoon")
@@ -165,11 +165,14 @@ def melding(request, pk):
         "wvggz_form": WvggzForm(),
         "terugkoppeling_form": TerugkoppelingForm(),
         "geschiedenis": melding.history.select_related("history_user").order_by("-history_date")[:50],
-        "mag_melder_zien": request.user.has_perm("meldpunt.zien_melder"),
-        "mag_trieren": request.user.has_perm("meldpunt.triageren_melding"),
+        "mag_melder_zien": rechten.mag(request.user, "melder_zien"),
+        "mag_trieren": rechten.mag(request.user, "trieren"),
     }
     if melding.status == Melding.Status.TOEGEWEZEN:
         for extra in hooks.TOEGEWEZEN_MELDING_PAGINA:
+            context.update(extra(request.user, melding))
+    elif melding.status in Melding.OPEN_STATUSES:
+        for extra in hooks.OPEN_MELDING_PAGINA:
             context.update(extra(request.user, melding))
     return render(request, "meldpunt/melding.html", context)
 
@@ -256,7 +259,7 @@ def melding_wvggz(request, pk):
 
 
 @login_required
-@permission_required("meldpunt.change_melding", raise_exception=True)
+@rechten.recht_vereist("terugkoppelen")
 @require_POST
 def melding_terugkoppeling(request, pk):
     form = TerugkoppelingForm(request.POST)
@@ -300,7 +303,7 @@ def persoon(request, pk):
         "betrokkenheden": persoon.betrokkenheden.select_related("melding").order_by("-melding__ontvangen_op"),
         "koppelingen": selectors.koppelingen_van(persoon),
         "koppel_form": KoppelForm(request.POST or None),
-        "mag_koppelen": request.user.has_perm("meldpunt.koppelen_persoon"),
+        "mag_koppelen": rechten.mag(request.user, "koppelen"),
     }
     if request.method == "POST" and context["mag_koppelen"] and context["koppel_form"].is_valid():
         form = context["koppel_form"]
@@ -326,8 +329,7 @@ def persoon(request, pk):
 @login_required
 @require_POST
 def koppeling_opheffen(request, pk, koppeling_pk):
-    if not request.user.has_perm("meldpunt.koppelen_persoon"):
-        raise PermissionDenied
+    rechten.vereist(request.user, "koppelen")
     persoon = access_object(selectors.personen_for(request.user), pk)
     koppeling = access_object(
         PersoonKoppeling.objects.filter(pk__in=selectors.koppelingen_van(persoon).values("pk")), koppeling_pk

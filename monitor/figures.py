@@ -17,7 +17,7 @@ from decimal import Decimal
 from django.db import connection
 
 from bzt.models import Organisatie
-from casusregie.models import AfsluitReden, Casus, Escalatie, EscalatieNiveau, Nazorg, Wachtlijst
+from casusregie.models import AfsluitReden, Casus, Escalatie, EscalatieNiveau, Nazorg, PlanDoel, Wachtlijst
 from meldpunt.codes import Leefgebied
 from meldpunt.doelgroep import doelgroep_sql
 from meldpunt.models import Betrokkene, Melding, Persoon, Triage
@@ -97,6 +97,7 @@ def _tables():
         "wachtlijst": Wachtlijst,
         "budgetregel": BudgetRegel,
         "nazorg": Nazorg,
+        "plandoel": PlanDoel,
     }
     return {name: connection.ops.quote_name(model._meta.db_table) for name, model in models.items()}
 
@@ -165,6 +166,8 @@ def _meldingen_sql():
                 SELECT p.geslacht, p.inkomen, p.wijk,
                        CASE WHEN p.geboortedatum <= m.ontvangen_op THEN
                            ({_sql("ymd", d="m.ontvangen_op")} - {_sql("ymd", d="p.geboortedatum")}) / 10000
+                       -- an expected child (seed 002 "van -9 maanden"): not yet born on the melding, counted 0-17
+                       WHEN p.geboortedatum > m.ontvangen_op AND p.verwacht THEN 0
                        END AS leeftijd,
                        ROW_NUMBER() OVER (PARTITION BY {persoon_id_sql("p")} ORDER BY m.ontvangen_op, m.id, p.id)
                            AS volgorde
@@ -222,7 +225,10 @@ def _casussen_sql():
             JOIN {t["organisatie"]} o ON o.id = w.organisatie_id
             WHERE w.sinds BETWEEN %(start)s AND %(eind)s GROUP BY o.naam
         UNION ALL SELECT 'budget', categorie, SUM(bedrag) FROM {t["budgetregel"]} WHERE jaar = %(jaar)s
-            GROUP BY categorie"""  # noqa: S608 - table names and constants; values are parameters
+            GROUP BY categorie
+        UNION ALL SELECT 'doelresultaat', d.leefgebied || '|' || d.resultaat, COUNT(*) FROM {t["plandoel"]} d
+            WHERE d.resultaat <> '' AND d.resultaat_op BETWEEN %(start)s AND %(eind)s
+            GROUP BY d.leefgebied, d.resultaat"""  # noqa: S608 - table names and constants; values are parameters
 
 
 def _rows(sql, params):
@@ -286,6 +292,10 @@ def compute(jaar: int, *, tot_en_met: date | None = None) -> dict:
     else:
         medianen = {key: _median(f.get(f"dagen_{key}", {})) for key in DOORLOOPTIJDEN}
     personen = sum(per_geslacht.values())
+    doelresultaten = {}
+    for sleutel, n in _counts(c.get("doelresultaat")).items():
+        leefgebied, resultaat = sleutel.split("|", 1)
+        doelresultaten.setdefault(leefgebied, {})[resultaat] = n
     return {
         "jaar": jaar,
         "meldingen": {
@@ -333,6 +343,9 @@ def compute(jaar: int, *, tot_en_met: date | None = None) -> dict:
         "wachtlijsten": {"totaal": sum(wachtlijsten.values()), "per_organisatie": wachtlijsten},
         # nazorg recorded in the year (uitgevoerd_op in Y), by outcome: stabiel | opnieuw_melden
         "nazorg": {"uitgevoerd": sum(nazorg.values()), "per_uitkomst": nazorg},
+        # Results of the goals of plans, per leefgebied (seed 000: "Er wordt gemonitord op leefgebieden"):
+        # goals whose result (behaald, deels, niet_behaald) was recorded in the year, whatever the plan version.
+        "plan": {"doelresultaten": doelresultaten},
         "budget": _budget(
             {categorie: _money(bedrag) for categorie, bedrag in c.get("budget", {}).items()},
             casussen=sum(nieuw.values()) + (scalar["open_van_eerder"] or 0),

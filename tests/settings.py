@@ -13,3 +13,4 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync 
 from bzt.settings import *  # noqa: E402, F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast logins in tests
+BZT_NOTIFICATIEFOUTEN_DOORGEVEN = True  # a broken notification rule fails the test instead of only logging

@@ -77,7 +77,7 @@ TABLES = {
         MELDING_WORKFLOW,
         _melding,
         "meldpunt",
-        {"toewijzen": "procesmanager", "mdo_verwijzen": "procesmanager"},
+        {"toewijzen": "procesmanager", "mdo_verwijzen": "procesmanager", "mdo_bij_casus_voegen": "procesmanager"},
     ),
     # closing normally is the casusregisseur's; the procesmanager closes a casus that cannot go on
     "casus": (

@@ -32,6 +32,9 @@ PERSOONSGEGEVENS_PERMISSIES = (
     "casusregie.behandelen_escalatie",
     "bzt.zien_inzagelog",
 )
+# Who manages accounts can make or take over an account that sees personal data (a new account's first-login
+# link, a second-factor reset): that account passes the second factor too (docs/beheer.md).
+ACCOUNTBEHEER_PERMISSIES = ("bzt.beheren_gebruikers",)
 APPARAAT_NAAM = "Authenticator-app"
 DEMO_APPARAAT_NAAM = "Demo-authenticator (DEMO_TOTP_SECRET)"
 # Set in the session when an OIDC login with OIDC_MFA_TRUSTED counts as the second factor.
@@ -67,13 +70,14 @@ class TweestapsFout(Exception):
 
 
 def tweestaps_verplicht(user):
-    """True for accounts that can see personal data (and superusers): they must use a second factor.
+    """True for accounts that can see personal data, that manage accounts, and superusers: they must use a
+    second factor.
 
     Decided from the role's permissions (which include the one that lets a role hold a per-casus grant) and,
     so that no grant ever opens a casus after only a password, from holding any per-casus grant at all."""
     if not user.is_authenticated or not user.is_active:
         return False
-    if user.is_superuser or any(user.has_perm(perm) for perm in PERSOONSGEGEVENS_PERMISSIES):
+    if user.is_superuser or any(user.has_perm(perm) for perm in PERSOONSGEGEVENS_PERMISSIES + ACCOUNTBEHEER_PERMISSIES):
         return True
     return any(objectrechten.houdt(user) for objectrechten in OBJECTRECHTEN)
 

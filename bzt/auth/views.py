@@ -1,14 +1,20 @@
 """The second step of logging in, enrolling an authenticator app, and the user's own 2FA page."""
 
+import time
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
-from . import services
+from . import bewaren, services
 from .forms import CodeForm
+from .signals import LAATST_ACTIEF
 
 
 def _next(request):
@@ -98,3 +104,31 @@ def tweestaps_overzicht(request):
             "apparaat": services.bevestigd_apparaat(request.user),
         },
     )
+
+
+@never_cache
+@login_required
+@require_POST
+def sessie_verlengen(request):
+    """ "Blijf ingelogd" and typing in a form (static/js/bzt.js): the idle timeout starts again.
+
+    The session middleware has already logged out a session that ended; this only renews a living one."""
+    request.session[LAATST_ACTIEF] = time.time()
+    if request.headers.get("Accept", "").startswith("application/json"):
+        return JsonResponse({"resterend": settings.BZT_SESSIE_INACTIEF_MINUTEN * 60})
+    return redirect(bewaren.terugpad(request) or "home")
+
+
+@never_cache
+@login_required
+def invoer_herstellen(request):
+    """What the user typed before being logged out: send it again (a form to its own URL, with a fresh CSRF
+    token, so the normal view checks everything again) or throw it away. Only the user's own input."""
+    if request.method == "POST":
+        if bewaren.verwijderen(request.session, request.POST.get("weggooien", "")):
+            messages.success(request, "De bewaarde invoer is weggegooid.")
+        return redirect("invoer_herstellen")
+    items = bewaren.voor(request)
+    if not items:
+        return redirect("home")
+    return render(request, "bzt/auth/invoer_herstellen.html", {"items": items})

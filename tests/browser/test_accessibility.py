@@ -33,6 +33,7 @@ def data(demo):
         "escalatie": escalatie,
         "overleg": overleg,
         "persoon": persoon,
+        "account": demo["regisseur_dimence"],
     }
 
 
@@ -80,7 +81,16 @@ def pages_of(data):
             ("jaarmonitor-cijfers", f"/jaarmonitor/{timezone.localdate().year}/"),
             ("jaarmonitor-budget", f"/jaarmonitor/{timezone.localdate().year}/budget/"),
         ],
-        "beheer": [("home-beheer", "/")],
+        "beheer": [
+            ("home-beheer", "/"),
+            ("beheer-accounts", "/beheer/accounts/?q=regisseur"),
+            ("beheer-account-nieuw", "/beheer/accounts/nieuw/"),
+            ("beheer-account", f"/beheer/accounts/{data['account'].pk}/"),
+            ("beheer-account-deactiveren", f"/beheer/accounts/{data['account'].pk}/deactiveren/"),
+            ("beheer-organisaties", "/beheer/organisaties/"),
+            ("beheer-organisatie", f"/beheer/organisaties/{data['account'].organisatie_id}/"),
+            ("beheer-organisatie-nieuw", "/beheer/organisaties/nieuw/"),
+        ],
     }
 
 
@@ -110,3 +120,22 @@ def test_keyboard_users_can_skip_to_the_content(page, demo):
     assert skip.evaluate("el => el === document.activeElement")
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "inhoud"
+
+
+def test_the_first_password_page_of_a_new_account_is_accessible(page, demo):
+    from bzt import beheer
+    from bzt.models import Organisatie
+
+    nieuw = beheer.account_aanmaken(
+        door=demo["beheer"],
+        username="a11y_nieuw",
+        first_name="Ada",
+        last_name="Toegankelijk",
+        email="ada@bzt.example",
+        organisatie=Organisatie.objects.get(naam="Dimence"),
+        rollen=["casusregisseur"],
+    )
+    page.goto(nieuw.inloglink)
+    assert page.get_by_label("Nieuw wachtwoord").is_visible()
+    assert_accessible(page)
+    screenshot(page, "wachtwoord-kiezen")

@@ -187,8 +187,9 @@ def test_the_query_count_does_not_grow_with_the_number_of_casussen(client, demo,
     mdo_services.overleg_plannen(door=demo["procesmanager"], datum=timezone.localdate() + timedelta(days=1))
     client.force_login(demo["procesmanager"])
     _scenario(demo, 2)
-    # 6 for the request (session, user, 2FA, permissions) + 17 for the sections (medians in SQL: 3)
-    with django_assert_max_num_queries(23):
+    # 7 for the request (session, user, 2FA, permissions, unread notifications)
+    # + 17 for the sections (medians in SQL: 3)
+    with django_assert_max_num_queries(24):
         client.get(reverse(DASHBOARD))
     small = _queries(client, demo["procesmanager"])
     _scenario(demo, 8)
@@ -238,11 +239,12 @@ def test_the_dashboard_query_count_is_exact_and_its_size_bounded(client, demo, d
     client.force_login(demo["procesmanager"])
     _scenario(demo, 12)  # more than OUDSTE in every group shown
     client.get(reverse(DASHBOARD))  # the once-a-minute session save out of the way
-    # 6 for the request + 15 for the sections (the lead times: one row stored by the signals run)
-    with django_assert_num_queries(21):
+    # 7 for the request (incl. unread notifications)
+    # + 15 for the sections (the lead times: one row stored by the signals run)
+    with django_assert_num_queries(22):
         klein = client.get(reverse(DASHBOARD)).content.decode()
     _scenario(demo, 12)
-    with django_assert_num_queries(21):
+    with django_assert_num_queries(22):
         groot = client.get(reverse(DASHBOARD)).content.decode()
     assert groot.count("<tr") == klein.count("<tr")  # the counts change, the rows shown do not grow
 

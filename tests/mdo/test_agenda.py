@@ -255,8 +255,9 @@ def test_the_agenda_page_uses_the_same_number_of_queries_for_3_or_15_items(chair
     add(12)
     assert overleg.agendapunten.count() == 15
     assert count_queries() == small
-    # 25 + the access-log write (PostgreSQL chain lock, last hash, one INSERT for every client, role snapshot).
-    with django_assert_max_num_queries(27):
+    # 26 (incl. the header's unread-notifications count) + the access-log write (PostgreSQL chain lock, last
+    # hash, one INSERT for every client, role snapshot).
+    with django_assert_max_num_queries(28):
         chair.get(agenda_url(overleg))
 
 

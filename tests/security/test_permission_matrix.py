@@ -64,9 +64,32 @@ MATRIX = {
     "tweestaps_controleren": ("GET", cells(default="ok")),
     "tweestaps_instellen": ("GET", cells(default="ok")),
     "tweestaps_overzicht": ("GET", cells(default="ok")),
+    "sessie_verlengen": ("POST", cells(default="ok")),
+    "invoer_herstellen": ("GET", cells(default="ok")),  # only the user's own kept input; none: to the start page
     "huisstijl_css": ("GET", cells(default="ok", anonymous="ok")),
     "healthz": ("GET", cells(default="ok", anonymous="ok")),
     "inactieve_accounts_blokkeren": ("POST", cells(ok={"beheer"})),
+    # everyone's own notifications; someone else's answers 404
+    "notificaties": ("GET", cells(ok=ALL)),
+    "notificatie_openen": ("GET", cells(ok={"regisseur_dimence"}, default="404")),
+    "notificaties_alles_gelezen": ("POST", cells(ok=ALL)),
+    "notificatie_instellingen": ("GET", cells(ok=ALL)),
+    # functioneel beheer: accounts and organisations (no case content; 403 for every other role). The POSTs
+    # are sent empty: the form answers with its errors (ok) and nothing is written.
+    "beheer:accounts": ("GET", cells(ok={"beheer"})),
+    "beheer:account_nieuw": ("POST", cells(ok={"beheer"})),
+    "beheer:account": ("GET", cells(ok={"beheer"})),
+    "beheer:account_deactiveren": ("POST", cells(ok={"beheer"})),
+    "beheer:account_heractiveren": ("GET", cells(ok={"beheer"})),
+    "beheer:tweestaps_resetten": ("POST", cells(ok={"beheer"})),
+    "beheer:organisaties": ("GET", cells(ok={"beheer"})),
+    "beheer:organisatie_nieuw": ("POST", cells(ok={"beheer"})),
+    "beheer:organisatie": ("POST", cells(ok={"beheer"})),
+    "beheer:organisatie_deactiveren": ("POST", cells(ok={"beheer"})),
+    "beheer:organisatie_heractiveren": ("GET", cells(ok={"beheer"})),
+    # the one-time first-password link of a new account: anyone may open it; a wrong token shows "link invalid"
+    "beheer:wachtwoord_instellen": ("GET", cells(default="ok", anonymous="ok")),
+    "beheer:wachtwoord_ingesteld": ("GET", cells(default="ok", anonymous="ok")),
     "inzagelog": ("GET", cells(ok={"procesmanager", "privacy"})),
     "inzagelog_export": ("GET", cells(ok={"procesmanager", "privacy"})),
     # meldpunt: lists 403 for other roles; objects 404 (same answer as "does not exist")
@@ -81,6 +104,8 @@ MATRIX = {
     "meldpunt:melding_wvggz": ("POST", cells(ok={"meldpunt"})),
     "meldpunt:melding_terugkoppeling": ("POST", cells(ok={"meldpunt"})),
     "meldpunt:koppeling_opheffen": ("POST", cells(ok={"meldpunt"})),
+    # the meldpunt adds a melding to the open casus of its household (a casusregie URL: meldpunt cannot import it)
+    "casusregie:melding_bij_casus": ("POST", cells(ok={"meldpunt"})),
     # MDO: the procesmanager only; a specific meeting answers 404 to others
     "mdo:overleggen": ("GET", cells(ok={"procesmanager"})),
     "mdo:overleg": ("GET", cells(ok={"procesmanager"}, default="404")),
@@ -188,6 +213,21 @@ MATRIX = {
         "POST",
         cells(ok={"regisseur_dimence"}, forbidden={"procesmanager", "betrokkene_actief"}, default="404"),
     ),
+    # goals and actions of a draft: changed and removed by who may change the casus (world's plan is vastgesteld:
+    # the regisseur's GET goes back to the plan with a message, an empty POST shows the form again)
+    **{
+        name: (
+            method,
+            cells(ok={"regisseur_dimence"}, forbidden={"procesmanager", "betrokkene_actief"}, default="404"),
+        )
+        for name, method in (
+            ("casusregie:doel_bewerken", "GET"),
+            ("casusregie:doel_verwijderen", "POST"),
+            ("casusregie:doel_resultaat", "POST"),
+            ("casusregie:actie_bewerken", "GET"),
+            ("casusregie:actie_verwijderen", "POST"),
+        )
+    },
     "casusregie:escalaties": ("GET", cells(ok={"procesmanager", "coordinator", "wethouder"})),
     "casusregie:escalatie": ("GET", cells(ok=CASUS_READERS, default="404")),
     # jaarmonitor: figures only, for the beleidsambtenaar
@@ -202,6 +242,47 @@ MATRIX = {
     "monitor:xlsx": ("GET", cells(ok={"beleid"})),
     "monitor:budget": ("GET", cells(ok={"beleid"})),
 }
+# The right each guarded URL asks (app, action, the object of the world it acts on): the rights tables
+# (meldpunt/rechten.py, mdo/rechten.py, casusregie/rechten.py) must give exactly the actors the matrix lets through.
+_MDO = ("mdo", "voorzitten", None)
+RECHT = {
+    "meldpunt:wachtrij": ("meldpunt", "inzien", None),
+    "meldpunt:zoeken": ("meldpunt", "inzien", None),
+    "meldpunt:melding": ("meldpunt", "inzien", None),
+    "meldpunt:persoon": ("meldpunt", "personen", None),
+    "meldpunt:melding_nieuw": ("meldpunt", "registreren", None),
+    "meldpunt:melding_in_triage": ("meldpunt", "trieren", None),
+    "meldpunt:melding_triage": ("meldpunt", "trieren", None),
+    "meldpunt:melding_op_agenda": ("meldpunt", "trieren", None),
+    "meldpunt:melding_wvggz": ("meldpunt", "trieren", None),
+    "meldpunt:melding_terugkoppeling": ("meldpunt", "terugkoppelen", None),
+    "meldpunt:koppeling_opheffen": ("meldpunt", "koppelen", None),
+    **{name: _MDO for name in MATRIX if name.startswith("mdo:")},
+    **{name: ("bzt", "beheren", None) for name in MATRIX if name.startswith("beheer:") and "wachtwoord" not in name},
+    "casusregie:journaal_toevoegen": ("casusregie", "wijzigen", "casus"),
+    "casusregie:wachtlijst_melden": ("casusregie", "wijzigen", "casus"),
+    "casusregie:nieuwe_planversie": ("casusregie", "wijzigen", "casus"),
+    "casusregie:betrokkene_toevoegen": ("casusregie", "betrokkenen", "casus"),
+    "casusregie:betrokkene_verwijderen": ("casusregie", "betrokkenen", "casus"),
+    "casusregie:professionals_zoeken": ("casusregie", "betrokkenen", "casus"),
+    "casusregie:overdragen": ("casusregie", "overdragen", "casus"),
+    "casusregie:regisseurs_zoeken": ("casusregie", "overdragen", "casus"),
+    "casusregie:escaleren": ("casusregie", "escaleren", "casus"),
+    "casusregie:afsluiten": ("casusregie", "afsluiten", "casus"),
+    "casusregie:afsluiten_procesmanager": ("casusregie", "afsluiten_procesmanager", "casus"),
+    "casusregie:wachtlijst_opgelost": ("casusregie", "wijzigen", "casus"),
+    "casusregie:actie_overdragen": ("casusregie", "actie_voortgang", "plan"),
+    "casusregie:doel_toevoegen": ("casusregie", "plan_bewerken", "plan"),
+    "casusregie:actie_toevoegen": ("casusregie", "plan_bewerken", "plan"),
+    "casusregie:plan_indienen": ("casusregie", "plan_indienen", "plan"),
+    "casusregie:actie_status": ("casusregie", "actie_voortgang", "plan"),
+    "casusregie:doel_bewerken": ("casusregie", "plan_bewerken", "plan"),
+    "casusregie:doel_verwijderen": ("casusregie", "plan_bewerken", "plan"),
+    "casusregie:actie_bewerken": ("casusregie", "plan_bewerken", "plan"),
+    "casusregie:actie_verwijderen": ("casusregie", "plan_bewerken", "plan"),
+    "casusregie:doel_resultaat": ("casusregie", "doel_resultaat", "plan"),
+}
+
 # The operator admin (superusers only): every role is sent to the admin login.
 ADMIN = cells(default="admin-login", anonymous="admin-login")
 
@@ -320,11 +401,17 @@ def world(demo, django_user_model):
     casus_services.nazorg_vastleggen(
         door=users["regisseur_dimence"], nazorg=opnieuw, uitkomst="opnieuw_melden", notitie="x"
     )
+    from bzt.models import Notificatie
+
+    notificatie = Notificatie.objects.create(
+        ontvanger=users["regisseur_dimence"], soort="test", tekst="Test", link=reverse("home")
+    )
     users["betrokkene_actief"] = users["regisseur_iriszorg"]
     users["betrokkene_beeindigd"] = users["regisseur_mee"]
     return {
         "users": users,
         "kwargs": {
+            "notificatie_openen": {"pk": notificatie.pk},
             "meldpunt:melding": {"pk": melding.pk},
             "meldpunt:melding_in_triage": {"pk": melding.pk},
             "meldpunt:melding_triage": {"pk": melding.pk},
@@ -333,6 +420,7 @@ def world(demo, django_user_model):
             "meldpunt:melding_terugkoppeling": {"pk": melding.pk},
             "meldpunt:persoon": {"pk": persoon.pk},
             "meldpunt:koppeling_opheffen": {"pk": persoon.pk, "koppeling_pk": koppeling.pk},
+            "casusregie:melding_bij_casus": {"pk": melding.pk},
             "mdo:overleg": {"pk": overleg.pk},
             "mdo:agenda_bijwerken": {"pk": overleg.pk},
             "mdo:verplaatsen": {"pk": overleg.pk, "punt_pk": punt.pk},
@@ -357,6 +445,11 @@ def world(demo, django_user_model):
             "casusregie:wachtlijst_opgelost": {"pk": wachtlijst.pk},
             "casusregie:nazorg_vastleggen": {"pk": nazorg.pk},
             "casusregie:nazorg_gemeld": {"pk": opnieuw.pk},
+            "casusregie:actie_bewerken": {"pk": plan.acties.first().pk},
+            "casusregie:actie_verwijderen": {"pk": plan.acties.first().pk},
+            "casusregie:doel_bewerken": {"pk": plan.doelen.first().pk},
+            "casusregie:doel_verwijderen": {"pk": plan.doelen.first().pk},
+            "casusregie:doel_resultaat": {"pk": plan.doelen.first().pk},
             "casusregie:escalatie": {"pk": escalatie.pk},
             "monitor:rapport_status": {"pk": rapport.pk},
             "monitor:rapport_opnieuw": {"pk": rapport.pk},
@@ -367,8 +460,18 @@ def world(demo, django_user_model):
             "monitor:csv": {"jaar": 2025},
             "monitor:xlsx": {"jaar": 2025},
             "monitor:budget": {"jaar": 2025},
+            **{
+                f"beheer:{name}": {"pk": users["regisseur_tactus"].pk}
+                for name in ("account", "account_deactiveren", "account_heractiveren", "tweestaps_resetten")
+            },
+            **{
+                f"beheer:{name}": {"pk": users["regisseur_tactus"].organisatie_id}
+                for name in ("organisatie", "organisatie_deactiveren", "organisatie_heractiveren")
+            },
+            "beheer:wachtwoord_instellen": {"uidb64": "MQ", "token": "ongeldig-token"},
         },
         "casus": casus,
+        "plan": plan,
         "query": {"persoon": persoon.pk},
     }
 
@@ -425,3 +528,28 @@ def test_each_actor_gets_exactly_the_answer_of_the_matrix_and_never_a_case_it_ma
             wrong.append(f"GET {url}: verwacht {ADMIN[actor]}, kreeg {got}")
     assert not wrong, "\n".join(wrong)
     assert not leaks, f"Naam van een casus die {actor} niet mag zien in: {leaks}"
+
+
+def test_the_matrix_lets_through_exactly_who_the_rights_tables_name(world):
+    """A guarded URL answers ok to an actor exactly when its app's rights table says they hold the right (through
+    their role, or on this casus): the tables, the views and this matrix cannot drift apart."""
+    import importlib
+
+    wrong = []
+    for name, (app, actie, obj) in RECHT.items():
+        rechten = importlib.import_module(f"{app}.rechten").RECHTEN
+        for actor in ALL:
+            holds = rechten.heeft(world["users"][USERNAMES.get(actor, actor)], actie, world[obj] if obj else None)
+            if holds != (MATRIX[name][1][actor] == "ok"):
+                wrong.append(f"{name} ({app}.{actie}) voor {actor}: tabel {holds}, matrix {MATRIX[name][1][actor]}")
+    assert not wrong, "\n".join(wrong)
+
+
+def test_every_role_level_right_is_held_by_the_roles_its_table_names():
+    """Rechten.rollen, used for the role pages and the README's role table, follows bzt/roles.py."""
+    from mdo.rechten import RECHTEN as MDO
+    from meldpunt.rechten import RECHTEN as MELDPUNT
+
+    assert MELDPUNT.rollen("registreren") == {"meldpunt"}
+    assert MELDPUNT.rollen("inzien") == {"meldpunt", "procesmanager"}
+    assert MDO.rollen("voorzitten") == {"procesmanager"}

@@ -17,7 +17,7 @@ def kan_niet_verder(apps, schema_editor):
 class Migration(migrations.Migration):
     dependencies = [
         ("bzt", "0005_user_oidc_subject"),
-        ("casusregie", "0006_casusrechten_alleen_voor_casuswerk"),
+        ("casusregie", "0008_casusmelding"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -1,0 +1,20 @@
+"""Every right of the meldpunt, defined once (how the table is asked: bzt/rights.py). The state of a melding
+is checked by its transition table (meldpunt/workflow.py)."""
+
+from bzt.rights import Recht, Rechten
+
+from .workflow import TRIAGE
+
+RECHTEN = Rechten(
+    {
+        "inzien": Recht(("meldpunt.view_melding",)),  # the queues, search and a melding
+        "personen": Recht(("meldpunt.view_persoon",)),
+        "registreren": Recht(("meldpunt.add_melding",), denied="U mag geen meldingen registreren."),
+        "trieren": Recht((TRIAGE,), denied="U mag geen meldingen trieren."),  # incl. the Wvggz outcome
+        "terugkoppelen": Recht(("meldpunt.change_melding",), denied="U mag de terugkoppeling niet vastleggen."),
+        "melder_zien": Recht(("meldpunt.zien_melder",)),
+        "koppelen": Recht(("meldpunt.koppelen_persoon",), denied="U mag geen personen koppelen of ontkoppelen."),
+    }
+)
+
+mag, vereist, recht_vereist = RECHTEN.mag, RECHTEN.vereist, RECHTEN.recht_vereist
