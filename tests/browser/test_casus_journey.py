@@ -101,7 +101,7 @@ def test_from_mdo_assignment_to_closing_with_transfer(as_user, demo):
 
     # The wethouder sees it at their level — without names, plan or journaal — and responds.
     wh = as_user("wethouder")
-    wh.get_by_role("link", name=casus.nummer).click()
+    wh.get_by_role("link", name=casus.nummer, exact=True).click()
     page_text = wh.locator("main").inner_text()
     assert "Wachtlijst beschermd wonen" in page_text
     assert hoofdpersoon.achternaam not in page_text and "Schulden stabiel" not in page_text
