@@ -15,6 +15,7 @@ from .models import (
     EscalatieNiveau,
     EscalatieSoort,
     ExpertTeam,
+    Nazorg,
     PlanActie,
 )
 
@@ -127,7 +128,10 @@ class DoelResultaatForm(forms.Form):
 
 
 class ActieStatusForm(forms.Form):
-    status = forms.ChoiceField(label="Status", choices=PlanActie.Status.choices)
+    # handing over goes with the organisation that takes the action over (ActieOverdragenForm)
+    status = forms.ChoiceField(
+        label="Status", choices=[c for c in PlanActie.Status.choices if c[0] != PlanActie.Status.OVERGEDRAGEN]
+    )
 
 
 class JournaalForm(forms.Form):
@@ -273,6 +277,39 @@ class AfsluitenForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["datum"].initial = timezone.localdate()
+
+
+class AfsluitenProcesmanagerForm(forms.Form):
+    """The procesmanager closes a casus that cannot go on: only those reasons, always with a written reason."""
+
+    prefix = "pm_afsluiten"
+    reden = forms.ModelChoiceField(
+        label="Reden: de casus kan niet verder",
+        queryset=AfsluitReden.objects.filter(actief=True, casus_kan_niet_verder=True),
+    )
+    motivering = forms.CharField(
+        label="Waarom sluit u af terwijl niet alles geregeld is?",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    datum = DatumField(label="Datum")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["datum"].initial = timezone.localdate()
+
+
+class ActieOverdragenForm(forms.Form):
+    organisatie = forms.ModelChoiceField(
+        label="Overdragen aan", queryset=Organisatie.objects.filter(actief=True), empty_label="Kies een organisatie"
+    )
+
+
+class NazorgForm(forms.Form):
+    uitkomst = forms.ChoiceField(label="Hoe gaat het?", choices=Nazorg.Uitkomst.choices, widget=forms.RadioSelect)
+    notitie = forms.CharField(
+        label="Korte notitie", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
 
 
 class WachtlijstForm(forms.Form):

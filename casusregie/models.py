@@ -25,6 +25,12 @@ class AfsluitReden(models.Model):
     vraagt_organisatie = models.BooleanField(
         default=False, help_text="Bij deze reden wordt vastgelegd welke organisatie de zorg overneemt."
     )
+    casus_kan_niet_verder = models.BooleanField(
+        "casus kan niet verder",
+        default=False,
+        help_text="De casus kan niet verder (overleden, verhuisd, zorgmijding): de procesmanager mag dan afsluiten "
+        "met een schriftelijke reden, ook als niet alles geregeld is.",
+    )
     actief = models.BooleanField(default=True)
     volgorde = models.PositiveSmallIntegerField(default=0)
 
@@ -107,7 +113,15 @@ class EscalatieSoort(models.Model):
         return actief.filter(volgorde__gt=self.start_niveau.volgorde).first() or actief.first()
 
 
+class Afsluiting(models.TextChoices):
+    REGIE = "regie", "Afgesloten door de casusregisseur: alles geregeld"
+    PROCESMANAGER = "procesmanager", "Afgesloten door de procesmanager: de casus kon niet verder"
+    IMPORT = "import", "Afgesloten in het vorige systeem (import): voorwaarden niet getoetst"
+
+
 class Casus(models.Model):
+    Afsluiting = Afsluiting
+
     class Status(models.TextChoices):
         TOEGEWEZEN = "toegewezen", "Toegewezen"
         PLAN_IN_OPSTELLING = "plan_in_opstelling", "Plan in opstelling"
@@ -131,6 +145,13 @@ class Casus(models.Model):
         Organisatie, on_delete=models.PROTECT, null=True, blank=True, related_name="overgenomen_casussen"
     )
     afsluit_toelichting = models.TextField(blank=True)
+    # How the casus was closed: by the casusregisseur when everything was arranged, by the procesmanager when
+    # the casus could not go on (with a written reason), or imported history whose conditions were not checked.
+    afsluiting = models.CharField(max_length=15, choices=Afsluiting.choices, blank=True)
+    afgesloten_door = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    afsluit_motivering = models.TextField("waarom de procesmanager afsloot", blank=True)
     leesrecht_regisseur_tot = models.DateField(null=True, blank=True)
 
     history = AuditedHistory()
@@ -358,6 +379,7 @@ class PlanActie(models.Model):
         LOOPT = "loopt", "Loopt"
         GEREED = "gereed", "Gereed"
         VERVALLEN = "vervallen", "Vervallen"
+        OVERGEDRAGEN = "overgedragen", "Overgedragen aan een organisatie"
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="acties")
     doel = models.ForeignKey(PlanDoel, on_delete=models.SET_NULL, null=True, blank=True, related_name="acties")
@@ -366,8 +388,10 @@ class PlanActie(models.Model):
     # The named person at that organisation who does it (free text: a name or function, no account needed).
     uitvoerder_naam = models.CharField("uitvoerder (naam)", max_length=120, blank=True)
     deadline = models.DateField("uiterlijk")
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN)
     personen = models.ManyToManyField(Persoon, blank=True, related_name="+", verbose_name="voor wie")
+    # An action that goes on after the casus is closed is handed over to a named organisation (regular care).
+    overgedragen_aan = models.ForeignKey(Organisatie, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
 
     history = AuditedHistory(m2m_fields=[personen])
 
@@ -377,6 +401,18 @@ class PlanActie(models.Model):
 
     def __str__(self):
         return self.omschrijving[:60]
+
+    @property
+    def casus(self):
+        return self.plan.casus
+
+    @property
+    def afgerond(self):
+        """Done, dropped, or handed over to a named organisation: nothing of it holds up closing the casus."""
+        return self.status in AFGERONDE_ACTIES
+
+
+AFGERONDE_ACTIES = {PlanActie.Status.GEREED, PlanActie.Status.VERVALLEN, PlanActie.Status.OVERGEDRAGEN}
 
 
 class JournaalRegel(models.Model):
@@ -650,3 +686,42 @@ class ExpertVraag(models.Model):
     @property
     def open(self):
         return self.status == ExpertVraag.Status.OPEN
+
+
+class Nazorg(models.Model):
+    """The look back after closing: from `op` the former casusregisseur (or, without an active one, the
+    procesmanager) asks "hoe gaat het?" and records how it goes (stabiel, or a new melding is needed)."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        UITGEVOERD = "uitgevoerd", "Uitgevoerd"
+        GEMELD = "gemeld", "Nieuwe melding geregistreerd"
+
+    class Uitkomst(models.TextChoices):
+        STABIEL = "stabiel", "Stabiel: het gaat goed"
+        OPNIEUW_MELDEN = "opnieuw_melden", "Opnieuw melden: er is weer zorg nodig"
+
+    casus = models.OneToOneField(Casus, on_delete=models.CASCADE, related_name="nazorg")
+    op = models.DateField("nazorg op")
+    regisseur = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN)
+    uitkomst = models.CharField(max_length=15, choices=Uitkomst.choices, blank=True)
+    notitie = models.TextField(blank=True)
+    uitgevoerd_op = models.DateField(null=True, blank=True)
+    uitgevoerd_door = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    status_sinds = models.DateTimeField(default=timezone.now)
+
+    history = AuditedHistory()
+
+    class Meta:
+        ordering = ["op", "id"]
+        verbose_name = "nazorg"
+        verbose_name_plural = "nazorg"
+        indexes = [models.Index(fields=["status", "op"], name="nazorg_status_op")]
+
+    def __str__(self):
+        return f"Nazorg {self.casus.nummer} op {self.op:%d-%m-%Y}"

@@ -10,15 +10,17 @@ uiterste geval wordt de regionale mandaatcommissie bijeengeroepen". Each level i
 of one group (bzt/roles.py). Code never names a level: it reads this data.
 """
 
+# (code, naam, vraagt_organisatie, casus_kan_niet_verder): with the last, the procesmanager may close anyway.
 AFSLUITREDENEN = [
-    ("regulier_overgedragen", "Overgedragen aan reguliere zorg", True),
-    ("doel_bereikt", "Doelen bereikt", False),
-    ("verhuisd", "Verhuisd buiten de gemeente", False),
-    ("overleden", "Overleden", False),
-    ("zorgmijding", "Zorgmijding: geen ingang mogelijk", False),
-    ("overig", "Overig", False),
+    ("regulier_overgedragen", "Overgedragen aan reguliere zorg", True, False),
+    ("doel_bereikt", "Doelen bereikt", False, False),
+    ("verhuisd", "Verhuisd buiten de gemeente", False, True),
+    ("overleden", "Overleden", False, True),
+    ("zorgmijding", "Zorgmijding: geen ingang mogelijk", False, True),
+    ("overig", "Overig", False, False),
 ]
 # code, naam, volgorde, the group whose accounts answer this level
+KAN_NIET_VERDER = [code for code, _, _, kan_niet_verder in AFSLUITREDENEN if kan_niet_verder]
 LADDER = [
     ("procesmanager", "Procesmanager", 1, "procesmanager"),
     ("coordinerend_ambtenaar", "Coördinerend ambtenaar", 2, "coordinerend_ambtenaar"),
@@ -84,8 +86,10 @@ def ensure_reference_data(sender=None, using="default", **kwargs):
     known = set(AfsluitReden.objects.using(using).values_list("code", flat=True))
     AfsluitReden.objects.using(using).bulk_create(
         [
-            AfsluitReden(code=code, naam=naam, vraagt_organisatie=vraagt, volgorde=volgorde)
-            for volgorde, (code, naam, vraagt) in enumerate(AFSLUITREDENEN)
+            AfsluitReden(
+                code=code, naam=naam, vraagt_organisatie=vraagt, casus_kan_niet_verder=stopt, volgorde=volgorde
+            )
+            for volgorde, (code, naam, vraagt, stopt) in enumerate(AFSLUITREDENEN)
             if code not in known
         ]
     )

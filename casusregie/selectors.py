@@ -26,6 +26,7 @@ from meldpunt.selectors import meldingen_for
 
 from . import permissions
 from .models import (
+    AFGERONDE_ACTIES,
     ANTWOORD_SOORTEN,
     Casus,
     CasusBetrokkene,
@@ -34,6 +35,7 @@ from .models import (
     Escalatie,
     EscalatieStap,
     ExpertVraag,
+    Nazorg,
     Noodtoegang,
     Plan,
     PlanActie,
@@ -389,6 +391,15 @@ def plan_wijzigingen(plan):
     return sorted(rows, key=lambda r: r[0], reverse=True)
 
 
+def wachtlijst_for(user, pk):
+    """A waiting list, through the casus it belongs to (same 404 for missing and not visible)."""
+    from .models import Wachtlijst
+
+    return access_object(
+        Wachtlijst.objects.filter(casus__in=casussen_for(user)).select_related("casus", "organisatie"), pk
+    )
+
+
 def betrokkenen(casus):
     return casus.betrokken_professionals.select_related("professional__organisatie", "toegevoegd_door").order_by(
         "beeindigd_op", "toegevoegd_op"
@@ -683,4 +694,91 @@ def open_vragen_aan_mijn_team(user):
         permissions.open_expertvragen(user)
         .select_related("casus", "team", "gesteld_door__organisatie")
         .order_by("gesteld_op", "id")
+    )
+
+
+# --- closing and nazorg ---------------------------------------------------------------------------------------
+
+
+def afsluitvoorwaarden(casus, *, plannen=None, wachtlijsten=None, escalaties=None) -> list[str]:
+    """What is not arranged yet before the casusregisseur may close `casus`, in Dutch, one line per condition
+    ("we laten een casus pas los als alles geregeld is"); empty when everything is arranged. The organisation
+    that takes over (AfsluitReden.vraagt_organisatie) depends on the reason chosen: the service checks it.
+    Read after the casus is locked in casusregie.services.casus_afsluiten; the dossier shows it beforehand, from
+    what it loaded already (`plannen` with their actions, `wachtlijsten`, `escalaties`: no further queries)."""
+    if plannen is None:
+        plannen = casus.plannen.filter(status=Plan.Status.VASTGESTELD).prefetch_related(
+            Prefetch("acties", queryset=PlanActie.objects.select_related("eigenaar"))
+        )
+    if wachtlijsten is None:
+        wachtlijsten = casus.wachtlijsten.filter(opgelost_op__isnull=True).select_related("organisatie")
+    if escalaties is None:
+        escalaties = casus.escalaties.filter(status__in=OPEN_ESCALATIE).select_related("niveau")
+    ontbreekt = []
+    plan = next((p for p in plannen if p.status == Plan.Status.VASTGESTELD), None)
+    if plan is None:
+        ontbreekt.append("Er is geen vastgesteld plan van aanpak: het MDO stelt eerst een plan vast.")
+    else:
+        for actie in plan.acties.all():
+            if actie.status not in AFGERONDE_ACTIES:
+                ontbreekt.append(
+                    f"Actie ‘{actie.omschrijving[:80]}’ ({actie.eigenaar}) is nog {actie.get_status_display().lower()}"
+                    ": zet haar op gereed of draag haar over aan een organisatie."
+                )
+    for wachtlijst in wachtlijsten:
+        if wachtlijst.opgelost_op is None:
+            ontbreekt.append(
+                f"De wachtlijst bij {wachtlijst.organisatie} voor {wachtlijst.voorziening} is nog niet opgelost."
+            )
+    for escalatie in escalaties:
+        if escalatie.status in OPEN_ESCALATIE:
+            ontbreekt.append(f"Er loopt nog een open escalatie (niveau {escalatie.niveau}): de-escaleer eerst.")
+    return ontbreekt
+
+
+OPEN_ESCALATIE = (Escalatie.Status.OPEN, Escalatie.Status.BEANTWOORD)
+
+
+def nazorg_voor(user, today=None):
+    """The nazorg tasks due for `user` (from their date on): as the former casusregisseur, or as procesmanager
+    for casussen without an active former regisseur (casusregie.workflow.is_nazorger). Casus number and
+    household are shown only here, to the person the task is for."""
+    today = today or timezone.localdate()
+    due = Nazorg.objects.filter(status=Nazorg.Status.OPEN, op__lte=today)
+    eigen = Q(regisseur=user) if permissions.mag_casusrecht_houden(user) else Q(pk__in=[])
+    if user.has_perm("casusregie.zien_alle_casussen"):  # casussen without an active former casusregisseur
+        eigen |= Q(regisseur__isnull=True) | ~Q(regisseur__in=permissions.casuswerkers())
+    taken = (
+        due.filter(eigen)
+        .select_related("casus__melding")
+        .prefetch_related(
+            Prefetch("casus__melding__betrokkenen", queryset=Betrokkene.objects.select_related("persoon"))
+        )
+    )
+    return list(taken[:50])
+
+
+def nazorg_taak(user, pk):
+    """One nazorg task, only for the person it is for (404 otherwise, like a casus one may not see)."""
+    from django.http import Http404
+
+    from .workflow import is_nazorger
+
+    nazorg = Nazorg.objects.filter(pk=pk).select_related("casus", "regisseur").first()
+    if nazorg is None or not is_nazorger(user, nazorg):
+        raise Http404
+    return nazorg
+
+
+def opnieuw_te_melden(user):
+    """Nazorg that ended in "opnieuw melden" and waits for the meldpunt to register the new melding."""
+    if not user.has_perm("meldpunt.add_melding"):
+        return Nazorg.objects.none()
+    return (
+        Nazorg.objects.filter(status=Nazorg.Status.UITGEVOERD, uitkomst=Nazorg.Uitkomst.OPNIEUW_MELDEN)
+        .select_related("casus__melding", "uitgevoerd_door")
+        .prefetch_related(
+            Prefetch("casus__melding__betrokkenen", queryset=Betrokkene.objects.select_related("persoon"))
+        )
+        .order_by("uitgevoerd_op", "id")
     )

@@ -5,7 +5,7 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
@@ -37,20 +37,24 @@ from .models import (
     ExpertTeam,
     ExpertVraag,
     JournaalRegel,
+    Nazorg,
     Noodtoegang,
     Plan,
     PlanActie,
     PlanDoel,
     Wachtlijst,
 )
-from .selectors import caseload, caseload_vol, toegevoegde_meldingen  # the one caseload definition
+from .selectors import afsluitvoorwaarden, caseload, caseload_vol, toegevoegde_meldingen  # one caseload definition
 from .workflow import (
+    ACTIE_WORKFLOW,
     BETROKKENE,
     CASUS,
     CASUS_BEGIN,
+    CASUS_WORKFLOW,
     ESCALATIE,
     ESCALATIE_WORKFLOW,
     EXPERTVRAAG_WORKFLOW,
+    NAZORG_WORKFLOW,
     PLAN,
     PLAN_WORKFLOW,
     WACHTLIJST,
@@ -538,9 +542,25 @@ def actie_status_wijzigen(*, door, actie: PlanActie, status: str) -> PlanActie:
     rechten.vereist(door, "actie_voortgang", actie.plan)
     if status not in PlanActie.Status.values:
         raise ValidationError({"status": "Onbekende status."})
+    if status == PlanActie.Status.OVERGEDRAGEN or actie.status == PlanActie.Status.OVERGEDRAGEN:
+        raise ValidationError(
+            {"status": "Een actie draagt u over met de organisatie die haar overneemt (Overdragen aan)."}
+        )
     with acting_as(door):
         actie.status = status
         actie.save()
+    return actie
+
+
+@transaction.atomic
+def actie_overdragen(*, door, actie: PlanActie, organisatie) -> PlanActie:
+    """Hand an open or running action over to a named organisation: it goes on there as regular care, so it no
+    longer holds up closing the casus ("we laten een casus pas los als alles geregeld is")."""
+    rechten.vereist(door, "actie_overdragen", actie)
+    if organisatie is None:
+        raise ValidationError({"organisatie": "Noem de organisatie die deze actie overneemt."})
+    with acting_as(door, reason=f"actie overgedragen aan {organisatie}"):
+        transition(actie, "overdragen", door=door, workflow=ACTIE_WORKFLOW, overgedragen_aan=organisatie)
     return actie
 
 
@@ -821,31 +841,23 @@ def antwoorden_gelezen(*, door, casus: Casus, escalatie: Escalatie | None = None
 # --- closing ------------------------------------------------------------------------------------------------
 
 
-@transaction.atomic
-def casus_afsluiten(
-    *, door, casus: Casus, reden: AfsluitReden, overgedragen_aan=None, toelichting: str = "", datum: date | None = None
-) -> Casus:
-    """Close only when regular care is in place. Betrokkenen lose access at once; the casusregisseur
-    keeps read access for BZT_LEESRECHT_NA_AFSLUITEN_DAGEN days."""
-    CASUS.lock(casus)
-    rechten.vereist(door, "afsluiten", casus)
-    datum = datum or timezone.localdate()
-    if casus.escalaties.filter(status__in=[Escalatie.Status.OPEN, Escalatie.Status.BEANTWOORD]).exists():
-        raise ValidationError("Een casus met een open escalatie kan niet worden afgesloten. De-escaleer eerst.")
-    if reden.vraagt_organisatie and overgedragen_aan is None:
-        raise ValidationError({"overgedragen_aan": "Geef aan welke organisatie de zorg overneemt."})
-    if datum < casus.toegewezen_op or datum > timezone.localdate():
-        raise ValidationError({"datum": "De afsluitdatum ligt voor de toewijzing of in de toekomst."})
+def _sluiten(casus, naam, *, door, reden, datum, afsluiting, overgedragen_aan=None, toelichting="", motivering=""):
+    """Close the locked casus through transition `naam`: betrokkenen lose access at once, the casusregisseur
+    keeps read access for BZT_LEESRECHT_NA_AFSLUITEN_DAGEN days, and the nazorg check is set
+    BZT_NAZORG_MAANDEN months on (for the former casusregisseur)."""
     with acting_as(door, reason=f"afgesloten: {reden}"):
         transition(
             casus,
-            "afsluiten",
+            naam,
             door=door,
             afgesloten_op=datum,
             afsluitreden=reden,
             afsluit_toelichting=toelichting.strip(),
             overgedragen_aan=overgedragen_aan if reden.vraagt_organisatie else None,
             leesrecht_regisseur_tot=datum + timedelta(days=settings.BZT_LEESRECHT_NA_AFSLUITEN_DAGEN),
+            afsluiting=afsluiting,
+            afgesloten_door=door,
+            afsluit_motivering=motivering.strip(),
         )
         for betrokkene in casus.betrokken_professionals.filter(beeindigd_op__isnull=True):
             _betrokkene_beeindigen(betrokkene, door=door, reden="casus afgesloten")
@@ -857,7 +869,138 @@ def casus_afsluiten(
                 door=door,
                 reden=f"casus afgesloten; lezen tot {casus.leesrecht_regisseur_tot:%d-%m-%Y}",
             )
+        Nazorg.objects.create(
+            casus=casus,
+            op=maanden_later(datum, settings.BZT_NAZORG_MAANDEN),
+            regisseur=casus.casusregisseur,
+        )
     return casus
+
+
+def maanden_later(datum: date, maanden: int) -> date:
+    """The same day `maanden` months on (the last day of a shorter month: 31 January + 1 = 28/29 February)."""
+    import calendar
+
+    jaar, maand = divmod(datum.month - 1 + maanden, 12)
+    jaar, maand = datum.year + jaar, maand + 1
+    return date(jaar, maand, min(datum.day, calendar.monthrange(jaar, maand)[1]))
+
+
+def _afsluitdatum(casus, datum):
+    datum = datum or timezone.localdate()
+    if datum < casus.toegewezen_op or datum > timezone.localdate():
+        raise ValidationError({"datum": "De afsluitdatum ligt voor de toewijzing of in de toekomst."})
+    return datum
+
+
+@transaction.atomic
+def casus_afsluiten(
+    *, door, casus: Casus, reden: AfsluitReden, overgedragen_aan=None, toelichting: str = "", datum: date | None = None
+) -> Casus:
+    """The casusregisseur closes only when everything is arranged ("we laten een casus pas los als alles geregeld
+    is"): a vastgesteld plan whose actions are all done or handed over to a named organisation, no open waiting
+    list, no open escalation, and the organisation that takes over when regular care goes on. Refused with every
+    condition that is not met (selectors.afsluitvoorwaarden), read after the casus is locked: a waiting list
+    reported at the same moment either comes first (and is listed) or finds the casus closed."""
+    rechten.vereist(door, "afsluiten", casus)
+    CASUS.lock(casus)
+    ontbreekt = afsluitvoorwaarden(casus)
+    fouten = {}
+    if ontbreekt:
+        fouten[NON_FIELD_ERRORS] = ontbreekt
+    if reden.vraagt_organisatie and overgedragen_aan is None:
+        fouten["overgedragen_aan"] = [f"Geef aan welke organisatie de zorg overneemt (reden ‘{reden}’)."]
+    try:
+        datum = _afsluitdatum(casus, datum)
+    except ValidationError as error:
+        fouten.update(error.message_dict)
+    if fouten:
+        raise ValidationError(fouten)
+    return _sluiten(
+        casus,
+        "afsluiten",
+        door=door,
+        reden=reden,
+        datum=datum,
+        afsluiting=Casus.Afsluiting.REGIE,
+        overgedragen_aan=overgedragen_aan,
+        toelichting=toelichting,
+    )
+
+
+@transaction.atomic
+def casus_afsluiten_door_procesmanager(
+    *, door, casus: Casus, reden: AfsluitReden, motivering: str, toelichting: str = "", datum: date | None = None
+) -> Casus:
+    """The procesmanager closes a casus that cannot go on (a reason marked casus_kan_niet_verder: overleden,
+    verhuisd, zorgmijding), with a written reason, even when not everything is arranged. Recorded on the casus
+    (who, why), shown in the dossier and counted in the jaarmonitor."""
+    rechten.vereist(door, "afsluiten_procesmanager", casus)
+    CASUS_WORKFLOW.lock(casus, "afsluiten_door_procesmanager", door=door)
+    fouten = {}
+    if not reden.casus_kan_niet_verder:
+        toegestaan = ", ".join(str(r) for r in AfsluitReden.objects.filter(actief=True, casus_kan_niet_verder=True))
+        fouten["reden"] = [
+            f"De procesmanager sluit alleen af als de casus niet verder kan (kies uit: {toegestaan}); "
+            "anders sluit de casusregisseur af als alles geregeld is."
+        ]
+    if not motivering.strip():
+        fouten["motivering"] = ["Schrijf waarom de casus niet verder kan en wordt afgesloten."]
+    try:
+        datum = _afsluitdatum(casus, datum)
+    except ValidationError as error:
+        fouten.update(error.message_dict)
+    if fouten:
+        raise ValidationError(fouten)
+    return _sluiten(
+        casus,
+        "afsluiten_door_procesmanager",
+        door=door,
+        reden=reden,
+        datum=datum,
+        afsluiting=Casus.Afsluiting.PROCESMANAGER,
+        toelichting=toelichting,
+        motivering=motivering,
+    )
+
+
+# --- nazorg -------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def nazorg_vastleggen(*, door, nazorg: Nazorg, uitkomst: str, notitie: str = "") -> Nazorg:
+    """Record how it goes with the household after closing ("monitoring … als vormen van nazorg"): stabiel, or
+    opnieuw melden (then the meldpunt sees that a new melding is needed and registers it)."""
+    NAZORG_WORKFLOW.lock(nazorg, "vastleggen", door=door)
+    vandaag = timezone.localdate()
+    if nazorg.op > vandaag:
+        raise ValidationError(f"De nazorg is pas vanaf {nazorg.op:%d-%m-%Y} aan de orde.")
+    if uitkomst not in Nazorg.Uitkomst.values:
+        raise ValidationError({"uitkomst": "Kies hoe het gaat: stabiel of opnieuw melden."})
+    if uitkomst == Nazorg.Uitkomst.OPNIEUW_MELDEN and not notitie.strip():
+        raise ValidationError({"notitie": "Schrijf kort waarom opnieuw melden nodig is: het meldpunt leest dit."})
+    with acting_as(door):
+        transition(
+            nazorg,
+            "vastleggen",
+            door=door,
+            uitkomst=uitkomst,
+            notitie=notitie.strip(),
+            uitgevoerd_op=vandaag,
+            uitgevoerd_door=door,
+        )
+    return nazorg
+
+
+@transaction.atomic
+def nazorg_gemeld(*, door, nazorg: Nazorg) -> Nazorg:
+    """The meldpunt has registered the new melding that the nazorg asked for."""
+    NAZORG_WORKFLOW.lock(nazorg, "gemeld", door=door)
+    if nazorg.uitkomst != Nazorg.Uitkomst.OPNIEUW_MELDEN:
+        raise ValidationError("Voor deze nazorg is geen nieuwe melding gevraagd.")
+    with acting_as(door):
+        transition(nazorg, "gemeld", door=door)
+    return nazorg
 
 
 @transaction.atomic

@@ -23,9 +23,11 @@ from meldpunt import selectors as meldpunt_selectors
 from . import permissions, search, selectors, services
 from .forms import (
     ActieForm,
+    ActieOverdragenForm,
     ActieStatusForm,
     ActieWijzigenForm,
     AfsluitenForm,
+    AfsluitenProcesmanagerForm,
     AntwoordForm,
     BetrokkeneForm,
     DeescalerenForm,
@@ -36,6 +38,7 @@ from .forms import (
     ExpertAntwoordForm,
     ExpertVraagForm,
     JournaalForm,
+    NazorgForm,
     NoodtoegangForm,
     OpschalenForm,
     OverdragenForm,
@@ -45,7 +48,7 @@ from .forms import (
     WachtlijstForm,
     professionals,
 )
-from .models import Plan, PlanActie
+from .models import Plan
 from .rechten import GEEN_RECHT, RECHTEN, heeft, mag
 from .timeline import tijdlijn
 
@@ -77,6 +80,7 @@ DOSSIER_ACTIES = (
     "betrokkenen",
     "escaleren",
     "afsluiten",
+    "afsluiten_procesmanager",
     "overdragen",
     "expertvraag_stellen",
     "mdo_agenderen",
@@ -94,9 +98,9 @@ def _dossier_context(request, casus, **forms):
         "concept": next((p for p in plannen if p.status in (Plan.Status.CONCEPT, Plan.Status.INGEDIEND)), None),
         "plannen": plannen,
         "betrokkenen": selectors.betrokkenen(casus),
-        "escalaties": casus.escalaties.select_related("niveau", "reden").order_by("-gestart_op", "-id"),
+        "escalaties": list(casus.escalaties.select_related("niveau", "reden").order_by("-gestart_op", "-id")),
         "ongelezen_escalaties": selectors.escalaties_met_ongelezen_antwoord(user, casus),
-        "wachtlijsten": casus.wachtlijsten.select_related("organisatie"),
+        "wachtlijsten": list(casus.wachtlijsten.select_related("organisatie")),
         "tijdlijn": gebeurtenissen if heel else gebeurtenissen[:TIJDLIJN_KORT],
         "tijdlijn_totaal": len(gebeurtenissen),
         "toegevoegde_meldingen": selectors.toegevoegde_meldingen(casus),
@@ -106,11 +110,16 @@ def _dossier_context(request, casus, **forms):
         "betrokkene_form": BetrokkeneForm(),
         "escaleren_form": EscalerenForm(),
         "afsluiten_form": AfsluitenForm(),
+        "pm_afsluiten_form": AfsluitenProcesmanagerForm(),
         "overdragen_form": OverdragenForm(),
         "wachtlijst_form": WachtlijstForm(),
         "expertvraag_form": ExpertVraagForm(),
         "expertvragen": _expertvragen(user, casus, forms.pop("antwoord", None)),
     }
+    if casus.open and (context["mag_afsluiten"] or context["mag_afsluiten_procesmanager"]):
+        context["nog_niet_geregeld"] = selectors.afsluitvoorwaarden(  # the checklist, before submitting
+            casus, plannen=plannen, wachtlijsten=context["wachtlijsten"], escalaties=context["escalaties"]
+        )
     context.update(forms)
     context.update(_zoekresultaten(request, casus, context))
     return context
@@ -325,6 +334,34 @@ def afsluiten(request, pk):
 
 @login_required
 @require_POST
+def afsluiten_procesmanager(request, pk):
+    return _dossier_form(
+        request,
+        pk,
+        AfsluitenProcesmanagerForm,
+        "pm_afsluiten_form",
+        lambda casus, data: services.casus_afsluiten_door_procesmanager(door=request.user, casus=casus, **data),
+        "De casus is afgesloten door de procesmanager; de reden staat in het dossier.",
+        recht="afsluiten_procesmanager",
+    )
+
+
+@login_required
+@require_POST
+def wachtlijst_opgelost(request, pk):
+    wachtlijst = selectors.wachtlijst_for(request.user, pk)
+    _guard(request, wachtlijst.casus, "wijzigen")
+    try:
+        services.wachtlijst_opgelost(door=request.user, wachtlijst=wachtlijst)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"De wachtlijst bij {wachtlijst.organisatie} is opgelost.")
+    return redirect("casusregie:dossier", pk=wachtlijst.casus_id)
+
+
+@login_required
+@require_POST
 def wachtlijst_melden(request, pk):
     return _dossier_form(
         request,
@@ -365,7 +402,9 @@ def _plan_context(request, plan, **forms):
         "versies": plan.casus.plannen.order_by("-versie"),
         "wijzigingen": selectors.plan_wijzigingen(plan),
         "mag_status": mag(request.user, "actie_voortgang", plan),
-        "status_keuzes": PlanActie.Status.choices,
+        "status_keuzes": ActieStatusForm.base_fields["status"].choices,
+        "mag_actie_overdragen": mag(request.user, "actie_voortgang", plan),
+        "organisaties": ActieOverdragenForm.base_fields["organisatie"].queryset,
         "mag_resultaat": mag(request.user, "doel_resultaat", plan),
         "resultaat_form": DoelResultaatForm(initial={"datum": timezone.localdate()}),
     }
@@ -660,6 +699,64 @@ def actie_status(request, pk):
         else:
             messages.success(request, f"Status van de actie: {actie.get_status_display().lower()}.")
     return redirect("casusregie:plan", pk=actie.plan_id)
+
+
+@login_required
+@require_POST
+def actie_overdragen(request, pk):
+    actie = selectors.actie_for(request.user, pk)
+    _guard(request, actie.plan.casus, "wijzigen")
+    form = ActieOverdragenForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Kies de organisatie die de actie overneemt.")
+        return redirect("casusregie:plan", pk=actie.plan_id)
+    try:
+        services.actie_overdragen(door=request.user, actie=actie, organisatie=form.cleaned_data["organisatie"])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"De actie is overgedragen aan {form.cleaned_data['organisatie']}.")
+    return redirect("casusregie:plan", pk=actie.plan_id)
+
+
+# --- nazorg ------------------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def nazorg_vastleggen(request, pk):
+    """The nazorg task on the home page: only for the person it is for (404 for anyone else)."""
+    nazorg = selectors.nazorg_taak(request.user, pk)
+    form = NazorgForm(request.POST)
+    if form.is_valid():
+        try:
+            services.nazorg_vastleggen(door=request.user, nazorg=nazorg, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, "Niet vastgelegd: " + " ".join(error.messages))
+        else:
+            if nazorg.uitkomst == nazorg.Uitkomst.OPNIEUW_MELDEN:
+                messages.success(request, "Vastgelegd: het meldpunt ziet dat een nieuwe melding nodig is.")
+            else:
+                messages.success(request, "De nazorg is vastgelegd.")
+    else:
+        messages.error(request, "Niet vastgelegd: kies hoe het gaat.")
+    return redirect("home")
+
+
+@login_required
+@require_POST
+def nazorg_gemeld(request, pk):
+    """The meldpunt marks that the new melding asked for by the nazorg is registered."""
+    if not request.user.has_perm("meldpunt.add_melding"):
+        raise PermissionDenied
+    nazorg = access_object(selectors.opnieuw_te_melden(request.user), pk)
+    try:
+        services.nazorg_gemeld(door=request.user, nazorg=nazorg)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Gemarkeerd: de nieuwe melding is geregistreerd.")
+    return redirect("home")
 
 
 # --- escalations ------------------------------------------------------------------------------------------------

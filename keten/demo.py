@@ -32,6 +32,7 @@ from casusregie.models import (
     ExpertVraag,
     Plan,
 )
+from casusregie.workflow import is_nazorger
 from mdo import services as mdo_services
 from mdo.models import AgendaPunt
 from meldpunt.codes import Leefgebied
@@ -429,14 +430,51 @@ def _afsluiten(casus, *, wie, rng, datum):
     ontbrekend = [code for code in dict.fromkeys(AFSLUITREDENEN) if code not in gebruikt]
     reden = AfsluitReden.objects.get(code=ontbrekend[0] if ontbrekend else rng.choice(AFSLUITREDENEN))
     zorg = [o for o in wie.partners if o != casus.organisatie]
-    services.casus_afsluiten(
-        door=casus.casusregisseur,
-        casus=casus,
-        reden=reden,
-        overgedragen_aan=rng.choice(zorg) if reden.vraagt_organisatie else None,
-        toelichting="Afgesloten na bespreking in het MDO.",
-        datum=max(datum, casus.toegewezen_op),
-    )
+    datum = max(datum, casus.toegewezen_op)
+    plan = casus.plannen.filter(status=Plan.Status.VASTGESTELD).first()
+    if plan is None or reden.casus_kan_niet_verder:
+        # the casus cannot go on (verhuisd, zorgmijding; or never got a plan): the procesmanager closes it anyway
+        if not reden.casus_kan_niet_verder:
+            reden = rng.choice(list(AfsluitReden.objects.filter(casus_kan_niet_verder=True).order_by("code")))
+        services.casus_afsluiten_door_procesmanager(
+            door=wie.procesmanager,
+            casus=casus,
+            reden=reden,
+            motivering=f"{reden}: de casus kan niet verder; besproken met de casusregisseur.",
+            datum=datum,
+        )
+    else:
+        # "we laten een casus pas los als alles geregeld is": every action done or handed over, waiting lists solved
+        for actie in plan.acties.exclude(status__in=["gereed", "vervallen", "overgedragen"]):
+            if rng.random() < 0.3:
+                services.actie_overdragen(door=casus.casusregisseur, actie=actie, organisatie=rng.choice(zorg))
+            else:
+                services.actie_status_wijzigen(door=casus.casusregisseur, actie=actie, status="gereed")
+        for wachtlijst in casus.wachtlijsten.filter(opgelost_op__isnull=True):
+            services.wachtlijst_opgelost(door=casus.casusregisseur, wachtlijst=wachtlijst, datum=datum)
+        services.casus_afsluiten(
+            door=casus.casusregisseur,
+            casus=casus,
+            reden=reden,
+            overgedragen_aan=rng.choice(zorg) if reden.vraagt_organisatie else None,
+            toelichting="Afgesloten na bespreking in het MDO.",
+            datum=datum,
+        )
+    casus.refresh_from_db()
+    nazorg = casus.nazorg
+    if (
+        nazorg.op <= timezone.localdate()
+        and rng.random() < 0.6
+        and nazorg.regisseur
+        and is_nazorger(nazorg.regisseur, nazorg)
+    ):
+        uitkomst = "stabiel" if rng.random() < 0.8 else "opnieuw_melden"
+        services.nazorg_vastleggen(
+            door=nazorg.regisseur,
+            nazorg=nazorg,
+            uitkomst=uitkomst,
+            notitie="Gebeld: het gaat goed." if uitkomst == "stabiel" else "Huur weer achterstallig; opnieuw melden.",
+        )
 
 
 # --- next week's MDO -----------------------------------------------------------------------------------------

@@ -6,8 +6,10 @@ when no line has a problem are the rows written, in one transaction, acting as t
 the run named as the change reason of every history record.
 
 The MDO and casusregie parts of a line (mdo, plan_vastgesteld_op, escalaties, afgesloten_op, afsluitreden)
-become a Casus with its first plan, its escalations and its closing; the named casusregisseur (when that
-user exists and works as casusregisseur) gets the access of an open casus through casusregie.permissions.
+become a Casus with its first plan, its escalations and its closing (accepted as it was, marked "import": the
+closing conditions of casusregie.services.casus_afsluiten are not checked on history); the named casusregisseur
+(when that user exists and works as casusregisseur) gets the access of an open casus through
+casusregie.permissions.
 """
 
 import json
@@ -782,6 +784,10 @@ def _build_casus(melding: Melding, entry: CasusEntry, reference: _Reference) -> 
         plan_vastgesteld_op=entry.plan_vastgesteld_op,
         afgesloten_op=entry.afgesloten_op,
         afsluitreden=reference.redenen.get(entry.afsluitreden),
+        # Imported history is accepted as it was: a casus closed in the previous system (also without a
+        # vastgesteld plan) stays closed, marked as not checked against the closing conditions, and gets no
+        # nazorg task (docs/import.md). The conditions hold for every closing in BZT itself.
+        afsluiting="" if entry.open else Casus.Afsluiting.IMPORT,
     )
 
 

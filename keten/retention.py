@@ -35,6 +35,7 @@ from casusregie.models import (
     EscalatieStap,
     ExpertVraag,
     JournaalRegel,
+    Nazorg,
     Noodtoegang,
     Plan,
     PlanActie,
@@ -271,7 +272,15 @@ def _melding_anonimiseren(melding: Melding, now):
 
 
 def _casus_anonimiseren(casus):
-    _save_if_changed(casus, {"afsluit_toelichting": _tekst(casus.afsluit_toelichting)})
+    _save_if_changed(
+        casus,
+        {
+            "afsluit_toelichting": _tekst(casus.afsluit_toelichting),
+            "afsluit_motivering": _tekst(casus.afsluit_motivering),
+        },
+    )
+    for nazorg in Nazorg.objects.filter(casus=casus):
+        _save_if_changed(nazorg, {"notitie": _tekst(nazorg.notitie)})
     for regel in casus.journaal.all():
         _save_if_changed(regel, {"tekst": MARKER})
     for plan in casus.plannen.all():
@@ -375,7 +384,8 @@ def _history_scrubben(selectie: Selectie):
     agenda = Q(melding_id__in=melding_ids) | Q(casus_id__in=casus_ids) | Q(plan_id__in=plan_ids)
     _scrub(_history(AgendaPunt).filter(agenda), tekst=("notulen", "vraag"))
     _scrub(_history(ExpertVraag).filter(casus_id__in=casus_ids), tekst=("vraag", "antwoord"))
-    _scrub(_history(Casus).filter(id__in=casus_ids), tekst=("afsluit_toelichting",))
+    _scrub(_history(Casus).filter(id__in=casus_ids), tekst=("afsluit_toelichting", "afsluit_motivering"))
+    _scrub(_history(Nazorg).filter(casus_id__in=casus_ids), tekst=("notitie",))
     _scrub(_history(JournaalRegel).filter(casus_id__in=casus_ids), tekst=("tekst",))
     _scrub(_history(Plan).filter(id__in=plan_ids), tekst=PLAN_TEKSTVELDEN)
     _scrub(_history(PlanDoel).filter(plan_id__in=plan_ids), tekst=("omschrijving",))

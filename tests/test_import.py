@@ -797,6 +797,24 @@ def test_on_postgresql_a_status_sinds_in_the_year_0_breaks_the_pages_until_repai
     assert [client.get(url).status_code for url in urls] == [200, 200, 200]
 
 
+def test_closed_history_without_a_plan_is_accepted_as_it_was_and_marked(tmp_path):
+    """History may predate the closing rules (no vastgesteld plan, nothing known about actions or waiting
+    lists): the import accepts the closing as it was, marks it as not checked, and sets no nazorg task."""
+    closed = casus_line(
+        "ZONDER-PLAN", "111222333", plan_vastgesteld_op=None, afgesloten_op="2025-09-01", afsluitreden="doel_bereikt"
+    )
+    run_import(write_jsonl(tmp_path, closed, casus_line("OPEN", "111222448", escalaties=[])))
+    casus = Casus.objects.get(melding__extern_id="ZONDER-PLAN")
+    assert casus.status == Casus.Status.AFGESLOTEN and casus.afgesloten_op.isoformat() == "2025-09-01"
+    assert not casus.plannen.filter(status="vastgesteld").exists()
+    assert casus.afsluiting == Casus.Afsluiting.IMPORT and casus.afgesloten_door is None
+    from casusregie.models import Nazorg
+
+    assert not Nazorg.objects.filter(casus=casus).exists()
+    open_casus = Casus.objects.get(melding__extern_id="OPEN")
+    assert open_casus.afsluiting == ""
+
+
 # --- issue 14: kanaal and eerdere hulp, optional keys ---------------------------------------------------------
 
 

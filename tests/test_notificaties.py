@@ -220,3 +220,19 @@ def test_a_question_to_an_expert_team_reaches_its_members(demo, committed):
         f"Er is een vraag aan uw expertteam over casus {c.nummer}; u kunt de casus lezen tot de vraag beantwoord is."
     ]
     assert teksten(demo["regisseur_dimence"]) == []
+
+
+def test_nazorg_due_reaches_the_former_regisseur_only_and_once(demo, committed):
+    from bzt.audit import acting_as, system_user
+    from casusregie.models import Nazorg
+
+    c = factories.casus(demo)
+    with acting_as(system_user()):  # as casus_afsluiten makes it, due today
+        nazorg = Nazorg.objects.create(casus=c, op=timezone.localdate(), regisseur=demo["regisseur_dimence"])
+    Notificatie.objects.all().delete()
+    assert attenties_berekenen() == 1 and attenties_berekenen() == 0
+    assert teksten(demo["regisseur_dimence"]) == [
+        f"Nazorg voor casus {c.nummer}: vraag na hoe het gaat en leg de uitkomst vast."
+    ]
+    assert teksten(demo["procesmanager"]) == [] and teksten(demo["regisseur_tactus"]) == []
+    assert nazorg.pk

@@ -17,6 +17,7 @@ from casusregie.models import (
     EscalatieStap,
     ExpertVraag,
     JournaalRegel,
+    Nazorg,
     Plan,
     PlanActie,
     PlanDoel,
@@ -120,6 +121,12 @@ def test_seed_demo_brings_casussen_through_every_state_and_a_rerun_adds_nothing(
     assert any(ongelezen_antwoorden(regisseur).exists() for regisseur in regisseurs)
     gesloten = Casus.objects.filter(status=Casus.Status.AFGESLOTEN)
     assert gesloten.exists() and not gesloten.filter(afsluitreden__isnull=True).exists()
+    # closed by the casusregisseur when everything was arranged, and by the procesmanager when it could not go on
+    assert {"regie", "procesmanager"} <= set(gesloten.values_list("afsluiting", flat=True))
+    assert not gesloten.filter(afsluiting="procesmanager", afsluit_motivering="").exists()
+    for casus in gesloten.filter(afsluiting="regie"):
+        assert selectors.afsluitvoorwaarden(casus) == [], casus
+    assert Nazorg.objects.filter(casus__in=gesloten).count() == gesloten.count()
     assert Plan.objects.filter(status=Plan.Status.VASTGESTELD).exists()
     assert Plan.objects.filter(status=Plan.Status.CONCEPT, doelen__isnull=False).exists()
     assert JournaalRegel.objects.exists()

@@ -122,8 +122,14 @@ def test_from_mdo_assignment_to_closing_with_transfer(as_user, demo):
     casus.refresh_from_db()
     assert casus.status == Casus.Status.IN_UITVOERING
 
-    # Closing with transfer to regular care.
+    # Closing with transfer to regular care, once the action of the plan is done.
+    plan = casus.plannen.get(status=Plan.Status.VASTGESTELD)
+    reg.goto(f"/casussen/plannen/{plan.pk}/")
+    reg.get_by_label("Status van Aanmelden bij schuldhulpverlening").select_option(label="Gereed")
+    reg.get_by_role("button", name="Wijzig").click()
+    assert "Status van de actie: gereed." in status_text(reg)
     reg.goto(f"/casussen/{casus.pk}/")
+    assert "Alles is geregeld" in reg.locator("#kop-afsluiten").locator("..").inner_text()
     assert "Voorrang binnen twee weken." in reg.locator("#kop-tijdlijn").locator("..").inner_text()
     screenshot(reg, "dossier")
     reg.get_by_label("Reden van afsluiten").select_option(label="Overgedragen aan reguliere zorg")

@@ -93,6 +93,7 @@ def test_after_transfer_the_old_regisseur_is_out_and_the_new_one_in(client, demo
 
 
 def test_after_closing_betrokkenen_are_out_and_the_regisseur_only_reads(client, demo, casus):
+    factories.afsluitklaar(demo, casus)
     services.casus_afsluiten(
         door=demo["regisseur_dimence"],
         casus=casus,

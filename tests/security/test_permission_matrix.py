@@ -174,10 +174,27 @@ MATRIX = {
         "POST",
         cells(ok={"regisseur_dimence"}, forbidden={"procesmanager", "betrokkene_actief"}, default="404"),
     ),
+    # closing normally is the casusregisseur's own; the procesmanager closes a casus that cannot go on
     "casusregie:afsluiten": (
         "POST",
-        cells(ok={"regisseur_dimence", "procesmanager"}, forbidden={"betrokkene_actief"}, default="404"),
+        cells(ok={"regisseur_dimence"}, forbidden={"procesmanager", "betrokkene_actief"}, default="404"),
     ),
+    "casusregie:afsluiten_procesmanager": (
+        "POST",
+        cells(ok={"procesmanager"}, forbidden={"regisseur_dimence", "betrokkene_actief"}, default="404"),
+    ),
+    "casusregie:wachtlijst_opgelost": (
+        "POST",
+        cells(ok={"regisseur_dimence"}, forbidden={"procesmanager", "betrokkene_actief"}, default="404"),
+    ),
+    "casusregie:actie_overdragen": (
+        "POST",
+        cells(ok={"regisseur_dimence"}, forbidden={"procesmanager", "betrokkene_actief"}, default="404"),
+    ),
+    # the nazorg task is only for the former casusregisseur (404 for anyone else: it names the household)
+    "casusregie:nazorg_vastleggen": ("POST", cells(ok={"regisseur_dimence"}, default="404")),
+    # the new melding that nazorg asked for: the meldpunt's
+    "casusregie:nazorg_gemeld": ("POST", cells(ok={"meldpunt"}, default="403")),
     "casusregie:wachtlijst_melden": (
         "POST",
         cells(ok={"regisseur_dimence"}, forbidden={"procesmanager", "betrokkene_actief"}, default="404"),
@@ -275,6 +292,9 @@ RECHT = {
     "casusregie:regisseurs_zoeken": ("casusregie", "overdragen", "casus"),
     "casusregie:escaleren": ("casusregie", "escaleren", "casus"),
     "casusregie:afsluiten": ("casusregie", "afsluiten", "casus"),
+    "casusregie:afsluiten_procesmanager": ("casusregie", "afsluiten_procesmanager", "casus"),
+    "casusregie:wachtlijst_opgelost": ("casusregie", "wijzigen", "casus"),
+    "casusregie:actie_overdragen": ("casusregie", "actie_voortgang", "plan"),
     "casusregie:doel_toevoegen": ("casusregie", "plan_bewerken", "plan"),
     "casusregie:actie_toevoegen": ("casusregie", "plan_bewerken", "plan"),
     "casusregie:plan_indienen": ("casusregie", "plan_indienen", "plan"),
@@ -389,6 +409,27 @@ def world(demo, django_user_model):
             reden="x" * 30,
             verloopt_op=timezone.now() - timezone.timedelta(hours=1),
         )
+    wachtlijst = casus_services.wachtlijst_melden(
+        door=users["regisseur_dimence"],
+        casus=casus,
+        organisatie=casus.organisatie,
+        voorziening="Beschermd wonen",
+        sinds=timezone.localdate(),
+    )
+    # two casussen of regisseur_dimence closed earlier, their nazorg due; one ended in "opnieuw melden"
+    from casusregie.models import AfsluitReden, Nazorg
+
+    nazorgen = []
+    for _ in range(2):
+        oud = factories.afsluitklaar(users, factories.casus(users))
+        reden = AfsluitReden.objects.get(code="doel_bereikt")
+        casus_services.casus_afsluiten(door=oud.casusregisseur, casus=oud, reden=reden)
+        Nazorg.objects.filter(casus=oud).update(op=timezone.localdate())
+        nazorgen.append(Nazorg.objects.get(casus=oud))
+    nazorg, opnieuw = nazorgen
+    casus_services.nazorg_vastleggen(
+        door=users["regisseur_dimence"], nazorg=opnieuw, uitkomst="opnieuw_melden", notitie="x"
+    )
     from bzt.models import Notificatie
 
     notificatie = Notificatie.objects.create(
@@ -429,6 +470,10 @@ def world(demo, django_user_model):
             "casusregie:actie_toevoegen": {"pk": plan.pk},
             "casusregie:plan_indienen": {"pk": plan.pk},
             "casusregie:actie_status": {"pk": plan.acties.first().pk},
+            "casusregie:actie_overdragen": {"pk": plan.acties.first().pk},
+            "casusregie:wachtlijst_opgelost": {"pk": wachtlijst.pk},
+            "casusregie:nazorg_vastleggen": {"pk": nazorg.pk},
+            "casusregie:nazorg_gemeld": {"pk": opnieuw.pk},
             "casusregie:actie_bewerken": {"pk": plan.acties.first().pk},
             "casusregie:actie_verwijderen": {"pk": plan.acties.first().pk},
             "casusregie:doel_bewerken": {"pk": plan.doelen.first().pk},
