@@ -3,12 +3,12 @@ access changes only here (through casusregie.permissions)."""
 
 from datetime import date, timedelta
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 
+from bzt import instellingen
 from bzt.audit import acting_as
 from bzt.notifications import gebeurd
 from bzt.workflow import holds_right, transition
@@ -87,7 +87,7 @@ def casus_toewijzen(
         raise ValidationError(
             {
                 "reden_boven_maximum": f"{casusregisseur} heeft al {aantal} casussen (maximum "
-                f"{settings.BZT_MAX_CASELOAD}). Bevestig met een reden."
+                f"{instellingen.waarde('BZT_MAX_CASELOAD')}). Bevestig met een reden."
             }
         )
     bestaand = open_casus_van_huishouden(melding)
@@ -566,6 +566,8 @@ def casus_afsluiten(
     datum = datum or timezone.localdate()
     if casus.escalaties.filter(status__in=[Escalatie.Status.OPEN, Escalatie.Status.BEANTWOORD]).exists():
         raise ValidationError("Een casus met een open escalatie kan niet worden afgesloten. De-escaleer eerst.")
+    if not AfsluitReden.objects.filter(pk=reden.pk, actief=True).exists():
+        raise ValidationError({"reden": f"De afsluitreden ‘{reden}’ is gedeactiveerd; kies een andere reden."})
     if reden.vraagt_organisatie and overgedragen_aan is None:
         raise ValidationError({"overgedragen_aan": "Geef aan welke organisatie de zorg overneemt."})
     if datum < casus.toegewezen_op or datum > timezone.localdate():
@@ -579,7 +581,7 @@ def casus_afsluiten(
             afsluitreden=reden,
             afsluit_toelichting=toelichting.strip(),
             overgedragen_aan=overgedragen_aan if reden.vraagt_organisatie else None,
-            leesrecht_regisseur_tot=datum + timedelta(days=settings.BZT_LEESRECHT_NA_AFSLUITEN_DAGEN),
+            leesrecht_regisseur_tot=datum + timedelta(days=instellingen.waarde("BZT_LEESRECHT_NA_AFSLUITEN_DAGEN")),
         )
         for betrokkene in casus.betrokken_professionals.filter(beeindigd_op__isnull=True):
             _betrokkene_beeindigen(betrokkene, door=door, reden="casus afgesloten")

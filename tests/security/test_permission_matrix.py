@@ -14,6 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from casusregie import services as casus_services
+from casusregie.models import AfsluitReden
 from mdo import services as mdo_services
 from tests import factories
 
@@ -87,6 +88,14 @@ MATRIX = {
     "beheer:organisatie": ("POST", cells(ok={"beheer"})),
     "beheer:organisatie_deactiveren": ("POST", cells(ok={"beheer"})),
     "beheer:organisatie_heractiveren": ("GET", cells(ok={"beheer"})),
+    # functioneel beheer: the settings and the reference lists (issue 15; no case content either)
+    "beheer:instellingen": ("GET", cells(ok={"beheer"})),
+    "beheer:instelling": ("POST", cells(ok={"beheer"})),
+    "beheer:afsluitredenen": ("GET", cells(ok={"beheer"})),
+    "beheer:afsluitreden_nieuw": ("POST", cells(ok={"beheer"})),
+    "beheer:afsluitreden": ("GET", cells(ok={"beheer"})),
+    "beheer:afsluitreden_deactiveren": ("POST", cells(ok={"beheer"})),
+    "beheer:afsluitreden_heractiveren": ("GET", cells(ok={"beheer"})),
     # the one-time first-password link of a new account: anyone may open it; a wrong token shows "link invalid"
     "beheer:wachtwoord_instellen": ("GET", cells(default="ok", anonymous="ok")),
     "beheer:wachtwoord_ingesteld": ("GET", cells(default="ok", anonymous="ok")),
@@ -396,6 +405,11 @@ def world(demo, django_user_model):
                 for name in ("organisatie", "organisatie_deactiveren", "organisatie_heractiveren")
             },
             "beheer:wachtwoord_instellen": {"uidb64": "MQ", "token": "ongeldig-token"},
+            "beheer:instelling": {"sleutel": "BZT_MAX_CASELOAD"},
+            **{
+                f"beheer:{name}": {"pk": AfsluitReden.objects.get(code="doel_bereikt").pk}
+                for name in ("afsluitreden", "afsluitreden_deactiveren", "afsluitreden_heractiveren")
+            },
         },
         "casus": casus,
         "plan": plan,
