@@ -12,3 +12,8 @@ urlpatterns = [
     path("afsluitredenen/<int:pk>/deactiveren/", views.afsluitreden_deactiveren, name="afsluitreden_deactiveren"),
     path("afsluitredenen/<int:pk>/heractiveren/", views.afsluitreden_heractiveren, name="afsluitreden_heractiveren"),
 ]
+urlpatterns += [
+    path("budget/", views.budget, name="budget"),
+    path("budget/<int:pk>/", views.budgetregel, name="budgetregel"),
+    path("budget/<int:pk>/verwijderen/", views.budgetregel_verwijderen_view, name="budgetregel_verwijderen"),
+]

@@ -13,6 +13,10 @@ from bzt.beheer_views import _bevestigen, beheer_vereist
 from bzt.forms import apply_errors, parse_int
 from casusregie import referentie
 from casusregie.models import AfsluitReden
+from monitor.formatting import bedrag_invoer
+from monitor.forms import BudgetRegelForm
+from monitor.models import BudgetRegel
+from monitor.services import EERSTE_JAAR, budgetregel_opslaan, budgetregel_verwijderen, budgetregels, laatste_jaar
 
 
 class AfsluitRedenForm(forms.Form):
@@ -155,3 +159,87 @@ def _actie(naam):
 
 afsluitreden_deactiveren = _actie("deactiveren")
 afsluitreden_heractiveren = _actie("heractiveren")
+
+
+# --- budget lines of the jaarmonitor (services: monitor.services; docs/jaarmonitor.md § Budget) ----------------
+
+
+def _jaar_param(request):
+    jaar = parse_int(request.GET.get("jaar")) or laatste_jaar()
+    return min(max(jaar, EERSTE_JAAR), laatste_jaar() + 1)
+
+
+def _budget_pagina(request, jaar, form, regel=None, status=200):
+    regels = budgetregels(jaar)
+    context = {
+        "jaar": jaar,
+        "regels": regels,
+        "totaal": sum((r.bedrag for r in regels), start=0),
+        "form": form,
+        "regel": regel,
+        "vorig_jaar": jaar - 1 if jaar > EERSTE_JAAR else None,
+        "volgend_jaar": jaar + 1 if jaar <= laatste_jaar() else None,
+        "geschiedenis": regel.history.select_related("history_user").order_by("-history_date")[:20] if regel else None,
+    }
+    return render(request, "beheer/budget.html", context, status=status)
+
+
+@beheer_vereist
+def budget(request):
+    jaar = _jaar_param(request)
+    form = BudgetRegelForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            budgetregel_opslaan(door=request.user, jaar=jaar, **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, "De budgetregel is toegevoegd.")
+            return redirect(f"{reverse('beheer:budget')}?jaar={jaar}")
+    return _budget_pagina(request, jaar, form, status=400 if form.errors else 200)
+
+
+def _budgetregel(pk):
+    return get_object_or_404(BudgetRegel.objects.select_related("organisatie"), pk=parse_int(pk) or 0)
+
+
+@beheer_vereist
+def budgetregel(request, pk):
+    regel = _budgetregel(pk)
+    initial = {
+        "categorie": regel.categorie,
+        "omschrijving": regel.omschrijving,
+        "bedrag": bedrag_invoer(regel.bedrag),
+        "subsidie": regel.subsidie,
+        "aanmeldroute": regel.aanmeldroute,
+        "organisatie": regel.organisatie_id,
+    }
+    form = BudgetRegelForm(request.POST or None, initial=initial, regel=regel)
+    if request.method == "POST" and form.is_valid():
+        try:
+            budgetregel_opslaan(door=request.user, jaar=regel.jaar, regel=regel, **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, "De wijziging van de budgetregel is opgeslagen.")
+            return redirect(f"{reverse('beheer:budget')}?jaar={regel.jaar}")
+    return _budget_pagina(request, regel.jaar, form, regel=regel, status=400 if form.errors else 200)
+
+
+@beheer_vereist
+def budgetregel_verwijderen_view(request, pk):
+    regel = _budgetregel(pk)
+    return _bevestigen(
+        request,
+        actie=(
+            budgetregel_verwijderen,
+            "Budgetregel verwijderen?",
+            "Alleen voor een regel die per vergissing is ingevoerd: de jaarmonitor telt hem dan niet meer mee. "
+            "De geschiedenis bewaart de regel met de reden.",
+            "Ja, verwijderen",
+            "De budgetregel is verwijderd.",
+        ),
+        onderwerp=f"{regel.jaar}: {regel.omschrijving}",
+        uitvoeren=lambda service, reden: service(door=request.user, regel=regel, reden=reden),
+        terug=f"{reverse('beheer:budget')}?jaar={regel.jaar}",
+    )
