@@ -274,3 +274,47 @@ def test_other_roles_get_403_on_the_reference_screens(client, demo, naam):
     for username in ("procesmanager", "regisseur_dimence", "beleid", "meldpunt"):
         client.force_login(demo[username])
         assert client.get(reverse(naam)).status_code == 403
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_beheerders_deactivating_the_last_two_reasons_at_once_leave_one(demo):
+    """The second waits for the lock on the active reasons, then sees it would leave none: refused."""
+    import threading
+    import time
+
+    from django.db import connection, transaction
+
+    eerste, tweede = AfsluitReden.objects.filter(actief=True)[:2]
+    AfsluitReden.objects.exclude(pk__in=[eerste.pk, tweede.pk]).update(actief=False)
+    bezig, uitkomst = threading.Event(), {}
+
+    def a():
+        try:
+            with transaction.atomic():
+                referentie.afsluitreden_deactiveren(door=demo["beheer"], afsluitreden=eerste, reden="opschonen")
+                bezig.set()
+                time.sleep(1)
+            uitkomst["a"] = "ok"
+        finally:
+            bezig.set()
+            connection.close()
+
+    def b():
+        try:
+            bezig.wait(timeout=30)
+            referentie.afsluitreden_deactiveren(door=demo["beheer"], afsluitreden=tweede, reden="opschonen")
+            uitkomst["b"] = "ok"
+        except ValidationError as error:
+            uitkomst["b"] = " ".join(error.messages)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=a), threading.Thread(target=b)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert uitkomst["a"] == "ok"
+    assert "laatste actieve afsluitreden" in uitkomst["b"]
+    assert AfsluitReden.objects.filter(actief=True).count() == 1
