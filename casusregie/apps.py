@@ -26,6 +26,9 @@ class CasusregieConfig(AppConfig):
         )
 
         hooks.TOEGEWEZEN_MELDING_PAGINA.register(noodtoegang_op_meldingpagina)
+        from .views import open_casus_op_meldingpagina
+
+        hooks.OPEN_MELDING_PAGINA.register(open_casus_op_meldingpagina)
         post_migrate.connect(ensure_reference_data, sender=self, dispatch_uid="casusregie.reference")
         # A flush (TransactionTestCase) recreates the permissions with new ids.
         post_migrate.connect(

@@ -7,7 +7,15 @@ from meldpunt.codes import Leefgebied
 from meldpunt.models import Persoon
 
 from . import permissions, selectors, validators
-from .models import AfsluitReden, CasusBetrokkene, Escalatie, EscalatieNiveau, PlanActie
+from .models import (
+    AfsluitReden,
+    AkkoordClient,
+    CasusBetrokkene,
+    DoelResultaat,
+    Escalatie,
+    EscalatieNiveau,
+    PlanActie,
+)
 
 
 class PlanForm(forms.Form):
@@ -23,6 +31,32 @@ class PlanForm(forms.Form):
         label="Afspraken met de partners", required=False, max_length=5000, widget=forms.Textarea(attrs={"rows": 4})
     )
     evaluatie_op = DatumField(label="Evalueren in het MDO op", required=False, toekomst=True)
+    eigen_mogelijkheden = forms.CharField(
+        label="Eigen mogelijkheden van het huishouden",
+        help_text="Wat het huishouden zelf doet en kan.",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    sociaal_netwerk = forms.CharField(
+        label="Sociaal netwerk",
+        help_text="Wie uit de omgeving (familie, buren, vrienden) helpt mee.",
+        required=False,
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    akkoord_client = forms.ChoiceField(
+        label="Is de cliënt akkoord met het plan?",
+        choices=[("", "Nog niet vastgelegd"), *AkkoordClient.choices],
+        required=False,
+    )
+    akkoord_op = DatumField(label="Datum van het antwoord", required=False)
+
+    def clean(self):
+        data = super().clean()
+        if data.get("akkoord_client") in (AkkoordClient.JA, AkkoordClient.NEE) and not data.get("akkoord_op"):
+            self.add_error("akkoord_op", "Vul in wanneer de cliënt dit antwoord gaf.")
+        return data
 
 
 class DoelForm(forms.Form):
@@ -37,6 +71,12 @@ class ActieForm(forms.Form):
     lock_version = forms.IntegerField(widget=forms.HiddenInput)
     omschrijving = forms.CharField(label="Actie", max_length=1000)
     eigenaar = forms.ModelChoiceField(label="Uitvoerende organisatie", queryset=Organisatie.objects.filter(actief=True))
+    uitvoerder_naam = forms.CharField(
+        label="Uitvoerder (naam of functie)",
+        help_text="Wie bij die organisatie de actie uitvoert.",
+        required=False,
+        max_length=120,
+    )
     deadline = DatumField(label="Uiterlijk", toekomst=True)
     doel = forms.ModelChoiceField(label="Hoort bij doel", queryset=None, required=False)
     personen = forms.ModelMultipleChoiceField(
@@ -54,6 +94,35 @@ class ActieForm(forms.Form):
         if deadline < timezone.localdate():
             raise forms.ValidationError("De uiterste datum ligt in het verleden.")
         return deadline
+
+
+class ActieWijzigenForm(ActieForm):
+    """Editing an action of the draft: a deadline already in the past may stay as it is."""
+
+    def __init__(self, *args, actie=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.actie = actie
+
+    def clean_deadline(self):
+        deadline = self.cleaned_data["deadline"]
+        if self.actie is not None and deadline == self.actie.deadline:
+            return deadline
+        return super().clean_deadline()
+
+
+class VerwijderForm(forms.Form):
+    lock_version = forms.IntegerField(widget=forms.HiddenInput)
+    bevestigd = forms.BooleanField(
+        label="Ja, verwijder dit definitief uit het concept",
+        error_messages={"required": "Bevestig dat u dit wilt verwijderen."},
+    )
+
+
+class DoelResultaatForm(forms.Form):
+    resultaat = forms.ChoiceField(
+        label="Resultaat", choices=[("", "Loopt nog (geen resultaat)"), *DoelResultaat.choices], required=False
+    )
+    datum = DatumField(label="Geëvalueerd op", required=False)
 
 
 class ActieStatusForm(forms.Form):

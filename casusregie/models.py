@@ -129,6 +129,34 @@ class Casus(models.Model):
         return self.status != Casus.Status.AFGESLOTEN
 
 
+class CasusMelding(models.Model):
+    """A later melding about the household of an open casus, added to that casus by the meldpunt (at triage) or by
+    the MDO (seed 002: "1 huishouden, 1 plan, 1 regisseur"). Its persons belong to the casus household from then
+    on (services.open_casus_van_huishouden); the casusregisseur sees it on the home page until the dossier is
+    opened (`gezien_op`)."""
+
+    class Via(models.TextChoices):
+        MELDPUNT = "meldpunt", "het meldpunt"
+        MDO = "mdo", "het MDO"
+
+    casus = models.ForeignKey(Casus, on_delete=models.PROTECT, related_name="toegevoegde_meldingen")
+    melding = models.OneToOneField(Melding, on_delete=models.PROTECT, related_name="bij_casus")
+    via = models.CharField("toegevoegd door", max_length=10, choices=Via.choices)
+    toegevoegd_door = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    toegevoegd_op = models.DateTimeField("toegevoegd op", default=timezone.now)
+    gezien_op = models.DateTimeField("gezien door de casusregisseur op", null=True, blank=True)
+
+    history = AuditedHistory()
+
+    class Meta:
+        verbose_name = "toegevoegde melding"
+        verbose_name_plural = "toegevoegde meldingen"
+        ordering = ["toegevoegd_op", "id"]
+
+    def __str__(self):
+        return f"{self.melding} bij {self.casus}"
+
+
 class CasusUserObjectPermission(UserObjectPermissionBase):
     content_object = models.ForeignKey(Casus, on_delete=models.CASCADE, related_name="user_permissions")
 
@@ -204,6 +232,18 @@ class CasusToegang(models.Model):
         return f"{self.get_actie_display()}: {self.gebruiker} ({self.rechten})"
 
 
+class AkkoordClient(models.TextChoices):
+    JA = "ja", "Ja, de cliënt is akkoord"
+    NEE = "nee", "Nee, de cliënt is niet akkoord"
+    NIET_GEVRAAGD = "niet_gevraagd", "Niet gevraagd"
+
+
+class DoelResultaat(models.TextChoices):
+    BEHAALD = "behaald", "Behaald"
+    DEELS = "deels", "Deels behaald"
+    NIET_BEHAALD = "niet_behaald", "Niet behaald"
+
+
 class Plan(models.Model):
     """A version of the plan van aanpak. Drafted, submitted, vastgesteld in the MDO; old versions stay."""
 
@@ -223,6 +263,14 @@ class Plan(models.Model):
     vastgesteld_op = models.DateField(null=True, blank=True)
     evaluatie_op = models.DateField("evalueren op", null=True, blank=True)
     teruggestuurd_reden = models.TextField(blank=True)
+    # The household's own part (seed 003: "eigen mogelijkheden; sociaal netwerk") and whether the client agreed
+    # with the plan ("de burger is de eigenaar van dit plan"); see docs/casusregie.md § Het plan.
+    eigen_mogelijkheden = models.TextField("eigen mogelijkheden van het huishouden", blank=True)
+    sociaal_netwerk = models.TextField("sociaal netwerk", blank=True)
+    akkoord_client = models.CharField(
+        "akkoord cliënt", max_length=14, choices=AkkoordClient.choices, blank=True, default=""
+    )
+    akkoord_op = models.DateField("akkoord cliënt gevraagd op", null=True, blank=True)
     # Optimistic locking: every save of the plan (or its goals/actions) raises it by one.
     lock_version = models.PositiveIntegerField(default=0)
 
@@ -251,6 +299,10 @@ class PlanDoel(models.Model):
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="doelen")
     leefgebied = models.CharField(max_length=30, choices=Leefgebied.choices)
     omschrijving = models.TextField()
+    # Recorded at the evaluation of the plan in force (seed 001: "De resultaten van de aanpak worden
+    # bijgehouden"); empty while running.
+    resultaat = models.CharField(max_length=12, choices=DoelResultaat.choices, blank=True, default="")
+    resultaat_op = models.DateField("resultaat vastgesteld op", null=True, blank=True)
 
     history = AuditedHistory()
 
@@ -272,6 +324,8 @@ class PlanActie(models.Model):
     doel = models.ForeignKey(PlanDoel, on_delete=models.SET_NULL, null=True, blank=True, related_name="acties")
     omschrijving = models.TextField()
     eigenaar = models.ForeignKey(Organisatie, on_delete=models.PROTECT, related_name="+", verbose_name="uitvoerder")
+    # The named person at that organisation who does it (free text: a name or function, no account needed).
+    uitvoerder_naam = models.CharField("uitvoerder (naam)", max_length=120, blank=True)
     deadline = models.DateField("uiterlijk")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
     personen = models.ManyToManyField(Persoon, blank=True, related_name="+", verbose_name="voor wie")

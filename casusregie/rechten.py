@@ -29,6 +29,7 @@ RECHTEN = Rechten(
         # on a plan
         "plan_bewerken": _recht((CHANGE,), PLAN, owner="casus"),
         "actie_voortgang": _recht((CHANGE,), PLAN, "voortgang", owner="casus"),
+        "doel_resultaat": _recht((CHANGE,), PLAN, "resultaat", owner="casus"),
         "plan_indienen": Overgang(PLAN_WORKFLOW, "indienen"),
         # on an escalation: answering, passing up and a doorbraak are for its current level
         "behandelen": Overgang(ESCALATIE_WORKFLOW, "beantwoorden"),

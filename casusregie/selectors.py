@@ -7,6 +7,8 @@ only, to a user with an active noodtoegang on it. Coördinerend ambtenaar and we
 escalations at their level (escalaties_for).
 """
 
+from dataclasses import dataclass
+from datetime import date
 from functools import cache
 
 from django.contrib.auth.models import Permission
@@ -18,6 +20,7 @@ from django.utils import timezone
 from bzt import instellingen
 from bzt.access import access_object
 from bzt.inzage import Grond
+from meldpunt.codes import MelderType
 from meldpunt.models import Betrokkene
 from meldpunt.selectors import meldingen_for
 
@@ -25,6 +28,7 @@ from . import permissions
 from .models import (
     Casus,
     CasusBetrokkene,
+    CasusMelding,
     CasusUserObjectPermission,
     Escalatie,
     Noodtoegang,
@@ -169,12 +173,20 @@ def escalatie_grond(user, escalatie):
 
 
 def huishouden_ids(casus):
-    """Person ids of the household of a casus (from the prefetched betrokkenen when there are any)."""
+    """Person ids of the household of a casus: its melding's and those of the meldingen added to it (from the
+    prefetched rows when there are any)."""
     melding = casus.melding
     cache = getattr(melding, "_prefetched_objects_cache", {})
     if "betrokkenen" in cache:
-        return [b.persoon_id for b in melding.betrokkenen.all()]
-    return list(Betrokkene.objects.filter(melding_id=casus.melding_id).values_list("persoon_id", flat=True))
+        ids = [b.persoon_id for b in melding.betrokkenen.all()]
+    else:
+        ids = list(Betrokkene.objects.filter(melding_id=casus.melding_id).values_list("persoon_id", flat=True))
+    # and the persons of the meldingen added to the casus (CasusMelding): the dossier shows them too
+    if "toegevoegde_meldingen" in getattr(casus, "_prefetched_objects_cache", {}):
+        ids += [b.persoon_id for t in casus.toegevoegde_meldingen.all() for b in t.melding.betrokkenen.all()]
+    else:
+        ids += Betrokkene.objects.filter(melding__bij_casus__casus=casus).values_list("persoon_id", flat=True)
+    return list(dict.fromkeys(ids))
 
 
 # --- noodtoegang ----------------------------------------------------------------------------------------------
@@ -330,7 +342,10 @@ def dossier(user, pk):
         .select_related(
             "melding__triage", "casusregisseur__organisatie", "organisatie", "afsluitreden", "overgedragen_aan"
         )
-        .prefetch_related(Prefetch("melding__betrokkenen", queryset=Betrokkene.objects.select_related("persoon")))
+        .prefetch_related(
+            Prefetch("melding__betrokkenen", queryset=Betrokkene.objects.select_related("persoon")),
+            Prefetch("toegevoegde_meldingen", queryset=_toegevoegd_qs()),
+        )
     )
     return access_object(qs, pk)
 
@@ -349,6 +364,10 @@ def plan_for(user, pk):
 
 def actie_for(user, pk):
     return access_object(PlanActie.objects.filter(plan__casus__in=casussen_for(user)).select_related("plan__casus"), pk)
+
+
+def doel_for(user, pk):
+    return access_object(PlanDoel.objects.filter(plan__casus__in=casussen_for(user)).select_related("plan__casus"), pk)
 
 
 def plan_wijzigingen(plan):
@@ -448,6 +467,116 @@ def escalaties_op_mijn_niveau(user):
     )
 
 
+# --- new meldingen about the household of a casus ---------------------------------------------------------------
+
+NIEUWE_MELDING_DAGEN = 30  # the home page shows the new meldingen about a client's household of this many days
+
+
+def _toegevoegd_qs():
+    return CasusMelding.objects.select_related("melding", "toegevoegd_door").prefetch_related(
+        Prefetch("melding__betrokkenen", queryset=Betrokkene.objects.select_related("persoon"))
+    )
+
+
+def toegevoegde_meldingen(casus):
+    """The later meldingen added to this casus (CasusMelding), oldest first, with their persons (prefetched by
+    `dossier`: one query for the list, the timeline and the home page's "gezien")."""
+    if "toegevoegde_meldingen" in getattr(casus, "_prefetched_objects_cache", {}):
+        return casus.toegevoegde_meldingen.all()
+    return _toegevoegd_qs().filter(casus=casus)
+
+
+def melder_omschrijving(melder_type, melder_organisatie):
+    """Who reported, never who exactly nor what: the organisation of a professional, else the kind of melder."""
+    if melder_type == MelderType.PROFESSIONAL and melder_organisatie:
+        return melder_organisatie
+    return {MelderType.BURGER: "een burger", MelderType.ANONIEM: "een anonieme melder"}.get(
+        melder_type, "een professional"
+    )
+
+
+@dataclass(frozen=True)
+class NieuweMelding:
+    """A melding about a client's household received after the casus was assigned, not part of the casus: the
+    "already known" signal for the casusregisseur (seed: "wie vraagt er nog meer naar mijn cliënt?")."""
+
+    casus: Casus
+    ontvangen_op: date
+    van: str
+
+    @property
+    def tekst(self):
+        return f"Nieuwe melding over uw cliënt(huishouden) van {self.van} op {self.ontvangen_op:%d-%m-%Y}"
+
+
+def _leden_uit_dossier(casussen):
+    """The household rows of one casus from what `dossier` prefetched (no query), else None."""
+    if len(casussen) != 1:
+        return None
+    (casus,) = casussen.values()
+    if "toegevoegde_meldingen" not in getattr(casus, "_prefetched_objects_cache", {}) or "betrokkenen" not in getattr(
+        casus.melding, "_prefetched_objects_cache", {}
+    ):
+        return None
+    meldingen = [casus.melding] + [t.melding for t in casus.toegevoegde_meldingen.all()]
+    return [
+        (casus.pk, None, melding.pk, b.persoon_id, b.persoon.persoon_groep)
+        for melding in meldingen
+        for b in melding.betrokkenen.all()
+    ]
+
+
+def nieuwe_meldingen_over_huishouden(casussen, *, sinds=None) -> list[NieuweMelding]:
+    """For these casussen: the meldingen about a member of the household (also through a linked record; the
+    household is the persons of the casus's melding and of the meldingen added to it) received on or after the
+    day the casus was assigned (and `sinds`), that are not part of the casus. Newest first; two queries, whatever
+    the number of casussen. Shows who reported and when, never the content."""
+    casussen = {c.pk: c for c in casussen}
+    if not casussen:
+        return []
+    # the household: every person of the casus's own melding and of the meldingen added to it, as persons
+    # (meldpunt.personen: the id of a person is COALESCE(persoon_groep, id))
+    leden = _leden_uit_dossier(casussen) or Betrokkene.objects.filter(
+        Q(melding__casus__in=casussen) | Q(melding__bij_casus__casus__in=casussen)
+    ).values_list("melding__casus", "melding__bij_casus__casus", "melding_id", "persoon_id", "persoon__persoon_groep")
+    casussen_van_persoon, eigen = {}, set()
+    for eigen_casus, toegevoegd_bij, melding_id, persoon, groep in leden:
+        casus_id = eigen_casus or toegevoegd_bij
+        if casus_id not in casussen:
+            continue
+        eigen.add(melding_id)
+        casussen_van_persoon.setdefault(groep or persoon, set()).add(casus_id)
+    if not casussen_van_persoon:
+        return []
+    vanaf = min(c.toegewezen_op for c in casussen.values())
+    if sinds is not None:
+        vanaf = max(vanaf, sinds)
+    groepen = set(casussen_van_persoon)
+    # a record is of person g when its persoon_groep is g, or it is record g itself (g is the smallest id of its set)
+    rijen = (
+        Betrokkene.objects.filter(Q(persoon__persoon_groep__in=groepen) | Q(persoon_id__in=groepen))
+        .filter(melding__ontvangen_op__gte=vanaf)
+        .exclude(melding_id__in=eigen)
+        .values_list(
+            "persoon_id",
+            "persoon__persoon_groep",
+            "melding_id",
+            "melding__ontvangen_op",
+            "melding__melder_type",
+            "melding__melder_organisatie",
+        )
+    )
+    gezien, signalen = set(), []
+    for persoon, groep, melding_id, ontvangen_op, melder_type, organisatie in rijen:
+        for casus_id in casussen_van_persoon.get(groep or persoon, ()):
+            casus = casussen[casus_id]
+            if (casus_id, melding_id) in gezien or ontvangen_op < casus.toegewezen_op:
+                continue
+            gezien.add((casus_id, melding_id))
+            signalen.append(NieuweMelding(casus, ontvangen_op, melder_omschrijving(melder_type, organisatie)))
+    return sorted(signalen, key=lambda s: (s.ontvangen_op, s.casus.pk), reverse=True)
+
+
 def regisseur_vandaag(user, today=None):
     """What a casusregisseur has to do: open casussen, actions due this week, plans to write, answers."""
     from datetime import timedelta
@@ -472,4 +601,11 @@ def regisseur_vandaag(user, today=None):
         "antwoorden": Escalatie.objects.filter(casus__in=casussen, status=Escalatie.Status.BEANTWOORD).select_related(
             "casus", "niveau"
         ),
+        # meldingen added to a casus, until the regisseur opens its dossier (services.toegevoegde_meldingen_gezien)
+        "toegevoegd": CasusMelding.objects.filter(casus__in=casussen, gezien_op__isnull=True)
+        .select_related("casus", "melding")
+        .order_by("toegevoegd_op"),
+        "nieuwe_meldingen": nieuwe_meldingen_over_huishouden(
+            casussen, sinds=today - timedelta(days=NIEUWE_MELDING_DAGEN)
+        )[:20],
     }

@@ -12,16 +12,20 @@ from bzt import instellingen
 from bzt.audit import acting_as
 from bzt.notifications import gebeurd
 from bzt.workflow import holds_right, transition
-from meldpunt.models import Melding
-from meldpunt.personen import records_van
-from meldpunt.services import melding_toewijzen
+from meldpunt.models import Betrokkene, Melding
+from meldpunt.personen import persoon_ids_van, records_van, vergrendelen
+from meldpunt.services import melding_naar_casus, melding_toewijzen
+from meldpunt.workflow import MELDING_WORKFLOW
 
 from . import hooks, permissions, rechten, validators
 from .models import (
     AfsluitReden,
+    AkkoordClient,
     Casus,
     CasusBetrokkene,
+    CasusMelding,
     CasusToegang,
+    DoelResultaat,
     Escalatie,
     EscalatieNiveau,
     EscalatieStap,
@@ -32,7 +36,7 @@ from .models import (
     PlanDoel,
     Wachtlijst,
 )
-from .selectors import caseload, caseload_vol  # the one caseload definition
+from .selectors import caseload, caseload_vol, toegevoegde_meldingen  # the one caseload definition
 from .workflow import (
     BETROKKENE,
     CASUS,
@@ -54,14 +58,99 @@ def _require(door, perm, casus=None):
         raise PermissionDenied("U heeft geen recht op deze handeling.")
 
 
-def open_casus_van_huishouden(melding):
-    """The open casus of any member of this melding's household (also through a linked record), if any."""
-    persoon_ids = records_van(melding.betrokkenen.values_list("persoon_id", flat=True))
-    return (
-        Casus.objects.exclude(status=Casus.Status.AFGESLOTEN)
-        .filter(melding__betrokkenen__persoon_id__in=persoon_ids)
-        .first()
+def huishouden_vergrendelen(persoon_ids) -> set[int]:
+    """Lock the person records of a household and every record linked to them (meldpunt.personen.vergrendelen,
+    the lock the link services take), before the open-casus check: two MDO besluiten, a besluit and a link, or a
+    besluit and a join about the same person then run one after the other, and the second sees the first's casus.
+    Returns the record ids locked."""
+    records = records_van(persoon_ids)
+    vergrendelen(records)
+    meer = records_van(records) - records  # linked meanwhile, before the lock was ours
+    if meer:
+        vergrendelen(meer)
+    return records | meer
+
+
+def open_casussen_van_personen(persoon_ids) -> dict[int, Casus]:
+    """{person record id: its open casus} for these records. A person is in an open casus when any record of the
+    same person (meldpunt.personen: linked records) is in the household of the casus's melding or of a melding
+    added to that casus (CasusMelding). The one definition for the services and the import."""
+    persoon_ids = set(persoon_ids)
+    if not persoon_ids:
+        return {}
+    records = records_van(persoon_ids)
+    persoon_van = persoon_ids_van(records)
+    open_casussen = Casus.objects.exclude(status=Casus.Status.AFGESLOTEN)
+    paren = list(
+        Betrokkene.objects.filter(persoon_id__in=records, melding__casus__in=open_casussen).values_list(
+            "persoon_id", "melding__casus"
+        )
     )
+    paren += Betrokkene.objects.filter(persoon_id__in=records, melding__bij_casus__casus__in=open_casussen).values_list(
+        "persoon_id", "melding__bij_casus__casus"
+    )
+    casus_van_persoon = {}
+    for record, casus_id in sorted(paren, key=lambda paar: paar[1]):
+        casus_van_persoon.setdefault(persoon_van[record], casus_id)
+    casussen = Casus.objects.select_related("casusregisseur").in_bulk(set(casus_van_persoon.values()))
+    return {
+        pk: casussen[casus_van_persoon[persoon_van[pk]]]
+        for pk in persoon_ids
+        if persoon_van.get(pk) in casus_van_persoon
+    }
+
+
+def open_casus_van_huishouden(melding):
+    """The open casus of any member of this melding's household (also through a linked record, and through the
+    meldingen added to a casus), if any. Callers that act on the answer lock first (huishouden_vergrendelen)."""
+    gevonden = open_casussen_van_personen(melding.betrokkenen.values_list("persoon_id", flat=True))
+    return min(gevonden.values(), key=lambda casus: casus.pk, default=None)
+
+
+def melding_bij_casus_mogelijk(melding, via: str = "meldpunt"):
+    """The open casus a melding could be added to now by the meldpunt or the MDO (`via`): its state allows it
+    and its household has one; else None. For the buttons; the service checks again under the lock."""
+    naam = "mdo_bij_casus_voegen" if via == CasusMelding.Via.MDO else "bij_casus_voegen"
+    if melding.status not in MELDING_WORKFLOW[naam].sources:
+        return None
+    return open_casus_van_huishouden(melding)
+
+
+@transaction.atomic
+def melding_bij_casus_voegen(*, door, melding: Melding, via: str = CasusMelding.Via.MELDPUNT) -> CasusMelding:
+    """Add a new melding about a household with an open casus to that casus (by the meldpunt at triage, or by
+    the MDO: `via`). Rights and states: the melding's transition (meldpunt.workflow). Its persons belong to the
+    casus household from now on; the casusregisseur sees it on the home page until opening the dossier."""
+    huishouden_vergrendelen(melding.betrokkenen.values_list("persoon_id", flat=True))
+    casus = open_casus_van_huishouden(melding)
+    if casus is None:
+        raise ValidationError(
+            "Het huishouden van deze melding heeft geen open casus: de melding kan niet bij een casus worden gevoegd."
+        )
+    CASUS.lock(casus)
+    with acting_as(door):
+        melding_naar_casus(door=door, melding=melding, door_mdo=via == CasusMelding.Via.MDO)
+        return CasusMelding.objects.create(casus=casus, melding=melding, via=via, toegevoegd_door=door)
+
+
+def toegevoegde_meldingen_gezien(*, door, casus: Casus) -> int:
+    """The casusregisseur opened the dossier: the added meldingen are no longer shown as new on the home page.
+    Reads the dossier's prefetched list first, so opening a dossier with nothing new writes nothing."""
+    if door is None or casus.casusregisseur_id != door.pk:
+        return 0
+    if all(t.gezien_op is not None for t in toegevoegde_meldingen(casus)):
+        return 0
+    return _gezien(door, casus)
+
+
+@transaction.atomic
+def _gezien(door, casus) -> int:
+    nieuw = list(casus.toegevoegde_meldingen.select_for_update().filter(gezien_op__isnull=True))
+    with acting_as(door):
+        for toegevoegd in nieuw:
+            toegevoegd.gezien_op = timezone.now()
+            toegevoegd.save(update_fields=["gezien_op"])
+    return len(nieuw)
 
 
 # --- assignment and transfer -------------------------------------------------------------------------------
@@ -90,6 +179,7 @@ def casus_toewijzen(
                 f"{instellingen.waarde('BZT_MAX_CASELOAD')}). Bevestig met een reden."
             }
         )
+    huishouden_vergrendelen(melding.betrokkenen.values_list("persoon_id", flat=True))
     bestaand = open_casus_van_huishouden(melding)
     if bestaand is not None:
         raise ValidationError(
@@ -253,18 +343,48 @@ def _bump(plan):
 
 
 @transaction.atomic
-def plan_opslaan(*, door, plan: Plan, lock_version: int, samenvatting: str, afspraken: str, evaluatie_op=None) -> Plan:
+def plan_opslaan(
+    *,
+    door,
+    plan: Plan,
+    lock_version: int,
+    samenvatting: str,
+    afspraken: str,
+    evaluatie_op=None,
+    eigen_mogelijkheden: str | None = None,
+    sociaal_netwerk: str | None = None,
+    akkoord_client: str | None = None,
+    akkoord_op: date | None = None,
+) -> Plan:
+    """Save the text of the draft. The household's own part and the client's agreement (seed 003: "eigen
+    mogelijkheden; sociaal netwerk", "de burger is de eigenaar van dit plan") are left as they are when not
+    given (None). A 'ja' or 'nee' needs the date it was asked; 'niet gevraagd' or nothing has no date."""
+    if akkoord_client is not None:
+        if akkoord_client not in ("", *AkkoordClient.values):
+            raise ValidationError({"akkoord_client": "Onbekend antwoord."})
+        if akkoord_client in (AkkoordClient.JA, AkkoordClient.NEE):
+            if akkoord_op is None:
+                raise ValidationError({"akkoord_op": "Vul in wanneer de cliënt dit antwoord gaf."})
+            if akkoord_op > timezone.localdate():
+                raise ValidationError({"akkoord_op": "Deze datum ligt in de toekomst."})
+        else:
+            akkoord_op = None
     with acting_as(door):
         plan = _plan_for_update(plan, lock_version, door)
         plan.samenvatting, plan.afspraken, plan.evaluatie_op = samenvatting.strip(), afspraken.strip(), evaluatie_op
+        if eigen_mogelijkheden is not None:
+            plan.eigen_mogelijkheden = eigen_mogelijkheden.strip()
+        if sociaal_netwerk is not None:
+            plan.sociaal_netwerk = sociaal_netwerk.strip()
+        if akkoord_client is not None:
+            plan.akkoord_client, plan.akkoord_op = akkoord_client, akkoord_op
         _bump(plan)
     return plan
 
 
 @transaction.atomic
 def doel_toevoegen(*, door, plan: Plan, lock_version: int, leefgebied: str, omschrijving: str) -> PlanDoel:
-    if not omschrijving.strip():
-        raise ValidationError({"omschrijving": "Beschrijf het doel."})
+    _check_doel(omschrijving)
     with acting_as(door):
         plan = _plan_for_update(plan, lock_version, door)
         doel = PlanDoel.objects.create(plan=plan, leefgebied=leefgebied, omschrijving=omschrijving.strip())
@@ -272,10 +392,12 @@ def doel_toevoegen(*, door, plan: Plan, lock_version: int, leefgebied: str, omsc
     return doel
 
 
-@transaction.atomic
-def actie_toevoegen(
-    *, door, plan: Plan, lock_version: int, omschrijving: str, eigenaar, deadline: date, doel=None, personen=()
-) -> PlanActie:
+def _check_doel(omschrijving):
+    if not omschrijving.strip():
+        raise ValidationError({"omschrijving": "Beschrijf het doel."})
+
+
+def _check_actie(plan, omschrijving, doel, personen):
     if not omschrijving.strip():
         raise ValidationError({"omschrijving": "Beschrijf de actie."})
     if doel is not None and doel.plan_id != plan.pk:
@@ -283,14 +405,120 @@ def actie_toevoegen(
     huishouden = set(plan.casus.melding.betrokkenen.values_list("persoon_id", flat=True))
     if any(p.pk not in huishouden for p in personen):
         raise ValidationError({"personen": "Een actie gaat over leden van dit huishouden."})
+
+
+@transaction.atomic
+def actie_toevoegen(
+    *,
+    door,
+    plan: Plan,
+    lock_version: int,
+    omschrijving: str,
+    eigenaar,
+    deadline: date,
+    doel=None,
+    personen=(),
+    uitvoerder_naam: str = "",
+) -> PlanActie:
+    _check_actie(plan, omschrijving, doel, personen)
     with acting_as(door):
         plan = _plan_for_update(plan, lock_version, door)
         actie = PlanActie.objects.create(
-            plan=plan, doel=doel, omschrijving=omschrijving.strip(), eigenaar=eigenaar, deadline=deadline
+            plan=plan,
+            doel=doel,
+            omschrijving=omschrijving.strip(),
+            eigenaar=eigenaar,
+            uitvoerder_naam=uitvoerder_naam.strip(),
+            deadline=deadline,
         )
         actie.personen.set(personen)
         _bump(plan)
     return actie
+
+
+# Goals and actions can be changed and removed while the plan is a draft (concept, also after the MDO sent it
+# back), under the plan's optimistic lock; once submitted, _plan_for_update refuses (casusregie.workflow.PLAN).
+# Every change and removal is a history record of the goal or action, with the acting user.
+
+
+@transaction.atomic
+def doel_wijzigen(*, door, doel: PlanDoel, lock_version: int, leefgebied: str, omschrijving: str) -> PlanDoel:
+    _check_doel(omschrijving)
+    with acting_as(door):
+        plan = _plan_for_update(doel.plan, lock_version, door)
+        doel = PlanDoel.objects.get(pk=doel.pk, plan=plan)
+        doel.leefgebied, doel.omschrijving = leefgebied, omschrijving.strip()
+        doel.full_clean(exclude=["plan"])
+        doel.save()
+        _bump(plan)
+    return doel
+
+
+@transaction.atomic
+def doel_verwijderen(*, door, doel: PlanDoel, lock_version: int) -> None:
+    """Remove a goal from the draft; its actions stay in the plan, no longer tied to a goal."""
+    with acting_as(door):
+        plan = _plan_for_update(doel.plan, lock_version, door)
+        doel = PlanDoel.objects.get(pk=doel.pk, plan=plan)
+        for actie in doel.acties.all():  # one history record per action that loses its goal
+            actie.doel = None
+            actie.save()
+        doel.delete()
+        _bump(plan)
+
+
+@transaction.atomic
+def actie_wijzigen(
+    *,
+    door,
+    actie: PlanActie,
+    lock_version: int,
+    omschrijving: str,
+    eigenaar,
+    deadline: date,
+    doel=None,
+    personen=(),
+    uitvoerder_naam: str = "",
+) -> PlanActie:
+    _check_actie(actie.plan, omschrijving, doel, personen)
+    with acting_as(door):
+        plan = _plan_for_update(actie.plan, lock_version, door)
+        actie = PlanActie.objects.get(pk=actie.pk, plan=plan)
+        actie.omschrijving, actie.eigenaar, actie.deadline = omschrijving.strip(), eigenaar, deadline
+        actie.doel, actie.uitvoerder_naam = doel, uitvoerder_naam.strip()
+        actie.save()
+        actie.personen.set(personen)
+        _bump(plan)
+    return actie
+
+
+@transaction.atomic
+def actie_verwijderen(*, door, actie: PlanActie, lock_version: int) -> None:
+    with acting_as(door):
+        plan = _plan_for_update(actie.plan, lock_version, door)
+        PlanActie.objects.get(pk=actie.pk, plan=plan).delete()
+        _bump(plan)
+
+
+@transaction.atomic
+def doel_resultaat_vastleggen(*, door, doel: PlanDoel, resultaat: str, datum: date | None = None) -> PlanDoel:
+    """The casusregisseur records at evaluation what a goal of the plan in force achieved (seed 001: "De
+    resultaten van de aanpak worden bijgehouden"): behaald, deels or niet behaald; '' takes a result back
+    (still running). Only on a vastgesteld plan of an open casus (casusregie.workflow.PLAN, action
+    "resultaat"). The jaarmonitor counts a result in the year of `resultaat_op`."""
+    plan = PLAN.lock(doel.plan, "resultaat")
+    rechten.vereist(door, "doel_resultaat", plan)
+    if resultaat not in ("", *DoelResultaat.values):
+        raise ValidationError({"resultaat": "Kies behaald, deels behaald of niet behaald."})
+    datum = datum or timezone.localdate()
+    if datum > timezone.localdate():
+        raise ValidationError({"datum": "Deze datum ligt in de toekomst."})
+    with acting_as(door):
+        doel = PlanDoel.objects.get(pk=doel.pk, plan=plan)
+        doel.resultaat = resultaat
+        doel.resultaat_op = datum if resultaat else None
+        doel.save()
+    return doel
 
 
 @transaction.atomic
@@ -368,6 +596,9 @@ def nieuwe_planversie(*, door, casus: Casus) -> Plan:
             samenvatting=huidig.samenvatting,
             afspraken=huidig.afspraken,
             evaluatie_op=huidig.evaluatie_op,
+            eigen_mogelijkheden=huidig.eigen_mogelijkheden,
+            sociaal_netwerk=huidig.sociaal_netwerk,
+            # the client's agreement is asked again for the new version; goal results start empty
         )
         doelen = {}
         for doel in huidig.doelen.all():
@@ -380,6 +611,7 @@ def nieuwe_planversie(*, door, casus: Casus) -> Plan:
                 doel=doelen.get(actie.doel_id),
                 omschrijving=actie.omschrijving,
                 eigenaar=actie.eigenaar,
+                uitvoerder_naam=actie.uitvoerder_naam,
                 deadline=actie.deadline,
                 status=actie.status,
             )

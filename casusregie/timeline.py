@@ -8,6 +8,7 @@ from django.utils import timezone
 from bzt.hooks import Hook
 
 from .models import CasusToegang, EscalatieStap, Plan
+from .selectors import toegevoegde_meldingen
 
 
 @dataclass
@@ -47,6 +48,16 @@ def tijdlijn(casus, *, met_journaal=True):
                 "triage",
                 f"Triage: {triage.score} van 8 leefgebieden, besluit {triage.get_besluit_display().lower()}",
                 triage.getrieerd_door,
+            )
+        )
+    for toegevoegd in toegevoegde_meldingen(casus):  # later meldingen added to this casus (CasusMelding)
+        events.append(
+            Gebeurtenis(
+                toegevoegd.toegevoegd_op,
+                "melding",
+                f"Melding {toegevoegd.melding.nummer} (ontvangen {toegevoegd.melding.ontvangen_op:%d-%m-%Y}) "
+                f"bij deze casus gevoegd door {toegevoegd.get_via_display()}",
+                toegevoegd.toegevoegd_door,
             )
         )
     for bron in BRONNEN:  # the MDO's decisions (mdo.selectors.besluiten_in_tijdlijn)

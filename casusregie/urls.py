@@ -29,6 +29,12 @@ urlpatterns = [
     path("plannen/<int:pk>/actie/", views.actie_toevoegen, name="actie_toevoegen"),
     path("plannen/<int:pk>/indienen/", views.plan_indienen, name="plan_indienen"),
     path("acties/<int:pk>/status/", views.actie_status, name="actie_status"),
+    path("doelen/<int:pk>/bewerken/", views.doel_bewerken, name="doel_bewerken"),
+    path("doelen/<int:pk>/verwijderen/", views.doel_verwijderen, name="doel_verwijderen"),
+    path("doelen/<int:pk>/resultaat/", views.doel_resultaat, name="doel_resultaat"),
+    path("acties/<int:pk>/bewerken/", views.actie_bewerken, name="actie_bewerken"),
+    path("acties/<int:pk>/verwijderen/", views.actie_verwijderen, name="actie_verwijderen"),
+    path("meldingen/<int:pk>/bij-casus/", views.melding_bij_casus, name="melding_bij_casus"),
     path("escalaties/", views.escalaties, name="escalaties"),
     path("escalaties/<int:pk>/", views.escalatie, name="escalatie"),
 ]

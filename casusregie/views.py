@@ -9,6 +9,7 @@ from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
@@ -17,16 +18,19 @@ from bzt.forms import apply_errors, parse_int, zoektekst
 from bzt.inzage import log_inzage
 from bzt.pagination import GeteldePaginator
 from bzt.workflow import TransitionNotAllowed
+from meldpunt import selectors as meldpunt_selectors
 
 from . import search, selectors, services
 from .forms import (
     ActieForm,
     ActieStatusForm,
+    ActieWijzigenForm,
     AfsluitenForm,
     AntwoordForm,
     BetrokkeneForm,
     DeescalerenForm,
     DoelForm,
+    DoelResultaatForm,
     DoorbraakForm,
     EscalerenForm,
     JournaalForm,
@@ -35,6 +39,7 @@ from .forms import (
     OverdragenForm,
     PlanForm,
     RedenForm,
+    VerwijderForm,
     WachtlijstForm,
     professionals,
 )
@@ -83,6 +88,8 @@ def _dossier_context(request, casus, **forms):
         "wachtlijsten": casus.wachtlijsten.select_related("organisatie"),
         "tijdlijn": gebeurtenissen if heel else gebeurtenissen[:TIJDLIJN_KORT],
         "tijdlijn_totaal": len(gebeurtenissen),
+        "toegevoegde_meldingen": selectors.toegevoegde_meldingen(casus),
+        "nieuwe_meldingen": selectors.nieuwe_meldingen_over_huishouden([casus]),
         **{f"mag_{actie}": mag(user, actie, casus) for actie in DOSSIER_ACTIES},
         "journaal_form": JournaalForm(),
         "betrokkene_form": BetrokkeneForm(),
@@ -142,6 +149,7 @@ def _render_dossier(request, casus, **forms):
 @login_required
 def dossier(request, pk):
     casus = selectors.dossier(request.user, pk)
+    services.toegevoegde_meldingen_gezien(door=request.user, casus=casus)  # the home page's signal ends here
     return _render_dossier(request, casus)
 
 
@@ -321,6 +329,8 @@ def _plan_context(request, plan, **forms):
         "wijzigingen": selectors.plan_wijzigingen(plan),
         "mag_status": mag(request.user, "actie_voortgang", plan),
         "status_keuzes": PlanActie.Status.choices,
+        "mag_resultaat": mag(request.user, "doel_resultaat", plan),
+        "resultaat_form": DoelResultaatForm(initial={"datum": timezone.localdate()}),
     }
     if bewerkbaar:
         initial = {"lock_version": plan.lock_version}
@@ -331,6 +341,10 @@ def _plan_context(request, plan, **forms):
                     "samenvatting": plan.samenvatting,
                     "afspraken": plan.afspraken,
                     "evaluatie_op": plan.evaluatie_op,
+                    "eigen_mogelijkheden": plan.eigen_mogelijkheden,
+                    "sociaal_netwerk": plan.sociaal_netwerk,
+                    "akkoord_client": plan.akkoord_client,
+                    "akkoord_op": plan.akkoord_op,
                 }
             ),
             doel_form=DoelForm(initial=initial),
@@ -412,6 +426,167 @@ def actie_toevoegen(request, pk):
         "De actie is toegevoegd.",
         form_kwargs={"plan": plan},
     )
+
+
+# --- editing and removing goals and actions of the draft ---------------------------------------------------
+
+
+def _onderdeel(request, plan, soort, obj, form, verwijder_form=None):
+    """The page to change or remove one goal or action of the draft."""
+    _log_casus(request, plan.casus, obj=plan)
+    context = {"plan": plan, "casus": plan.casus, "soort": soort, "obj": obj, "form": form}
+    context["verwijder_form"] = verwijder_form or VerwijderForm(initial={"lock_version": plan.lock_version})
+    return render(request, "casusregie/plan_onderdeel.html", context)
+
+
+def _onderdeel_post(request, plan, form, action, success, render_again):
+    """Call the service for a valid form: back to the plan, or the page again with the errors. A plan that is
+    no longer a draft (submitted meanwhile) sends the user back to the plan with the reason."""
+    if form.is_valid():
+        try:
+            action(form.cleaned_data)
+        except TransitionNotAllowed as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("casusregie:plan", pk=plan.pk)
+        except ValidationError as error:  # StalePlan too: the message says to reload
+            apply_errors(form, error)
+        else:
+            messages.success(request, success)
+            return redirect("casusregie:plan", pk=plan.pk)
+    return render_again(form)
+
+
+def _niet_bewerkbaar(request, plan):
+    messages.error(request, "Dit plan is niet meer in concept en kan niet worden gewijzigd.")
+    return redirect("casusregie:plan", pk=plan.pk)
+
+
+@login_required
+def doel_bewerken(request, pk):
+    doel = selectors.doel_for(request.user, pk)
+    plan = doel.plan
+    _guard(request, plan.casus, "wijzigen")
+    if request.method != "POST":
+        if not mag(request.user, "plan_bewerken", plan):
+            return _niet_bewerkbaar(request, plan)
+        initial = {"lock_version": plan.lock_version, "leefgebied": doel.leefgebied, "omschrijving": doel.omschrijving}
+        return _onderdeel(request, plan, "doel", doel, DoelForm(initial=initial))
+    return _onderdeel_post(
+        request,
+        plan,
+        DoelForm(request.POST),
+        lambda d: services.doel_wijzigen(door=request.user, doel=doel, **d),
+        "Het doel is gewijzigd.",
+        lambda form: _onderdeel(request, plan, "doel", doel, form),
+    )
+
+
+@login_required
+@require_POST
+def doel_verwijderen(request, pk):
+    doel = selectors.doel_for(request.user, pk)
+    plan = doel.plan
+    _guard(request, plan.casus, "wijzigen")
+    return _onderdeel_post(
+        request,
+        plan,
+        VerwijderForm(request.POST),
+        lambda d: services.doel_verwijderen(door=request.user, doel=doel, lock_version=d["lock_version"]),
+        "Het doel is verwijderd.",
+        lambda form: _onderdeel(
+            request,
+            plan,
+            "doel",
+            doel,
+            DoelForm(
+                initial={
+                    "lock_version": plan.lock_version,
+                    "leefgebied": doel.leefgebied,
+                    "omschrijving": doel.omschrijving,
+                }
+            ),
+            form,
+        ),
+    )
+
+
+def _actie_initial(actie):
+    return {
+        "lock_version": actie.plan.lock_version,
+        "omschrijving": actie.omschrijving,
+        "eigenaar": actie.eigenaar_id,
+        "uitvoerder_naam": actie.uitvoerder_naam,
+        "deadline": actie.deadline,
+        "doel": actie.doel_id,
+        "personen": [p.pk for p in actie.personen.all()],
+    }
+
+
+@login_required
+def actie_bewerken(request, pk):
+    actie = selectors.actie_for(request.user, pk)
+    plan = actie.plan
+    _guard(request, plan.casus, "wijzigen")
+    if request.method != "POST":
+        if not mag(request.user, "plan_bewerken", plan):
+            return _niet_bewerkbaar(request, plan)
+        form = ActieWijzigenForm(initial=_actie_initial(actie), plan=plan, actie=actie)
+        return _onderdeel(request, plan, "actie", actie, form)
+    return _onderdeel_post(
+        request,
+        plan,
+        ActieWijzigenForm(request.POST, plan=plan, actie=actie),
+        lambda d: services.actie_wijzigen(door=request.user, actie=actie, **d),
+        "De actie is gewijzigd.",
+        lambda form: _onderdeel(request, plan, "actie", actie, form),
+    )
+
+
+@login_required
+@require_POST
+def actie_verwijderen(request, pk):
+    actie = selectors.actie_for(request.user, pk)
+    plan = actie.plan
+    _guard(request, plan.casus, "wijzigen")
+    return _onderdeel_post(
+        request,
+        plan,
+        VerwijderForm(request.POST),
+        lambda d: services.actie_verwijderen(door=request.user, actie=actie, lock_version=d["lock_version"]),
+        "De actie is verwijderd.",
+        lambda form: _onderdeel(
+            request,
+            plan,
+            "actie",
+            actie,
+            ActieWijzigenForm(initial=_actie_initial(actie), plan=plan, actie=actie),
+            form,
+        ),
+    )
+
+
+@login_required
+@require_POST
+def doel_resultaat(request, pk):
+    doel = selectors.doel_for(request.user, pk)
+    _guard(request, doel.plan.casus, "wijzigen")
+    form = DoelResultaatForm(request.POST)
+    if form.is_valid():
+        try:
+            doel = services.doel_resultaat_vastleggen(
+                door=request.user,
+                doel=doel,
+                resultaat=form.cleaned_data["resultaat"],
+                datum=form.cleaned_data["datum"],
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            wat = doel.get_resultaat_display().lower() if doel.resultaat else "loopt nog"
+            messages.success(request, f"Resultaat van het doel vastgelegd: {wat}.")
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect("casusregie:plan", pk=doel.plan_id)
 
 
 def _lock_version(request):
@@ -580,3 +755,37 @@ def noodtoegangen(request):
     access-log row of its own."""
     page = Paginator(selectors.noodtoegangen_overzicht(), 50).get_page(request.GET.get("pagina"))
     return render(request, "casusregie/noodtoegangen.html", {"page": page})
+
+
+# --- a new melding joins the open casus of its household --------------------------------------------------------
+
+
+def open_casus_op_meldingpagina(user, melding):
+    """meldpunt.hooks.OPEN_MELDING_PAGINA: the open casus of the melding's household and, where the meldpunt may
+    add the melding to it now, the button's URL."""
+    casus = services.open_casus_van_huishouden(melding)
+    if casus is None:
+        return {}
+    context = {"open_casus": casus}
+    if user.has_perm("meldpunt.triageren_melding") and services.melding_bij_casus_mogelijk(melding):
+        context["bij_casus_url"] = reverse("casusregie:melding_bij_casus", args=[melding.pk])
+    return context
+
+
+@login_required
+@require_POST
+def melding_bij_casus(request, pk):
+    """The meldpunt adds a melding to the open casus of its household (at triage)."""
+    if not request.user.has_perm("meldpunt.triageren_melding"):
+        raise PermissionDenied(GEEN_RECHT)
+    melding = meldpunt_selectors.melding_detail(request.user, pk)
+    try:
+        toegevoegd = services.melding_bij_casus_voegen(door=request.user, melding=melding)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(
+            request,
+            f"Melding {melding.nummer} is bij casus {toegevoegd.casus.nummer} gevoegd. De casusregisseur ziet haar.",
+        )
+    return redirect("meldpunt:melding", pk=melding.pk)

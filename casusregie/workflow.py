@@ -42,6 +42,11 @@ PLAN = OpenStates(
             {P.CONCEPT, P.INGEDIEND, P.VASTGESTELD},
             "Deze versie van het plan is vervangen; werk de actie bij in de geldende versie.",
         ),
+        # the result of a goal: at evaluation, in the plan in force (not in a draft, not in a replaced version)
+        "resultaat": (
+            {P.VASTGESTELD},
+            "Een resultaat wordt vastgelegd bij de evaluatie van het geldende, vastgestelde plan.",
+        ),
     },
     parent=("casus", CASUS),
 )

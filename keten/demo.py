@@ -103,9 +103,14 @@ def seed_casussen(*, users, jaar, seed=0, vorig_jaar=False) -> dict:
     made = 0
     for melding in meldingen:
         rng = random.Random(f"{seed}-{melding.extern_id}")
-        wacht = rng.random() < 0.2 and not vorig_jaar
-        if wacht or _huishouden_heeft_casus(melding):
-            continue  # waits for the MDO (a household with a casus is discussed there, not given a second one)
+        if rng.random() < 0.2 and not vorig_jaar:
+            continue  # waits for the MDO
+        if services.open_casus_van_huishouden(melding) is not None:
+            # "1 huishouden, 1 plan, 1 regisseur": the MDO adds it to the open casus of the household
+            services.melding_bij_casus_voegen(door=wie.procesmanager, melding=melding, via="mdo")
+            continue
+        if _huishouden_heeft_casus(melding):
+            continue  # a household with a closed casus waits for the MDO: discussed there
         casus = _toewijzen(melding, wie=wie, rng=rng, vandaag=vandaag)
         pad = (AFGESLOTEN, None) if vorig_jaar and rng.random() < 0.7 else _ontbrekend_pad() or _pad(rng)
         _verder(casus, pad=pad, wie=wie, rng=rng, vandaag=vandaag)
@@ -254,6 +259,8 @@ def _verder(casus, *, pad, wie, rng, vandaag):
         plan_op = _dag(casus.toegewezen_op, rng, 14, 40, vandaag)
         _plan_schrijven(plan, casus=casus, wie=wie, rng=rng, vandaag=vandaag)
         plan_op = _vaststellen(plan, datum=plan_op, wie=wie)
+        if soort != ESCALATIE:
+            _resultaten(plan, vanaf=plan_op, vandaag=vandaag, afsluiten=soort != VASTGESTELD)
         casus.refresh_from_db()  # the services saved another instance of it: never save a stale one over it
         _journaal(casus, rng, aantal=rng.randint(1, 4))
     vanaf = plan_op or casus.toegewezen_op
@@ -278,6 +285,7 @@ def _plan_schrijven(plan, *, casus, wie, rng, vandaag):
         samenvatting="Het huishouden stabiliseren op de leefgebieden uit de triage, met één regisseur.",
         afspraken="Partners melden voortgang in het journaal; knelpunten gaan via de casusregisseur.",
         evaluatie_op=vandaag + timedelta(days=rng.randint(-14, 150)),  # a few are due in the next MDO
+        **_eigen_kracht(random.Random(f"eigen-kracht-{casus.melding.extern_id}"), vandaag),
     )
     for code in rng.sample(codes, k=min(len(codes), rng.randint(1, 3))):
         plan.refresh_from_db()
@@ -300,8 +308,49 @@ def _plan_schrijven(plan, *, casus, wie, rng, vandaag):
                 deadline=deadline,
                 doel=doel,
                 personen=[hoofdpersoon.persoon] if hoofdpersoon and over > 0.5 else [],
+                uitvoerder_naam=UITVOERDERS[plan.lock_version % len(UITVOERDERS)],
             )
     plan.refresh_from_db()
+
+
+# Issue 14, from their own random streams so the rest of the demo stays the same: the household's own part,
+# the client's agreement, a named person per action and the results of goals at evaluation.
+UITVOERDERS = ["Wijkcoach", "Schuldhulpverlener", "Woonbegeleider", "Jeugdconsulent", "Verslavingsarts", ""]
+EIGEN_MOGELIJKHEDEN = [
+    "Mevrouw houdt zelf de post bij en opent die samen met haar dochter.",
+    "Meneer wil werken en gaat zelf naar de intake bij het werkgeversservicepunt.",
+    "Het gezin houdt een weekplanning bij op de koelkast.",
+]
+SOCIAAL_NETWERK = [
+    "Een zus komt wekelijks langs en helpt met boodschappen.",
+    "De buurvrouw let op de kinderen na school.",
+    "Een vriend van de kerk rijdt mee naar afspraken.",
+]
+
+
+def _eigen_kracht(rng, vandaag):
+    akkoord = rng.choice(["ja"] * 6 + ["nee", "niet_gevraagd", ""])
+    return {
+        "eigen_mogelijkheden": rng.choice(EIGEN_MOGELIJKHEDEN),
+        "sociaal_netwerk": rng.choice(SOCIAAL_NETWERK),
+        "akkoord_client": akkoord,
+        "akkoord_op": vandaag - timedelta(days=rng.randint(0, 10)) if akkoord in ("ja", "nee") else None,
+    }
+
+
+def _resultaten(plan, *, vanaf, vandaag, afsluiten):
+    """At evaluation the casusregisseur records what goals achieved: all of them before closing, some while
+    the plan runs."""
+    rng = random.Random(f"resultaten-{plan.casus.melding.extern_id}")
+    for doel in plan.doelen.all():
+        if not afsluiten and rng.random() < 0.5:
+            continue  # still running
+        services.doel_resultaat_vastleggen(
+            door=plan.casus.casusregisseur,
+            doel=doel,
+            resultaat=rng.choice(["behaald"] * 3 + ["deels"] * 2 + ["niet_behaald"]),
+            datum=_dag(vanaf, rng, 10, 19, vandaag),
+        )
 
 
 def _vaststellen(plan, *, datum, wie):

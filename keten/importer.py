@@ -27,12 +27,24 @@ from bzt.models import Organisatie, User
 from bzt.validators import datum_probleem
 from casusregie import permissions
 from casusregie.models import AfsluitReden, Casus, Escalatie, EscalatieNiveau, EscalatieStap, Plan
+from casusregie.services import huishouden_vergrendelen, open_casussen_van_personen
 from casusregie.workflow import CASUS_BEGIN, CASUS_WORKFLOW
-from meldpunt.codes import Aanmeldroute, Besluit, Geslacht, Inkomen, Leefgebied, MelderType, Rol, wijken
+from meldpunt.codes import (
+    Aanmeldroute,
+    Besluit,
+    EerdereHulp,
+    Geslacht,
+    Inkomen,
+    Kanaal,
+    Leefgebied,
+    MelderType,
+    Rol,
+    wijken,
+)
 from meldpunt.doelgroep import is_ggsr
-from meldpunt.models import Betrokkene, Melding, Persoon, Triage
+from meldpunt.models import Betrokkene, Melding, Persoon, Triage, eerdere_hulp_probleem
 from meldpunt.services import triage_afwijking
-from meldpunt.validators import is_valid_bsn
+from meldpunt.validators import geboortedatum_probleem, is_valid_bsn
 from meldpunt.workflow import MELDING_BEGIN, MELDING_WORKFLOW
 
 IMPORT_MOTIVATIE = "Historische registratie (import): geen motivatie overgenomen"
@@ -206,7 +218,7 @@ class _Fields:
             return None
         return value
 
-    def date(self, key, *, required=False, today):
+    def date(self, key, *, required=False, today, toekomst=False):
         value = self.text(key, required=required)
         if value is None:
             return None
@@ -217,7 +229,7 @@ class _Fields:
         except ValueError:
             self.problem(key, f"'{value}' is geen geldige datum (JJJJ-MM-DD)")
             return None
-        probleem = datum_probleem(day, vandaag=today)
+        probleem = datum_probleem(day, vandaag=today, toekomst=toekomst)
         if probleem:
             self.problem(key, f"{day.isoformat()} {probleem}")
             return None
@@ -263,7 +275,16 @@ def parse_line(number: int, raw: bytes, *, today: date, known_wijken: dict[str, 
             melder and melder.text("organisatie", max_length=_max_length(Melding, "melder_organisatie"))
         )
         or "",
+        # optional (issue 14): a line without them is a record from before they were asked
+        "kanaal": fields.choice("kanaal", Kanaal, default=""),
+        "eerdere_hulp": fields.choice("eerdere_hulp", EerdereHulp, default=EerdereHulp.ONBEKEND),
+        "eerdere_hulp_door": fields.text("eerdere_hulp_door", max_length=_max_length(Melding, "eerdere_hulp_door"))
+        or "",
     }
+    if velden["eerdere_hulp"] is not None:
+        probleem = eerdere_hulp_probleem(velden["eerdere_hulp"], velden["eerdere_hulp_door"])
+        if probleem:
+            fields.problem("eerdere_hulp_door", probleem)
     personen = _parse_personen(fields, today=today, known_wijken=known_wijken)
     triage = _parse_triage(fields, ontvangen_op=ontvangen_op, today=today)
     casus = _parse_casus(fields, triage=triage, today=today)
@@ -333,11 +354,17 @@ def _parse_persoon(index, fields: _Fields, today, known_wijken) -> PersonEntry:
     wijk = fields.text("wijk")
     if wijk is not None and wijk.casefold() not in known_wijken:
         fields.problem("wijk", f"'{wijk}' is geen wijk van de gemeente (zie de instelling BZT_WIJKEN)")
+    verwacht = fields.boolean("verwacht")  # an expected child: geboortedatum is its expected date
+    geboortedatum = fields.date("geboortedatum", today=today, toekomst=verwacht)
+    probleem = geboortedatum_probleem(geboortedatum, verwacht=verwacht, vandaag=today) if geboortedatum else None
+    if probleem:
+        fields.problem("geboortedatum", f"{geboortedatum.isoformat()}: {probleem}")
     velden = {
         "voornaam": fields.text("voornaam", max_length=_max_length(Persoon, "voornaam")) or "",
         "tussenvoegsel": fields.text("tussenvoegsel", max_length=_max_length(Persoon, "tussenvoegsel")) or "",
         "achternaam": fields.text("achternaam", required=True, max_length=_max_length(Persoon, "achternaam")),
-        "geboortedatum": fields.date("geboortedatum", today=today),
+        "geboortedatum": geboortedatum,
+        "verwacht": verwacht,
         "geslacht": fields.choice("geslacht", Geslacht, default=Geslacht.ONBEKEND),
         "wijk": known_wijken.get((wijk or "").casefold(), ""),
         "inkomen": fields.choice("inkomen", Inkomen, default=Inkomen.ONBEKEND),
@@ -573,13 +600,11 @@ def _check_one_open_casus(lines: list[ImportLine], problems):
     db_ids = {entry.key[1] for line in open_lines for entry in line.personen if entry.key and entry.key[0] == "db"}
     open_in_db = {}
     for chunk in _chunks(db_ids):
-        rows = (
-            Casus.objects.exclude(status=Casus.Status.AFGESLOTEN)
-            .filter(melding__betrokkenen__persoon_id__in=chunk)
-            .values_list("melding__betrokkenen__persoon_id", "pk", "toegewezen_op")
-        )
-        for persoon_id, pk, toegewezen_op in rows:
-            open_in_db.setdefault(persoon_id, f"C{toegewezen_op:%Y}-{pk:05d}")
+        # The services' definition and lock: linked records and meldingen added to a casus count; an MDO besluit
+        # about the same person waits until this import is committed (and then sees its casus).
+        huishouden_vergrendelen(chunk)
+        for persoon_id, casus in open_casussen_van_personen(chunk).items():
+            open_in_db[persoon_id] = casus.nummer
     first_line_of = {}
     for line in open_lines:
         for entry in line.personen:
@@ -587,7 +612,10 @@ def _check_one_open_casus(lines: list[ImportLine], problems):
                 continue
             path = f"personen[{entry.index}]"
             if entry.key[0] == "db" and entry.key[1] in open_in_db:
-                message = f"{path}: heeft in BZT al een open casus ({open_in_db[entry.key[1]]}); 1 huishouden, 1 casus"
+                message = (
+                    f"{path}: heeft in BZT al een open casus ({open_in_db[entry.key[1]]}); 1 huishouden, 1 casus "
+                    "(importeer de melding zonder mdo-deel en voeg haar in BZT bij de open casus)"
+                )
                 problems.append(Problem(line.number, message))
             elif first_line_of.get(entry.key, line.number) != line.number:
                 message = f"{path}: heeft ook een open casus in regel {first_line_of[entry.key]}; 1 huishouden, 1 casus"

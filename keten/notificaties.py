@@ -168,6 +168,32 @@ TABEL = {
             _melding_zichtbaar,
         )
     ],
+    **{
+        naam: [
+            _casusregel(
+                "melding_bij_casus",
+                lambda casus, d: [casus.casusregisseur],
+                "Er is een melding over het huishouden toegevoegd aan casus {nummer}.",
+                casus=lambda melding: melding.bij_casus.casus,
+            )
+        ]
+        + (
+            [
+                Regel(
+                    "mdo_besluit_melding",
+                    lambda melding, d: [melding.geregistreerd_door],
+                    "Het MDO heeft over melding {nummer} besloten: toegevoegd aan de open casus van het huishouden. "
+                    "Koppel terug aan de melder.",
+                    lambda melding: melding,
+                    lambda melding: reverse("meldpunt:melding", args=[melding.pk]),
+                    _melding_zichtbaar,
+                )
+            ]
+            if ".mdo_" in naam
+            else []
+        )
+        for naam in ("meldpunt.melding.bij_casus_voegen", "meldpunt.melding.mdo_bij_casus_voegen")
+    },
     "meldpunt.melding.mdo_verwijzen": [
         Regel(
             "mdo_besluit_melding",

@@ -49,6 +49,8 @@ ANONIEME_VOORNAAM = "Geanonimiseerd"
 AFGEWEZEN_BESLUITEN = (Besluit.GEEN_ACTIE, Besluit.ADVIES, Besluit.REGULIER)
 TRIAGE_TEKSTVELDEN = (*(f"{code}_toelichting" for code in Leefgebied.values), "motivatie")
 MELDER_VELDEN = ("melder_naam", "melder_organisatie", "melder_telefoon", "melder_email")
+# Free text of a plan version, including the household's own part (issue 14).
+PLAN_TEKSTVELDEN = ("samenvatting", "afspraken", "teruggestuurd_reden", "eigen_mogelijkheden", "sociaal_netwerk")
 
 
 # --- terms ------------------------------------------------------------------------------------------------
@@ -177,7 +179,11 @@ def verlopen(vandaag: date) -> Selectie:
         .order_by("ontvangen_op", "pk")
         if (einde := melding_termijn_einde(melding, maanden)) is not None and einde < vandaag
     ]
-    meldingen = sorted([c.melding for c in casussen] + afgewezen, key=lambda m: (m.ontvangen_op, m.pk))
+    # A melding added to a casus (CasusMelding) is part of that casus: it goes with it.
+    toegevoegd = list(
+        Melding.objects.filter(bij_casus__casus__in=[c.pk for c in casussen], geanonimiseerd_op__isnull=True)
+    )
+    meldingen = sorted([c.melding for c in casussen] + toegevoegd + afgewezen, key=lambda m: (m.ontvangen_op, m.pk))
     # A person is anonymised once no melding about them is inside its term any more.
     nieuw = [m.pk for m in meldingen]
     nog_binnen_termijn = Melding.objects.filter(geanonimiseerd_op__isnull=True).exclude(pk__in=nieuw)
@@ -251,10 +257,11 @@ def _save_if_changed(obj, fields: dict):
 
 def _melding_anonimiseren(melding: Melding, now):
     melding.aanleiding = MARKER
+    melding.eerdere_hulp_door = _tekst(melding.eerdere_hulp_door)  # who helped before: free text
     for name in MELDER_VELDEN:
         setattr(melding, name, "")
     melding.geanonimiseerd_op = now
-    melding.save(update_fields=["aanleiding", *MELDER_VELDEN, "geanonimiseerd_op"])
+    melding.save(update_fields=["aanleiding", "eerdere_hulp_door", *MELDER_VELDEN, "geanonimiseerd_op"])
     triage = Triage.objects.filter(melding=melding).first()
     if triage is not None:
         _save_if_changed(triage, {name: _tekst(getattr(triage, name)) for name in TRIAGE_TEKSTVELDEN})
@@ -267,12 +274,12 @@ def _casus_anonimiseren(casus):
     for regel in casus.journaal.all():
         _save_if_changed(regel, {"tekst": MARKER})
     for plan in casus.plannen.all():
-        velden = ("samenvatting", "afspraken", "teruggestuurd_reden")
+        velden = PLAN_TEKSTVELDEN
         _save_if_changed(plan, {name: _tekst(getattr(plan, name)) for name in velden})
         for doel in plan.doelen.all():
             _save_if_changed(doel, {"omschrijving": MARKER})
         for actie in plan.acties.all():
-            _save_if_changed(actie, {"omschrijving": MARKER})
+            _save_if_changed(actie, {"omschrijving": MARKER, "uitvoerder_naam": _tekst(actie.uitvoerder_naam)})
     for escalatie in casus.escalaties.all():
         velden = ("vraag", "antwoord", "besluit", "legitimiteit", "betrokkenheid", "rendement")
         _save_if_changed(escalatie, {name: _tekst(getattr(escalatie, name)) for name in velden})
@@ -354,16 +361,21 @@ def _history_scrubben(selectie: Selectie):
     plan_ids = set(_history(Plan).filter(casus_id__in=casus_ids).values_list("id", flat=True))
     escalatie_ids = set(_history(Escalatie).filter(casus_id__in=casus_ids).values_list("id", flat=True))
 
-    _scrub(_history(Melding).filter(id__in=melding_ids), leeg=MELDER_VELDEN, aanleiding=MARKER)
+    _scrub(
+        _history(Melding).filter(id__in=melding_ids),
+        tekst=("eerdere_hulp_door",),
+        leeg=MELDER_VELDEN,
+        aanleiding=MARKER,
+    )
     _scrub(_history(Triage).filter(melding_id__in=melding_ids), tekst=TRIAGE_TEKSTVELDEN)
     _scrub(_history(Betrokkene).filter(melding_id__in=melding_ids))
     agenda = Q(melding_id__in=melding_ids) | Q(casus_id__in=casus_ids) | Q(plan_id__in=plan_ids)
     _scrub(_history(AgendaPunt).filter(agenda), tekst=("notulen",))
     _scrub(_history(Casus).filter(id__in=casus_ids), tekst=("afsluit_toelichting",))
     _scrub(_history(JournaalRegel).filter(casus_id__in=casus_ids), tekst=("tekst",))
-    _scrub(_history(Plan).filter(id__in=plan_ids), tekst=("samenvatting", "afspraken", "teruggestuurd_reden"))
+    _scrub(_history(Plan).filter(id__in=plan_ids), tekst=PLAN_TEKSTVELDEN)
     _scrub(_history(PlanDoel).filter(plan_id__in=plan_ids), tekst=("omschrijving",))
-    _scrub(_history(PlanActie).filter(plan_id__in=plan_ids), tekst=("omschrijving",))
+    _scrub(_history(PlanActie).filter(plan_id__in=plan_ids), tekst=("omschrijving", "uitvoerder_naam"))
     _scrub(
         _history(Escalatie).filter(id__in=escalatie_ids),
         tekst=("vraag", "antwoord", "besluit", "legitimiteit", "betrokkenheid", "rendement"),

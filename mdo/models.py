@@ -48,6 +48,8 @@ class AgendaPunt(models.Model):
         PLAN_VASTGESTELD = "plan_vastgesteld", "Plan vastgesteld"
         PLAN_TERUGGESTUURD = "plan_teruggestuurd", "Plan teruggestuurd"
         BESPROKEN = "besproken", "Besproken"
+        # The household already has an open casus: the melding joins it (casusregie.CasusMelding).
+        BIJ_CASUS = "bij_casus", "Bij de open casus gevoegd"
 
     overleg = models.ForeignKey(Overleg, on_delete=models.CASCADE, related_name="agendapunten")
     volgorde = models.PositiveSmallIntegerField(default=0)

@@ -176,6 +176,19 @@ def besluit_toewijzen(*, door, punt: AgendaPunt, casusregisseur, notulen="", red
 
 
 @transaction.atomic
+def besluit_bij_casus(*, door, punt: AgendaPunt, notulen: str = ""):
+    """The household of the melding already has an open casus ("1 huishouden, 1 plan, 1 regisseur"): the melding
+    joins that casus instead of getting a second one; its casusregisseur sees it on the home page."""
+    _require_chair(door)
+    AGENDAPUNT.lock(punt)
+    _past_bij(punt, "bij_casus", "Bij een casus voegen kan alleen bij een nieuwe melding.")
+    toegevoegd = casus_services.melding_bij_casus_voegen(door=door, melding=punt.melding, via="mdo")
+    with acting_as(door):
+        _besluit(punt, door, AgendaPunt.Besluit.BIJ_CASUS, notulen, casus=toegevoegd.casus)
+    return toegevoegd.casus
+
+
+@transaction.atomic
 def besluit_aanhouden(*, door, punt: AgendaPunt, notulen: str):
     """Postpone: the item is closed here and a new one is made on the next planned MDO."""
     _require_chair(door)
@@ -258,6 +271,8 @@ def besluit_nemen(*, door, punt: AgendaPunt, actie: str, gegevens: dict) -> Agen
         )
     elif actie == "regulier":
         besluit_regulier(door=door, punt=punt, notulen=notulen)
+    elif actie == "bij_casus":
+        besluit_bij_casus(door=door, punt=punt, notulen=notulen)
     elif actie == "aanhouden":
         besluit_aanhouden(door=door, punt=punt, notulen=notulen)
     elif actie in ("vaststellen", "terugsturen"):

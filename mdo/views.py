@@ -266,6 +266,8 @@ def _bericht(actie, punt, gegevens):
         return f"{regisseur} ({regisseur.organisatie}) is casusregisseur van casus {punt.casus.nummer}."
     if actie == "regulier":
         return f"Melding {punt.melding.nummer} is verwezen naar reguliere zorg."
+    if actie == "bij_casus":
+        return f"Melding {punt.melding.nummer} is bij de open casus {punt.casus.nummer} gevoegd."
     if actie == "aanhouden":
         return "Het agendapunt is aangehouden en gaat naar het volgende MDO."
     if actie in ("vaststellen", "terugsturen"):

@@ -33,7 +33,7 @@ AGENDAPUNT_WORKFLOW = Workflow(
 
 # The besluiten the chair can take per kind of agenda item (the `actie` of the submit button).
 ACTIES = {
-    K.MELDING: ("toewijzen", "regulier", "aanhouden"),
+    K.MELDING: ("toewijzen", "regulier", "bij_casus", "aanhouden"),
     K.PLAN_VASTSTELLEN: ("vaststellen", "terugsturen", "aanhouden"),
     K.PLAN_EVALUEREN: ("besproken", "aanhouden"),
     K.CASUSBESPREKING: ("besproken", "aanhouden"),

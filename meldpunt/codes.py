@@ -75,6 +75,24 @@ class WvggzUitkomst(models.TextChoices):
     GEEN_VERZOEK = "geen_verzoek", "Geen verzoek: geen verplichte zorg nodig"
 
 
+class Kanaal(models.TextChoices):
+    """How the melding came in (issue 14). A partner/API channel is added to this list, not beside it."""
+
+    TELEFOON = "telefoon", "Telefoon"
+    MAIL = "mail", "E-mail"
+    INLOOP = "inloop", "Inloop (aan de balie)"
+    POST = "post", "Post"
+    PARTNER = "partner", "Via een partnerorganisatie"
+
+
+class EerdereHulp(models.TextChoices):
+    """Seed 001: whether help was already given before the melding (and by whom, in eerdere_hulp_door)."""
+
+    JA = "ja", "Ja"
+    NEE = "nee", "Nee"
+    ONBEKEND = "onbekend", "Onbekend"
+
+
 class TerugkoppelingWijze(models.TextChoices):
     TELEFOON = "telefoon", "Telefonisch"
     EMAIL = "email", "Per e-mail"

@@ -9,7 +9,19 @@ from faker import Faker
 from bzt.models import Organisatie
 
 from . import services
-from .codes import Aanmeldroute, Besluit, Geslacht, Inkomen, Leefgebied, MelderType, Rol, Urgentie, wijken
+from .codes import (
+    Aanmeldroute,
+    Besluit,
+    EerdereHulp,
+    Geslacht,
+    Inkomen,
+    Kanaal,
+    Leefgebied,
+    MelderType,
+    Rol,
+    Urgentie,
+    wijken,
+)
 from .doelgroep import is_doelgroep
 from .models import Melding, Persoon
 
@@ -146,6 +158,7 @@ def seed_meldingen(*, meldpunt, aantal, jaar, seed=0):
             "melder_organisatie": rng.choice(MELDER_ORGANISATIES) if melder_type == MelderType.PROFESSIONAL else "",
             "melder_telefoon": "" if melder_type == MelderType.ANONIEM else fake.phone_number(),
             "wvggz": rng.random() < 0.06,
+            **_kanaal_en_eerdere_hulp(random.Random(f"{seed}-{extern_id}-kanaal"), melder_type),
         }
         melding = services.melding_registreren(door=meldpunt, gegevens=gegevens, betrokkenen=huishouden)
         made += 1
@@ -162,6 +175,19 @@ def seed_meldingen(*, meldpunt, aantal, jaar, seed=0):
             organisaties=organisaties,
         )
     return made
+
+
+def _kanaal_en_eerdere_hulp(rng, melder_type):
+    """Channel and help given before (issue 14), from their own random stream so the rest stays the same."""
+    kanalen = [Kanaal.TELEFOON] * 5 + [Kanaal.MAIL] * 3 + [Kanaal.INLOOP, Kanaal.POST]
+    if melder_type == MelderType.PROFESSIONAL:
+        kanalen += [Kanaal.PARTNER] * 4
+    eerdere_hulp = rng.choice([EerdereHulp.JA] * 4 + [EerdereHulp.NEE] * 3 + [EerdereHulp.ONBEKEND] * 3)
+    door = rng.choice(EERDERE_HULPVERLENERS) if eerdere_hulp == EerdereHulp.JA else ""
+    return {"kanaal": rng.choice(kanalen), "eerdere_hulp": eerdere_hulp, "eerdere_hulp_door": door}
+
+
+EERDERE_HULPVERLENERS = ["Wijkteam", "Huisarts", "Schuldhulpverlening", "Maatschappelijk werk", "Verslavingszorg"]
 
 
 def _advance(melding, *, meldpunt, stadium, scores, rng, vandaag, organisaties):

@@ -14,6 +14,7 @@ class MeldingForm(forms.ModelForm):
         model = Melding
         fields = [
             "ontvangen_op",
+            "kanaal",
             "aanmeldroute",
             "urgentie",
             "overlast",
@@ -24,17 +25,24 @@ class MeldingForm(forms.ModelForm):
             "melder_organisatie",
             "melder_telefoon",
             "melder_email",
+            "eerdere_hulp",
+            "eerdere_hulp_door",
         ]
         field_classes = {"ontvangen_op": DatumField}
         widgets = {"ontvangen_op": DATE_WIDGET, "aanleiding": forms.Textarea(attrs={"rows": 4})}
         help_texts = {
             "wvggz": "Mogelijk verplichte ggz nodig: de gemeente heeft 14 dagen voor het verkennend onderzoek.",
             "melder_type": "De identiteit van de melder is alleen zichtbaar voor meldpunt en procesmanager.",
+            "kanaal": "Hoe kwam de melding binnen?",
+            "eerdere_hulp": "Is er vóór deze melding al hulp gegeven aan het huishouden?",
+            "eerdere_hulp_door": "Organisatie of functie, bijvoorbeeld 'wijkteam' of 'huisarts'.",
         }
+        labels = {"eerdere_hulp": "Al hulp gegeven?"}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["ontvangen_op"].initial = timezone.localdate()
+        self.fields["kanaal"].required = True  # every new melding records its channel; older ones may lack it
 
     def clean(self):
         data = super().clean()
@@ -60,6 +68,7 @@ class BetrokkeneForm(forms.ModelForm):
             "tussenvoegsel",
             "achternaam",
             "geboortedatum",
+            "verwacht",
             "geslacht",
             "bsn",
             "adres",
@@ -76,6 +85,9 @@ class BetrokkeneForm(forms.ModelForm):
         self.fields["wijk"] = forms.ChoiceField(
             label="Wijk", required=False, choices=[("", "— onbekend —")] + [(w, w) for w in wijken()]
         )
+        # A date ahead is allowed for an expected child only: Persoon.clean applies the one rule
+        # (meldpunt.validators.geboortedatum_probleem).
+        self.fields["geboortedatum"] = DatumField(label="Geboortedatum", required=False, toekomst=True)
         self.fields["bsn"].validators = []  # checked in clean_bsn after normalising
         self.fields["bsn"].help_text = "Optioneel. 9 cijfers; wordt gecontroleerd met de elfproef."
         self.kandidaten = []

@@ -6,6 +6,7 @@ names the acting user.
 
 from datetime import timedelta
 
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
 from django.utils import timezone
@@ -18,8 +19,10 @@ from .codes import (
     WVGGZ_WAARSCHUWING_DAG,
     Aanmeldroute,
     Besluit,
+    EerdereHulp,
     Geslacht,
     Inkomen,
+    Kanaal,
     Leefgebied,
     MelderType,
     Rol,
@@ -35,10 +38,16 @@ class Persoon(models.Model):
     """A person a melding is about. Reused across meldingen; never merged away (see PersoonKoppeling)."""
 
     extern_id = models.CharField(max_length=64, null=True, blank=True, unique=True)
-    voornaam = models.CharField("voornaam", max_length=80)
+    # Required (Persoon.clean) except for an expected child, whose name may not be known yet.
+    voornaam = models.CharField("voornaam", max_length=80, blank=True)
     tussenvoegsel = models.CharField("tussenvoegsel", max_length=20, blank=True)
     achternaam = models.CharField("achternaam", max_length=120)
     geboortedatum = models.DateField("geboortedatum", null=True, blank=True)
+    # An expected child (seed 002 "van -9 maanden tot 100+"): geboortedatum is the expected date of birth and may
+    # lie ahead (meldpunt.validators.geboortedatum_probleem, the one rule for every path).
+    verwacht = models.BooleanField(
+        "verwacht kind", default=False, help_text="Nog niet geboren: de geboortedatum is de uitgerekende datum."
+    )
     geslacht = models.CharField("geslacht", max_length=10, choices=Geslacht.choices, default=Geslacht.ONBEKEND)
     bsn = models.CharField("BSN", max_length=9, blank=True, validators=[validate_bsn])
     adres = models.CharField("adres", max_length=200, blank=True, help_text="Straat en huisnummer")
@@ -62,11 +71,25 @@ class Persoon(models.Model):
         ]
         indexes = [
             models.Index(fields=["achternaam", "geboortedatum"], name="persoon_naam_gebdat"),
+            # "Mogelijk al bekend" (selectors.kandidaten): the persons born that day, names compared normalised.
+            models.Index(fields=["geboortedatum"], name="persoon_gebdat"),
         ]
         permissions = [("koppelen_persoon", "Personen koppelen en ontkoppelen")]
 
     def __str__(self):
         return self.naam
+
+    def clean(self):
+        from .validators import geboortedatum_probleem
+
+        problemen = {}
+        if not self.voornaam.strip() and not self.verwacht:
+            problemen["voornaam"] = "Vul de voornaam in (alleen bij een verwacht kind mag die nog ontbreken)."
+        probleem = geboortedatum_probleem(self.geboortedatum, verwacht=self.verwacht)
+        if probleem:
+            problemen["geboortedatum"] = probleem
+        if problemen:
+            raise ValidationError(problemen)
 
     @property
     def naam(self):
@@ -120,6 +143,16 @@ URGENTIE_RANG = models.Case(
 )
 
 
+def eerdere_hulp_probleem(eerdere_hulp, door):
+    """Seed 001 ("of er al hulp is gegeven en door wie"): with 'ja' the helper is named, otherwise nobody is.
+    One rule for the intake form, the service and the import."""
+    if eerdere_hulp == EerdereHulp.JA and not (door or "").strip():
+        return "Vul in wie al hulp gaf (organisatie of functie)."
+    if eerdere_hulp != EerdereHulp.JA and (door or "").strip():
+        return "Vul alleen in wie hulp gaf als er al hulp is gegeven."
+    return None
+
+
 class Melding(models.Model):
     class Status(models.TextChoices):
         ONTVANGEN = "ontvangen", "Ontvangen"
@@ -129,6 +162,8 @@ class Melding(models.Model):
         OP_MDO_AGENDA = "op_mdo_agenda", "Op MDO-agenda"
         TOEGEWEZEN = "toegewezen", "Toegewezen"
         VERWEZEN = "verwezen", "Door het MDO verwezen"
+        # A later melding about a household with an open casus, added to that casus (casusregie.CasusMelding).
+        BIJ_CASUS = "bij_casus", "Bij de open casus gevoegd"
 
     OPEN_STATUSES = (Status.ONTVANGEN, Status.IN_TRIAGE, Status.WACHT_OP_MDO, Status.OP_MDO_AGENDA)
 
@@ -141,6 +176,13 @@ class Melding(models.Model):
     )
     overlast = models.BooleanField("overlastgevend gedrag", default=False)
     urgentie = models.CharField("urgentie", max_length=10, choices=Urgentie.choices, default=Urgentie.NORMAAL)
+    # Issue 14: the channel it came in by (empty for records from before) and, seed 001, whether help was
+    # already given and by whom (free text: an organisation or a function, not a private person's details).
+    kanaal = models.CharField("kanaal", max_length=12, choices=Kanaal.choices, blank=True, default="")
+    eerdere_hulp = models.CharField(
+        "al hulp gegeven", max_length=10, choices=EerdereHulp.choices, default=EerdereHulp.ONBEKEND
+    )
+    eerdere_hulp_door = models.CharField("hulp gegeven door", max_length=200, blank=True)
 
     # The melder's identity is protected: only meldpunt and procesmanager see it (meldpunt.zien_melder).
     melder_type = models.CharField("soort melder", max_length=12, choices=MelderType.choices)
@@ -213,6 +255,12 @@ class Melding(models.Model):
 
     def __str__(self):
         return self.nummer
+
+    def clean(self):
+        super().clean()
+        fout = eerdere_hulp_probleem(self.eerdere_hulp, self.eerdere_hulp_door)
+        if fout:
+            raise ValidationError({"eerdere_hulp_door": fout})
 
     @property
     def nummer(self):

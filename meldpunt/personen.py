@@ -14,6 +14,24 @@ from django.db.models import Q
 from .models import Persoon, PersoonKoppeling
 
 
+def achternaam_sleutel(tussenvoegsel: str, achternaam: str) -> str:
+    """The surname as one comparable key, the one place names are normalised: the prefix and the surname together
+    (`van` + `Vlaanderen` and `van Vlaanderen` typed as surname are one name), case and extra spaces ignored."""
+    return " ".join(f"{tussenvoegsel or ''} {achternaam or ''}".casefold().split())
+
+
+def voornaam_sleutel(voornaam: str) -> str:
+    """The first name as a comparable key (case and extra spaces ignored)."""
+    return " ".join((voornaam or "").casefold().split())
+
+
+def zelfde_naam(persoon: Persoon, gegevens: dict) -> bool:
+    """Whether `persoon` has the name in `gegevens` (voornaam, tussenvoegsel, achternaam), normalised."""
+    return achternaam_sleutel(persoon.tussenvoegsel, persoon.achternaam) == achternaam_sleutel(
+        gegevens.get("tussenvoegsel"), gegevens.get("achternaam")
+    ) and voornaam_sleutel(persoon.voornaam) == voornaam_sleutel(gegevens.get("voornaam"))
+
+
 def persoon_id_sql(alias: str) -> str:
     """The id of the person of the record `alias` (a row of the Persoon table), as an SQL expression."""
     return f"COALESCE({alias}.persoon_groep, {alias}.id)"

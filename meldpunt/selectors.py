@@ -13,7 +13,7 @@ from bzt.access import access_object
 from . import rechten
 from .codes import MelderType, Rol
 from .models import URGENTIE_RANG, Betrokkene, Melding, Persoon, PersoonKoppeling
-from .personen import persoon_ids_van, records_van
+from .personen import persoon_ids_van, records_van, zelfde_naam
 from .validators import normalise_bsn, working_days_between
 
 
@@ -68,7 +68,7 @@ def terugkoppeling_due_filter(today=None):
     return (
         ~Q(melder_type=MelderType.ANONIEM)
         & Q(terugkoppeling_op__isnull=True)
-        & (Q(ontvangen_op__lte=cutoff) | Q(status__in=[S.GETRIEERD, S.WACHT_OP_MDO, S.OP_MDO_AGENDA]))
+        & (Q(ontvangen_op__lte=cutoff) | Q(status__in=[S.GETRIEERD, S.WACHT_OP_MDO, S.OP_MDO_AGENDA, S.BIJ_CASUS]))
     )
 
 
@@ -145,15 +145,16 @@ def wachtrij_tellingen(user):
 def kandidaten(gegevens: dict, user=None):
     """Existing persons that may be the person described: the same BSN, or the same name and birth date."""
     qs = personen_for(user) if user is not None else Persoon.objects.all()
+    qs = qs.filter(geanonimiseerd_op__isnull=True)
     bsn = gegevens.get("bsn") or ""
-    voornaam, achternaam = (gegevens.get("voornaam") or "").strip(), (gegevens.get("achternaam") or "").strip()
     geboortedatum = gegevens.get("geboortedatum")
-    condition = Q(pk__in=[])
-    if bsn:
-        condition |= Q(bsn=bsn)
-    if achternaam and geboortedatum:
-        condition |= Q(achternaam__iexact=achternaam, geboortedatum=geboortedatum, voornaam__iexact=voornaam)
-    return list(qs.filter(condition, geanonimiseerd_op__isnull=True)[:5])
+    gevonden = list(qs.filter(bsn=bsn).order_by("pk")[:5]) if bsn else []
+    if (gegevens.get("achternaam") or "").strip() and geboortedatum:
+        # The name compared normalised (meldpunt.personen.zelfde_naam: prefix, spacing, case): on the few persons
+        # born that day (index persoon_gebdat).
+        gevonden += [p for p in qs.filter(geboortedatum=geboortedatum).order_by("pk")[:200] if zelfde_naam(p, gegevens)]
+    uniek = {p.pk: p for p in gevonden}
+    return list(uniek.values())[:5]
 
 
 @dataclass
@@ -210,10 +211,15 @@ def bekend_signalen(personen, *, behalve_melding=None):
     persoon_van = persoon_ids_van(alle_ids)
     open_meldingen = Q(status__in=Melding.OPEN_STATUSES)
     open_meldingen |= Q(status=Melding.Status.TOEGEWEZEN) & ~Q(casus__status="afgesloten")
+    # a melding added to the open casus of its household (casusregie.CasusMelding) is known as long as that casus
+    open_meldingen |= Q(status=Melding.Status.BIJ_CASUS) & ~Q(bij_casus__casus__status="afgesloten")
     betrokkenheden = (
         Betrokkene.objects.filter(persoon_id__in=alle_ids)
         .filter(melding__in=Melding.objects.filter(open_meldingen))
-        .select_related("melding__casus__casusregisseur__organisatie", "persoon")
+        .select_related(
+            "melding__casus__casusregisseur__organisatie", "melding__bij_casus__casus__casusregisseur__organisatie"
+        )
+        .select_related("persoon")
         .order_by("melding__ontvangen_op")
     )
     if behalve_melding is not None:
@@ -241,6 +247,8 @@ def contact_voor(melding):
 def casusregisseur_van(melding):
     """Name, organisation and contact details of the casusregisseur of an assigned melding, if any."""
     casus = getattr(melding, "casus", None)
+    if casus is None and hasattr(melding, "bij_casus"):  # added to the open casus of its household
+        casus = melding.bij_casus.casus
     if casus is None:
         return None
     regisseur = casus.casusregisseur

@@ -22,6 +22,7 @@ PERSOON_VELDEN = (
     "tussenvoegsel",
     "achternaam",
     "geboortedatum",
+    "verwacht",
     "geslacht",
     "bsn",
     "adres",
@@ -155,6 +156,15 @@ def melding_toewijzen(*, door, melding: Melding) -> Melding:
     """The MDO assigned a casusregisseur (called by casusregie.services.casus_toewijzen)."""
     with acting_as(door):
         transition(melding, "toewijzen", door=door)
+    return melding
+
+
+@transaction.atomic
+def melding_naar_casus(*, door, melding: Melding, door_mdo: bool = False) -> Melding:
+    """The melding is added to the open casus of its household (called by casusregie.services.
+    melding_bij_casus_voegen): by the meldpunt at triage, or by the MDO (`door_mdo`)."""
+    with acting_as(door):
+        transition(melding, "mdo_bij_casus_voegen" if door_mdo else "bij_casus_voegen", door=door)
     return melding
 
 

@@ -34,3 +34,28 @@ def working_days_between(start: date, end: date) -> int:
         if (weekday + i) % 7 < 5:
             count += 1
     return count
+
+
+# An expected child (seed 002: "van -9 maanden tot 100+"): its date is the expected birth date, at most this many
+# days ahead (a pregnancy lasts about 40 weeks; a melding comes after it is known).
+VERWACHT_MAX_DAGEN_VOORUIT = 300
+
+
+def geboortedatum_probleem(day: date | None, *, verwacht: bool = False, vandaag: date | None = None) -> str | None:
+    """Why `day` is no date of birth, as a Dutch sentence, or None. The one rule for the intake form, the
+    services (Persoon.clean) and the import: a born person's date is not in the future; an expected child's
+    (verwacht) is its expected date, at most VERWACHT_MAX_DAGEN_VOORUIT days ahead."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    if day is None:
+        return "Geef de uitgerekende datum van het verwachte kind." if verwacht else None
+    vandaag = vandaag or timezone.localdate()
+    if verwacht:
+        if day > vandaag + timedelta(days=VERWACHT_MAX_DAGEN_VOORUIT):
+            return "De uitgerekende datum ligt meer dan tien maanden in de toekomst."
+        return None
+    if day > vandaag:
+        return "De geboortedatum ligt in de toekomst. Gaat het om een verwacht kind? Vink dan 'verwacht kind' aan."
+    return None

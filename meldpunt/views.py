@@ -171,6 +171,9 @@ def melding(request, pk):
     if melding.status == Melding.Status.TOEGEWEZEN:
         for extra in hooks.TOEGEWEZEN_MELDING_PAGINA:
             context.update(extra(request.user, melding))
+    elif melding.status in Melding.OPEN_STATUSES:
+        for extra in hooks.OPEN_MELDING_PAGINA:
+            context.update(extra(request.user, melding))
     return render(request, "meldpunt/melding.html", context)
 
 

@@ -3,6 +3,8 @@
 ontvangen → in_triage ─┬─> getrieerd (besluit regulier, advies or geen actie: done for the BZT)
                        └─> wacht_op_mdo (besluit mdo) → op_mdo_agenda → toegewezen
                                                                   └─> verwezen (the MDO refers to regular care)
+ontvangen / in_triage / wacht_op_mdo ──> bij_casus (the meldpunt adds it to the open casus of its household)
+op_mdo_agenda ──> bij_casus (the MDO adds it to the open casus of its household; casusregie.CasusMelding)
 
 "Wacht op MDO" is a state of its own (not getrieerd + triage.besluit) so the queue's MDO tab is a count on
 the melding's status index instead of a join of every melding with its triage.
@@ -27,4 +29,15 @@ MELDING_WORKFLOW = Workflow(
     ),
     Transition("toewijzen", {S.OP_MDO_AGENDA}, S.TOEGEWEZEN, MDO, label="een casusregisseur toewijzen"),
     Transition("mdo_verwijzen", {S.OP_MDO_AGENDA}, S.VERWEZEN, MDO, label="naar reguliere zorg verwijzen"),
+    # "1 huishouden, 1 plan, 1 regisseur": a new melding about a household with an open casus joins that casus.
+    Transition(
+        "bij_casus_voegen",
+        {S.ONTVANGEN, S.IN_TRIAGE, S.WACHT_OP_MDO},
+        S.BIJ_CASUS,
+        TRIAGE,
+        label="de melding bij de open casus voegen",
+    ),
+    Transition(
+        "mdo_bij_casus_voegen", {S.OP_MDO_AGENDA}, S.BIJ_CASUS, MDO, label="de melding bij de open casus voegen"
+    ),
 )

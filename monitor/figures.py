@@ -17,7 +17,7 @@ from decimal import Decimal
 from django.db import connection
 
 from bzt.models import Organisatie
-from casusregie.models import AfsluitReden, Casus, Escalatie, EscalatieNiveau, Wachtlijst
+from casusregie.models import AfsluitReden, Casus, Escalatie, EscalatieNiveau, PlanDoel, Wachtlijst
 from meldpunt.codes import Leefgebied
 from meldpunt.doelgroep import doelgroep_sql
 from meldpunt.models import Betrokkene, Melding, Persoon, Triage
@@ -96,6 +96,7 @@ def _tables():
         "niveau": EscalatieNiveau,
         "wachtlijst": Wachtlijst,
         "budgetregel": BudgetRegel,
+        "plandoel": PlanDoel,
     }
     return {name: connection.ops.quote_name(model._meta.db_table) for name, model in models.items()}
 
@@ -164,6 +165,8 @@ def _meldingen_sql():
                 SELECT p.geslacht, p.inkomen, p.wijk,
                        CASE WHEN p.geboortedatum <= m.ontvangen_op THEN
                            ({_sql("ymd", d="m.ontvangen_op")} - {_sql("ymd", d="p.geboortedatum")}) / 10000
+                       -- an expected child (seed 002 "van -9 maanden"): not yet born on the melding, counted 0-17
+                       WHEN p.geboortedatum > m.ontvangen_op AND p.verwacht THEN 0
                        END AS leeftijd,
                        ROW_NUMBER() OVER (PARTITION BY {persoon_id_sql("p")} ORDER BY m.ontvangen_op, m.id, p.id)
                            AS volgorde
@@ -220,7 +223,9 @@ def _casussen_sql():
         UNION ALL SELECT 'wachtlijst', o.naam, COUNT(*) FROM {t["wachtlijst"]} w
             JOIN {t["organisatie"]} o ON o.id = w.organisatie_id
             WHERE w.sinds BETWEEN %(start)s AND %(eind)s GROUP BY o.naam
-"""  # noqa: S608 - table names and constants; values are parameters
+        UNION ALL SELECT 'doelresultaat', d.leefgebied || '|' || d.resultaat, COUNT(*) FROM {t["plandoel"]} d
+            WHERE d.resultaat <> '' AND d.resultaat_op BETWEEN %(start)s AND %(eind)s
+            GROUP BY d.leefgebied, d.resultaat"""  # noqa: S608 - table names and constants; values are parameters
 
 
 def _rows(sql, params):
@@ -282,6 +287,10 @@ def compute(jaar: int, *, tot_en_met: date | None = None) -> dict:
     else:
         medianen = {key: _median(f.get(f"dagen_{key}", {})) for key in DOORLOOPTIJDEN}
     personen = sum(per_geslacht.values())
+    doelresultaten = {}
+    for sleutel, n in _counts(c.get("doelresultaat")).items():
+        leefgebied, resultaat = sleutel.split("|", 1)
+        doelresultaten.setdefault(leefgebied, {})[resultaat] = n
     return {
         "jaar": jaar,
         "meldingen": {
@@ -324,6 +333,9 @@ def compute(jaar: int, *, tot_en_met: date | None = None) -> dict:
         # How many meldingen each median is taken over: medians of fewer than 5 are not shown (suppression).
         "doorlooptijden_aantal": {key: scalar[f"n_{key}"] or 0 for key in DOORLOOPTIJDEN},
         "wachtlijsten": {"totaal": sum(wachtlijsten.values()), "per_organisatie": wachtlijsten},
+        # Results of the goals of plans, per leefgebied (seed 000: "Er wordt gemonitord op leefgebieden"):
+        # goals whose result (behaald, deels, niet_behaald) was recorded in the year, whatever the plan version.
+        "plan": {"doelresultaten": doelresultaten},
         "budget": budget_van(
             jaar,
             casussen=sum(nieuw.values()) + (scalar["open_van_eerder"] or 0),

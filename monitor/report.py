@@ -7,7 +7,7 @@ lists (names of escalation levels and closing reasons).
 
 from dataclasses import dataclass, field
 
-from casusregie.models import AfsluitReden, EscalatieNiveau
+from casusregie.models import AfsluitReden, DoelResultaat, EscalatieNiveau
 from meldpunt.codes import Aanmeldroute, Besluit, Geslacht, Inkomen, Leefgebied, MelderType
 from meldpunt.doelgroep import DOELGROEP_DREMPEL, GGSR_DREMPEL
 
@@ -135,6 +135,20 @@ def _blok(titel, rows, kolom, *, totaal=None, chart="bar", fmt=aantal, short=Non
                 [(short.get(label, label), value) for label, value in rows], title=titel, fmt=fmt
             )
     return Blok(titel=titel, tabel=_tabel(rows, kolom, totaal=totaal, fmt=fmt), grafiek=grafiek)
+
+
+def _doelresultaten(cells):
+    """Goals with a result recorded in the year, per leefgebied (jaarmonitor key plan.doelresultaten)."""
+    rijen = [
+        [label, *(aantal(cells.get(code, {}).get(r, 0)) for r in DoelResultaat.values)]
+        for code, label in Leefgebied.choices
+    ]
+    return Blok(
+        titel="Resultaten van doelen per leefgebied",
+        breed=True,
+        tabel=Tabel(kolommen=["Leefgebied", *DoelResultaat.labels], rijen=rijen),
+        toelichting="Doelen van plannen van aanpak waarvan de casusregisseur in het jaar het resultaat vastlegde.",
+    )
 
 
 def kerncijfers_vergelijking(shown):
@@ -321,6 +335,7 @@ def secties(shown):
                     "Reden",
                     totaal=c["afgesloten"],
                 ),
+                _doelresultaten(shown.get("plan", {}).get("doelresultaten", {})),
             ],
         )
     )
@@ -440,7 +455,11 @@ def export_rows(shown):
                 rows.append((section, key, SUPPRESSED))  # a breakdown of which not even the codes are shown
             elif isinstance(value, dict):
                 for sub, item in value.items():
-                    rows.append((section, f"{key}.{sub if sub is not None else 'onbekend'}", item))
+                    sub_key = f"{key}.{sub if sub is not None else 'onbekend'}"
+                    if isinstance(item, dict):  # one level deeper: plan.doelresultaten.{leefgebied}.{resultaat}
+                        rows.extend((section, f"{sub_key}.{deeper}", n) for deeper, n in item.items())
+                    else:
+                        rows.append((section, sub_key, item))
             else:
                 rows.append((section, key, value))
     return rows

@@ -756,3 +756,103 @@ def test_on_postgresql_a_status_sinds_in_the_year_0_breaks_the_pages_until_repai
     assert [client.get(url).status_code for url in urls] != [200, 200, 200]
     importlib.import_module("meldpunt.migrations.0009_onleesbare_status_sinds").herstellen(apps, None)
     assert [client.get(url).status_code for url in urls] == [200, 200, 200]
+
+
+# --- issue 14: kanaal and eerdere hulp, optional keys ---------------------------------------------------------
+
+
+def test_a_line_without_kanaal_or_eerdere_hulp_is_still_accepted_and_lines_with_them_are_stored(tmp_path):
+    met = melding(
+        "VIS2-K-2",
+        kanaal="inloop",
+        eerdere_hulp="ja",
+        eerdere_hulp_door="Wijkteam",
+        personen=[persoon(extern_id="P-K2", bsn=None, voornaam="Kees")],
+    )
+    run_import(write_jsonl(tmp_path, MELDING_LINE, met))
+    oud = Melding.objects.get(extern_id=MELDING_LINE["extern_id"])
+    assert (oud.kanaal, oud.eerdere_hulp, oud.eerdere_hulp_door) == ("", "onbekend", "")
+    nieuw = Melding.objects.get(extern_id="VIS2-K-2")
+    assert (nieuw.kanaal, nieuw.eerdere_hulp, nieuw.eerdere_hulp_door) == ("inloop", "ja", "Wijkteam")
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"kanaal": "fax"}, "kanaal: 'fax' is geen geldige waarde"),
+        ({"eerdere_hulp": "misschien"}, "eerdere_hulp: 'misschien' is geen geldige waarde"),
+        ({"eerdere_hulp": "ja"}, "eerdere_hulp_door: Vul in wie al hulp gaf"),
+        ({"eerdere_hulp": "nee", "eerdere_hulp_door": "Huisarts"}, "eerdere_hulp_door: Vul alleen in"),
+    ],
+)
+def test_a_bad_kanaal_or_eerdere_hulp_rejects_the_file(tmp_path, changes, message):
+    stderr = rejected_import(write_jsonl(tmp_path, MELDING_LINE | changes))
+    assert f"regel 1: {message}" in stderr
+
+
+# --- issue 14: one household, one casus (linked records, added meldingen); expected children ------------------------
+
+
+def _bzt_casus_met_gekoppeld_record(demo):
+    """An open casus in BZT for a person, and a second record of that person (linked) with BSN 111222333."""
+    from casusregie.services import melding_bij_casus_voegen
+    from meldpunt.services import personen_koppelen
+    from tests import factories
+
+    casus = factories.casus(demo)
+    lid = casus.melding.betrokkenen.get().persoon
+    record = factories.melding(
+        demo["meldpunt"], huishouden=[("hoofdpersoon", factories.persoon_gegevens(bsn="111222333"))]
+    ).betrokkenen.get()
+    personen_koppelen(door=demo["meldpunt"], persoon=record.persoon, gekoppeld_aan=lid, reden="Zelfde persoon.")
+    kind = factories.melding(
+        demo["meldpunt"],
+        huishouden=[("hoofdpersoon", lid), ("kind", factories.persoon_gegevens(bsn="111222448"))],
+    )
+    melding_bij_casus_voegen(door=demo["meldpunt"], melding=kind)
+    return casus
+
+
+@pytest.mark.parametrize("bsn", ["111222333", "111222448"], ids=["gekoppeld record", "lid van toegevoegde melding"])
+def test_a_line_whose_household_has_an_open_casus_in_bzt_is_rejected(tmp_path, demo, bsn):
+    """Decision: the import rejects such a line (it cannot ask anyone); the meldpunt imports the melding without
+    its mdo part and adds it to the open casus in BZT."""
+    casus = _bzt_casus_met_gekoppeld_record(demo)
+    stderr = rejected_import(write_jsonl(tmp_path, casus_line("VIS2-2025-0009", bsn)))
+    assert f"regel 1: personen[0]: heeft in BZT al een open casus ({casus.nummer}); 1 huishouden, 1 casus" in stderr
+    assert "voeg haar in BZT bij de open casus" in stderr
+    assert Casus.objects.count() == 1
+
+
+def _verwacht_kind(dagen, verwacht=True):
+    line = melding("VIS2-2025-0010")
+    kind = {
+        "voornaam": "",
+        "achternaam": "Jansen",
+        "geboortedatum": (timezone.localdate() + timedelta(days=dagen)).isoformat(),
+        "rol": "kind",
+    }
+    if verwacht is not None:
+        kind["verwacht"] = verwacht
+    line["personen"].append(kind)
+    return line
+
+
+def test_an_expected_child_is_imported_with_its_expected_date(tmp_path):
+    run_import(write_jsonl(tmp_path, _verwacht_kind(90)))
+    kind = Persoon.objects.get(betrokkenheden__rol="kind")
+    assert kind.verwacht and kind.geboortedatum == timezone.localdate() + timedelta(days=90)
+
+
+@pytest.mark.parametrize(
+    ("dagen", "verwacht", "message"),
+    [
+        (90, None, "ligt in de toekomst"),
+        (90, False, "ligt in de toekomst"),
+        (400, True, "meer dan tien maanden in de toekomst"),
+    ],
+)
+def test_a_birth_date_ahead_is_refused_unless_an_expected_child(tmp_path, dagen, verwacht, message):
+    stderr = rejected_import(write_jsonl(tmp_path, _verwacht_kind(dagen, verwacht)))
+    assert "regel 1: personen[1].geboortedatum" in stderr and message in stderr
+    assert counts() == NOTHING

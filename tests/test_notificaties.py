@@ -190,3 +190,17 @@ def test_the_mail_setting_is_saved_with_the_acting_user(client, demo):
     assert demo["meldpunt"].history.first().history_user == demo["meldpunt"]
     fout = client.post(reverse("notificatie_instellingen"), {"notificatie_mail": "elk-uur"}).content.decode()
     assert "Selecteer een geldige keuze" in fout
+
+
+def test_a_melding_joined_to_the_open_casus_reaches_its_regisseur(demo, committed):
+    from casusregie.services import melding_bij_casus_voegen
+
+    c = factories.casus(demo)
+    persoon = c.melding.betrokkenen.get().persoon
+    nieuw = factories.melding(demo["meldpunt"], huishouden=[("hoofdpersoon", persoon)])
+    Notificatie.objects.all().delete()
+    committed(melding_bij_casus_voegen, door=demo["meldpunt"], melding=nieuw)
+    assert teksten(demo["regisseur_dimence"]) == [
+        f"Er is een melding over het huishouden toegevoegd aan casus {c.nummer}."
+    ]
+    assert teksten(demo["meldpunt"]) == []  # the meldpunt did it itself

@@ -114,6 +114,15 @@ def test_seed_demo_brings_casussen_through_every_state_and_a_rerun_adds_nothing(
     assert Plan.objects.filter(status=Plan.Status.VASTGESTELD).exists()
     assert Plan.objects.filter(status=Plan.Status.CONCEPT, doelen__isnull=False).exists()
     assert JournaalRegel.objects.exists()
+    # issue 14: results per leefgebied reach the jaarmonitor; the plan and the melding carry the new fields
+    from monitor.figures import compute
+
+    resultaten = compute(timezone.localdate().year)["plan"]["doelresultaten"]
+    assert sum(n for per in resultaten.values() for n in per.values()) > 0
+    assert Plan.objects.exclude(eigen_mogelijkheden="").filter(akkoord_client="ja", akkoord_op__isnull=False).exists()
+    assert Melding.objects.exclude(kanaal="").exists() and Melding.objects.exclude(eerdere_hulp_door="").exists()
+    # a later melding about a household with an open casus was added to that casus by the MDO (issue 14)
+    assert Melding.objects.filter(extern_id__startswith="DEMO-", status=Melding.Status.BIJ_CASUS).exists()
     for casus in Casus.objects.select_related("casusregisseur"):
         assert casus.toegewezen_op >= casus.melding.triage.datum
         assert casus.afgesloten_op is None or casus.afgesloten_op >= (casus.plan_vastgesteld_op or casus.toegewezen_op)

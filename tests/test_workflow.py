@@ -64,7 +64,7 @@ TABLES = {
         MELDING_WORKFLOW,
         _melding,
         "meldpunt",
-        {"toewijzen": "procesmanager", "mdo_verwijzen": "procesmanager"},
+        {"toewijzen": "procesmanager", "mdo_verwijzen": "procesmanager", "mdo_bij_casus_voegen": "procesmanager"},
     ),
     "casus": (CASUS_WORKFLOW, _casus, "procesmanager", {"escaleren": "regisseur_dimence"}),
     "plan": (PLAN_WORKFLOW, _plan, "procesmanager", {"indienen": "regisseur_dimence"}),

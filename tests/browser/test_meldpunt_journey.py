@@ -27,6 +27,7 @@ def test_register_a_household_see_a_known_member_triage_and_put_on_the_agenda(pa
     )
     login(page, "meldpunt")
     page.get_by_role("link", name="Nieuwe melding").first.click()
+    page.get_by_label("Kanaal").select_option("telefoon")
     page.get_by_label("Aanmeldroute").select_option("oggz")
     page.get_by_label("Aanleiding").fill("Buren horen ruzie; de kinderen gaan niet naar school.")
     page.get_by_label("Overlastgevend gedrag").check()

@@ -109,6 +109,9 @@ PLAN = {
     "mag_status": lambda door, plan, actie: services.actie_status_wijzigen(
         door=door, actie=actie, status=PlanActie.Status.LOOPT
     ),
+    "mag_resultaat": lambda door, plan, actie: services.doel_resultaat_vastleggen(
+        door=door, doel=plan.doelen.first(), resultaat="deels"
+    ),
 }
 
 

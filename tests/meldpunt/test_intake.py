@@ -15,6 +15,8 @@ URL = reverse("meldpunt:melding_nieuw")
 def form_data(personen, **melding):
     data = {
         "ontvangen_op": timezone.localdate().isoformat(),
+        "kanaal": "telefoon",
+        "eerdere_hulp": "onbekend",
         "aanmeldroute": "oggz",
         "urgentie": "normaal",
         "aanleiding": "Buren maken zich zorgen.",

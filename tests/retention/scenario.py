@@ -118,6 +118,8 @@ def oude_casus(demo, *, afgesloten: date | None = None) -> OudeCasus:
         meldpunt,
         ontvangen_op=ontvangen,
         aanleiding=tekst("aanleiding"),
+        eerdere_hulp="ja",
+        eerdere_hulp_door=tekst("hulp"),
         overlast=True,
         melder_type="professional",
         melder_naam="Henk Vlasblom",
@@ -161,6 +163,8 @@ def oude_casus(demo, *, afgesloten: date | None = None) -> OudeCasus:
         lock_version=plan.lock_version,
         samenvatting=tekst("samenvatting"),
         afspraken=tekst("afspraken"),
+        eigen_mogelijkheden=tekst("eigen_mogelijkheden"),
+        sociaal_netwerk=tekst("sociaal_netwerk"),
     )
     cs.doel_toevoegen(
         door=regisseur, plan=plan, lock_version=plan.lock_version, leefgebied="schulden", omschrijving=tekst("doel")
@@ -171,6 +175,7 @@ def oude_casus(demo, *, afgesloten: date | None = None) -> OudeCasus:
         plan=plan,
         lock_version=plan.lock_version,
         omschrijving=tekst("actie"),
+        uitvoerder_naam=tekst("uitvoerder"),
         eigenaar=Organisatie.objects.get(naam="Gemeente Deventer"),
         deadline=ontvangen + timedelta(days=60),
         personen=[hoofdpersoon],

@@ -294,3 +294,23 @@ def test_the_command_shows_numbers_never_names(oud):
     call_command("bewaartermijn", stdout=out)
     assert "Casussen geanonimiseerd: 1" in out.getvalue()
     assert Melding.objects.get(pk=oud.melding.pk).geanonimiseerd_op is not None
+
+
+def test_a_melding_added_to_a_casus_goes_with_the_casus(demo):
+    """Issue 14: a later melding added to the open casus of its household (CasusMelding) is part of that casus:
+    it is kept while the casus is, and anonymised with it — not kept forever as a melding without an end."""
+    from casusregie.models import Casus
+    from casusregie.services import melding_bij_casus_voegen
+    from tests import factories
+
+    casus = factories.casus(demo)
+    lid = casus.melding.betrokkenen.get().persoon
+    toegevoegd = factories.melding(demo["meldpunt"], huishouden=[("hoofdpersoon", lid)], aanleiding="Nieuwe zorg.")
+    melding_bij_casus_voegen(door=demo["meldpunt"], melding=toegevoegd)
+    assert run().aantal_meldingen == 0  # open casus: kept
+    gesloten = timezone.localdate() - timedelta(days=365 * settings.BZT_BEWAARTERMIJN_CASUS_JAREN + 30)
+    Casus.objects.filter(pk=casus.pk).update(status=Casus.Status.AFGESLOTEN, afgesloten_op=gesloten)
+    result = run()
+    assert toegevoegd.pk in result.details["meldingen"]
+    toegevoegd.refresh_from_db()
+    assert toegevoegd.aanleiding == MARKER and toegevoegd.geanonimiseerd_op is not None

@@ -41,6 +41,8 @@ FUZZ = settings(max_examples=40, deadline=None, suppress_health_check=[HealthChe
 def intake(voornaam, achternaam, aanleiding, bsn, geboortedatum, ontvangen_op):
     return {
         "ontvangen_op": ontvangen_op,
+        "kanaal": "telefoon",
+        "eerdere_hulp": "onbekend",
         "aanmeldroute": "oggz",
         "urgentie": "normaal",
         "aanleiding": aanleiding,

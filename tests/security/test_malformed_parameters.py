@@ -23,6 +23,8 @@ def world(demo):
 def intake(keuze):
     return {
         "ontvangen_op": "2025-01-01",
+        "kanaal": "telefoon",
+        "eerdere_hulp": "onbekend",
         "aanmeldroute": "oggz",
         "urgentie": "normaal",
         "aanleiding": "x",

@@ -117,6 +117,8 @@ MATRIX = {
     "meldpunt:melding_wvggz": ("POST", cells(ok={"meldpunt"})),
     "meldpunt:melding_terugkoppeling": ("POST", cells(ok={"meldpunt"})),
     "meldpunt:koppeling_opheffen": ("POST", cells(ok={"meldpunt"})),
+    # the meldpunt adds a melding to the open casus of its household (a casusregie URL: meldpunt cannot import it)
+    "casusregie:melding_bij_casus": ("POST", cells(ok={"meldpunt"})),
     # MDO: the procesmanager only; a specific meeting answers 404 to others
     "mdo:overleggen": ("GET", cells(ok={"procesmanager"})),
     "mdo:overleg": ("GET", cells(ok={"procesmanager"}, default="404")),
@@ -207,6 +209,21 @@ MATRIX = {
         "POST",
         cells(ok={"regisseur_dimence"}, forbidden={"procesmanager", "betrokkene_actief"}, default="404"),
     ),
+    # goals and actions of a draft: changed and removed by who may change the casus (world's plan is vastgesteld:
+    # the regisseur's GET goes back to the plan with a message, an empty POST shows the form again)
+    **{
+        name: (
+            method,
+            cells(ok={"regisseur_dimence"}, forbidden={"procesmanager", "betrokkene_actief"}, default="404"),
+        )
+        for name, method in (
+            ("casusregie:doel_bewerken", "GET"),
+            ("casusregie:doel_verwijderen", "POST"),
+            ("casusregie:doel_resultaat", "POST"),
+            ("casusregie:actie_bewerken", "GET"),
+            ("casusregie:actie_verwijderen", "POST"),
+        )
+    },
     "casusregie:escalaties": ("GET", cells(ok={"procesmanager", "coordinator", "wethouder"})),
     "casusregie:escalatie": ("GET", cells(ok=CASUS_READERS, default="404")),
     # jaarmonitor: figures only, for the beleidsambtenaar
@@ -250,6 +267,11 @@ RECHT = {
     "casusregie:actie_toevoegen": ("casusregie", "plan_bewerken", "plan"),
     "casusregie:plan_indienen": ("casusregie", "plan_indienen", "plan"),
     "casusregie:actie_status": ("casusregie", "actie_voortgang", "plan"),
+    "casusregie:doel_bewerken": ("casusregie", "plan_bewerken", "plan"),
+    "casusregie:doel_verwijderen": ("casusregie", "plan_bewerken", "plan"),
+    "casusregie:actie_bewerken": ("casusregie", "plan_bewerken", "plan"),
+    "casusregie:actie_verwijderen": ("casusregie", "plan_bewerken", "plan"),
+    "casusregie:doel_resultaat": ("casusregie", "doel_resultaat", "plan"),
 }
 
 # The operator admin (superusers only): every role is sent to the admin login.
@@ -368,6 +390,7 @@ def world(demo, django_user_model):
             "meldpunt:melding_terugkoppeling": {"pk": melding.pk},
             "meldpunt:persoon": {"pk": persoon.pk},
             "meldpunt:koppeling_opheffen": {"pk": persoon.pk, "koppeling_pk": koppeling.pk},
+            "casusregie:melding_bij_casus": {"pk": melding.pk},
             "mdo:overleg": {"pk": overleg.pk},
             "mdo:agenda_bijwerken": {"pk": overleg.pk},
             "mdo:verplaatsen": {"pk": overleg.pk, "punt_pk": punt.pk},
@@ -388,6 +411,11 @@ def world(demo, django_user_model):
             "casusregie:actie_toevoegen": {"pk": plan.pk},
             "casusregie:plan_indienen": {"pk": plan.pk},
             "casusregie:actie_status": {"pk": plan.acties.first().pk},
+            "casusregie:actie_bewerken": {"pk": plan.acties.first().pk},
+            "casusregie:actie_verwijderen": {"pk": plan.acties.first().pk},
+            "casusregie:doel_bewerken": {"pk": plan.doelen.first().pk},
+            "casusregie:doel_verwijderen": {"pk": plan.doelen.first().pk},
+            "casusregie:doel_resultaat": {"pk": plan.doelen.first().pk},
             "casusregie:escalatie": {"pk": escalatie.pk},
             "monitor:rapport_status": {"pk": rapport.pk},
             "monitor:rapport_opnieuw": {"pk": rapport.pk},
