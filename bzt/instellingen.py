@@ -87,7 +87,8 @@ DEFINITIES = {
             "jaren",
             1,
             20,
-            "Zo lang na afsluiten wordt een casus met zijn melding bewaard; daarna wordt hij geanonimiseerd.",
+            "Zo lang na afsluiten wordt een casus met zijn melding bewaard; daarna wordt hij geanonimiseerd. "
+            "Korter maken is onomkeerbaar: de nachtelijke run anonimiseert dan meteen wat ouder is.",
         ),
         Definitie(
             "BZT_BEWAARTERMIJN_MELDING_MAANDEN",
@@ -95,7 +96,8 @@ DEFINITIES = {
             "maanden",
             1,
             120,
-            "Zo lang na het besluit wordt een melding zonder casus bewaard; daarna wordt zij geanonimiseerd.",
+            "Zo lang na het besluit wordt een melding zonder casus bewaard; daarna wordt zij geanonimiseerd. "
+            "Korter maken is onomkeerbaar: de nachtelijke run anonimiseert dan meteen wat ouder is.",
         ),
     ]
 }
@@ -186,9 +188,14 @@ def regel(sleutel):
     return next(r for r in overzicht() if r.definitie.sleutel == sleutel)
 
 
+# Shortening these makes the nightly retention run anonymise more, which cannot be undone: asked explicitly.
+BEWAARTERMIJNEN = frozenset({"BZT_BEWAARTERMIJN_CASUS_JAREN", "BZT_BEWAARTERMIJN_MELDING_MAANDEN"})
+
+
 @transaction.atomic
-def instelling_wijzigen(*, door, sleutel, waarde, reden):
-    """Set a setting to `waarde` (an int within its bounds), or back to the environment default (`None`)."""
+def instelling_wijzigen(*, door, sleutel, waarde, reden, korter_bevestigd=False):
+    """Set a setting to `waarde` (an int within its bounds), or back to the environment default (`None`).
+    Shortening a retention term needs `korter_bevestigd` (the screen asks it with a checkbox)."""
     from . import beheer
     from .models import Instelling
 
@@ -208,10 +215,23 @@ def instelling_wijzigen(*, door, sleutel, waarde, reden):
             errors["waarde"] = (
                 f"Kies een waarde van {definitie.minimum} tot en met {definitie.maximum} {definitie.eenheid}."
             )
-    if errors:
-        raise ValidationError(errors)
     instelling = Instelling.objects.select_for_update(no_key=True).filter(sleutel=sleutel).first()
     vorige = instelling.waarde if instelling is not None else None
+    nu = vorige if vorige is not None else standaard(sleutel)
+    straks = waarde if waarde is not None else standaard(sleutel)
+    if (
+        sleutel in BEWAARTERMIJNEN
+        and "waarde" not in errors
+        and isinstance(straks, int)
+        and straks < nu
+        and not korter_bevestigd
+    ):
+        errors["korter_bevestigd"] = (
+            f"De bewaartermijn wordt korter ({nu} → {straks} {definitie.eenheid}): bevestig dat u weet dat de "
+            "nachtelijke run dan gegevens anonimiseert die nu nog bewaard worden. Dat is onomkeerbaar."
+        )
+    if errors:
+        raise ValidationError(errors)
     oud = vorige if vorige is not None else f"standaard ({standaard(sleutel)})"
     nieuw = waarde if waarde is not None else f"standaard ({standaard(sleutel)})"
     with acting_as(door, reason=f"{reden} ({oud} → {nieuw})"[:100]):

@@ -19,6 +19,10 @@ class InstellingForm(forms.Form):
         error_messages={"invalid": "Vul een heel getal in."},
     )
     standaard_gebruiken = forms.BooleanField(label="Terug naar de standaardwaarde uit de omgeving", required=False)
+    korter_bevestigd = forms.BooleanField(
+        label="Ik weet dat een kortere bewaartermijn gegevens onomkeerbaar laat anonimiseren",
+        required=False,
+    )
     reden = forms.CharField(
         label="Reden van de wijziging",
         max_length=100,
@@ -28,6 +32,8 @@ class InstellingForm(forms.Form):
 
     def __init__(self, *args, definitie, **kwargs):
         super().__init__(*args, **kwargs)
+        if definitie.sleutel not in instellingen.BEWAARTERMIJNEN:
+            del self.fields["korter_bevestigd"]
         self.fields[
             "waarde"
         ].help_text = f"In {definitie.eenheid}, van {definitie.minimum} tot en met {definitie.maximum}."
@@ -58,6 +64,7 @@ def instelling(request, sleutel):
                 sleutel=sleutel,
                 waarde=None if data["standaard_gebruiken"] else data["waarde"],
                 reden=data["reden"],
+                korter_bevestigd=data.get("korter_bevestigd", False),
             )
         except ValidationError as error:
             apply_errors(form, error)

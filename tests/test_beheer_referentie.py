@@ -318,3 +318,26 @@ def test_two_beheerders_deactivating_the_last_two_reasons_at_once_leave_one(demo
     assert uitkomst["a"] == "ok"
     assert "laatste actieve afsluitreden" in uitkomst["b"]
     assert AfsluitReden.objects.filter(actief=True).count() == 1
+
+
+def test_shortening_a_retention_term_must_be_confirmed_lengthening_need_not(client, demo, settings):
+    settings.BZT_BEWAARTERMIJN_CASUS_JAREN = 5
+    with pytest.raises(ValidationError) as error:
+        instellingen.instelling_wijzigen(
+            door=demo["beheer"], sleutel="BZT_BEWAARTERMIJN_CASUS_JAREN", waarde=2, reden="privacyreglement"
+        )
+    assert "onomkeerbaar" in fout(error) and "5 → 2" in fout(error)
+    assert instellingen.waarde("BZT_BEWAARTERMIJN_CASUS_JAREN") == 5
+    instellingen.instelling_wijzigen(
+        door=demo["beheer"], sleutel="BZT_BEWAARTERMIJN_CASUS_JAREN", waarde=7, reden="langer bewaren"
+    )
+    client.force_login(demo["beheer"])
+    url = reverse("beheer:instelling", args=["BZT_BEWAARTERMIJN_CASUS_JAREN"])
+    response = client.post(url, {"waarde": "3", "reden": "privacyreglement"})
+    assert "De bewaartermijn wordt korter (7 → 3 jaren)" in response.content.decode()
+    assert instellingen.waarde("BZT_BEWAARTERMIJN_CASUS_JAREN") == 7
+    client.post(url, {"waarde": "3", "reden": "privacyreglement", "korter_bevestigd": "on"})
+    assert instellingen.waarde("BZT_BEWAARTERMIJN_CASUS_JAREN") == 3
+    # the caseload form has no such checkbox
+    caseload = client.get(reverse("beheer:instelling", args=["BZT_MAX_CASELOAD"])).content.decode()
+    assert "korter_bevestigd" not in caseload
