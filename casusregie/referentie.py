@@ -5,7 +5,8 @@ Every write goes through these services, names the acting user (`door`) and, for
   not offered when closing a casus, and the last active one cannot be deactivated (a casus could not close);
 - the code is what the import, the jaarmonitor and the default list (casusregie.reference) know a reason by:
   it cannot change once a casus was closed with it, nor for a reason of the default list (that code would come
-  back after the next update). The name, the order and "vraagt organisatie" can always change.
+  back after the next update). The name, the order, "vraagt organisatie" and "casus kan niet verder" (then the
+  procesmanager may close with it) can always change.
 """
 
 from django.core.exceptions import ValidationError
@@ -17,7 +18,7 @@ from bzt.audit import acting_as
 from .models import AfsluitReden, Casus
 from .reference import AFSLUITREDENEN
 
-STANDAARD_CODES = frozenset(code for code, _naam, _vraagt in AFSLUITREDENEN)
+STANDAARD_CODES = frozenset(regel[0] for regel in AFSLUITREDENEN)
 CODE_MAX = AfsluitReden._meta.get_field("code").max_length
 NAAM_MAX = AfsluitReden._meta.get_field("naam").max_length
 
@@ -71,19 +72,28 @@ def _valideer(*, code, naam, volgorde, reden=None):
 
 
 @transaction.atomic
-def afsluitreden_aanmaken(*, door, code, naam, vraagt_organisatie=False, volgorde=0, reden=""):
+def afsluitreden_aanmaken(
+    *, door, code, naam, vraagt_organisatie=False, casus_kan_niet_verder=False, volgorde=0, reden=""
+):
     beheer.vereist_beheer(door)
     code, naam, errors = _valideer(code=code, naam=naam, volgorde=volgorde)
     if errors:
         raise ValidationError(errors)
     with acting_as(door, reason=((reden or "").strip() or "afsluitreden aangemaakt")[:100]):
         return AfsluitReden.objects.create(
-            code=code, naam=naam, vraagt_organisatie=bool(vraagt_organisatie), volgorde=volgorde
+            code=code,
+            naam=naam,
+            vraagt_organisatie=bool(vraagt_organisatie),
+            casus_kan_niet_verder=bool(casus_kan_niet_verder),
+            volgorde=volgorde,
         )
 
 
 @transaction.atomic
-def afsluitreden_wijzigen(*, door, afsluitreden, code, naam, vraagt_organisatie, volgorde, reden):
+def afsluitreden_wijzigen(
+    *, door, afsluitreden, code, naam, vraagt_organisatie, volgorde, reden, casus_kan_niet_verder=None
+):
+    """`casus_kan_niet_verder` None keeps the current value."""
     beheer.vereist_beheer(door)
     # Locked: a casus being closed with this reason at this moment holds a key-share lock on it (its foreign key),
     # so FOR UPDATE here waits for it and the "in use" check below sees that casus.
@@ -103,6 +113,8 @@ def afsluitreden_wijzigen(*, door, afsluitreden, code, naam, vraagt_organisatie,
         afsluitreden.code = code
         afsluitreden.naam = naam
         afsluitreden.vraagt_organisatie = bool(vraagt_organisatie)
+        if casus_kan_niet_verder is not None:
+            afsluitreden.casus_kan_niet_verder = bool(casus_kan_niet_verder)
         afsluitreden.volgorde = volgorde
         afsluitreden.save()
     return afsluitreden

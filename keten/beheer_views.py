@@ -29,6 +29,9 @@ class AfsluitRedenForm(forms.Form):
     vraagt_organisatie = forms.BooleanField(
         label="Bij deze reden wordt vastgelegd welke organisatie de zorg overneemt", required=False
     )
+    casus_kan_niet_verder = forms.BooleanField(
+        label="De casus kan niet verder (dan mag ook de procesmanager met deze reden afsluiten)", required=False
+    )
     volgorde = forms.IntegerField(
         label="Volgorde",
         min_value=0,
@@ -99,6 +102,7 @@ def afsluitreden(request, pk):
         "code": afsluitreden.code,
         "naam": afsluitreden.naam,
         "vraagt_organisatie": afsluitreden.vraagt_organisatie,
+        "casus_kan_niet_verder": afsluitreden.casus_kan_niet_verder,
         "volgorde": afsluitreden.volgorde,
     }
     form = AfsluitRedenForm(request.POST or None, initial=initial, afsluitreden=afsluitreden)

@@ -211,6 +211,7 @@ def test_a_role_change_away_from_casus_work_ends_the_grants(demo):
     with pytest.raises(ValidationError, match="draag die eerst over"):
         nieuwe_rol(demo["regisseur_dimence"], "beleidsambtenaar")
     assert rechten(demo["regisseur_dimence"], c).exists()
+    factories.afsluitklaar(demo, c)
     services.casus_afsluiten(
         door=demo["regisseur_dimence"], casus=c, reden=AfsluitReden.objects.get(code="doel_bereikt"),
         datum=timezone.localdate(),
