@@ -341,3 +341,23 @@ def test_shortening_a_retention_term_must_be_confirmed_lengthening_need_not(clie
     # the caseload form has no such checkbox
     caseload = client.get(reverse("beheer:instelling", args=["BZT_MAX_CASELOAD"])).content.decode()
     assert "korter_bevestigd" not in caseload
+
+
+def test_beheer_marks_a_reason_as_casus_kan_niet_verder_and_the_procesmanager_may_then_use_it(client, demo):
+    client.force_login(demo["beheer"])
+    client.post(
+        reverse("beheer:afsluitreden_nieuw"),
+        {"code": "detentie", "naam": "Langdurige detentie", "volgorde": "7", "casus_kan_niet_verder": "on"},
+    )
+    reden = AfsluitReden.objects.get(code="detentie")
+    assert reden.casus_kan_niet_verder and reden.history.get().history_user == demo["beheer"]
+    url = reverse("beheer:afsluitreden", args=[reden.pk])
+    client.post(url, {"code": "detentie", "naam": "Langdurige detentie", "volgorde": "7", "reden": "toch niet"})
+    assert not AfsluitReden.objects.get(pk=reden.pk).casus_kan_niet_verder
+    # a service call that does not name it keeps it
+    AfsluitReden.objects.filter(pk=reden.pk).update(casus_kan_niet_verder=True)
+    referentie.afsluitreden_wijzigen(
+        door=demo["beheer"], afsluitreden=reden, code="detentie", naam="Detentie", vraagt_organisatie=False,
+        volgorde=7, reden="kortere naam",
+    )  # fmt: skip
+    assert AfsluitReden.objects.get(pk=reden.pk).casus_kan_niet_verder
