@@ -361,3 +361,39 @@ def test_beheer_marks_a_reason_as_casus_kan_niet_verder_and_the_procesmanager_ma
         volgorde=7, reden="kortere naam",
     )  # fmt: skip
     assert AfsluitReden.objects.get(pk=reden.pk).casus_kan_niet_verder
+
+
+# --- budget lines in the jaarmonitor ------------------------------------------------------------------------------
+
+
+def test_budget_per_persoon_divides_over_the_persons_in_casussen_not_every_person_reported(demo):
+    from decimal import Decimal
+
+    from meldpunt.codes import Rol
+    from monitor.figures import compute
+    from monitor.services import budgetregel_opslaan
+    from tests import factories
+
+    casus = factories.casus(
+        demo,
+        huishouden=[
+            (Rol.HOOFDPERSOON, factories.persoon_gegevens()),
+            (Rol.PARTNER, factories.persoon_gegevens(voornaam="Partner")),
+        ],
+    )
+    for _ in range(3):  # persons reported, never in a casus
+        factories.melding(demo["meldpunt"], huishouden=[(Rol.HOOFDPERSOON, factories.persoon_gegevens())])
+    jaar = casus.toegewezen_op.year
+    for subsidie, route, bedrag in (("OGGZ", "oggz", 600), ("Zwerfjongeren", "zwerfjongeren", 400)):
+        budgetregel_opslaan(
+            door=demo["beheer"], jaar=jaar, categorie="casusregie", omschrijving=subsidie, bedrag=Decimal(bedrag),
+            subsidie=subsidie, aanmeldroute=route, organisatie=casus.organisatie,
+        )  # fmt: skip
+    figures = compute(jaar)
+    budget = figures["budget"]
+    assert figures["personen"]["uniek"] == 5  # every person reported
+    assert budget["personen_in_casussen"] == 2 and budget["casussen_in_behandeling"] == 1
+    assert budget["per_persoon"] == 500.0 and budget["per_casus"] == 1000.0
+    assert budget["per_subsidie"] == {"OGGZ": 600.0, "Zwerfjongeren": 400.0}
+    assert budget["per_aanmeldroute"] == {"oggz": 600.0, "zwerfjongeren": 400.0}
+    assert budget["per_organisatie"] == {casus.organisatie.naam: 1000.0}
