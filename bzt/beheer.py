@@ -52,6 +52,9 @@ def _vereist_beheer(door):
         rechten.vereist(door, "beheren")
 
 
+vereist_beheer = _vereist_beheer  # for the reference lists and settings of other modules (same rule)
+
+
 def beheerbare_accounts():
     """The accounts functioneel beheer manages: not the operator accounts (superusers), not the system account."""
     return User.objects.filter(is_superuser=False).exclude(username=settings.BZT_SYSTEEM_GEBRUIKER)
@@ -67,6 +70,9 @@ def _reden(reden):
     if len(reden) < REDEN_MIN:
         raise ValidationError({"reden": f"Geef een reden van minstens {REDEN_MIN} tekens (komt in de geschiedenis)."})
     return reden
+
+
+reden_controleren = _reden
 
 
 # --- accounts: reading ----------------------------------------------------------------------------------------

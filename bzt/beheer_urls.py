@@ -1,8 +1,10 @@
-"""Functioneel beheer: accounts and organisations (bzt.beheer_views), and the one-time first-password link."""
+"""Functioneel beheer: accounts and organisations (bzt.beheer_views), settings (bzt.instellingen_views), the
+reference lists (keten.beheer_urls), and the one-time first-password link."""
 
-from django.urls import path
+from django.urls import include, path
 
 from . import beheer_views as views
+from . import instellingen_views
 
 app_name = "beheer"
 
@@ -18,6 +20,10 @@ urlpatterns = [
     path("beheer/organisaties/<int:pk>/", views.organisatie, name="organisatie"),
     path("beheer/organisaties/<int:pk>/deactiveren/", views.organisatie_deactiveren, name="organisatie_deactiveren"),
     path("beheer/organisaties/<int:pk>/heractiveren/", views.organisatie_heractiveren, name="organisatie_heractiveren"),
+    path("beheer/instellingen/", instellingen_views.instellingen_lijst, name="instellingen"),
+    path("beheer/instellingen/<str:sleutel>/", instellingen_views.instelling, name="instelling"),
+    # The reference lists of the domain apps: named, not imported (bzt imports no domain app).
+    path("beheer/", include("keten.beheer_urls")),
     # Outside /beheer/: opened by the new user, not logged in.
     path(
         "account/wachtwoord-instellen/<uidb64>/<token>/",

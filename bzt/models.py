@@ -218,3 +218,23 @@ class Notificatie(models.Model):
 
     def __str__(self):
         return self.tekst
+
+
+class Instelling(models.Model):
+    """A setting that functioneel beheer changes at work (bzt.instellingen, docs/beheer.md § Instellingen).
+    No row, or `waarde` empty: the environment value (the Django setting of the same name) holds."""
+
+    sleutel = models.CharField(max_length=60, unique=True)
+    waarde = models.PositiveIntegerField(null=True, blank=True)
+    gewijzigd_door = models.ForeignKey("User", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    gewijzigd_op = models.DateTimeField(null=True, blank=True)
+
+    history = AuditedHistory()
+
+    class Meta:
+        ordering = ["sleutel"]
+        verbose_name = "instelling"
+        verbose_name_plural = "instellingen"
+
+    def __str__(self):
+        return f"{self.sleutel} = {self.waarde if self.waarde is not None else 'standaard'}"

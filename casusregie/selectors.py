@@ -11,13 +11,13 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 
-from django.conf import settings
 from django.contrib.auth.models import Permission
 from django.db import connection
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
+from bzt import instellingen
 from bzt.access import access_object
 from bzt.inzage import Grond
 from meldpunt.codes import MelderType
@@ -274,12 +274,12 @@ def caseload(regisseur) -> int:
 
 def caseload_vol(aantal: int) -> bool:
     """Whether a caseload has reached the maximum (BZT_MAX_CASELOAD): one more casus needs a reason."""
-    return aantal >= settings.BZT_MAX_CASELOAD
+    return aantal >= instellingen.waarde("BZT_MAX_CASELOAD")
 
 
 def caseload_vol_filter(annotatie: str) -> Q:
     """caseload_vol as a filter on an annotation holding the caseload (open_casussen_per_regisseur)."""
-    return Q(**{f"{annotatie}__gte": settings.BZT_MAX_CASELOAD})
+    return Q(**{f"{annotatie}__gte": instellingen.waarde("BZT_MAX_CASELOAD")})
 
 
 def open_casussen_per_regisseur(casussen=None):

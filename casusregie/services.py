@@ -10,6 +10,7 @@ from django.db import transaction
 from django.db.models import Q
 from django.utils import timezone
 
+from bzt import instellingen
 from bzt import rechten as bzt_rechten
 from bzt.audit import acting_as
 from bzt.notifications import gebeurd
@@ -188,7 +189,7 @@ def casus_toewijzen(
         raise ValidationError(
             {
                 "reden_boven_maximum": f"{casusregisseur} heeft al {aantal} casussen (maximum "
-                f"{settings.BZT_MAX_CASELOAD}). Bevestig met een reden."
+                f"{instellingen.waarde('BZT_MAX_CASELOAD')}). Bevestig met een reden."
             }
         )
     huishouden_vergrendelen(melding.betrokkenen.values_list("persoon_id", flat=True))
@@ -854,7 +855,7 @@ def _sluiten(casus, naam, *, door, reden, datum, afsluiting, overgedragen_aan=No
             afsluitreden=reden,
             afsluit_toelichting=toelichting.strip(),
             overgedragen_aan=overgedragen_aan if reden.vraagt_organisatie else None,
-            leesrecht_regisseur_tot=datum + timedelta(days=settings.BZT_LEESRECHT_NA_AFSLUITEN_DAGEN),
+            leesrecht_regisseur_tot=datum + timedelta(days=instellingen.waarde("BZT_LEESRECHT_NA_AFSLUITEN_DAGEN")),
             afsluiting=afsluiting,
             afgesloten_door=door,
             afsluit_motivering=motivering.strip(),
@@ -893,6 +894,13 @@ def _afsluitdatum(casus, datum):
     return datum
 
 
+def _reden_gedeactiveerd(reden):
+    """A reason functioneel beheer deactivated is chosen on no path (casusregie.referentie)."""
+    if AfsluitReden.objects.filter(pk=reden.pk, actief=True).exists():
+        return {}
+    return {"reden": [f"De afsluitreden ‘{reden}’ is gedeactiveerd; kies een andere reden."]}
+
+
 @transaction.atomic
 def casus_afsluiten(
     *, door, casus: Casus, reden: AfsluitReden, overgedragen_aan=None, toelichting: str = "", datum: date | None = None
@@ -908,6 +916,7 @@ def casus_afsluiten(
     fouten = {}
     if ontbreekt:
         fouten[NON_FIELD_ERRORS] = ontbreekt
+    fouten.update(_reden_gedeactiveerd(reden))
     if reden.vraagt_organisatie and overgedragen_aan is None:
         fouten["overgedragen_aan"] = [f"Geef aan welke organisatie de zorg overneemt (reden ‘{reden}’)."]
     try:
@@ -937,7 +946,7 @@ def casus_afsluiten_door_procesmanager(
     (who, why), shown in the dossier and counted in the jaarmonitor."""
     rechten.vereist(door, "afsluiten_procesmanager", casus)
     CASUS_WORKFLOW.lock(casus, "afsluiten_door_procesmanager", door=door)
-    fouten = {}
+    fouten = _reden_gedeactiveerd(reden)
     if not reden.casus_kan_niet_verder:
         toegestaan = ", ".join(str(r) for r in AfsluitReden.objects.filter(actief=True, casus_kan_niet_verder=True))
         fouten["reden"] = [

@@ -9,10 +9,11 @@ over all open casussen, never a query per casus. The exact definitions are in do
 from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 
-from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count, Exists, Max, Min, OuterRef, Q
 from django.utils import timezone
+
+from bzt import instellingen
 
 from .doorlooptijden import doorlooptijden_opslaan
 from .models import Casus, Escalatie, Plan, PlanActie, Signaal, Wachtlijst
@@ -32,7 +33,7 @@ def _d(day: date) -> str:
 
 def _geen_plan(today):
     """No plan vastgesteld more than BZT_SIGNAAL_GEEN_PLAN_WEKEN weeks after assignment."""
-    weken = settings.BZT_SIGNAAL_GEEN_PLAN_WEKEN
+    weken = instellingen.waarde("BZT_SIGNAAL_GEEN_PLAN_WEKEN")
     grens = today - timedelta(weeks=weken)
     rows = _open_casussen().filter(plan_vastgesteld_op__isnull=True, toegewezen_op__lt=grens)
     for casus_id, toegewezen_op in rows.values_list("pk", "toegewezen_op"):
@@ -76,7 +77,7 @@ def _acties_verlopen(today):
 def _geen_journaal(today):
     """No journaalregel for BZT_SIGNAAL_GEEN_JOURNAAL_WEKEN weeks, counted from the last one, or from the
     assignment when there is none."""
-    weken = settings.BZT_SIGNAAL_GEEN_JOURNAAL_WEKEN
+    weken = instellingen.waarde("BZT_SIGNAAL_GEEN_JOURNAAL_WEKEN")
     grens = today - timedelta(weeks=weken)
     # A journaalregel written on a (local) day before `grens` is too old: compare with that day's start.
     grens_moment = timezone.make_aware(datetime.combine(grens, time.min))

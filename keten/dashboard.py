@@ -11,7 +11,6 @@ Reference: docs/procesmanager.md.
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required, permission_required
@@ -25,6 +24,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from bzt import instellingen
 from bzt.access import access_object
 from bzt.tasks import NIET_GESTART, start_task
 from casusregie import selectors, services, tasks
@@ -152,7 +152,7 @@ def caseload_per_regisseur(user):
 
 
 def met_maximum(regisseurs):
-    maximum = settings.BZT_MAX_CASELOAD
+    maximum = instellingen.waarde("BZT_MAX_CASELOAD")
     regisseurs = list(regisseurs)
     for regisseur in regisseurs:
         regisseur.maximum = maximum
@@ -171,7 +171,7 @@ class OrganisatieCaseload:
 
     @property
     def capaciteit(self):
-        return self.regisseurs * settings.BZT_MAX_CASELOAD
+        return self.regisseurs * instellingen.waarde("BZT_MAX_CASELOAD")
 
     @property
     def vol(self):
@@ -290,13 +290,13 @@ def _dashboard_context(request, bound=None):
         "regisseurs_aantal": tellingen["aantal"],
         "regisseurs_vol": tellingen["vol"],
         "organisaties": caseload_per_organisatie(user),
-        "max_caseload": settings.BZT_MAX_CASELOAD,
+        "max_caseload": instellingen.waarde("BZT_MAX_CASELOAD"),
         "wachtlijsten": wachtlijsten_per_organisatie(user, today),
         "doorlooptijden": opgeslagen_doorlooptijden(user, today),
         "volgend_mdo": volgend_mdo(user, today),
         "instellingen": {
-            "geen_plan_weken": settings.BZT_SIGNAAL_GEEN_PLAN_WEKEN,
-            "geen_journaal_weken": settings.BZT_SIGNAAL_GEEN_JOURNAAL_WEKEN,
+            "geen_plan_weken": instellingen.waarde("BZT_SIGNAAL_GEEN_PLAN_WEKEN"),
+            "geen_journaal_weken": instellingen.waarde("BZT_SIGNAAL_GEEN_JOURNAAL_WEKEN"),
         },
         "noodtoegangen": noodtoegang_ter_beoordeling(user, bound),
     }
@@ -351,7 +351,9 @@ def caseload_lijst(request):
     page = _pagina(request, caseload_per_regisseur(request.user))
     page.object_list = met_maximum(page.object_list)
     return render(
-        request, "casusregie/dashboard_caseload.html", {"page": page, "max_caseload": settings.BZT_MAX_CASELOAD}
+        request,
+        "casusregie/dashboard_caseload.html",
+        {"page": page, "max_caseload": instellingen.waarde("BZT_MAX_CASELOAD")},
     )
 
 

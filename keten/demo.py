@@ -37,6 +37,8 @@ from mdo import services as mdo_services
 from mdo.models import AgendaPunt
 from meldpunt.codes import Leefgebied
 from meldpunt.models import Melding
+from monitor.models import BudgetRegel
+from monitor.services import budgetregel_opslaan
 
 REGISSEURS = ["regisseur_dimence", "regisseur_tactus", "regisseur_iriszorg", "regisseur_carinova", "regisseur_mee"]
 CASELOAD_DOEL = 14
@@ -101,10 +103,12 @@ def _behandelaars(users, ladder):
     return gevonden
 
 
-def seed_casussen(*, users, jaar, seed=0) -> dict:
+def seed_casussen(*, users, jaar, seed=0, vorig_jaar=False) -> dict:
     """Assign the waiting demo meldingen of `jaar` and move their casussen on; plan next week's MDO.
 
-    Returns {"casussen": new casussen, "mdo": "gepland" | "bestaand"}.
+    `vorig_jaar`: the meldingen of last year (so the jaarmonitor's year comparison is not against zeros): every
+    one is assigned, most of their casussen are closed, and no MDO is planned.
+    Returns {"casussen": new casussen, "mdo": "gepland" | "bestaand" | None}.
     """
     ladder = list(EscalatieNiveau.objects.filter(actief=True).order_by("volgorde"))
     wie = _Wie(
@@ -126,7 +130,7 @@ def seed_casussen(*, users, jaar, seed=0) -> dict:
     made = 0
     for melding in meldingen:
         rng = random.Random(f"{seed}-{melding.extern_id}")
-        if rng.random() < 0.2:
+        if rng.random() < 0.2 and not vorig_jaar:
             continue  # waits for the MDO
         if services.open_casus_van_huishouden(melding) is not None:
             # "1 huishouden, 1 plan, 1 regisseur": the MDO adds it to the open casus of the household
@@ -135,11 +139,55 @@ def seed_casussen(*, users, jaar, seed=0) -> dict:
         if _huishouden_heeft_casus(melding):
             continue  # a household with a closed casus waits for the MDO: discussed there
         casus = _toewijzen(melding, wie=wie, rng=rng, vandaag=vandaag)
-        _verder(casus, pad=_ontbrekend_pad() or _pad(rng), wie=wie, rng=rng, vandaag=vandaag)
+        pad = (AFGESLOTEN, None) if vorig_jaar and rng.random() < 0.7 else _ontbrekend_pad() or _pad(rng)
+        _verder(casus, pad=pad, wie=wie, rng=rng, vandaag=vandaag)
         made += 1
+    if vorig_jaar:
+        return {"casussen": made, "mdo": None}
     mdo = _volgend_mdo(wie.procesmanager, vandaag)
     seed_consultatie(users=users)
     return {"casussen": made, "mdo": mdo}
+
+
+# --- budget lines of the jaarmonitor -------------------------------------------------------------------------
+
+# "Structurele uitgaven bzt 2014" and "Casusregie 2014 valt uiteen in de volgende subsidies" (evaluation, § 9):
+# (categorie, omschrijving, subsidie, aanmeldroute, organisatie, bedrag in 2014).
+BUDGET = [
+    ("procesregie", "Procesregie BZT en CJG", "", "", "GGD IJsselland", 144_000),
+    ("casusregie", "Nazorg ex-gedetineerden", "Nazorg ex-gedetineerden", "ex_gedetineerden", "Tactus Verslavingszorg",
+     70_000),
+    ("casusregie", "Huiselijk geweld", "Huiselijk geweld", "huiselijk_geweld", "Dimence", 76_000),
+    ("casusregie", "Zwerfjongeren", "Zwerfjongeren", "zwerfjongeren", "Iriszorg", 185_000),
+    ("casusregie", "OGGZ", "OGGZ", "oggz", "Carinova", 593_000),
+    ("casusregie", "Veelplegers", "Veelplegers", "veelplegers", "Tactus Verslavingszorg", 28_000),
+    ("casusregie", "Jeugdoverlast/hooligans", "Jeugdoverlast/hooligans", "hooligans", "Pactum/De Kij", 33_000),
+    ("huisvesting", "Huisvesting (incl. gas, water, elektra)", "", "", "", 37_000),
+    ("overig", "ICT, telefoon, bureau", "", "", "", 22_500),
+    ("procesregie", "Uitvoeringsregie gemeente (inkoop)", "", "", "Gemeente Deventer", 57_000),
+    ("procesregie", "Secretariaat meldpunt voor de regio", "Meldpunt regio", "", "Gemeente Deventer", 20_000),
+    ("overig", "Onvoorzien", "", "", "", 20_500),
+]  # fmt: skip
+
+
+def seed_budget(*, beheer, jaar, factor=Decimal("1")) -> int:
+    """The budget lines of `jaar` (entered by functioneel beheer) when that year has none yet; returns how many."""
+    if BudgetRegel.objects.filter(jaar=jaar).exists():
+        return 0
+    organisaties = {o.naam: o for o in Organisatie.objects.all()}
+    for categorie, omschrijving, subsidie, aanmeldroute, organisatie, bedrag in BUDGET:
+        budgetregel_opslaan(
+            door=beheer,
+            jaar=jaar,
+            categorie=categorie,
+            omschrijving=omschrijving,
+            subsidie=subsidie,
+            aanmeldroute=aanmeldroute,
+            organisatie=organisaties.get(organisatie),
+            bedrag=(Decimal(bedrag) * factor).quantize(Decimal("1")),
+            reden="demo: begroting",
+        )
+    return len(BUDGET)
 
 
 def _huishouden_heeft_casus(melding):

@@ -20,12 +20,12 @@ import calendar
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, ValidationError
 from django.db import transaction
 from django.db.models import Case, Q, Value, When
 from django.utils import timezone
 
+from bzt import instellingen
 from bzt.audit import acting_as
 from casusregie.models import (
     Casus,
@@ -68,8 +68,8 @@ def add_months(day: date, months: int) -> date:
 
 def termijnen() -> tuple[int, int]:
     """(casus years, melding months) from the settings; a term below 1 is refused, never read as 'now'."""
-    jaren = settings.BZT_BEWAARTERMIJN_CASUS_JAREN
-    maanden = settings.BZT_BEWAARTERMIJN_MELDING_MAANDEN
+    jaren = instellingen.waarde("BZT_BEWAARTERMIJN_CASUS_JAREN")
+    maanden = instellingen.waarde("BZT_BEWAARTERMIJN_MELDING_MAANDEN")
     if jaren < 1 or maanden < 1:
         raise ImproperlyConfigured(
             "BZT_BEWAARTERMIJN_CASUS_JAREN en BZT_BEWAARTERMIJN_MELDING_MAANDEN moeten 1 of meer zijn."

@@ -3,7 +3,6 @@
 import heapq
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.db import connection
 from django.db.models import (
     Case,
@@ -19,6 +18,7 @@ from django.db.models import (
 from django.urls import reverse
 from django.utils import timezone
 
+from bzt import instellingen
 from bzt.access import access_object
 from bzt.forms import parse_int
 from bzt.models import User
@@ -349,7 +349,7 @@ def kandidaat_regisseurs(melding, regisseurs, aantal=None):
     Pass `regisseurs` (from kandidaten_pool or regisseurs_met_caseload) to rank for several meldingen at once."""
     triage = getattr(melding, "triage", None) if melding is not None else None
     scored = frozenset(code for code in _LEEFGEBIEDEN if triage is not None and getattr(triage, code))
-    maximum = settings.BZT_MAX_CASELOAD
+    maximum = instellingen.waarde("BZT_MAX_CASELOAD")
 
     def rang(r):
         return (-len(scored & _expertise(r)), r.caseload >= maximum, r.caseload, r.username)

@@ -4,10 +4,10 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
-from django.conf import settings
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils import timezone
 
+from bzt import instellingen
 from bzt.access import access_object
 
 from . import rechten
@@ -64,7 +64,7 @@ SORTERINGEN = {
 
 def terugkoppeling_due_filter(today=None):
     S = Melding.Status
-    cutoff = subtract_working_days(today or timezone.localdate(), settings.BZT_TERUGKOPPELING_WERKDAGEN)
+    cutoff = subtract_working_days(today or timezone.localdate(), instellingen.waarde("BZT_TERUGKOPPELING_WERKDAGEN"))
     return (
         ~Q(melder_type=MelderType.ANONIEM)
         & Q(terugkoppeling_op__isnull=True)
@@ -125,7 +125,7 @@ class WachtrijRegel:
 def wachtrij_regels(meldingen, today=None):
     """Rows for a page of the queue: days waiting (working days) and whether that exceeds the norm."""
     today = today or timezone.localdate()
-    norm = settings.BZT_TRIAGE_NORM_WERKDAGEN
+    norm = instellingen.waarde("BZT_TRIAGE_NORM_WERKDAGEN")
     rows = []
     for melding in meldingen:
         dagen = working_days_between(melding.ontvangen_op, today)

@@ -17,7 +17,16 @@ from decimal import Decimal
 from django.db import connection
 
 from bzt.models import Organisatie
-from casusregie.models import AfsluitReden, Casus, Escalatie, EscalatieNiveau, Nazorg, PlanDoel, Wachtlijst
+from casusregie.models import (
+    AfsluitReden,
+    Casus,
+    CasusMelding,
+    Escalatie,
+    EscalatieNiveau,
+    Nazorg,
+    PlanDoel,
+    Wachtlijst,
+)
 from meldpunt.codes import Leefgebied
 from meldpunt.doelgroep import doelgroep_sql
 from meldpunt.models import Betrokkene, Melding, Persoon, Triage
@@ -98,6 +107,7 @@ def _tables():
         "budgetregel": BudgetRegel,
         "nazorg": Nazorg,
         "plandoel": PlanDoel,
+        "casusmelding": CasusMelding,
     }
     return {name: connection.ops.quote_name(model._meta.db_table) for name, model in models.items()}
 
@@ -188,12 +198,12 @@ def _meldingen_sql():
 
 
 def _casussen_sql():
-    """Casussen, escalaties, wachtlijsten and budget of the year: params {start, eind, jaar}."""
+    """Casussen (and the persons in them), escalaties and wachtlijsten of the year: params {start, eind, jaar}."""
     t = _tables()
     doorbraken = {"doorbraken": "COUNT(*)", "maatwerk": "SUM(maatwerkbudget)"}
     return f"""
         WITH casussen AS (
-            SELECT o.naam AS organisatie, r.code AS reden, c.afsluiting,
+            SELECT c.id AS casus_id, c.melding_id, o.naam AS organisatie, r.code AS reden, c.afsluiting,
                    (c.toegewezen_op BETWEEN %(start)s AND %(eind)s) AS nieuw,
                    (c.afgesloten_op BETWEEN %(start)s AND %(eind)s) AS afgesloten,
                    (c.toegewezen_op <= %(eind)s AND (c.afgesloten_op IS NULL OR c.afgesloten_op > %(eind)s))
@@ -219,13 +229,16 @@ def _casussen_sql():
             WHERE n.uitgevoerd_op BETWEEN %(start)s AND %(eind)s GROUP BY n.uitkomst
         UNION ALL SELECT 'caseload', organisatie, COUNT(*) FROM casussen WHERE open_einde GROUP BY organisatie
         UNION ALL SELECT 'totaal', 'open_van_eerder', COUNT(*) FROM casussen WHERE open_einde AND van_eerder
+        UNION ALL SELECT 'totaal', 'personen_in_casussen', COUNT(DISTINCT {persoon_id_sql("p")})
+            FROM casussen k JOIN {t["betrokkene"]} b ON b.melding_id = k.melding_id
+                OR b.melding_id IN (SELECT cm.melding_id FROM {t["casusmelding"]} cm WHERE cm.casus_id = k.casus_id)
+            JOIN {t["persoon"]} p ON p.id = b.persoon_id
+            WHERE k.nieuw OR (k.open_einde AND k.van_eerder)
         UNION ALL SELECT 'niveau', niveau, COUNT(*) FROM escalaties GROUP BY niveau
         UNION ALL {_scalars("escalaties WHERE maatwerkbudget IS NOT NULL", doorbraken)}
         UNION ALL SELECT 'wachtlijst', o.naam, COUNT(*) FROM {t["wachtlijst"]} w
             JOIN {t["organisatie"]} o ON o.id = w.organisatie_id
             WHERE w.sinds BETWEEN %(start)s AND %(eind)s GROUP BY o.naam
-        UNION ALL SELECT 'budget', categorie, SUM(bedrag) FROM {t["budgetregel"]} WHERE jaar = %(jaar)s
-            GROUP BY categorie
         UNION ALL SELECT 'doelresultaat', d.leefgebied || '|' || d.resultaat, COUNT(*) FROM {t["plandoel"]} d
             WHERE d.resultaat <> '' AND d.resultaat_op BETWEEN %(start)s AND %(eind)s
             GROUP BY d.leefgebied, d.resultaat"""  # noqa: S608 - table names and constants; values are parameters
@@ -346,10 +359,10 @@ def compute(jaar: int, *, tot_en_met: date | None = None) -> dict:
         # Results of the goals of plans, per leefgebied (seed 000: "Er wordt gemonitord op leefgebieden"):
         # goals whose result (behaald, deels, niet_behaald) was recorded in the year, whatever the plan version.
         "plan": {"doelresultaten": doelresultaten},
-        "budget": _budget(
-            {categorie: _money(bedrag) for categorie, bedrag in c.get("budget", {}).items()},
+        "budget": budget_van(
+            jaar,
             casussen=sum(nieuw.values()) + (scalar["open_van_eerder"] or 0),
-            personen=personen,
+            personen=scalar.get("personen_in_casussen") or 0,
         ),
     }
 
@@ -359,19 +372,29 @@ def _money(value):
 
 
 def budget_van(jaar, *, casussen, personen):
-    """The budget section of `jaar` from the current budget lines (monitor.services.cijfers)."""
-    per_categorie = {}
-    for categorie, bedrag in BudgetRegel.objects.filter(jaar=jaar).values_list("categorie", "bedrag"):
-        per_categorie[categorie] = per_categorie.get(categorie, 0) + bedrag
-    return _budget({k: _money(v) for k, v in sorted(per_categorie.items())}, casussen=casussen, personen=personen)
-
-
-def _budget(per_categorie, *, casussen, personen):
-    totaal = sum(per_categorie.values())
+    """The budget section of `jaar` from the current budget lines (docs/jaarmonitor.md § Budget): the total, per
+    categorie, per subsidie, per aanmeldroute and per organisatie (lines that name one), and divided over the
+    casussen in behandeling and the persons in those casussen (`personen`: the persons reached, not every
+    person reported)."""
+    per = {"categorie": {}, "subsidie": {}, "aanmeldroute": {}, "organisatie": {}}
+    regels = BudgetRegel.objects.filter(jaar=jaar).values_list(
+        "categorie", "subsidie", "aanmeldroute", "organisatie__naam", "bedrag"
+    )
+    for categorie, subsidie, aanmeldroute, organisatie, bedrag in regels:
+        for soort, sleutel in (
+            ("categorie", categorie),
+            ("subsidie", subsidie),
+            ("aanmeldroute", aanmeldroute),
+            ("organisatie", organisatie),
+        ):
+            if sleutel:
+                per[soort][sleutel] = per[soort].get(sleutel, 0) + bedrag
+    totaal = sum(per["categorie"].values())
     return {
         "totaal": _money(totaal),
-        "per_categorie": per_categorie,
+        **{f"per_{soort}": {k: _money(v) for k, v in sorted(bedragen.items())} for soort, bedragen in per.items()},
         "casussen_in_behandeling": casussen,
+        "personen_in_casussen": personen,
         "per_casus": _money(totaal / casussen) if casussen and totaal else None,
         "per_persoon": _money(totaal / personen) if personen and totaal else None,
     }

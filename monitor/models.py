@@ -1,4 +1,4 @@
-"""The jaarmonitor: budget lines entered by the beleidsambtenaar and the generated reports (jobs)."""
+"""The jaarmonitor: budget lines entered by functioneel beheer and the generated reports (jobs)."""
 
 from datetime import date
 
@@ -7,6 +7,8 @@ from django.db import models
 from django.utils import timezone
 
 from bzt.audit import AuditedHistory
+from bzt.models import Organisatie
+from meldpunt.codes import Aanmeldroute
 
 
 class BudgetRegel(models.Model):
@@ -23,6 +25,11 @@ class BudgetRegel(models.Model):
     categorie = models.CharField(max_length=15, choices=Categorie.choices)
     omschrijving = models.CharField(max_length=200)
     bedrag = models.DecimalField(max_digits=12, decimal_places=2)
+    # Where relevant (docs/jaarmonitor.md § Budget): the subsidy the line pays, the doelgroep (aanmeldroute) it is
+    # for and the organisation that receives it — "Casusregie 2014 valt uiteen in de volgende subsidies".
+    subsidie = models.CharField(max_length=120, blank=True)
+    aanmeldroute = models.CharField(max_length=20, choices=Aanmeldroute.choices, blank=True)
+    organisatie = models.ForeignKey(Organisatie, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
 
     history = AuditedHistory()
 

@@ -414,12 +414,13 @@ def secties(shown):
         Sectie(
             "budget",
             TITELS["budget"],
-            "De budgetregels van het jaar, zoals ingevoerd op de budgetpagina, en het budget per casus in "
-            "behandeling (nieuw en doorlopend) en per unieke persoon.",
+            "De budgetregels van het jaar, zoals ingevoerd door functioneel beheer, en het budget per casus in "
+            "behandeling (nieuw en doorlopend) en per bereikte persoon: de unieke personen in die casussen.",
             kerncijfers=[
                 ("Totaal budget", bedrag(b["totaal"])),
                 ("Casussen in behandeling", aantal(b["casussen_in_behandeling"])),
                 ("Budget per casus", bedrag(b["per_casus"])),
+                ("Personen in casussen", aantal(b.get("personen_in_casussen"))),
                 ("Budget per persoon", bedrag(b["per_persoon"])),
             ],
             blokken=[
@@ -437,7 +438,20 @@ def secties(shown):
                     else "",
                     toelichting="" if categorie_rows else "Voor dit jaar zijn geen budgetregels ingevoerd.",
                 )
-            ],
+            ]
+            + (
+                [
+                    Blok(
+                        titel="Budget per subsidie",
+                        tabel=Tabel(
+                            kolommen=["Subsidie", "Bedrag"],
+                            rijen=[[naam, bedrag(value)] for naam, value in b["per_subsidie"].items()],
+                        ),
+                    )
+                ]
+                if b.get("per_subsidie")
+                else []
+            ),
         )
     )
     return result

@@ -103,9 +103,12 @@ def cijfers(*, door, jaar) -> dict | None:
         except IntegrityError:  # computed at the same time by another request: theirs is the stand
             stand = Stand.objects.get(jaar=jaar, tot_en_met=tot_en_met)
     figures = json.loads(stand.cijfers)
-    # The budget is the beleidsambtenaar's own input, not about persons: always the current lines.
+    # The budget lines (functioneel beheer) are not about persons: always the current lines, divided over the
+    # casussen and the persons in them of the stand. A stand stored before that count existed has no per persoon.
     figures["budget"] = budget_van(
-        jaar, casussen=figures["budget"]["casussen_in_behandeling"], personen=figures["personen"]["uniek"]
+        jaar,
+        casussen=figures["budget"]["casussen_in_behandeling"],
+        personen=figures["budget"].get("personen_in_casussen"),
     )
     return figures
 
@@ -331,11 +334,37 @@ def rapport_vorig_jaar(*, door) -> Rapport:
 # --- budget ----------------------------------------------------------------------------------------------------
 
 
+def budgetregels(jaar):
+    """The budget lines of `jaar`, for functioneel beheer's screen and the beleidsambtenaar's read-only page."""
+    return BudgetRegel.objects.filter(jaar=jaar).select_related("organisatie").order_by("categorie", "subsidie", "pk")
+
+
+def _require_beheer(door):
+    """Budget lines are kept by functioneel beheer (issue 15: "Budget lines per year for the jaarmonitor" under
+    Administration); the beleidsambtenaar reads them (monitor:budget) and sees what the monitor makes of them."""
+    from bzt import beheer
+
+    beheer.vereist_beheer(door)
+
+
 def budgetregel_opslaan(
-    *, door, jaar, categorie, omschrijving, bedrag, regel: BudgetRegel | None = None
+    *,
+    door,
+    jaar,
+    categorie,
+    omschrijving,
+    bedrag,
+    subsidie="",
+    aanmeldroute="",
+    organisatie=None,
+    reden="",
+    regel: BudgetRegel | None = None,
 ) -> BudgetRegel:
-    """Add a budget line to `jaar`, or change `regel`."""
-    _require(door)
+    """Add a budget line to `jaar`, or change `regel` (a change asks a reason: it is in the history)."""
+    from bzt import beheer
+    from meldpunt.codes import Aanmeldroute
+
+    _require_beheer(door)
     jaar = jaar_controleren(jaar)
     errors = {}
     if categorie not in BudgetRegel.Categorie.values:
@@ -345,25 +374,49 @@ def budgetregel_opslaan(
         errors["omschrijving"] = "Vul een omschrijving in."
     elif len(omschrijving) > 200:
         errors["omschrijving"] = "De omschrijving is te lang (ten hoogste 200 tekens)."
+    subsidie = (subsidie or "").strip()
+    if len(subsidie) > 120:
+        errors["subsidie"] = "De naam van de subsidie is te lang (ten hoogste 120 tekens)."
+    aanmeldroute = aanmeldroute or ""
+    if aanmeldroute and aanmeldroute not in Aanmeldroute.values:
+        errors["aanmeldroute"] = "Kies een aanmeldroute uit de lijst."
+    if organisatie is not None and not organisatie.actief and (regel is None or regel.organisatie_id != organisatie.pk):
+        errors["organisatie"] = f"{organisatie} is gedeactiveerd en kan niet worden gekozen."
     if bedrag is None:
         errors["bedrag"] = "Vul een bedrag in."
     elif not Decimal(0) < Decimal(bedrag) <= BEDRAG_MAX:
         errors["bedrag"] = "Het bedrag moet groter zijn dan € 0,00 en kleiner dan € 10.000.000.000."
     elif Decimal(bedrag) != Decimal(bedrag).quantize(Decimal("0.01")):
         errors["bedrag"] = "Een bedrag heeft ten hoogste twee cijfers achter de komma."
+    if regel is not None:
+        try:
+            reden = beheer.reden_controleren(reden)
+        except ValidationError as error:
+            errors.update(error.message_dict)
+    else:
+        reden = (reden or "").strip() or "budgetregel toegevoegd"
     if errors:
         raise ValidationError(errors)
-    with transaction.atomic(), acting_as(door):
+    with transaction.atomic(), acting_as(door, reason=reden[:100]):
+        if regel is not None:
+            regel = BudgetRegel.objects.select_for_update().get(pk=regel.pk)
         regel = regel or BudgetRegel(jaar=jaar)
         regel.jaar = jaar
         regel.categorie = categorie
         regel.omschrijving = omschrijving
         regel.bedrag = Decimal(bedrag)
+        regel.subsidie = subsidie
+        regel.aanmeldroute = aanmeldroute
+        regel.organisatie = organisatie
         regel.save()
     return regel
 
 
-def budgetregel_verwijderen(*, door, regel: BudgetRegel) -> None:
-    _require(door)
-    with transaction.atomic(), acting_as(door, reason=f"budgetregel verwijderd: {regel.omschrijving}"[:100]):
+def budgetregel_verwijderen(*, door, regel: BudgetRegel, reden="") -> None:
+    """A line typed by mistake is removed (after a confirmation page); the history keeps it, with the reason."""
+    from bzt import beheer
+
+    _require_beheer(door)
+    reden = beheer.reden_controleren(reden)
+    with transaction.atomic(), acting_as(door, reason=f"budgetregel verwijderd: {reden}"[:100]):
         regel.delete()

@@ -62,6 +62,9 @@ NOT_COUNTS = {
     ("escalaties", "maatwerkbudget_totaal"),
     ("budget", "totaal"),
     ("budget", "per_categorie"),
+    ("budget", "per_subsidie"),
+    ("budget", "per_aanmeldroute"),
+    ("budget", "per_organisatie"),
     ("budget", "per_casus"),
     ("budget", "per_persoon"),
     ("doorlooptijden",),
@@ -198,7 +201,7 @@ def suppress(figures: dict) -> dict:
     budget = exact.get("budget", {})
     if budget.get("per_casus") is not None and is_suppressed(shown["budget"].get("casussen_in_behandeling")):
         shown["budget"]["per_casus"] = SUPPRESSED
-    if budget.get("per_persoon") is not None and is_suppressed(shown.get("personen", {}).get("uniek", SUPPRESSED)):
+    if budget.get("per_persoon") is not None and is_suppressed(shown["budget"].get("personen_in_casussen", SUPPRESSED)):
         shown["budget"]["per_persoon"] = SUPPRESSED
 
     shown["onderdrukt"] = True

@@ -13,14 +13,13 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from bzt.forms import apply_errors
 
 from . import exports, services
-from .formatting import bedrag_invoer
-from .forms import BudgetRegelForm, JaarForm
-from .models import BudgetRegel, Rapport
+from .forms import JaarForm
+from .models import Rapport
 from .suppression import suppress
 
 jaarmonitor_required = permission_required(services.PERMISSION, raise_exception=True)
@@ -160,68 +159,21 @@ def download_xlsx(request, jaar):
 # --- budget ----------------------------------------------------------------------------------------------------
 
 
-def _budget_page(request, jaar, form, regel=None, status=200):
-    regels = BudgetRegel.objects.filter(jaar=jaar)
-    totaal = sum((r.bedrag for r in regels), start=0)
+@login_required
+@jaarmonitor_required
+@require_GET
+def budget(request, jaar):
+    """The budget lines of a year, read-only: functioneel beheer keeps them (beheer:budget)."""
+    jaar = _jaar(jaar)
+    regels = services.budgetregels(jaar)
     return render(
         request,
         "monitor/budget.html",
         {
             "jaar": jaar,
             "regels": regels,
-            "totaal": totaal,
-            "form": form,
-            "regel": regel,
+            "totaal": sum((r.bedrag for r in regels), start=0),
             "eerste_jaar": services.EERSTE_JAAR,
             "laatste_jaar": services.laatste_jaar(),
         },
-        status=status,
     )
-
-
-def _save_budget(request, jaar, form, regel=None):
-    try:
-        services.budgetregel_opslaan(door=request.user, jaar=jaar, regel=regel, **form.cleaned_data)
-    except ValidationError as error:
-        apply_errors(form, error)
-        return None
-    messages.success(request, "De budgetregel is opgeslagen.")
-    return redirect("monitor:budget", jaar=jaar)
-
-
-@login_required
-@jaarmonitor_required
-def budget(request, jaar):
-    jaar = _jaar(jaar)
-    form = BudgetRegelForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        response = _save_budget(request, jaar, form)
-        if response:
-            return response
-    return _budget_page(request, jaar, form, status=400 if form.errors else 200)
-
-
-@login_required
-@jaarmonitor_required
-def budget_wijzigen(request, pk):
-    regel = get_object_or_404(BudgetRegel, pk=pk)
-    initial = {"categorie": regel.categorie, "omschrijving": regel.omschrijving, "bedrag": bedrag_invoer(regel.bedrag)}
-    form = BudgetRegelForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        response = _save_budget(request, regel.jaar, form, regel)
-        if response:
-            return response
-    return _budget_page(request, regel.jaar, form, regel=regel, status=400 if form.errors else 200)
-
-
-@login_required
-@jaarmonitor_required
-def budget_verwijderen(request, pk):
-    """GET asks for confirmation (works without JavaScript); POST deletes."""
-    regel = get_object_or_404(BudgetRegel, pk=pk)
-    if request.method == "POST":
-        jaar = regel.jaar
-        services.budgetregel_verwijderen(door=request.user, regel=regel)
-        messages.success(request, "De budgetregel is verwijderd.")
-        return redirect("monitor:budget", jaar=jaar)
-    return render(request, "monitor/budget_verwijderen.html", {"regel": regel})

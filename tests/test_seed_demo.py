@@ -187,3 +187,35 @@ def test_a_second_run_leaves_accounts_untouched_and_more_meldingen_can_be_added(
     from meldpunt.models import Melding
 
     assert Melding.objects.filter(extern_id__startswith="DEMO-2025-").count() == 25
+
+
+@pytest.mark.django_db
+def test_seed_demo_fills_last_year_and_the_budget_lines_of_both_years():
+    from bzt.audit import acting_as, system_user
+    from monitor.figures import compute
+    from monitor.models import BudgetRegel
+
+    jaar = timezone.localdate().year
+    out = StringIO()
+    call_command("seed_demo", meldingen=20, stdout=out)
+    vorig = Melding.objects.filter(extern_id__startswith=f"DEMO-{jaar - 1}-")
+    assert vorig.count() == 10
+    assert Casus.objects.filter(melding__in=vorig, status=Casus.Status.AFGESLOTEN).exists()
+    # budget lines of last year and this year, per subsidie, aanmeldroute and organisation, entered by beheer
+    for year in (jaar - 1, jaar):
+        regels = BudgetRegel.objects.filter(jaar=year)
+        assert regels.filter(subsidie="OGGZ", aanmeldroute="oggz", organisatie__naam="Carinova").exists()
+        assert {r.history.get().history_user.username for r in regels} == {"beheer"}
+    assert "24 nieuwe budgetregels" in out.getvalue()
+    with acting_as(system_user()):
+        figures = compute(jaar - 1)
+    budget = figures["budget"]
+    assert budget["totaal"] > 0 and budget["per_subsidie"]["OGGZ"] > 0 and budget["per_organisatie"]["Carinova"] > 0
+    assert figures["casussen"]["nieuw"] > 0  # the year comparison of this year is not against zeros
+    assert budget["personen_in_casussen"] > 0
+    assert budget["per_persoon"] == round(budget["totaal"] / budget["personen_in_casussen"], 2)
+
+    out = StringIO()
+    call_command("seed_demo", meldingen=20, stdout=out)
+    assert "0 nieuwe budgetregels" in out.getvalue()
+    assert BudgetRegel.objects.count() == 24

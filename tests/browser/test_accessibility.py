@@ -5,7 +5,9 @@ import pytest
 from django.utils import timezone
 
 from casusregie import services as casus_services
+from casusregie.models import AfsluitReden
 from mdo import services as mdo_services
+from monitor.services import budgetregel_opslaan
 from tests import factories
 from tests.a11y import assert_accessible
 from tests.helpers import login, screenshot
@@ -26,6 +28,10 @@ def data(demo):
         door=demo["procesmanager"], datum=timezone.localdate() + timezone.timedelta(days=2)
     )
     persoon = melding.betrokkenen.first().persoon
+    budgetregel_opslaan(
+        door=demo["beheer"], jaar=timezone.localdate().year, categorie="casusregie", omschrijving="OGGZ",
+        bedrag=1000, subsidie="OGGZ", aanmeldroute="oggz",
+    )  # fmt: skip
     return {
         "melding": melding,
         "casus": casus,
@@ -34,6 +40,7 @@ def data(demo):
         "overleg": overleg,
         "persoon": persoon,
         "account": demo["regisseur_dimence"],
+        "afsluitreden": AfsluitReden.objects.get(code="doel_bereikt"),
     }
 
 
@@ -90,6 +97,12 @@ def pages_of(data):
             ("beheer-organisaties", "/beheer/organisaties/"),
             ("beheer-organisatie", f"/beheer/organisaties/{data['account'].organisatie_id}/"),
             ("beheer-organisatie-nieuw", "/beheer/organisaties/nieuw/"),
+            ("beheer-afsluitredenen", "/beheer/afsluitredenen/"),
+            ("beheer-afsluitreden", f"/beheer/afsluitredenen/{data['afsluitreden'].pk}/"),
+            ("beheer-afsluitreden-nieuw", "/beheer/afsluitredenen/nieuw/"),
+            ("beheer-instellingen", "/beheer/instellingen/"),
+            ("beheer-instelling", "/beheer/instellingen/BZT_MAX_CASELOAD/"),
+            ("beheer-budget", f"/beheer/budget/?jaar={timezone.localdate().year}"),
         ],
     }
 

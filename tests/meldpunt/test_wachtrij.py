@@ -123,7 +123,7 @@ def test_the_queue_uses_the_same_number_of_queries_for_3_or_30_rows(
     small = count_queries()
     add(27)
     assert count_queries() == small
-    with django_assert_num_queries(15):  # incl. the header's unread-notifications count
+    with django_assert_num_queries(16):  # incl. the header's unread-notifications count and the settings (norms)
         meldpunt_client.get(f"{URL}?wachtrij={wachtrij}")
 
 

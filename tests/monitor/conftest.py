@@ -57,6 +57,6 @@ def jaar_cijfers(demo):
             factories.triage(demo["meldpunt"], m, datum=ontvangen + timedelta(days=2))
         meldingen.append(m)
     budgetregel_opslaan(
-        door=demo["beleid"], jaar=JAAR, categorie="casusregie", omschrijving="Subsidie casusregie", bedrag=12345
+        door=demo["beheer"], jaar=JAAR, categorie="casusregie", omschrijving="Subsidie casusregie", bedrag=12345
     )
     return meldingen

@@ -226,18 +226,29 @@ def test_the_scheduled_task_requests_last_year_as_the_system_user(
 
 
 def test_budget_lines_are_saved_changed_and_deleted_with_history(demo):
-    beleid = demo["beleid"]
+    beheer = demo["beheer"]
     regel = services.budgetregel_opslaan(
-        door=beleid, jaar=JAAR, categorie="maatwerk", omschrijving=" Doorbraakfonds ", bedrag=Decimal("2500.50")
+        door=beheer, jaar=JAAR, categorie="maatwerk", omschrijving=" Doorbraakfonds ", bedrag=Decimal("2500.50")
     )
     assert (regel.omschrijving, regel.bedrag) == ("Doorbraakfonds", Decimal("2500.50"))
+    with pytest.raises(ValidationError) as error:  # a change asks a reason
+        services.budgetregel_opslaan(
+            door=beheer, jaar=JAAR, regel=regel, categorie="maatwerk", omschrijving="Doorbraakfonds", bedrag=3000
+        )
+    assert "reden" in error.value.message_dict
     services.budgetregel_opslaan(
-        door=beleid, jaar=JAAR, regel=regel, categorie="maatwerk", omschrijving="Doorbraakfonds", bedrag=3000
-    )
+        door=beheer, jaar=JAAR, regel=regel, categorie="maatwerk", omschrijving="Doorbraakfonds", bedrag=3000,
+        reden="begroting bijgesteld",
+    )  # fmt: skip
     assert BudgetRegel.objects.get().bedrag == Decimal("3000.00")
-    services.budgetregel_verwijderen(door=beleid, regel=regel)
+    with pytest.raises(ValidationError):
+        services.budgetregel_verwijderen(door=beheer, regel=regel, reden="")
+    services.budgetregel_verwijderen(door=beheer, regel=regel, reden="dubbel ingevoerd")
     assert not BudgetRegel.objects.exists()
-    assert [h.history_user for h in BudgetRegel.history.all()] == [beleid, beleid, beleid]
+    history = list(BudgetRegel.history.order_by("history_id"))
+    assert [h.history_user for h in history] == [beheer, beheer, beheer]
+    assert "begroting bijgesteld" in history[1].history_change_reason
+    assert "dubbel ingevoerd" in history[2].history_change_reason
 
 
 @pytest.mark.parametrize(
@@ -256,12 +267,39 @@ def test_budget_lines_are_saved_changed_and_deleted_with_history(demo):
 def test_budget_validation_is_in_dutch(demo, changes, field, message):
     data = {"jaar": JAAR, "categorie": "overig", "omschrijving": "Iets", "bedrag": Decimal("10"), **changes}
     with pytest.raises(ValidationError) as error:
-        services.budgetregel_opslaan(door=demo["beleid"], **data)
+        services.budgetregel_opslaan(door=demo["beheer"], **data)
     assert message in error.value.message_dict[field][0]
 
 
-def test_only_the_beleidsambtenaar_may_enter_the_budget(demo):
+def test_only_functioneel_beheer_may_enter_the_budget_the_beleidsambtenaar_reads_it(demo):
+    for username in ("procesmanager", "beleid"):
+        with pytest.raises(PermissionDenied):
+            services.budgetregel_opslaan(
+                door=demo[username], jaar=JAAR, categorie="overig", omschrijving="x", bedrag=Decimal(1)
+            )
+    regel = services.budgetregel_opslaan(
+        door=demo["beheer"], jaar=JAAR, categorie="overig", omschrijving="x", bedrag=Decimal(1)
+    )
     with pytest.raises(PermissionDenied):
+        services.budgetregel_verwijderen(door=demo["beleid"], regel=regel, reden="mag niet")
+    assert list(services.budgetregels(JAAR)) == [regel]
+
+
+def test_a_line_names_a_subsidy_an_aanmeldroute_and_an_active_organisation(demo):
+    from bzt.models import Organisatie
+
+    with pytest.raises(ValidationError) as error:
         services.budgetregel_opslaan(
-            door=demo["procesmanager"], jaar=JAAR, categorie="overig", omschrijving="x", bedrag=Decimal(1)
-        )
+            door=demo["beheer"], jaar=JAAR, categorie="casusregie", omschrijving="x", bedrag=Decimal(1),
+            aanmeldroute="bestaat_niet",
+        )  # fmt: skip
+    assert "aanmeldroute" in error.value.message_dict
+    organisatie = Organisatie.objects.get(naam="Iriszorg")
+    Organisatie.objects.filter(pk=organisatie.pk).update(actief=False)
+    organisatie.refresh_from_db()
+    with pytest.raises(ValidationError) as error:
+        services.budgetregel_opslaan(
+            door=demo["beheer"], jaar=JAAR, categorie="casusregie", omschrijving="x", bedrag=Decimal(1),
+            organisatie=organisatie,
+        )  # fmt: skip
+    assert "gedeactiveerd" in error.value.message_dict["organisatie"][0]

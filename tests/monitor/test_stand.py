@@ -208,7 +208,7 @@ def test_the_command_still_gives_exact_figures_of_the_running_year(demo, jaar_ci
 def test_budget_lines_of_the_running_year_show_at_once(demo, jaar_cijfers, vandaag):
     before = services.cijfers(door=demo["beleid"], jaar=JAAR)
     services.budgetregel_opslaan(
-        door=demo["beleid"], jaar=JAAR, categorie="huisvesting", omschrijving="Huur", bedrag=1000
+        door=demo["beheer"], jaar=JAAR, categorie="huisvesting", omschrijving="Huur", bedrag=1000
     )
     after = services.cijfers(door=demo["beleid"], jaar=JAAR)
     assert before["budget"]["totaal"] == 12345.0 and after["budget"]["totaal"] == 13345.0

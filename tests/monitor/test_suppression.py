@@ -65,7 +65,11 @@ def figures(**changes):
         "budget": {
             "totaal": 100000.0,
             "per_categorie": {"casusregie": 100000.0},
+            "per_subsidie": {"OGGZ": 60000.0, "Zwerfjongeren": 40000.0},
+            "per_aanmeldroute": {"oggz": 60000.0, "zwerfjongeren": 40000.0},
+            "per_organisatie": {"Dimence": 60000.0},
             "casussen_in_behandeling": 25,
+            "personen_in_casussen": 50,
             "per_casus": 4000.0,
             "per_persoon": 2000.0,
         },
@@ -219,9 +223,12 @@ def test_money_that_goes_with_a_suppressed_count_is_suppressed_with_it():
     )
     assert shown["escalaties"]["maatwerkbudget_totaal"] == SUPPRESSED
     assert shown["budget"]["per_casus"] == SUPPRESSED
-    assert shown["budget"]["per_persoon"] == 2000.0  # 50 personen
+    assert shown["budget"]["per_persoon"] == 2000.0  # 50 personen in casussen
     assert shown["budget"]["totaal"] == 100000.0  # the municipality's own budget is not about a person
-    shown = suppress(figures(personen__uniek=2, personen__per_geslacht={"man": 2}))
+    assert shown["budget"]["per_subsidie"] == {"OGGZ": 60000.0, "Zwerfjongeren": 40000.0}  # money, not a count
+    # per persoon divides over the persons in casussen: hidden with that count, whatever the persons reported
+    shown = suppress(figures(budget__personen_in_casussen=2))
+    assert shown["budget"]["personen_in_casussen"] == SUPPRESSED
     assert shown["budget"]["per_persoon"] == SUPPRESSED
 
 
@@ -285,7 +292,6 @@ def test_no_hidden_cell_of_any_breakdown_can_be_worked_out(cells):
         # not even which wijken occur, and no other breakdown of the personen gives the total back.
         assert cells_shown == {} or set(cells_shown.values()) == {SUPPRESSED}
         assert all(v == SUPPRESSED for v in shown["personen"]["per_geslacht"].values())
-        assert shown["budget"]["per_persoon"] == SUPPRESSED
         return
     assert total_shown == total
     assert len(hidden) == 0 or len(hidden) >= 2
@@ -321,7 +327,8 @@ def test_a_breakdown_that_cannot_be_made_safe_hides_its_total_and_every_breakdow
     assert p["per_geslacht"] == {"man": SUPPRESSED, "vrouw": SUPPRESSED, "x": SUPPRESSED, "onbekend": SUPPRESSED}
     assert set(p["per_leeftijd"].values()) == {SUPPRESSED} and len(p["per_leeftijd"]) == 7
     assert set(p["per_wijk"].values()) == {SUPPRESSED}
-    assert shown["budget"]["per_persoon"] == SUPPRESSED  # budget / personen would give the total back
+    # the budget per persoon divides over the persons in casussen (50 here), not this hidden total
+    assert shown["budget"]["per_persoon"] == 2000.0
 
 
 def test_a_small_total_shows_no_zero_next_to_a_hidden_cell():

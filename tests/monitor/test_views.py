@@ -2,6 +2,7 @@
 
 import csv
 import io
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -42,9 +43,6 @@ def urls(rapport_pk, regel_pk):
         ("get", reverse("monitor:xlsx", args=[JAAR])),
         ("get", reverse("monitor:budget", args=[JAAR])),
         ("post", reverse("monitor:budget", args=[JAAR])),
-        ("get", reverse("monitor:budget_wijzigen", args=[regel_pk])),
-        ("get", reverse("monitor:budget_verwijderen", args=[regel_pk])),
-        ("post", reverse("monitor:budget_verwijderen", args=[regel_pk])),
         ("get", reverse("monitor:rapport_status", args=[rapport_pk])),
         ("post", reverse("monitor:rapport_opnieuw", args=[rapport_pk])),
         ("get", reverse("monitor:rapport_download", args=[rapport_pk])),
@@ -55,7 +53,7 @@ def urls(rapport_pk, regel_pk):
 def test_every_other_role_gets_403_on_every_page(client, demo, rapport_klaar, username):
     from monitor.services import budgetregel_opslaan
 
-    regel = budgetregel_opslaan(door=demo["beleid"], jaar=JAAR, categorie="overig", omschrijving="x", bedrag=10)
+    regel = budgetregel_opslaan(door=demo["beheer"], jaar=JAAR, categorie="overig", omschrijving="x", bedrag=10)
     client.force_login(demo[username])
     for method, url in urls(rapport_klaar.pk, regel.pk):
         assert getattr(client, method)(url).status_code == 403, (method, url)
@@ -252,32 +250,64 @@ def test_csv_and_xlsx_downloads(beleid, jaar_cijfers):
 # --- budget ----------------------------------------------------------------------------------------------------
 
 
-def test_the_budget_page_adds_changes_and_deletes_lines(beleid, demo):
+def test_the_beleidsambtenaar_reads_the_budget_lines_and_cannot_change_them(beleid, demo):
     url = reverse("monitor:budget", args=[JAAR])
     assert f"Voor {JAAR} zijn nog geen budgetregels ingevoerd." in beleid.get(url).content.decode()
+    from monitor.services import budgetregel_opslaan
+
+    budgetregel_opslaan(
+        door=demo["beheer"], jaar=JAAR, categorie="casusregie", omschrijving="Subsidie Dimence",
+        bedrag=Decimal("12345.67"), subsidie="OGGZ", aanmeldroute="oggz",
+    )  # fmt: skip
+    html = beleid.get(url).content.decode()
+    assert "Subsidie Dimence" in html and "€\u00a012.345,67" in html and "OGGZ" in html
+    assert 'name="budget-omschrijving"' not in html and "Wijzigen" not in html
     response = beleid.post(
-        url, {"budget-categorie": "casusregie", "budget-omschrijving": "Subsidie Dimence", "budget-bedrag": "12.345,67"}
+        url, {"budget-categorie": "overig", "budget-omschrijving": "Eigen regel", "budget-bedrag": "10"}
+    )
+    assert response.status_code == 405
+    assert BudgetRegel.objects.count() == 1
+
+
+def test_functioneel_beheer_adds_changes_and_deletes_lines(client, demo):
+    client.force_login(demo["beheer"])
+    url = reverse("beheer:budget") + f"?jaar={JAAR}"
+    assert f"Voor {JAAR} zijn nog geen budgetregels ingevoerd." in client.get(url).content.decode()
+    response = client.post(
+        url,
+        {
+            "budget-categorie": "casusregie",
+            "budget-omschrijving": "Subsidie Dimence",
+            "budget-bedrag": "12.345,67",
+            "budget-subsidie": "OGGZ",
+            "budget-aanmeldroute": "oggz",
+        },
     )
     assert response.status_code == 302
     regel = BudgetRegel.objects.get()
-    assert (regel.jaar, str(regel.bedrag)) == (JAAR, "12345.67")
-    html = beleid.get(url).content.decode()
+    assert (regel.jaar, str(regel.bedrag), regel.subsidie, regel.aanmeldroute) == (JAAR, "12345.67", "OGGZ", "oggz")
+    assert regel.history.get().history_user == demo["beheer"]
+    html = client.get(url).content.decode()
     assert "Subsidie Dimence" in html and "€\u00a012.345,67" in html
 
-    edit = reverse("monitor:budget_wijzigen", args=[regel.pk])
-    assert 'value="12.345,67"' in beleid.get(edit).content.decode()
-    beleid.post(
-        edit, {"budget-categorie": "casusregie", "budget-omschrijving": "Subsidie Dimence", "budget-bedrag": "€ 1.000"}
-    )
+    edit = reverse("beheer:budgetregel", args=[regel.pk])
+    assert 'value="12.345,67"' in client.get(edit).content.decode()
+    data = {"budget-categorie": "casusregie", "budget-omschrijving": "Subsidie Dimence", "budget-bedrag": "€ 1.000"}
+    assert "Geef een reden" in client.post(edit, data).content.decode()
+    client.post(edit, data | {"budget-reden": "begrotingswijziging"})
     regel.refresh_from_db()
-    assert str(regel.bedrag) == "1000.00"
+    assert str(regel.bedrag) == "1000.00" and regel.subsidie == ""
+    assert "begrotingswijziging" in regel.history.latest("history_id").history_change_reason
 
-    delete = reverse("monitor:budget_verwijderen", args=[regel.pk])
-    confirm = beleid.get(delete).content.decode()
+    delete = reverse("beheer:budgetregel_verwijderen", args=[regel.pk])
+    confirm = client.get(delete).content.decode()
     assert "Budgetregel verwijderen?" in confirm and "Ja, verwijderen" in confirm
     assert BudgetRegel.objects.exists()  # asking is not deleting
-    assert beleid.post(delete).status_code == 302
+    assert client.post(delete, {"reden": "dubbel ingevoerd"}).status_code == 302
     assert not BudgetRegel.objects.exists()
+    record = BudgetRegel.history.latest("history_id")
+    assert record.history_type == "-" and record.history_user == demo["beheer"]
+    assert "dubbel ingevoerd" in record.history_change_reason
 
 
 @pytest.mark.parametrize(
@@ -291,8 +321,9 @@ def test_the_budget_page_adds_changes_and_deletes_lines(beleid, demo):
         ({"budget-categorie": "overig", "budget-omschrijving": "x", "budget-bedrag": "1,005"}, "twee cijfers"),
     ],
 )
-def test_the_budget_form_explains_errors_in_dutch(beleid, data, message):
-    response = beleid.post(reverse("monitor:budget", args=[JAAR]), data)
+def test_the_budget_form_explains_errors_in_dutch(client, demo, data, message):
+    client.force_login(demo["beheer"])
+    response = client.post(reverse("beheer:budget") + f"?jaar={JAAR}", data)
     assert response.status_code == 400
     assert message in response.content.decode()
     assert not BudgetRegel.objects.exists()

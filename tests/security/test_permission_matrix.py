@@ -14,6 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from casusregie import services as casus_services
+from casusregie.models import AfsluitReden
 from mdo import services as mdo_services
 from tests import factories
 
@@ -90,6 +91,18 @@ MATRIX = {
     "beheer:organisatie": ("POST", cells(ok={"beheer"})),
     "beheer:organisatie_deactiveren": ("POST", cells(ok={"beheer"})),
     "beheer:organisatie_heractiveren": ("GET", cells(ok={"beheer"})),
+    # functioneel beheer: the settings and the reference lists (issue 15; no case content either)
+    "beheer:instellingen": ("GET", cells(ok={"beheer"})),
+    "beheer:instelling": ("POST", cells(ok={"beheer"})),
+    "beheer:afsluitredenen": ("GET", cells(ok={"beheer"})),
+    "beheer:afsluitreden_nieuw": ("POST", cells(ok={"beheer"})),
+    "beheer:afsluitreden": ("GET", cells(ok={"beheer"})),
+    "beheer:afsluitreden_deactiveren": ("POST", cells(ok={"beheer"})),
+    "beheer:afsluitreden_heractiveren": ("GET", cells(ok={"beheer"})),
+    # the budget lines of the jaarmonitor: kept by functioneel beheer; the beleidsambtenaar reads monitor:budget
+    "beheer:budget": ("GET", cells(ok={"beheer"})),
+    "beheer:budgetregel": ("GET", cells(ok={"beheer"})),
+    "beheer:budgetregel_verwijderen": ("POST", cells(ok={"beheer"})),
     # the one-time first-password link of a new account: anyone may open it; a wrong token shows "link invalid"
     "beheer:wachtwoord_instellen": ("GET", cells(default="ok", anonymous="ok")),
     "beheer:wachtwoord_ingesteld": ("GET", cells(default="ok", anonymous="ok")),
@@ -255,8 +268,6 @@ MATRIX = {
     "monitor:rapport_status": ("GET", cells(ok={"beleid"})),
     "monitor:rapport_opnieuw": ("POST", cells(ok={"beleid"})),
     "monitor:rapport_download": ("GET", cells(ok={"beleid"})),
-    "monitor:budget_wijzigen": ("GET", cells(ok={"beleid"})),
-    "monitor:budget_verwijderen": ("POST", cells(ok={"beleid"})),
     "monitor:voorbeeld": ("GET", cells(ok={"beleid"})),
     "monitor:csv": ("GET", cells(ok={"beleid"})),
     "monitor:xlsx": ("GET", cells(ok={"beleid"})),
@@ -417,7 +428,7 @@ def world(demo, django_user_model):
         sinds=timezone.localdate(),
     )
     # two casussen of regisseur_dimence closed earlier, their nazorg due; one ended in "opnieuw melden"
-    from casusregie.models import AfsluitReden, Nazorg
+    from casusregie.models import Nazorg
 
     nazorgen = []
     for _ in range(2):
@@ -484,8 +495,8 @@ def world(demo, django_user_model):
             "monitor:rapport_status": {"pk": rapport.pk},
             "monitor:rapport_opnieuw": {"pk": rapport.pk},
             "monitor:rapport_download": {"pk": klaar.pk},
-            "monitor:budget_wijzigen": {"pk": budget.pk},
-            "monitor:budget_verwijderen": {"pk": budget.pk},
+            "beheer:budgetregel": {"pk": budget.pk},
+            "beheer:budgetregel_verwijderen": {"pk": budget.pk},
             "monitor:voorbeeld": {"jaar": 2025},
             "monitor:csv": {"jaar": 2025},
             "monitor:xlsx": {"jaar": 2025},
@@ -499,6 +510,11 @@ def world(demo, django_user_model):
                 for name in ("organisatie", "organisatie_deactiveren", "organisatie_heractiveren")
             },
             "beheer:wachtwoord_instellen": {"uidb64": "MQ", "token": "ongeldig-token"},
+            "beheer:instelling": {"sleutel": "BZT_MAX_CASELOAD"},
+            **{
+                f"beheer:{name}": {"pk": AfsluitReden.objects.get(code="doel_bereikt").pk}
+                for name in ("afsluitreden", "afsluitreden_deactiveren", "afsluitreden_heractiveren")
+            },
         },
         "casus": casus,
         "plan": plan,

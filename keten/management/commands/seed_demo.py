@@ -1,5 +1,7 @@
 """seed_demo: realistic synthetic Deventer data for demos and manual testing (idempotent)."""
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -7,7 +9,7 @@ from django.utils import timezone
 
 from bzt.audit import acting_as, system_user
 from bzt.demo import ACCOUNTS, seed_organisaties_en_accounts
-from keten.demo import EXPERT, EXPERT_ORGANISATIE, EXPERTTEAM, seed_casussen
+from keten.demo import EXPERT, EXPERT_ORGANISATIE, EXPERTTEAM, seed_budget, seed_casussen
 from meldpunt.demo import seed_meldingen
 
 
@@ -24,11 +26,19 @@ class Command(BaseCommand):
         door = system_user()
         with transaction.atomic(), acting_as(door, reason="seed_demo"):
             _, users = seed_organisaties_en_accounts(door=door, password=password, seed=seed)
+            # Last year first (half as many meldingen, most casussen closed): the year comparison of the
+            # jaarmonitor is then not against zeros.
+            vorig = seed_meldingen(meldpunt=users["meldpunt"], aantal=meldingen // 2, jaar=jaar - 1, seed=seed)
+            casussen_vorig = seed_casussen(users=users, jaar=jaar - 1, seed=seed, vorig_jaar=True)
             made = seed_meldingen(meldpunt=users["meldpunt"], aantal=meldingen, jaar=jaar, seed=seed)
             casussen = seed_casussen(users=users, jaar=jaar, seed=seed)
+            budget = seed_budget(beheer=users["beheer"], jaar=jaar - 1, factor=Decimal("0.97"))
+            budget += seed_budget(beheer=users["beheer"], jaar=jaar)
         self.stdout.write(f"{made} nieuwe meldingen in {jaar} (van {meldingen} gevraagd; bestaande overgeslagen).")
+        self.stdout.write(f"{vorig} nieuwe meldingen in {jaar - 1}, {casussen_vorig['casussen']} casussen daarvan.")
         mdo = "nieuw gepland" if casussen["mdo"] == "gepland" else "bestond al; agenda aangevuld"
         self.stdout.write(f"{casussen['casussen']} nieuwe casussen; MDO van volgende week {mdo}.")
+        self.stdout.write(f"{budget} nieuwe budgetregels ({jaar - 1} en {jaar}).")
         self.stdout.write(self.style.SUCCESS("Demo-accounts (wachtwoord uit DEMO_PASSWORD, standaard 'demo'):"))
         for username, rol, organisatie in ACCOUNTS:
             self.stdout.write(f"  {username:<20} {rol:<24} {organisatie}")
