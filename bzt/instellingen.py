@@ -99,6 +99,14 @@ DEFINITIES = {
             "Zo lang na het besluit wordt een melding zonder casus bewaard; daarna wordt zij geanonimiseerd. "
             "Korter maken is onomkeerbaar: de nachtelijke run anonimiseert dan meteen wat ouder is.",
         ),
+        Definitie(
+            "BZT_NAZORG_MAANDEN",
+            "Nazorg na afsluiten",
+            "maanden",
+            1,
+            24,
+            "Zo lang na het afsluiten vraagt de casusregisseur na hoe het gaat (geldt voor casussen die daarna sluiten).",
+        ),
     ]
 }
 

@@ -3,7 +3,6 @@ access changes only here (through casusregie.permissions)."""
 
 from datetime import date, timedelta
 
-from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
@@ -872,7 +871,7 @@ def _sluiten(casus, naam, *, door, reden, datum, afsluiting, overgedragen_aan=No
             )
         Nazorg.objects.create(
             casus=casus,
-            op=maanden_later(datum, settings.BZT_NAZORG_MAANDEN),
+            op=maanden_later(datum, instellingen.waarde("BZT_NAZORG_MAANDEN")),
             regisseur=casus.casusregisseur,
         )
     return casus
