@@ -105,7 +105,7 @@ DEFINITIES = {
             "maanden",
             1,
             24,
-            "Zo lang na het afsluiten vraagt de casusregisseur na hoe het gaat (geldt voor casussen die daarna sluiten).",
+            "Zo lang na het afsluiten vraagt de casusregisseur na hoe het gaat (voor casussen die daarna sluiten).",
         ),
     ]
 }
