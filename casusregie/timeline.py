@@ -6,6 +6,7 @@ from datetime import datetime, time
 from django.utils import timezone
 
 from bzt.hooks import Hook
+from meldpunt.models import Correctie
 
 from .models import CasusToegang, EscalatieStap, Plan
 from .selectors import toegevoegde_meldingen
@@ -58,6 +59,21 @@ def tijdlijn(casus, *, met_journaal=True):
                 f"Melding {toegevoegd.melding.nummer} (ontvangen {toegevoegd.melding.ontvangen_op:%d-%m-%Y}) "
                 f"bij deze casus gevoegd door {toegevoegd.get_via_display()}",
                 toegevoegd.toegevoegd_door,
+            )
+        )
+    # corrections of the melding, persons and household, and hertriages (meldpunt.correcties): what, why, by whom
+    for correctie in Correctie.objects.filter(
+        melding_id__in=[melding.pk, *(t.melding_id for t in toegevoegde_meldingen(casus))]
+    ).select_related("door", "persoon"):
+        wie = f": {correctie.persoon.naam}" if correctie.persoon else ""
+        wat = f" ({correctie.velden})" if correctie.velden else ""
+        events.append(
+            Gebeurtenis(
+                correctie.op,
+                "correctie",
+                f"{correctie.get_soort_display()}{wie}{wat} door {correctie.get_via_display()}. "
+                f"Reden: {correctie.reden}" + (f" {correctie.toelichting}" if correctie.toelichting else ""),
+                correctie.door,
             )
         )
     for bron in BRONNEN:  # the MDO's decisions (mdo.selectors.besluiten_in_tijdlijn)

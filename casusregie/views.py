@@ -70,7 +70,14 @@ def mijn_casussen(request):
 TIJDLIJN_KORT = 50  # events shown at first; "?tijdlijn=alles" shows the whole history
 
 
-DOSSIER_ACTIES = ("wijzigen", "betrokkenen", "escaleren", "afsluiten", "overdragen")  # a mag_<actie> flag each
+DOSSIER_ACTIES = (
+    "wijzigen",
+    "betrokkenen",
+    "escaleren",
+    "afsluiten",
+    "overdragen",
+    "huishouden_corrigeren",
+)  # a mag_<actie> flag each
 
 
 def _dossier_context(request, casus, **forms):
