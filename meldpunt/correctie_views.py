@@ -4,6 +4,8 @@ The screen helpers (`melding_scherm`, `persoon_scherm`, `lid_scherm`, `vertrek_s
 meldpunt's views below and the casusregisseur's (casusregie.correctie_views), each with its own guard and service.
 """
 
+from functools import wraps
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -25,6 +27,7 @@ from .correctie_forms import (
     melding_kopie,
 )
 from .models import Betrokkene, Persoon
+from .workflow import CORRIGEREN
 
 TEMPLATE = "meldpunt/correctie.html"
 corrigeren_required = rechten.recht_vereist("corrigeren")
@@ -179,8 +182,28 @@ def vertrek_scherm(request, betrokkene, actie, *, terug_url, terug_label, meldpu
 # --- the meldpunt's door ------------------------------------------------------------------------------------------
 
 
+def _open_melding(view):
+    """Back to the melding page, with the reason, when it is no longer the meldpunt's to correct."""
+
+    @wraps(view)
+    def wrapped(request, pk, *args, **kwargs):
+        try:
+            return view(request, pk, *args, **kwargs)
+        except _Dicht:
+            return redirect("meldpunt:melding", pk=pk)
+
+    return wrapped
+
+
+class _Dicht(Exception):
+    """The melding is past the MDO: the form is not shown (the casusregisseur corrects in the dossier)."""
+
+
 def _melding(request, pk):
     melding = selectors.melding_detail(request.user, pk)
+    if not rechten.mag(request.user, "corrigeren", melding):
+        messages.info(request, CORRIGEREN.rules[None][1])
+        raise _Dicht(melding.pk)
     log_inzage(
         request,
         object=melding,
@@ -192,6 +215,7 @@ def _melding(request, pk):
 
 @login_required
 @corrigeren_required
+@_open_melding
 def melding_corrigeren(request, pk):
     melding, terug, label = _melding(request, pk)
     return melding_scherm(
@@ -205,6 +229,7 @@ def melding_corrigeren(request, pk):
 
 @login_required
 @corrigeren_required
+@_open_melding
 def persoon_corrigeren(request, pk, persoon_pk):
     melding, terug, label = _melding(request, pk)
     persoon = access_object(Persoon.objects.filter(betrokkenheden__melding=melding), persoon_pk)
@@ -221,6 +246,7 @@ def persoon_corrigeren(request, pk, persoon_pk):
 
 @login_required
 @corrigeren_required
+@_open_melding
 def huishoudlid_toevoegen(request, pk):
     melding, terug, label = _melding(request, pk)
     return lid_scherm(
@@ -235,6 +261,7 @@ def huishoudlid_toevoegen(request, pk):
 
 @login_required
 @corrigeren_required
+@_open_melding
 def huishoudlid_verwijderen(request, pk, betrokkene_pk):
     melding, terug, label = _melding(request, pk)
     betrokkene = access_object(Betrokkene.objects.filter(melding=melding).select_related("persoon"), betrokkene_pk)

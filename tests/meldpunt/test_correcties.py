@@ -183,7 +183,8 @@ def test_a_bsn_found_later_passes_the_elfproef_and_is_never_merged_with_another_
             door=demo["meldpunt"], melding=m2, persoon=p2, wijzigingen={"bsn": bsn}, reden="x"
         )
     assert refused.value.message_dict["bsn"] == [
-        f"Dit BSN staat al bij persoon #{p.pk}; koppel de twee records op de persoonspagina als het dezelfde persoon is."
+        f"Dit BSN staat al bij persoon #{p.pk}; koppel de twee records op de persoonspagina "
+        "als het dezelfde persoon is."
     ]
     p2.refresh_from_db()
     assert p2.bsn == "" and not PersoonKoppeling.objects.exists()
