@@ -51,7 +51,9 @@ def tijdlijn(casus, *, met_journaal=True):
                 triage.getrieerd_door,
             )
         )
+    toegevoegd_ids = []
     for toegevoegd in toegevoegde_meldingen(casus):  # later meldingen added to this casus (CasusMelding)
+        toegevoegd_ids.append(toegevoegd.melding_id)
         events.append(
             Gebeurtenis(
                 toegevoegd.toegevoegd_op,
@@ -62,9 +64,9 @@ def tijdlijn(casus, *, met_journaal=True):
             )
         )
     # corrections of the melding, persons and household, and hertriages (meldpunt.correcties): what, why, by whom
-    for correctie in Correctie.objects.filter(
-        melding_id__in=[melding.pk, *(t.melding_id for t in toegevoegde_meldingen(casus))]
-    ).select_related("door", "persoon"):
+    for correctie in Correctie.objects.filter(melding_id__in=[melding.pk, *toegevoegd_ids]).select_related(
+        "door", "persoon"
+    ):
         wie = f": {correctie.persoon.naam}" if correctie.persoon else ""
         wat = f" ({correctie.velden})" if correctie.velden else ""
         events.append(
