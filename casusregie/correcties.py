@@ -9,10 +9,12 @@ at a next MDO through its agenda (docs/casusregie.md § Corrigeren).
 
 from datetime import date
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
 from meldpunt import correcties as meldpunt_correcties
+from meldpunt import rechten as meldpunt_rechten
+from meldpunt.correcties import MELDER_VELDEN
 from meldpunt.models import Betrokkene, Correctie, Persoon
 
 from . import rechten, services
@@ -36,6 +38,8 @@ def _van_huishouden(casus, persoon):
 @transaction.atomic
 def melding_corrigeren(*, door, casus: Casus, wijzigingen: dict, reden: str):
     casus = _lock(door, casus)
+    if set(wijzigingen) & set(MELDER_VELDEN) and not meldpunt_rechten.mag(door, "melder_zien"):
+        raise PermissionDenied("De gegevens van de melder zijn afgeschermd; het meldpunt corrigeert die.")
     return meldpunt_correcties.melding_wijzigen(
         door=door, melding=casus.melding, wijzigingen=wijzigingen, reden=reden, via=VIA
     )

@@ -3,6 +3,7 @@
 from django import forms
 
 from .codes import Rol
+from .correcties import MELDER_VELDEN
 from .forms import BetrokkeneForm, MeldingForm, TriageForm
 from .models import Melding
 
@@ -22,12 +23,15 @@ class MeldingCorrectieForm(MeldingForm):
 
     reden = _reden_veld()
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, melder=True, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kanaal"].required = False  # older meldingen may lack it
+        if not melder:  # the melder's identity is for meldpunt and procesmanager only (meldpunt.zien_melder)
+            for naam in MELDER_VELDEN:
+                del self.fields[naam]
 
     def wijzigingen(self):
-        return {naam: self.cleaned_data[naam] for naam in self._meta.fields}
+        return {naam: self.cleaned_data[naam] for naam in self._meta.fields if naam in self.fields}
 
     def _post_clean(self):
         pass  # the service validates the melding (meldpunt.correcties.melding_wijzigen)

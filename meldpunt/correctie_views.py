@@ -78,7 +78,8 @@ def _uitvoeren(request, form, actie, terug_url, *, meldpunt):
 
 
 def melding_scherm(request, melding, actie, *, terug_url, terug_label, meldpunt=True):
-    form = MeldingCorrectieForm(request.POST or None, instance=melding_kopie(melding))
+    melder = rechten.mag(request.user, "melder_zien")
+    form = MeldingCorrectieForm(request.POST or None, instance=melding_kopie(melding), melder=melder)
     if request.method == "POST" and form.is_valid():
         response = _uitvoeren(
             request, form, lambda d: actie(form.wijzigingen(), d["reden"]), terug_url, meldpunt=meldpunt

@@ -52,6 +52,8 @@ MELDING_VELDEN = (
     "eerdere_hulp",
     "eerdere_hulp_door",
 )
+# the melder's identity: for meldpunt and procesmanager only (meldpunt.zien_melder); the casusregisseur never sees it
+MELDER_VELDEN = ("melder_type", "melder_naam", "melder_organisatie", "melder_telefoon", "melder_email")
 PERSOON_VELDEN = (
     "voornaam",
     "tussenvoegsel",

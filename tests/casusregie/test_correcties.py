@@ -174,3 +174,29 @@ def test_the_web_form_solves_a_waiting_list(client, demo):
     assert w.uitkomst == "geplaatst"
     client.force_login(demo["procesmanager"])
     assert client.post(url, {"datum": VANDAAG.strftime("%d-%m-%Y"), "uitkomst": "geplaatst"}).status_code == 403
+
+
+def test_the_regisseur_never_sees_nor_changes_the_melder(client, demo):
+    c = factories.casus(demo)
+    client.force_login(demo["regisseur_dimence"])
+    url = reverse("casusregie:melding_corrigeren", args=[c.pk])
+    html = client.get(url).content.decode()
+    assert "Piet Melder" not in html and "melder_naam" not in html and "Aanleiding" in html
+    with pytest.raises(PermissionDenied):
+        correcties.melding_corrigeren(
+            door=demo["regisseur_dimence"], casus=c, wijzigingen={"melder_naam": "Iemand"}, reden="x"
+        )
+    client.post(
+        url,
+        {
+            "ontvangen_op": c.melding.ontvangen_op.isoformat(),
+            "aanmeldroute": "oggz",
+            "urgentie": "hoog",
+            "aanleiding": "Zorgen.",
+            "eerdere_hulp": "onbekend",
+            "melder_naam": "Iemand",
+            "reden": "Urgenter",
+        },
+    )
+    c.melding.refresh_from_db()
+    assert (c.melding.urgentie, c.melding.melder_naam) == ("hoog", "Piet Melder")
