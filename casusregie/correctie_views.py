@@ -36,7 +36,9 @@ def melding_corrigeren(request, pk):
     return schermen.melding_scherm(
         request,
         casus.melding,
-        lambda w, reden: correcties.melding_corrigeren(door=request.user, casus=casus, wijzigingen=w, reden=reden),
+        lambda w, reden, versie: correcties.melding_corrigeren(
+            door=request.user, casus=casus, wijzigingen=w, reden=reden, versie=versie
+        ),
         terug_url=terug,
         terug_label=label,
         meldpunt=False,
@@ -50,8 +52,8 @@ def persoon_corrigeren(request, pk, persoon_pk):
     return schermen.persoon_scherm(
         request,
         persoon,
-        lambda w, reden: correcties.persoon_corrigeren(
-            door=request.user, casus=casus, persoon=persoon, wijzigingen=w, reden=reden
+        lambda w, reden, versie: correcties.persoon_corrigeren(
+            door=request.user, casus=casus, persoon=persoon, wijzigingen=w, reden=reden, versie=versie
         ),
         terug_url=terug,
         terug_label=label,

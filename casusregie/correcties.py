@@ -15,7 +15,7 @@ from django.db import transaction
 from meldpunt import correcties as meldpunt_correcties
 from meldpunt import rechten as meldpunt_rechten
 from meldpunt.correcties import MELDER_VELDEN
-from meldpunt.models import Betrokkene, Correctie, Persoon
+from meldpunt.models import Betrokkene, Correctie, Melding, Persoon
 
 from . import rechten, services
 from .models import Casus, Wachtlijst
@@ -36,21 +36,22 @@ def _van_huishouden(casus, persoon):
 
 
 @transaction.atomic
-def melding_corrigeren(*, door, casus: Casus, wijzigingen: dict, reden: str):
+def melding_corrigeren(*, door, casus: Casus, wijzigingen: dict, reden: str, versie=None):
     casus = _lock(door, casus)
     if set(wijzigingen) & set(MELDER_VELDEN) and not meldpunt_rechten.mag(door, "melder_zien"):
         raise PermissionDenied("De gegevens van de melder zijn afgeschermd; het meldpunt corrigeert die.")
+    melding = Melding.objects.select_for_update().get(pk=casus.melding_id)  # as it is now, not as once loaded
     return meldpunt_correcties.melding_wijzigen(
-        door=door, melding=casus.melding, wijzigingen=wijzigingen, reden=reden, via=VIA
+        door=door, melding=melding, wijzigingen=wijzigingen, reden=reden, via=VIA
     )
 
 
 @transaction.atomic
-def persoon_corrigeren(*, door, casus: Casus, persoon: Persoon, wijzigingen: dict, reden: str):
+def persoon_corrigeren(*, door, casus: Casus, persoon: Persoon, wijzigingen: dict, reden: str, versie=None):
     casus = _lock(door, casus)
     _van_huishouden(casus, persoon)
     return meldpunt_correcties.persoon_wijzigen(
-        door=door, melding=casus.melding, persoon=persoon, wijzigingen=wijzigingen, reden=reden, via=VIA
+        door=door, melding=casus.melding, persoon=persoon, wijzigingen=wijzigingen, reden=reden, via=VIA, versie=versie
     )
 
 

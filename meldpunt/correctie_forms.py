@@ -18,10 +18,16 @@ def _reden_veld():
     )
 
 
+def _versie_veld():
+    # the version the form showed (meldpunt.correcties.versie): a correction on an older page is refused
+    return forms.IntegerField(required=False, widget=forms.HiddenInput)
+
+
 class MeldingCorrectieForm(MeldingForm):
     """The fields of the intake; the instance is a copy, the service writes."""
 
     reden = _reden_veld()
+    versie = _versie_veld()
 
     def __init__(self, *args, melder=True, **kwargs):
         super().__init__(*args, **kwargs)
@@ -39,6 +45,7 @@ class MeldingCorrectieForm(MeldingForm):
 
 class PersoonCorrectieForm(BetrokkeneForm):
     reden = _reden_veld()
+    versie = _versie_veld()
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -79,10 +79,13 @@ def _uitvoeren(request, form, actie, terug_url, *, meldpunt):
 
 def melding_scherm(request, melding, actie, *, terug_url, terug_label, meldpunt=True):
     melder = rechten.mag(request.user, "melder_zien")
-    form = MeldingCorrectieForm(request.POST or None, instance=melding_kopie(melding), melder=melder)
+    kopie = melding_kopie(melding)
+    form = MeldingCorrectieForm(
+        request.POST or None, instance=kopie, melder=melder, initial={"versie": correcties.versie(kopie)}
+    )
     if request.method == "POST" and form.is_valid():
         response = _uitvoeren(
-            request, form, lambda d: actie(form.wijzigingen(), d["reden"]), terug_url, meldpunt=meldpunt
+            request, form, lambda d: actie(form.wijzigingen(), d["reden"], d["versie"]), terug_url, meldpunt=meldpunt
         )
         if response is not None:
             return response
@@ -98,10 +101,11 @@ def melding_scherm(request, melding, actie, *, terug_url, terug_label, meldpunt=
 
 
 def persoon_scherm(request, persoon, actie, *, terug_url, terug_label, meldpunt=True):
-    form = PersoonCorrectieForm(request.POST or None, instance=Persoon.objects.get(pk=persoon.pk))
+    kopie = Persoon.objects.get(pk=persoon.pk)
+    form = PersoonCorrectieForm(request.POST or None, instance=kopie, initial={"versie": correcties.versie(kopie)})
     if request.method == "POST" and form.is_valid():
         response = _uitvoeren(
-            request, form, lambda d: actie(form.wijzigingen(), d["reden"]), terug_url, meldpunt=meldpunt
+            request, form, lambda d: actie(form.wijzigingen(), d["reden"], d["versie"]), terug_url, meldpunt=meldpunt
         )
         if response is not None:
             return response
@@ -222,7 +226,9 @@ def melding_corrigeren(request, pk):
     return melding_scherm(
         request,
         melding,
-        lambda w, reden: correcties.melding_corrigeren(door=request.user, melding=melding, wijzigingen=w, reden=reden),
+        lambda w, reden, versie: correcties.melding_corrigeren(
+            door=request.user, melding=melding, wijzigingen=w, reden=reden, versie=versie
+        ),
         terug_url=terug,
         terug_label=label,
     )
@@ -237,8 +243,8 @@ def persoon_corrigeren(request, pk, persoon_pk):
     return persoon_scherm(
         request,
         persoon,
-        lambda w, reden: correcties.persoon_corrigeren(
-            door=request.user, melding=melding, persoon=persoon, wijzigingen=w, reden=reden
+        lambda w, reden, versie: correcties.persoon_corrigeren(
+            door=request.user, melding=melding, persoon=persoon, wijzigingen=w, reden=reden, versie=versie
         ),
         terug_url=terug,
         terug_label=label,

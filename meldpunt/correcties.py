@@ -82,6 +82,20 @@ class Uitkomst:
     ggsr_signaal: str = ""
 
 
+GEWIJZIGD = "Deze gegevens zijn intussen door iemand anders gewijzigd. Laad de pagina opnieuw; er is niets opgeslagen."
+
+
+def versie(obj) -> int | None:
+    """The version of a record as a form shows it: the id of its latest history row."""
+    return obj.history.order_by("-history_id").values_list("history_id", flat=True).first()
+
+
+def _zelfde_versie(obj, gezien):
+    """Refuse a correction made on a page older than the record (called with the row locked): no lost update."""
+    if gezien is not None and versie(obj) != gezien:
+        raise ValidationError(GEWIJZIGD)
+
+
 def _reden(reden: str) -> str:
     if not (reden or "").strip():
         raise ValidationError({"reden": REDEN_VERPLICHT})
@@ -106,18 +120,22 @@ def _betrokkene_van(melding, persoon):
 
 
 @transaction.atomic
-def melding_corrigeren(*, door, melding: Melding, wijzigingen: dict, reden: str) -> Uitkomst:
-    """The meldpunt corrects the melding itself (before the MDO decided)."""
+def melding_corrigeren(*, door, melding: Melding, wijzigingen: dict, reden: str, versie=None) -> Uitkomst:
+    """The meldpunt corrects the melding itself (before the MDO decided). `versie`: as the form showed it."""
     _meldpunt_lock(door, melding)
-    return melding_wijzigen(door=door, melding=melding, wijzigingen=wijzigingen, reden=reden)
+    return melding_wijzigen(door=door, melding=melding, wijzigingen=wijzigingen, reden=reden, versie=versie)
 
 
 @transaction.atomic
-def persoon_corrigeren(*, door, melding: Melding, persoon: Persoon, wijzigingen: dict, reden: str) -> Uitkomst:
+def persoon_corrigeren(
+    *, door, melding: Melding, persoon: Persoon, wijzigingen: dict, reden: str, versie=None
+) -> Uitkomst:
     """The meldpunt corrects a person of the household of `melding` (before the MDO decided)."""
     _meldpunt_lock(door, melding)
     _betrokkene_van(melding, persoon)
-    return persoon_wijzigen(door=door, melding=melding, persoon=persoon, wijzigingen=wijzigingen, reden=reden)
+    return persoon_wijzigen(
+        door=door, melding=melding, persoon=persoon, wijzigingen=wijzigingen, reden=reden, versie=versie
+    )
 
 
 @transaction.atomic
@@ -137,8 +155,9 @@ def huishoudlid_verwijderen(*, door, betrokkene: Betrokkene, reden: str) -> Uitk
 # --- the changes themselves (the caller checked rights and locked the melding or casus) ---------------------------
 
 
-def melding_wijzigen(*, door, melding, wijzigingen, reden, via=Correctie.Via.MELDPUNT) -> Uitkomst:
+def melding_wijzigen(*, door, melding, wijzigingen, reden, via=Correctie.Via.MELDPUNT, versie=None) -> Uitkomst:
     reden = _reden(reden)
+    _zelfde_versie(melding, versie)
     onbekend = set(wijzigingen) - set(MELDING_VELDEN)
     if onbekend:
         raise ValidationError(f"Deze gegevens kunnen hier niet worden gecorrigeerd: {', '.join(sorted(onbekend))}.")
@@ -189,9 +208,12 @@ def _wvggz_toelichting(melding):
     return f"Termijn verkennend onderzoek Wvggz nu tot {melding.wvggz_deadline:%d-%m-%Y}."
 
 
-def persoon_wijzigen(*, door, melding, persoon, wijzigingen, reden, via=Correctie.Via.MELDPUNT) -> Uitkomst:
+def persoon_wijzigen(
+    *, door, melding, persoon, wijzigingen, reden, via=Correctie.Via.MELDPUNT, versie=None
+) -> Uitkomst:
     reden = _reden(reden)
     persoon = Persoon.objects.select_for_update().get(pk=persoon.pk)
+    _zelfde_versie(persoon, versie)
     if persoon.geanonimiseerd_op:
         raise ValidationError("Deze persoon is geanonimiseerd en kan niet meer worden gecorrigeerd.")
     wijzigingen = dict(wijzigingen)

@@ -311,6 +311,33 @@ def test_a_hertriage_is_a_new_motivated_besluit_and_the_first_triage_stays_in_th
     assert Triage.objects.get(melding=m).besluit == Besluit.MDO
 
 
+def test_a_correction_from_a_stale_page_does_not_undo_a_colleagues_correction(demo):
+    m = factories.melding(demo["meldpunt"])
+    oud = _hoofd(m)  # loaded before the colleague's correction
+    correcties.persoon_corrigeren(
+        door=demo["meldpunt"], melding=m, persoon=_hoofd(m), wijzigingen={"adres": "Nieuwstraat 2"}, reden="Verhuisd"
+    )
+    correcties.persoon_corrigeren(
+        door=demo["meldpunt"], melding=m, persoon=oud, wijzigingen={"voornaam": "Johanna"}, reden="Typefout"
+    )
+    p = _hoofd(m)
+    assert (p.voornaam, p.adres) == ("Johanna", "Nieuwstraat 2")
+
+
+def test_a_web_correction_on_a_page_older_than_a_colleagues_correction_is_refused(meldpunt_client, demo):
+    m = factories.melding(demo["meldpunt"])
+    p = _hoofd(m)
+    url = reverse("meldpunt:persoon_corrigeren", args=[m.pk, p.pk])
+    gezien = meldpunt_client.get(url).context["form"]["versie"].value()
+    correcties.persoon_corrigeren(
+        door=demo["meldpunt"], melding=m, persoon=p, wijzigingen={"adres": "Nieuwstraat 2"}, reden="Verhuisd"
+    )
+    response = meldpunt_client.post(url, _persoon_post(p, voornaam="Johanna", reden="Typefout", versie=gezien))
+    assert response.status_code == 200 and "intussen door iemand anders gewijzigd" in response.content.decode()
+    p.refresh_from_db()
+    assert (p.voornaam, p.adres) == (p.voornaam, "Nieuwstraat 2") and p.voornaam != "Johanna"
+
+
 # --- the web forms ---------------------------------------------------------------------------------------------
 
 
