@@ -460,3 +460,56 @@ def test_the_web_hertriage_keeps_the_first_triage_visible(meldpunt_client, demo)
     html = response.content.decode()
     assert "De hertriage is vastgelegd" in html and "Hertriage" in html and "Verkeerd huishouden gescoord" in html
     assert Triage.objects.get(melding=m).besluit == "advies"
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_corrections_of_the_same_page_at_once_save_one_and_refuse_the_other(demo):
+    """Two colleagues correct the same person from the same page (the same version): the second waits for the row
+    lock of the first, then finds a newer version and is refused — nothing of the first is overwritten."""
+    import threading
+    import time
+
+    from django.db import connection, transaction
+
+    m = factories.melding(demo["meldpunt"])
+    p = _hoofd(m)
+    gezien = correcties.versie(p)
+    bezig, uitkomst = threading.Event(), {}
+
+    def eerste():
+        try:
+            with transaction.atomic():
+                correcties.persoon_corrigeren(
+                    door=demo["meldpunt"], melding=m, persoon=p, wijzigingen={"adres": "Eerste 1"}, reden="a",
+                    versie=gezien,
+                )  # fmt: skip
+                bezig.set()
+                time.sleep(1)  # the second correction arrives now, before this commits
+            uitkomst["eerste"] = "opgeslagen"
+        finally:
+            bezig.set()
+            connection.close()
+
+    def tweede():
+        try:
+            bezig.wait(timeout=30)
+            try:
+                correcties.persoon_corrigeren(
+                    door=demo["meldpunt"], melding=Melding.objects.get(pk=m.pk), persoon=p,
+                    wijzigingen={"adres": "Tweede 2"}, reden="b", versie=gezien,
+                )  # fmt: skip
+                uitkomst["tweede"] = "opgeslagen"
+            except ValidationError as error:
+                uitkomst["tweede"] = error.messages[0]
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=eerste), threading.Thread(target=tweede)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert uitkomst == {"eerste": "opgeslagen", "tweede": correcties.GEWIJZIGD}
+    p.refresh_from_db()
+    assert p.adres == "Eerste 1" and Correctie.objects.filter(persoon=p).count() == 1
