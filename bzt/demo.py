@@ -42,6 +42,9 @@ ACCOUNTS = [
     ("regisseur_mee", "casusregisseur", "MEE IJsseloevers"),
     ("meldpunt2", "meldpunt", "Gemeente Deventer"),
     ("privacy", "privacy_officer", "Gemeente Deventer"),
+    # the higher levels of the escalation ladder (casusregie/reference.py LADDER)
+    ("burgemeester", "burgemeester", "Gemeente Deventer"),
+    ("mandaatcommissie", "regionale_mandaatcommissie", "Gemeente Deventer"),
 ]
 
 

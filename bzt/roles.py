@@ -1,5 +1,5 @@
-"""The seven roles of CONTRACT.md plus the privacy officer, as Django groups, and the permissions each
-role bundles.
+"""The seven roles of CONTRACT.md plus the privacy officer and the higher escalation levels (burgemeester,
+regionale mandaatcommissie), as Django groups, and the permissions each role bundles.
 
 Code checks permissions (`user.has_perm("meldpunt.triageren_melding")`), never group names; this table
 is the one place where a role is tied to what it may do. Case permissions are never given per model
@@ -48,6 +48,12 @@ ROLES = (
     ),
     Role("coordinerend_ambtenaar", "Coördinerend ambtenaar", ("casusregie.behandelen_escalatie",)),
     Role("wethouder", "Wethouder", ("casusregie.behandelen_escalatie",)),
+    # The higher levels of the AVE ladder (casusregie/reference.py LADDER): like the wethouder, they see only
+    # the escalations waiting at their level and only what those need. The regionale mandaatcommissie's group
+    # holds the accounts that record the committee's answer (its secretary, e.g. the manager of the
+    # Veiligheidshuis); the committee itself meets outside BZT.
+    Role("burgemeester", "Burgemeester", ("casusregie.behandelen_escalatie",)),
+    Role("regionale_mandaatcommissie", "Regionale mandaatcommissie", ("casusregie.behandelen_escalatie",)),
     Role("beleidsambtenaar", "Beleidsambtenaar", ("monitor.zien_jaarmonitor",)),
     Role("functioneel_beheer", "Functioneel beheer", ("bzt.beheren_gebruikers",)),
     # The privacy officer / FG answers AVG inzage requests and audits access: the access log only, never the

@@ -299,6 +299,7 @@ BZT_TERUGKOPPELING_WERKDAGEN = env.int("BZT_TERUGKOPPELING_WERKDAGEN", default=5
 BZT_MAX_CASELOAD = env.int("BZT_MAX_CASELOAD", default=15)
 # After closing, the casusregisseur keeps read access this many days; betrokkenen lose it at once.
 BZT_LEESRECHT_NA_AFSLUITEN_DAGEN = env.int("BZT_LEESRECHT_NA_AFSLUITEN_DAGEN", default=30)
+BZT_NAZORG_MAANDEN = env.int("BZT_NAZORG_MAANDEN", default=3)  # nazorg check this many months after closing
 # Stagnation signals for the procesmanager.
 BZT_SIGNAAL_GEEN_PLAN_WEKEN = env.int("BZT_SIGNAAL_GEEN_PLAN_WEKEN", default=6)
 BZT_SIGNAAL_GEEN_JOURNAAL_WEKEN = env.int("BZT_SIGNAAL_GEEN_JOURNAAL_WEKEN", default=4)

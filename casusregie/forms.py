@@ -12,8 +12,10 @@ from .models import (
     AkkoordClient,
     CasusBetrokkene,
     DoelResultaat,
-    Escalatie,
     EscalatieNiveau,
+    EscalatieSoort,
+    ExpertTeam,
+    Nazorg,
     PlanActie,
 )
 
@@ -126,7 +128,10 @@ class DoelResultaatForm(forms.Form):
 
 
 class ActieStatusForm(forms.Form):
-    status = forms.ChoiceField(label="Status", choices=PlanActie.Status.choices)
+    # handing over goes with the organisation that takes the action over (ActieOverdragenForm)
+    status = forms.ChoiceField(
+        label="Status", choices=[c for c in PlanActie.Status.choices if c[0] != PlanActie.Status.OVERGEDRAGEN]
+    )
 
 
 class JournaalForm(forms.Form):
@@ -191,10 +196,20 @@ class OverdragenForm(forms.Form):
 
 class EscalerenForm(forms.Form):
     prefix = "escaleren"
-    reden = forms.ChoiceField(label="Reden", choices=Escalatie.Reden.choices)
+    reden = forms.ChoiceField(label="Soort escalatie")
     vraag = forms.CharField(
-        label="Vraag aan de procesmanager", max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
+        label="Vraag aan het niveau waar deze soort escalatie begint",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The kinds and their start level are data (casusregie.reference, functioneel beheer): read them now.
+        self.fields["reden"].choices = [("", "Kies de soort escalatie")] + [
+            (soort.code, f"{soort.naam} (begint bij: {soort.startniveau()})")
+            for soort in EscalatieSoort.objects.filter(actief=True).select_related("start_niveau")
+        ]
 
 
 class OpschalenForm(forms.Form):
@@ -264,6 +279,39 @@ class AfsluitenForm(forms.Form):
         self.fields["datum"].initial = timezone.localdate()
 
 
+class AfsluitenProcesmanagerForm(forms.Form):
+    """The procesmanager closes a casus that cannot go on: only those reasons, always with a written reason."""
+
+    prefix = "pm_afsluiten"
+    reden = forms.ModelChoiceField(
+        label="Reden: de casus kan niet verder",
+        queryset=AfsluitReden.objects.filter(actief=True, casus_kan_niet_verder=True),
+    )
+    motivering = forms.CharField(
+        label="Waarom sluit u af terwijl niet alles geregeld is?",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    datum = DatumField(label="Datum")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["datum"].initial = timezone.localdate()
+
+
+class ActieOverdragenForm(forms.Form):
+    organisatie = forms.ModelChoiceField(
+        label="Overdragen aan", queryset=Organisatie.objects.filter(actief=True), empty_label="Kies een organisatie"
+    )
+
+
+class NazorgForm(forms.Form):
+    uitkomst = forms.ChoiceField(label="Hoe gaat het?", choices=Nazorg.Uitkomst.choices, widget=forms.RadioSelect)
+    notitie = forms.CharField(
+        label="Korte notitie", max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
 class WachtlijstForm(forms.Form):
     prefix = "wachtlijst"
     organisatie = forms.ModelChoiceField(label="Organisatie", queryset=Organisatie.objects.filter(actief=True))
@@ -295,3 +343,31 @@ class NoodtoegangOordeelForm(forms.Form):
 
     def __init__(self, *args, noodtoegang, **kwargs):
         super().__init__(*args, prefix=f"nt{noodtoegang.pk}", **kwargs)
+
+
+class ExpertVraagForm(forms.Form):
+    prefix = "expertvraag"
+    team = forms.ModelChoiceField(
+        label="Expertteam",
+        queryset=ExpertTeam.objects.filter(actief=True),
+        empty_label="Kies een expertteam",
+        error_messages={"required": "Kies het expertteam dat u de vraag stelt."},
+    )
+    vraag = forms.CharField(
+        label="Uw vraag aan het expertteam",
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Schrijf de vraag aan het expertteam."},
+        help_text="De leden van het team kunnen deze casus lezen tot de vraag beantwoord is.",
+    )
+
+
+class ExpertAntwoordForm(forms.Form):
+    prefix = "expertantwoord"
+    antwoord = forms.CharField(
+        label="Antwoord van het expertteam",
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Schrijf het antwoord op de vraag."},
+        help_text="Na het antwoord vervalt uw leestoegang tot deze casus.",
+    )

@@ -25,6 +25,12 @@ class AfsluitReden(models.Model):
     vraagt_organisatie = models.BooleanField(
         default=False, help_text="Bij deze reden wordt vastgelegd welke organisatie de zorg overneemt."
     )
+    casus_kan_niet_verder = models.BooleanField(
+        "casus kan niet verder",
+        default=False,
+        help_text="De casus kan niet verder (overleden, verhuisd, zorgmijding): de procesmanager mag dan afsluiten "
+        "met een schriftelijke reden, ook als niet alles geregeld is.",
+    )
     actief = models.BooleanField(default=True)
     volgorde = models.PositiveSmallIntegerField(default=0)
 
@@ -68,7 +74,54 @@ class EscalatieNiveau(models.Model):
         return EscalatieNiveau.objects.filter(actief=True, volgorde__lt=self.volgorde).order_by("-volgorde").first()
 
 
+class EscalatieSoort(models.Model):
+    """A kind of escalation (the Escalatie.reden) and the level of the ladder it starts at (configurable).
+
+    AVE: "Bij escalatie wordt afhankelijk van het soort escalatie (conform de Aanpak Voorkomen Escalaties
+    (AVE)) de procesregisseur van het Zorg- en Veiligheidshuis ingezet" — a legal blockade may start higher
+    than stagnation. The codes are what Escalatie.reden stores (and the import and the monitor read).
+    """
+
+    code = models.SlugField(max_length=15, unique=True)
+    naam = models.CharField(max_length=120)
+    start_niveau = models.ForeignKey(
+        EscalatieNiveau,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name="begint bij",
+        help_text="Het niveau van de ladder waar een escalatie van deze soort begint.",
+    )
+    actief = models.BooleanField(default=True)
+    volgorde = models.PositiveSmallIntegerField(default=0)
+
+    history = AuditedHistory()
+
+    class Meta:
+        ordering = ["volgorde", "naam"]
+        verbose_name = "soort escalatie"
+        verbose_name_plural = "soorten escalatie"
+
+    def __str__(self):
+        return self.naam
+
+    def startniveau(self):
+        """The level an escalation of this kind starts at: its start level, or when that level is no longer
+        active the first active level above it (else the lowest active level)."""
+        if self.start_niveau.actief:
+            return self.start_niveau
+        actief = EscalatieNiveau.objects.filter(actief=True).order_by("volgorde")
+        return actief.filter(volgorde__gt=self.start_niveau.volgorde).first() or actief.first()
+
+
+class Afsluiting(models.TextChoices):
+    REGIE = "regie", "Afgesloten door de casusregisseur: alles geregeld"
+    PROCESMANAGER = "procesmanager", "Afgesloten door de procesmanager: de casus kon niet verder"
+    IMPORT = "import", "Afgesloten in het vorige systeem (import): voorwaarden niet getoetst"
+
+
 class Casus(models.Model):
+    Afsluiting = Afsluiting
+
     class Status(models.TextChoices):
         TOEGEWEZEN = "toegewezen", "Toegewezen"
         PLAN_IN_OPSTELLING = "plan_in_opstelling", "Plan in opstelling"
@@ -92,6 +145,13 @@ class Casus(models.Model):
         Organisatie, on_delete=models.PROTECT, null=True, blank=True, related_name="overgenomen_casussen"
     )
     afsluit_toelichting = models.TextField(blank=True)
+    # How the casus was closed: by the casusregisseur when everything was arranged, by the procesmanager when
+    # the casus could not go on (with a written reason), or imported history whose conditions were not checked.
+    afsluiting = models.CharField(max_length=15, choices=Afsluiting.choices, blank=True)
+    afgesloten_door = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    afsluit_motivering = models.TextField("waarom de procesmanager afsloot", blank=True)
     leesrecht_regisseur_tot = models.DateField(null=True, blank=True)
 
     history = AuditedHistory()
@@ -319,6 +379,7 @@ class PlanActie(models.Model):
         LOOPT = "loopt", "Loopt"
         GEREED = "gereed", "Gereed"
         VERVALLEN = "vervallen", "Vervallen"
+        OVERGEDRAGEN = "overgedragen", "Overgedragen aan een organisatie"
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="acties")
     doel = models.ForeignKey(PlanDoel, on_delete=models.SET_NULL, null=True, blank=True, related_name="acties")
@@ -327,8 +388,10 @@ class PlanActie(models.Model):
     # The named person at that organisation who does it (free text: a name or function, no account needed).
     uitvoerder_naam = models.CharField("uitvoerder (naam)", max_length=120, blank=True)
     deadline = models.DateField("uiterlijk")
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN)
     personen = models.ManyToManyField(Persoon, blank=True, related_name="+", verbose_name="voor wie")
+    # An action that goes on after the casus is closed is handed over to a named organisation (regular care).
+    overgedragen_aan = models.ForeignKey(Organisatie, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
 
     history = AuditedHistory(m2m_fields=[personen])
 
@@ -338,6 +401,18 @@ class PlanActie(models.Model):
 
     def __str__(self):
         return self.omschrijving[:60]
+
+    @property
+    def casus(self):
+        return self.plan.casus
+
+    @property
+    def afgerond(self):
+        """Done, dropped, or handed over to a named organisation: nothing of it holds up closing the casus."""
+        return self.status in AFGERONDE_ACTIES
+
+
+AFGERONDE_ACTIES = {PlanActie.Status.GEREED, PlanActie.Status.VERVALLEN, PlanActie.Status.OVERGEDRAGEN}
 
 
 class JournaalRegel(models.Model):
@@ -357,14 +432,6 @@ class JournaalRegel(models.Model):
 
 
 class Escalatie(models.Model):
-    class Reden(models.TextChoices):
-        STAGNATIE = "stagnatie", "Stagnatie"
-        AFSPRAKEN = "afspraken", "Partner komt afspraken niet na"
-        WACHTLIJST = "wachtlijst", "Wachtlijst bij een partner"
-        JURIDISCH = "juridisch", "Juridische blokkade"
-        FINANCIEEL = "financieel", "Financiële blokkade"
-        VEILIGHEID = "veiligheid", "Veiligheid"
-
     class Status(models.TextChoices):
         OPEN = "open", "Open"
         BEANTWOORD = "beantwoord", "Beantwoord"
@@ -373,7 +440,15 @@ class Escalatie(models.Model):
     casus = models.ForeignKey(Casus, on_delete=models.CASCADE, related_name="escalaties")
     niveau = models.ForeignKey(EscalatieNiveau, on_delete=models.PROTECT, related_name="escalaties")
     status = models.CharField(max_length=15, choices=Status.choices, default=Status.OPEN)
-    reden = models.CharField(max_length=15, choices=Reden.choices)
+    # The kind of escalation (configurable, casusregie.reference.ESCALATIESOORTEN): the column keeps its code.
+    reden = models.ForeignKey(
+        EscalatieSoort,
+        to_field="code",
+        db_column="reden",
+        on_delete=models.PROTECT,
+        related_name="escalaties",
+        verbose_name="soort escalatie",
+    )
     vraag = models.TextField("vraag aan het volgende niveau")
     antwoord = models.TextField(blank=True)
     besluit = models.TextField(blank=True)
@@ -429,6 +504,29 @@ class EscalatieStap(models.Model):
 
     def __str__(self):
         return f"{self.get_soort_display()} ({self.niveau})"
+
+
+# The steps that answer the casusregisseur: shown on their home page until they read them (AntwoordGelezen).
+ANTWOORD_SOORTEN = (EscalatieStap.Soort.BEANTWOORD, EscalatieStap.Soort.DOORBRAAK, EscalatieStap.Soort.GEDEESCALEERD)
+
+
+class AntwoordGelezen(models.Model):
+    """The casusregisseur read this answer on their escalation (opening the escalation or the dossier).
+
+    A receipt, like the access log: written once per answer and reader, never changed, so no history of its own.
+    """
+
+    stap = models.ForeignKey(EscalatieStap, on_delete=models.CASCADE, related_name="gelezen")
+    gebruiker = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    op = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = "gelezen antwoord"
+        verbose_name_plural = "gelezen antwoorden"
+        constraints = [models.UniqueConstraint(fields=["stap", "gebruiker"], name="antwoord_eenmaal_gelezen")]
+
+    def __str__(self):
+        return f"{self.stap} gelezen door {self.gebruiker}"
 
 
 class Wachtlijst(models.Model):
@@ -538,3 +636,99 @@ class Noodtoegang(models.Model):
     @property
     def beoordeeld(self):
         return self.beoordeeld_op is not None
+
+
+# --- expert-team consultation (seed 000 "consultatieteam", seed 003 "expertiseteam") ---------------------------
+
+
+class ExpertTeam(models.Model):
+    """A team that casusregisseurs can ask for advice about a casus, configured by functioneel beheer.
+    Its members get read access to a casus only while a question about it to their team is open."""
+
+    naam = models.CharField(max_length=120, unique=True)
+    leden = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="expertteams")
+    actief = models.BooleanField(default=True)
+
+    history = AuditedHistory(m2m_fields=[leden])
+
+    class Meta:
+        ordering = ["naam"]
+        verbose_name = "expertteam"
+        verbose_name_plural = "expertteams"
+
+    def __str__(self):
+        return self.naam
+
+
+class ExpertVraag(models.Model):
+    """A question of the casusregisseur about their casus to an expert team; open until a member answers."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        BEANTWOORD = "beantwoord", "Beantwoord"
+
+    casus = models.ForeignKey(Casus, on_delete=models.CASCADE, related_name="expertvragen")
+    team = models.ForeignKey(ExpertTeam, on_delete=models.PROTECT, related_name="vragen")
+    vraag = models.TextField("vraag")
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN)
+    gesteld_door = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    gesteld_op = models.DateTimeField(default=timezone.now)
+    antwoord = models.TextField("antwoord", blank=True)
+    beantwoord_door = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    beantwoord_op = models.DateTimeField(null=True, blank=True)
+
+    history = AuditedHistory()
+
+    class Meta:
+        ordering = ["-gesteld_op", "-id"]
+        verbose_name = "expertvraag"
+        verbose_name_plural = "expertvragen"
+        indexes = [models.Index(fields=["casus", "status"], name="expertvraag_casus_status")]
+
+    def __str__(self):
+        return f"Vraag aan {self.team} over {self.casus}"
+
+    @property
+    def open(self):
+        return self.status == ExpertVraag.Status.OPEN
+
+
+class Nazorg(models.Model):
+    """The look back after closing: from `op` the former casusregisseur (or, without an active one, the
+    procesmanager) asks "hoe gaat het?" and records how it goes (stabiel, or a new melding is needed)."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        UITGEVOERD = "uitgevoerd", "Uitgevoerd"
+        GEMELD = "gemeld", "Nieuwe melding geregistreerd"
+
+    class Uitkomst(models.TextChoices):
+        STABIEL = "stabiel", "Stabiel: het gaat goed"
+        OPNIEUW_MELDEN = "opnieuw_melden", "Opnieuw melden: er is weer zorg nodig"
+
+    casus = models.OneToOneField(Casus, on_delete=models.CASCADE, related_name="nazorg")
+    op = models.DateField("nazorg op")
+    regisseur = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    status = models.CharField(max_length=12, choices=Status.choices, default=Status.OPEN)
+    uitkomst = models.CharField(max_length=15, choices=Uitkomst.choices, blank=True)
+    notitie = models.TextField(blank=True)
+    uitgevoerd_op = models.DateField(null=True, blank=True)
+    uitgevoerd_door = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    status_sinds = models.DateTimeField(default=timezone.now)
+
+    history = AuditedHistory()
+
+    class Meta:
+        ordering = ["op", "id"]
+        verbose_name = "nazorg"
+        verbose_name_plural = "nazorg"
+        indexes = [models.Index(fields=["status", "op"], name="nazorg_status_op")]
+
+    def __str__(self):
+        return f"Nazorg {self.casus.nummer} op {self.op:%d-%m-%Y}"

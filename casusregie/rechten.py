@@ -7,7 +7,16 @@ changes a state takes its states and permissions from the transition in casusreg
 
 from bzt.rights import Overgang, Recht, Rechten
 
-from .workflow import CASUS, CASUS_WORKFLOW, ESCALATIE_WORKFLOW, MDO, PLAN, PLAN_WORKFLOW
+from .workflow import (
+    ACTIE_WORKFLOW,
+    CASUS,
+    CASUS_WORKFLOW,
+    ESCALATIE_WORKFLOW,
+    EXPERTVRAAG_WORKFLOW,
+    MDO,
+    PLAN,
+    PLAN_WORKFLOW,
+)
 from .workflow import WIJZIGEN as CHANGE
 
 BETROKKENEN = "casusregie.beheren_betrokkenen"
@@ -27,15 +36,25 @@ RECHTEN = Rechten(
         "betrokkenen": _recht((BETROKKENEN, MDO), CASUS),
         "overdragen": _recht((MDO,), CASUS),
         "escaleren": Overgang(CASUS_WORKFLOW, "escaleren"),
+        # closing: the casusregisseur when everything is arranged (not a betrokkene with mag_wijzigen); the
+        # procesmanager when the casus cannot go on, with a written reason (casusregie.services)
         "afsluiten": Overgang(CASUS_WORKFLOW, "afsluiten"),
+        "afsluiten_procesmanager": Overgang(CASUS_WORKFLOW, "afsluiten_door_procesmanager"),
         # on a plan
         "plan_bewerken": _recht((CHANGE,), PLAN, owner="casus"),
         "actie_voortgang": _recht((CHANGE,), PLAN, "voortgang", owner="casus"),
         "doel_resultaat": _recht((CHANGE,), PLAN, "resultaat", owner="casus"),
         "plan_indienen": Overgang(PLAN_WORKFLOW, "indienen"),
+        # on an action: handing it over to a named organisation (regular care goes on after closing)
+        "actie_overdragen": Overgang(ACTIE_WORKFLOW, "overdragen"),
         # on an escalation: answering, passing up and a doorbraak are for its current level
         "behandelen": Overgang(ESCALATIE_WORKFLOW, "beantwoorden"),
         "deescaleren": Overgang(ESCALATIE_WORKFLOW, "deescaleren"),
+        # the casusregisseur's own casus on a coming MDO agenda, with a question (mdo.services.casus_agenderen)
+        "mdo_agenderen": _recht((CHANGE,), CASUS),
+        # a question to an expert team; answering it is for a member of that team (casusregie.workflow.teamlid)
+        "expertvraag_stellen": _recht((CHANGE,), CASUS),
+        "expertvraag_beantwoorden": Overgang(EXPERTVRAAG_WORKFLOW, "beantwoorden"),
     }
 )
 

@@ -26,11 +26,16 @@ from meldpunt.selectors import meldingen_for
 
 from . import permissions
 from .models import (
+    AFGERONDE_ACTIES,
+    ANTWOORD_SOORTEN,
     Casus,
     CasusBetrokkene,
     CasusMelding,
     CasusUserObjectPermission,
     Escalatie,
+    EscalatieStap,
+    ExpertVraag,
+    Nazorg,
     Noodtoegang,
     Plan,
     PlanActie,
@@ -84,10 +89,11 @@ def _holds(user, perm):
 # --- a per-casus grant counts only while its reason holds --------------------------------------------------
 #
 # A grant is given for a reason: the user directs the casus (while it is open, and read-only until
-# leesrecht_regisseur_tot after closing) or is a betrokken professional (until the betrokkenheid is ended or
-# its einddatum has passed). Every access check compares those dates and states at request time; the nightly
-# verlopen_toegang_intrekken only removes the rows that no longer count. One rule in two forms: for one casus
-# in memory (casusrecht_geldig) and as a query condition (_reden_geldig).
+# leesrecht_regisseur_tot after closing), is a betrokken professional (until the betrokkenheid is ended or
+# its einddatum has passed), or is a member of an expert team with an open question about the open casus
+# (read only, until the question is answered). Every access check compares those dates and states at request
+# time; the nightly verlopen_toegang_intrekken only removes the rows that no longer count. One rule in two
+# forms: for one casus in memory (casusrecht_geldig) and as a query condition (_reden_geldig).
 
 
 def casusrecht_geldig(user, casus, today=None):
@@ -97,7 +103,9 @@ def casusrecht_geldig(user, casus, today=None):
         casus.open or (casus.leesrecht_regisseur_tot is not None and casus.leesrecht_regisseur_tot >= today)
     ):
         return True
-    return _geldige_betrokkenheden(user, today).filter(casus=casus).exists()
+    return _geldige_betrokkenheden(user, today).filter(casus=casus).exists() or permissions.expertvraag_open(
+        user, casus
+    )
 
 
 def _geldige_betrokkenheden(user, today):
@@ -114,7 +122,8 @@ def _reden_geldig(user, casus="", today=None):
         ~Q(**{f"{pad}status": Casus.Status.AFGESLOTEN}) | Q(**{f"{pad}leesrecht_regisseur_tot__gte": today})
     )
     betrokken = Exists(_geldige_betrokkenheden(user, today).filter(casus=OuterRef(f"{pad}pk")))
-    return regisseur | betrokken
+    expert = Exists(permissions.open_expertvragen(user).filter(casus=OuterRef(f"{pad}pk")))
+    return regisseur | betrokken | expert
 
 
 def geldige_rechten(user, perm="casusregie.view_casus"):
@@ -382,6 +391,15 @@ def plan_wijzigingen(plan):
     return sorted(rows, key=lambda r: r[0], reverse=True)
 
 
+def wachtlijst_for(user, pk):
+    """A waiting list, through the casus it belongs to (same 404 for missing and not visible)."""
+    from .models import Wachtlijst
+
+    return access_object(
+        Wachtlijst.objects.filter(casus__in=casussen_for(user)).select_related("casus", "organisatie"), pk
+    )
+
+
 def betrokkenen(casus):
     return casus.betrokken_professionals.select_related("professional__organisatie", "toegevoegd_door").order_by(
         "beeindigd_op", "toegevoegd_op"
@@ -432,6 +450,7 @@ def escalatie_detail(user, pk):
             "casus__organisatie",
             "casus__melding__triage",
             "niveau",
+            "reden",
             "gestart_door",
         )
         .prefetch_related("stappen__door", "stappen__niveau"),
@@ -462,7 +481,7 @@ def escalaties_op_mijn_niveau(user):
         return Escalatie.objects.none()
     return (
         Escalatie.objects.filter(_ter_behandeling, niveau__behandelaars__user=user)
-        .select_related("casus__organisatie", "niveau")
+        .select_related("casus__organisatie", "niveau", "reden")
         .order_by("niveau_sinds", "id")
     )
 
@@ -598,9 +617,7 @@ def regisseur_vandaag(user, today=None):
         .select_related("plan__casus", "eigenaar")
         .order_by("deadline")[:20],
         "plannen": Plan.objects.filter(casus__in=casussen, status=Plan.Status.CONCEPT).select_related("casus"),
-        "antwoorden": Escalatie.objects.filter(casus__in=casussen, status=Escalatie.Status.BEANTWOORD).select_related(
-            "casus", "niveau"
-        ),
+        "antwoorden": ongelezen_antwoorden(user, casussen),
         # meldingen added to a casus, until the regisseur opens its dossier (services.toegevoegde_meldingen_gezien)
         "toegevoegd": CasusMelding.objects.filter(casus__in=casussen, gezien_op__isnull=True)
         .select_related("casus", "melding")
@@ -609,3 +626,159 @@ def regisseur_vandaag(user, today=None):
             casussen, sinds=today - timedelta(days=NIEUWE_MELDING_DAGEN)
         )[:20],
     }
+
+
+def ongelezen_antwoorden(user, casussen=None):
+    """Answers on the escalations of the user's own open casussen that they have not read yet (opening the
+    escalation or the dossier reads them: casusregie.services.antwoorden_gelezen), newest first."""
+    if casussen is None:
+        casussen = casussen_for(user).filter(casusregisseur=user).exclude(status=Casus.Status.AFGESLOTEN)
+    return (
+        EscalatieStap.objects.filter(
+            escalatie__casus__in=casussen, escalatie__casus__casusregisseur=user, soort__in=ANTWOORD_SOORTEN
+        )
+        .exclude(gelezen__gebruiker=user)
+        .select_related("escalatie__casus", "escalatie__reden", "niveau")
+        .order_by("-datum", "-id")
+    )
+
+
+def escalaties_met_ongelezen_antwoord(user, casus):
+    """Ids of the escalations of `casus` with an answer its casusregisseur `user` has not read (the dossier marks
+    them "nieuw antwoord"); for anyone else nothing, without a query."""
+    if casus.casusregisseur_id is None or user.pk != casus.casusregisseur_id:
+        return set()
+    return set(
+        EscalatieStap.objects.filter(escalatie__casus=casus, soort__in=ANTWOORD_SOORTEN)
+        .exclude(gelezen__gebruiker=user)
+        .values_list("escalatie_id", flat=True)
+    )
+
+
+def escalatie_verloop(escalatie):
+    """The escalation page's order: on top the question put to the level it waits at now (the step that brought
+    it there) with what this level answered since, then every earlier step newest first. Each level thus reads its
+    own question first, then the history (issue 14). Uses the prefetched steps of escalatie_detail."""
+    stappen = sorted(escalatie.stappen.all(), key=lambda s: (s.datum, s.pk))
+    index = next(
+        (
+            i
+            for i in range(len(stappen) - 1, -1, -1)
+            if stappen[i].soort == EscalatieStap.Soort.OPGESCHAALD and stappen[i].niveau_id == escalatie.niveau_id
+        ),
+        None,
+    )
+    if index is None:
+        return {"vraag": None, "sindsdien": [], "eerder": stappen[::-1]}
+    return {"vraag": stappen[index], "sindsdien": stappen[index + 1 :][::-1], "eerder": stappen[:index][::-1]}
+
+
+# --- expert-team consultation ----------------------------------------------------------------------------------
+
+
+def expertvragen(casus):
+    """The questions to expert teams about a casus the user may see (its dossier), newest first."""
+    return casus.expertvragen.select_related("team", "gesteld_door", "beantwoord_door").order_by("-gesteld_op", "-id")
+
+
+def expertvraag_for(user, pk):
+    """A question, through the casus it is about (same 404 for missing and not visible)."""
+    return access_object(
+        ExpertVraag.objects.filter(casus__in=casussen_for(user)).select_related("casus__melding", "team"), pk
+    )
+
+
+def open_vragen_aan_mijn_team(user):
+    """The open questions to the active expert teams `user` is a member of: the casussen they may read now."""
+    return (
+        permissions.open_expertvragen(user)
+        .select_related("casus", "team", "gesteld_door__organisatie")
+        .order_by("gesteld_op", "id")
+    )
+
+
+# --- closing and nazorg ---------------------------------------------------------------------------------------
+
+
+def afsluitvoorwaarden(casus, *, plannen=None, wachtlijsten=None, escalaties=None) -> list[str]:
+    """What is not arranged yet before the casusregisseur may close `casus`, in Dutch, one line per condition
+    ("we laten een casus pas los als alles geregeld is"); empty when everything is arranged. The organisation
+    that takes over (AfsluitReden.vraagt_organisatie) depends on the reason chosen: the service checks it.
+    Read after the casus is locked in casusregie.services.casus_afsluiten; the dossier shows it beforehand, from
+    what it loaded already (`plannen` with their actions, `wachtlijsten`, `escalaties`: no further queries)."""
+    if plannen is None:
+        plannen = casus.plannen.filter(status=Plan.Status.VASTGESTELD).prefetch_related(
+            Prefetch("acties", queryset=PlanActie.objects.select_related("eigenaar"))
+        )
+    if wachtlijsten is None:
+        wachtlijsten = casus.wachtlijsten.filter(opgelost_op__isnull=True).select_related("organisatie")
+    if escalaties is None:
+        escalaties = casus.escalaties.filter(status__in=OPEN_ESCALATIE).select_related("niveau")
+    ontbreekt = []
+    plan = next((p for p in plannen if p.status == Plan.Status.VASTGESTELD), None)
+    if plan is None:
+        ontbreekt.append("Er is geen vastgesteld plan van aanpak: het MDO stelt eerst een plan vast.")
+    else:
+        for actie in plan.acties.all():
+            if actie.status not in AFGERONDE_ACTIES:
+                ontbreekt.append(
+                    f"Actie ‘{actie.omschrijving[:80]}’ ({actie.eigenaar}) is nog {actie.get_status_display().lower()}"
+                    ": zet haar op gereed of draag haar over aan een organisatie."
+                )
+    for wachtlijst in wachtlijsten:
+        if wachtlijst.opgelost_op is None:
+            ontbreekt.append(
+                f"De wachtlijst bij {wachtlijst.organisatie} voor {wachtlijst.voorziening} is nog niet opgelost."
+            )
+    for escalatie in escalaties:
+        if escalatie.status in OPEN_ESCALATIE:
+            ontbreekt.append(f"Er loopt nog een open escalatie (niveau {escalatie.niveau}): de-escaleer eerst.")
+    return ontbreekt
+
+
+OPEN_ESCALATIE = (Escalatie.Status.OPEN, Escalatie.Status.BEANTWOORD)
+
+
+def nazorg_voor(user, today=None):
+    """The nazorg tasks due for `user` (from their date on): as the former casusregisseur, or as procesmanager
+    for casussen without an active former regisseur (casusregie.workflow.is_nazorger). Casus number and
+    household are shown only here, to the person the task is for."""
+    today = today or timezone.localdate()
+    due = Nazorg.objects.filter(status=Nazorg.Status.OPEN, op__lte=today)
+    eigen = Q(regisseur=user) if permissions.mag_casusrecht_houden(user) else Q(pk__in=[])
+    if user.has_perm("casusregie.zien_alle_casussen"):  # casussen without an active former casusregisseur
+        eigen |= Q(regisseur__isnull=True) | ~Q(regisseur__in=permissions.casuswerkers())
+    taken = (
+        due.filter(eigen)
+        .select_related("casus__melding")
+        .prefetch_related(
+            Prefetch("casus__melding__betrokkenen", queryset=Betrokkene.objects.select_related("persoon"))
+        )
+    )
+    return list(taken[:50])
+
+
+def nazorg_taak(user, pk):
+    """One nazorg task, only for the person it is for (404 otherwise, like a casus one may not see)."""
+    from django.http import Http404
+
+    from .workflow import is_nazorger
+
+    nazorg = Nazorg.objects.filter(pk=pk).select_related("casus", "regisseur").first()
+    if nazorg is None or not is_nazorger(user, nazorg):
+        raise Http404
+    return nazorg
+
+
+def opnieuw_te_melden(user):
+    """Nazorg that ended in "opnieuw melden" and waits for the meldpunt to register the new melding."""
+    if not user.has_perm("meldpunt.add_melding"):
+        return Nazorg.objects.none()
+    return (
+        Nazorg.objects.filter(status=Nazorg.Status.UITGEVOERD, uitkomst=Nazorg.Uitkomst.OPNIEUW_MELDEN)
+        .select_related("casus__melding", "uitgevoerd_door")
+        .prefetch_related(
+            Prefetch("casus__melding__betrokkenen", queryset=Betrokkene.objects.select_related("persoon"))
+        )
+        .order_by("uitgevoerd_op", "id")
+    )

@@ -5,10 +5,12 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Q
 from django.utils import timezone
 
+from bzt import rechten as bzt_rechten
 from bzt.audit import acting_as
 from bzt.notifications import gebeurd
 from bzt.workflow import holds_right, transition
@@ -19,8 +21,10 @@ from meldpunt.workflow import MELDING_WORKFLOW
 
 from . import hooks, permissions, rechten, validators
 from .models import (
+    ANTWOORD_SOORTEN,
     AfsluitReden,
     AkkoordClient,
+    AntwoordGelezen,
     Casus,
     CasusBetrokkene,
     CasusMelding,
@@ -28,21 +32,29 @@ from .models import (
     DoelResultaat,
     Escalatie,
     EscalatieNiveau,
+    EscalatieSoort,
     EscalatieStap,
+    ExpertTeam,
+    ExpertVraag,
     JournaalRegel,
+    Nazorg,
     Noodtoegang,
     Plan,
     PlanActie,
     PlanDoel,
     Wachtlijst,
 )
-from .selectors import caseload, caseload_vol, toegevoegde_meldingen  # the one caseload definition
+from .selectors import afsluitvoorwaarden, caseload, caseload_vol, toegevoegde_meldingen  # one caseload definition
 from .workflow import (
+    ACTIE_WORKFLOW,
     BETROKKENE,
     CASUS,
     CASUS_BEGIN,
+    CASUS_WORKFLOW,
     ESCALATIE,
     ESCALATIE_WORKFLOW,
+    EXPERTVRAAG_WORKFLOW,
+    NAZORG_WORKFLOW,
     PLAN,
     PLAN_WORKFLOW,
     WACHTLIJST,
@@ -313,6 +325,8 @@ def casusrechten_intrekken(*, door, gebruiker, reden: str) -> int:
         _betrokkene_beeindigen(betrokkene, door=door, reden=reden)
     rechten = {}
     over = CasusUserObjectPermission.objects.filter(user=gebruiker).select_related("permission", "content_object")
+    # read access for an open question to the user's expert team is not tied to the role: it ends with the answer
+    over = over.exclude(content_object__in=permissions.open_expertvragen(gebruiker).values("casus_id"))
     for recht in over:
         rechten.setdefault(recht.content_object, []).append(recht.permission.codename)
     with acting_as(door, reason=reden):
@@ -528,9 +542,25 @@ def actie_status_wijzigen(*, door, actie: PlanActie, status: str) -> PlanActie:
     rechten.vereist(door, "actie_voortgang", actie.plan)
     if status not in PlanActie.Status.values:
         raise ValidationError({"status": "Onbekende status."})
+    if status == PlanActie.Status.OVERGEDRAGEN or actie.status == PlanActie.Status.OVERGEDRAGEN:
+        raise ValidationError(
+            {"status": "Een actie draagt u over met de organisatie die haar overneemt (Overdragen aan)."}
+        )
     with acting_as(door):
         actie.status = status
         actie.save()
+    return actie
+
+
+@transaction.atomic
+def actie_overdragen(*, door, actie: PlanActie, organisatie) -> PlanActie:
+    """Hand an open or running action over to a named organisation: it goes on there as regular care, so it no
+    longer holds up closing the casus ("we laten een casus pas los als alles geregeld is")."""
+    rechten.vereist(door, "actie_overdragen", actie)
+    if organisatie is None:
+        raise ValidationError({"organisatie": "Noem de organisatie die deze actie overneemt."})
+    with acting_as(door, reason=f"actie overgedragen aan {organisatie}"):
+        transition(actie, "overdragen", door=door, workflow=ACTIE_WORKFLOW, overgedragen_aan=organisatie)
     return actie
 
 
@@ -664,23 +694,27 @@ def wachtlijst_opgelost(*, door, wachtlijst: Wachtlijst, datum: date | None = No
 
 @transaction.atomic
 def casus_escaleren(*, door, casus: Casus, reden: str, vraag: str, datum: date | None = None) -> Escalatie:
-    """The casusregisseur escalates to the first level of the ladder (the procesmanager)."""
+    """The casusregisseur escalates; `reden` is the code of an active kind of escalation (EscalatieSoort), which
+    says at which level of the ladder it starts (AVE: a legal blockade may start above the procesmanager)."""
     CASUS.lock(casus)
     rechten.vereist(door, "escaleren", casus)
     if casus.escalaties.filter(status__in=[Escalatie.Status.OPEN, Escalatie.Status.BEANTWOORD]).exists():
         raise ValidationError("Deze casus is al opgeschaald.")
-    if reden not in Escalatie.Reden.values:
-        raise ValidationError({"reden": "Kies de reden van de escalatie."})
+    soort = EscalatieSoort.objects.filter(code=reden, actief=True).select_related("start_niveau").first()
+    if soort is None:
+        raise ValidationError({"reden": "Kies de soort escalatie."})
     if not vraag.strip():
         raise ValidationError({"vraag": "Formuleer de vraag aan het volgende niveau."})
-    niveau = EscalatieNiveau.objects.filter(actief=True).order_by("volgorde").first()
+    niveau = soort.startniveau()
+    if niveau is None:
+        raise ValidationError({"reden": "Er is geen actief escalatieniveau; neem contact op met functioneel beheer."})
     datum = datum or timezone.localdate()
-    with acting_as(door, reason=f"escalatie: {Escalatie.Reden(reden).label}"):
+    with acting_as(door, reason=f"escalatie: {soort.naam}"):
         transition(casus, "escaleren", door=door)
         escalatie = Escalatie.objects.create(
             casus=casus,
             niveau=niveau,
-            reden=reden,
+            reden=soort,
             vraag=vraag.strip(),
             gestart_door=door,
             gestart_op=datum,
@@ -791,34 +825,46 @@ def escalatie_deescaleren(*, door, escalatie: Escalatie, toelichting: str) -> Es
     return escalatie
 
 
+def antwoorden_gelezen(*, door, casus: Casus, escalatie: Escalatie | None = None) -> int:
+    """The casusregisseur of `casus` opened its dossier (or one `escalatie` of it): every answer shown there
+    counts as read and leaves their home page. For anyone else this records nothing. Returns how many were new.
+
+    Called on opening a page, so it must never fail the page: a second, concurrent opening finds the receipt
+    there already (ignore_conflicts on the unique pair) and adds nothing."""
+    if casus.casusregisseur_id is None or door.pk != casus.casusregisseur_id:
+        return 0
+    stappen = EscalatieStap.objects.filter(escalatie__casus=casus, soort__in=ANTWOORD_SOORTEN).exclude(
+        gelezen__gebruiker=door
+    )
+    if escalatie is not None:
+        stappen = stappen.filter(escalatie=escalatie)
+    nieuw = [AntwoordGelezen(stap_id=pk, gebruiker=door) for pk in stappen.values_list("pk", flat=True)]
+    if nieuw:
+        with transaction.atomic():
+            AntwoordGelezen.objects.bulk_create(nieuw, ignore_conflicts=True)
+    return len(nieuw)
+
+
 # --- closing ------------------------------------------------------------------------------------------------
 
 
-@transaction.atomic
-def casus_afsluiten(
-    *, door, casus: Casus, reden: AfsluitReden, overgedragen_aan=None, toelichting: str = "", datum: date | None = None
-) -> Casus:
-    """Close only when regular care is in place. Betrokkenen lose access at once; the casusregisseur
-    keeps read access for BZT_LEESRECHT_NA_AFSLUITEN_DAGEN days."""
-    CASUS.lock(casus)
-    rechten.vereist(door, "afsluiten", casus)
-    datum = datum or timezone.localdate()
-    if casus.escalaties.filter(status__in=[Escalatie.Status.OPEN, Escalatie.Status.BEANTWOORD]).exists():
-        raise ValidationError("Een casus met een open escalatie kan niet worden afgesloten. De-escaleer eerst.")
-    if reden.vraagt_organisatie and overgedragen_aan is None:
-        raise ValidationError({"overgedragen_aan": "Geef aan welke organisatie de zorg overneemt."})
-    if datum < casus.toegewezen_op or datum > timezone.localdate():
-        raise ValidationError({"datum": "De afsluitdatum ligt voor de toewijzing of in de toekomst."})
+def _sluiten(casus, naam, *, door, reden, datum, afsluiting, overgedragen_aan=None, toelichting="", motivering=""):
+    """Close the locked casus through transition `naam`: betrokkenen lose access at once, the casusregisseur
+    keeps read access for BZT_LEESRECHT_NA_AFSLUITEN_DAGEN days, and the nazorg check is set
+    BZT_NAZORG_MAANDEN months on (for the former casusregisseur)."""
     with acting_as(door, reason=f"afgesloten: {reden}"):
         transition(
             casus,
-            "afsluiten",
+            naam,
             door=door,
             afgesloten_op=datum,
             afsluitreden=reden,
             afsluit_toelichting=toelichting.strip(),
             overgedragen_aan=overgedragen_aan if reden.vraagt_organisatie else None,
             leesrecht_regisseur_tot=datum + timedelta(days=settings.BZT_LEESRECHT_NA_AFSLUITEN_DAGEN),
+            afsluiting=afsluiting,
+            afgesloten_door=door,
+            afsluit_motivering=motivering.strip(),
         )
         for betrokkene in casus.betrokken_professionals.filter(beeindigd_op__isnull=True):
             _betrokkene_beeindigen(betrokkene, door=door, reden="casus afgesloten")
@@ -830,7 +876,138 @@ def casus_afsluiten(
                 door=door,
                 reden=f"casus afgesloten; lezen tot {casus.leesrecht_regisseur_tot:%d-%m-%Y}",
             )
+        Nazorg.objects.create(
+            casus=casus,
+            op=maanden_later(datum, settings.BZT_NAZORG_MAANDEN),
+            regisseur=casus.casusregisseur,
+        )
     return casus
+
+
+def maanden_later(datum: date, maanden: int) -> date:
+    """The same day `maanden` months on (the last day of a shorter month: 31 January + 1 = 28/29 February)."""
+    import calendar
+
+    jaar, maand = divmod(datum.month - 1 + maanden, 12)
+    jaar, maand = datum.year + jaar, maand + 1
+    return date(jaar, maand, min(datum.day, calendar.monthrange(jaar, maand)[1]))
+
+
+def _afsluitdatum(casus, datum):
+    datum = datum or timezone.localdate()
+    if datum < casus.toegewezen_op or datum > timezone.localdate():
+        raise ValidationError({"datum": "De afsluitdatum ligt voor de toewijzing of in de toekomst."})
+    return datum
+
+
+@transaction.atomic
+def casus_afsluiten(
+    *, door, casus: Casus, reden: AfsluitReden, overgedragen_aan=None, toelichting: str = "", datum: date | None = None
+) -> Casus:
+    """The casusregisseur closes only when everything is arranged ("we laten een casus pas los als alles geregeld
+    is"): a vastgesteld plan whose actions are all done or handed over to a named organisation, no open waiting
+    list, no open escalation, and the organisation that takes over when regular care goes on. Refused with every
+    condition that is not met (selectors.afsluitvoorwaarden), read after the casus is locked: a waiting list
+    reported at the same moment either comes first (and is listed) or finds the casus closed."""
+    rechten.vereist(door, "afsluiten", casus)
+    CASUS.lock(casus)
+    ontbreekt = afsluitvoorwaarden(casus)
+    fouten = {}
+    if ontbreekt:
+        fouten[NON_FIELD_ERRORS] = ontbreekt
+    if reden.vraagt_organisatie and overgedragen_aan is None:
+        fouten["overgedragen_aan"] = [f"Geef aan welke organisatie de zorg overneemt (reden ‘{reden}’)."]
+    try:
+        datum = _afsluitdatum(casus, datum)
+    except ValidationError as error:
+        fouten.update(error.message_dict)
+    if fouten:
+        raise ValidationError(fouten)
+    return _sluiten(
+        casus,
+        "afsluiten",
+        door=door,
+        reden=reden,
+        datum=datum,
+        afsluiting=Casus.Afsluiting.REGIE,
+        overgedragen_aan=overgedragen_aan,
+        toelichting=toelichting,
+    )
+
+
+@transaction.atomic
+def casus_afsluiten_door_procesmanager(
+    *, door, casus: Casus, reden: AfsluitReden, motivering: str, toelichting: str = "", datum: date | None = None
+) -> Casus:
+    """The procesmanager closes a casus that cannot go on (a reason marked casus_kan_niet_verder: overleden,
+    verhuisd, zorgmijding), with a written reason, even when not everything is arranged. Recorded on the casus
+    (who, why), shown in the dossier and counted in the jaarmonitor."""
+    rechten.vereist(door, "afsluiten_procesmanager", casus)
+    CASUS_WORKFLOW.lock(casus, "afsluiten_door_procesmanager", door=door)
+    fouten = {}
+    if not reden.casus_kan_niet_verder:
+        toegestaan = ", ".join(str(r) for r in AfsluitReden.objects.filter(actief=True, casus_kan_niet_verder=True))
+        fouten["reden"] = [
+            f"De procesmanager sluit alleen af als de casus niet verder kan (kies uit: {toegestaan}); "
+            "anders sluit de casusregisseur af als alles geregeld is."
+        ]
+    if not motivering.strip():
+        fouten["motivering"] = ["Schrijf waarom de casus niet verder kan en wordt afgesloten."]
+    try:
+        datum = _afsluitdatum(casus, datum)
+    except ValidationError as error:
+        fouten.update(error.message_dict)
+    if fouten:
+        raise ValidationError(fouten)
+    return _sluiten(
+        casus,
+        "afsluiten_door_procesmanager",
+        door=door,
+        reden=reden,
+        datum=datum,
+        afsluiting=Casus.Afsluiting.PROCESMANAGER,
+        toelichting=toelichting,
+        motivering=motivering,
+    )
+
+
+# --- nazorg -------------------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def nazorg_vastleggen(*, door, nazorg: Nazorg, uitkomst: str, notitie: str = "") -> Nazorg:
+    """Record how it goes with the household after closing ("monitoring … als vormen van nazorg"): stabiel, or
+    opnieuw melden (then the meldpunt sees that a new melding is needed and registers it)."""
+    NAZORG_WORKFLOW.lock(nazorg, "vastleggen", door=door)
+    vandaag = timezone.localdate()
+    if nazorg.op > vandaag:
+        raise ValidationError(f"De nazorg is pas vanaf {nazorg.op:%d-%m-%Y} aan de orde.")
+    if uitkomst not in Nazorg.Uitkomst.values:
+        raise ValidationError({"uitkomst": "Kies hoe het gaat: stabiel of opnieuw melden."})
+    if uitkomst == Nazorg.Uitkomst.OPNIEUW_MELDEN and not notitie.strip():
+        raise ValidationError({"notitie": "Schrijf kort waarom opnieuw melden nodig is: het meldpunt leest dit."})
+    with acting_as(door):
+        transition(
+            nazorg,
+            "vastleggen",
+            door=door,
+            uitkomst=uitkomst,
+            notitie=notitie.strip(),
+            uitgevoerd_op=vandaag,
+            uitgevoerd_door=door,
+        )
+    return nazorg
+
+
+@transaction.atomic
+def nazorg_gemeld(*, door, nazorg: Nazorg) -> Nazorg:
+    """The meldpunt has registered the new melding that the nazorg asked for."""
+    NAZORG_WORKFLOW.lock(nazorg, "gemeld", door=door)
+    if nazorg.uitkomst != Nazorg.Uitkomst.OPNIEUW_MELDEN:
+        raise ValidationError("Voor deze nazorg is geen nieuwe melding gevraagd.")
+    with acting_as(door):
+        transition(nazorg, "gemeld", door=door)
+    return nazorg
 
 
 @transaction.atomic
@@ -920,3 +1097,116 @@ def noodtoegang_beoordelen(*, door, noodtoegang: Noodtoegang, gerechtvaardigd: b
         noodtoegang.gerechtvaardigd, noodtoegang.oordeel = gerechtvaardigd, oordeel
         noodtoegang.save()
     return noodtoegang
+
+
+# --- expert-team consultation ----------------------------------------------------------------------------------
+
+
+def _expert_reden(vraag):
+    return f"vraag aan {vraag.team} (expertvraag {vraag.pk})"
+
+
+@transaction.atomic
+def expertvraag_stellen(*, door, casus: Casus, team: ExpertTeam, vraag: str) -> ExpertVraag:
+    """The casusregisseur asks an expert team about their casus. Every active member who cannot read the casus
+    yet gets read access for this question (permissions.grant, so CasusToegang and the timeline show it)."""
+    rechten.vereist(door, "expertvraag_stellen", casus)
+    CASUS.lock(casus)
+    if not vraag.strip():
+        raise ValidationError({"vraag": "Schrijf de vraag aan het expertteam."})
+    team = ExpertTeam.objects.get(pk=team.pk)  # not locked: expertteam_opslaan locks the team, then the casus
+    if not team.actief:
+        raise ValidationError({"team": "Dit expertteam is niet actief; kies een ander team."})
+    leden = list(team.leden.filter(is_active=True).order_by("pk"))
+    if not leden:
+        raise ValidationError({"team": "Dit expertteam heeft (nog) geen leden; vraag functioneel beheer."})
+    with acting_as(door):
+        expertvraag = ExpertVraag.objects.create(casus=casus, team=team, vraag=vraag.strip(), gesteld_door=door)
+        _experttoegang_verlenen(expertvraag, leden, door=door)
+    return expertvraag
+
+
+def _experttoegang_verlenen(vraag, leden, *, door):
+    """Read access for the question to each member who cannot read the casus yet (not the regisseur, a
+    betrokkene, or a member already reading it for another open question)."""
+    for lid in leden:
+        if not lid.has_perm("casusregie.view_casus", vraag.casus):
+            permissions.grant(vraag.casus, lid, permissions.LEZEN, door=door, reden=_expert_reden(vraag))
+
+
+@transaction.atomic
+def expertteam_opslaan(*, door, naam: str, leden, actief: bool = True, team: ExpertTeam | None = None) -> ExpertTeam:
+    """Functioneel beheer configures an expert team (its screens are still to come). Members are active accounts of an
+    organisation. A member who leaves the team, or a team made inactive, loses the read access of its open
+    questions at once; a new member of a team with open questions gets it."""
+    bzt_rechten.vereist(door, "beheren")  # functioneel beheer (bzt/rechten.py)
+    if not naam.strip():
+        raise ValidationError({"naam": "Geef het expertteam een naam."})
+    leden = list(leden)
+    if any(not lid.is_active or lid.organisatie_id is None for lid in leden):
+        raise ValidationError({"leden": "Alleen actieve medewerkers van een organisatie kunnen lid zijn."})
+    if ExpertTeam.objects.filter(naam__iexact=naam.strip()).exclude(pk=getattr(team, "pk", None)).exists():
+        raise ValidationError({"naam": "Er is al een expertteam met deze naam."})
+    with acting_as(door):
+        if team is None:
+            team = ExpertTeam.objects.create(naam=naam.strip(), actief=actief)
+        else:
+            team = ExpertTeam.objects.select_for_update().get(pk=team.pk)
+            team.naam, team.actief = naam.strip(), actief
+            team.save()
+        team.leden.set(leden)
+        for vraag in team.vragen.filter(status=ExpertVraag.Status.OPEN).exclude(casus__status=Casus.Status.AFGESLOTEN):
+            CASUS.lock(vraag.casus)
+            _experttoegang_intrekken(vraag, door=door, reden=f"{_expert_reden(vraag)}: lidmaatschap of team beëindigd")
+            if actief:
+                _experttoegang_verlenen(vraag, team.leden.filter(is_active=True).order_by("pk"), door=door)
+    return team
+
+
+@transaction.atomic
+def expertvraag_beantwoorden(*, door, vraag: ExpertVraag, antwoord: str) -> ExpertVraag:
+    """A member of the team answers; the read access the question gave ends at once for every member who has
+    no other reason to read the casus (another open question, betrokkenheid, regie)."""
+    rechten.vereist(door, "expertvraag_beantwoorden", vraag)
+    if not antwoord.strip():
+        raise ValidationError({"antwoord": "Schrijf het antwoord op de vraag."})
+    transition(
+        vraag,
+        "beantwoorden",
+        door=door,
+        workflow=EXPERTVRAAG_WORKFLOW,
+        antwoord=antwoord.strip(),
+        beantwoord_door=door,
+        beantwoord_op=timezone.now(),
+    )
+    _experttoegang_intrekken(vraag, door=door)
+    return vraag
+
+
+def _experttoegang_intrekken(vraag, *, door, reden=None):
+    """Revoke the read access given for `vraag` where no other reason to read the casus holds."""
+    from .models import CasusUserObjectPermission
+    from .selectors import casusrecht_geldig, permission_id
+
+    casus = vraag.casus
+    verleend = CasusToegang.objects.filter(
+        casus=casus, actie=CasusToegang.Actie.VERLEEND, reden=_expert_reden(vraag)
+    ).values("gebruiker_id")
+    houders = CasusUserObjectPermission.objects.filter(
+        content_object=casus, permission_id=permission_id("casusregie.view_casus")
+    ).values("user_id")
+    kandidaten = (
+        get_user_model()
+        .objects.filter(pk__in=houders)
+        .filter(Q(pk__in=verleend) | Q(pk__in=vraag.team.leden.values("pk")))
+    )
+    with acting_as(door):
+        for lid in kandidaten.order_by("pk"):
+            if not casusrecht_geldig(lid, casus):
+                codenames = tuple(
+                    CasusUserObjectPermission.objects.filter(user=lid, content_object=casus)
+                    .order_by("permission__codename")
+                    .values_list("permission__codename", flat=True)
+                )
+                reden = reden or f"{_expert_reden(vraag)} beantwoord"
+                permissions.revoke(casus, lid, codenames, door=door, reden=reden)

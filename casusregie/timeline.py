@@ -1,4 +1,5 @@
-"""One timeline of a casus: melding, triage, MDO decisions, plan versions, journaal, escalations, access."""
+"""One timeline of a casus: melding, triage, MDO decisions, plan versions, journaal, escalations, questions to
+expert teams and their answers, access."""
 
 from dataclasses import dataclass
 from datetime import datetime, time
@@ -8,7 +9,7 @@ from django.utils import timezone
 from bzt.hooks import Hook
 from meldpunt.models import Correctie
 
-from .models import CasusToegang, EscalatieStap, Plan
+from .models import CasusToegang, EscalatieStap, ExpertVraag, Plan
 from .selectors import toegevoegde_meldingen
 
 
@@ -103,6 +104,18 @@ def tijdlijn(casus, *, met_journaal=True):
                 stap.door,
             )
         )
+    for vraag in ExpertVraag.objects.filter(casus=casus).select_related("team", "gesteld_door", "beantwoord_door"):
+        tekst = f"Vraag aan {vraag.team}: {vraag.vraag}"
+        events.append(Gebeurtenis(vraag.gesteld_op, "expertteam", tekst, vraag.gesteld_door))
+        if vraag.beantwoord_op:
+            events.append(
+                Gebeurtenis(
+                    vraag.beantwoord_op,
+                    "expertteam",
+                    f"Antwoord van {vraag.team} op de vraag “{vraag.vraag[:80]}”: {vraag.antwoord}",
+                    vraag.beantwoord_door,
+                )
+            )
     for mutatie in CasusToegang.objects.filter(casus=casus).select_related("gebruiker", "door"):
         events.append(
             Gebeurtenis(

@@ -20,12 +20,14 @@ from bzt.pagination import GeteldePaginator
 from bzt.workflow import TransitionNotAllowed
 from meldpunt import selectors as meldpunt_selectors
 
-from . import search, selectors, services
+from . import permissions, search, selectors, services
 from .forms import (
     ActieForm,
+    ActieOverdragenForm,
     ActieStatusForm,
     ActieWijzigenForm,
     AfsluitenForm,
+    AfsluitenProcesmanagerForm,
     AntwoordForm,
     BetrokkeneForm,
     DeescalerenForm,
@@ -33,7 +35,10 @@ from .forms import (
     DoelResultaatForm,
     DoorbraakForm,
     EscalerenForm,
+    ExpertAntwoordForm,
+    ExpertVraagForm,
     JournaalForm,
+    NazorgForm,
     NoodtoegangForm,
     OpschalenForm,
     OverdragenForm,
@@ -43,8 +48,8 @@ from .forms import (
     WachtlijstForm,
     professionals,
 )
-from .models import Plan, PlanActie
-from .rechten import GEEN_RECHT, heeft, mag
+from .models import Plan
+from .rechten import GEEN_RECHT, RECHTEN, heeft, mag
 from .timeline import tijdlijn
 
 # --- lists ----------------------------------------------------------------------------------------------------
@@ -75,7 +80,10 @@ DOSSIER_ACTIES = (
     "betrokkenen",
     "escaleren",
     "afsluiten",
+    "afsluiten_procesmanager",
     "overdragen",
+    "expertvraag_stellen",
+    "mdo_agenderen",
     "huishouden_corrigeren",
 )  # a mag_<actie> flag each
 
@@ -91,23 +99,53 @@ def _dossier_context(request, casus, **forms):
         "concept": next((p for p in plannen if p.status in (Plan.Status.CONCEPT, Plan.Status.INGEDIEND)), None),
         "plannen": plannen,
         "betrokkenen": selectors.betrokkenen(casus),
-        "escalaties": casus.escalaties.select_related("niveau").order_by("-gestart_op", "-id"),
-        "wachtlijsten": casus.wachtlijsten.select_related("organisatie"),
+        "escalaties": list(casus.escalaties.select_related("niveau", "reden").order_by("-gestart_op", "-id")),
+        "ongelezen_escalaties": selectors.escalaties_met_ongelezen_antwoord(user, casus),
+        "wachtlijsten": list(casus.wachtlijsten.select_related("organisatie")),
         "tijdlijn": gebeurtenissen if heel else gebeurtenissen[:TIJDLIJN_KORT],
         "tijdlijn_totaal": len(gebeurtenissen),
         "toegevoegde_meldingen": selectors.toegevoegde_meldingen(casus),
         "nieuwe_meldingen": selectors.nieuwe_meldingen_over_huishouden([casus]),
-        **{f"mag_{actie}": mag(user, actie, casus) for actie in DOSSIER_ACTIES},
+        **_mag_flags(user, casus),
         "journaal_form": JournaalForm(),
         "betrokkene_form": BetrokkeneForm(),
         "escaleren_form": EscalerenForm(),
         "afsluiten_form": AfsluitenForm(),
+        "pm_afsluiten_form": AfsluitenProcesmanagerForm(),
         "overdragen_form": OverdragenForm(),
         "wachtlijst_form": WachtlijstForm(),
+        "expertvraag_form": ExpertVraagForm(),
+        "expertvragen": _expertvragen(user, casus, forms.pop("antwoord", None)),
     }
+    if casus.open and (context["mag_afsluiten"] or context["mag_afsluiten_procesmanager"]):
+        context["nog_niet_geregeld"] = selectors.afsluitvoorwaarden(  # the checklist, before submitting
+            casus, plannen=plannen, wachtlijsten=context["wachtlijsten"], escalaties=context["escalaties"]
+        )
     context.update(forms)
     context.update(_zoekresultaten(request, casus, context))
     return context
+
+
+def _mag_flags(user, casus):
+    """A mag_<actie> flag per DOSSIER_ACTIES; actions with the same right (RECHTEN) are asked once."""
+    antwoorden = {}
+    for actie in DOSSIER_ACTIES:
+        recht = RECHTEN[actie]
+        if recht not in antwoorden:
+            antwoorden[recht] = mag(user, actie, casus)
+    return {f"mag_{actie}": antwoorden[RECHTEN[actie]] for actie in DOSSIER_ACTIES}
+
+
+def _expertvragen(user, casus, antwoord=None):
+    """The questions to expert teams, each with the answer form for a member of the team while it is open;
+    `antwoord` = (vraag pk, bound form) after an error."""
+    regels = []
+    for vraag in selectors.expertvragen(casus):
+        form = None
+        if mag(user, "expertvraag_beantwoorden", vraag):
+            form = antwoord[1] if antwoord and antwoord[0] == vraag.pk else ExpertAntwoordForm()
+        regels.append((vraag, form))
+    return regels
 
 
 # The user fields of the dossier forms are picked by search: {field: (GET parameter, guard, queryset)}.
@@ -157,7 +195,9 @@ def _render_dossier(request, casus, **forms):
 def dossier(request, pk):
     casus = selectors.dossier(request.user, pk)
     services.toegevoegde_meldingen_gezien(door=request.user, casus=casus)  # the home page's signal ends here
-    return _render_dossier(request, casus)
+    response = _render_dossier(request, casus)
+    services.antwoorden_gelezen(door=request.user, casus=casus)  # the answers shown there leave the home page
+    return response
 
 
 def _guard(request, casus, recht):
@@ -174,14 +214,14 @@ def _dossier_form(request, pk, form_class, form_key, action, success, *, recht):
     form = form_class(request.POST)
     if form.is_valid():
         try:
-            action(casus, form.cleaned_data)
+            result = action(casus, form.cleaned_data)
         except TransitionNotAllowed as error:  # closed meanwhile: its form is no longer shown, so say it on top
             messages.error(request, " ".join(error.messages))
             return redirect("casusregie:dossier", pk=casus.pk)
         except ValidationError as error:
             apply_errors(form, error)
         else:
-            messages.success(request, success)
+            messages.success(request, success(result) if callable(success) else success)
             return redirect("casusregie:dossier", pk=casus.pk)
     messages.error(request, "Niet opgeslagen: verbeter de gemarkeerde velden. Wat u invulde staat er nog.")
     return _render_dossier(request, casus, **{form_key: form})
@@ -274,7 +314,7 @@ def escaleren(request, pk):
         EscalerenForm,
         "escaleren_form",
         lambda casus, data: services.casus_escaleren(door=request.user, casus=casus, **data),
-        "De casus is opgeschaald naar de procesmanager.",
+        lambda escalatie: f"De casus is opgeschaald naar: {escalatie.niveau}.",  # the kind's start level
         recht="escaleren",
     )
 
@@ -290,6 +330,20 @@ def afsluiten(request, pk):
         lambda casus, data: services.casus_afsluiten(door=request.user, casus=casus, **data),
         "De casus is afgesloten.",
         recht="afsluiten",
+    )
+
+
+@login_required
+@require_POST
+def afsluiten_procesmanager(request, pk):
+    return _dossier_form(
+        request,
+        pk,
+        AfsluitenProcesmanagerForm,
+        "pm_afsluiten_form",
+        lambda casus, data: services.casus_afsluiten_door_procesmanager(door=request.user, casus=casus, **data),
+        "De casus is afgesloten door de procesmanager; de reden staat in het dossier.",
+        recht="afsluiten_procesmanager",
     )
 
 
@@ -335,7 +389,9 @@ def _plan_context(request, plan, **forms):
         "versies": plan.casus.plannen.order_by("-versie"),
         "wijzigingen": selectors.plan_wijzigingen(plan),
         "mag_status": mag(request.user, "actie_voortgang", plan),
-        "status_keuzes": PlanActie.Status.choices,
+        "status_keuzes": ActieStatusForm.base_fields["status"].choices,
+        "mag_actie_overdragen": mag(request.user, "actie_voortgang", plan),
+        "organisaties": ActieOverdragenForm.base_fields["organisatie"].queryset,
         "mag_resultaat": mag(request.user, "doel_resultaat", plan),
         "resultaat_form": DoelResultaatForm(initial={"datum": timezone.localdate()}),
     }
@@ -632,6 +688,64 @@ def actie_status(request, pk):
     return redirect("casusregie:plan", pk=actie.plan_id)
 
 
+@login_required
+@require_POST
+def actie_overdragen(request, pk):
+    actie = selectors.actie_for(request.user, pk)
+    _guard(request, actie.plan.casus, "wijzigen")
+    form = ActieOverdragenForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Kies de organisatie die de actie overneemt.")
+        return redirect("casusregie:plan", pk=actie.plan_id)
+    try:
+        services.actie_overdragen(door=request.user, actie=actie, organisatie=form.cleaned_data["organisatie"])
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, f"De actie is overgedragen aan {form.cleaned_data['organisatie']}.")
+    return redirect("casusregie:plan", pk=actie.plan_id)
+
+
+# --- nazorg ------------------------------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def nazorg_vastleggen(request, pk):
+    """The nazorg task on the home page: only for the person it is for (404 for anyone else)."""
+    nazorg = selectors.nazorg_taak(request.user, pk)
+    form = NazorgForm(request.POST)
+    if form.is_valid():
+        try:
+            services.nazorg_vastleggen(door=request.user, nazorg=nazorg, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, "Niet vastgelegd: " + " ".join(error.messages))
+        else:
+            if nazorg.uitkomst == nazorg.Uitkomst.OPNIEUW_MELDEN:
+                messages.success(request, "Vastgelegd: het meldpunt ziet dat een nieuwe melding nodig is.")
+            else:
+                messages.success(request, "De nazorg is vastgelegd.")
+    else:
+        messages.error(request, "Niet vastgelegd: kies hoe het gaat.")
+    return redirect("home")
+
+
+@login_required
+@require_POST
+def nazorg_gemeld(request, pk):
+    """The meldpunt marks that the new melding asked for by the nazorg is registered."""
+    if not request.user.has_perm("meldpunt.add_melding"):
+        raise PermissionDenied
+    nazorg = access_object(selectors.opnieuw_te_melden(request.user), pk)
+    try:
+        services.nazorg_gemeld(door=request.user, nazorg=nazorg)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, "Gemarkeerd: de nieuwe melding is geregistreerd.")
+    return redirect("home")
+
+
 # --- escalations ------------------------------------------------------------------------------------------------
 
 
@@ -698,7 +812,9 @@ def escalatie(request, pk):
         personen=selectors.huishouden_ids(escalatie.casus),
         grond=selectors.escalatie_grond(request.user, escalatie),
     )
-    return render(request, "casusregie/escalatie.html", _escalatie_context(request, escalatie, **forms))
+    response = render(request, "casusregie/escalatie.html", _escalatie_context(request, escalatie, **forms))
+    services.antwoorden_gelezen(door=request.user, casus=escalatie.casus, escalatie=escalatie)
+    return response
 
 
 def _na_escalatie(request, escalatie):
@@ -713,6 +829,7 @@ def _escalatie_context(request, escalatie, **forms):
         "escalatie": escalatie,
         "casus": escalatie.casus,
         "samenvatting": selectors.escalatie_samenvatting(escalatie),
+        "verloop": selectors.escalatie_verloop(escalatie),
         "behandelt": mag(request.user, "behandelen", escalatie),
         "mag_deescaleren": mag(request.user, "deescaleren", escalatie),
         "mag_dossier": selectors.casussen_for(request.user).filter(pk=escalatie.casus_id).exists(),
@@ -796,3 +913,51 @@ def melding_bij_casus(request, pk):
             f"Melding {melding.nummer} is bij casus {toegevoegd.casus.nummer} gevoegd. De casusregisseur ziet haar.",
         )
     return redirect("meldpunt:melding", pk=melding.pk)
+
+
+# --- expert-team consultation ----------------------------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def expertvraag_stellen(request, pk):
+    return _dossier_form(
+        request,
+        pk,
+        ExpertVraagForm,
+        "expertvraag_form",
+        lambda casus, data: services.expertvraag_stellen(door=request.user, casus=casus, **data),
+        "De vraag is gesteld; de leden van het expertteam kunnen de casus lezen tot zij hebben geantwoord.",
+        recht="expertvraag_stellen",
+    )
+
+
+@login_required
+@require_POST
+def expertvraag_beantwoorden(request, pk):
+    vraag = selectors.expertvraag_for(request.user, pk)
+    if not heeft(request.user, "expertvraag_beantwoorden", vraag):
+        raise PermissionDenied("Alleen een lid van het expertteam beantwoordt deze vraag.")
+    form = ExpertAntwoordForm(request.POST)
+    if form.is_valid():
+        try:
+            services.expertvraag_beantwoorden(door=request.user, vraag=vraag, antwoord=form.cleaned_data["antwoord"])
+        except TransitionNotAllowed as error:
+            messages.error(request, " ".join(error.messages))
+            return redirect("casusregie:expertvragen")
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, "Uw antwoord staat in het dossier; uw leestoegang tot deze casus is beëindigd.")
+            return redirect("casusregie:expertvragen")
+    messages.error(request, "Niet opgeslagen: verbeter de gemarkeerde velden. Wat u invulde staat er nog.")
+    return _render_dossier(request, vraag.casus, antwoord=(vraag.pk, form))
+
+
+@login_required
+def expertvragen(request):
+    """The open questions to the expert teams the user is a member of (the casussen they may read now)."""
+    if not permissions.is_expertteamlid(request.user):
+        raise PermissionDenied("Deze pagina is voor leden van een expertteam.")
+    vragen = list(selectors.open_vragen_aan_mijn_team(request.user))
+    return render(request, "casusregie/expertvragen.html", {"vragen": vragen})

@@ -7,6 +7,14 @@ Casus:  plan_in_opstelling → in_uitvoering ⇄ opgeschaald → afgesloten
         record per step; rows written before keep moving from them.)
 Plan:   concept ⇄ ingediend → vastgesteld → vervangen
 Escalatie: open ⇄ beantwoord → gedeescaleerd (opschalen keeps it open, one level up)
+ExpertVraag: open → beantwoord (by a member of the expert team asked; that ends their temporary read access)
+Actie:  open | loopt → overgedragen (handed over to a named organisation; the other progress states are set by
+        actie_status_wijzigen)
+Nazorg: open → uitgevoerd (the former casusregisseur, or the procesmanager, records how it goes) → gemeld (when
+        the outcome is "opnieuw melden": the meldpunt has registered the new melding)
+
+Closing: `afsluiten` is the casusregisseur's own (not a betrokkene's with mag_wijzigen) and the service checks
+that everything is arranged first; `afsluiten_door_procesmanager` closes a casus that cannot go on, with a reason.
 
 Below the transitions: the states in which a casus and what belongs to it are still open for actions. Every
 service of casusregie (and of the MDO, for a casus) locks the object it acts on through these before it writes.
@@ -14,9 +22,9 @@ service of casusregie (and of the MDO, for a casus) locks the object it acts on 
 
 from bzt.workflow import OpenStates, Transition, Workflow
 
-from .models import Casus, Escalatie, Plan
+from .models import Casus, Escalatie, ExpertVraag, Nazorg, Plan, PlanActie
 
-S, P, E = Casus.Status, Plan.Status, Escalatie.Status
+S, P, E, V, A, N = Casus.Status, Plan.Status, Escalatie.Status, ExpertVraag.Status, PlanActie.Status, Nazorg.Status
 OPEN = {S.TOEGEWEZEN, S.PLAN_IN_OPSTELLING, S.PLAN_VASTGESTELD, S.IN_UITVOERING}
 MDO = "mdo.voorzitten_mdo"
 WIJZIGEN = "casusregie.change_casus"
@@ -24,9 +32,30 @@ BEHANDELEN = "casusregie.behandelen_escalatie"
 NIET_BEHANDELAAR = "U behandelt deze escalatie niet."
 
 
+def is_casusregisseur(user, casus):
+    """The casusregisseur of the casus, with the regisseur's right to change it (a betrokkene may change the
+    casus when granted, but does not close it)."""
+    return casus.casusregisseur_id == user.pk and user.has_perm(WIJZIGEN, casus)
+
+
+def is_nazorger(user, nazorg):
+    """Whom the nazorg task is for: the former casusregisseur while active (and still a casusregisseur);
+    without one, the procesmanager."""
+    from .permissions import mag_casusrecht_houden
+
+    if mag_casusrecht_houden(nazorg.regisseur):
+        return user.pk == nazorg.regisseur_id
+    return user.has_perm("casusregie.zien_alle_casussen")
+
+
 def handles(user, escalatie):
     """Whether `user` handles escalations at the escalation's current level."""
     return user.has_perm(BEHANDELEN) and user.groups.filter(pk=escalatie.niveau.behandelaars_id).exists()
+
+
+def teamlid(user, vraag):
+    """Whether `user` is a member of the (active) expert team the question was put to."""
+    return bool(user.is_active and vraag.team.actief and vraag.team.leden.filter(pk=user.pk).exists())
 
 
 # --- open for actions ---------------------------------------------------------------------------------------
@@ -51,6 +80,8 @@ PLAN = OpenStates(
     parent=("casus", CASUS),
 )
 GESLOTEN = "Deze escalatie is gesloten."
+# the plan of an action whose progress changes: the draft or the plan in force (PLAN's "voortgang")
+PLAN_VOORTGANG = OpenStates("status", *PLAN.rules["voortgang"], parent=("casus", CASUS))
 ESCALATIE = OpenStates("status", {E.OPEN, E.BEANTWOORD}, GESLOTEN, parent=("casus", CASUS))
 BETROKKENE = OpenStates("beeindigd_op", {None}, "Deze betrokkenheid is al beëindigd.", parent=("casus", CASUS))
 WACHTLIJST = OpenStates("opgelost_op", {None}, "Deze wachtlijst is al opgelost.", parent=("casus", CASUS))
@@ -83,7 +114,22 @@ CASUS_WORKFLOW = Workflow(
             ("deescaleren_naar_opstelling", S.PLAN_IN_OPSTELLING),
         )
     ),
-    Transition("afsluiten", OPEN, S.AFGESLOTEN, (WIJZIGEN, MDO), label="de casus afsluiten"),
+    Transition(
+        "afsluiten",
+        OPEN,
+        S.AFGESLOTEN,
+        is_casusregisseur,
+        label="de casus afsluiten",
+        denied="Alleen de casusregisseur sluit een casus af.",
+    ),
+    Transition(
+        "afsluiten_door_procesmanager",
+        OPEN,
+        S.AFGESLOTEN,
+        MDO,
+        label="de casus afsluiten als procesmanager",
+        denied="Alleen de procesmanager sluit een casus af die niet verder kan.",
+    ),
 )
 
 PLAN_WORKFLOW = Workflow(
@@ -126,4 +172,54 @@ ESCALATIE_WORKFLOW = Workflow(
         denied="U mag deze escalatie niet sluiten.",
     ),
     parent=("casus", CASUS),
+)
+
+EXPERTVRAAG_WORKFLOW = Workflow(
+    ExpertVraag,
+    Transition(
+        "beantwoorden",
+        {V.OPEN},
+        V.BEANTWOORD,
+        teamlid,
+        label="de vraag beantwoorden",
+        refused="Deze vraag is al beantwoord.",
+        denied="Alleen een lid van het expertteam beantwoordt deze vraag.",
+    ),
+    parent=("casus", CASUS),
+)
+
+ACTIE_WORKFLOW = Workflow(
+    PlanActie,
+    Transition(
+        "overdragen",
+        {A.OPEN, A.LOOPT},
+        A.OVERGEDRAGEN,
+        WIJZIGEN,
+        label="de actie overdragen",
+        refused="Alleen een open of lopende actie kan worden overgedragen.",
+    ),
+    owner="casus",
+    parent=("plan", PLAN_VOORTGANG),
+)
+
+NAZORG_WORKFLOW = Workflow(
+    Nazorg,
+    Transition(
+        "vastleggen",
+        {N.OPEN},
+        N.UITGEVOERD,
+        is_nazorger,
+        label="de nazorg vastleggen",
+        refused="Deze nazorg is al vastgelegd.",
+        denied="Deze nazorgtaak is niet voor u.",
+    ),
+    Transition(
+        "gemeld",
+        {N.UITGEVOERD},
+        N.GEMELD,
+        "meldpunt.add_melding",
+        label="de nieuwe melding als geregistreerd markeren",
+        refused="Voor deze nazorg is geen nieuwe melding gevraagd, of die is al geregistreerd.",
+        denied="Alleen het meldpunt registreert een nieuwe melding.",
+    ),
 )

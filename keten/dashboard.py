@@ -95,7 +95,10 @@ def open_escalaties(user, today: date) -> list[NiveauGroep]:
         if groep is not None:
             groep.aantal, groep.lang_open = row["n"], row["lang"]
     oudste = _oudste(
-        escalaties, "niveau_id", ["niveau_sinds", "pk"], ["niveau", "casus__organisatie", "casus__casusregisseur"]
+        escalaties,
+        "niveau_id",
+        ["niveau_sinds", "pk"],
+        ["niveau", "reden", "casus__organisatie", "casus__casusregisseur"],
     )
     for escalatie in oudste:
         groep = groepen.setdefault(escalatie.niveau_id, NiveauGroep(escalatie.niveau))
@@ -321,7 +324,7 @@ def escalaties_lijst(request):
     today = timezone.localdate()
     niveaus = list(EscalatieNiveau.objects.order_by("volgorde"))
     code = _keuze(request, "niveau", {n.code for n in niveaus})
-    qs = _open_escalaties(request.user).select_related("niveau", "casus__organisatie", "casus__casusregisseur")
+    qs = _open_escalaties(request.user).select_related("niveau", "reden", "casus__organisatie", "casus__casusregisseur")
     if code:
         qs = qs.filter(niveau__code=code)
     page = _pagina(request, qs.order_by("niveau__volgorde", "niveau_sinds", "pk"))

@@ -14,11 +14,26 @@ from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
 
+from django.conf import settings
 from django.utils import timezone
 
-from bzt.models import Organisatie
+from bzt.audit import acting_as
+from bzt.auth.services import demo_apparaat_inrichten
+from bzt.models import Organisatie, User
 from casusregie import correcties, selectors, services
-from casusregie.models import AfsluitReden, Casus, CasusBetrokkene, Escalatie, EscalatieNiveau, Plan, Wachtlijst
+from casusregie.models import (
+    AfsluitReden,
+    Casus,
+    CasusBetrokkene,
+    Escalatie,
+    EscalatieNiveau,
+    EscalatieSoort,
+    ExpertTeam,
+    ExpertVraag,
+    Plan,
+    Wachtlijst,
+)
+from casusregie.workflow import is_nazorger
 from mdo import services as mdo_services
 from mdo.models import AgendaPunt
 from meldpunt.codes import Leefgebied
@@ -70,10 +85,21 @@ AFSLUITREDENEN = ["regulier_overgedragen", "regulier_overgedragen", "doel_bereik
 @dataclass
 class _Wie:
     procesmanager: object
-    coordinator: object
-    wethouder: object
     regisseurs: list
     partners: list  # convenant organisations
+    ladder: list  # the active levels of the escalation ladder, lowest first (data: casusregie.reference)
+    behandelaars: dict  # level id -> the demo account that answers that level
+    soorten: list  # codes of the active kinds of escalation
+
+
+def _behandelaars(users, ladder):
+    """Per level, a demo account in the group that answers it (levels without one are not used by the demo)."""
+    gevonden = {}
+    for niveau in ladder:
+        user = next((u for u in users.values() if u.groups.filter(pk=niveau.behandelaars_id).exists()), None)
+        if user is not None:
+            gevonden[niveau.pk] = user
+    return gevonden
 
 
 def seed_casussen(*, users, jaar, seed=0) -> dict:
@@ -81,12 +107,14 @@ def seed_casussen(*, users, jaar, seed=0) -> dict:
 
     Returns {"casussen": new casussen, "mdo": "gepland" | "bestaand"}.
     """
+    ladder = list(EscalatieNiveau.objects.filter(actief=True).order_by("volgorde"))
     wie = _Wie(
         procesmanager=users["procesmanager"],
-        coordinator=users["coordinator"],
-        wethouder=users["wethouder"],
         regisseurs=[users[name] for name in REGISSEURS],
         partners=list(Organisatie.objects.filter(convenantpartner=True)),
+        ladder=ladder,
+        behandelaars=_behandelaars(users, ladder),
+        soorten=list(EscalatieSoort.objects.filter(actief=True).order_by("volgorde").values_list("code", flat=True)),
     )
     vandaag = timezone.localdate()
     meldingen = (
@@ -110,7 +138,9 @@ def seed_casussen(*, users, jaar, seed=0) -> dict:
         casus = _toewijzen(melding, wie=wie, rng=rng, vandaag=vandaag)
         _verder(casus, pad=_ontbrekend_pad() or _pad(rng), wie=wie, rng=rng, vandaag=vandaag)
         made += 1
-    return {"casussen": made, "mdo": _volgend_mdo(wie.procesmanager, vandaag)}
+    mdo = _volgend_mdo(wie.procesmanager, vandaag)
+    seed_consultatie(users=users)
+    return {"casussen": made, "mdo": mdo}
 
 
 def _huishouden_heeft_casus(melding):
@@ -379,7 +409,7 @@ def _escaleren(casus, *, pad, wie, rng, datum):
     escalatie = services.casus_escaleren(
         door=casus.casusregisseur,
         casus=casus,
-        reden=rng.choice(Escalatie.Reden.values),
+        reden=rng.choice(wie.soorten),
         vraag="De aanpak loopt vast; wij vragen het volgende niveau om een besluit over de inzet van de partners.",
         datum=datum,
     )
@@ -390,15 +420,20 @@ def _escaleren(casus, *, pad, wie, rng, datum):
             door=wie.procesmanager, escalatie=escalatie, toelichting="Knelpunt opgelost in overleg met de partner."
         )
         return
-    code = "wethouder" if pad == DOORBRAAK or rng.random() < 0.3 else "coordinerend_ambtenaar"
-    niveau = EscalatieNiveau.objects.get(code=code)
-    escalatie = services.escalatie_opschalen(
-        door=wie.procesmanager,
-        escalatie=escalatie,
-        naar=niveau,
-        toelichting="Partners komen er op uitvoeringsniveau niet uit; besluit nodig over inzet en financiering.",
-    )
-    behandelaar = wie.wethouder if code == "wethouder" else wie.coordinator
+    # Up the ladder as the data has it: mostly one level, sometimes two (a doorbraak: two), rarely three.
+    hoger = [n for n in wie.ladder if n.volgorde > escalatie.niveau.volgorde and n.pk in wie.behandelaars]
+    behandelaar = wie.behandelaars.get(escalatie.niveau_id, wie.procesmanager)
+    if hoger:
+        r = rng.random()
+        stap = 1 if pad == DOORBRAAK else (0 if r < 0.7 else 1 if r < 0.95 else 2)
+        naar = hoger[min(stap, len(hoger) - 1)]
+        escalatie = services.escalatie_opschalen(
+            door=behandelaar,
+            escalatie=escalatie,
+            naar=naar,
+            toelichting="Partners komen er op uitvoeringsniveau niet uit; besluit nodig over inzet en financiering.",
+        )
+        behandelaar = wie.behandelaars[naar.pk]
     if pad == BEANTWOORD:
         services.escalatie_beantwoorden(
             door=behandelaar,
@@ -422,14 +457,51 @@ def _afsluiten(casus, *, wie, rng, datum):
     ontbrekend = [code for code in dict.fromkeys(AFSLUITREDENEN) if code not in gebruikt]
     reden = AfsluitReden.objects.get(code=ontbrekend[0] if ontbrekend else rng.choice(AFSLUITREDENEN))
     zorg = [o for o in wie.partners if o != casus.organisatie]
-    services.casus_afsluiten(
-        door=casus.casusregisseur,
-        casus=casus,
-        reden=reden,
-        overgedragen_aan=rng.choice(zorg) if reden.vraagt_organisatie else None,
-        toelichting="Afgesloten na bespreking in het MDO.",
-        datum=max(datum, casus.toegewezen_op),
-    )
+    datum = max(datum, casus.toegewezen_op)
+    plan = casus.plannen.filter(status=Plan.Status.VASTGESTELD).first()
+    if plan is None or reden.casus_kan_niet_verder:
+        # the casus cannot go on (verhuisd, zorgmijding; or never got a plan): the procesmanager closes it anyway
+        if not reden.casus_kan_niet_verder:
+            reden = rng.choice(list(AfsluitReden.objects.filter(casus_kan_niet_verder=True).order_by("code")))
+        services.casus_afsluiten_door_procesmanager(
+            door=wie.procesmanager,
+            casus=casus,
+            reden=reden,
+            motivering=f"{reden}: de casus kan niet verder; besproken met de casusregisseur.",
+            datum=datum,
+        )
+    else:
+        # "we laten een casus pas los als alles geregeld is": every action done or handed over, waiting lists solved
+        for actie in plan.acties.exclude(status__in=["gereed", "vervallen", "overgedragen"]):
+            if rng.random() < 0.3:
+                services.actie_overdragen(door=casus.casusregisseur, actie=actie, organisatie=rng.choice(zorg))
+            else:
+                services.actie_status_wijzigen(door=casus.casusregisseur, actie=actie, status="gereed")
+        for wachtlijst in casus.wachtlijsten.filter(opgelost_op__isnull=True):
+            services.wachtlijst_opgelost(door=casus.casusregisseur, wachtlijst=wachtlijst, datum=datum)
+        services.casus_afsluiten(
+            door=casus.casusregisseur,
+            casus=casus,
+            reden=reden,
+            overgedragen_aan=rng.choice(zorg) if reden.vraagt_organisatie else None,
+            toelichting="Afgesloten na bespreking in het MDO.",
+            datum=datum,
+        )
+    casus.refresh_from_db()
+    nazorg = casus.nazorg
+    if (
+        nazorg.op <= timezone.localdate()
+        and rng.random() < 0.6
+        and nazorg.regisseur
+        and is_nazorger(nazorg.regisseur, nazorg)
+    ):
+        uitkomst = "stabiel" if rng.random() < 0.8 else "opnieuw_melden"
+        services.nazorg_vastleggen(
+            door=nazorg.regisseur,
+            nazorg=nazorg,
+            uitkomst=uitkomst,
+            notitie="Gebeld: het gaat goed." if uitkomst == "stabiel" else "Huur weer achterstallig; opnieuw melden.",
+        )
 
 
 # --- next week's MDO -----------------------------------------------------------------------------------------
@@ -444,3 +516,55 @@ def _volgend_mdo(procesmanager, vandaag):
     dagen = (DINSDAG - vandaag.weekday()) % 7 or 7
     mdo_services.overleg_plannen(door=procesmanager, datum=vandaag + timedelta(days=dagen), locatie=MDO_LOCATIE)
     return "gepland"
+
+
+# --- the MDO as the regisseur's meeting, and an expert team (issue 14) -----------------------------------------
+
+EXPERTTEAM = "Expertiseteam OGGZ"
+EXPERT = "expert_oggz"  # a member of the expert team without a casus-work role: reads a casus only for a question
+EXPERT_ORGANISATIE = "GGD IJsselland"
+
+
+def seed_consultatie(*, users):
+    """The expert team "Expertiseteam OGGZ" (functioneel beheer) with the demo user expert_oggz and the
+    casusregisseur of Iriszorg; one open question of regisseur_dimence to it; one of their casussen on the
+    coming MDO with a question. Idempotent: nothing is added when it is there already."""
+    beheer, regisseur = users["beheer"], users["regisseur_dimence"]
+    expert = User.objects.filter(username=EXPERT).first()
+    if expert is None:
+        with acting_as(beheer, reason="seed_demo"):
+            expert = User.objects.create_user(
+                EXPERT,
+                email=f"{EXPERT}@bzt.example",
+                password=settings.DEMO_PASSWORD,
+                first_name="Ellen",
+                last_name="de Vries",
+                organisatie=Organisatie.objects.get(naam=EXPERT_ORGANISATIE),
+            )
+    team = ExpertTeam.objects.filter(naam=EXPERTTEAM).first()
+    if team is None:
+        team = services.expertteam_opslaan(
+            door=beheer, naam=EXPERTTEAM, leden=[expert, users["regisseur_iriszorg"]], actief=True
+        )
+    demo_apparaat_inrichten(door=beheer, gebruiker=expert)  # a member of an expert team needs the second factor
+    eigen = list(
+        Casus.objects.filter(casusregisseur=regisseur)
+        .exclude(status=Casus.Status.AFGESLOTEN)
+        .order_by("toegewezen_op", "id")[:2]
+    )
+    if eigen and not ExpertVraag.objects.filter(team=team).exists():
+        services.expertvraag_stellen(
+            door=regisseur,
+            casus=eigen[0],
+            team=team,
+            vraag="Cliënt weigert elke hulp en de huisuitzetting dreigt. Welke maatwerkoplossing of drang is passend?",
+        )
+    overleg = mdo_services.volgend_overleg()
+    if eigen and overleg is not None and not AgendaPunt.objects.filter(aangemeld_door=regisseur).exists():
+        if not AgendaPunt.objects.filter(casus=eigen[-1], besluit="", soort=AgendaPunt.Soort.CASUSBESPREKING).exists():
+            mdo_services.casus_agenderen(
+                door=regisseur,
+                casus=eigen[-1],
+                overleg=overleg,
+                vraag="De woningcorporatie werkt niet mee; kan het MDO de corporatie aan tafel krijgen?",
+            )

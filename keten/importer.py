@@ -6,8 +6,10 @@ when no line has a problem are the rows written, in one transaction, acting as t
 the run named as the change reason of every history record.
 
 The MDO and casusregie parts of a line (mdo, plan_vastgesteld_op, escalaties, afgesloten_op, afsluitreden)
-become a Casus with its first plan, its escalations and its closing; the named casusregisseur (when that
-user exists and works as casusregisseur) gets the access of an open casus through casusregie.permissions.
+become a Casus with its first plan, its escalations and its closing (accepted as it was, marked "import": the
+closing conditions of casusregie.services.casus_afsluiten are not checked on history); the named casusregisseur
+(when that user exists and works as casusregisseur) gets the access of an open casus through
+casusregie.permissions.
 """
 
 import json
@@ -26,7 +28,7 @@ from bzt.audit import acting_as, system_user
 from bzt.models import Organisatie, User
 from bzt.validators import datum_probleem
 from casusregie import permissions
-from casusregie.models import AfsluitReden, Casus, Escalatie, EscalatieNiveau, EscalatieStap, Plan
+from casusregie.models import AfsluitReden, Casus, Escalatie, EscalatieNiveau, EscalatieSoort, EscalatieStap, Plan
 from casusregie.services import huishouden_vergrendelen, open_casussen_van_personen
 from casusregie.workflow import CASUS_BEGIN, CASUS_WORKFLOW
 from meldpunt.codes import (
@@ -50,6 +52,9 @@ from meldpunt.workflow import MELDING_BEGIN, MELDING_WORKFLOW
 IMPORT_MOTIVATIE = "Historische registratie (import): geen motivatie overgenomen"
 IMPORT_PLAN = "Historisch plan van aanpak (import): inhoud niet overgenomen"
 IMPORT_ESCALATIE_VRAAG = "Historische escalatie (import)"
+# The import format gives an escalation's level (any configured level of the ladder), not its kind: imported
+# escalations get this kind (casusregie.reference.ESCALATIESOORTEN; a line is refused when it is not configured).
+IMPORT_ESCALATIE_SOORT = "stagnatie"
 CASUS_KEYS = {
     "mdo": ((dict,), "een object of null"),
     "plan_vastgesteld_op": ((str,), "tekst (datum) of null"),
@@ -153,6 +158,7 @@ class _Reference:
     regisseurs: dict[str, User] = field(default_factory=dict)  # only users who work as casusregisseur
     niveaus: dict[str, EscalatieNiveau] = field(default_factory=dict)
     redenen: dict[str, AfsluitReden] = field(default_factory=dict)
+    import_soort: bool = True  # the kind IMPORT_ESCALATIE_SOORT is configured
 
 
 @dataclass
@@ -573,6 +579,7 @@ def _reference(lines: list[ImportLine]) -> _Reference:
         regisseurs=regisseurs,
         niveaus={niveau.code: niveau for niveau in EscalatieNiveau.objects.all()},
         redenen={reden.code: reden for reden in AfsluitReden.objects.all()},
+        import_soort=EscalatieSoort.objects.filter(code=IMPORT_ESCALATIE_SOORT).exists(),
     )
 
 
@@ -588,6 +595,9 @@ def _check_casus_names(line: ImportLine, reference: _Reference, problems):
                 f"escalaties[{entry.index}].niveau: '{entry.niveau}' is geen escalatieniveau (kies uit: {choices})"
             )
             problems.append(Problem(line.number, message))
+    if casus.escalaties and not reference.import_soort:
+        message = f"escalaties: de soort escalatie '{IMPORT_ESCALATIE_SOORT}' voor historische escalaties ontbreekt"
+        problems.append(Problem(line.number, message))
     if casus.afsluitreden and casus.afsluitreden not in reference.redenen:
         choices = ", ".join(reference.redenen)
         message = f"afsluitreden: '{casus.afsluitreden}' is geen afsluitreden (kies uit: {choices})"
@@ -774,6 +784,10 @@ def _build_casus(melding: Melding, entry: CasusEntry, reference: _Reference) -> 
         plan_vastgesteld_op=entry.plan_vastgesteld_op,
         afgesloten_op=entry.afgesloten_op,
         afsluitreden=reference.redenen.get(entry.afsluitreden),
+        # Imported history is accepted as it was: a casus closed in the previous system (also without a
+        # vastgesteld plan) stays closed, marked as not checked against the closing conditions, and gets no
+        # nazorg task (docs/import.md). The conditions hold for every closing in BZT itself.
+        afsluiting="" if entry.open else Casus.Afsluiting.IMPORT,
     )
 
 
@@ -799,7 +813,7 @@ def _build_escalaties(casus: Casus, entry: CasusEntry, reference: _Reference, sy
                 casus=casus,
                 niveau=reference.niveaus[item.niveau],
                 status=Escalatie.Status.OPEN if stays_open else Escalatie.Status.GEDEESCALEERD,
-                reden=Escalatie.Reden.STAGNATIE,
+                reden_id=IMPORT_ESCALATIE_SOORT,
                 vraag=IMPORT_ESCALATIE_VRAAG,
                 gestart_door=systeem,
                 gestart_op=item.datum,

@@ -18,9 +18,10 @@ from django.utils import timezone
 from bzt.models import User
 from bzt.notifications import notificeren
 from casusregie import permissions
-from casusregie.models import Casus, CasusBetrokkene, Escalatie, Plan, PlanActie
+from casusregie.models import Casus, CasusBetrokkene, Escalatie, Nazorg, Plan, PlanActie
 from casusregie.selectors import casussen_for, escalaties_for
 from casusregie.services import open_casus_van_huishouden
+from casusregie.workflow import is_nazorger
 from meldpunt.selectors import meldingen_for
 
 
@@ -82,6 +83,10 @@ def _is_regisseursrecht(obj, details):
     return set(details.get("perms", ())) >= set(permissions.REGISSEUR)
 
 
+def _is_expertvraag(obj, details):
+    return "(expertvraag " in details.get("reden", "")  # casusregie.services._expert_reden
+
+
 TABEL = {
     "casusregie.toegang.verleend": [
         _casusregel(
@@ -94,7 +99,13 @@ TABEL = {
             "betrokken",
             lambda casus, d: [d["gebruiker"]],
             "U bent als professional betrokken bij casus {nummer}.",
-            als=lambda obj, d: not _is_regisseursrecht(obj, d),
+            als=lambda obj, d: not _is_regisseursrecht(obj, d) and not _is_expertvraag(obj, d),
+        ),
+        _casusregel(
+            "expertvraag",
+            lambda casus, d: [d["gebruiker"]],
+            "Er is een vraag aan uw expertteam over casus {nummer}; u kunt de casus lezen tot de vraag beantwoord is.",
+            als=_is_expertvraag,
         ),
     ],
     "casusregie.escalatie.beantwoorden": [
@@ -256,6 +267,18 @@ BETROKKENHEID_EINDIGT = _casusregel(
     "Uw betrokkenheid bij casus {nummer} eindigt op {datum:%d-%m-%Y}.",
     casus=lambda betrokkene: betrokkene.casus,
 )
+NAZORG_DUE = Regel(
+    "nazorg",
+    lambda nazorg, d: (
+        [nazorg.regisseur]
+        if permissions.mag_casusrecht_houden(nazorg.regisseur)
+        else User.objects.filter(is_active=True, groups__permissions__codename="zien_alle_casussen").distinct()
+    ),
+    "Nazorg voor casus {nummer}: vraag na hoe het gaat en leg de uitkomst vast.",
+    lambda nazorg: nazorg,
+    lambda nazorg: reverse("home"),  # the task and its form are on the start page
+    is_nazorger,  # the one the task is for, and no one else (casusregie.workflow)
+)
 LEESRECHT_EINDIGT = _casusregel(
     "toegang_eindigt",
     lambda casus, d: [casus.casusregisseur],
@@ -313,6 +336,10 @@ def attenties_berekenen(vandaag=None) -> int:
             sleutel=f"leesrecht-{casus.pk}-{casus.leesrecht_regisseur_tot}",
             datum=casus.leesrecht_regisseur_tot,
         )
+    for nazorg in Nazorg.objects.filter(status=Nazorg.Status.OPEN, op__lte=vandaag).select_related(
+        "casus", "regisseur"
+    ):
+        aantal += _toepassen(NAZORG_DUE, nazorg, None, {}, sleutel=f"nazorg-{nazorg.pk}")
     return aantal
 
 

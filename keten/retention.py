@@ -33,7 +33,9 @@ from casusregie.models import (
     CasusToegang,
     Escalatie,
     EscalatieStap,
+    ExpertVraag,
     JournaalRegel,
+    Nazorg,
     Noodtoegang,
     Plan,
     PlanActie,
@@ -272,7 +274,15 @@ def _melding_anonimiseren(melding: Melding, now):
 
 
 def _casus_anonimiseren(casus):
-    _save_if_changed(casus, {"afsluit_toelichting": _tekst(casus.afsluit_toelichting)})
+    _save_if_changed(
+        casus,
+        {
+            "afsluit_toelichting": _tekst(casus.afsluit_toelichting),
+            "afsluit_motivering": _tekst(casus.afsluit_motivering),
+        },
+    )
+    for nazorg in Nazorg.objects.filter(casus=casus):
+        _save_if_changed(nazorg, {"notitie": _tekst(nazorg.notitie)})
     for regel in casus.journaal.all():
         _save_if_changed(regel, {"tekst": MARKER})
     for plan in casus.plannen.all():
@@ -292,7 +302,9 @@ def _casus_anonimiseren(casus):
     for wachtlijst in casus.wachtlijsten.all():
         _save_if_changed(wachtlijst, {"voorziening": MARKER})
     for punt in AgendaPunt.objects.filter(Q(casus=casus) | Q(plan__casus=casus)):
-        _save_if_changed(punt, {"notulen": _tekst(punt.notulen)})
+        _save_if_changed(punt, {"notulen": _tekst(punt.notulen), "vraag": _tekst(punt.vraag)})
+    for vraag in casus.expertvragen.all():
+        _save_if_changed(vraag, {"vraag": _tekst(vraag.vraag), "antwoord": _tekst(vraag.antwoord)})
     for nood in casus.noodtoegangen.all():
         _save_if_changed(nood, {"reden": MARKER, "oordeel": _tekst(nood.oordeel)})
     # The access log keeps who had which access when; its free-text reason (e.g. of a transfer) goes.
@@ -373,8 +385,10 @@ def _history_scrubben(selectie: Selectie):
     _scrub(_history(Betrokkene).filter(melding_id__in=melding_ids))
     _scrub(_history(Correctie).filter(melding_id__in=melding_ids), tekst=("reden",))
     agenda = Q(melding_id__in=melding_ids) | Q(casus_id__in=casus_ids) | Q(plan_id__in=plan_ids)
-    _scrub(_history(AgendaPunt).filter(agenda), tekst=("notulen",))
-    _scrub(_history(Casus).filter(id__in=casus_ids), tekst=("afsluit_toelichting",))
+    _scrub(_history(AgendaPunt).filter(agenda), tekst=("notulen", "vraag"))
+    _scrub(_history(ExpertVraag).filter(casus_id__in=casus_ids), tekst=("vraag", "antwoord"))
+    _scrub(_history(Casus).filter(id__in=casus_ids), tekst=("afsluit_toelichting", "afsluit_motivering"))
+    _scrub(_history(Nazorg).filter(casus_id__in=casus_ids), tekst=("notitie",))
     _scrub(_history(JournaalRegel).filter(casus_id__in=casus_ids), tekst=("tekst",))
     _scrub(_history(Plan).filter(id__in=plan_ids), tekst=PLAN_TEKSTVELDEN)
     _scrub(_history(PlanDoel).filter(plan_id__in=plan_ids), tekst=("omschrijving",))

@@ -5,7 +5,14 @@ from django.shortcuts import render
 
 from bzt.notifications import ongelezen
 from bzt.services import inactive_accounts
-from casusregie.selectors import escalaties_op_mijn_niveau, regisseur_vandaag
+from casusregie.permissions import is_expertteamlid
+from casusregie.selectors import (
+    escalaties_op_mijn_niveau,
+    nazorg_voor,
+    open_vragen_aan_mijn_team,
+    opnieuw_te_melden,
+    regisseur_vandaag,
+)
 from meldpunt.selectors import WACHTRIJEN, wachtrij_tellingen
 
 from .dashboard import kerncijfers
@@ -24,7 +31,15 @@ def home(request):
         context["kerncijfers"] = kerncijfers(request.user)
     if request.user.has_perm("casusregie.werken_als_regisseur"):
         context["vandaag"] = regisseur_vandaag(request.user)
+    if request.user.has_perm("casusregie.werken_als_regisseur") or request.user.has_perm(
+        "casusregie.zien_alle_casussen"
+    ):
+        context["nazorg"] = nazorg_voor(request.user)  # due nazorg tasks for this person only
+    if request.user.has_perm("meldpunt.add_melding"):
+        context["opnieuw_melden"] = opnieuw_te_melden(request.user)
     if request.user.has_perm("casusregie.behandelen_escalatie"):
         context["escalaties"] = escalaties_op_mijn_niveau(request.user)
+    if is_expertteamlid(request.user):  # any role: the open questions to the user's expert team
+        context["expertvragen"] = open_vragen_aan_mijn_team(request.user)[:20]
     template = f"home/{role.group}.html" if role else "home/geen_rol.html"
     return render(request, template, context)

@@ -236,3 +236,32 @@ class AfrondenForm(forms.Form):
         for pk, gebruiker in self.gebruikers.items():
             groepen.setdefault(str(gebruiker.organisatie), []).append((gebruiker, str(pk) in gekozen))
         return list(groepen.items())
+
+
+class AgenderenForm(forms.Form):
+    """The casusregisseur's own casus on a coming MDO, with a question. Casussen are shown by number only."""
+
+    prefix = "agenderen"
+    casus = forms.TypedChoiceField(
+        label="Casus",
+        coerce=int,
+        error_messages={"required": "Kies een casus.", "invalid_choice": "Kies een open casus van uzelf."},
+    )
+    overleg = forms.TypedChoiceField(
+        label="MDO",
+        coerce=int,
+        error_messages={"required": "Kies een MDO.", "invalid_choice": "Kies een komend, gepland MDO."},
+    )
+    vraag = forms.CharField(
+        label="Uw vraag aan het MDO",
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Schrijf de vraag die u aan het MDO stelt."},
+    )
+
+    def __init__(self, *args, casussen=(), overleggen=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.casussen = {c.pk: c for c in casussen}
+        self.overleggen = {o.pk: o for o in overleggen}
+        self.fields["casus"].choices = [("", "Kies een casus")] + [(c.pk, c.nummer) for c in casussen]
+        self.fields["overleg"].choices = [(o.pk, overleg_label(o)) for o in overleggen]

@@ -62,6 +62,12 @@ class AgendaPunt(models.Model):
     besloten_door = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    # A casusregisseur who put their own casus on the agenda, and their question to the MDO.
+    vraag = models.TextField("vraag aan het MDO", blank=True)
+    aangemeld_door = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    aangemeld_op = models.DateTimeField(null=True, blank=True)
 
     history = AuditedHistory()
 

@@ -7,6 +7,9 @@ from casusregie.workflow import MDO
 RECHTEN = Rechten(
     {
         "voorzitten": Recht((MDO,), denied="Alleen de voorzitter van het MDO (procesmanager) mag dit."),
+        # Mijn MDO-punten: a casusregisseur's own items and besluiten; which casus they may put on the agenda is
+        # casusregie.rechten "mdo_agenderen" (the change right on that casus)
+        "eigen_punten": Recht(("casusregie.werken_als_regisseur",), denied="Deze pagina is voor casusregisseurs."),
     }
 )
 

@@ -24,11 +24,13 @@ from bzt.forms import parse_int
 from bzt.models import User
 from casusregie import search
 from casusregie.models import Casus, PlanActie
+from casusregie.rechten import mag
 from casusregie.selectors import (
     caseload_per_regisseur_sql,
     caseload_vol,
     casusregisseurs,
     casussen_for,
+    geldige_rechten,
     met_regisseursrol,
     open_casussen_per_regisseur,
 )
@@ -43,13 +45,27 @@ from .models import AgendaPunt, Overleg
 
 
 def besluiten_in_tijdlijn(casus):
-    """The MDO's decisions on a casus and on its melding, for the casus timeline (casusregie.timeline.BRONNEN)."""
+    """The MDO's decisions on a casus and on its melding, and the regisseur's questions to the MDO (once: a
+    postponed item is carried over with its question), for the casus timeline (casusregie.timeline.BRONNEN)."""
     melding = casus.melding
-    events = []
-    punten = AgendaPunt.objects.filter(casus=casus).exclude(besluit="") | AgendaPunt.objects.filter(
-        melding=melding
-    ).exclude(besluit="")
-    for punt in punten.select_related("overleg", "besloten_door").distinct():
+    events, gevraagd = [], set()
+    # decided items, and the items a regisseur put on the agenda with a question (one query)
+    punten = AgendaPunt.objects.filter(Q(casus=casus) | Q(melding=melding)).filter(
+        ~Q(besluit="") | Q(aangemeld_op__isnull=False)
+    )
+    for punt in punten.select_related("overleg", "besloten_door", "aangemeld_door").distinct():
+        if punt.aangemeld_op is not None and punt.aangemeld_op not in gevraagd:
+            gevraagd.add(punt.aangemeld_op)
+            events.append(
+                Gebeurtenis(
+                    punt.aangemeld_op,
+                    "mdo",
+                    f"Op de agenda van het MDO van {punt.overleg.datum:%d-%m-%Y} gezet met de vraag: {punt.vraag}",
+                    punt.aangemeld_door,
+                )
+            )
+        if punt.open:
+            continue
         events.append(
             Gebeurtenis(
                 at(punt.overleg.datum),
@@ -60,6 +76,50 @@ def besluiten_in_tijdlijn(casus):
             )
         )
     return events
+
+
+# --- the casusregisseur's own items: nothing else of the agenda -------------------------------------------------
+
+
+def eigen_casussen(user):
+    """The casussen the user holds the change right on now (their own: the casusregisseur, or a betrokkene who
+    may change it): the only ones whose agenda items and besluiten they see, and may put on the agenda."""
+    if not user.is_authenticated:
+        return Casus.objects.none()
+    rechten = geldige_rechten(user, "casusregie.change_casus")
+    return casussen_for(user).filter(pk__in=rechten.values("content_object_id"))
+
+
+def mijn_mdo_punten(user):
+    """The agenda items (coming and decided) about the user's own casussen and their meldingen, newest MDO first.
+    Only the item itself: not the rest of the agenda, not the attendees, not other households."""
+    eigen = eigen_casussen(user).values("pk")
+    punten = list(
+        AgendaPunt.objects.filter(Q(casus__in=eigen) | Q(melding__casus__in=eigen))
+        .select_related("overleg", "casus", "melding__casus", "besloten_door", "aangemeld_door")
+        .order_by("-overleg__datum", "-overleg_id", "volgorde", "id")
+    )
+    for punt in punten:
+        punt.eigen_casus = punt.casus if punt.casus_id else punt.melding.casus
+    return punten
+
+
+def huishoudens_van(punten):
+    """Person ids of the households the items of mijn_mdo_punten are about (for the access log)."""
+    casus_ids = {p.eigen_casus.pk for p in punten}
+    return list(Betrokkene.objects.filter(melding__casus__in=casus_ids).values_list("persoon_id", flat=True))
+
+
+def te_agenderen_casussen(user):
+    """The user's own open casussen they may put on an MDO agenda (casusregie.rechten "mdo_agenderen")."""
+    casussen = eigen_casussen(user).exclude(status=Casus.Status.AFGESLOTEN).order_by("-toegewezen_op", "-id")
+    return [c for c in casussen if mag(user, "mdo_agenderen", c)]
+
+
+def komende_overleggen():
+    """The planned MDO's from today on, for the regisseur's choice (dates and places only)."""
+    gepland = Overleg.objects.filter(status=Overleg.Status.GEPLAND, datum__gte=timezone.localdate())
+    return gepland.order_by("datum", "id")
 
 
 def overleggen_for(user):
@@ -105,6 +165,7 @@ def overleg_detail(user, pk):
             "casus__melding",
             "plan",
             "besloten_door",
+            "aangemeld_door",
         )
         .prefetch_related(
             _betrokkenen("melding"),

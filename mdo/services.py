@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from bzt.audit import acting_as
 from bzt.workflow import TransitionNotAllowed, transition
+from casusregie import rechten as casus_rechten
 from casusregie import services as casus_services
 from casusregie.models import Plan
 from casusregie.workflow import CASUS
@@ -117,6 +118,34 @@ def casusbespreking_toevoegen(*, door, overleg: Overleg, casus) -> AgendaPunt:
 
 
 @transaction.atomic
+def casus_agenderen(*, door, casus, vraag: str, overleg: Overleg | None = None) -> AgendaPunt:
+    """The casusregisseur puts their own casus on a coming MDO (default: the next one) with a question. The right
+    is casusregie.rechten "mdo_agenderen": the change right on that casus."""
+    casus_rechten.vereist(door, "mdo_agenderen", casus)
+    if not vraag.strip():
+        raise ValidationError({"vraag": "Schrijf de vraag die u aan het MDO stelt."})
+    overleg = overleg or volgend_overleg()
+    if overleg is None:
+        raise ValidationError({"overleg": "Er is nog geen MDO gepland; vraag de procesmanager een MDO te plannen."})
+    if overleg.datum < timezone.localdate() or not _locked_open(overleg):
+        raise ValidationError({"overleg": "Kies een komend, gepland MDO."})
+    CASUS.lock(casus)
+    open_punt = AgendaPunt.objects.filter(casus=casus, soort=AgendaPunt.Soort.CASUSBESPREKING, besluit="")
+    if open_punt.exists():
+        raise ValidationError({"vraag": "Deze casus staat al voor een casusbespreking op de agenda van een MDO."})
+    with acting_as(door):
+        return AgendaPunt.objects.create(
+            overleg=overleg,
+            soort=AgendaPunt.Soort.CASUSBESPREKING,
+            casus=casus,
+            vraag=vraag.strip(),
+            aangemeld_door=door,
+            aangemeld_op=timezone.now(),
+            volgorde=_next_position(overleg),
+        )
+
+
+@transaction.atomic
 def agendapunt_verplaatsen(*, door, punt: AgendaPunt, richting: str | None = None, naar: Overleg | None = None):
     """Move an open item up or down on its agenda, or to another planned MDO."""
     _require_chair(door)
@@ -220,6 +249,9 @@ def _doorschuiven(punt, volgend):
             melding=punt.melding,
             casus=punt.casus,
             plan=punt.plan,
+            vraag=punt.vraag,
+            aangemeld_door=punt.aangemeld_door,
+            aangemeld_op=punt.aangemeld_op,
             volgorde=_next_position(volgend),
         )
 

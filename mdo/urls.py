@@ -6,6 +6,8 @@ app_name = "mdo"
 
 urlpatterns = [
     path("", views.overleggen, name="overleggen"),
+    path("mijn-punten/", views.mijn_punten, name="mijn_punten"),
+    path("mijn-punten/agenderen/", views.casus_agenderen, name="casus_agenderen"),
     path("<int:pk>/", views.overleg, name="overleg"),
     path("<int:pk>/agenda-bijwerken/", views.agenda_bijwerken, name="agenda_bijwerken"),
     path("<int:pk>/punten/<int:punt_pk>/verplaatsen/", views.verplaatsen, name="verplaatsen"),

@@ -22,6 +22,7 @@ from bzt.workflow import TransitionNotAllowed
 from . import rechten, selectors, services
 from .forms import (
     AfrondenForm,
+    AgenderenForm,
     CasusbesprekingForm,
     OverlegForm,
     ToewijzenForm,
@@ -35,6 +36,7 @@ from .workflow import ACTIES
 PAGE_SIZE = 20
 
 mdo_required = rechten.recht_vereist("voorzitten")
+regisseur_required = rechten.recht_vereist("eigen_punten")
 
 
 # --- list and planning ----------------------------------------------------------------------------------------
@@ -406,3 +408,62 @@ def _pdf(request, template, context, naam):
     overleg = context["overleg"]
     response["Content-Disposition"] = f'inline; filename="mdo-{overleg.datum:%Y-%m-%d}-{naam}.pdf"'
     return response
+
+
+# --- the casusregisseur's own items ------------------------------------------------------------------------------
+
+
+def _mijn_punten(request, form=None):
+    punten = selectors.mijn_mdo_punten(request.user)
+    if punten:
+        log_inzage(
+            request,
+            object_type=ObjectType.AGENDA,
+            personen=selectors.huishoudens_van(punten),
+            grond=Grond.REGISSEUR,
+            toelichting="mijn MDO-punten",
+        )
+    if form is None:
+        overleggen = list(selectors.komende_overleggen())
+        form = AgenderenForm(
+            casussen=selectors.te_agenderen_casussen(request.user),
+            overleggen=overleggen,
+            initial={"casus": request.GET.get("casus", ""), "overleg": overleggen[0].pk if overleggen else None},
+        )
+    return render(request, "mdo/mijn_punten.html", {"punten": punten, "form": form})
+
+
+@login_required
+@regisseur_required
+def mijn_punten(request):
+    """Mijn MDO-punten: the agenda items and besluiten about the user's own casussen, and the form to put one of
+    them on a coming MDO with a question. Nothing else of any agenda."""
+    return _mijn_punten(request)
+
+
+@login_required
+@regisseur_required
+@require_POST
+def casus_agenderen(request):
+    form = AgenderenForm(
+        request.POST,
+        casussen=selectors.te_agenderen_casussen(request.user),
+        overleggen=list(selectors.komende_overleggen()),
+    )
+    if form.is_valid():
+        try:
+            punt = services.casus_agenderen(
+                door=request.user,
+                casus=form.casussen[form.cleaned_data["casus"]],
+                overleg=form.overleggen[form.cleaned_data["overleg"]],
+                vraag=form.cleaned_data["vraag"],
+            )
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(
+                request, f"Casus {punt.casus.nummer} staat op de agenda van het MDO van {_datum(punt.overleg)}."
+            )
+            return redirect("mdo:mijn_punten")
+    messages.error(request, "Niet op de agenda gezet: verbeter de gemarkeerde velden. Wat u invulde staat er nog.")
+    return _mijn_punten(request, form)

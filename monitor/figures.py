@@ -17,7 +17,7 @@ from decimal import Decimal
 from django.db import connection
 
 from bzt.models import Organisatie
-from casusregie.models import AfsluitReden, Casus, Escalatie, EscalatieNiveau, PlanDoel, Wachtlijst
+from casusregie.models import AfsluitReden, Casus, Escalatie, EscalatieNiveau, Nazorg, PlanDoel, Wachtlijst
 from meldpunt.codes import Leefgebied
 from meldpunt.doelgroep import doelgroep_sql
 from meldpunt.models import Betrokkene, Melding, Persoon, Triage
@@ -96,6 +96,7 @@ def _tables():
         "niveau": EscalatieNiveau,
         "wachtlijst": Wachtlijst,
         "budgetregel": BudgetRegel,
+        "nazorg": Nazorg,
         "plandoel": PlanDoel,
     }
     return {name: connection.ops.quote_name(model._meta.db_table) for name, model in models.items()}
@@ -192,7 +193,7 @@ def _casussen_sql():
     doorbraken = {"doorbraken": "COUNT(*)", "maatwerk": "SUM(maatwerkbudget)"}
     return f"""
         WITH casussen AS (
-            SELECT o.naam AS organisatie, r.code AS reden,
+            SELECT o.naam AS organisatie, r.code AS reden, c.afsluiting,
                    (c.toegewezen_op BETWEEN %(start)s AND %(eind)s) AS nieuw,
                    (c.afgesloten_op BETWEEN %(start)s AND %(eind)s) AS afgesloten,
                    (c.toegewezen_op <= %(eind)s AND (c.afgesloten_op IS NULL OR c.afgesloten_op > %(eind)s))
@@ -212,6 +213,10 @@ def _casussen_sql():
         )
         SELECT 'nieuw', organisatie, COUNT(*) FROM casussen WHERE nieuw GROUP BY organisatie
         UNION ALL SELECT 'afsluitreden', reden, COUNT(*) FROM casussen WHERE afgesloten GROUP BY reden
+        UNION ALL SELECT 'procesmanager', reden, COUNT(*) FROM casussen
+            WHERE afgesloten AND afsluiting = 'procesmanager' GROUP BY reden
+        UNION ALL SELECT 'nazorg', n.uitkomst, COUNT(*) FROM {t["nazorg"]} n
+            WHERE n.uitgevoerd_op BETWEEN %(start)s AND %(eind)s GROUP BY n.uitkomst
         UNION ALL SELECT 'caseload', organisatie, COUNT(*) FROM casussen WHERE open_einde GROUP BY organisatie
         UNION ALL SELECT 'totaal', 'open_van_eerder', COUNT(*) FROM casussen WHERE open_einde AND van_eerder
         UNION ALL SELECT 'niveau', niveau, COUNT(*) FROM escalaties GROUP BY niveau
@@ -278,6 +283,8 @@ def compute(jaar: int, *, tot_en_met: date | None = None) -> dict:
     per_geslacht = _counts(f.get("geslacht"))
     nieuw, caseload = _counts(c.get("nieuw")), _counts(c.get("caseload"))
     afsluitredenen = _counts(c.get("afsluitreden"))
+    door_procesmanager = _counts(c.get("procesmanager"))
+    nazorg = _counts(c.get("nazorg"))
     per_niveau = _counts(c.get("niveau"))
     wachtlijsten = _counts(c.get("wachtlijst"))
     if connection.vendor == "postgresql":
@@ -318,6 +325,9 @@ def compute(jaar: int, *, tot_en_met: date | None = None) -> dict:
             "per_organisatie": nieuw,
             "afgesloten": sum(afsluitredenen.values()),
             "afsluitredenen": afsluitredenen,
+            # closed by the procesmanager because the casus could not go on (with a written reason), by reason
+            "afgesloten_door_procesmanager": sum(door_procesmanager.values()),
+            "afgesloten_door_procesmanager_per_reden": door_procesmanager,
             "open_einde_jaar": sum(caseload.values()),
             "caseload_einde_jaar": caseload,
         },
@@ -331,6 +341,8 @@ def compute(jaar: int, *, tot_en_met: date | None = None) -> dict:
         # How many meldingen each median is taken over: medians of fewer than 5 are not shown (suppression).
         "doorlooptijden_aantal": {key: scalar[f"n_{key}"] or 0 for key in DOORLOOPTIJDEN},
         "wachtlijsten": {"totaal": sum(wachtlijsten.values()), "per_organisatie": wachtlijsten},
+        # nazorg recorded in the year (uitgevoerd_op in Y), by outcome: stabiel | opnieuw_melden
+        "nazorg": {"uitgevoerd": sum(nazorg.values()), "per_uitkomst": nazorg},
         # Results of the goals of plans, per leefgebied (seed 000: "Er wordt gemonitord op leefgebieden"):
         # goals whose result (behaald, deels, niet_behaald) was recorded in the year, whatever the plan version.
         "plan": {"doelresultaten": doelresultaten},

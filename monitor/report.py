@@ -318,6 +318,9 @@ def secties(shown):
             kerncijfers=[
                 ("Nieuwe casussen", aantal(c["nieuw"])),
                 ("Afgesloten casussen", aantal(c["afgesloten"])),
+                # closed by the procesmanager because the casus could not go on; nazorg recorded in the year
+                ("Afgesloten door de procesmanager", aantal(c.get("afgesloten_door_procesmanager", 0))),
+                ("Nazorg vastgelegd", aantal(shown.get("nazorg", {}).get("uitgevoerd", 0))),
                 (f"Open op {peil}", aantal(c["open_einde_jaar"])),
             ],
             blokken=[

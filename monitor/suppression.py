@@ -35,6 +35,8 @@ TOTALS = {
     ("personen", "uniek"): ["per_geslacht", "per_leeftijd", "per_inkomen", "per_wijk"],
     ("casussen", "nieuw"): ["per_organisatie"],
     ("casussen", "afgesloten"): ["afsluitredenen"],
+    ("casussen", "afgesloten_door_procesmanager"): ["afgesloten_door_procesmanager_per_reden"],
+    ("nazorg", "uitgevoerd"): ["per_uitkomst"],
     ("casussen", "open_einde_jaar"): ["caseload_einde_jaar"],
     ("escalaties", "totaal"): ["per_niveau"],
     ("wachtlijsten", "totaal"): ["per_organisatie"],

@@ -108,6 +108,20 @@ def vastgesteld_plan(demo, c):
     return plan
 
 
+def afsluitklaar(demo, c):
+    """Arrange everything casus `c` needs before its casusregisseur may close it: a vastgesteld plan whose
+    actions are done (casusregie.selectors.afsluitvoorwaarden). Returns the casus, reloaded."""
+    from bzt.models import User
+    from casusregie import services as cs
+
+    demo = demo or {"procesmanager": User.objects.get(username="procesmanager")}
+    plan = c.plannen.filter(status="vastgesteld").first() or vastgesteld_plan(demo, c)
+    for actie in plan.acties.all():
+        cs.actie_status_wijzigen(door=c.casusregisseur, actie=actie, status="gereed")
+    c.refresh_from_db()
+    return c
+
+
 def mdo_melding(demo, *, huishouden=None, codes=("verslaving", "schulden", "dakloos"), **overrides):
     """A melding triaged 'mdo' and put on the MDO agenda by the meldpunt."""
     m = melding(demo["meldpunt"], huishouden=huishouden, **overrides)

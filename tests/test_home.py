@@ -7,6 +7,8 @@ LEADS = {
     "procesmanager": "Het volgende MDO",
     "coordinerend_ambtenaar": "Escalaties op uw niveau",
     "wethouder": "Escalaties op bestuurlijk niveau",
+    "burgemeester": "Escalaties die na ruggenspraak met de wethouders bij de burgemeester liggen",
+    "regionale_mandaatcommissie": "Escalaties in het uiterste geval",
     "beleidsambtenaar": "De jaarmonitor",
     "functioneel_beheer": "Gebruikers, organisaties",
 }
@@ -16,6 +18,8 @@ USER_OF_ROLE = {
     "procesmanager": "procesmanager",
     "coordinerend_ambtenaar": "coordinator",
     "wethouder": "wethouder",
+    "burgemeester": "burgemeester",
+    "regionale_mandaatcommissie": "mandaatcommissie",
     "beleidsambtenaar": "beleid",
     "functioneel_beheer": "beheer",
 }

@@ -196,7 +196,7 @@ def test_the_contract_example_becomes_a_casus_of_its_casusregisseur(tmp_path, de
     (escalatie,) = casus.escalaties.all()
     assert (escalatie.niveau.code, escalatie.status) == ("procesmanager", Escalatie.Status.OPEN)
     assert (escalatie.gestart_op, escalatie.niveau_sinds, escalatie.gesloten_op) == (date(2025, 6, 1),) * 2 + (None,)
-    assert (escalatie.reden, escalatie.vraag) == ("stagnatie", "Historische escalatie (import)")
+    assert (escalatie.reden_id, escalatie.vraag) == ("stagnatie", "Historische escalatie (import)")
     (stap,) = escalatie.stappen.all()
     assert (stap.soort, stap.niveau, stap.datum) == ("opgeschaald", escalatie.niveau, date(2025, 6, 1))
 
@@ -261,6 +261,45 @@ def test_only_the_last_escalation_of_an_open_casus_stays_open(tmp_path):
     assert Casus.objects.get().status == Casus.Status.OPGESCHAALD
 
 
+def test_every_configured_level_of_the_ladder_is_accepted(tmp_path):
+    """No level is hard-coded in the import: the seeded higher levels (AVE) and a level functioneel beheer
+    adds are accepted; the escalation lands at that level with the kind for historical escalations."""
+    from django.contrib.auth.models import Group
+
+    from casusregie.models import EscalatieNiveau
+
+    EscalatieNiveau.objects.bulk_create(
+        [EscalatieNiveau(code="doorbraakteam", naam="Doorbraakteam", volgorde=90, behandelaars=Group.objects.first())]
+    )
+    lines = [
+        casus_line(f"L-{code}", bsn, escalaties=[{"datum": "2025-06-01", "niveau": code}])
+        for code, bsn in (
+            ("burgemeester", "111222333"),
+            ("regionale_mandaatcommissie", "123456782"),
+            ("doorbraakteam", "111111110"),
+        )
+    ]
+
+    run_import(write_jsonl(tmp_path, *lines))
+
+    assert sorted(Escalatie.objects.values_list("niveau__code", "reden_id")) == [
+        ("burgemeester", "stagnatie"),
+        ("doorbraakteam", "stagnatie"),
+        ("regionale_mandaatcommissie", "stagnatie"),
+    ]
+
+
+def test_an_unknown_level_rejects_only_its_own_line_number(tmp_path):
+    goed = casus_line("GOED", "111222333", escalaties=[{"datum": "2025-06-01", "niveau": "burgemeester"}])
+    fout = casus_line("FOUT", "123456782", escalaties=[{"datum": "2025-06-01", "niveau": "gouverneur"}])
+
+    stderr = rejected_import(write_jsonl(tmp_path, goed, fout))
+
+    assert "regel 2: escalaties[0].niveau: 'gouverneur' is geen escalatieniveau" in stderr
+    assert bad_lines(stderr) == {2}
+    assert counts() == NOTHING
+
+
 @pytest.mark.parametrize(
     ("changes", "casus_status", "plan_status"),
     [
@@ -286,9 +325,9 @@ ZONDER_CASUS = {"mdo": None, "escalaties": None, "plan_vastgesteld_op": None}
     ("changes", "message"),
     [
         (
-            {"escalaties": [{"datum": "2025-06-01", "niveau": "burgemeester"}]},
-            "escalaties[0].niveau: 'burgemeester' is geen escalatieniveau "
-            "(kies uit: procesmanager, coordinerend_ambtenaar, wethouder)",
+            {"escalaties": [{"datum": "2025-06-01", "niveau": "koning"}]},
+            "escalaties[0].niveau: 'koning' is geen escalatieniveau "
+            "(kies uit: procesmanager, coordinerend_ambtenaar, wethouder, burgemeester, regionale_mandaatcommissie)",
         ),
         (
             {"afgesloten_op": "2025-09-01", "afsluitreden": "opgelost", "escalaties": []},
@@ -756,6 +795,24 @@ def test_on_postgresql_a_status_sinds_in_the_year_0_breaks_the_pages_until_repai
     assert [client.get(url).status_code for url in urls] != [200, 200, 200]
     importlib.import_module("meldpunt.migrations.0009_onleesbare_status_sinds").herstellen(apps, None)
     assert [client.get(url).status_code for url in urls] == [200, 200, 200]
+
+
+def test_closed_history_without_a_plan_is_accepted_as_it_was_and_marked(tmp_path):
+    """History may predate the closing rules (no vastgesteld plan, nothing known about actions or waiting
+    lists): the import accepts the closing as it was, marks it as not checked, and sets no nazorg task."""
+    closed = casus_line(
+        "ZONDER-PLAN", "111222333", plan_vastgesteld_op=None, afgesloten_op="2025-09-01", afsluitreden="doel_bereikt"
+    )
+    run_import(write_jsonl(tmp_path, closed, casus_line("OPEN", "111222448", escalaties=[])))
+    casus = Casus.objects.get(melding__extern_id="ZONDER-PLAN")
+    assert casus.status == Casus.Status.AFGESLOTEN and casus.afgesloten_op.isoformat() == "2025-09-01"
+    assert not casus.plannen.filter(status="vastgesteld").exists()
+    assert casus.afsluiting == Casus.Afsluiting.IMPORT and casus.afgesloten_door is None
+    from casusregie.models import Nazorg
+
+    assert not Nazorg.objects.filter(casus=casus).exists()
+    open_casus = Casus.objects.get(melding__extern_id="OPEN")
+    assert open_casus.afsluiting == ""
 
 
 # --- issue 14: kanaal and eerdere hulp, optional keys ---------------------------------------------------------

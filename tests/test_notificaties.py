@@ -204,3 +204,35 @@ def test_a_melding_joined_to_the_open_casus_reaches_its_regisseur(demo, committe
         f"Er is een melding over het huishouden toegevoegd aan casus {c.nummer}."
     ]
     assert teksten(demo["meldpunt"]) == []  # the meldpunt did it itself
+
+
+def test_a_question_to_an_expert_team_reaches_its_members(demo, committed):
+    from bzt.audit import acting_as, system_user
+    from bzt.models import User
+
+    with acting_as(system_user()):
+        lid = User.objects.create_user("expert_n", organisatie=demo["procesmanager"].organisatie)
+    team = cs.expertteam_opslaan(door=demo["beheer"], naam="Expertiseteam", leden=[lid])
+    c = factories.casus(demo)
+    Notificatie.objects.all().delete()
+    committed(cs.expertvraag_stellen, door=demo["regisseur_dimence"], casus=c, team=team, vraag="Beschermd wonen?")
+    assert teksten(lid) == [
+        f"Er is een vraag aan uw expertteam over casus {c.nummer}; u kunt de casus lezen tot de vraag beantwoord is."
+    ]
+    assert teksten(demo["regisseur_dimence"]) == []
+
+
+def test_nazorg_due_reaches_the_former_regisseur_only_and_once(demo, committed):
+    from bzt.audit import acting_as, system_user
+    from casusregie.models import Nazorg
+
+    c = factories.casus(demo)
+    with acting_as(system_user()):  # as casus_afsluiten makes it, due today
+        nazorg = Nazorg.objects.create(casus=c, op=timezone.localdate(), regisseur=demo["regisseur_dimence"])
+    Notificatie.objects.all().delete()
+    assert attenties_berekenen() == 1 and attenties_berekenen() == 0
+    assert teksten(demo["regisseur_dimence"]) == [
+        f"Nazorg voor casus {c.nummer}: vraag na hoe het gaat en leg de uitkomst vast."
+    ]
+    assert teksten(demo["procesmanager"]) == [] and teksten(demo["regisseur_tactus"]) == []
+    assert nazorg.pk

@@ -12,7 +12,11 @@ CONTRACT_GROUPS = {
     "beleidsambtenaar",
     "functioneel_beheer",
 }
-EXTRA_GROUPS = {"privacy_officer"}  # added after CONTRACT.md: the access log (docs/security.md)
+EXTRA_GROUPS = {
+    "privacy_officer",  # added after CONTRACT.md: the access log (docs/security.md)
+    "burgemeester",  # the higher levels of the escalation ladder (docs/casusregie.md)
+    "regionale_mandaatcommissie",
+}
 
 
 @pytest.mark.django_db

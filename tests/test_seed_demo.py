@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from bzt.models import Organisatie, User
 from bzt.services import inactive_accounts
+from casusregie import selectors
 from casusregie.models import (
     Casus,
     CasusBetrokkene,
@@ -14,12 +15,15 @@ from casusregie.models import (
     CasusUserObjectPermission,
     Escalatie,
     EscalatieStap,
+    ExpertVraag,
     JournaalRegel,
+    Nazorg,
     Plan,
     PlanActie,
     PlanDoel,
     Wachtlijst,
 )
+from casusregie.selectors import ongelezen_antwoorden
 from casusregie.services import caseload
 from mdo.models import AgendaPunt, Overleg
 from meldpunt.models import Melding
@@ -86,6 +90,7 @@ AUDITED = (
     Wachtlijst,
     Escalatie,
     EscalatieStap,
+    ExpertVraag,
     Overleg,
     AgendaPunt,
 )
@@ -109,8 +114,19 @@ def test_seed_demo_brings_casussen_through_every_state_and_a_rerun_adds_nothing(
     assert Escalatie.objects.filter(status=Escalatie.Status.BEANTWOORD).exists()
     assert Escalatie.objects.filter(status=Escalatie.Status.GEDEESCALEERD).exists()
     assert Escalatie.objects.filter(maatwerkbudget__isnull=False, niveau__code="wethouder").exists()
+    # every escalation starts at the level its kind says (issue 14), and answers wait on a regisseur's home page
+    for escalatie in Escalatie.objects.select_related("reden__start_niveau").prefetch_related("stappen__niveau"):
+        assert escalatie.stappen.all()[0].niveau == escalatie.reden.start_niveau
+    regisseurs = User.objects.filter(username__startswith="regisseur_")
+    assert any(ongelezen_antwoorden(regisseur).exists() for regisseur in regisseurs)
     gesloten = Casus.objects.filter(status=Casus.Status.AFGESLOTEN)
     assert gesloten.exists() and not gesloten.filter(afsluitreden__isnull=True).exists()
+    # closed by the casusregisseur when everything was arranged, and by the procesmanager when it could not go on
+    assert {"regie", "procesmanager"} <= set(gesloten.values_list("afsluiting", flat=True))
+    assert not gesloten.filter(afsluiting="procesmanager", afsluit_motivering="").exists()
+    for casus in gesloten.filter(afsluiting="regie"):
+        assert selectors.afsluitvoorwaarden(casus) == [], casus
+    assert Nazorg.objects.filter(casus__in=gesloten).count() == gesloten.count()
     assert Plan.objects.filter(status=Plan.Status.VASTGESTELD).exists()
     assert Plan.objects.filter(status=Plan.Status.CONCEPT, doelen__isnull=False).exists()
     assert JournaalRegel.objects.exists()
@@ -139,6 +155,13 @@ def test_seed_demo_brings_casussen_through_every_state_and_a_rerun_adds_nothing(
     assert mdo.locatie == "Stadhuis Deventer"
     assert mdo.agendapunten.filter(soort=AgendaPunt.Soort.MELDING).exists()
     assert "MDO van volgende week nieuw gepland" in out.getvalue()
+    # issue 14: an open question to the expert team, whose demo member reads that casus only; a regisseur's own
+    # casus on the coming MDO with a question
+    vraag = ExpertVraag.objects.get(team__naam="Expertiseteam OGGZ", status="open")
+    expert = User.objects.get(username="expert_oggz")
+    assert expert.groups.count() == 0 and expert in vraag.team.leden.all()
+    assert list(selectors.casussen_for(expert)) == [vraag.casus]
+    assert mdo.agendapunten.filter(aangemeld_door__username="regisseur_dimence").exclude(vraag="").exists()
 
     before = snapshot()
     out = StringIO()

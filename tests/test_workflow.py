@@ -16,7 +16,14 @@ from bzt.audit import acting_as
 from bzt.workflow import TransitionNotAllowed, transition, workflow_of
 from casusregie import services as casus_services
 from casusregie.models import Casus, Escalatie
-from casusregie.workflow import CASUS_WORKFLOW, ESCALATIE_WORKFLOW, PLAN_WORKFLOW
+from casusregie.workflow import (
+    ACTIE_WORKFLOW,
+    CASUS_WORKFLOW,
+    ESCALATIE_WORKFLOW,
+    EXPERTVRAAG_WORKFLOW,
+    NAZORG_WORKFLOW,
+    PLAN_WORKFLOW,
+)
 from mdo.workflow import AGENDAPUNT_WORKFLOW, OVERLEG_WORKFLOW
 from meldpunt import services as meldpunt_services
 from meldpunt.workflow import MELDING_WORKFLOW
@@ -37,10 +44,31 @@ def _plan(demo):
     return factories.casus(demo).plannen.get()
 
 
+def _actie(demo):
+    c = factories.casus(demo)
+    return factories.vastgesteld_plan(demo, c).acties.get()
+
+
+def _nazorg(demo):
+    from casusregie.models import AfsluitReden
+
+    c = factories.afsluitklaar(demo, factories.casus(demo))
+    casus_services.casus_afsluiten(door=c.casusregisseur, casus=c, reden=AfsluitReden.objects.get(code="doel_bereikt"))
+    return c.nazorg
+
+
 def _escalatie(demo):
     c = factories.casus(demo)
     return casus_services.casus_escaleren(
-        door=demo["regisseur_dimence"], casus=c, reden=Escalatie.Reden.STAGNATIE, vraag="Wie betaalt de opvang?"
+        door=demo["regisseur_dimence"], casus=c, reden="stagnatie", vraag="Wie betaalt de opvang?"
+    )
+
+
+def _expertvraag(demo):
+    c = factories.casus(demo)
+    team = casus_services.expertteam_opslaan(door=demo["beheer"], naam="Expertiseteam", leden=[demo["regisseur_mee"]])
+    return casus_services.expertvraag_stellen(
+        door=demo["regisseur_dimence"], casus=c, team=team, vraag="Is beschermd wonen passend?"
     )
 
 
@@ -66,9 +94,19 @@ TABLES = {
         "meldpunt",
         {"toewijzen": "procesmanager", "mdo_verwijzen": "procesmanager", "mdo_bij_casus_voegen": "procesmanager"},
     ),
-    "casus": (CASUS_WORKFLOW, _casus, "procesmanager", {"escaleren": "regisseur_dimence"}),
+    # closing normally is the casusregisseur's; the procesmanager closes a casus that cannot go on
+    "casus": (
+        CASUS_WORKFLOW,
+        _casus,
+        "procesmanager",
+        {"escaleren": "regisseur_dimence", "afsluiten": "regisseur_dimence"},
+    ),
+    "actie": (ACTIE_WORKFLOW, _actie, "regisseur_dimence", {}),
+    # the nazorg task is the former casusregisseur's; the meldpunt marks the new melding it asked for
+    "nazorg": (NAZORG_WORKFLOW, _nazorg, "regisseur_dimence", {"gemeld": "meldpunt"}),
     "plan": (PLAN_WORKFLOW, _plan, "procesmanager", {"indienen": "regisseur_dimence"}),
     "escalatie": (ESCALATIE_WORKFLOW, _escalatie, "procesmanager", {}),
+    "expertvraag": (EXPERTVRAAG_WORKFLOW, _expertvraag, "regisseur_mee", {}),
     "overleg": (OVERLEG_WORKFLOW, _overleg, "procesmanager", {}),
     "agendapunt": (AGENDAPUNT_WORKFLOW, _agendapunt, "procesmanager", {}),
     "rapport": (RAPPORT_WORKFLOW, _rapport, "beleid", {}),
@@ -144,11 +182,11 @@ def test_a_user_without_the_right_is_refused_and_nothing_is_written(demo, table)
 
 
 def test_every_state_machine_is_a_table():
-    from casusregie.models import Plan
+    from casusregie.models import ExpertVraag, Nazorg, Plan, PlanActie
     from mdo.models import AgendaPunt, Overleg
     from meldpunt.models import Melding
 
-    for model in (Melding, Casus, Plan, Escalatie, Overleg, AgendaPunt, Rapport):
+    for model in (Melding, Casus, Plan, Escalatie, ExpertVraag, Overleg, AgendaPunt, Rapport, PlanActie, Nazorg):
         assert workflow_of(model()).model is model
     # every state of every table is reached by some transition or is where an object begins
     assert {t.target for t in MELDING_WORKFLOW.transitions.values()} | {Melding.Status.ONTVANGEN} == set(
@@ -252,3 +290,27 @@ def test_the_state_is_never_a_plain_change(demo):
     m = factories.melding(demo["meldpunt"])
     with pytest.raises(TypeError):
         transition(m, "in_triage_nemen", door=demo["meldpunt"], status="toegewezen")
+
+
+# --- closing: who closes, and the procesmanager's closing ----------------------------------------------------
+
+
+def test_a_betrokkene_who_may_change_the_casus_does_not_close_it(demo):
+    """mag_wijzigen gives change_casus on the casus, not the casusregisseur's closing."""
+    c = factories.casus(demo)
+    casus_services.betrokkene_toevoegen(
+        door=c.casusregisseur,
+        casus=c,
+        professional=demo["regisseur_mee"],
+        rol="Schuldhulp",
+        grondslag="convenant",
+        mag_wijzigen=True,
+    )
+    assert demo["regisseur_mee"].has_perm("casusregie.change_casus", c)
+    with pytest.raises(PermissionDenied, match="Alleen de casusregisseur"):
+        transition(c, "afsluiten", door=demo["regisseur_mee"])
+    with pytest.raises(PermissionDenied):
+        transition(c, "afsluiten_door_procesmanager", door=demo["regisseur_mee"])
+    with pytest.raises(PermissionDenied):  # nor does the procesmanager close as if everything were arranged
+        transition(c, "afsluiten", door=demo["procesmanager"])
+    assert _stored_state(c, CASUS_WORKFLOW) == Casus.Status.PLAN_IN_OPSTELLING

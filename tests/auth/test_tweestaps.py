@@ -45,6 +45,8 @@ def new_user(demo, username, rol="meldpunt"):
         ("regisseur_dimence", True),
         ("coordinator", True),
         ("wethouder", True),
+        ("burgemeester", True),
+        ("mandaatcommissie", True),
         ("beleid", False),
         # functioneel beheer makes accounts and resets second factors: it passes the second factor itself
         ("beheer", True),

@@ -86,11 +86,13 @@ def test_from_mdo_assignment_to_closing_with_transfer(as_user, demo):
 
     # The casusregisseur escalates: a partner keeps a waiting list.
     reg.goto(f"/casussen/{casus.pk}/")
-    reg.locator("summary", has_text="Opschalen naar de procesmanager").click()
+    reg.locator("summary", has_text="Opschalen (escaleren)").click()
     reg.locator("#id_escaleren-reden").select_option("wachtlijst")
-    reg.get_by_label("Vraag aan de procesmanager").fill("Wachtlijst beschermd wonen: kan dit sneller?")
+    reg.get_by_label("Vraag aan het niveau waar deze soort escalatie begint").fill(
+        "Wachtlijst beschermd wonen: kan dit sneller?"
+    )
     reg.get_by_role("button", name="Opschalen").click()
-    assert "opgeschaald naar de procesmanager" in status_text(reg)
+    assert "opgeschaald naar: Procesmanager" in status_text(reg)
     escalatie = Escalatie.objects.get(casus=casus)
 
     # The procesmanager escalates straight to the wethouder.
@@ -101,13 +103,14 @@ def test_from_mdo_assignment_to_closing_with_transfer(as_user, demo):
 
     # The wethouder sees it at their level — without names, plan or journaal — and responds.
     wh = as_user("wethouder")
-    wh.get_by_role("link", name=casus.nummer).click()
+    wh.get_by_role("link", name=casus.nummer, exact=True).click()  # not the notification that names it
     page_text = wh.locator("main").inner_text()
     assert "Wachtlijst beschermd wonen" in page_text
     assert hoofdpersoon.achternaam not in page_text and "Schulden stabiel" not in page_text
     screenshot(wh, "escalatie-wethouder")
     wh.get_by_role("textbox", name="Antwoord").fill("Ik spreek de bestuurder van de woningcorporatie aan.")
-    wh.get_by_role("textbox", name="Besluit").fill("Voorrang binnen twee weken.")
+    # exact: the wethouder can escalate further now (burgemeester): "Wat moet dit niveau besluiten?"
+    wh.get_by_role("textbox", name="Besluit (verplicht)", exact=True).fill("Voorrang binnen twee weken.")
     wh.get_by_role("button", name="Antwoord vastleggen").click()
     assert "antwoord en besluit zijn vastgelegd" in status_text(wh).lower()
 
@@ -119,8 +122,14 @@ def test_from_mdo_assignment_to_closing_with_transfer(as_user, demo):
     casus.refresh_from_db()
     assert casus.status == Casus.Status.IN_UITVOERING
 
-    # Closing with transfer to regular care.
+    # Closing with transfer to regular care, once the action of the plan is done.
+    plan = casus.plannen.get(status=Plan.Status.VASTGESTELD)
+    reg.goto(f"/casussen/plannen/{plan.pk}/")
+    reg.get_by_label("Status van Aanmelden bij schuldhulpverlening").select_option(label="Gereed")
+    reg.get_by_role("button", name="Wijzig").click()
+    assert "Status van de actie: gereed." in status_text(reg)
     reg.goto(f"/casussen/{casus.pk}/")
+    assert "Alles is geregeld" in reg.locator("#kop-afsluiten").locator("..").inner_text()
     assert "Voorrang binnen twee weken." in reg.locator("#kop-tijdlijn").locator("..").inner_text()
     screenshot(reg, "dossier")
     reg.get_by_label("Reden van afsluiten").select_option(label="Overgedragen aan reguliere zorg")

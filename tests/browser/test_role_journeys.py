@@ -26,7 +26,7 @@ def test_the_coordinator_answers_an_escalation_at_their_level(page, demo):
         toelichting="Ambtelijk contact met de corporatie nodig.",
     )
     login(page, "coordinator")
-    page.get_by_role("link", name=casus.nummer).click()
+    page.get_by_role("link", name=casus.nummer, exact=True).click()  # not the notification that names it
     assert "Woningcorporatie komt afspraken niet na." in page.locator("main").inner_text()
     page.locator("#id_antwoord-antwoord").fill("Gesprek met de directeur gepland.")
     page.locator("#id_antwoord-besluit").fill("Afspraak binnen een week nakomen.")

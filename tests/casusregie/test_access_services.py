@@ -158,6 +158,7 @@ def test_closing_ends_betrokkenen_at_once_and_the_regisseur_reads_for_a_while(de
     assert "overgedragen_aan" in error.value.message_dict
     from bzt.models import Organisatie
 
+    factories.afsluitklaar(demo, c)
     services.casus_afsluiten(
         door=regisseur, casus=c, reden=reden, overgedragen_aan=Organisatie.objects.get(naam="Dimence")
     )

@@ -62,7 +62,13 @@ def test_the_procesmanager_sees_escalations_signals_caseload_and_waiting_lists(c
 
     # escalations: both at the first level, oldest first, with their age in days
     eerste = ctx["escalatiegroepen"][0]
-    assert [g.niveau.code for g in ctx["escalatiegroepen"]] == ["procesmanager", "coordinerend_ambtenaar", "wethouder"]
+    assert [g.niveau.code for g in ctx["escalatiegroepen"]] == [
+        "procesmanager",
+        "coordinerend_ambtenaar",
+        "wethouder",
+        "burgemeester",
+        "regionale_mandaatcommissie",
+    ]
     assert [(e.pk, e.dagen, e.lang_open) for e in eerste.oudste] == [(oud.pk, 20, True), (nieuw.pk, 0, False)]
     assert (eerste.aantal, eerste.lang_open) == (2, 1)
     assert ctx["open_escalaties"] == 2

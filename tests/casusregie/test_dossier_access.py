@@ -93,6 +93,7 @@ def test_after_transfer_the_old_regisseur_is_out_and_the_new_one_in(client, demo
 
 
 def test_after_closing_betrokkenen_are_out_and_the_regisseur_only_reads(client, demo, casus):
+    factories.afsluitklaar(demo, casus)
     services.casus_afsluiten(
         door=demo["regisseur_dimence"],
         casus=casus,
@@ -282,9 +283,11 @@ def test_the_dossier_costs_the_same_queries_with_more_users_and_a_longer_history
     assert more_queries == queries
     # PostgreSQL: the access log's chain lock; both: the header's unread-notifications count. Issue 14: +2, the
     # meldingen added to the casus (one prefetch for the list, the timeline and "gezien") and the new meldingen
-    # about the household (one query). Issue 15: +2, the corrections in the timeline and the right to correct the
-    # household (one query each).
-    assert queries == (39 if connection.vendor == "postgresql" else 38)
+    # about the household (one query); +3, the questions to expert teams (the list and the timeline) and the
+    # active teams of the form; +3, the kinds of escalation for the escalation form (data now), and for the
+    # casusregisseur which escalations have an answer they have not read (the dossier marks it) and reading them.
+    # Issue 15: +2, the corrections in the timeline and the right to correct the household (one query each).
+    assert queries == (45 if connection.vendor == "postgresql" else 44)
     assert more_html.count('<li class="bzt-timeline__') == TIJDLIJN_KORT
     assert "Toon de hele tijdlijn" in more_html
     alles = client.get(url, {"tijdlijn": "alles"}).content.decode()

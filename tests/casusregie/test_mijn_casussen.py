@@ -36,6 +36,7 @@ def betrek(demo, casus, username, **kwargs):
 
 
 def sluit(casus):
+    factories.afsluitklaar(None, casus)
     return services.casus_afsluiten(
         door=casus.casusregisseur, casus=casus, reden=AfsluitReden.objects.get(code="doel_bereikt")
     )

@@ -31,8 +31,12 @@ def _org(naam="Gemeente Deventer"):
     return Organisatie.objects.get(naam=naam)
 
 
-def _reden():
-    return AfsluitReden.objects.get(code="doel_bereikt")
+def _pm_sluit(g, casus):
+    """The procesmanager closes a casus that cannot go on, with everything still open (the regisseur could not:
+    "we laten een casus pas los als alles geregeld is")."""
+    return services.casus_afsluiten_door_procesmanager(
+        door=g.pm, casus=casus, reden=AfsluitReden.objects.get(code="verhuisd"), motivering="Verhuisd naar Spanje."
+    )
 
 
 def _met_plan(demo):
@@ -66,7 +70,7 @@ def _gesloten(demo, *, indienen=False):
         g.concept = services.plan_indienen(door=g.regisseur, plan=g.concept, lock_version=g.concept.lock_version)
     g.actie = g.plan.acties.first()
     g.overleg = factories.overleg(demo)
-    services.casus_afsluiten(door=g.regisseur, casus=type(g.casus).objects.get(pk=g.casus.pk), reden=_reden())
+    _pm_sluit(g, type(g.casus).objects.get(pk=g.casus.pk))
     return g
 
 
@@ -159,7 +163,7 @@ CASES = {
     ),
     ("casus afgesloten", "casus_afsluiten"): (
         _gesloten,
-        lambda g: services.casus_afsluiten(door=g.pm, casus=g.casus, reden=_reden()),
+        lambda g: _pm_sluit(g, g.casus),
     ),
     ("casus afgesloten", "nieuwe_planversie"): (
         _gesloten,
@@ -402,7 +406,7 @@ def test_a_doorbraak_while_the_casus_is_being_closed_waits_and_is_refused(demo):
                 services.escalatie_deescaleren(
                     door=g.pm, escalatie=Escalatie.objects.get(pk=escalatie.pk), toelichting="Klaar."
                 )
-                services.casus_afsluiten(door=g.pm, casus=type(g.casus).objects.get(pk=g.casus.pk), reden=_reden())
+                _pm_sluit(g, type(g.casus).objects.get(pk=g.casus.pk))
                 bezig.set()
                 time.sleep(1)  # the doorbraak arrives now, before this commits
             results["sluiten"] = "ok"

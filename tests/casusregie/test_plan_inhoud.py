@@ -360,6 +360,7 @@ def test_a_result_is_recorded_on_the_plan_in_force_only_by_who_may_change_the_ca
     response = client.post(reverse("casusregie:doel_resultaat", args=[doel.pk]), {"resultaat": "gelukt"}, follow=True)
     assert "geen beschikbare keuze" in response.content.decode()
 
+    services.actie_status_wijzigen(door=regisseur, actie=actie, status="gereed")  # arranged before closing
     services.casus_afsluiten(door=regisseur, casus=plan.casus, reden=AfsluitReden.objects.get(code="doel_bereikt"))
     with pytest.raises(TransitionNotAllowed):
         services.doel_resultaat_vastleggen(door=regisseur, doel=doel, resultaat="behaald")

@@ -10,6 +10,7 @@ from django.urls import reverse
 
 from casusregie import services
 from casusregie.models import AfsluitReden, Casus, Escalatie, Plan, PlanActie
+from mdo import services as mdo_services
 from tests import factories
 
 USERS = ("regisseur_dimence", "regisseur_mee", "regisseur_tactus", "procesmanager", "coordinator")
@@ -28,8 +29,7 @@ def _slaagt(call, *args):
 
 
 def _casus(demo, state):
-    c = factories.casus(demo)
-    factories.vastgesteld_plan(demo, c)
+    c = factories.afsluitklaar(demo, factories.casus(demo))  # everything arranged: closing waits only for rights
     regisseur = c.casusregisseur
     for username, wijzigen in (("regisseur_mee", True), ("regisseur_tactus", False)):
         services.betrokkene_toevoegen(
@@ -66,8 +66,20 @@ DOSSIER = {
     "mag_afsluiten": lambda demo, door, c: services.casus_afsluiten(
         door=door, casus=c, reden=AfsluitReden.objects.get(code="doel_bereikt")
     ),
+    "mag_afsluiten_procesmanager": lambda demo, door, c: services.casus_afsluiten_door_procesmanager(
+        door=door, casus=c, reden=AfsluitReden.objects.get(code="verhuisd"), motivering="Verhuisd naar Spanje."
+    ),
     "mag_overdragen": lambda demo, door, c: services.casus_overdragen(
         door=door, casus=c, nieuwe_regisseur=demo["regisseur_carinova"], reden="Verhuisd."
+    ),
+    "mag_expertvraag_stellen": lambda demo, door, c: services.expertvraag_stellen(
+        door=door,
+        casus=c,
+        team=services.expertteam_opslaan(door=demo["beheer"], naam="Team", leden=[demo["regisseur_carinova"]]),
+        vraag="Advies?",
+    ),
+    "mag_mdo_agenderen": lambda demo, door, c: (
+        factories.overleg(demo) and mdo_services.casus_agenderen(door=door, casus=c, vraag="Wat nu?")
     ),
 }
 
@@ -92,11 +104,17 @@ def test_the_dossier_shows_each_button_to_the_right_people(client, demo):
             flags = _flags(client, demo[username], reverse("casusregie:dossier", args=[c.pk]))
             gezien[state, username] = {flag for flag in DOSSIER if flags.get(flag)}
     alles = set(DOSSIER)
-    assert gezien["open", "regisseur_dimence"] == alles - {"mag_overdragen"}
-    assert gezien["open", "regisseur_mee"] == {"mag_wijzigen", "mag_afsluiten"}  # change_casus may close
+    vragen = {
+        "mag_expertvraag_stellen",
+        "mag_mdo_agenderen",
+    }  # who may change the casus asks an expert team and puts it on the MDO
+    assert gezien["open", "regisseur_dimence"] == alles - {"mag_overdragen", "mag_afsluiten_procesmanager"}
+    # a betrokkene with mag_wijzigen changes the casus but does not close it: only its casusregisseur does
+    assert gezien["open", "regisseur_mee"] == {"mag_wijzigen"} | vragen
     assert gezien["open", "regisseur_tactus"] == set()
-    assert gezien["open", "procesmanager"] == {"mag_betrokkenen", "mag_afsluiten", "mag_overdragen"}
-    assert gezien["opgeschaald", "regisseur_dimence"] == {"mag_wijzigen", "mag_betrokkenen"}
+    # the procesmanager closes only a casus that cannot go on, with a written reason
+    assert gezien["open", "procesmanager"] == {"mag_betrokkenen", "mag_afsluiten_procesmanager", "mag_overdragen"}
+    assert gezien["opgeschaald", "regisseur_dimence"] == {"mag_wijzigen", "mag_betrokkenen"} | vragen
     assert gezien["opgeschaald", "procesmanager"] == {"mag_betrokkenen", "mag_overdragen"}
     assert all(not gezien["afgesloten", u] for u in USERS)
     assert all(not gezien[s, "coordinator"] for s in STATES)

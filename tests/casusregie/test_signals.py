@@ -171,7 +171,9 @@ def test_a_closed_casus_gives_no_signals(demo):
         voorziening="Beschermd wonen",
         sinds=timezone.localdate(),
     )
-    services.casus_afsluiten(door=c.casusregisseur, casus=c, reden=AfsluitReden.objects.get(code="doel_bereikt"))
+    services.casus_afsluiten_door_procesmanager(  # the waiting list is still open: the procesmanager closes
+        door=demo["procesmanager"], casus=c, reden=AfsluitReden.objects.get(code="verhuisd"), motivering="Verhuisd."
+    )
     counts = signals.signalen_berekenen(today=timezone.localdate() + timedelta(weeks=52))
     assert counts == dict.fromkeys(S.values, 0)
     assert not Signaal.objects.exists()

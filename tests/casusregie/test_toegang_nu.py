@@ -40,6 +40,7 @@ def escaleer(demo, casus):
 
 def sluit(demo, casus):
     casus.refresh_from_db()
+    factories.afsluitklaar(demo, casus)
     services.casus_afsluiten(
         door=demo["regisseur_dimence"], casus=casus, reden=AfsluitReden.objects.get(code="doel_bereikt")
     )

@@ -194,6 +194,13 @@ def oude_casus(demo, *, afgesloten: date | None = None) -> OudeCasus:
     besluit_besproken(door=pm, punt=punt, notulen=tekst("notulen"))
 
     cs.journaal_toevoegen(door=regisseur, casus=casus, tekst=tekst("journaal"))
+    # issue 14: a question to an expert team with its answer, and the regisseur's own question to the MDO
+    team = cs.expertteam_opslaan(door=demo["beheer"], naam="Expertiseteam", leden=[demo["regisseur_carinova"]])
+    expertvraag = cs.expertvraag_stellen(door=regisseur, casus=casus, team=team, vraag=tekst("expertvraag"))
+    cs.expertvraag_beantwoorden(door=demo["regisseur_carinova"], vraag=expertvraag, antwoord=tekst("expertantwoord"))
+    from mdo.services import casus_agenderen
+
+    casus_agenderen(door=regisseur, casus=casus, overleg=overleg, vraag=tekst("mdo-vraag"))
     cs.betrokkene_toevoegen(
         door=regisseur, casus=casus, professional=demo["regisseur_mee"], rol=tekst("rol"), grondslag="convenant"
     )
@@ -225,6 +232,10 @@ def oude_casus(demo, *, afgesloten: date | None = None) -> OudeCasus:
     casus.refresh_from_db()
     cs.casus_overdragen(door=pm, casus=casus, nieuwe_regisseur=opvolger, reden=tekst("overdracht"))
     casus.refresh_from_db()
+    for actie in casus.plannen.get(status="vastgesteld").acties.all():  # everything arranged before closing
+        cs.actie_status_wijzigen(door=opvolger, actie=actie, status="gereed")
+    for wachtlijst in casus.wachtlijsten.all():
+        cs.wachtlijst_opgelost(door=opvolger, wachtlijst=wachtlijst, datum=afgesloten)
     cs.casus_afsluiten(
         door=opvolger,
         casus=casus,
@@ -233,6 +244,8 @@ def oude_casus(demo, *, afgesloten: date | None = None) -> OudeCasus:
         datum=afgesloten,
     )
     casus.refresh_from_db()
+    if casus.nazorg.op <= timezone.localdate():  # the look back after closing, with a note
+        cs.nazorg_vastleggen(door=opvolger, nazorg=casus.nazorg, uitkomst="stabiel", notitie=tekst("nazorg"))
 
     # The partner is reported again recently: that melding is inside its term, so the partner keeps the name.
     recente_melding = factories.melding(meldpunt, huishouden=[(Rol.HOOFDPERSOON, partner)])

@@ -29,6 +29,8 @@ ACTORS = [
     "betrokkene_beeindigd",
     "coordinator",
     "wethouder",
+    "burgemeester",  # the higher levels of the escalation ladder (issue 14)
+    "mandaatcommissie",
     "beleid",
     "beheer",
     "privacy",
@@ -55,6 +57,7 @@ def cells(ok=(), forbidden=(), missing=(), default="403", anonymous="login", **e
 MELDPUNT_ROLES = {"meldpunt", "procesmanager"}
 CASUS_READERS = {"procesmanager", "regisseur_dimence", "betrokkene_actief"}
 NOT_CASUS = ALL - CASUS_READERS
+REGISSEURS = {"regisseur_dimence", "regisseur_tactus", "betrokkene_actief", "betrokkene_beeindigd"}  # the role
 
 # url name: (method, expected outcome per actor)
 MATRIX = {
@@ -124,6 +127,10 @@ MATRIX = {
     "mdo:regisseurs_zoeken": ("GET", cells(ok={"procesmanager"})),
     "mdo:casussen_zoeken": ("GET", cells(ok={"procesmanager"})),
     "mdo:aanwezigen_zoeken": ("GET", cells(ok={"procesmanager"})),
+    # the casusregisseur's own items and besluiten, and putting an own casus on the agenda (casusregisseurs only;
+    # each sees only the items of the casussen they may change)
+    "mdo:mijn_punten": ("GET", cells(ok=REGISSEURS)),
+    "mdo:casus_agenderen": ("POST", cells(ok=REGISSEURS)),
     "mdo:agenda_print": ("GET", cells(ok={"procesmanager"}, default="404")),
     "mdo:besluiten_print": ("GET", cells(ok={"procesmanager"}, default="404")),
     "mdo:agenda_pdf": ("GET", cells(ok={"procesmanager"}, default="404")),
@@ -173,10 +180,23 @@ MATRIX = {
         "POST",
         cells(ok={"regisseur_dimence"}, forbidden={"procesmanager", "betrokkene_actief"}, default="404"),
     ),
+    # closing normally is the casusregisseur's own; the procesmanager closes a casus that cannot go on
     "casusregie:afsluiten": (
         "POST",
-        cells(ok={"regisseur_dimence", "procesmanager"}, forbidden={"betrokkene_actief"}, default="404"),
+        cells(ok={"regisseur_dimence"}, forbidden={"procesmanager", "betrokkene_actief"}, default="404"),
     ),
+    "casusregie:afsluiten_procesmanager": (
+        "POST",
+        cells(ok={"procesmanager"}, forbidden={"regisseur_dimence", "betrokkene_actief"}, default="404"),
+    ),
+    "casusregie:actie_overdragen": (
+        "POST",
+        cells(ok={"regisseur_dimence"}, forbidden={"procesmanager", "betrokkene_actief"}, default="404"),
+    ),
+    # the nazorg task is only for the former casusregisseur (404 for anyone else: it names the household)
+    "casusregie:nazorg_vastleggen": ("POST", cells(ok={"regisseur_dimence"}, default="404")),
+    # the new melding that nazorg asked for: the meldpunt's
+    "casusregie:nazorg_gemeld": ("POST", cells(ok={"meldpunt"}, default="403")),
     "casusregie:wachtlijst_melden": (
         "POST",
         cells(ok={"regisseur_dimence"}, forbidden={"procesmanager", "betrokkene_actief"}, default="404"),
@@ -228,7 +248,20 @@ MATRIX = {
             ("casusregie:actie_verwijderen", "POST"),
         )
     },
-    "casusregie:escalaties": ("GET", cells(ok={"procesmanager", "coordinator", "wethouder"})),
+    # expert teams: who may change the casus asks; only a member of the team answers (403 for the other readers)
+    "casusregie:expertvraag_stellen": (
+        "POST",
+        cells(ok={"regisseur_dimence"}, forbidden={"procesmanager", "betrokkene_actief"}, default="404"),
+    ),
+    "casusregie:expertvraag_beantwoorden": (
+        "POST",
+        cells(forbidden={"procesmanager", "regisseur_dimence", "betrokkene_actief"}, default="404"),
+    ),
+    "casusregie:expertvragen": ("GET", cells()),  # members of an expert team only: none of these actors
+    "casusregie:escalaties": (
+        "GET",
+        cells(ok={"procesmanager", "coordinator", "wethouder", "burgemeester", "mandaatcommissie"}),
+    ),
     "casusregie:escalatie": ("GET", cells(ok=CASUS_READERS, default="404")),
     # jaarmonitor: figures only, for the beleidsambtenaar
     "monitor:index": ("GET", cells(ok={"beleid"})),
@@ -268,6 +301,9 @@ RECHT = {
     },
     "casusregie:wachtlijst_opgelost": ("casusregie", "wijzigen", "casus"),
     **{name: _MDO for name in MATRIX if name.startswith("mdo:")},
+    "mdo:mijn_punten": ("mdo", "eigen_punten", None),
+    "mdo:casus_agenderen": ("mdo", "eigen_punten", None),
+    "casusregie:expertvraag_stellen": ("casusregie", "expertvraag_stellen", "casus"),
     **{name: ("bzt", "beheren", None) for name in MATRIX if name.startswith("beheer:") and "wachtwoord" not in name},
     "casusregie:journaal_toevoegen": ("casusregie", "wijzigen", "casus"),
     "casusregie:wachtlijst_melden": ("casusregie", "wijzigen", "casus"),
@@ -279,6 +315,8 @@ RECHT = {
     "casusregie:regisseurs_zoeken": ("casusregie", "overdragen", "casus"),
     "casusregie:escaleren": ("casusregie", "escaleren", "casus"),
     "casusregie:afsluiten": ("casusregie", "afsluiten", "casus"),
+    "casusregie:afsluiten_procesmanager": ("casusregie", "afsluiten_procesmanager", "casus"),
+    "casusregie:actie_overdragen": ("casusregie", "actie_voortgang", "plan"),
     "casusregie:doel_toevoegen": ("casusregie", "plan_bewerken", "plan"),
     "casusregie:actie_toevoegen": ("casusregie", "plan_bewerken", "plan"),
     "casusregie:plan_indienen": ("casusregie", "plan_indienen", "plan"),
@@ -365,16 +403,15 @@ def world(demo, django_user_model):
         door=users["procesmanager"], datum=timezone.localdate() + timezone.timedelta(days=1)
     )
     punt = mdo_services.casusbespreking_toevoegen(door=users["procesmanager"], overleg=overleg, casus=casus)
+    team = casus_services.expertteam_opslaan(
+        door=users["beheer"], naam="Expertteam", leden=[users["regisseur_carinova"]]
+    )
+    expertvraag = casus_services.expertvraag_stellen(
+        door=users["regisseur_dimence"], casus=casus, team=team, vraag=f"Wat past bij familie {MARKER}?"
+    )
     persoon = melding.betrokkenen.get(rol="hoofdpersoon").persoon
     partner = melding.betrokkenen.get(rol="partner").persoon
     partner_rij = melding.betrokkenen.get(rol="partner")
-    wachtlijst = casus_services.wachtlijst_melden(
-        door=users["regisseur_dimence"],
-        casus=casus,
-        organisatie=users["regisseur_iriszorg"].organisatie,
-        voorziening="Beschermd wonen",
-        sinds=timezone.localdate(),
-    )
     from meldpunt.services import personen_koppelen
 
     koppeling = personen_koppelen(door=users["meldpunt"], persoon=persoon, gekoppeld_aan=partner, reden="test")
@@ -395,6 +432,27 @@ def world(demo, django_user_model):
             reden="x" * 30,
             verloopt_op=timezone.now() - timezone.timedelta(hours=1),
         )
+    wachtlijst = casus_services.wachtlijst_melden(
+        door=users["regisseur_dimence"],
+        casus=casus,
+        organisatie=casus.organisatie,
+        voorziening="Beschermd wonen",
+        sinds=timezone.localdate(),
+    )
+    # two casussen of regisseur_dimence closed earlier, their nazorg due; one ended in "opnieuw melden"
+    from casusregie.models import AfsluitReden, Nazorg
+
+    nazorgen = []
+    for _ in range(2):
+        oud = factories.afsluitklaar(users, factories.casus(users))
+        reden = AfsluitReden.objects.get(code="doel_bereikt")
+        casus_services.casus_afsluiten(door=oud.casusregisseur, casus=oud, reden=reden)
+        Nazorg.objects.filter(casus=oud).update(op=timezone.localdate())
+        nazorgen.append(Nazorg.objects.get(casus=oud))
+    nazorg, opnieuw = nazorgen
+    casus_services.nazorg_vastleggen(
+        door=users["regisseur_dimence"], nazorg=opnieuw, uitkomst="opnieuw_melden", notitie="x"
+    )
     from bzt.models import Notificatie
 
     notificatie = Notificatie.objects.create(
@@ -443,12 +501,16 @@ def world(demo, django_user_model):
             "casusregie:actie_toevoegen": {"pk": plan.pk},
             "casusregie:plan_indienen": {"pk": plan.pk},
             "casusregie:actie_status": {"pk": plan.acties.first().pk},
+            "casusregie:actie_overdragen": {"pk": plan.acties.first().pk},
+            "casusregie:nazorg_vastleggen": {"pk": nazorg.pk},
+            "casusregie:nazorg_gemeld": {"pk": opnieuw.pk},
             "casusregie:actie_bewerken": {"pk": plan.acties.first().pk},
             "casusregie:actie_verwijderen": {"pk": plan.acties.first().pk},
             "casusregie:doel_bewerken": {"pk": plan.doelen.first().pk},
             "casusregie:doel_verwijderen": {"pk": plan.doelen.first().pk},
             "casusregie:doel_resultaat": {"pk": plan.doelen.first().pk},
             "casusregie:escalatie": {"pk": escalatie.pk},
+            "casusregie:expertvraag_beantwoorden": {"pk": expertvraag.pk},
             "monitor:rapport_status": {"pk": rapport.pk},
             "monitor:rapport_opnieuw": {"pk": rapport.pk},
             "monitor:rapport_download": {"pk": klaar.pk},
@@ -551,3 +613,4 @@ def test_every_role_level_right_is_held_by_the_roles_its_table_names():
     assert MELDPUNT.rollen("registreren") == {"meldpunt"}
     assert MELDPUNT.rollen("inzien") == {"meldpunt", "procesmanager"}
     assert MDO.rollen("voorzitten") == {"procesmanager"}
+    assert MDO.rollen("eigen_punten") == {"casusregisseur"}

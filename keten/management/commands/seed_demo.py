@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from bzt.audit import acting_as, system_user
 from bzt.demo import ACCOUNTS, seed_organisaties_en_accounts
-from keten.demo import seed_casussen
+from keten.demo import EXPERT, EXPERT_ORGANISATIE, EXPERTTEAM, seed_casussen
 from meldpunt.demo import seed_meldingen
 
 
@@ -32,6 +32,7 @@ class Command(BaseCommand):
         self.stdout.write(self.style.SUCCESS("Demo-accounts (wachtwoord uit DEMO_PASSWORD, standaard 'demo'):"))
         for username, rol, organisatie in ACCOUNTS:
             self.stdout.write(f"  {username:<20} {rol:<24} {organisatie}")
+        self.stdout.write(f"  {EXPERT:<20} {'(lid ' + EXPERTTEAM + ')':<24} {EXPERT_ORGANISATIE}")
         self.stdout.write(
             "Tweestapsverificatie (alle accounts behalve beleid en beheer): voer de code van "
             "`python manage.py demo_totp_code` in, of zet de sleutel "

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("casusregie", "0008_casusmelding"),
+        ("casusregie", "0011_afsluiten_nazorg"),
     ]
 
     operations = [
