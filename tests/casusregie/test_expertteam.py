@@ -119,6 +119,7 @@ def test_leaving_the_team_or_an_inactive_team_ends_the_access_at_once(demo, team
 def test_a_closed_casus_is_not_read_through_an_open_question(demo, team, lid):
     c = factories.casus(demo)
     vraag = _vraag(demo, c, team)
+    c = factories.afsluitklaar(demo, c)
     services.casus_afsluiten(
         door=demo["regisseur_dimence"], casus=c, reden=AfsluitReden.objects.get(code="doel_bereikt")
     )

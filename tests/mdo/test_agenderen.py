@@ -72,6 +72,7 @@ def test_refusals_are_clear_dutch_messages(demo):
     with pytest.raises(ValidationError, match="komend, gepland MDO"):
         _agenderen(demo, ander, overleg=overleg)
     factories.overleg(demo, dagen=10)
+    ander = factories.afsluitklaar(demo, ander)
     casus_services.casus_afsluiten(
         door=demo["regisseur_dimence"], casus=ander, reden=AfsluitReden.objects.get(code="doel_bereikt")
     )
