@@ -532,11 +532,18 @@ class AntwoordGelezen(models.Model):
 class Wachtlijst(models.Model):
     """A waiting list at a partner that holds up a casus (a signal for the procesmanager and the monitor)."""
 
+    class Uitkomst(models.TextChoices):
+        GEPLAATST = "geplaatst", "Geplaatst"
+        ALTERNATIEF = "alternatief", "Alternatief gevonden"
+        VERVALLEN = "vervallen", "Niet meer nodig"
+
     casus = models.ForeignKey(Casus, on_delete=models.CASCADE, related_name="wachtlijsten")
     organisatie = models.ForeignKey(Organisatie, on_delete=models.PROTECT, related_name="wachtlijsten")
     voorziening = models.CharField(max_length=200)
     sinds = models.DateField()
     opgelost_op = models.DateField(null=True, blank=True)
+    # Issue 15: how it was solved (casusregie.correcties.wachtlijst_afsluiten); empty while open.
+    uitkomst = models.CharField("uitkomst", max_length=12, choices=Uitkomst.choices, blank=True)
     gemeld_door = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
     history = AuditedHistory()

@@ -31,6 +31,8 @@ RECHTEN = Rechten(
     {
         # on a casus: the journal, a wachtlijst, a new plan version
         "wijzigen": _recht((CHANGE,), CASUS),
+        # correcting the melding, the persons and the household of the casus after the MDO (casusregie.correcties)
+        "huishouden_corrigeren": _recht((CHANGE,), CASUS),
         "betrokkenen": _recht((BETROKKENEN, MDO), CASUS),
         "overdragen": _recht((MDO,), CASUS),
         "escaleren": Overgang(CASUS_WORKFLOW, "escaleren"),

@@ -673,11 +673,18 @@ def wachtlijst_melden(*, door, casus: Casus, organisatie, voorziening: str, sind
 
 
 @transaction.atomic
-def wachtlijst_opgelost(*, door, wachtlijst: Wachtlijst, datum: date | None = None) -> Wachtlijst:
+def wachtlijst_opgelost(*, door, wachtlijst: Wachtlijst, datum: date | None = None, uitkomst: str = "") -> Wachtlijst:
+    """Solved on `datum` with `uitkomst` (Wachtlijst.Uitkomst; the web form requires it: casusregie.correcties).
+    From then on the dashboard and the stagnation signals no longer count it."""
     WACHTLIJST.lock(wachtlijst)
     rechten.vereist(door, "wijzigen", wachtlijst.casus)
+    datum = datum or timezone.localdate()
+    if uitkomst and uitkomst not in Wachtlijst.Uitkomst.values:
+        raise ValidationError({"uitkomst": "Kies de uitkomst van de wachtlijst."})
+    if datum < wachtlijst.sinds or datum > timezone.localdate():
+        raise ValidationError({"datum": "De datum ligt voor het begin van de wachtlijst of in de toekomst."})
     with acting_as(door):
-        wachtlijst.opgelost_op = datum or timezone.localdate()
+        wachtlijst.opgelost_op, wachtlijst.uitkomst = datum, uitkomst
         wachtlijst.save()
     return wachtlijst
 

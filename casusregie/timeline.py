@@ -7,6 +7,7 @@ from datetime import datetime, time
 from django.utils import timezone
 
 from bzt.hooks import Hook
+from meldpunt.models import Correctie
 
 from .models import CasusToegang, EscalatieStap, ExpertVraag, Plan
 from .selectors import toegevoegde_meldingen
@@ -51,7 +52,9 @@ def tijdlijn(casus, *, met_journaal=True):
                 triage.getrieerd_door,
             )
         )
+    toegevoegd_ids = []
     for toegevoegd in toegevoegde_meldingen(casus):  # later meldingen added to this casus (CasusMelding)
+        toegevoegd_ids.append(toegevoegd.melding_id)
         events.append(
             Gebeurtenis(
                 toegevoegd.toegevoegd_op,
@@ -59,6 +62,21 @@ def tijdlijn(casus, *, met_journaal=True):
                 f"Melding {toegevoegd.melding.nummer} (ontvangen {toegevoegd.melding.ontvangen_op:%d-%m-%Y}) "
                 f"bij deze casus gevoegd door {toegevoegd.get_via_display()}",
                 toegevoegd.toegevoegd_door,
+            )
+        )
+    # corrections of the melding, persons and household, and hertriages (meldpunt.correcties): what, why, by whom
+    for correctie in Correctie.objects.filter(melding_id__in=[melding.pk, *toegevoegd_ids]).select_related(
+        "door", "persoon"
+    ):
+        wie = f": {correctie.persoon.naam}" if correctie.persoon else ""
+        wat = f" ({correctie.velden})" if correctie.velden else ""
+        events.append(
+            Gebeurtenis(
+                correctie.op,
+                "correctie",
+                f"{correctie.get_soort_display()}{wie}{wat} door {correctie.get_via_display()}. "
+                f"Reden: {correctie.reden}" + (f" {correctie.toelichting}" if correctie.toelichting else ""),
+                correctie.door,
             )
         )
     for bron in BRONNEN:  # the MDO's decisions (mdo.selectors.besluiten_in_tijdlijn)

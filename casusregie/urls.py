@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import correctie_views, views
 
 app_name = "casusregie"
 # The dashboard (keten.dashboard) joins these under /casussen/ in keten.casusregie_urls.
@@ -23,8 +23,23 @@ urlpatterns = [
     path("<int:pk>/escaleren/", views.escaleren, name="escaleren"),
     path("<int:pk>/afsluiten/", views.afsluiten, name="afsluiten"),
     path("<int:pk>/afsluiten/procesmanager/", views.afsluiten_procesmanager, name="afsluiten_procesmanager"),
-    path("wachtlijsten/<int:pk>/opgelost/", views.wachtlijst_opgelost, name="wachtlijst_opgelost"),
     path("<int:pk>/wachtlijst/", views.wachtlijst_melden, name="wachtlijst_melden"),
+    # corrections after the MDO (casusregie.correcties) and a waiting list solved
+    path("<int:pk>/melding/corrigeren/", correctie_views.melding_corrigeren, name="melding_corrigeren"),
+    path(
+        "<int:pk>/personen/<int:persoon_pk>/corrigeren/", correctie_views.persoon_corrigeren, name="persoon_corrigeren"
+    ),
+    path("<int:pk>/huishouden/", correctie_views.huishoudlid_toevoegen, name="huishoudlid_toevoegen"),
+    path(
+        "<int:pk>/huishouden/<int:betrokkene_pk>/vertrokken/",
+        correctie_views.huishoudlid_verwijderen,
+        name="huishoudlid_verwijderen",
+    ),
+    path(
+        "<int:pk>/wachtlijsten/<int:wachtlijst_pk>/opgelost/",
+        correctie_views.wachtlijst_opgelost,
+        name="wachtlijst_opgelost",
+    ),
     path("<int:pk>/plan/nieuwe-versie/", views.nieuwe_planversie, name="nieuwe_planversie"),
     path("plannen/<int:pk>/", views.plan, name="plan"),
     path("plannen/<int:pk>/doel/", views.doel_toevoegen, name="doel_toevoegen"),

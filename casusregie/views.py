@@ -84,6 +84,7 @@ DOSSIER_ACTIES = (
     "overdragen",
     "expertvraag_stellen",
     "mdo_agenderen",
+    "huishouden_corrigeren",
 )  # a mag_<actie> flag each
 
 
@@ -344,20 +345,6 @@ def afsluiten_procesmanager(request, pk):
         "De casus is afgesloten door de procesmanager; de reden staat in het dossier.",
         recht="afsluiten_procesmanager",
     )
-
-
-@login_required
-@require_POST
-def wachtlijst_opgelost(request, pk):
-    wachtlijst = selectors.wachtlijst_for(request.user, pk)
-    _guard(request, wachtlijst.casus, "wijzigen")
-    try:
-        services.wachtlijst_opgelost(door=request.user, wachtlijst=wachtlijst)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, f"De wachtlijst bij {wachtlijst.organisatie} is opgelost.")
-    return redirect("casusregie:dossier", pk=wachtlijst.casus_id)
 
 
 @login_required

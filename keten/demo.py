@@ -20,7 +20,7 @@ from django.utils import timezone
 from bzt.audit import acting_as
 from bzt.auth.services import demo_apparaat_inrichten
 from bzt.models import Organisatie, User
-from casusregie import selectors, services
+from casusregie import correcties, selectors, services
 from casusregie.models import (
     AfsluitReden,
     Casus,
@@ -31,6 +31,7 @@ from casusregie.models import (
     ExpertTeam,
     ExpertVraag,
     Plan,
+    Wachtlijst,
 )
 from casusregie.workflow import is_nazorger
 from mdo import services as mdo_services
@@ -416,13 +417,39 @@ def _uitvoering(casus, *, wie, rng, vandaag, vanaf):
             einddatum=vandaag + timedelta(days=rng.randint(30, 180)) if rng.random() < 0.5 else None,
             mag_wijzigen=rng.random() < 0.3,
         )
+    wachtlijst = None
     if rng.random() < 0.15:
-        services.wachtlijst_melden(
+        wachtlijst = services.wachtlijst_melden(
             door=regisseur,
             casus=casus,
             organisatie=rng.choice(wie.partners),
             voorziening=rng.choice(VOORZIENINGEN),
             sinds=_dag(vanaf, rng, 1, 30, vandaag),
+        )
+    _correcties(casus, wachtlijst)
+
+
+def _correcties(casus, wachtlijst):
+    """A few corrections in the history (issue 15): a household that moved, a waiting list solved. A random
+    generator of its own, so the rest of the demo stays as it was."""
+    r = random.Random(casus.pk)
+    if r.random() < 0.25:
+        persoon = casus.melding.betrokkenen.get(rol="hoofdpersoon").persoon
+        correcties.persoon_corrigeren(
+            door=casus.casusregisseur,
+            casus=casus,
+            persoon=persoon,
+            wijzigingen={
+                "adres": f"{r.choice(('Brinkgreverweg', 'Snipperlingsdijk', 'Keizerstraat'))} {r.randint(1, 90)}"
+            },
+            reden="Verhuisd; het nieuwe adres is doorgegeven door de cliënt.",
+        )
+    if wachtlijst is not None and r.random() < 0.5:
+        correcties.wachtlijst_afsluiten(
+            door=casus.casusregisseur,
+            wachtlijst=wachtlijst,
+            datum=min(wachtlijst.sinds + timedelta(days=r.randint(5, 40)), timezone.localdate()),
+            uitkomst=r.choice(Wachtlijst.Uitkomst.values),
         )
 
 

@@ -44,7 +44,7 @@ from casusregie.models import (
 )
 from mdo.models import AgendaPunt
 from meldpunt.codes import Besluit, Leefgebied
-from meldpunt.models import Betrokkene, BewaartermijnRun, Melding, Persoon, PersoonKoppeling, Triage
+from meldpunt.models import Betrokkene, BewaartermijnRun, Correctie, Melding, Persoon, PersoonKoppeling, Triage
 
 MARKER = "[geanonimiseerd]"
 ANONIEME_VOORNAAM = "Geanonimiseerd"
@@ -269,6 +269,8 @@ def _melding_anonimiseren(melding: Melding, now):
         _save_if_changed(triage, {name: _tekst(getattr(triage, name)) for name in TRIAGE_TEKSTVELDEN})
     for punt in AgendaPunt.objects.filter(melding=melding):
         _save_if_changed(punt, {"notulen": _tekst(punt.notulen)})
+    for correctie in Correctie.objects.filter(melding=melding):  # the reason of a correction is free text
+        _save_if_changed(correctie, {"reden": MARKER})
 
 
 def _casus_anonimiseren(casus):
@@ -381,6 +383,7 @@ def _history_scrubben(selectie: Selectie):
     )
     _scrub(_history(Triage).filter(melding_id__in=melding_ids), tekst=TRIAGE_TEKSTVELDEN)
     _scrub(_history(Betrokkene).filter(melding_id__in=melding_ids))
+    _scrub(_history(Correctie).filter(melding_id__in=melding_ids), tekst=("reden",))
     agenda = Q(melding_id__in=melding_ids) | Q(casus_id__in=casus_ids) | Q(plan_id__in=plan_ids)
     _scrub(_history(AgendaPunt).filter(agenda), tekst=("notulen", "vraag"))
     _scrub(_history(ExpertVraag).filter(casus_id__in=casus_ids), tekst=("vraag", "antwoord"))

@@ -384,3 +384,45 @@ class BewaartermijnRun(models.Model):
     def __str__(self):
         soort = "proefdraai" if self.dry_run else "run"
         return f"Bewaartermijn {soort} {self.pk} ({self.peildatum:%d-%m-%Y})"
+
+
+class Correctie(models.Model):
+    """A correction of a melding, a person or a household after saving (meldpunt.correcties, casusregie.correcties),
+    and a hertriage. The old values are in the history of the corrected record (its history row carries the reason
+    and the acting user); this row is what the timeline and the melding page show: which fields, why, by whom.
+    Field labels only, never the old or new values (they stay in the history, where the bewaartermijn scrubs them).
+    """
+
+    class Soort(models.TextChoices):
+        MELDING = "melding", "Melding gecorrigeerd"
+        PERSOON = "persoon", "Persoonsgegevens gecorrigeerd"
+        TOEGEVOEGD = "toegevoegd", "Persoon aan het huishouden toegevoegd"
+        VERTROKKEN = "vertrokken", "Persoon uit het huishouden"
+        HERTRIAGE = "hertriage", "Hertriage"
+
+    class Via(models.TextChoices):
+        MELDPUNT = "meldpunt", "het meldpunt"
+        CASUSREGIE = "casusregie", "de casusregisseur"
+
+    melding = models.ForeignKey(Melding, on_delete=models.PROTECT, related_name="correcties")
+    persoon = models.ForeignKey(Persoon, on_delete=models.PROTECT, null=True, blank=True, related_name="correcties")
+    soort = models.CharField("soort", max_length=12, choices=Soort.choices)
+    via = models.CharField("door", max_length=12, choices=Via.choices, default=Via.MELDPUNT)
+    velden = models.CharField("gewijzigd", max_length=500, blank=True)
+    toelichting = models.CharField("gevolgen", max_length=500, blank=True)
+    # Person records that may be the same person after a changed BSN or name and birth date: offered to the meldpunt
+    # for linking (meldpunt.personen), never merged.
+    mogelijk_dezelfde = models.JSONField("mogelijk dezelfde persoon", default=list, blank=True)
+    reden = models.TextField("reden van de correctie", max_length=1000)
+    door = models.ForeignKey("bzt.User", on_delete=models.PROTECT, related_name="+")
+    op = models.DateTimeField("op", default=timezone.now)
+
+    history = AuditedHistory()
+
+    class Meta:
+        verbose_name = "correctie"
+        verbose_name_plural = "correcties"
+        ordering = ["-op", "-id"]
+
+    def __str__(self):
+        return f"{self.get_soort_display()} ({self.melding})"

@@ -1,9 +1,9 @@
 """Every right of the meldpunt, defined once (how the table is asked: bzt/rights.py). The state of a melding
 is checked by its transition table (meldpunt/workflow.py)."""
 
-from bzt.rights import Recht, Rechten
+from bzt.rights import Overgang, Recht, Rechten
 
-from .workflow import TRIAGE
+from .workflow import CORRIGEREN, MELDING_WORKFLOW, TRIAGE
 
 RECHTEN = Rechten(
     {
@@ -13,6 +13,11 @@ RECHTEN = Rechten(
         "trieren": Recht((TRIAGE,), denied="U mag geen meldingen trieren."),  # incl. the Wvggz outcome
         "terugkoppelen": Recht(("meldpunt.change_melding",), denied="U mag de terugkoppeling niet vastleggen."),
         "melder_zien": Recht(("meldpunt.zien_melder",)),
+        # correcting a melding, its persons and household after saving, until the MDO decided (meldpunt.correcties)
+        "corrigeren": Recht(
+            ("meldpunt.change_melding",), CORRIGEREN, denied="U mag de gegevens van deze melding niet corrigeren."
+        ),
+        "hertriageren": Overgang(MELDING_WORKFLOW, "hertriageren"),
         "koppelen": Recht(("meldpunt.koppelen_persoon",), denied="U mag geen personen koppelen of ontkoppelen."),
     }
 )

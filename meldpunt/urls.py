@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import correctie_views, views
 
 app_name = "meldpunt"
 
@@ -13,6 +13,20 @@ urlpatterns = [
     path("meldingen/<int:pk>/mdo-agenda/", views.melding_op_agenda, name="melding_op_agenda"),
     path("meldingen/<int:pk>/wvggz/", views.melding_wvggz, name="melding_wvggz"),
     path("meldingen/<int:pk>/terugkoppeling/", views.melding_terugkoppeling, name="melding_terugkoppeling"),
+    # corrections after saving (meldpunt.correcties)
+    path("meldingen/<int:pk>/corrigeren/", correctie_views.melding_corrigeren, name="melding_corrigeren"),
+    path(
+        "meldingen/<int:pk>/personen/<int:persoon_pk>/corrigeren/",
+        correctie_views.persoon_corrigeren,
+        name="persoon_corrigeren",
+    ),
+    path("meldingen/<int:pk>/huishouden/", correctie_views.huishoudlid_toevoegen, name="huishoudlid_toevoegen"),
+    path(
+        "meldingen/<int:pk>/huishouden/<int:betrokkene_pk>/vertrokken/",
+        correctie_views.huishoudlid_verwijderen,
+        name="huishoudlid_verwijderen",
+    ),
+    path("meldingen/<int:pk>/hertriage/", correctie_views.hertriage, name="hertriage"),
     path("zoeken/", views.zoeken, name="zoeken"),
     path("personen/<int:pk>/", views.persoon, name="persoon"),
     path(

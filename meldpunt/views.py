@@ -167,6 +167,10 @@ def melding(request, pk):
         "geschiedenis": melding.history.select_related("history_user").order_by("-history_date")[:50],
         "mag_melder_zien": rechten.mag(request.user, "melder_zien"),
         "mag_trieren": rechten.mag(request.user, "trieren"),
+        # corrections after saving (meldpunt.correcties): the buttons, and what was corrected
+        "mag_corrigeren": rechten.mag(request.user, "corrigeren", melding),
+        "mag_hertriageren": rechten.mag(request.user, "hertriageren", melding),
+        "correcties": melding.correcties.select_related("door", "persoon"),
     }
     if melding.status == Melding.Status.TOEGEWEZEN:
         for extra in hooks.TOEGEWEZEN_MELDING_PAGINA:

@@ -130,6 +130,11 @@ def test_seed_demo_brings_casussen_through_every_state_and_a_rerun_adds_nothing(
     assert Plan.objects.filter(status=Plan.Status.VASTGESTELD).exists()
     assert Plan.objects.filter(status=Plan.Status.CONCEPT, doelen__isnull=False).exists()
     assert JournaalRegel.objects.exists()
+    # issue 15: the demo has corrections in its history (the reason on the history row, the Correctie for the timeline)
+    from meldpunt.models import Correctie, Persoon
+
+    assert Correctie.objects.filter(via="casusregie", soort="persoon").exists()
+    assert Persoon.history.filter(history_change_reason__startswith="Correctie: Verhuisd").exists()
     # issue 14: results per leefgebied reach the jaarmonitor; the plan and the melding carry the new fields
     from monitor.figures import compute
 

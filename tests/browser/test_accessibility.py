@@ -32,7 +32,17 @@ def data(demo):
         door=demo["beheer"], jaar=timezone.localdate().year, categorie="casusregie", omschrijving="OGGZ",
         bedrag=1000, subsidie="OGGZ", aanmeldroute="oggz",
     )  # fmt: skip
+    from bzt.models import Organisatie
+
+    wachtlijst = casus_services.wachtlijst_melden(
+        door=demo["regisseur_dimence"],
+        casus=casus,
+        organisatie=Organisatie.objects.get(naam="Iriszorg"),
+        voorziening="Beschermd wonen",
+        sinds=timezone.localdate(),
+    )
     return {
+        "wachtlijst": wachtlijst,
         "melding": melding,
         "casus": casus,
         "plan": plan,
@@ -54,6 +64,13 @@ def pages_of(data):
             ("triage-formulier", f"/meldpunt/meldingen/{data['melding'].pk}/triage/"),
             ("zoeken", f"/meldpunt/zoeken/?q={data['persoon'].achternaam}"),
             ("persoon", f"/meldpunt/personen/{data['persoon'].pk}/"),
+            # issue 15: corrections
+            ("melding-corrigeren", f"/meldpunt/meldingen/{data['melding'].pk}/corrigeren/"),
+            (
+                "persoon-corrigeren",
+                f"/meldpunt/meldingen/{data['melding'].pk}/personen/{data['persoon'].pk}/corrigeren/",
+            ),
+            ("huishoudlid-toevoegen", f"/meldpunt/meldingen/{data['melding'].pk}/huishouden/"),
         ],
         "procesmanager": [
             ("home-procesmanager", "/"),
@@ -79,6 +96,11 @@ def pages_of(data):
             ("dossier", f"/casussen/{data['casus'].pk}/"),
             ("dossier-professional-gezocht", f"/casussen/{data['casus'].pk}/?professional_zoek=regisseur"),
             ("plan", f"/casussen/plannen/{data['plan'].pk}/"),
+            ("casus-huishoudlid-toevoegen", f"/casussen/{data['casus'].pk}/huishouden/"),
+            (
+                "wachtlijst-opgelost",
+                f"/casussen/{data['casus'].pk}/wachtlijsten/{data['wachtlijst'].pk}/opgelost/",
+            ),
         ],
         "wethouder": [("home-wethouder", "/")],
         "coordinator": [("home-coordinator", "/")],

@@ -211,6 +211,11 @@ def oude_casus(demo, *, afgesloten: date | None = None) -> OudeCasus:
         voorziening=tekst("voorziening"),
         sinds=ontvangen + timedelta(days=50),
     )
+    from casusregie import correcties
+
+    correcties.melding_corrigeren(
+        door=regisseur, casus=casus, wijzigingen={"overlast": not casus.melding.overlast}, reden=tekst("correctie")
+    )
     escalatie = cs.casus_escaleren(
         door=regisseur, casus=casus, reden="wachtlijst", vraag=tekst("vraag"), datum=ontvangen + timedelta(days=60)
     )

@@ -120,6 +120,12 @@ MATRIX = {
     "meldpunt:melding_wvggz": ("POST", cells(ok={"meldpunt"})),
     "meldpunt:melding_terugkoppeling": ("POST", cells(ok={"meldpunt"})),
     "meldpunt:koppeling_opheffen": ("POST", cells(ok={"meldpunt"})),
+    # issue 15: corrections by the meldpunt (the world's melding is past the MDO: back to the melding page, ok)
+    "meldpunt:melding_corrigeren": ("GET", cells(ok={"meldpunt"})),
+    "meldpunt:persoon_corrigeren": ("GET", cells(ok={"meldpunt"})),
+    "meldpunt:huishoudlid_toevoegen": ("GET", cells(ok={"meldpunt"})),
+    "meldpunt:huishoudlid_verwijderen": ("GET", cells(ok={"meldpunt"})),
+    "meldpunt:hertriage": ("GET", cells(ok={"meldpunt"})),
     # the meldpunt adds a melding to the open casus of its household (a casusregie URL: meldpunt cannot import it)
     "casusregie:melding_bij_casus": ("POST", cells(ok={"meldpunt"})),
     # MDO: the procesmanager only; a specific meeting answers 404 to others
@@ -196,10 +202,6 @@ MATRIX = {
         "POST",
         cells(ok={"procesmanager"}, forbidden={"regisseur_dimence", "betrokkene_actief"}, default="404"),
     ),
-    "casusregie:wachtlijst_opgelost": (
-        "POST",
-        cells(ok={"regisseur_dimence"}, forbidden={"procesmanager", "betrokkene_actief"}, default="404"),
-    ),
     "casusregie:actie_overdragen": (
         "POST",
         cells(ok={"regisseur_dimence"}, forbidden={"procesmanager", "betrokkene_actief"}, default="404"),
@@ -212,6 +214,17 @@ MATRIX = {
         "POST",
         cells(ok={"regisseur_dimence"}, forbidden={"procesmanager", "betrokkene_actief"}, default="404"),
     ),
+    # issue 15: corrections after the MDO by the casusregisseur of the casus, and a waiting list solved (GET: the form)
+    **{
+        name: ("GET", cells(ok={"regisseur_dimence"}, forbidden={"procesmanager", "betrokkene_actief"}, default="404"))
+        for name in (
+            "casusregie:melding_corrigeren",
+            "casusregie:persoon_corrigeren",
+            "casusregie:huishoudlid_toevoegen",
+            "casusregie:huishoudlid_verwijderen",
+            "casusregie:wachtlijst_opgelost",
+        )
+    },
     "casusregie:nieuwe_planversie": (
         "POST",
         cells(ok={"regisseur_dimence"}, forbidden={"procesmanager", "betrokkene_actief"}, default="404"),
@@ -288,6 +301,16 @@ RECHT = {
     "meldpunt:melding_wvggz": ("meldpunt", "trieren", None),
     "meldpunt:melding_terugkoppeling": ("meldpunt", "terugkoppelen", None),
     "meldpunt:koppeling_opheffen": ("meldpunt", "koppelen", None),
+    **{
+        f"meldpunt:{name}": ("meldpunt", "corrigeren", None)
+        for name in ("melding_corrigeren", "persoon_corrigeren", "huishoudlid_toevoegen", "huishoudlid_verwijderen")
+    },
+    "meldpunt:hertriage": ("meldpunt", "trieren", None),
+    **{
+        f"casusregie:{name}": ("casusregie", "huishouden_corrigeren", "casus")
+        for name in ("melding_corrigeren", "persoon_corrigeren", "huishoudlid_toevoegen", "huishoudlid_verwijderen")
+    },
+    "casusregie:wachtlijst_opgelost": ("casusregie", "wijzigen", "casus"),
     **{name: _MDO for name in MATRIX if name.startswith("mdo:")},
     "mdo:mijn_punten": ("mdo", "eigen_punten", None),
     "mdo:casus_agenderen": ("mdo", "eigen_punten", None),
@@ -304,7 +327,6 @@ RECHT = {
     "casusregie:escaleren": ("casusregie", "escaleren", "casus"),
     "casusregie:afsluiten": ("casusregie", "afsluiten", "casus"),
     "casusregie:afsluiten_procesmanager": ("casusregie", "afsluiten_procesmanager", "casus"),
-    "casusregie:wachtlijst_opgelost": ("casusregie", "wijzigen", "casus"),
     "casusregie:actie_overdragen": ("casusregie", "actie_voortgang", "plan"),
     "casusregie:doel_toevoegen": ("casusregie", "plan_bewerken", "plan"),
     "casusregie:actie_toevoegen": ("casusregie", "plan_bewerken", "plan"),
@@ -400,6 +422,7 @@ def world(demo, django_user_model):
     )
     persoon = melding.betrokkenen.get(rol="hoofdpersoon").persoon
     partner = melding.betrokkenen.get(rol="partner").persoon
+    partner_rij = melding.betrokkenen.get(rol="partner")
     from meldpunt.services import personen_koppelen
 
     koppeling = personen_koppelen(door=users["meldpunt"], persoon=persoon, gekoppeld_aan=partner, reden="test")
@@ -461,6 +484,14 @@ def world(demo, django_user_model):
             "meldpunt:persoon": {"pk": persoon.pk},
             "meldpunt:koppeling_opheffen": {"pk": persoon.pk, "koppeling_pk": koppeling.pk},
             "casusregie:melding_bij_casus": {"pk": melding.pk},
+            "meldpunt:melding_corrigeren": {"pk": melding.pk},
+            "meldpunt:persoon_corrigeren": {"pk": melding.pk, "persoon_pk": persoon.pk},
+            "meldpunt:huishoudlid_toevoegen": {"pk": melding.pk},
+            "meldpunt:huishoudlid_verwijderen": {"pk": melding.pk, "betrokkene_pk": partner_rij.pk},
+            "meldpunt:hertriage": {"pk": melding.pk},
+            "casusregie:persoon_corrigeren": {"pk": casus.pk, "persoon_pk": persoon.pk},
+            "casusregie:huishoudlid_verwijderen": {"pk": casus.pk, "betrokkene_pk": partner_rij.pk},
+            "casusregie:wachtlijst_opgelost": {"pk": casus.pk, "wachtlijst_pk": wachtlijst.pk},
             "mdo:overleg": {"pk": overleg.pk},
             "mdo:agenda_bijwerken": {"pk": overleg.pk},
             "mdo:verplaatsen": {"pk": overleg.pk, "punt_pk": punt.pk},
@@ -482,7 +513,6 @@ def world(demo, django_user_model):
             "casusregie:plan_indienen": {"pk": plan.pk},
             "casusregie:actie_status": {"pk": plan.acties.first().pk},
             "casusregie:actie_overdragen": {"pk": plan.acties.first().pk},
-            "casusregie:wachtlijst_opgelost": {"pk": wachtlijst.pk},
             "casusregie:nazorg_vastleggen": {"pk": nazorg.pk},
             "casusregie:nazorg_gemeld": {"pk": opnieuw.pk},
             "casusregie:actie_bewerken": {"pk": plan.acties.first().pk},
