@@ -391,7 +391,7 @@ def _plan_context(request, plan, **forms):
         "mag_status": mag(request.user, "actie_voortgang", plan),
         "status_keuzes": ActieStatusForm.base_fields["status"].choices,
         "mag_actie_overdragen": mag(request.user, "actie_voortgang", plan),
-        "organisaties": ActieOverdragenForm.base_fields["organisatie"].queryset,
+        "organisaties": ActieOverdragenForm.base_fields["organisatie"].queryset.all(),  # fresh per request
         "mag_resultaat": mag(request.user, "doel_resultaat", plan),
         "resultaat_form": DoelResultaatForm(initial={"datum": timezone.localdate()}),
     }

@@ -45,8 +45,11 @@ def test_refused_with_what_is_missing_then_arranged_closed_and_looked_back_on(as
     reg.get_by_role("button", name="Overdragen").click()
     assert "De actie is overgedragen aan Carinova." in status_text(reg)
     reg.goto(f"/casussen/{casus.pk}/")
+    reg.get_by_role("link", name="Opgelost: Iriszorg").click()  # solved with its outcome (issue 15)
+    reg.get_by_label("Geplaatst").check()
     reg.get_by_role("button", name="Opgelost").click()
-    assert "De wachtlijst bij Iriszorg is opgelost." in status_text(reg)
+    assert "De wachtlijst is opgelost" in status_text(reg)
+    reg.goto(f"/casussen/{casus.pk}/")
     assert "Alles is geregeld" in reg.locator("#kop-afsluiten").locator("..").inner_text()
 
     # Now it closes.
