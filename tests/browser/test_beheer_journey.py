@@ -1,5 +1,6 @@
 """Functioneel beheer in the browser: beheer makes a new partner organisation and a casusregisseur account in it;
-the new regisseur chooses a password through the one-time link, logs in and enrols the second factor."""
+the new regisseur chooses a password through the one-time link, logs in and enrols the second factor, and the MDO
+assigns them a casus (issue 15's journey; the corrections part: tests/browser/test_correcties_journey.py)."""
 
 import re
 
@@ -7,6 +8,8 @@ import pytest
 from playwright.sync_api import expect
 
 from bzt.models import User
+from casusregie.models import Casus
+from tests import factories
 from tests.helpers import login, screenshot
 
 pytestmark = [pytest.mark.browser]
@@ -54,3 +57,19 @@ def test_beheer_creates_an_organisation_and_a_regisseur_who_then_logs_in_and_enr
     regisseur = User.objects.get(username="regisseur_ldh")
     assert regisseur.organisatie.naam == "Leger des Heils" and regisseur.last_login is not None
     regisseur_context.close()
+
+    # The MDO assigns the new regisseur a casus: found by name in the agenda item's search (htmx, while typing).
+    melding = factories.mdo_melding(demo)
+    overleg = factories.overleg(demo)
+    punt = overleg.agendapunten.get(melding=melding)
+    mdo_context = browser.new_context(base_url=live_server.url, locale="nl-NL")
+    page = mdo_context.new_page()
+    login(page, "procesmanager")
+    page.goto(f"/mdo/{overleg.pk}/")
+    item = page.locator(f"#punt-{punt.pk}")
+    item.get_by_label("Andere casusregisseur zoeken").fill("de Heer")
+    item.get_by_role("radio", name="Lotte de Heer", exact=False).check()
+    item.get_by_role("button", name="Casusregisseur toewijzen").click()
+    expect(page.get_by_role("status")).to_contain_text("is casusregisseur van casus")
+    assert Casus.objects.get(melding=melding).casusregisseur == regisseur
+    mdo_context.close()
