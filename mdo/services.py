@@ -14,7 +14,7 @@ from casusregie import services as casus_services
 from casusregie.models import Plan
 from casusregie.workflow import CASUS
 from meldpunt.models import Melding
-from meldpunt.services import melding_mdo_verwijzen
+from meldpunt.services import melding_mdo_heroverwegen, melding_mdo_verwijzen
 
 from . import rechten
 from .models import AgendaPunt, Overleg
@@ -315,6 +315,22 @@ def besluit_nemen(*, door, punt: AgendaPunt, actie: str, gegevens: dict) -> Agen
 
 
 @transaction.atomic
+@transaction.atomic
+def besluit_heroverwegen(*, door, melding: Melding, motivering: str) -> AgendaPunt | None:
+    """Correct a referral by the MDO with a new, motivated besluit: the melding goes back on the agenda of the next
+    planned MDO (or of the next one planned). The old item and its besluit stay as they were."""
+    rechten.vereist(door, "voorzitten")
+    melding_mdo_heroverwegen(door=door, melding=melding, motivering=motivering)
+    overleg = volgend_overleg()
+    if overleg is None:
+        return None
+    OVERLEG.lock(overleg)
+    with acting_as(door, reason="MDO-besluit heroverwegen"):
+        return AgendaPunt.objects.create(
+            overleg=overleg, soort=AgendaPunt.Soort.MELDING, melding=melding, volgorde=_next_position(overleg)
+        )
+
+
 def besluit_besproken(*, door, punt: AgendaPunt, notulen: str):
     _require_chair(door)
     AGENDAPUNT.lock(punt)

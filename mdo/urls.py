@@ -9,6 +9,7 @@ urlpatterns = [
     path("mijn-punten/", views.mijn_punten, name="mijn_punten"),
     path("mijn-punten/agenderen/", views.casus_agenderen, name="casus_agenderen"),
     path("<int:pk>/", views.overleg, name="overleg"),
+    path("meldingen/<int:pk>/heroverwegen/", views.heroverwegen, name="heroverwegen"),
     path("<int:pk>/agenda-bijwerken/", views.agenda_bijwerken, name="agenda_bijwerken"),
     path("<int:pk>/punten/<int:punt_pk>/verplaatsen/", views.verplaatsen, name="verplaatsen"),
     path("<int:pk>/punten/<int:punt_pk>/besluit/", views.besluit, name="besluit"),

@@ -18,6 +18,7 @@ from bzt.inzage import Actie, Grond, ObjectType, log_inzage
 from bzt.pdf import PDF_BASE_URL, render_pdf, static_path  # noqa: F401 - re-exported (tests/mdo/test_print.py)
 from bzt.pdf import static_fetcher as _static_fetcher  # noqa: F401 - re-exported (tests/mdo/test_print.py)
 from bzt.workflow import TransitionNotAllowed
+from meldpunt import selectors as meldpunt_selectors
 
 from . import rechten, selectors, services
 from .forms import (
@@ -329,6 +330,24 @@ def afronden(request, pk):
             messages.success(request, bericht)
             return _naar_agenda(overleg)
     return _render_agenda(request, overleg, afronden_form=form)
+
+
+@login_required
+@mdo_required
+@require_POST
+def heroverwegen(request, pk):
+    """A referral that was a mistake: back on the agenda for a new, motivated besluit (from the melding page)."""
+    melding = meldpunt_selectors.melding_detail(request.user, pk)
+    try:
+        punt = services.besluit_heroverwegen(
+            door=request.user, melding=melding, motivering=request.POST.get("motivering", "")
+        )
+    except (ValidationError, PermissionDenied) as error:
+        messages.error(request, _tekst(error))
+    else:
+        waar = f"het MDO van {_datum(punt.overleg)}" if punt else "het volgende MDO dat gepland wordt"
+        messages.success(request, f"Melding {melding.nummer} staat weer op de agenda voor een nieuw besluit: {waar}.")
+    return redirect("meldpunt:melding", pk=melding.pk)
 
 
 # --- search fields (htmx fragments; without JS the agenda itself takes the same GET parameters) ---------------

@@ -18,6 +18,7 @@ RECHTEN = Rechten(
             ("meldpunt.change_melding",), CORRIGEREN, denied="U mag de gegevens van deze melding niet corrigeren."
         ),
         "hertriageren": Overgang(MELDING_WORKFLOW, "hertriageren"),
+        "mdo_heroverwegen": Overgang(MELDING_WORKFLOW, "mdo_heroverwegen"),  # the MDO's chair, a new besluit
         "koppelen": Recht(("meldpunt.koppelen_persoon",), denied="U mag geen personen koppelen of ontkoppelen."),
     }
 )

@@ -177,6 +177,17 @@ def melding_mdo_verwijzen(*, door, melding: Melding) -> Melding:
 
 
 @transaction.atomic
+def melding_mdo_heroverwegen(*, door, melding: Melding, motivering: str) -> Melding:
+    """A referral by the MDO that was a mistake: the melding goes back on the MDO agenda for a new, motivated
+    besluit (mdo.services.besluit_heroverwegen). The old besluit stays as it was, in the agenda and the history."""
+    if not motivering.strip():
+        raise ValidationError({"motivering": "Schrijf waarom het MDO zijn besluit heroverweegt."})
+    with acting_as(door, reason=f"MDO-besluit heroverwogen: {motivering.strip()}"):
+        transition(melding, "mdo_heroverwegen", door=door)
+    return melding
+
+
+@transaction.atomic
 def wvggz_uitkomst_vastleggen(*, door, melding: Melding, uitkomst: str, datum: date) -> Melding:
     rechten.vereist(door, "trieren")
     if not melding.wvggz:

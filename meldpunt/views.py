@@ -170,6 +170,7 @@ def melding(request, pk):
         # corrections after saving (meldpunt.correcties): the buttons, and what was corrected
         "mag_corrigeren": rechten.mag(request.user, "corrigeren", melding),
         "mag_hertriageren": rechten.mag(request.user, "hertriageren", melding),
+        "mag_mdo_heroverwegen": rechten.mag(request.user, "mdo_heroverwegen", melding),
         "correcties": melding.correcties.select_related("door", "persoon"),
     }
     if melding.status == Melding.Status.TOEGEWEZEN:

@@ -35,6 +35,15 @@ MELDING_WORKFLOW = Workflow(
     ),
     Transition("toewijzen", {S.OP_MDO_AGENDA}, S.TOEGEWEZEN, MDO, label="een casusregisseur toewijzen"),
     Transition("mdo_verwijzen", {S.OP_MDO_AGENDA}, S.VERWEZEN, MDO, label="naar reguliere zorg verwijzen"),
+    # a referral that was a mistake is corrected by a new, motivated besluit at a next MDO, never by an edit
+    Transition(
+        "mdo_heroverwegen",
+        {S.VERWEZEN},
+        S.OP_MDO_AGENDA,
+        MDO,
+        label="het MDO-besluit heroverwegen",
+        refused="Alleen een door het MDO verwezen melding kan opnieuw op de agenda voor een nieuw besluit.",
+    ),
     # "1 huishouden, 1 plan, 1 regisseur": a new melding about a household with an open casus joins that casus.
     Transition(
         "bij_casus_voegen",

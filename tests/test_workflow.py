@@ -92,7 +92,12 @@ TABLES = {
         MELDING_WORKFLOW,
         _melding,
         "meldpunt",
-        {"toewijzen": "procesmanager", "mdo_verwijzen": "procesmanager", "mdo_bij_casus_voegen": "procesmanager"},
+        {
+            "toewijzen": "procesmanager",
+            "mdo_verwijzen": "procesmanager",
+            "mdo_bij_casus_voegen": "procesmanager",
+            "mdo_heroverwegen": "procesmanager",
+        },
     ),
     # closing normally is the casusregisseur's; the procesmanager closes a casus that cannot go on
     "casus": (

@@ -136,6 +136,8 @@ MATRIX = {
     "mdo:besluit": ("POST", cells(ok={"procesmanager"}, default="404")),
     "mdo:casusbespreking": ("POST", cells(ok={"procesmanager"}, default="404")),
     "mdo:afronden": ("POST", cells(ok={"procesmanager"}, default="404")),
+    # a referral that was a mistake goes back on the agenda (an empty POST: the message asks for a motivation)
+    "mdo:heroverwegen": ("POST", cells(ok={"procesmanager"})),
     # search fields of the agenda (htmx fragments): the chair only, 403 for everyone else
     "mdo:regisseurs_zoeken": ("GET", cells(ok={"procesmanager"})),
     "mdo:casussen_zoeken": ("GET", cells(ok={"procesmanager"})),
@@ -498,6 +500,7 @@ def world(demo, django_user_model):
             "mdo:besluit": {"pk": overleg.pk, "punt_pk": punt.pk},
             "mdo:casusbespreking": {"pk": overleg.pk},
             "mdo:afronden": {"pk": overleg.pk},
+            "mdo:heroverwegen": {"pk": melding.pk},
             "mdo:regisseurs_zoeken": {"pk": overleg.pk, "punt_pk": punt.pk},
             "mdo:casussen_zoeken": {"pk": overleg.pk},
             "mdo:aanwezigen_zoeken": {"pk": overleg.pk},
