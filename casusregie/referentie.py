@@ -9,13 +9,14 @@ Every write goes through these services, names the acting user (`door`) and, for
   procesmanager may close with it) can always change.
 """
 
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from bzt import beheer
 from bzt.audit import acting_as
 
-from .models import AfsluitReden, Casus
+from .models import AfsluitReden, Casus, Escalatie, EscalatieNiveau, EscalatieSoort
 from .reference import AFSLUITREDENEN
 
 STANDAARD_CODES = frozenset(regel[0] for regel in AFSLUITREDENEN)
@@ -151,3 +152,242 @@ def afsluitreden_heractiveren(*, door, afsluitreden, reden):
         afsluitreden.actief = True
         afsluitreden.save(update_fields=["actief"])
     return afsluitreden
+
+
+# --- the escalation ladder (docs/beheer.md § Escalatieladder) -----------------------------------------------------
+#
+# A level is deactivated, never deleted (escalations point at it). Its code is what the import and the history know
+# it by: it is set once. A level with open escalations waiting there cannot be deactivated (nobody would answer
+# them), nor the last active level (no escalation could start). A kind whose start level is deactivated starts at
+# the next active level above it (EscalatieSoort.startniveau).
+
+NIVEAU_CODE_MAX = EscalatieNiveau._meta.get_field("code").max_length
+NIVEAU_NAAM_MAX = EscalatieNiveau._meta.get_field("naam").max_length
+SOORT_CODE_MAX = EscalatieSoort._meta.get_field("code").max_length
+SOORT_NAAM_MAX = EscalatieSoort._meta.get_field("naam").max_length
+
+
+def _code_fout(code, maximum, bestaat):
+    if not code:
+        return "Vul een code in."
+    if len(code) > maximum:
+        return f"De code is hoogstens {maximum} tekens."
+    if not all(c.isascii() and (c.isalnum() or c in "_-") for c in code):
+        return "Gebruik alleen kleine letters, cijfers, - en _ in de code."
+    if bestaat:
+        return "Deze code bestaat al (ook een gedeactiveerde telt mee)."
+    return ""
+
+
+def _volgorde_fout(volgorde, minimum=0):
+    if (
+        volgorde is None
+        or isinstance(volgorde, bool)
+        or not isinstance(volgorde, int)
+        or not minimum <= volgorde <= 999
+    ):
+        return f"Kies een volgorde van {minimum} tot en met 999."
+    return ""
+
+
+def escalatieniveaus():
+    """The ladder in order, with how many escalations wait open at each level (a count, no case content)."""
+    from django.db.models import Count, Q
+
+    return (
+        EscalatieNiveau.objects.select_related("behandelaars")
+        .annotate(open_escalaties=Count("escalaties", filter=Q(escalaties__status=Escalatie.Status.OPEN)))
+        .order_by("volgorde")
+    )
+
+
+def _valideer_niveau(*, naam, volgorde, behandelaars, niveau=None, code=None):
+    errors = {}
+    naam = (naam or "").strip()
+    if code is not None:
+        code = code.strip().lower()
+        fout = _code_fout(code, NIVEAU_CODE_MAX, EscalatieNiveau.objects.filter(code=code).exists())
+        if fout:
+            errors["code"] = fout
+    if not naam:
+        errors["naam"] = "Vul de naam van het niveau in."
+    elif len(naam) > NIVEAU_NAAM_MAX:
+        errors["naam"] = f"De naam is hoogstens {NIVEAU_NAAM_MAX} tekens."
+    elif EscalatieNiveau.objects.filter(naam__iexact=naam).exclude(pk=getattr(niveau, "pk", None)).exists():
+        errors["naam"] = "Er bestaat al een niveau met deze naam."
+    fout = _volgorde_fout(volgorde, minimum=1)
+    if fout:
+        errors["volgorde"] = fout
+    elif EscalatieNiveau.objects.filter(volgorde=volgorde).exclude(pk=getattr(niveau, "pk", None)).exists():
+        errors["volgorde"] = "Een ander niveau (ook een gedeactiveerd) heeft deze plaats op de ladder al."
+    if not isinstance(behandelaars, Group) or not behandelaars.pk:
+        errors["behandelaars"] = "Kies de rol die escalaties op dit niveau beantwoordt."
+    return code, naam, errors
+
+
+@transaction.atomic
+def escalatieniveau_aanmaken(*, door, code, naam, volgorde, behandelaars, reden=""):
+    beheer.vereist_beheer(door)
+    code, naam, errors = _valideer_niveau(code=code, naam=naam, volgorde=volgorde, behandelaars=behandelaars)
+    if errors:
+        raise ValidationError(errors)
+    with acting_as(door, reason=((reden or "").strip() or "escalatieniveau aangemaakt")[:100]):
+        return EscalatieNiveau.objects.create(code=code, naam=naam, volgorde=volgorde, behandelaars=behandelaars)
+
+
+@transaction.atomic
+def escalatieniveau_wijzigen(*, door, niveau, naam, volgorde, behandelaars, reden):
+    """Name, place on the ladder and the answering role; the code stays."""
+    beheer.vereist_beheer(door)
+    niveau = EscalatieNiveau.objects.select_for_update(no_key=True).get(pk=niveau.pk)
+    _, naam, errors = _valideer_niveau(naam=naam, volgorde=volgorde, behandelaars=behandelaars, niveau=niveau)
+    try:
+        reden = beheer.reden_controleren(reden)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    with acting_as(door, reason=reden[:100]):
+        niveau.naam, niveau.volgorde, niveau.behandelaars = naam, volgorde, behandelaars
+        niveau.save()
+    return niveau
+
+
+@transaction.atomic
+def escalatieniveau_deactiveren(*, door, niveau, reden):
+    beheer.vereist_beheer(door)
+    reden = beheer.reden_controleren(reden)
+    # Every active level locked: two beheerders cannot each deactivate one of the last two.
+    actief = list(EscalatieNiveau.objects.select_for_update(no_key=True).filter(actief=True).order_by("pk"))
+    # FOR UPDATE (not no_key) on this level: an escalation being raised to it right now holds a key-share lock
+    # (its foreign key), so this waits for it and the count below sees it.
+    niveau = EscalatieNiveau.objects.select_for_update().get(pk=niveau.pk)
+    if not niveau.actief:
+        raise ValidationError("Dit niveau is al gedeactiveerd.")
+    wachtend = Escalatie.objects.filter(niveau=niveau, status=Escalatie.Status.OPEN).count()
+    if wachtend:
+        raise ValidationError(
+            {
+                "reden": f"Op dit niveau wachten nog {wachtend} open escalatie(s); die moeten eerst worden "
+                "beantwoord of doorgezet, anders beantwoordt niemand ze."
+            }
+        )
+    if len(actief) <= 1:
+        raise ValidationError({"reden": "Dit is het laatste actieve niveau; zonder niveau kan niemand escaleren."})
+    with acting_as(door, reason=f"gedeactiveerd: {reden}"[:100]):
+        niveau.actief = False
+        niveau.save(update_fields=["actief"])
+    return niveau
+
+
+@transaction.atomic
+def escalatieniveau_heractiveren(*, door, niveau, reden):
+    beheer.vereist_beheer(door)
+    reden = beheer.reden_controleren(reden)
+    niveau = EscalatieNiveau.objects.select_for_update(no_key=True).get(pk=niveau.pk)
+    if niveau.actief:
+        raise ValidationError("Dit niveau is al actief.")
+    with acting_as(door, reason=f"heractiveerd: {reden}"[:100]):
+        niveau.actief = True
+        niveau.save(update_fields=["actief"])
+    return niveau
+
+
+# --- the kinds of escalation (docs/beheer.md § Soorten escalatie) -------------------------------------------------
+#
+# The code is what Escalatie.reden stores (and the import and the monitor read): set once. A kind starts at an
+# active level. Deactivated, never deleted; escalations of that kind keep it; the last active kind stays.
+
+
+def escalatiesoorten(status=""):
+    from django.db.models import Count
+
+    soorten = EscalatieSoort.objects.select_related("start_niveau").annotate(gebruikt=Count("escalaties"))
+    if status == "actief":
+        soorten = soorten.filter(actief=True)
+    elif status == "inactief":
+        soorten = soorten.filter(actief=False)
+    return soorten.order_by("volgorde", "naam")
+
+
+def _valideer_soort(*, naam, volgorde, start_niveau, soort=None, code=None):
+    errors = {}
+    naam = (naam or "").strip()
+    if code is not None:
+        code = code.strip().lower()
+        fout = _code_fout(code, SOORT_CODE_MAX, EscalatieSoort.objects.filter(code=code).exists())
+        if fout:
+            errors["code"] = fout
+    if not naam:
+        errors["naam"] = "Vul de naam in die de casusregisseur ziet."
+    elif len(naam) > SOORT_NAAM_MAX:
+        errors["naam"] = f"De naam is hoogstens {SOORT_NAAM_MAX} tekens."
+    elif EscalatieSoort.objects.filter(naam__iexact=naam).exclude(pk=getattr(soort, "pk", None)).exists():
+        errors["naam"] = "Er bestaat al een soort escalatie met deze naam."
+    fout = _volgorde_fout(volgorde)
+    if fout:
+        errors["volgorde"] = fout
+    if not isinstance(start_niveau, EscalatieNiveau) or not start_niveau.pk:
+        errors["start_niveau"] = "Kies het niveau waar een escalatie van deze soort begint."
+    elif not EscalatieNiveau.objects.select_for_update(no_key=True).filter(pk=start_niveau.pk, actief=True).exists():
+        errors["start_niveau"] = "Kies een actief niveau van de ladder."
+    return code, naam, errors
+
+
+@transaction.atomic
+def escalatiesoort_aanmaken(*, door, code, naam, start_niveau, volgorde=0, reden=""):
+    beheer.vereist_beheer(door)
+    code, naam, errors = _valideer_soort(code=code, naam=naam, volgorde=volgorde, start_niveau=start_niveau)
+    if errors:
+        raise ValidationError(errors)
+    with acting_as(door, reason=((reden or "").strip() or "soort escalatie aangemaakt")[:100]):
+        return EscalatieSoort.objects.create(code=code, naam=naam, start_niveau=start_niveau, volgorde=volgorde)
+
+
+@transaction.atomic
+def escalatiesoort_wijzigen(*, door, soort, naam, start_niveau, volgorde, reden):
+    beheer.vereist_beheer(door)
+    soort = EscalatieSoort.objects.select_for_update(no_key=True).get(pk=soort.pk)
+    _, naam, errors = _valideer_soort(naam=naam, volgorde=volgorde, start_niveau=start_niveau, soort=soort)
+    try:
+        reden = beheer.reden_controleren(reden)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    with acting_as(door, reason=reden[:100]):
+        soort.naam, soort.start_niveau, soort.volgorde = naam, start_niveau, volgorde
+        soort.save()
+    return soort
+
+
+@transaction.atomic
+def escalatiesoort_deactiveren(*, door, soort, reden):
+    """No longer offered when escalating; escalations of this kind keep it."""
+    beheer.vereist_beheer(door)
+    reden = beheer.reden_controleren(reden)
+    actief = list(EscalatieSoort.objects.select_for_update(no_key=True).filter(actief=True).order_by("pk"))
+    soort = EscalatieSoort.objects.select_for_update(no_key=True).get(pk=soort.pk)
+    if not soort.actief:
+        raise ValidationError("Deze soort escalatie is al gedeactiveerd.")
+    if len(actief) <= 1:
+        raise ValidationError(
+            {"reden": "Dit is de laatste actieve soort escalatie; zonder soort kan niemand escaleren."}
+        )
+    with acting_as(door, reason=f"gedeactiveerd: {reden}"[:100]):
+        soort.actief = False
+        soort.save(update_fields=["actief"])
+    return soort
+
+
+@transaction.atomic
+def escalatiesoort_heractiveren(*, door, soort, reden):
+    beheer.vereist_beheer(door)
+    reden = beheer.reden_controleren(reden)
+    soort = EscalatieSoort.objects.select_for_update(no_key=True).get(pk=soort.pk)
+    if soort.actief:
+        raise ValidationError("Deze soort escalatie is al actief.")
+    with acting_as(door, reason=f"heractiveerd: {reden}"[:100]):
+        soort.actief = True
+        soort.save(update_fields=["actief"])
+    return soort

@@ -5,7 +5,7 @@ import pytest
 from django.utils import timezone
 
 from casusregie import services as casus_services
-from casusregie.models import AfsluitReden
+from casusregie.models import AfsluitReden, EscalatieNiveau, EscalatieSoort
 from mdo import services as mdo_services
 from monitor.services import budgetregel_opslaan
 from tests import factories
@@ -41,6 +41,8 @@ def data(demo):
         "persoon": persoon,
         "account": demo["regisseur_dimence"],
         "afsluitreden": AfsluitReden.objects.get(code="doel_bereikt"),
+        "escalatieniveau": EscalatieNiveau.objects.get(code="procesmanager"),
+        "escalatiesoort": EscalatieSoort.objects.get(code="stagnatie"),
     }
 
 
@@ -100,6 +102,16 @@ def pages_of(data):
             ("beheer-afsluitredenen", "/beheer/afsluitredenen/"),
             ("beheer-afsluitreden", f"/beheer/afsluitredenen/{data['afsluitreden'].pk}/"),
             ("beheer-afsluitreden-nieuw", "/beheer/afsluitredenen/nieuw/"),
+            ("beheer-escalatieladder", "/beheer/escalatieladder/"),
+            ("beheer-escalatieniveau", f"/beheer/escalatieladder/{data['escalatieniveau'].pk}/"),
+            ("beheer-escalatieniveau-nieuw", "/beheer/escalatieladder/nieuw/"),
+            (
+                "beheer-escalatieniveau-deactiveren",
+                f"/beheer/escalatieladder/{data['escalatieniveau'].pk}/deactiveren/",
+            ),
+            ("beheer-escalatiesoorten", "/beheer/escalatiesoorten/"),
+            ("beheer-escalatiesoort", f"/beheer/escalatiesoorten/{data['escalatiesoort'].pk}/"),
+            ("beheer-escalatiesoort-nieuw", "/beheer/escalatiesoorten/nieuw/"),
             ("beheer-instellingen", "/beheer/instellingen/"),
             ("beheer-instelling", "/beheer/instellingen/BZT_MAX_CASELOAD/"),
             ("beheer-budget", f"/beheer/budget/?jaar={timezone.localdate().year}"),
