@@ -190,6 +190,14 @@ def _volgorde_fout(volgorde, minimum=0):
     return ""
 
 
+def escalatie_rollen():
+    """The groups that can answer a level: only accounts holding `behandelen_escalatie` open an escalation
+    (casusregie.workflow), so a level answered by another group would be answered by nobody."""
+    return Group.objects.filter(
+        permissions__content_type__app_label="casusregie", permissions__codename="behandelen_escalatie"
+    ).order_by("name")
+
+
 def escalatieniveaus():
     """The ladder in order, with how many escalations wait open at each level (a count, no case content)."""
     from django.db.models import Count, Q
@@ -222,6 +230,8 @@ def _valideer_niveau(*, naam, volgorde, behandelaars, niveau=None, code=None):
         errors["volgorde"] = "Een ander niveau (ook een gedeactiveerd) heeft deze plaats op de ladder al."
     if not isinstance(behandelaars, Group) or not behandelaars.pk:
         errors["behandelaars"] = "Kies de rol die escalaties op dit niveau beantwoordt."
+    elif not escalatie_rollen().filter(pk=behandelaars.pk).exists():
+        errors["behandelaars"] = "Deze rol kan geen escalaties behandelen; kies een rol met dat recht."
     return code, naam, errors
 
 

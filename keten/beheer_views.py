@@ -4,7 +4,6 @@ by name, not imported). Thin views: parse, check the permission, call one servic
 
 from django import forms
 from django.contrib import messages
-from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -288,9 +287,13 @@ class EscalatieNiveauForm(forms.Form):
     )
     behandelaars = GroepKeuze(
         label="Beantwoord door (rol)",
-        queryset=Group.objects.order_by("name"),
+        queryset=referentie.escalatie_rollen(),
+        help_text="Alleen rollen die escalaties mogen behandelen.",
         empty_label="— kies een rol —",
-        error_messages={"required": "Kies de rol die escalaties op dit niveau beantwoordt."},
+        error_messages={
+            "required": "Kies de rol die escalaties op dit niveau beantwoordt.",
+            "invalid_choice": "Deze rol kan geen escalaties behandelen; kies een rol met dat recht.",
+        },
     )
     reden = forms.CharField(help_text="Komt in de geschiedenis van het niveau.", **REDEN_VELD)
 

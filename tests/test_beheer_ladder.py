@@ -53,6 +53,7 @@ def test_a_new_level_joins_the_ladder_in_order_with_its_answering_role_and_histo
         ({"volgorde": 1}, "heeft deze plaats"),
         ({"volgorde": 0}, "van 1 tot en met 999"),
         ({"behandelaars": None}, "Kies de rol"),
+        ({"behandelaars": "meldpunt"}, "kan geen escalaties behandelen"),
     ],
 )
 def test_a_level_is_refused_with_a_clear_message(demo, velden, melding):
@@ -62,6 +63,8 @@ def test_a_level_is_refused_with_a_clear_message(demo, velden, melding):
         "volgorde": 50,
         "behandelaars": Group.objects.get(name="procesmanager"),
     }
+    if isinstance(velden.get("behandelaars"), str):
+        velden = {"behandelaars": Group.objects.get(name=velden["behandelaars"])}
     with pytest.raises(ValidationError) as error:
         referentie.escalatieniveau_aanmaken(door=demo["beheer"], **(data | velden))
     assert melding in fout(error)
