@@ -16,8 +16,9 @@ from django.db import transaction
 from bzt import beheer
 from bzt.audit import acting_as
 
-from .models import AfsluitReden, Casus, Escalatie, EscalatieNiveau, EscalatieSoort
+from .models import AfsluitReden, Casus, Escalatie, EscalatieNiveau, EscalatieSoort, ExpertTeam, ExpertVraag
 from .reference import AFSLUITREDENEN
+from .services import expertteam_opslaan
 
 STANDAARD_CODES = frozenset(regel[0] for regel in AFSLUITREDENEN)
 CODE_MAX = AfsluitReden._meta.get_field("code").max_length
@@ -401,3 +402,100 @@ def escalatiesoort_heractiveren(*, door, soort, reden):
         soort.actief = True
         soort.save(update_fields=["actief"])
     return soort
+
+
+# --- the expert teams (docs/beheer.md § Expertteams) ---------------------------------------------------------------
+#
+# The rules of membership and access live in casusregie.services.expertteam_opslaan (members are active accounts of
+# an organisation; a member who leaves, or a team made inactive, loses the read access of the open questions at
+# once; a new member, or a reactivated team, gets it). These add what every reference list of beheer has: the
+# right, a reason in the history, deactivate instead of delete.
+
+TEAM_NAAM_MAX = ExpertTeam._meta.get_field("naam").max_length
+
+
+def expertteams(status=""):
+    """Every team for the list, with its number of members and of open questions (counts, no case content)."""
+    from django.db.models import Count, Q
+
+    teams = ExpertTeam.objects.annotate(
+        aantal_leden=Count("leden", distinct=True),
+        open_vragen=Count("vragen", filter=Q(vragen__status=ExpertVraag.Status.OPEN), distinct=True),
+    )
+    if status == "actief":
+        teams = teams.filter(actief=True)
+    elif status == "inactief":
+        teams = teams.filter(actief=False)
+    return teams.order_by("naam")
+
+
+def mogelijke_teamleden(q=""):
+    """The accounts that can be a member (active, of an organisation), matching every word of `q`."""
+    from django.db.models import Q
+
+    leden = beheer.beheerbare_accounts().filter(is_active=True, organisatie__isnull=False).select_related("organisatie")
+    for woord in (q or "").split()[:5]:
+        leden = leden.filter(
+            Q(username__icontains=woord)
+            | Q(first_name__icontains=woord)
+            | Q(last_name__icontains=woord)
+            | Q(organisatie__naam__icontains=woord)
+        )
+    return leden.order_by("last_name", "first_name", "username")
+
+
+def _team_naam(naam):
+    naam = (naam or "").strip()
+    if len(naam) > TEAM_NAAM_MAX:
+        raise ValidationError({"naam": f"De naam is hoogstens {TEAM_NAAM_MAX} tekens."})
+    return naam
+
+
+@transaction.atomic
+def expertteam_aanmaken(*, door, naam, leden, reden=""):
+    beheer.vereist_beheer(door)
+    with acting_as(door, reason=((reden or "").strip() or "expertteam aangemaakt")[:100]):
+        return expertteam_opslaan(door=door, naam=_team_naam(naam), leden=leden)
+
+
+@transaction.atomic
+def expertteam_wijzigen(*, door, team, naam, leden, reden):
+    """Name and members; the team stays as active as it is."""
+    beheer.vereist_beheer(door)
+    reden = beheer.reden_controleren(reden)
+    team = ExpertTeam.objects.select_for_update().get(pk=team.pk)
+    with acting_as(door, reason=reden[:100]):
+        return expertteam_opslaan(door=door, naam=_team_naam(naam), leden=leden, actief=team.actief, team=team)
+
+
+@transaction.atomic
+def expertteam_deactiveren(*, door, team, reden):
+    """The members lose the read access of the team's open questions at once (casusregie.permissions reads only
+    active teams); the questions stay, and come back to the members when the team is reactivated."""
+    beheer.vereist_beheer(door)
+    reden = beheer.reden_controleren(reden)
+    team = ExpertTeam.objects.select_for_update().get(pk=team.pk)
+    if not team.actief:
+        raise ValidationError("Dit expertteam is al gedeactiveerd.")
+    with acting_as(door, reason=f"gedeactiveerd: {reden}"[:100]):
+        return expertteam_opslaan(
+            door=door,
+            naam=team.naam,
+            leden=team.leden.filter(is_active=True, organisatie__isnull=False),
+            actief=False,
+            team=team,
+        )
+
+
+@transaction.atomic
+def expertteam_heractiveren(*, door, team, reden):
+    beheer.vereist_beheer(door)
+    reden = beheer.reden_controleren(reden)
+    team = ExpertTeam.objects.select_for_update().get(pk=team.pk)
+    if team.actief:
+        raise ValidationError("Dit expertteam is al actief.")
+    with acting_as(door, reason=f"heractiveerd: {reden}"[:100]):
+        return expertteam_opslaan(
+            door=door, naam=team.naam, leden=team.leden.filter(is_active=True, organisatie__isnull=False),
+            actief=True, team=team,
+        )  # fmt: skip

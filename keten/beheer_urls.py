@@ -33,6 +33,13 @@ urlpatterns += [
     ),
 ]
 urlpatterns += [
+    path("expertteams/", views.expertteams, name="expertteams"),
+    path("expertteams/nieuw/", views.expertteam_nieuw, name="expertteam_nieuw"),
+    path("expertteams/<int:pk>/", views.expertteam, name="expertteam"),
+    path("expertteams/<int:pk>/deactiveren/", views.expertteam_deactiveren, name="expertteam_deactiveren"),
+    path("expertteams/<int:pk>/heractiveren/", views.expertteam_heractiveren, name="expertteam_heractiveren"),
+]
+urlpatterns += [
     path("budget/", views.budget, name="budget"),
     path("budget/<int:pk>/", views.budgetregel, name="budgetregel"),
     path("budget/<int:pk>/verwijderen/", views.budgetregel_verwijderen_view, name="budgetregel_verwijderen"),

@@ -13,7 +13,7 @@ from bzt.beheer_views import _bevestigen, beheer_vereist
 from bzt.forms import apply_errors, parse_int
 from bzt.roles import ROLES_BY_GROUP
 from casusregie import referentie
-from casusregie.models import AfsluitReden, EscalatieNiveau, EscalatieSoort
+from casusregie.models import AfsluitReden, EscalatieNiveau, EscalatieSoort, ExpertTeam
 from monitor.formatting import bedrag_invoer
 from monitor.forms import BudgetRegelForm
 from monitor.models import BudgetRegel
@@ -524,3 +524,143 @@ def _soort_actie(naam):
 
 escalatiesoort_deactiveren = _soort_actie("deactiveren")
 escalatiesoort_heractiveren = _soort_actie("heractiveren")
+
+
+# --- the expert teams (services: casusregie.referentie over casusregie.services.expertteam_opslaan;
+# docs/beheer.md § Expertteams) ------------------------------------------------------------------------------------
+
+
+class ExpertTeamForm(forms.Form):
+    naam = forms.CharField(label="Naam", max_length=referentie.TEAM_NAAM_MAX)
+    leden = forms.ModelMultipleChoiceField(
+        label="Leden",
+        queryset=referentie.mogelijke_teamleden(),
+        required=False,
+        error_messages={"invalid_choice": "Alleen actieve medewerkers van een organisatie kunnen lid zijn."},
+    )
+    reden = forms.CharField(help_text="Komt in de geschiedenis van het team.", **REDEN_VELD)
+
+    def __init__(self, *args, team=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if team is None:
+            del self.fields["reden"]
+
+
+def _team(pk):
+    return get_object_or_404(ExpertTeam, pk=parse_int(pk) or 0)
+
+
+def _kandidaten(request, gekozen):
+    """The current (or posted) members, then the accounts found by the search (?lid_zoek=), as checkboxes."""
+    zoek = request.GET.get("lid_zoek", "").strip()[:100]
+    gekozen_pks = {lid.pk for lid in gekozen}
+    gevonden = list(referentie.mogelijke_teamleden(zoek).exclude(pk__in=gekozen_pks)[:25]) if zoek else []
+    return zoek, [(lid, True) for lid in gekozen] + [(lid, False) for lid in gevonden]
+
+
+def _gekozen(form, team):
+    if form.is_bound:
+        pks = [parse_int(pk) for pk in form.data.getlist("leden")]
+        return list(referentie.mogelijke_teamleden().filter(pk__in=[pk for pk in pks if pk]))
+    if team is None:
+        return []
+    return list(team.leden.select_related("organisatie").order_by("last_name", "first_name", "username"))
+
+
+@beheer_vereist
+def expertteams(request):
+    status = request.GET.get("status", "")
+    status = status if status in dict(STATUS_KEUZES) else ""
+    return render(
+        request,
+        "beheer/expertteams.html",
+        {"teams": referentie.expertteams(status), "statusform": StatusForm(request.GET or None)},
+    )
+
+
+@beheer_vereist
+def expertteam_nieuw(request):
+    form = ExpertTeamForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            team = referentie.expertteam_aanmaken(door=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, f"Expertteam ‘{team.naam}’ is aangemaakt.")
+            return redirect("beheer:expertteam", pk=team.pk)
+    zoek, kandidaten = _kandidaten(request, _gekozen(form, None))
+    return render(
+        request,
+        "beheer/expertteam.html",
+        {"form": form, "team": None, "zoek": zoek, "kandidaten": kandidaten},
+    )
+
+
+@beheer_vereist
+def expertteam(request, pk):
+    team = _team(pk)
+    form = ExpertTeamForm(request.POST or None, initial={"naam": team.naam}, team=team)
+    if request.method == "POST" and form.is_valid():
+        try:
+            referentie.expertteam_wijzigen(door=request.user, team=team, **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, f"De wijziging van ‘{team.naam}’ is opgeslagen.")
+            return redirect("beheer:expertteam", pk=team.pk)
+    zoek, kandidaten = _kandidaten(request, _gekozen(form, team))
+    return render(
+        request,
+        "beheer/expertteam.html",
+        {
+            "form": form,
+            "team": team,
+            "zoek": zoek,
+            "kandidaten": kandidaten,
+            "open_vragen": referentie.expertteams().get(pk=team.pk).open_vragen,
+            "geschiedenis": team.history.select_related("history_user").order_by("-history_date")[:20],
+        },
+    )
+
+
+TEAM_ACTIES = {
+    "deactiveren": (
+        referentie.expertteam_deactiveren,
+        "Expertteam deactiveren?",
+        "Het team kan geen nieuwe vragen meer krijgen. De leden verliezen direct hun leestoegang tot de casussen "
+        "van de open vragen aan dit team: zij kunnen die vragen niet meer inzien of beantwoorden. De vragen blijven "
+        "open staan; bij heractiveren krijgen de leden de toegang terug. Het team wordt nooit verwijderd.",
+        "Ja, deactiveren",
+        "Het expertteam is gedeactiveerd.",
+    ),
+    "heractiveren": (
+        referentie.expertteam_heractiveren,
+        "Expertteam heractiveren?",
+        "Het team kan weer vragen krijgen. De actieve leden krijgen weer leestoegang tot de casussen van de open "
+        "vragen aan dit team, zolang die vragen open staan.",
+        "Ja, heractiveren",
+        "Het expertteam is weer actief.",
+    ),
+}
+
+
+def _team_actie(naam):
+    @beheer_vereist
+    def view(request, pk):
+        team = _team(pk)
+        open_vragen = referentie.expertteams().get(pk=team.pk).open_vragen
+        return _bevestigen(
+            request,
+            actie=TEAM_ACTIES[naam],
+            onderwerp=f"{team.naam} ({open_vragen} open vra{'ag' if open_vragen == 1 else 'gen'})",
+            uitvoeren=lambda service, reden: service(door=request.user, team=team, reden=reden),
+            terug=reverse("beheer:expertteam", args=[team.pk]),
+        )
+
+    view.__name__ = f"expertteam_{naam}"
+    return view
+
+
+expertteam_deactiveren = _team_actie("deactiveren")
+expertteam_heractiveren = _team_actie("heractiveren")

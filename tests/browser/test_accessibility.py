@@ -4,6 +4,7 @@ screenshot is kept (test-artifacts/screenshots) for the docs."""
 import pytest
 from django.utils import timezone
 
+from casusregie import referentie
 from casusregie import services as casus_services
 from casusregie.models import AfsluitReden, EscalatieNiveau, EscalatieSoort
 from mdo import services as mdo_services
@@ -43,6 +44,9 @@ def data(demo):
         "afsluitreden": AfsluitReden.objects.get(code="doel_bereikt"),
         "escalatieniveau": EscalatieNiveau.objects.get(code="procesmanager"),
         "escalatiesoort": EscalatieSoort.objects.get(code="stagnatie"),
+        "expertteam": referentie.expertteam_aanmaken(
+            door=demo["beheer"], naam="Expertteam verslaving", leden=[demo["regisseur_tactus"]]
+        ),
     }
 
 
@@ -112,6 +116,10 @@ def pages_of(data):
             ("beheer-escalatiesoorten", "/beheer/escalatiesoorten/"),
             ("beheer-escalatiesoort", f"/beheer/escalatiesoorten/{data['escalatiesoort'].pk}/"),
             ("beheer-escalatiesoort-nieuw", "/beheer/escalatiesoorten/nieuw/"),
+            ("beheer-expertteams", "/beheer/expertteams/"),
+            ("beheer-expertteam", f"/beheer/expertteams/{data['expertteam'].pk}/?lid_zoek=regisseur"),
+            ("beheer-expertteam-nieuw", "/beheer/expertteams/nieuw/"),
+            ("beheer-expertteam-deactiveren", f"/beheer/expertteams/{data['expertteam'].pk}/deactiveren/"),
             ("beheer-instellingen", "/beheer/instellingen/"),
             ("beheer-instelling", "/beheer/instellingen/BZT_MAX_CASELOAD/"),
             ("beheer-budget", f"/beheer/budget/?jaar={timezone.localdate().year}"),

@@ -109,6 +109,11 @@ MATRIX = {
     "beheer:escalatiesoort": ("POST", cells(ok={"beheer"})),
     "beheer:escalatiesoort_deactiveren": ("POST", cells(ok={"beheer"})),
     "beheer:escalatiesoort_heractiveren": ("GET", cells(ok={"beheer"})),
+    "beheer:expertteams": ("GET", cells(ok={"beheer"})),
+    "beheer:expertteam_nieuw": ("POST", cells(ok={"beheer"})),
+    "beheer:expertteam": ("POST", cells(ok={"beheer"})),
+    "beheer:expertteam_deactiveren": ("POST", cells(ok={"beheer"})),
+    "beheer:expertteam_heractiveren": ("GET", cells(ok={"beheer"})),
     # the budget lines of the jaarmonitor: kept by functioneel beheer; the beleidsambtenaar reads monitor:budget
     "beheer:budget": ("GET", cells(ok={"beheer"})),
     "beheer:budgetregel": ("GET", cells(ok={"beheer"})),
@@ -532,6 +537,10 @@ def world(demo, django_user_model):
             **{
                 f"beheer:{name}": {"pk": EscalatieSoort.objects.get(code="stagnatie").pk}
                 for name in ("escalatiesoort", "escalatiesoort_deactiveren", "escalatiesoort_heractiveren")
+            },
+            **{
+                f"beheer:{name}": {"pk": expertvraag.team_id}
+                for name in ("expertteam", "expertteam_deactiveren", "expertteam_heractiveren")
             },
         },
         "casus": casus,
