@@ -7,9 +7,9 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from casusregie import referentie
+from casusregie import permissions, rechten, referentie
 from casusregie import services as casus_services
-from casusregie.models import EscalatieNiveau, EscalatieSoort
+from casusregie.models import CasusUserObjectPermission, EscalatieNiveau, EscalatieSoort, ExpertTeam
 from tests import factories
 
 
@@ -277,3 +277,113 @@ def test_other_roles_get_403_on_the_ladder_screens(client, demo, naam):
     for username in ("procesmanager", "regisseur_dimence", "beleid"):
         client.force_login(demo[username])
         assert client.get(reverse(naam)).status_code == 403
+
+
+# --- the expert teams ----------------------------------------------------------------------------------------------
+
+
+def _lid(demo, username="expert_lid"):
+    from bzt.audit import acting_as, system_user
+    from bzt.models import User
+
+    with acting_as(system_user()):
+        return User.objects.create_user(username, organisatie=demo["procesmanager"].organisatie)
+
+
+def _leest(lid, casus):
+    return CasusUserObjectPermission.objects.filter(user=lid, content_object=casus).exists() and (
+        permissions.expertvraag_open(lid, casus)
+    )
+
+
+def test_deactivating_a_team_ends_the_members_access_and_reactivating_gives_it_back(demo):
+    lid = _lid(demo)
+    team = referentie.expertteam_aanmaken(door=demo["beheer"], naam="Verslavingszorg", leden=[lid], reden="")
+    casus = factories.casus(demo)
+    vraag = casus_services.expertvraag_stellen(
+        door=demo["regisseur_dimence"], casus=casus, team=team, vraag="Past klinische opname?"
+    )
+    assert _leest(lid, casus) and rechten.mag(lid, "expertvraag_beantwoorden", vraag)
+    with pytest.raises(ValidationError):
+        referentie.expertteam_deactiveren(door=demo["beheer"], team=team, reden="")
+    referentie.expertteam_deactiveren(door=demo["beheer"], team=team, reden="team opgeheven")
+    assert not ExpertTeam.objects.get(pk=team.pk).actief
+    assert not _leest(lid, casus)
+    assert not CasusUserObjectPermission.objects.filter(user=lid, content_object=casus).exists()
+    assert list(team.leden.all()) == [lid]  # the members stay, for a reactivation
+    with pytest.raises(ValidationError) as error:
+        referentie.expertteam_deactiveren(door=demo["beheer"], team=team, reden="nog eens")
+    assert "al gedeactiveerd" in fout(error)
+    referentie.expertteam_heractiveren(door=demo["beheer"], team=team, reden="team weer bemand")
+    assert _leest(lid, casus)
+    redenen = set(ExpertTeam.history.filter(id=team.pk).values_list("history_change_reason", flat=True))
+    assert {"gedeactiveerd: team opgeheven", "heractiveerd: team weer bemand"} <= redenen
+    assert set(ExpertTeam.history.filter(id=team.pk).values_list("history_user", flat=True)) == {demo["beheer"].pk}
+
+
+def test_a_member_taken_out_of_the_team_loses_access_and_edits_need_a_reason(demo):
+    lid, ander = _lid(demo), _lid(demo, "expert_ander")
+    team = referentie.expertteam_aanmaken(door=demo["beheer"], naam="Schulden", leden=[lid])
+    casus = factories.casus(demo)
+    casus_services.expertvraag_stellen(door=demo["regisseur_dimence"], casus=casus, team=team, vraag="Schuldhulp?")
+    with pytest.raises(ValidationError) as error:
+        referentie.expertteam_wijzigen(door=demo["beheer"], team=team, naam="Schulden", leden=[ander], reden="")
+    assert "reden" in fout(error)
+    referentie.expertteam_wijzigen(
+        door=demo["beheer"], team=team, naam="Schulden en inkomen", leden=[ander], reden="wisseling van de wacht"
+    )
+    assert not _leest(lid, casus) and _leest(ander, casus)
+    assert ExpertTeam.objects.get(pk=team.pk).naam == "Schulden en inkomen"
+    record = ExpertTeam.history.filter(id=team.pk).order_by("-history_id").first()
+    assert record.history_user == demo["beheer"] and record.history_change_reason == "wisseling van de wacht"
+
+
+def test_expert_team_refusals(demo):
+    lid = _lid(demo)
+    with pytest.raises(PermissionDenied):
+        referentie.expertteam_aanmaken(door=demo["procesmanager"], naam="Eigen team", leden=[lid])
+    referentie.expertteam_aanmaken(door=demo["beheer"], naam="Wonen", leden=[lid])
+    with pytest.raises(ValidationError) as error:
+        referentie.expertteam_aanmaken(door=demo["beheer"], naam="wonen", leden=[])
+    assert "al een expertteam" in fout(error)
+    with pytest.raises(ValidationError) as error:
+        referentie.expertteam_aanmaken(door=demo["beheer"], naam="  ", leden=[])
+    assert "naam" in fout(error)
+    lid.is_active = False
+    lid.save()
+    with pytest.raises(ValidationError) as error:
+        referentie.expertteam_aanmaken(door=demo["beheer"], naam="Werk", leden=[lid])
+    assert "actieve medewerkers" in fout(error)
+
+
+def test_the_expert_team_screens_search_add_members_and_warn_before_deactivating(client, demo):
+    lid = _lid(demo)
+    client.force_login(demo["beheer"])
+    html = client.get(reverse("beheer:expertteam_nieuw"), {"lid_zoek": "expert_lid"}).content.decode()
+    assert f'value="{lid.pk}"' in html
+    response = client.post(reverse("beheer:expertteam_nieuw"), {"naam": "Jeugd", "leden": [lid.pk]})
+    assert response.status_code == 302
+    team = ExpertTeam.objects.get(naam="Jeugd")
+    assert list(team.leden.all()) == [lid]
+    url = reverse("beheer:expertteam", args=[team.pk])
+    html = client.get(url).content.decode()
+    assert f'value="{lid.pk}" id="lid_{lid.pk}" checked' in html
+    # Taking the member out (no checkbox sent) needs a reason.
+    assert "Geef een reden" in client.post(url, {"naam": "Jeugd", "reden": ""}).content.decode()
+    assert client.post(url, {"naam": "Jeugd", "reden": "lid vertrokken"}).status_code == 302
+    assert not team.leden.exists()
+    # A deactivated account cannot be posted as a member.
+    ex = _lid(demo, "expert_ex")
+    ex.is_active = False
+    ex.save()
+    response = client.post(url, {"naam": "Jeugd", "leden": [ex.pk], "reden": "poging"})
+    assert "Alleen actieve medewerkers" in response.content.decode() and not team.leden.exists()
+    deactiveren = reverse("beheer:expertteam_deactiveren", args=[team.pk])
+    html = client.get(deactiveren).content.decode()
+    assert "Expertteam deactiveren?" in html and "verliezen direct hun leestoegang" in html
+    assert ExpertTeam.objects.get(pk=team.pk).actief
+    assert client.post(deactiveren, {"reden": "samengevoegd"}).status_code == 302
+    assert not ExpertTeam.objects.get(pk=team.pk).actief
+    html = client.get(reverse("beheer:expertteams"), {"status": "inactief"}).content.decode()
+    assert "Jeugd" in html
+    assert "gedeactiveerd: samengevoegd" in client.get(url).content.decode()
