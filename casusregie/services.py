@@ -1137,7 +1137,7 @@ def _experttoegang_verlenen(vraag, leden, *, door):
 
 @transaction.atomic
 def expertteam_opslaan(*, door, naam: str, leden, actief: bool = True, team: ExpertTeam | None = None) -> ExpertTeam:
-    """Functioneel beheer configures an expert team (its screens are still to come). Members are active accounts of an
+    """Functioneel beheer configures an expert team (screens: casusregie.referentie, keten.beheer_views). Members are active accounts of an
     organisation. A member who leaves the team, or a team made inactive, loses the read access of its open
     questions at once; a new member of a team with open questions gets it."""
     bzt_rechten.vereist(door, "beheren")  # functioneel beheer (bzt/rechten.py)
