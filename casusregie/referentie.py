@@ -268,11 +268,11 @@ def escalatieniveau_wijzigen(*, door, niveau, naam, volgorde, behandelaars, rede
 def escalatieniveau_deactiveren(*, door, niveau, reden):
     beheer.vereist_beheer(door)
     reden = beheer.reden_controleren(reden)
-    # Every active level locked: two beheerders cannot each deactivate one of the last two.
+    # Every active level locked: two beheerders cannot each deactivate one of the last two, and an escalation
+    # being raised to this level right now (casusregie.services._niveau_vastzetten locks it too) is waited for and
+    # counted below. (Its foreign key alone would not make this wait: Django checks constraints at the commit.)
     actief = list(EscalatieNiveau.objects.select_for_update(no_key=True).filter(actief=True).order_by("pk"))
-    # FOR UPDATE (not no_key) on this level: an escalation being raised to it right now holds a key-share lock
-    # (its foreign key), so this waits for it and the count below sees it.
-    niveau = EscalatieNiveau.objects.select_for_update().get(pk=niveau.pk)
+    niveau = EscalatieNiveau.objects.select_for_update(no_key=True).get(pk=niveau.pk)
     if not niveau.actief:
         raise ValidationError("Dit niveau is al gedeactiveerd.")
     wachtend = Escalatie.objects.filter(niveau=niveau, status=Escalatie.Status.OPEN).count()

@@ -387,3 +387,80 @@ def test_the_expert_team_screens_search_add_members_and_warn_before_deactivating
     html = client.get(reverse("beheer:expertteams"), {"status": "inactief"}).content.decode()
     assert "Jeugd" in html
     assert "gedeactiveerd: samengevoegd" in client.get(url).content.decode()
+
+
+# --- concurrency (PostgreSQL) ----------------------------------------------------------------------------------
+
+
+def _gelijktijdig(eerst, daarna):
+    """`eerst` runs in a transaction that stays open a second after it did its write; `daarna` starts meanwhile."""
+    import threading
+    import time
+
+    from django.db import connection, transaction
+
+    bezig, uitkomst = threading.Event(), {}
+
+    def a():
+        try:
+            with transaction.atomic():
+                eerst()
+                bezig.set()
+                time.sleep(1)
+            uitkomst["a"] = "ok"
+        finally:
+            bezig.set()
+            connection.close()
+
+    def b():
+        try:
+            bezig.wait(timeout=30)
+            daarna()
+            uitkomst["b"] = "ok"
+        except ValidationError as error:
+            uitkomst["b"] = " ".join(error.messages)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=a), threading.Thread(target=b)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return uitkomst
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_level_is_not_deactivated_while_an_escalation_is_being_raised_to_it(demo):
+    """The deactivation waits for the escalation's transaction (its foreign key locks the level), then counts it."""
+    casus = factories.casus(demo)
+    factories.vastgesteld_plan(demo, casus)
+    uitkomst = _gelijktijdig(
+        lambda: casus_services.casus_escaleren(
+            door=demo["regisseur_dimence"], casus=casus, reden="wachtlijst", vraag="Kan het sneller?"
+        ),
+        lambda: referentie.escalatieniveau_deactiveren(
+            door=demo["beheer"], niveau=niveau("procesmanager"), reden="opgeheven"
+        ),
+    )
+    assert uitkomst["a"] == "ok"
+    assert "open escalatie" in uitkomst["b"]
+    assert niveau("procesmanager").actief
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_beheerders_deactivating_the_last_two_levels_at_once_leave_one(demo):
+    EscalatieNiveau.objects.exclude(code__in=["wethouder", "burgemeester"]).update(actief=False)
+    uitkomst = _gelijktijdig(
+        lambda: referentie.escalatieniveau_deactiveren(
+            door=demo["beheer"], niveau=niveau("wethouder"), reden="opgeheven"
+        ),
+        lambda: referentie.escalatieniveau_deactiveren(
+            door=demo["beheer"], niveau=niveau("burgemeester"), reden="ook weg"
+        ),
+    )
+    assert uitkomst["a"] == "ok"
+    assert "laatste actieve niveau" in uitkomst["b"]
+    assert EscalatieNiveau.objects.filter(actief=True).count() == 1
