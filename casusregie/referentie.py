@@ -9,14 +9,16 @@ Every write goes through these services, names the acting user (`door`) and, for
   procesmanager may close with it) can always change.
 """
 
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from bzt import beheer
 from bzt.audit import acting_as
 
-from .models import AfsluitReden, Casus
+from .models import AfsluitReden, Casus, Escalatie, EscalatieNiveau, EscalatieSoort, ExpertTeam, ExpertVraag
 from .reference import AFSLUITREDENEN
+from .services import expertteam_opslaan
 
 STANDAARD_CODES = frozenset(regel[0] for regel in AFSLUITREDENEN)
 CODE_MAX = AfsluitReden._meta.get_field("code").max_length
@@ -151,3 +153,349 @@ def afsluitreden_heractiveren(*, door, afsluitreden, reden):
         afsluitreden.actief = True
         afsluitreden.save(update_fields=["actief"])
     return afsluitreden
+
+
+# --- the escalation ladder (docs/beheer.md § Escalatieladder) -----------------------------------------------------
+#
+# A level is deactivated, never deleted (escalations point at it). Its code is what the import and the history know
+# it by: it is set once. A level with open escalations waiting there cannot be deactivated (nobody would answer
+# them), nor the last active level (no escalation could start). A kind whose start level is deactivated starts at
+# the next active level above it (EscalatieSoort.startniveau).
+
+NIVEAU_CODE_MAX = EscalatieNiveau._meta.get_field("code").max_length
+NIVEAU_NAAM_MAX = EscalatieNiveau._meta.get_field("naam").max_length
+SOORT_CODE_MAX = EscalatieSoort._meta.get_field("code").max_length
+SOORT_NAAM_MAX = EscalatieSoort._meta.get_field("naam").max_length
+
+
+def _code_fout(code, maximum, bestaat):
+    if not code:
+        return "Vul een code in."
+    if len(code) > maximum:
+        return f"De code is hoogstens {maximum} tekens."
+    if not all(c.isascii() and (c.isalnum() or c in "_-") for c in code):
+        return "Gebruik alleen kleine letters, cijfers, - en _ in de code."
+    if bestaat:
+        return "Deze code bestaat al (ook een gedeactiveerde telt mee)."
+    return ""
+
+
+def _volgorde_fout(volgorde, minimum=0):
+    if (
+        volgorde is None
+        or isinstance(volgorde, bool)
+        or not isinstance(volgorde, int)
+        or not minimum <= volgorde <= 999
+    ):
+        return f"Kies een volgorde van {minimum} tot en met 999."
+    return ""
+
+
+def escalatie_rollen():
+    """The groups that can answer a level: only accounts holding `behandelen_escalatie` open an escalation
+    (casusregie.workflow), so a level answered by another group would be answered by nobody."""
+    return Group.objects.filter(
+        permissions__content_type__app_label="casusregie", permissions__codename="behandelen_escalatie"
+    ).order_by("name")
+
+
+def escalatieniveaus():
+    """The ladder in order, with how many escalations wait open at each level (a count, no case content)."""
+    from django.db.models import Count, Q
+
+    return (
+        EscalatieNiveau.objects.select_related("behandelaars")
+        .annotate(open_escalaties=Count("escalaties", filter=Q(escalaties__status=Escalatie.Status.OPEN)))
+        .order_by("volgorde")
+    )
+
+
+def _valideer_niveau(*, naam, volgorde, behandelaars, niveau=None, code=None):
+    errors = {}
+    naam = (naam or "").strip()
+    if code is not None:
+        code = code.strip().lower()
+        fout = _code_fout(code, NIVEAU_CODE_MAX, EscalatieNiveau.objects.filter(code=code).exists())
+        if fout:
+            errors["code"] = fout
+    if not naam:
+        errors["naam"] = "Vul de naam van het niveau in."
+    elif len(naam) > NIVEAU_NAAM_MAX:
+        errors["naam"] = f"De naam is hoogstens {NIVEAU_NAAM_MAX} tekens."
+    elif EscalatieNiveau.objects.filter(naam__iexact=naam).exclude(pk=getattr(niveau, "pk", None)).exists():
+        errors["naam"] = "Er bestaat al een niveau met deze naam."
+    fout = _volgorde_fout(volgorde, minimum=1)
+    if fout:
+        errors["volgorde"] = fout
+    elif EscalatieNiveau.objects.filter(volgorde=volgorde).exclude(pk=getattr(niveau, "pk", None)).exists():
+        errors["volgorde"] = "Een ander niveau (ook een gedeactiveerd) heeft deze plaats op de ladder al."
+    if not isinstance(behandelaars, Group) or not behandelaars.pk:
+        errors["behandelaars"] = "Kies de rol die escalaties op dit niveau beantwoordt."
+    elif not escalatie_rollen().filter(pk=behandelaars.pk).exists():
+        errors["behandelaars"] = "Deze rol kan geen escalaties behandelen; kies een rol met dat recht."
+    return code, naam, errors
+
+
+@transaction.atomic
+def escalatieniveau_aanmaken(*, door, code, naam, volgorde, behandelaars, reden=""):
+    beheer.vereist_beheer(door)
+    code, naam, errors = _valideer_niveau(code=code, naam=naam, volgorde=volgorde, behandelaars=behandelaars)
+    if errors:
+        raise ValidationError(errors)
+    with acting_as(door, reason=((reden or "").strip() or "escalatieniveau aangemaakt")[:100]):
+        return EscalatieNiveau.objects.create(code=code, naam=naam, volgorde=volgorde, behandelaars=behandelaars)
+
+
+@transaction.atomic
+def escalatieniveau_wijzigen(*, door, niveau, naam, volgorde, behandelaars, reden):
+    """Name, place on the ladder and the answering role; the code stays."""
+    beheer.vereist_beheer(door)
+    niveau = EscalatieNiveau.objects.select_for_update(no_key=True).get(pk=niveau.pk)
+    _, naam, errors = _valideer_niveau(naam=naam, volgorde=volgorde, behandelaars=behandelaars, niveau=niveau)
+    try:
+        reden = beheer.reden_controleren(reden)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    with acting_as(door, reason=reden[:100]):
+        niveau.naam, niveau.volgorde, niveau.behandelaars = naam, volgorde, behandelaars
+        niveau.save()
+    return niveau
+
+
+@transaction.atomic
+def escalatieniveau_deactiveren(*, door, niveau, reden):
+    beheer.vereist_beheer(door)
+    reden = beheer.reden_controleren(reden)
+    # Every active level locked: two beheerders cannot each deactivate one of the last two, and an escalation
+    # being raised to this level right now (casusregie.services._niveau_vastzetten locks it too) is waited for and
+    # counted below. (Its foreign key alone would not make this wait: Django checks constraints at the commit.)
+    actief = list(EscalatieNiveau.objects.select_for_update(no_key=True).filter(actief=True).order_by("pk"))
+    niveau = EscalatieNiveau.objects.select_for_update(no_key=True).get(pk=niveau.pk)
+    if not niveau.actief:
+        raise ValidationError("Dit niveau is al gedeactiveerd.")
+    wachtend = Escalatie.objects.filter(niveau=niveau, status=Escalatie.Status.OPEN).count()
+    if wachtend:
+        raise ValidationError(
+            {
+                "reden": f"Op dit niveau wachten nog {wachtend} open escalatie(s); die moeten eerst worden "
+                "beantwoord of doorgezet, anders beantwoordt niemand ze."
+            }
+        )
+    if len(actief) <= 1:
+        raise ValidationError({"reden": "Dit is het laatste actieve niveau; zonder niveau kan niemand escaleren."})
+    with acting_as(door, reason=f"gedeactiveerd: {reden}"[:100]):
+        niveau.actief = False
+        niveau.save(update_fields=["actief"])
+    return niveau
+
+
+@transaction.atomic
+def escalatieniveau_heractiveren(*, door, niveau, reden):
+    beheer.vereist_beheer(door)
+    reden = beheer.reden_controleren(reden)
+    niveau = EscalatieNiveau.objects.select_for_update(no_key=True).get(pk=niveau.pk)
+    if niveau.actief:
+        raise ValidationError("Dit niveau is al actief.")
+    with acting_as(door, reason=f"heractiveerd: {reden}"[:100]):
+        niveau.actief = True
+        niveau.save(update_fields=["actief"])
+    return niveau
+
+
+# --- the kinds of escalation (docs/beheer.md § Soorten escalatie) -------------------------------------------------
+#
+# The code is what Escalatie.reden stores (and the import and the monitor read): set once. A kind starts at an
+# active level. Deactivated, never deleted; escalations of that kind keep it; the last active kind stays.
+
+
+def escalatiesoorten(status=""):
+    from django.db.models import Count
+
+    soorten = EscalatieSoort.objects.select_related("start_niveau").annotate(gebruikt=Count("escalaties"))
+    if status == "actief":
+        soorten = soorten.filter(actief=True)
+    elif status == "inactief":
+        soorten = soorten.filter(actief=False)
+    return soorten.order_by("volgorde", "naam")
+
+
+def _valideer_soort(*, naam, volgorde, start_niveau, soort=None, code=None):
+    errors = {}
+    naam = (naam or "").strip()
+    if code is not None:
+        code = code.strip().lower()
+        fout = _code_fout(code, SOORT_CODE_MAX, EscalatieSoort.objects.filter(code=code).exists())
+        if fout:
+            errors["code"] = fout
+    if not naam:
+        errors["naam"] = "Vul de naam in die de casusregisseur ziet."
+    elif len(naam) > SOORT_NAAM_MAX:
+        errors["naam"] = f"De naam is hoogstens {SOORT_NAAM_MAX} tekens."
+    elif EscalatieSoort.objects.filter(naam__iexact=naam).exclude(pk=getattr(soort, "pk", None)).exists():
+        errors["naam"] = "Er bestaat al een soort escalatie met deze naam."
+    fout = _volgorde_fout(volgorde)
+    if fout:
+        errors["volgorde"] = fout
+    if not isinstance(start_niveau, EscalatieNiveau) or not start_niveau.pk:
+        errors["start_niveau"] = "Kies het niveau waar een escalatie van deze soort begint."
+    elif not EscalatieNiveau.objects.select_for_update(no_key=True).filter(pk=start_niveau.pk, actief=True).exists():
+        errors["start_niveau"] = "Kies een actief niveau van de ladder."
+    return code, naam, errors
+
+
+@transaction.atomic
+def escalatiesoort_aanmaken(*, door, code, naam, start_niveau, volgorde=0, reden=""):
+    beheer.vereist_beheer(door)
+    code, naam, errors = _valideer_soort(code=code, naam=naam, volgorde=volgorde, start_niveau=start_niveau)
+    if errors:
+        raise ValidationError(errors)
+    with acting_as(door, reason=((reden or "").strip() or "soort escalatie aangemaakt")[:100]):
+        return EscalatieSoort.objects.create(code=code, naam=naam, start_niveau=start_niveau, volgorde=volgorde)
+
+
+@transaction.atomic
+def escalatiesoort_wijzigen(*, door, soort, naam, start_niveau, volgorde, reden):
+    beheer.vereist_beheer(door)
+    soort = EscalatieSoort.objects.select_for_update(no_key=True).get(pk=soort.pk)
+    _, naam, errors = _valideer_soort(naam=naam, volgorde=volgorde, start_niveau=start_niveau, soort=soort)
+    try:
+        reden = beheer.reden_controleren(reden)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    if errors:
+        raise ValidationError(errors)
+    with acting_as(door, reason=reden[:100]):
+        soort.naam, soort.start_niveau, soort.volgorde = naam, start_niveau, volgorde
+        soort.save()
+    return soort
+
+
+@transaction.atomic
+def escalatiesoort_deactiveren(*, door, soort, reden):
+    """No longer offered when escalating; escalations of this kind keep it."""
+    beheer.vereist_beheer(door)
+    reden = beheer.reden_controleren(reden)
+    actief = list(EscalatieSoort.objects.select_for_update(no_key=True).filter(actief=True).order_by("pk"))
+    soort = EscalatieSoort.objects.select_for_update(no_key=True).get(pk=soort.pk)
+    if not soort.actief:
+        raise ValidationError("Deze soort escalatie is al gedeactiveerd.")
+    if len(actief) <= 1:
+        raise ValidationError(
+            {"reden": "Dit is de laatste actieve soort escalatie; zonder soort kan niemand escaleren."}
+        )
+    with acting_as(door, reason=f"gedeactiveerd: {reden}"[:100]):
+        soort.actief = False
+        soort.save(update_fields=["actief"])
+    return soort
+
+
+@transaction.atomic
+def escalatiesoort_heractiveren(*, door, soort, reden):
+    beheer.vereist_beheer(door)
+    reden = beheer.reden_controleren(reden)
+    soort = EscalatieSoort.objects.select_for_update(no_key=True).get(pk=soort.pk)
+    if soort.actief:
+        raise ValidationError("Deze soort escalatie is al actief.")
+    with acting_as(door, reason=f"heractiveerd: {reden}"[:100]):
+        soort.actief = True
+        soort.save(update_fields=["actief"])
+    return soort
+
+
+# --- the expert teams (docs/beheer.md § Expertteams) ---------------------------------------------------------------
+#
+# The rules of membership and access live in casusregie.services.expertteam_opslaan (members are active accounts of
+# an organisation; a member who leaves, or a team made inactive, loses the read access of the open questions at
+# once; a new member, or a reactivated team, gets it). These add what every reference list of beheer has: the
+# right, a reason in the history, deactivate instead of delete.
+
+TEAM_NAAM_MAX = ExpertTeam._meta.get_field("naam").max_length
+
+
+def expertteams(status=""):
+    """Every team for the list, with its number of members and of open questions (counts, no case content)."""
+    from django.db.models import Count, Q
+
+    teams = ExpertTeam.objects.annotate(
+        aantal_leden=Count("leden", distinct=True),
+        open_vragen=Count("vragen", filter=Q(vragen__status=ExpertVraag.Status.OPEN), distinct=True),
+    )
+    if status == "actief":
+        teams = teams.filter(actief=True)
+    elif status == "inactief":
+        teams = teams.filter(actief=False)
+    return teams.order_by("naam")
+
+
+def mogelijke_teamleden(q=""):
+    """The accounts that can be a member (active, of an organisation), matching every word of `q`."""
+    from django.db.models import Q
+
+    leden = beheer.beheerbare_accounts().filter(is_active=True, organisatie__isnull=False).select_related("organisatie")
+    for woord in (q or "").split()[:5]:
+        leden = leden.filter(
+            Q(username__icontains=woord)
+            | Q(first_name__icontains=woord)
+            | Q(last_name__icontains=woord)
+            | Q(organisatie__naam__icontains=woord)
+        )
+    return leden.order_by("last_name", "first_name", "username")
+
+
+def _team_naam(naam):
+    naam = (naam or "").strip()
+    if len(naam) > TEAM_NAAM_MAX:
+        raise ValidationError({"naam": f"De naam is hoogstens {TEAM_NAAM_MAX} tekens."})
+    return naam
+
+
+@transaction.atomic
+def expertteam_aanmaken(*, door, naam, leden, reden=""):
+    beheer.vereist_beheer(door)
+    with acting_as(door, reason=((reden or "").strip() or "expertteam aangemaakt")[:100]):
+        return expertteam_opslaan(door=door, naam=_team_naam(naam), leden=leden)
+
+
+@transaction.atomic
+def expertteam_wijzigen(*, door, team, naam, leden, reden):
+    """Name and members; the team stays as active as it is."""
+    beheer.vereist_beheer(door)
+    reden = beheer.reden_controleren(reden)
+    team = ExpertTeam.objects.select_for_update().get(pk=team.pk)
+    with acting_as(door, reason=reden[:100]):
+        return expertteam_opslaan(door=door, naam=_team_naam(naam), leden=leden, actief=team.actief, team=team)
+
+
+@transaction.atomic
+def expertteam_deactiveren(*, door, team, reden):
+    """The members lose the read access of the team's open questions at once (casusregie.permissions reads only
+    active teams); the questions stay, and come back to the members when the team is reactivated."""
+    beheer.vereist_beheer(door)
+    reden = beheer.reden_controleren(reden)
+    team = ExpertTeam.objects.select_for_update().get(pk=team.pk)
+    if not team.actief:
+        raise ValidationError("Dit expertteam is al gedeactiveerd.")
+    with acting_as(door, reason=f"gedeactiveerd: {reden}"[:100]):
+        return expertteam_opslaan(
+            door=door,
+            naam=team.naam,
+            leden=team.leden.filter(is_active=True, organisatie__isnull=False),
+            actief=False,
+            team=team,
+        )
+
+
+@transaction.atomic
+def expertteam_heractiveren(*, door, team, reden):
+    beheer.vereist_beheer(door)
+    reden = beheer.reden_controleren(reden)
+    team = ExpertTeam.objects.select_for_update().get(pk=team.pk)
+    if team.actief:
+        raise ValidationError("Dit expertteam is al actief.")
+    with acting_as(door, reason=f"heractiveerd: {reden}"[:100]):
+        return expertteam_opslaan(
+            door=door, naam=team.naam, leden=team.leden.filter(is_active=True, organisatie__isnull=False),
+            actief=True, team=team,
+        )  # fmt: skip

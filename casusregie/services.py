@@ -692,6 +692,14 @@ def wachtlijst_opgelost(*, door, wachtlijst: Wachtlijst, datum: date | None = No
 # --- escalation ------------------------------------------------------------------------------------------------
 
 
+def _niveau_vastzetten(niveau):
+    """The level an escalation goes to, locked (FOR NO KEY UPDATE) and read again: a beheerder deactivating it at
+    this moment (casusregie.referentie.escalatieniveau_deactiveren locks the active levels) is served before this
+    (then it is seen inactive here) or after it (then it sees this escalation waiting and refuses). The foreign key
+    alone does not lock it in time: Django's constraints are checked at the commit."""
+    return EscalatieNiveau.objects.select_for_update(no_key=True).get(pk=niveau.pk)
+
+
 @transaction.atomic
 def casus_escaleren(*, door, casus: Casus, reden: str, vraag: str, datum: date | None = None) -> Escalatie:
     """The casusregisseur escalates; `reden` is the code of an active kind of escalation (EscalatieSoort), which
@@ -708,6 +716,9 @@ def casus_escaleren(*, door, casus: Casus, reden: str, vraag: str, datum: date |
     niveau = soort.startniveau()
     if niveau is None:
         raise ValidationError({"reden": "Er is geen actief escalatieniveau; neem contact op met functioneel beheer."})
+    niveau = _niveau_vastzetten(niveau)
+    if not niveau.actief:
+        raise ValidationError({"reden": "Dit escalatieniveau is zojuist gedeactiveerd; probeer het opnieuw."})
     datum = datum or timezone.localdate()
     with acting_as(door, reason=f"escalatie: {soort.naam}"):
         transition(casus, "escaleren", door=door)
@@ -735,6 +746,7 @@ def casus_escaleren(*, door, casus: Casus, reden: str, vraag: str, datum: date |
 def escalatie_opschalen(*, door, escalatie: Escalatie, naar: EscalatieNiveau, toelichting: str) -> Escalatie:
     """The current level passes the escalation up the ladder (levels may be skipped)."""
     ESCALATIE_WORKFLOW.lock(escalatie, "opschalen", door=door)
+    naar = _niveau_vastzetten(naar)
     if not naar.actief or naar.volgorde <= escalatie.niveau.volgorde:
         raise ValidationError({"naar": "Kies een hoger niveau."})
     if not toelichting.strip():
@@ -1144,9 +1156,9 @@ def _experttoegang_verlenen(vraag, leden, *, door):
 
 @transaction.atomic
 def expertteam_opslaan(*, door, naam: str, leden, actief: bool = True, team: ExpertTeam | None = None) -> ExpertTeam:
-    """Functioneel beheer configures an expert team (its screens are still to come). Members are active accounts of an
-    organisation. A member who leaves the team, or a team made inactive, loses the read access of its open
-    questions at once; a new member of a team with open questions gets it."""
+    """Functioneel beheer configures an expert team (screens: casusregie.referentie, keten.beheer_views).
+    Members are active accounts of an organisation. A member who leaves the team, or a team made inactive, loses
+    the read access of its open questions at once; a new member of a team with open questions gets it."""
     bzt_rechten.vereist(door, "beheren")  # functioneel beheer (bzt/rechten.py)
     if not naam.strip():
         raise ValidationError({"naam": "Geef het expertteam een naam."})

@@ -4,8 +4,9 @@ screenshot is kept (test-artifacts/screenshots) for the docs."""
 import pytest
 from django.utils import timezone
 
+from casusregie import referentie
 from casusregie import services as casus_services
-from casusregie.models import AfsluitReden
+from casusregie.models import AfsluitReden, EscalatieNiveau, EscalatieSoort
 from mdo import services as mdo_services
 from monitor.services import budgetregel_opslaan
 from tests import factories
@@ -51,6 +52,11 @@ def data(demo):
         "persoon": persoon,
         "account": demo["regisseur_dimence"],
         "afsluitreden": AfsluitReden.objects.get(code="doel_bereikt"),
+        "escalatieniveau": EscalatieNiveau.objects.get(code="procesmanager"),
+        "escalatiesoort": EscalatieSoort.objects.get(code="stagnatie"),
+        "expertteam": referentie.expertteam_aanmaken(
+            door=demo["beheer"], naam="Expertteam verslaving", leden=[demo["regisseur_tactus"]]
+        ),
     }
 
 
@@ -122,6 +128,20 @@ def pages_of(data):
             ("beheer-afsluitredenen", "/beheer/afsluitredenen/"),
             ("beheer-afsluitreden", f"/beheer/afsluitredenen/{data['afsluitreden'].pk}/"),
             ("beheer-afsluitreden-nieuw", "/beheer/afsluitredenen/nieuw/"),
+            ("beheer-escalatieladder", "/beheer/escalatieladder/"),
+            ("beheer-escalatieniveau", f"/beheer/escalatieladder/{data['escalatieniveau'].pk}/"),
+            ("beheer-escalatieniveau-nieuw", "/beheer/escalatieladder/nieuw/"),
+            (
+                "beheer-escalatieniveau-deactiveren",
+                f"/beheer/escalatieladder/{data['escalatieniveau'].pk}/deactiveren/",
+            ),
+            ("beheer-escalatiesoorten", "/beheer/escalatiesoorten/"),
+            ("beheer-escalatiesoort", f"/beheer/escalatiesoorten/{data['escalatiesoort'].pk}/"),
+            ("beheer-escalatiesoort-nieuw", "/beheer/escalatiesoorten/nieuw/"),
+            ("beheer-expertteams", "/beheer/expertteams/"),
+            ("beheer-expertteam", f"/beheer/expertteams/{data['expertteam'].pk}/?lid_zoek=regisseur"),
+            ("beheer-expertteam-nieuw", "/beheer/expertteams/nieuw/"),
+            ("beheer-expertteam-deactiveren", f"/beheer/expertteams/{data['expertteam'].pk}/deactiveren/"),
             ("beheer-instellingen", "/beheer/instellingen/"),
             ("beheer-instelling", "/beheer/instellingen/BZT_MAX_CASELOAD/"),
             ("beheer-budget", f"/beheer/budget/?jaar={timezone.localdate().year}"),

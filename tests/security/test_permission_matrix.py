@@ -14,7 +14,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
 from casusregie import services as casus_services
-from casusregie.models import AfsluitReden
+from casusregie.models import AfsluitReden, EscalatieNiveau, EscalatieSoort
 from mdo import services as mdo_services
 from tests import factories
 
@@ -99,6 +99,21 @@ MATRIX = {
     "beheer:afsluitreden": ("GET", cells(ok={"beheer"})),
     "beheer:afsluitreden_deactiveren": ("POST", cells(ok={"beheer"})),
     "beheer:afsluitreden_heractiveren": ("GET", cells(ok={"beheer"})),
+    "beheer:escalatieniveaus": ("GET", cells(ok={"beheer"})),
+    "beheer:escalatieniveau_nieuw": ("POST", cells(ok={"beheer"})),
+    "beheer:escalatieniveau": ("POST", cells(ok={"beheer"})),
+    "beheer:escalatieniveau_deactiveren": ("POST", cells(ok={"beheer"})),
+    "beheer:escalatieniveau_heractiveren": ("GET", cells(ok={"beheer"})),
+    "beheer:escalatiesoorten": ("GET", cells(ok={"beheer"})),
+    "beheer:escalatiesoort_nieuw": ("POST", cells(ok={"beheer"})),
+    "beheer:escalatiesoort": ("POST", cells(ok={"beheer"})),
+    "beheer:escalatiesoort_deactiveren": ("POST", cells(ok={"beheer"})),
+    "beheer:escalatiesoort_heractiveren": ("GET", cells(ok={"beheer"})),
+    "beheer:expertteams": ("GET", cells(ok={"beheer"})),
+    "beheer:expertteam_nieuw": ("POST", cells(ok={"beheer"})),
+    "beheer:expertteam": ("POST", cells(ok={"beheer"})),
+    "beheer:expertteam_deactiveren": ("POST", cells(ok={"beheer"})),
+    "beheer:expertteam_heractiveren": ("GET", cells(ok={"beheer"})),
     # the budget lines of the jaarmonitor: kept by functioneel beheer; the beleidsambtenaar reads monitor:budget
     "beheer:budget": ("GET", cells(ok={"beheer"})),
     "beheer:budgetregel": ("GET", cells(ok={"beheer"})),
@@ -547,6 +562,18 @@ def world(demo, django_user_model):
             **{
                 f"beheer:{name}": {"pk": AfsluitReden.objects.get(code="doel_bereikt").pk}
                 for name in ("afsluitreden", "afsluitreden_deactiveren", "afsluitreden_heractiveren")
+            },
+            **{
+                f"beheer:{name}": {"pk": EscalatieNiveau.objects.get(code="procesmanager").pk}
+                for name in ("escalatieniveau", "escalatieniveau_deactiveren", "escalatieniveau_heractiveren")
+            },
+            **{
+                f"beheer:{name}": {"pk": EscalatieSoort.objects.get(code="stagnatie").pk}
+                for name in ("escalatiesoort", "escalatiesoort_deactiveren", "escalatiesoort_heractiveren")
+            },
+            **{
+                f"beheer:{name}": {"pk": expertvraag.team_id}
+                for name in ("expertteam", "expertteam_deactiveren", "expertteam_heractiveren")
             },
         },
         "casus": casus,
