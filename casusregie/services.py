@@ -913,8 +913,10 @@ def _afsluitdatum(casus, datum):
 
 
 def _reden_gedeactiveerd(reden):
-    """A reason functioneel beheer deactivated is chosen on no path (casusregie.referentie)."""
-    if AfsluitReden.objects.filter(pk=reden.pk, actief=True).exists():
+    """A reason functioneel beheer deactivated is chosen on no path (casusregie.referentie). The row is locked like
+    an escalation's level (_niveau_vastzetten): a deactivation at this moment is served before or after, never
+    between the check and the closing."""
+    if list(AfsluitReden.objects.select_for_update(no_key=True).filter(pk=reden.pk, actief=True).values("pk")):
         return {}
     return {"reden": [f"De afsluitreden ‘{reden}’ is gedeactiveerd; kies een andere reden."]}
 
