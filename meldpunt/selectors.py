@@ -220,7 +220,7 @@ def bekend_signalen(personen, *, behalve_melding=None):
             "melding__casus__casusregisseur__organisatie", "melding__bij_casus__casus__casusregisseur__organisatie"
         )
         .select_related("persoon")
-        .order_by("melding__ontvangen_op")
+        .order_by("melding__ontvangen_op", "melding_id")  # same day: in the order registered
     )
     if behalve_melding is not None:
         betrokkenheden = betrokkenheden.exclude(melding=behalve_melding)
