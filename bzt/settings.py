@@ -370,3 +370,5 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", default="INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+if CELERY_TASK_ALWAYS_EAGER:  # in-process tasks: no "Task … succeeded" line per task in the page's or command's log
+    LOGGING["loggers"]["celery.app.trace"] = {"level": "WARNING"}

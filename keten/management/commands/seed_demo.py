@@ -5,12 +5,15 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test import override_settings
 from django.utils import timezone
 
 from bzt.audit import acting_as, system_user
 from bzt.demo import ACCOUNTS, seed_organisaties_en_accounts
 from keten.demo import EXPERT, EXPERT_ORGANISATIE, EXPERTTEAM, seed_budget, seed_casussen
 from meldpunt.demo import seed_meldingen
+
+GEEN_MAIL = "django.core.mail.backends.dummy.EmailBackend"
 
 
 class Command(BaseCommand):
@@ -24,7 +27,8 @@ class Command(BaseCommand):
     def handle(self, *args, meldingen, jaar, seed, **options):
         password = settings.DEMO_PASSWORD
         door = system_user()
-        with transaction.atomic(), acting_as(door, reason="seed_demo"):
+        # The demo's notifications are made (the Berichten pages show them) but not mailed: demo data is history.
+        with override_settings(EMAIL_BACKEND=GEEN_MAIL), transaction.atomic(), acting_as(door, reason="seed_demo"):
             _, users = seed_organisaties_en_accounts(door=door, password=password, seed=seed)
             # Last year first (half as many meldingen, most casussen closed): the year comparison of the
             # jaarmonitor is then not against zeros.
@@ -44,7 +48,7 @@ class Command(BaseCommand):
             self.stdout.write(f"  {username:<20} {rol:<24} {organisatie}")
         self.stdout.write(f"  {EXPERT:<20} {'(lid ' + EXPERTTEAM + ')':<24} {EXPERT_ORGANISATIE}")
         self.stdout.write(
-            "Tweestapsverificatie (alle accounts behalve beleid en beheer): voer de code van "
+            "Tweestapsverificatie (alle accounts behalve beleid): voer de code van "
             "`python manage.py demo_totp_code` in, of zet de sleutel "
             f"{settings.DEMO_TOTP_SECRET} (tijdgebaseerd, 6 cijfers) in een authenticator-app."
         )
