@@ -1,5 +1,5 @@
-"""The seven roles of CONTRACT.md plus the privacy officer and the higher escalation levels (burgemeester,
-regionale mandaatcommissie), as Django groups, and the permissions each role bundles.
+"""The roles of CONTRACT.md (the seven of the chain, partner_melder) plus the privacy officer and the higher
+escalation levels (burgemeester, regionale mandaatcommissie), as Django groups, and the permissions each role bundles.
 
 Code checks permissions (`user.has_perm("meldpunt.triageren_melding")`), never group names; this table
 is the one place where a role is tied to what it may do. Case permissions are never given per model
@@ -59,6 +59,10 @@ ROLES = (
     # The privacy officer / FG answers AVG inzage requests and audits access: the access log only, never the
     # content of a melding or casus. The log shows the client's name (from persoon_id) to find the person.
     Role("privacy_officer", "Privacy officer / FG", ("bzt.zien_inzagelog",)),
+    # A professional of a partner organisation (police, housing corporation, GP, Veilig Thuis, CJG) files
+    # meldingen without the meldpunt's person search and sees only the status of their own organisation's
+    # meldingen (partners app, docs/api.md). No view permission on any case model.
+    Role("partner_melder", "Partnermelder", ("meldpunt.indienen_melding",)),
 )
 
 ROLES_BY_GROUP = {role.group: role for role in ROLES}

@@ -51,13 +51,17 @@ INSTALLED_APPS = [
     "mdo",
     "casusregie",
     "monitor",
-    "keten",  # the top layer: what reads or writes across the apps above (docs/architecture.md)
+    "keten",  # what reads or writes across the apps above (docs/architecture.md)
+    "rest_framework",
+    "drf_spectacular",
+    "partners",  # the top layer: partners file meldingen on the web and through API v1 (docs/api.md)
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "bzt.middleware.GeenCacheMiddleware",  # outside everything that answers with personal data, after static files
+    "partners.api.middleware.ApiMiddleware",  # /api/: API-Version, size limit, every error as problem+json
     "bzt.middleware.FoutpaginaMiddleware",  # a bare 405 becomes the Dutch page (inside GeenCache: no-store too)
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -249,7 +253,48 @@ CELERY_BEAT_SCHEDULE = {
         "task": "bzt.tasks.notificaties_nasturen",
         "schedule": crontab(minute="*/15"),
     },
+    "terugmeldingen-nasturen": {
+        "task": "partners.tasks.terugmeldingen_nasturen",
+        "schedule": crontab(minute="*/2"),
+    },
 }
+
+# The Django cache: Redis when CACHE_URL is set (the API's rate limit per key is shared by every worker), else
+# memory of one process (development, tests).
+cache_url = env("CACHE_URL", default="")
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": cache_url}
+    if cache_url
+    else {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
+}
+
+# --- Partner API v1 (docs/api.md) -----------------------------------------------------------------------------
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": [],
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_PARSER_CLASSES": ["rest_framework.parsers.JSONParser"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "partners.api.fouten.api_exception_handler",
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "BZT partner-API",
+    "DESCRIPTION": "Meldingen indienen en hun status volgen, voor systemen van partnerorganisaties (docs/api.md).",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": "/api/v1",
+    "COMPONENT_SPLIT_REQUEST": True,
+    "APPEND_COMPONENTS": {
+        "securitySchemes": {"apiSleutel": {"type": "http", "scheme": "bearer", "description": "API-sleutel"}}
+    },
+    "SECURITY": [{"apiSleutel": []}],
+    "AUTHENTICATION_WHITELIST": [],
+}
+BZT_API_LIMIET = env("BZT_API_LIMIET", default="120/min")  # requests per key
+BZT_API_MAX_BYTES = env.int("BZT_API_MAX_BYTES", default=256 * 1024)
+BZT_TERUGMELDING_POGINGEN = env.int("BZT_TERUGMELDING_POGINGEN", default=8)  # then mislukt, shown to beheer
+BZT_TERUGMELDING_TIMEOUT = env.int("BZT_TERUGMELDING_TIMEOUT", default=10)
 
 # --- E-mail (notifications only; never personal data) -------------------------------------------------------------
 # EMAIL_URL e.g. smtp+tls://user:password@smtp.example.nl:587 or smtps://…:465; without it mail goes to the console.

@@ -22,4 +22,7 @@ urlpatterns = [
     path("casussen/", include("keten.casusregie_urls")),  # casusregie.urls plus the dashboard
     path("jaarmonitor/", include("monitor.urls")),
     path("operator/", admin.site.urls),
+    path("partner/", include("partners.urls")),  # a partner's professional: file a melding, see their status
+    path("beheer/partners/", include("partners.beheer_urls")),  # functioneel beheer: API keys, callbacks
+    path("api/v1/", include("partners.api.urls")),  # the partner API (docs/api.md)
 ]

@@ -83,6 +83,9 @@ class Kanaal(models.TextChoices):
     INLOOP = "inloop", "Inloop (aan de balie)"
     POST = "post", "Post"
     PARTNER = "partner", "Via een partnerorganisatie"
+    # Issue 19: filed by the partner organisation itself (partners app), not retyped by the meldpunt.
+    PARTNER_WEB = "partner_web", "Webformulier partnerorganisatie"
+    API = "api", "API van een partnerorganisatie"
 
 
 class EerdereHulp(models.TextChoices):

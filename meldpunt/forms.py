@@ -4,9 +4,11 @@ from django.utils import timezone
 from bzt.forms import DATE_WIDGET, DatumField, IdField, parse_int
 from bzt.models import Organisatie
 
-from .codes import Besluit, Leefgebied, Rol, TerugkoppelingWijze, WvggzUitkomst, wijken
+from .codes import Besluit, Kanaal, Leefgebied, Rol, TerugkoppelingWijze, WvggzUitkomst, wijken
 from .models import Melding, Persoon
 from .validators import is_valid_bsn, normalise_bsn
+
+PARTNER_KANALEN = (Kanaal.PARTNER_WEB, Kanaal.API)
 
 
 class MeldingForm(forms.ModelForm):
@@ -43,6 +45,10 @@ class MeldingForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["ontvangen_op"].initial = timezone.localdate()
         self.fields["kanaal"].required = True  # every new melding records its channel; older ones may lack it
+        # what partners file themselves (partners app) comes in by its own channel, never typed by the meldpunt
+        self.fields["kanaal"].choices = [
+            (code, label) for code, label in self.fields["kanaal"].choices if code not in PARTNER_KANALEN
+        ]
 
     def clean(self):
         data = super().clean()

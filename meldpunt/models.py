@@ -251,6 +251,8 @@ class Melding(models.Model):
         permissions = [
             ("triageren_melding", "Meldingen trieren en op de MDO-agenda zetten"),
             ("zien_melder", "De identiteit van de melder zien"),
+            # A partner organisation's professional files a melding without the meldpunt's person search (issue 19).
+            ("indienen_melding", "Meldingen indienen namens een partnerorganisatie"),
         ]
 
     def __str__(self):

@@ -9,7 +9,11 @@ RECHTEN = Rechten(
     {
         "inzien": Recht(("meldpunt.view_melding",)),  # the queues, search and a melding
         "personen": Recht(("meldpunt.view_persoon",)),
-        "registreren": Recht(("meldpunt.add_melding",), denied="U mag geen meldingen registreren."),
+        "registreren": Recht(("meldpunt.add_melding",), denied="U mag geen meldingen registreren."),  # the intake
+        # filing a melding through the service: the meldpunt's intake, or a partner without the person search
+        "indienen": Recht(
+            ("meldpunt.add_melding", "meldpunt.indienen_melding"), denied="U mag geen meldingen indienen."
+        ),
         "trieren": Recht((TRIAGE,), denied="U mag geen meldingen trieren."),  # incl. the Wvggz outcome
         "terugkoppelen": Recht(("meldpunt.change_melding",), denied="U mag de terugkoppeling niet vastleggen."),
         "melder_zien": Recht(("meldpunt.zien_melder",)),

@@ -328,3 +328,11 @@ def koppelingen_van(persoon):
         .select_related("persoon", "gekoppeld_aan", "gekoppeld_door", "ontkoppeld_door")
         .order_by("-gekoppeld_op")
     )
+
+
+def persoon_met_bsn(bsn):
+    """The person with this BSN, or None: for a melding filed by a partner (partners.services), who must not learn
+    whether someone is known and so gets no choice; a BSN is one person (constraint persoon_bsn_uniek)."""
+    if not bsn:
+        return None
+    return Persoon.objects.filter(bsn=bsn, geanonimiseerd_op__isnull=True).first()

@@ -3,6 +3,7 @@
 from dataclasses import dataclass, field
 from datetime import date
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -44,14 +45,19 @@ class NieuweBetrokkene:
 
 
 @transaction.atomic
-def melding_registreren(*, door, gegevens: dict, betrokkenen: list[NieuweBetrokkene]) -> Melding:
-    """Register a melding about a household. Persons are reused when given; new ones are created."""
-    rechten.vereist(door, "registreren")
+def melding_registreren(*, door, gegevens: dict, betrokkenen: list[NieuweBetrokkene], reden=None) -> Melding:
+    """Register a melding about a household. Persons are reused when given; new ones are created.
+
+    Every channel comes here: the meldpunt's intake, a partner's web form and the partner API (partners.services).
+    The API acts as the system account with `reden` naming the organisation's key: the key was checked before
+    (partners.sleutels), it is the right; the history names it."""
+    if door.username != settings.BZT_SYSTEEM_GEBRUIKER or reden is None:
+        rechten.vereist(door, "indienen")
     if not betrokkenen:
         raise ValidationError("Een melding gaat over ten minste één persoon.")
     if not any(b.rol == Rol.HOOFDPERSOON for b in betrokkenen):
         raise ValidationError("Geef aan wie de hoofdpersoon van de melding is.")
-    with acting_as(door):
+    with acting_as(door, reason=reden):
         melding = Melding(geregistreerd_door=door, **gegevens)
         melding.full_clean(exclude=["geregistreerd_door"])
         melding.save()

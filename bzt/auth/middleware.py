@@ -33,7 +33,7 @@ ZONDER_TWEESTAPS = {
 # Public pages that take a POST without a session (logging in, the admin's own login); every other POST without
 # a session is one whose session ended (docs/security.md § Nooit getypt werk kwijt).
 OPENBAAR_POST = ZONDER_TWEESTAPS | {"sessie_verlengen", "beheer:wachtwoord_instellen"}  # first-login link
-OPENBAAR_NAMESPACES = {"admin"}
+OPENBAAR_NAMESPACES = {"admin", "api"}  # the partner API authenticates by key, per request
 
 
 def _is_htmx(request):

@@ -31,6 +31,7 @@ PERSOONSGEGEVENS_PERMISSIES = (
     "casusregie.zien_alle_casussen",
     "casusregie.behandelen_escalatie",
     "bzt.zien_inzagelog",
+    "meldpunt.indienen_melding",  # a partner's professional types a household's names, BSN and address (issue 19)
 )
 # Who manages accounts can make or take over an account that sees personal data (a new account's first-login
 # link, a second-factor reset): that account passes the second factor too (docs/beheer.md).
