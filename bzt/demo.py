@@ -45,6 +45,9 @@ ACCOUNTS = [
     # the higher levels of the escalation ladder (casusregie/reference.py LADDER)
     ("burgemeester", "burgemeester", "Gemeente Deventer"),
     ("mandaatcommissie", "regionale_mandaatcommissie", "Gemeente Deventer"),
+    # partner organisations that file meldingen themselves (issue 19, partners app)
+    ("politie", "partner_melder", "Politie"),
+    ("corporatie", "partner_melder", "Woonbedrijf Ieder1"),
 ]
 
 

@@ -184,6 +184,7 @@ class OpenApiView(SpectacularJSONAPIView):
     authentication_classes = []
     permission_classes = []
     throttle_classes = []
+    schema = None  # not an operation of the API itself
 
     def get(self, request, *args, **kwargs):
         response = super().get(request, *args, **kwargs)
