@@ -290,6 +290,10 @@ SPECTACULAR_SETTINGS = {
     },
     "SECURITY": [{"apiSleutel": []}],
     "AUTHENTICATION_WHITELIST": [],
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "partners.api.schema.api_version_header",
+    ],
 }
 BZT_API_LIMIET = env("BZT_API_LIMIET", default="120/min")  # requests per key
 BZT_API_MAX_BYTES = env.int("BZT_API_MAX_BYTES", default=256 * 1024)

@@ -76,6 +76,13 @@ class MeldingSerializer(serializers.Serializer):
     terugkoppeling = TerugkoppelingSerializer(allow_null=True)
 
 
+class MeldingenPaginaSerializer(serializers.Serializer):
+    count = serializers.IntegerField(help_text="Het aantal meldingen van uw organisatie.")
+    next = serializers.URLField(allow_null=True)
+    previous = serializers.URLField(allow_null=True)
+    results = MeldingSerializer(many=True)
+
+
 class InvalidParamSerializer(serializers.Serializer):
     name = serializers.CharField()
     reason = serializers.CharField()

@@ -20,7 +20,13 @@ from ..sleutels import gebruik_vastleggen
 from ..status import melder_status, terugkoppeling
 from .authentication import SleutelAuthenticatie, SleutelThrottle
 from .fouten import PROBLEM, probleem_response
-from .serializers import IngediendSerializer, MeldingIndienenSerializer, MeldingSerializer, ProblemSerializer
+from .serializers import (
+    IngediendSerializer,
+    MeldingenPaginaSerializer,
+    MeldingIndienenSerializer,
+    MeldingSerializer,
+    ProblemSerializer,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -98,10 +104,12 @@ class MeldingenView(PartnerApiView):
         operation_id="meldingen_list",
         summary="De meldingen die uw organisatie indiende",
         parameters=[
-            OpenApiParameter("pagina", OpenApiTypes.INT, description="Paginanummer (vanaf 1)."),
-            OpenApiParameter("paginagrootte", OpenApiTypes.INT, description="Aantal per pagina (max 100)."),
+            OpenApiParameter("pagina", {"type": "integer", "minimum": 1}, description="Paginanummer (vanaf 1)."),
+            OpenApiParameter(
+                "paginagrootte", {"type": "integer", "minimum": 1, "maximum": 100}, description="Aantal per pagina."
+            ),
         ],
-        responses={200: MeldingSerializer(many=True), **_fouten(400, 401, 404, 429)},
+        responses={200: MeldingenPaginaSerializer, **_fouten(400, 401, 404, 429)},
     )
     def get(self, request):
         paginering = Paginering()

@@ -9,174 +9,351 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     initial = True
 
     dependencies = [
-        ('bzt', '0008_instellingen'),
-        ('meldpunt', '0014_partner_indienen'),
+        ("bzt", "0008_instellingen"),
+        ("meldpunt", "0014_partner_indienen"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.CreateModel(
-            name='ApiSleutel',
+            name="ApiSleutel",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('naam', models.CharField(help_text='Bijvoorbeeld het systeem dat de sleutel gebruikt.', max_length=120, verbose_name='omschrijving')),
-                ('prefix', models.CharField(editable=False, max_length=16, unique=True, verbose_name='kenmerk')),
-                ('hash', models.CharField(editable=False, max_length=64, unique=True)),
-                ('aangemaakt_op', models.DateTimeField(default=django.utils.timezone.now)),
-                ('ingetrokken_op', models.DateTimeField(blank=True, null=True)),
-                ('aangemaakt_door', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('ingetrokken_door', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisatie', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='api_sleutels', to='bzt.organisatie')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "naam",
+                    models.CharField(
+                        help_text="Bijvoorbeeld het systeem dat de sleutel gebruikt.",
+                        max_length=120,
+                        verbose_name="omschrijving",
+                    ),
+                ),
+                ("prefix", models.CharField(editable=False, max_length=16, unique=True, verbose_name="kenmerk")),
+                ("hash", models.CharField(editable=False, max_length=64, unique=True)),
+                ("aangemaakt_op", models.DateTimeField(default=django.utils.timezone.now)),
+                ("ingetrokken_op", models.DateTimeField(blank=True, null=True)),
+                (
+                    "aangemaakt_door",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
+                (
+                    "ingetrokken_door",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisatie",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="api_sleutels", to="bzt.organisatie"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'API-sleutel',
-                'verbose_name_plural': 'API-sleutels',
-                'ordering': ['organisatie__naam', '-aangemaakt_op'],
+                "verbose_name": "API-sleutel",
+                "verbose_name_plural": "API-sleutels",
+                "ordering": ["organisatie__naam", "-aangemaakt_op"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalApiSleutel',
+            name="HistoricalApiSleutel",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('naam', models.CharField(help_text='Bijvoorbeeld het systeem dat de sleutel gebruikt.', max_length=120, verbose_name='omschrijving')),
-                ('prefix', models.CharField(db_index=True, editable=False, max_length=16, verbose_name='kenmerk')),
-                ('hash', models.CharField(db_index=True, editable=False, max_length=64)),
-                ('aangemaakt_op', models.DateTimeField(default=django.utils.timezone.now)),
-                ('ingetrokken_op', models.DateTimeField(blank=True, null=True)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('aangemaakt_door', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('ingetrokken_door', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisatie', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='bzt.organisatie')),
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                (
+                    "naam",
+                    models.CharField(
+                        help_text="Bijvoorbeeld het systeem dat de sleutel gebruikt.",
+                        max_length=120,
+                        verbose_name="omschrijving",
+                    ),
+                ),
+                ("prefix", models.CharField(db_index=True, editable=False, max_length=16, verbose_name="kenmerk")),
+                ("hash", models.CharField(db_index=True, editable=False, max_length=64)),
+                ("aangemaakt_op", models.DateTimeField(default=django.utils.timezone.now)),
+                ("ingetrokken_op", models.DateTimeField(blank=True, null=True)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
+                ),
+                (
+                    "aangemaakt_door",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "ingetrokken_door",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisatie",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="bzt.organisatie",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical API-sleutel',
-                'verbose_name_plural': 'historical API-sleutels',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical API-sleutel",
+                "verbose_name_plural": "historical API-sleutels",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalTerugmeldadres',
+            name="HistoricalTerugmeldadres",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('url', models.URLField(max_length=500, verbose_name='callback-URL')),
-                ('actief', models.BooleanField(default=True)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('organisatie', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='bzt.organisatie')),
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                ("url", models.URLField(max_length=500, verbose_name="callback-URL")),
+                ("actief", models.BooleanField(default=True)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "organisatie",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="bzt.organisatie",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical terugmeldadres',
-                'verbose_name_plural': 'historical terugmeldadressen',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical terugmeldadres",
+                "verbose_name_plural": "historical terugmeldadressen",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='Indiening',
+            name="Indiening",
             fields=[
-                ('id', models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
-                ('kanaal', models.CharField(choices=[('partner_web', 'Webformulier'), ('api', 'API')], max_length=12)),
-                ('ingediend_op', models.DateTimeField(default=django.utils.timezone.now)),
-                ('idempotency_key', models.CharField(blank=True, max_length=200)),
-                ('body_hash', models.CharField(blank=True, max_length=64)),
-                ('gemelde_status', models.CharField(default='ontvangen', max_length=20)),
-                ('ingediend_door', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('melding', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='indiening', to='meldpunt.melding')),
-                ('organisatie', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='indieningen', to='bzt.organisatie')),
-                ('sleutel', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.PROTECT, related_name='+', to='partners.apisleutel')),
+                ("id", models.UUIDField(default=uuid.uuid4, editable=False, primary_key=True, serialize=False)),
+                ("kanaal", models.CharField(choices=[("partner_web", "Webformulier"), ("api", "API")], max_length=12)),
+                ("ingediend_op", models.DateTimeField(default=django.utils.timezone.now)),
+                ("idempotency_key", models.CharField(blank=True, max_length=200)),
+                ("body_hash", models.CharField(blank=True, max_length=64)),
+                ("gemelde_status", models.CharField(default="ontvangen", max_length=20)),
+                (
+                    "ingediend_door",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "melding",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="indiening", to="meldpunt.melding"
+                    ),
+                ),
+                (
+                    "organisatie",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="indieningen", to="bzt.organisatie"
+                    ),
+                ),
+                (
+                    "sleutel",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to="partners.apisleutel",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'indiening',
-                'verbose_name_plural': 'indieningen',
-                'ordering': ['-ingediend_op'],
-                'default_permissions': (),
+                "verbose_name": "indiening",
+                "verbose_name_plural": "indieningen",
+                "ordering": ["-ingediend_op"],
+                "default_permissions": (),
             },
         ),
         migrations.CreateModel(
-            name='SleutelGebruik',
+            name="SleutelGebruik",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('moment', models.DateTimeField(default=django.utils.timezone.now)),
-                ('methode', models.CharField(max_length=10)),
-                ('pad', models.CharField(max_length=200)),
-                ('status_code', models.PositiveSmallIntegerField()),
-                ('melding', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to='meldpunt.melding')),
-                ('sleutel', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='gebruik', to='partners.apisleutel')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("moment", models.DateTimeField(default=django.utils.timezone.now)),
+                ("methode", models.CharField(max_length=10)),
+                ("pad", models.CharField(max_length=200)),
+                ("status_code", models.PositiveSmallIntegerField()),
+                (
+                    "melding",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to="meldpunt.melding",
+                    ),
+                ),
+                (
+                    "sleutel",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="gebruik", to="partners.apisleutel"
+                    ),
+                ),
             ],
             options={
-                'ordering': ['-moment', '-id'],
-                'default_permissions': (),
+                "ordering": ["-moment", "-id"],
+                "default_permissions": (),
             },
         ),
         migrations.CreateModel(
-            name='Terugmeldadres',
+            name="Terugmeldadres",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('url', models.URLField(max_length=500, verbose_name='callback-URL')),
-                ('auth_header', models.CharField(blank=True, help_text="Bijvoorbeeld 'Bearer …'.", max_length=500, verbose_name='waarde van de Authorization-header')),
-                ('hmac_geheim', models.CharField(blank=True, help_text='Ondertekent elk bericht (header BZT-Signature).', max_length=200, verbose_name='HMAC-geheim')),
-                ('actief', models.BooleanField(default=True)),
-                ('organisatie', models.OneToOneField(on_delete=django.db.models.deletion.PROTECT, related_name='terugmeldadres', to='bzt.organisatie')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("url", models.URLField(max_length=500, verbose_name="callback-URL")),
+                (
+                    "auth_header",
+                    models.CharField(
+                        blank=True,
+                        help_text="Bijvoorbeeld 'Bearer …'.",
+                        max_length=500,
+                        verbose_name="waarde van de Authorization-header",
+                    ),
+                ),
+                (
+                    "hmac_geheim",
+                    models.CharField(
+                        blank=True,
+                        help_text="Ondertekent elk bericht (header BZT-Signature).",
+                        max_length=200,
+                        verbose_name="HMAC-geheim",
+                    ),
+                ),
+                ("actief", models.BooleanField(default=True)),
+                (
+                    "organisatie",
+                    models.OneToOneField(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="terugmeldadres", to="bzt.organisatie"
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'terugmeldadres',
-                'verbose_name_plural': 'terugmeldadressen',
+                "verbose_name": "terugmeldadres",
+                "verbose_name_plural": "terugmeldadressen",
             },
         ),
         migrations.CreateModel(
-            name='Terugmelding',
+            name="Terugmelding",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('volgnummer', models.PositiveIntegerField()),
-                ('melder_status', models.CharField(max_length=20)),
-                ('bericht', models.JSONField()),
-                ('status', models.CharField(choices=[('open', 'Nog af te leveren'), ('afgeleverd', 'Afgeleverd'), ('mislukt', 'Mislukt')], default='open', max_length=12)),
-                ('aangemaakt_op', models.DateTimeField(default=django.utils.timezone.now)),
-                ('pogingen', models.PositiveSmallIntegerField(default=0)),
-                ('volgende_poging_op', models.DateTimeField(default=django.utils.timezone.now)),
-                ('afgeleverd_op', models.DateTimeField(blank=True, null=True)),
-                ('laatste_fout', models.CharField(blank=True, max_length=300)),
-                ('indiening', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='terugmeldingen', to='partners.indiening')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("volgnummer", models.PositiveIntegerField()),
+                ("melder_status", models.CharField(max_length=20)),
+                ("bericht", models.JSONField()),
+                (
+                    "status",
+                    models.CharField(
+                        choices=[("open", "Nog af te leveren"), ("afgeleverd", "Afgeleverd"), ("mislukt", "Mislukt")],
+                        default="open",
+                        max_length=12,
+                    ),
+                ),
+                ("aangemaakt_op", models.DateTimeField(default=django.utils.timezone.now)),
+                ("pogingen", models.PositiveSmallIntegerField(default=0)),
+                ("volgende_poging_op", models.DateTimeField(default=django.utils.timezone.now)),
+                ("afgeleverd_op", models.DateTimeField(blank=True, null=True)),
+                ("laatste_fout", models.CharField(blank=True, max_length=300)),
+                (
+                    "indiening",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="terugmeldingen",
+                        to="partners.indiening",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'terugmelding',
-                'verbose_name_plural': 'terugmeldingen',
-                'ordering': ['-aangemaakt_op', '-id'],
-                'default_permissions': (),
+                "verbose_name": "terugmelding",
+                "verbose_name_plural": "terugmeldingen",
+                "ordering": ["-aangemaakt_op", "-id"],
+                "default_permissions": (),
             },
         ),
         migrations.AddIndex(
-            model_name='indiening',
-            index=models.Index(fields=['organisatie', 'ingediend_op'], name='indiening_org_op'),
+            model_name="indiening",
+            index=models.Index(fields=["organisatie", "ingediend_op"], name="indiening_org_op"),
         ),
         migrations.AddConstraint(
-            model_name='indiening',
-            constraint=models.UniqueConstraint(condition=models.Q(('idempotency_key', ''), _negated=True), fields=('organisatie', 'idempotency_key'), name='indiening_idempotent'),
+            model_name="indiening",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("idempotency_key", ""), _negated=True),
+                fields=("organisatie", "idempotency_key"),
+                name="indiening_idempotent",
+            ),
         ),
         migrations.AddIndex(
-            model_name='sleutelgebruik',
-            index=models.Index(fields=['sleutel', 'moment'], name='sleutelgebruik_sleutel_moment'),
+            model_name="sleutelgebruik",
+            index=models.Index(fields=["sleutel", "moment"], name="sleutelgebruik_sleutel_moment"),
         ),
         migrations.AddIndex(
-            model_name='terugmelding',
-            index=models.Index(fields=['status', 'volgende_poging_op'], name='terugmelding_te_versturen'),
+            model_name="terugmelding",
+            index=models.Index(fields=["status", "volgende_poging_op"], name="terugmelding_te_versturen"),
         ),
         migrations.AddConstraint(
-            model_name='terugmelding',
-            constraint=models.UniqueConstraint(fields=('indiening', 'volgnummer'), name='terugmelding_een_per_wijziging'),
+            model_name="terugmelding",
+            constraint=models.UniqueConstraint(
+                fields=("indiening", "volgnummer"), name="terugmelding_een_per_wijziging"
+            ),
         ),
     ]

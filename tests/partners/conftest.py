@@ -17,7 +17,12 @@ def _geen_oude_tellingen():
 
 def body(**overrides):
     data = {
-        "melder": {"naam": "H. Agent", "telefoon": "0570-123456", "email": "agent@politie.example", "functie": "wijkagent"},
+        "melder": {
+            "naam": "H. Agent",
+            "telefoon": "0570-123456",
+            "email": "agent@politie.example",
+            "functie": "wijkagent",
+        },
         "aanmeldroute": "oggz",
         "overlast": True,
         "aanleiding": "Woning vervuild, buren klagen over stank en geluid.",
