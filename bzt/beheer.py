@@ -38,6 +38,7 @@ from .notifications import gebeurd
 from .roles import ROLES, ROLES_BY_GROUP
 
 BEHEERROL = "functioneel_beheer"
+PARTNERROL = "partner_melder"
 REDEN_MIN = 5
 
 
@@ -163,6 +164,9 @@ def _valideer_rollen(rollen):
     onbekend = [r for r in rollen if r not in ROLES_BY_GROUP]
     if onbekend:
         return rollen, f"Onbekende rol: {', '.join(onbekend)}."
+    if PARTNERROL in rollen and len(rollen) > 1:
+        # A partner's professional works for their own organisation, not in the chain (CONTRACT.md § Roles).
+        return rollen, "Partnermelder kan niet worden gecombineerd met een andere rol."
     if BEHEERROL in rollen and len(rollen) > 1:
         # Separation of duties: who manages accounts sees no case content (CONTRACT.md).
         return rollen, "Functioneel beheer kan niet worden gecombineerd met een andere rol (functiescheiding)."

@@ -11,6 +11,7 @@ CONTRACT_GROUPS = {
     "wethouder",
     "beleidsambtenaar",
     "functioneel_beheer",
+    "partner_melder",  # issue 19: a partner organisation's professional files meldingen
 }
 EXTRA_GROUPS = {
     "privacy_officer",  # added after CONTRACT.md: the access log (docs/security.md)
@@ -48,3 +49,15 @@ def test_no_role_gets_a_model_level_permission_on_case_content():
 def test_role_of_a_demo_user(demo):
     assert role_of(demo["regisseur_dimence"]).group == "casusregisseur"
     assert demo["beleid"].rol.label == "Beleidsambtenaar"
+
+
+@pytest.mark.django_db
+def test_a_partner_melder_files_but_reads_no_case_and_passes_the_second_factor(demo):
+    from bzt.auth.services import tweestaps_verplicht
+
+    politie = demo["politie"]
+    assert politie.rol.group == "partner_melder" and politie.organisatie.naam == "Politie"
+    assert politie.has_perm("meldpunt.indienen_melding")
+    for perm in ("meldpunt.add_melding", "meldpunt.view_melding", "meldpunt.view_persoon", "meldpunt.zien_melder"):
+        assert not politie.has_perm(perm), perm
+    assert tweestaps_verplicht(politie)

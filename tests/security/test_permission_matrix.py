@@ -35,6 +35,7 @@ ACTORS = [
     "beleid",
     "beheer",
     "privacy",
+    "politie",  # partner_melder (issue 19): files meldingen, sees only the status of their organisation's
 ]
 # Who may see the marker case at all (anywhere): everyone else must never receive the marker name.
 MAY_SEE_CASE = {"meldpunt", "procesmanager", "regisseur_dimence", "betrokkene_actief", "privacy"}
@@ -119,6 +120,19 @@ MATRIX = {
     "beheer:budgetregel": ("GET", cells(ok={"beheer"})),
     "beheer:budgetregel_verwijderen": ("POST", cells(ok={"beheer"})),
     # the one-time first-password link of a new account: anyone may open it; a wrong token shows "link invalid"
+    # issue 19: a partner's professional files meldingen and sees their organisation's (the POST is empty: the
+    # form answers with its errors); functioneel beheer keeps the API keys and callbacks
+    "partners:meldingen": ("GET", cells(ok={"politie"})),
+    "partners:melding_nieuw": ("POST", cells(ok={"politie"})),
+    "partnerbeheer:overzicht": ("GET", cells(ok={"beheer"})),
+    "partnerbeheer:organisatie": ("POST", cells(ok={"beheer"})),
+    "partnerbeheer:sleutel_nieuw": ("POST", cells(ok={"beheer"})),
+    "partnerbeheer:sleutel_intrekken": ("POST", cells(ok={"beheer"})),
+    "partnerbeheer:terugmelding_opnieuw": ("POST", cells(ok={"beheer"})),
+    # the partner API authenticates by key only: a browser session is no key (401 problem+json for everyone)
+    "api:openapi": ("GET", cells(default="ok", anonymous="ok")),
+    "api:meldingen": ("GET", cells(default="401", anonymous="401")),
+    "api:melding": ("GET", cells(default="401", anonymous="401")),
     "beheer:wachtwoord_instellen": ("GET", cells(default="ok", anonymous="ok")),
     "beheer:wachtwoord_ingesteld": ("GET", cells(default="ok", anonymous="ok")),
     "inzagelog": ("GET", cells(ok={"procesmanager", "privacy"})),
@@ -333,6 +347,8 @@ RECHT = {
     "mdo:casus_agenderen": ("mdo", "eigen_punten", None),
     "casusregie:expertvraag_stellen": ("casusregie", "expertvraag_stellen", "casus"),
     **{name: ("bzt", "beheren", None) for name in MATRIX if name.startswith("beheer:") and "wachtwoord" not in name},
+    **{name: ("partners", "indienen", None) for name in MATRIX if name.startswith("partners:")},
+    **{name: ("partners", "beheren", None) for name in MATRIX if name.startswith("partnerbeheer:")},
     "casusregie:journaal_toevoegen": ("casusregie", "wijzigen", "casus"),
     "casusregie:wachtlijst_melden": ("casusregie", "wijzigen", "casus"),
     "casusregie:nieuwe_planversie": ("casusregie", "wijzigen", "casus"),
@@ -488,6 +504,7 @@ def world(demo, django_user_model):
     )
     users["betrokkene_actief"] = users["regisseur_iriszorg"]
     users["betrokkene_beeindigd"] = users["regisseur_mee"]
+    partner = _partner_wereld(users)
     return {
         "users": users,
         "kwargs": {
@@ -558,6 +575,11 @@ def world(demo, django_user_model):
                 for name in ("organisatie", "organisatie_deactiveren", "organisatie_heractiveren")
             },
             "beheer:wachtwoord_instellen": {"uidb64": "MQ", "token": "ongeldig-token"},
+            "partnerbeheer:organisatie": {"pk": users["politie"].organisatie_id},
+            "partnerbeheer:sleutel_nieuw": {"pk": users["politie"].organisatie_id},
+            "partnerbeheer:sleutel_intrekken": {"pk": partner["sleutel"].pk},
+            "partnerbeheer:terugmelding_opnieuw": {"pk": partner["terugmelding"].pk},
+            "api:melding": {"id": partner["indiening"].pk},
             "beheer:instelling": {"sleutel": "BZT_MAX_CASELOAD"},
             **{
                 f"beheer:{name}": {"pk": AfsluitReden.objects.get(code="doel_bereikt").pk}
@@ -580,6 +602,36 @@ def world(demo, django_user_model):
         "plan": plan,
         "query": {"persoon": persoon.pk},
     }
+
+
+def _partner_wereld(users):
+    """A melding filed by the police on the web, a key of theirs and a failed callback (issue 19)."""
+    from partners.models import Terugmelding
+    from partners.services import melding_indienen
+    from partners.sleutels import sleutel_uitgeven
+
+    politie = users["politie"]
+    gegevens = {
+        "ontvangen_op": timezone.localdate(),
+        "kanaal": "partner_web",
+        "aanmeldroute": "oggz",
+        "aanleiding": "Zorgen.",
+        "melder_type": "professional",
+        "melder_naam": "Agent",
+        "melder_organisatie": "Politie",
+    }
+    indiening = melding_indienen(
+        door=politie,
+        organisatie=politie.organisatie,
+        kanaal="partner_web",
+        gegevens=gegevens,
+        personen=[{"rol": "hoofdpersoon", **factories.persoon_gegevens()}],
+    )
+    terugmelding = Terugmelding.objects.create(
+        indiening=indiening, volgnummer=1, melder_status="in_behandeling", bericht={}, status="mislukt"
+    )
+    sleutel = sleutel_uitgeven(door=users["beheer"], organisatie=politie.organisatie, naam="matrix").sleutel
+    return {"indiening": indiening, "terugmelding": terugmelding, "sleutel": sleutel}
 
 
 def outcome(response):
@@ -660,3 +712,7 @@ def test_every_role_level_right_is_held_by_the_roles_its_table_names():
     assert MELDPUNT.rollen("inzien") == {"meldpunt", "procesmanager"}
     assert MDO.rollen("voorzitten") == {"procesmanager"}
     assert MDO.rollen("eigen_punten") == {"casusregisseur"}
+    from partners.rechten import RECHTEN as PARTNERS
+
+    assert PARTNERS.rollen("indienen") == {"partner_melder"}
+    assert MELDPUNT.rollen("indienen") == {"meldpunt", "partner_melder"}
