@@ -52,7 +52,8 @@ INSTALLED_APPS = [
     "casusregie",
     "monitor",
     "keten",  # what reads or writes across the apps above (docs/architecture.md)
-    "rest_framework",
+    # rest_framework is deliberately not an installed app: its Dutch catalogue would replace Django's own
+    # messages on every form ("Dit veld is vereist."); the API uses only its JSON renderer and parser.
     "drf_spectacular",
     "partners",  # the top layer: partners file meldingen on the web and through API v1 (docs/api.md)
 ]

@@ -8,6 +8,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
 
 from bzt.forms import apply_errors
+from meldpunt.codes import TerugkoppelingWijze
 
 from . import rechten, selectors, services
 from .forms import KANALEN
@@ -66,6 +67,12 @@ def melding_nieuw(request):
     return redirect("partners:meldingen")
 
 
+def _met_label(gegeven):
+    if gegeven is not None:
+        gegeven["wijze_label"] = TerugkoppelingWijze(gegeven["wijze"]).label
+    return gegeven
+
+
 @login_required
 @indienen_vereist
 def meldingen(request):
@@ -77,7 +84,7 @@ def meldingen(request):
             "ontvangen_op": i.melding.ontvangen_op,
             "kanaal": i.get_kanaal_display(),
             "status": melder_status(i.melding),
-            "terugkoppeling": terugkoppeling(i.melding),
+            "terugkoppeling": _met_label(terugkoppeling(i.melding)),
         }
         for i in page.object_list
     ]

@@ -23,6 +23,9 @@ from tests.helpers import totp_device
 
 WACHTWOORD = "Een-lang-nieuw-wachtwoord-42"
 
+# An organisation of seed_demo without accounts (the police has the partner_melder demo account since issue 19).
+ZONDER_ACCOUNTS = "Onderwijs (Samenwerkingsverband Deventer)"
+
 
 def nieuw_account(demo, **changes):
     values = {
@@ -85,7 +88,7 @@ def test_the_link_refuses_a_weak_password_in_dutch(client, demo):
 
 
 def test_a_new_account_is_refused_with_clear_dutch_reasons(demo):
-    inactief = Organisatie.objects.get(naam="Politie")
+    inactief = Organisatie.objects.get(naam=ZONDER_ACCOUNTS)
     beheer.organisatie_deactiveren(door=demo["beheer"], organisatie=inactief, reden="convenant opgezegd")
     with pytest.raises(ValidationError) as error:
         nieuw_account(demo, username="MELDPUNT", organisatie=inactief, rollen=[], email="geen-adres")
@@ -483,7 +486,7 @@ def test_an_organisation_with_active_accounts_is_not_deactivated_and_an_inactive
     dimence = Organisatie.objects.get(naam="Dimence")
     with pytest.raises(ValidationError, match="actie"):
         beheer.organisatie_deactiveren(door=door, organisatie=dimence, reden="convenant opgezegd")
-    politie = Organisatie.objects.get(naam="Politie")
+    politie = Organisatie.objects.get(naam=ZONDER_ACCOUNTS)
     beheer.organisatie_deactiveren(door=door, organisatie=politie, reden="convenant opgezegd")
     assert politie not in AccountForm().fields["organisatie"].queryset
     assert politie not in AfsluitenForm.base_fields["overgedragen_aan"].queryset
@@ -495,7 +498,7 @@ def test_an_organisation_with_active_accounts_is_not_deactivated_and_an_inactive
         reverse("beheer:organisatie_deactiveren", args=[politie.pk]), {"reden": "convenant opgezegd"}, follow=True
     )
     assert "De organisatie is gedeactiveerd." in response.content.decode()
-    assert "Gedeactiveerd" in client.get(reverse("beheer:organisaties"), {"q": "Politie"}).content.decode()
+    assert "Gedeactiveerd" in client.get(reverse("beheer:organisaties"), {"q": ZONDER_ACCOUNTS}).content.decode()
 
 
 # --- the first account of a fresh installation ----------------------------------------------------------------
@@ -531,7 +534,7 @@ def test_an_account_made_while_its_organisation_is_deactivated_keeps_the_organis
 
     from django.db import connection, transaction
 
-    politie = Organisatie.objects.get(naam="Politie")
+    politie = Organisatie.objects.get(naam=ZONDER_ACCOUNTS)
     assert not politie.medewerkers.exists()
     bezig, uitkomst = threading.Event(), {}
 
