@@ -74,6 +74,8 @@ def fouten(form, huishouden) -> dict[str, list[str]]:
 
 
 class TerugmeldadresForm(forms.ModelForm):
+    url = forms.URLField(label="Callback-URL", max_length=500, assume_scheme="https")
+
     class Meta:
         model = Terugmeldadres
         fields = ["url", "auth_header", "hmac_geheim", "actief"]

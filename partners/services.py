@@ -13,6 +13,7 @@ from django.db import IntegrityError, transaction
 from meldpunt import selectors as meldpunt_selectors
 from meldpunt import services as meldpunt_services
 
+from . import rechten
 from .models import Indiening
 
 
@@ -57,8 +58,10 @@ def melding_indienen(
         from .sleutels import actor_reden
 
         reden = actor_reden(sleutel)
-    elif door.organisatie_id != organisatie.pk:
-        raise PermissionDenied("U kunt alleen namens uw eigen organisatie melden.")
+    else:
+        rechten.vereist(door, "indienen")
+        if door.organisatie_id != organisatie.pk:
+            raise PermissionDenied("U kunt alleen namens uw eigen organisatie melden.")
     melding = meldpunt_services.melding_registreren(
         door=door, gegevens=gegevens, betrokkenen=_betrokkenen(personen), reden=reden
     )

@@ -194,3 +194,23 @@ def test_the_first_password_page_of_a_new_account_is_accessible(page, demo):
     assert page.get_by_label("Nieuw wachtwoord").is_visible()
     assert_accessible(page)
     screenshot(page, "wachtwoord-kiezen")
+
+
+def test_the_partner_pages_are_accessible(page, demo):
+    """Issue 19: the partner's form and list, and functioneel beheer's keys and callbacks."""
+    from bzt.models import Organisatie
+
+    politie = Organisatie.objects.get(naam="Politie")
+    for username, pages in (
+        ("politie", [("home-partner", "/"), ("partner-meldingen", "/partner/meldingen/"),
+                     ("partner-melding-nieuw", "/partner/meldingen/nieuw/")]),
+        ("beheer", [("beheer-partners", "/beheer/partners/"),
+                    ("beheer-partner-organisatie", f"/beheer/partners/organisaties/{politie.pk}/")]),
+    ):  # fmt: skip
+        page.context.clear_cookies()
+        login(page, username)
+        for name, url in pages:
+            page.goto(url)
+            assert page.title(), name
+            assert_accessible(page)
+            screenshot(page, name)

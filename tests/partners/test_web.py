@@ -194,3 +194,33 @@ def test_beheer_registers_a_callback_address_and_never_shows_its_secrets(client,
     client.post(pagina, {"url": "https://bvh.politie.example/v2", "actief": "on"})  # empty secrets: kept
     adres.refresh_from_db()
     assert adres.url.endswith("/v2") and adres.hmac_geheim == "s3cr3t"
+
+
+def test_the_service_itself_refuses_who_may_not_file_and_another_organisation(demo):
+    from django.core.exceptions import PermissionDenied
+
+    from partners.services import melding_indienen
+
+    gegevens = {
+        "ontvangen_op": demo["politie"].date_joined.date(),
+        "kanaal": "partner_web",
+        "aanmeldroute": "oggz",
+        "aanleiding": "x",
+        "melder_type": "professional",
+        "melder_naam": "A",
+        "melder_organisatie": "Politie",
+    }
+    personen = [{"rol": "hoofdpersoon", **factories.persoon_gegevens()}]
+    politie = Organisatie.objects.get(naam="Politie")
+    for door, organisatie in ((demo["beleid"], politie), (demo["meldpunt"], politie), (demo["corporatie"], politie)):
+        with pytest.raises(PermissionDenied):
+            melding_indienen(
+                door=door, organisatie=organisatie, kanaal="partner_web", gegevens=gegevens, personen=personen
+            )
+    with pytest.raises(PermissionDenied):  # the meldpunt's service directly, without a right to file
+        meldpunt_services.melding_registreren(
+            door=demo["beleid"],
+            gegevens=gegevens,
+            betrokkenen=[meldpunt_services.NieuweBetrokkene(rol="hoofdpersoon", gegevens=factories.persoon_gegevens())],
+        )
+    assert Melding.objects.count() == 0
