@@ -37,22 +37,63 @@ def probleem(status_code, detail="", invalid_params=None) -> dict:
     return body
 
 
-def _invalid_params(detail, prefix=""):
-    """DRF's nested validation errors as [{"name": "personen[0].bsn", "reason": "..."}]."""
+# Django REST framework's own messages are English (its Dutch catalogue is not loaded: see bzt/settings.py); the
+# API answers in Dutch, by the error's code.
+NL_PER_CODE = {
+    "required": "Dit veld is verplicht.",
+    "null": "Dit veld mag niet leeg zijn.",
+    "blank": "Dit veld mag niet leeg zijn.",
+    "invalid": "Deze waarde is niet geldig.",
+    "invalid_choice": "Dit is geen geldige keuze.",
+    "max_length": "Deze waarde is te lang.",
+    "min_length": "Deze waarde is te kort.",
+    "max_value": "Deze waarde is te groot.",
+    "min_value": "Deze waarde is te klein.",
+    "not_a_list": "Verwacht een lijst.",
+    "empty": "Deze lijst mag niet leeg zijn.",
+    "datetime": "Verwacht een datum (JJJJ-MM-DD), geen tijdstip.",
+    "date": "Verwacht een datum (JJJJ-MM-DD).",
+    "not_a_dict": "Verwacht een object.",
+    "surrogate_characters_not_allowed": "Deze tekst bevat ongeldige tekens.",
+    "null_characters_not_allowed": "Deze tekst bevat ongeldige tekens.",
+}
+NL_PER_STATUS = {
+    401: "Geef een geldige API-sleutel mee: Authorization: Bearer <sleutel>.",
+    403: "U heeft geen toegang tot deze handeling.",
+    404: "Niet gevonden.",
+    405: "Deze methode is hier niet toegestaan.",
+    406: "Dit antwoordformaat wordt niet ondersteund; vraag application/json.",
+    415: "Stuur de body als application/json.",
+    429: "Te veel verzoeken met deze API-sleutel; wacht het aantal seconden uit Retry-After.",
+}
+
+
+def _naam(prefix):
+    return prefix.rstrip(".") or "body"
+
+
+def _invalid_params(detail, codes, prefix=""):
+    """DRF's nested validation errors as [{"name": "personen[0].bsn", "reason": "..."}], in Dutch."""
     params = []
     if isinstance(detail, dict):
         for key, value in detail.items():
-            name = key if key != "non_field_errors" else (prefix.rstrip(".") or "body")
-            params += _invalid_params(value, f"{prefix}{name}." if key != "non_field_errors" else prefix)
+            sub = codes.get(key) if isinstance(codes, dict) else None
+            if isinstance(key, int):  # an item of a list (personen[0])
+                volgende = f"{_naam(prefix)}[{key}]."
+            else:
+                volgende = prefix if key == "non_field_errors" else f"{prefix}{key}."
+            params += _invalid_params(value, sub, volgende)
     elif isinstance(detail, list):
-        if detail and all(isinstance(item, str) for item in detail):
-            params += [{"name": prefix.rstrip(".") or "body", "reason": str(item)} for item in detail]
+        codes = codes if isinstance(codes, list) else [codes] * len(detail)
+        if all(isinstance(item, str) for item in detail):
+            for item, code in zip(detail, codes, strict=False):
+                params.append({"name": _naam(prefix), "reason": NL_PER_CODE.get(code, str(item))})
         else:
-            for index, item in enumerate(detail):
-                base = prefix.rstrip(".")
-                params += _invalid_params(item, f"{base}[{index}].")
+            for index, (item, code) in enumerate(zip(detail, codes, strict=False)):
+                if item:
+                    params += _invalid_params(item, code, f"{_naam(prefix)}[{index}].")
     else:
-        params.append({"name": prefix.rstrip(".") or "body", "reason": str(detail)})
+        params.append({"name": _naam(prefix), "reason": NL_PER_CODE.get(codes, str(detail))})
     return params
 
 
@@ -61,12 +102,13 @@ def api_exception_handler(exc, context):
     if response is None:
         return None  # a 500: ApiMiddleware answers it
     if isinstance(exc, exceptions.ValidationError):
-        body = probleem(400, "De invoer is niet geldig.", _invalid_params(exc.detail))
+        body = probleem(400, "De invoer is niet geldig.", _invalid_params(exc.detail, exc.get_codes()))
     elif isinstance(exc, exceptions.ParseError):
-        body = probleem(400, "De body is geen geldige JSON.", [{"name": "body", "reason": str(exc.detail)}])
+        body = probleem(400, "De body is geen geldige JSON.", [{"name": "body", "reason": "Geen geldige JSON."}])
+    elif isinstance(exc, exceptions.AuthenticationFailed):
+        body = probleem(response.status_code, exc.detail)  # our own Dutch message (partners.api.authentication)
     else:
-        detail = exc.detail if isinstance(getattr(exc, "detail", None), str) else ""
-        body = probleem(response.status_code, detail)
+        body = probleem(response.status_code, NL_PER_STATUS.get(response.status_code, ""))
     response.data = body
     response.content_type = PROBLEM
     return response

@@ -211,3 +211,12 @@ def test_the_api_sleutel_command_prints_a_key_once_and_stores_a_hash(politie, cl
     assert client.get(URL, HTTP_AUTHORIZATION=f"Bearer {key}").status_code == 200
     with pytest.raises(Exception, match="Onbekende organisatie"):
         call_command("api_sleutel", "--organisatie", "Bestaat niet", stdout=out, stderr=err)
+
+
+def test_the_api_answers_in_dutch(api, client):
+    response = api.api_post({"melder": {}, "personen": [{"rol": "baas"}]})
+    redenen = {p["name"]: p["reason"] for p in response.json()["invalid-params"]}
+    assert redenen["aanmeldroute"] == "Dit veld is verplicht."
+    assert redenen["melder.naam"] == "Dit veld is verplicht."
+    assert redenen["personen[0].rol"] == "Dit is geen geldige keuze."
+    assert "Bearer" in client.get(URL).json()["detail"] and "API-sleutel" in client.get(URL).json()["detail"]
