@@ -7,7 +7,7 @@ from django.utils import timezone
 from meldpunt.codes import Kanaal, MelderType, Urgentie
 from meldpunt.forms import HuishoudenFormSet, MeldingForm
 
-from .models import Indiening, Terugmeldadres
+from .models import Terugmeldadres
 
 # Fixed by the chain, not by the partner: the meldpunt judges urgency and Wvggz at triage.
 VAST = ("ontvangen_op", "kanaal", "melder_type", "melder_organisatie", "urgentie", "wvggz")
@@ -90,4 +90,4 @@ class SleutelForm(forms.Form):
     naam = forms.CharField(label="Omschrijving", max_length=120, help_text="Bijvoorbeeld het systeem dat hem gebruikt.")
 
 
-KANALEN = Indiening.Kanaal
+KANALEN = Kanaal  # the partners' channels: Kanaal.PARTNER_WEB and Kanaal.API

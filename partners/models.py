@@ -66,14 +66,9 @@ class SleutelGebruik(models.Model):
 
 
 class Indiening(models.Model):
-    class Kanaal(models.TextChoices):  # the same codes as meldpunt.codes.Kanaal
-        WEB = "partner_web", "Webformulier"
-        API = "api", "API"
-
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     melding = models.OneToOneField(Melding, on_delete=models.PROTECT, related_name="indiening")
     organisatie = models.ForeignKey(Organisatie, on_delete=models.PROTECT, related_name="indieningen")
-    kanaal = models.CharField(max_length=12, choices=Kanaal.choices)
     ingediend_door = models.ForeignKey("bzt.User", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     sleutel = models.ForeignKey(ApiSleutel, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
     ingediend_op = models.DateTimeField(default=timezone.now)

@@ -43,16 +43,15 @@ def melding_indienen(
     *,
     door,
     organisatie,
-    kanaal,
     gegevens: dict,
     personen: list[dict],
     sleutel=None,
     idempotency_key="",
     hash_van_body="",
 ) -> Indiening:
-    """File a validated melding (partners.forms.invoer_binden) for `organisatie`. On the web `door` is the partner's
-    professional, who files for their own organisation only; through the API the system account acts with a reason
-    naming the key (partners.sleutels.actor_reden)."""
+    """File a validated melding (partners.forms.invoer_binden; its channel in `gegevens`) for `organisatie`. On the
+    web `door` is the partner's professional, who files for their own organisation only; through the API the system
+    account acts with a reason naming the key (partners.sleutels.actor_reden)."""
     reden = None
     if sleutel is not None:
         from .sleutels import actor_reden
@@ -68,7 +67,6 @@ def melding_indienen(
     return Indiening.objects.create(
         melding=melding,
         organisatie=organisatie,
-        kanaal=kanaal,
         ingediend_door=None if sleutel is not None else door,
         sleutel=sleutel,
         idempotency_key=idempotency_key,
@@ -102,7 +100,6 @@ def api_melding_indienen(
                 indiening = melding_indienen(
                     door=door,
                     organisatie=sleutel.organisatie,
-                    kanaal=Indiening.Kanaal.API,
                     gegevens=gegevens,
                     personen=personen,
                     sleutel=sleutel,

@@ -35,18 +35,18 @@ def melding_nieuw(request):
         naam = request.user.get_full_name()
         form = PartnerMeldingForm(
             organisatie=organisatie,
-            kanaal=KANALEN.WEB,
+            kanaal=KANALEN.PARTNER_WEB,
             initial={"melder_naam": naam, "melder_email": request.user.email, "melder_telefoon": request.user.telefoon},
         )
         return render(
             request, "partners/melding_nieuw.html", {"form": form, "huishouden": HuishoudenFormSet(prefix="persoon")}
         )
-    form = PartnerMeldingForm(request.POST, organisatie=organisatie, kanaal=KANALEN.WEB)
+    form = PartnerMeldingForm(request.POST, organisatie=organisatie, kanaal=KANALEN.PARTNER_WEB)
     huishouden = HuishoudenFormSet(request.POST, prefix="persoon")
     if request.POST.get("actie") == "persoon_toevoegen":
         from meldpunt.views import _formset_with_extra_row
 
-        form = PartnerMeldingForm(initial=request.POST.dict(), organisatie=organisatie, kanaal=KANALEN.WEB)
+        form = PartnerMeldingForm(initial=request.POST.dict(), organisatie=organisatie, kanaal=KANALEN.PARTNER_WEB)
         huishouden = _formset_with_extra_row(request.POST)
         return render(request, "partners/melding_nieuw.html", {"form": form, "huishouden": huishouden})
     if not (form.is_valid() and huishouden.is_valid()):
@@ -55,7 +55,6 @@ def melding_nieuw(request):
         indiening = services.melding_indienen(
             door=request.user,
             organisatie=organisatie,
-            kanaal=KANALEN.WEB,
             gegevens=form.cleaned_data,
             personen=[f.cleaned_data for f in huishouden.forms],
         )
@@ -82,7 +81,7 @@ def meldingen(request):
         {
             "nummer": i.melding.nummer,
             "ontvangen_op": i.melding.ontvangen_op,
-            "kanaal": i.get_kanaal_display(),
+            "kanaal": i.melding.get_kanaal_display(),
             "status": melder_status(i.melding),
             "terugkoppeling": _met_label(terugkoppeling(i.melding)),
         }

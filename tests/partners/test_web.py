@@ -214,9 +214,7 @@ def test_the_service_itself_refuses_who_may_not_file_and_another_organisation(de
     politie = Organisatie.objects.get(naam="Politie")
     for door, organisatie in ((demo["beleid"], politie), (demo["meldpunt"], politie), (demo["corporatie"], politie)):
         with pytest.raises(PermissionDenied):
-            melding_indienen(
-                door=door, organisatie=organisatie, kanaal="partner_web", gegevens=gegevens, personen=personen
-            )
+            melding_indienen(door=door, organisatie=organisatie, gegevens=gegevens, personen=personen)
     with pytest.raises(PermissionDenied):  # the meldpunt's service directly, without a right to file
         meldpunt_services.melding_registreren(
             door=demo["beleid"],

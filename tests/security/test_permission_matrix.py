@@ -623,7 +623,6 @@ def _partner_wereld(users):
     indiening = melding_indienen(
         door=politie,
         organisatie=politie.organisatie,
-        kanaal="partner_web",
         gegevens=gegevens,
         personen=[{"rol": "hoofdpersoon", **factories.persoon_gegevens()}],
     )
