@@ -7,6 +7,7 @@ app_name = "casusregie"
 
 urlpatterns = [
     path("", views.mijn_casussen, name="mijn_casussen"),
+    path("acties/", views.mijn_acties, name="mijn_acties"),
     path("noodtoegangen/", views.noodtoegangen, name="noodtoegangen"),
     path("<int:pk>/", views.dossier, name="dossier"),
     path("<int:pk>/noodtoegang/", views.noodtoegang, name="noodtoegang"),

@@ -58,15 +58,42 @@ from .timeline import tijdlijn
 @login_required
 def mijn_casussen(request):
     user = request.user
+    filters = {"status": request.GET.get("status", ""), "q": zoektekst(request.GET, "q")}
+    if filters["status"] not in selectors.CASUS_FILTERS:
+        filters["status"] = ""
+    gefilterd = any(filters.values())
     if user.has_perm("casusregie.zien_alle_casussen"):
-        paginator, titel = Paginator(selectors.alle_casussen(user), 25), "Alle casussen"
+        casussen, aantal, titel = selectors.alle_casussen(user), None, "Alle casussen"
     elif user.has_perm("casusregie.werken_als_regisseur"):
-        casussen, aantal = selectors.mijn_casussen(user)
-        paginator, titel = GeteldePaginator(casussen, 25, aantal), "Mijn casussen"
+        (casussen, aantal), titel = selectors.mijn_casussen(user), "Mijn casussen"
     else:
         raise PermissionDenied
+    sortering = selectors.CASUS_SORTERING.uit(request.GET)
+    casussen = selectors.CASUS_SORTERING.toepassen(selectors.casussen_filteren(casussen, **filters), sortering)
+    # Unfiltered, "mijn casussen" is counted from the user's permission rows (an index-only count).
+    paginator = Paginator(casussen, 25) if gefilterd or aantal is None else GeteldePaginator(casussen, 25, aantal)
     page = paginator.get_page(request.GET.get("pagina"))
-    return render(request, "casusregie/mijn_casussen.html", {"page": page, "titel": titel})
+    context = {
+        "page": page,
+        "titel": titel,
+        "filters": filters,
+        "gefilterd": gefilterd,
+        "statusfilters": selectors.CASUS_FILTERS,
+        "sortering": sortering,
+    }
+    return render(request, "casusregie/mijn_casussen.html", context)
+
+
+@login_required
+def mijn_acties(request):
+    """The open actions across the casusregisseur's own casussen (selectors.mijn_open_acties), due first."""
+    if not request.user.has_perm("casusregie.werken_als_regisseur"):
+        raise PermissionDenied
+    sortering = selectors.ACTIE_SORTERING.uit(request.GET)
+    acties = selectors.ACTIE_SORTERING.toepassen(selectors.mijn_open_acties(request.user), sortering)
+    page = Paginator(acties, 25).get_page(request.GET.get("pagina"))
+    context = {"page": page, "sortering": sortering, "vandaag": timezone.localdate()}
+    return render(request, "casusregie/mijn_acties.html", context)
 
 
 # --- the dossier ----------------------------------------------------------------------------------------------

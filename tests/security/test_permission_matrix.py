@@ -172,6 +172,8 @@ MATRIX = {
             ok={"procesmanager", "regisseur_dimence", "regisseur_tactus", "betrokkene_actief", "betrokkene_beeindigd"}
         ),
     ),
+    # the open plan actions across the casusregisseur's own casussen (issue 17)
+    "casusregie:mijn_acties": ("GET", cells(ok=REGISSEURS)),
     "casusregie:dashboard": ("GET", cells(ok={"procesmanager"})),
     "casusregie:dashboard_escalaties": ("GET", cells(ok={"procesmanager"})),
     "casusregie:dashboard_signalen": ("GET", cells(ok={"procesmanager"})),
