@@ -1,6 +1,7 @@
 """Template helpers: accessible form fields on the NL Design System, Dutch dates, query strings."""
 
 from django import forms, template
+from django.forms.forms import NON_FIELD_ERRORS
 from django.utils.http import urlencode
 
 from bzt.pagination import paginanummers as _paginanummers
@@ -128,3 +129,26 @@ def kruimelpad(*delen):
     *paren, huidig = delen
     stappen = [(paren[i], paren[i + 1]) for i in range(0, len(paren) - 1, 2) if paren[i]]
     return {"stappen": stappen, "huidig": huidig}
+
+
+@register.inclusion_tag("includes/formfouten.html")
+def formfouten(*forms, tekst="Het formulier is nog niet opgeslagen. Verbeter de volgende punten:"):
+    """The error summary at the top of a form: the form-wide errors, and per invalid field a link to it
+    (`href="#id_…"`, the id its label points at). Takes forms and formsets; shows nothing without errors."""
+    algemeen, velden = [], []
+    for form in forms:
+        if form is None or not getattr(form, "is_bound", False):
+            continue
+        if hasattr(form, "forms"):  # a formset: its own errors, then each form's
+            algemeen.extend(form.non_form_errors())
+            leden = form.forms
+        else:
+            leden = [form]
+        for lid in leden:
+            algemeen.extend(lid.non_field_errors())
+            for naam, fouten in lid.errors.items():
+                if naam == NON_FIELD_ERRORS or naam not in lid.fields:
+                    continue
+                veld = lid[naam]
+                velden.extend({"id": veld.id_for_label or veld.auto_id, "label": veld.label, "fout": f} for f in fouten)
+    return {"algemeen": algemeen, "velden": velden, "tekst": tekst}
