@@ -72,7 +72,8 @@ def past_op_het_scherm(page, naam):
               .map(e => e.getBoundingClientRect()).sort((a, b) => a.top - b.top);
             let aantal = 0, onderkant = -Infinity;
             for (const v of vakken) {
-              if (v.top >= onderkant - 1) { aantal += 1; onderkant = v.bottom; } else { onderkant = Math.max(onderkant, v.bottom); }
+              if (v.top >= onderkant - 1) { aantal += 1; onderkant = v.bottom; }
+              else { onderkant = Math.max(onderkant, v.bottom); }
             }
             return aantal;
           };
