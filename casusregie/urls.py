@@ -43,6 +43,7 @@ urlpatterns = [
     ),
     path("<int:pk>/plan/nieuwe-versie/", views.nieuwe_planversie, name="nieuwe_planversie"),
     path("plannen/<int:pk>/", views.plan, name="plan"),
+    path("plannen/<int:pk>/pdf/", views.plan_pdf, name="plan_pdf"),
     path("plannen/<int:pk>/doel/", views.doel_toevoegen, name="doel_toevoegen"),
     path("plannen/<int:pk>/actie/", views.actie_toevoegen, name="actie_toevoegen"),
     path("plannen/<int:pk>/indienen/", views.plan_indienen, name="plan_indienen"),

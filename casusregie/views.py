@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from bzt.access import access_object
 from bzt.forms import apply_errors, parse_int, zoektekst
-from bzt.inzage import log_inzage
+from bzt.inzage import Actie, log_inzage
 from bzt.pagination import GeteldePaginator
 from bzt.workflow import TransitionNotAllowed
 from meldpunt import selectors as meldpunt_selectors
@@ -49,6 +50,7 @@ from .forms import (
     professionals,
 )
 from .models import Plan
+from .plan_pdf import plan_pdf as maak_plan_pdf
 from .rechten import GEEN_RECHT, RECHTEN, heeft, mag
 from .timeline import tijdlijn
 
@@ -457,6 +459,19 @@ def plan(request, pk):
             "Het plan is opgeslagen.",
         )
     return _render_plan(request, "casusregie/plan.html", plan)
+
+
+@login_required
+def plan_pdf(request, pk):
+    """The plan as PDF for whoever may see the plan (selectors.plan_for); logged as an export of the persons in
+    it (only they appear in it: casusregie.plan_pdf)."""
+    plan = selectors.plan_for(request.user, pk)
+    pdf, personen = maak_plan_pdf(plan)
+    grond = selectors.toegangsgrond(request.user, plan.casus)
+    log_inzage(request, object=plan, actie=Actie.EXPORTEREN, personen=personen, grond=grond)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="plan-van-aanpak-{plan.casus.nummer}-v{plan.versie}.pdf"'
+    return response
 
 
 def _render_plan(request, template, plan, **forms):

@@ -176,6 +176,13 @@ def test_density_journey(page, demo, browser, live_server):
         inhoud = cel.evaluate("td => getComputedStyle(td, '::before').content")
         assert inhoud == f'"{label}"'
     assert eerste.locator('td[data-label="Signalen"]').inner_text().strip() != ""  # the triage score shows
+    # stacked: the cells of a row lie under each other, none cut off or drawn over the next
+    vakken = eerste.locator("td").evaluate_all(
+        "tds => tds.map(td => [td.getBoundingClientRect().top, td.getBoundingClientRect().bottom,"
+        " td.scrollHeight - td.clientHeight])"
+    )
+    for (_, onder, over), (volgende_boven, _, _) in zip(vakken, vakken[1:], strict=False):
+        assert onder <= volgende_boven + 1 and over <= 1
 
     # The casusregisseur: mijn casussen and the open actions across them, also on a phone.
     context = browser.new_context(base_url=live_server.url, locale="nl-NL", viewport=SMAL)
