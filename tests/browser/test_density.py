@@ -101,7 +101,7 @@ def test_density_journey(page, demo, browser, live_server):
     assert hoogte < AGENDA_MAX_HOOGTE, f"de agenda van 24 punten is {hoogte}px hoog"
     assert page.locator(".bzt-agendapunt__details[open]").count() == 1
     assert_accessible(page)
-    screenshots(page, "mdo-agenda")
+    screenshots(page, "mdo-agenda-24")
 
     # A jump link in the overview opens that item; its decision form is there and works.
     bespreking = overleg.agendapunten.filter(soort=AgendaPunt.Soort.CASUSBESPREKING).order_by("volgorde").first()
@@ -128,7 +128,7 @@ def test_density_journey(page, demo, browser, live_server):
     page.get_by_role("link", name="Urgentie").click()
     expect(page.locator('th[aria-sort="ascending"]')).to_contain_text("Urgentie")
     assert_accessible(page)
-    screenshots(page, "wachtrij")
+    screenshots(page, "wachtrij-gesorteerd")
     page.goto("/casussen/")
     page.get_by_role("link", name="Toegewezen").click()
     page.get_by_role("link", name="Toegewezen").click()
@@ -137,7 +137,7 @@ def test_density_journey(page, demo, browser, live_server):
     page.locator("main").get_by_role("button", name="Zoeken", exact=True).click()
     expect(page.locator("tbody tr")).to_have_count(1)
     assert_accessible(page)
-    screenshots(page, "casussen")
+    screenshots(page, "casussen-gezocht")
 
     # The escalation: the question to this level first, the doorbraak as a block in the side panel.
     page.goto(f"/casussen/escalaties/{escalatie.pk}/")
@@ -149,7 +149,7 @@ def test_density_journey(page, demo, browser, live_server):
     expect(doorbraak.locator("li")).to_have_count(3)
     assert doorbraak.bounding_box()["x"] > vraag["x"] + vraag["width"]  # beside the content at 1366px
     assert_accessible(page)
-    screenshots(page, "escalatie")
+    screenshots(page, "escalatie-doorbraak")
 
     # Phone width: the main pages fit, tables become labelled rows that keep urgency, norm and signals.
     page.set_viewport_size(SMAL)
