@@ -395,17 +395,22 @@ ACTIE_SORTERING = Sortering(
 
 
 def mijn_open_acties(user):
-    """The open plan actions (open or loopt, of a current plan: concept or vastgesteld) in the user's own open
+    """The open plan actions (open or loopt, of the plan in force or else the draft) in the user's own open
     casussen (mijn_casussen: directed or taken part in) that are theirs to watch: every action of a casus they
     direct, and in the others the actions of their own organisation."""
     casus_ids = mijn_casussen(user)[0].exclude(status=Casus.Status.AFGESLOTEN).order_by().values("pk")
     van_mij = Q(plan__casus__casusregisseur=user)
     if user.organisatie_id:
         van_mij |= Q(eigenaar_id=user.organisatie_id)
+    # the plan in force; before one is vastgesteld, the draft (also while it waits for the MDO)
+    vastgesteld = Plan.objects.filter(casus=OuterRef("plan__casus"), status=Plan.Status.VASTGESTELD)
+    geldend = Q(plan__status=Plan.Status.VASTGESTELD) | (
+        Q(plan__status__in=[Plan.Status.CONCEPT, Plan.Status.INGEDIEND]) & ~Exists(vastgesteld)
+    )
     return PlanActie.objects.filter(
         van_mij,
+        geldend,
         plan__casus__in=casus_ids,
-        plan__status__in=[Plan.Status.VASTGESTELD, Plan.Status.CONCEPT],
         status__in=[PlanActie.Status.OPEN, PlanActie.Status.LOOPT],
     ).select_related("plan__casus", "eigenaar", "doel")
 

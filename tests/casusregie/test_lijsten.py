@@ -164,17 +164,29 @@ def test_my_open_actions_across_my_casussen(client, demo):
     )
     actie(demo, ander.plannen.get(), "Psychiatrisch onderzoek", "Dimence", 10)
     actie(demo, ander.plannen.get(), "Schuldhulp aanvragen", "Gemeente Deventer", 5)
+    # a casus with a plan in force and a new draft: the actions of the plan in force count, not the draft's copy
+    geldend = factories.casus(demo)
+    factories.vastgesteld_plan(demo, geldend)  # its action "Aanmelden schuldhulp" (Gemeente Deventer)
+    nieuw = services.nieuwe_planversie(door=demo["regisseur_dimence"], casus=geldend)
+    actie(demo, nieuw, "Alleen in het concept", "Dimence", 2)
     # a casus the user has nothing to do with
     actie(demo, factories.casus(demo, regisseur="regisseur_tactus").plannen.get(), "Niet van mij", "Dimence", 1)
 
     client.force_login(demo["regisseur_dimence"])
     response = client.get(ACTIES)
     getoond = [a.omschrijving for a in response.context["page"].object_list]
-    assert getoond == ["Intake verslavingszorg", "Huisbezoek plannen", "Psychiatrisch onderzoek"]  # due first
+    # due first
+    assert getoond == [
+        "Intake verslavingszorg",
+        "Huisbezoek plannen",
+        "Psychiatrisch onderzoek",
+        "Aanmelden schuldhulp",
+    ]
     html = response.content.decode()
     assert "Verlopen" in html and "Niet van mij" not in html and "Al gedaan" not in html
+    assert "Alleen in het concept" not in html
     omgekeerd = client.get(ACTIES, {"sorteer": "-deadline"}).context["page"].object_list
-    assert [a.omschrijving for a in omgekeerd][0] == "Psychiatrisch onderzoek"
+    assert [a.omschrijving for a in omgekeerd][:2] == ["Aanmelden schuldhulp", "Psychiatrisch onderzoek"]
 
 
 def test_my_open_actions_need_the_regisseur_role_and_run_constant_queries(client, demo):
