@@ -98,6 +98,7 @@ TEMPLATES = [
                 "bzt.context_processors.branding",
                 "bzt.context_processors.notificaties",
                 "bzt.auth.context_processors.bewaarde_invoer",
+                "keten.context_processors.zoekveld",
             ],
         },
     },

@@ -7,6 +7,7 @@ only, to a user with an active noodtoegang on it. Coördinerend ambtenaar and we
 escalations at their level (escalaties_for).
 """
 
+import re
 from dataclasses import dataclass
 from datetime import date
 from functools import cache
@@ -20,6 +21,7 @@ from django.utils import timezone
 from bzt import instellingen
 from bzt.access import access_object
 from bzt.inzage import Grond
+from bzt.sortering import Sortering
 from meldpunt.codes import MelderType
 from meldpunt.models import Betrokkene
 from meldpunt.selectors import meldingen_for
@@ -334,6 +336,83 @@ def _via_noodtoegang(user, rechten):
         .exclude(pk__in=rechten.values("content_object_id"))
         .values_list("pk", flat=True)
     )
+
+
+# --- the list of casussen: sort, filter, search ----------------------------------------------------------------
+
+CASUS_SORTERING = Sortering(
+    kolommen={
+        "nummer": ("id",),  # the number is the year of assignment and the id: in id order
+        "status": ("status",),
+        "regisseur": ("casusregisseur__last_name", "casusregisseur__first_name"),
+        "toegewezen": ("toegewezen_op",),
+    },
+    standaard="",  # casus_lijst_volgorde: open first, newest first
+)
+
+CASUS_FILTERS = {
+    "": "Alle",
+    "open": "Open",
+    Casus.Status.OPGESCHAALD: "Opgeschaald",
+    Casus.Status.PLAN_IN_OPSTELLING: "Plan in opstelling",
+    Casus.Status.IN_UITVOERING: "In uitvoering",
+    Casus.Status.AFGESLOTEN: "Afgesloten",
+}
+
+CASUS_NUMMER_RE = re.compile(r"^C?\d{4}-0*(\d+)$", re.IGNORECASE)
+
+
+def casussen_filteren(casussen, *, status="", q=""):
+    """Narrow a list of casussen the user may see (mijn_casussen, alle_casussen: never anything wider) by
+    state (a key of CASUS_FILTERS) and by a search on the casus number or the name of someone in the household.
+    Unknown filter values are ignored."""
+    if status == "open":
+        casussen = casussen.exclude(status=Casus.Status.AFGESLOTEN)
+    elif status in CASUS_FILTERS and status:
+        casussen = casussen.filter(status=status)
+    q = (q or "").strip()
+    if q:
+        nummer = CASUS_NUMMER_RE.match(q)
+        if nummer:
+            return casussen.filter(pk=int(nummer.group(1)))
+        for term in q.split():
+            in_huishouden = Betrokkene.objects.filter(melding=OuterRef("melding_id")).filter(
+                Q(persoon__voornaam__icontains=term) | Q(persoon__achternaam__icontains=term)
+            )
+            casussen = casussen.filter(Exists(in_huishouden))
+    return casussen
+
+
+ACTIE_SORTERING = Sortering(
+    kolommen={
+        "deadline": ("deadline",),
+        "casus": ("plan__casus_id",),
+        "uitvoerder": ("eigenaar__naam", "uitvoerder_naam"),
+        "status": ("status",),
+    },
+    standaard="deadline",
+)
+
+
+def mijn_open_acties(user):
+    """The open plan actions (open or loopt, of the plan in force or else the draft) in the user's own open
+    casussen (mijn_casussen: directed or taken part in) that are theirs to watch: every action of a casus they
+    direct, and in the others the actions of their own organisation."""
+    casus_ids = mijn_casussen(user)[0].exclude(status=Casus.Status.AFGESLOTEN).order_by().values("pk")
+    van_mij = Q(plan__casus__casusregisseur=user)
+    if user.organisatie_id:
+        van_mij |= Q(eigenaar_id=user.organisatie_id)
+    # the plan in force; before one is vastgesteld, the draft (also while it waits for the MDO)
+    vastgesteld = Plan.objects.filter(casus=OuterRef("plan__casus"), status=Plan.Status.VASTGESTELD)
+    geldend = Q(plan__status=Plan.Status.VASTGESTELD) | (
+        Q(plan__status__in=[Plan.Status.CONCEPT, Plan.Status.INGEDIEND]) & ~Exists(vastgesteld)
+    )
+    return PlanActie.objects.filter(
+        van_mij,
+        geldend,
+        plan__casus__in=casus_ids,
+        status__in=[PlanActie.Status.OPEN, PlanActie.Status.LOOPT],
+    ).select_related("plan__casus", "eigenaar", "doel")
 
 
 def alle_casussen(user):

@@ -7,6 +7,7 @@ app_name = "casusregie"
 
 urlpatterns = [
     path("", views.mijn_casussen, name="mijn_casussen"),
+    path("acties/", views.mijn_acties, name="mijn_acties"),
     path("noodtoegangen/", views.noodtoegangen, name="noodtoegangen"),
     path("<int:pk>/", views.dossier, name="dossier"),
     path("<int:pk>/noodtoegang/", views.noodtoegang, name="noodtoegang"),
@@ -42,6 +43,7 @@ urlpatterns = [
     ),
     path("<int:pk>/plan/nieuwe-versie/", views.nieuwe_planversie, name="nieuwe_planversie"),
     path("plannen/<int:pk>/", views.plan, name="plan"),
+    path("plannen/<int:pk>/pdf/", views.plan_pdf, name="plan_pdf"),
     path("plannen/<int:pk>/doel/", views.doel_toevoegen, name="doel_toevoegen"),
     path("plannen/<int:pk>/actie/", views.actie_toevoegen, name="actie_toevoegen"),
     path("plannen/<int:pk>/indienen/", views.plan_indienen, name="plan_indienen"),

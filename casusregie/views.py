@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -15,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from bzt.access import access_object
 from bzt.forms import apply_errors, parse_int, zoektekst
-from bzt.inzage import log_inzage
+from bzt.inzage import Actie, log_inzage
 from bzt.pagination import GeteldePaginator
 from bzt.workflow import TransitionNotAllowed
 from meldpunt import selectors as meldpunt_selectors
@@ -49,6 +50,7 @@ from .forms import (
     professionals,
 )
 from .models import Plan
+from .plan_pdf import plan_pdf as maak_plan_pdf
 from .rechten import GEEN_RECHT, RECHTEN, heeft, mag
 from .timeline import tijdlijn
 
@@ -58,15 +60,42 @@ from .timeline import tijdlijn
 @login_required
 def mijn_casussen(request):
     user = request.user
+    filters = {"status": request.GET.get("status", ""), "q": zoektekst(request.GET, "q")}
+    if filters["status"] not in selectors.CASUS_FILTERS:
+        filters["status"] = ""
+    gefilterd = any(filters.values())
     if user.has_perm("casusregie.zien_alle_casussen"):
-        paginator, titel = Paginator(selectors.alle_casussen(user), 25), "Alle casussen"
+        casussen, aantal, titel = selectors.alle_casussen(user), None, "Alle casussen"
     elif user.has_perm("casusregie.werken_als_regisseur"):
-        casussen, aantal = selectors.mijn_casussen(user)
-        paginator, titel = GeteldePaginator(casussen, 25, aantal), "Mijn casussen"
+        (casussen, aantal), titel = selectors.mijn_casussen(user), "Mijn casussen"
     else:
         raise PermissionDenied
+    sortering = selectors.CASUS_SORTERING.uit(request.GET)
+    casussen = selectors.CASUS_SORTERING.toepassen(selectors.casussen_filteren(casussen, **filters), sortering)
+    # Unfiltered, "mijn casussen" is counted from the user's permission rows (an index-only count).
+    paginator = Paginator(casussen, 25) if gefilterd or aantal is None else GeteldePaginator(casussen, 25, aantal)
     page = paginator.get_page(request.GET.get("pagina"))
-    return render(request, "casusregie/mijn_casussen.html", {"page": page, "titel": titel})
+    context = {
+        "page": page,
+        "titel": titel,
+        "filters": filters,
+        "gefilterd": gefilterd,
+        "statusfilters": selectors.CASUS_FILTERS,
+        "sortering": sortering,
+    }
+    return render(request, "casusregie/mijn_casussen.html", context)
+
+
+@login_required
+def mijn_acties(request):
+    """The open actions across the casusregisseur's own casussen (selectors.mijn_open_acties), due first."""
+    if not request.user.has_perm("casusregie.werken_als_regisseur"):
+        raise PermissionDenied
+    sortering = selectors.ACTIE_SORTERING.uit(request.GET)
+    acties = selectors.ACTIE_SORTERING.toepassen(selectors.mijn_open_acties(request.user), sortering)
+    page = Paginator(acties, 25).get_page(request.GET.get("pagina"))
+    context = {"page": page, "sortering": sortering, "vandaag": timezone.localdate()}
+    return render(request, "casusregie/mijn_acties.html", context)
 
 
 # --- the dossier ----------------------------------------------------------------------------------------------
@@ -430,6 +459,19 @@ def plan(request, pk):
             "Het plan is opgeslagen.",
         )
     return _render_plan(request, "casusregie/plan.html", plan)
+
+
+@login_required
+def plan_pdf(request, pk):
+    """The plan as PDF for whoever may see the plan (selectors.plan_for); logged as an export of the persons in
+    it (only they appear in it: casusregie.plan_pdf)."""
+    plan = selectors.plan_for(request.user, pk)
+    pdf, personen = maak_plan_pdf(plan)
+    grond = selectors.toegangsgrond(request.user, plan.casus)
+    log_inzage(request, object=plan, actie=Actie.EXPORTEREN, personen=personen, grond=grond)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="plan-van-aanpak-{plan.casus.nummer}-v{plan.versie}.pdf"'
+    return response
 
 
 def _render_plan(request, template, plan, **forms):

@@ -26,6 +26,7 @@ from django.views.decorators.http import require_POST
 
 from bzt import instellingen
 from bzt.access import access_object
+from bzt.sortering import Sortering
 from bzt.tasks import NIET_GESTART, start_task
 from casusregie import selectors, services, tasks
 from casusregie.doorlooptijden import opgeslagen_doorlooptijden
@@ -306,6 +307,22 @@ def _dashboard_context(request, bound=None):
 # --- the full lists, paginated ---------------------------------------------------------------------------------
 
 
+ESCALATIE_SORTERING = Sortering(
+    kolommen={
+        "niveau": ("niveau__volgorde", "niveau_sinds"),
+        "sinds": ("niveau_sinds",),
+        "casus": ("casus_id",),
+        "reden": ("reden__naam", "niveau_sinds"),
+        "status": ("status", "niveau_sinds"),
+    },
+    standaard="niveau",
+)
+SIGNAAL_SORTERING = Sortering(
+    kolommen={"soort": ("soort", "sinds"), "sinds": ("sinds",), "casus": ("casus_id", "soort")},
+    standaard="soort",
+)
+
+
 def _pagina(request, qs):
     return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("pagina"))
 
@@ -327,9 +344,16 @@ def escalaties_lijst(request):
     qs = _open_escalaties(request.user).select_related("niveau", "reden", "casus__organisatie", "casus__casusregisseur")
     if code:
         qs = qs.filter(niveau__code=code)
-    page = _pagina(request, qs.order_by("niveau__volgorde", "niveau_sinds", "pk"))
+    sortering = ESCALATIE_SORTERING.uit(request.GET)
+    page = _pagina(request, ESCALATIE_SORTERING.toepassen(qs, sortering))
     page.object_list = [_met_leeftijd(e, today) for e in page.object_list]
-    context = {"page": page, "niveaus": niveaus, "niveau": code, "lang_open_dagen": ESCALATIE_LANG_OPEN_DAGEN}
+    context = {
+        "page": page,
+        "niveaus": niveaus,
+        "niveau": code,
+        "lang_open_dagen": ESCALATIE_LANG_OPEN_DAGEN,
+        "sortering": sortering,
+    }
     return render(request, "casusregie/dashboard_escalaties.html", context)
 
 
@@ -340,8 +364,9 @@ def signalen_lijst(request):
     qs = selectors.signalen_for(request.user).select_related("casus__organisatie", "casus__casusregisseur")
     if soort:
         qs = qs.filter(soort=soort)
-    page = _pagina(request, qs.order_by("soort", "sinds", "pk"))
-    context = {"page": page, "soorten": Signaal.Soort.choices, "soort": soort}
+    sortering = SIGNAAL_SORTERING.uit(request.GET)
+    page = _pagina(request, SIGNAAL_SORTERING.toepassen(qs, sortering))
+    context = {"page": page, "soorten": Signaal.Soort.choices, "soort": soort, "sortering": sortering}
     return render(request, "casusregie/dashboard_signalen.html", context)
 
 

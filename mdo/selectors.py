@@ -387,6 +387,9 @@ class Regel:
     gevonden: list | None = None
     urls: dict = field(default_factory=dict)
     naar: list = field(default_factory=list)  # (pk, label) of the planned MDO's the item can move to
+    # The item's details (facts and forms) shown opened: the item under discussion (the first open one), or
+    # the one a search or a form with errors is about. The others open on demand (<details>, no JS needed).
+    uitgeklapt: bool = False
 
     @property
     def leefgebieden(self):
@@ -446,8 +449,44 @@ def agenda_regels(user, overleg, *, zoek_punt="", zoek="", bound=None):
             regel.naar = naar
         if bound is not None and bound[0] == punt.pk:
             regel.forms[bound[1]] = bound[2]
+        regel.uitgeklapt = (bound is not None and bound[0] == punt.pk) or bool(regel.zoek)
         regels.append(regel)
+    if not any(r.uitgeklapt for r in regels):
+        eerste_open = next((r for r in regels if r.forms), None)
+        if eerste_open is not None:
+            eerste_open.uitgeklapt = True
     return regels
+
+
+@dataclass
+class AgendaGroep:
+    """One kind of item in the agenda's overview: its items (in agenda order) and how many are still open."""
+
+    soort: str
+    label: str
+    regels: list
+
+    @property
+    def open(self):
+        return sum(1 for r in self.regels if r.punt.open)
+
+
+AGENDA_GROEP_LABELS = {
+    AgendaPunt.Soort.MELDING: "Nieuwe meldingen",
+    AgendaPunt.Soort.PLAN_VASTSTELLEN: "Plannen vaststellen",
+    AgendaPunt.Soort.PLAN_EVALUEREN: "Plannen evalueren",
+    AgendaPunt.Soort.CASUSBESPREKING: "Casusbesprekingen",
+}
+
+
+def agenda_overzicht(regels):
+    """The agenda's overview: the rows of agenda_regels grouped by kind (in the order of AgendaPunt.Soort)."""
+    groepen = []
+    for soort, label in AGENDA_GROEP_LABELS.items():
+        van_soort = [r for r in regels if r.punt.soort == soort]
+        if van_soort:
+            groepen.append(AgendaGroep(soort, label, van_soort))
+    return groepen
 
 
 def print_regels(overleg):

@@ -88,8 +88,18 @@ def _regels(request, overleg, bound=None):
     )
 
 
+def _agenda_basis(request, overleg, bound=None):
+    regels = _regels(request, overleg, bound)
+    return {
+        "overleg": overleg,
+        "regels": regels,
+        "overzicht": selectors.agenda_overzicht(regels),
+        "gepland": _gepland(overleg),
+    }
+
+
 def _agenda_context(request, overleg, *, bound=None, casus_form=None, afronden_form=None):
-    context = {"overleg": overleg, "regels": _regels(request, overleg, bound), "gepland": _gepland(overleg)}
+    context = _agenda_basis(request, overleg, bound)
     if not context["gepland"]:
         context["aanwezigen"] = selectors.aanwezigen_per_organisatie(overleg)
         return context
@@ -208,7 +218,7 @@ def verplaatsen(request, pk, punt_pk):
     if request.htmx:
         overleg = selectors.overleg_detail(request.user, pk)
         _log_agenda(request, overleg)
-        context = {"overleg": overleg, "regels": _regels(request, overleg), "gepland": _gepland(overleg)}
+        context = _agenda_basis(request, overleg)
         return render(request, "mdo/_agenda.html", {**context, "fout": fout, "bericht": bericht})
     if fout:
         messages.error(request, fout)

@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from bzt import instellingen
 from bzt.access import access_object
+from bzt.sortering import Sortering
 
 from . import rechten
 from .codes import MelderType, Rol
@@ -55,11 +56,18 @@ WACHTRIJEN = {
     "terugkoppeling": "Terugkoppeling aan melder",
     "wvggz": "Wvggz lopend",
 }
-SORTERINGEN = {
-    "oudste": ("ontvangen_op", "id"),
-    "nieuwste": ("-ontvangen_op", "-id"),
-    "urgentie": ("urgentie_rang", "ontvangen_op", "id"),
-}
+# The queue's sort: by column header or the "Sorteren" choice; the old values oudste/nieuwste still work.
+WACHTRIJ_SORTERING = Sortering(
+    kolommen={
+        "ontvangen": ("ontvangen_op",),
+        "urgentie": ("urgentie_rang", "ontvangen_op"),
+        "melding": ("id",),
+        "route": ("aanmeldroute", "ontvangen_op"),
+    },
+    standaard="ontvangen",
+    param="sort",
+    aliassen={"oudste": "ontvangen", "nieuwste": "-ontvangen"},
+)
 
 
 def terugkoppeling_due_filter(today=None):
@@ -72,7 +80,7 @@ def terugkoppeling_due_filter(today=None):
     )
 
 
-def wachtrij_queryset(user, *, wachtrij="triage", urgentie="", aanmeldroute="", wijk="", sort="oudste"):
+def wachtrij_queryset(user, *, wachtrij="triage", urgentie="", aanmeldroute="", wijk="", sort="ontvangen"):
     qs = meldingen_for(user)
     S = Melding.Status
     if wachtrij == "mdo":
@@ -93,7 +101,7 @@ def wachtrij_queryset(user, *, wachtrij="triage", urgentie="", aanmeldroute="", 
     return (
         qs.select_related("triage")
         .prefetch_related(Prefetch("betrokkenen", queryset=Betrokkene.objects.select_related("persoon")))
-        .order_by(*SORTERINGEN.get(sort, SORTERINGEN["oudste"]))
+        .order_by(*WACHTRIJ_SORTERING.volgorde(WACHTRIJ_SORTERING.stand(sort)))
     )
 
 
@@ -274,6 +282,12 @@ def parse_dutch_date(text):
         return datetime(year, month, day).date()
     except ValueError:
         return None
+
+
+PERSOON_SORTERING = Sortering(
+    kolommen={"naam": ("achternaam", "voornaam"), "geboren": ("geboortedatum",), "postcode": ("postcode", "adres")},
+    standaard="naam",
+)
 
 
 def zoek_personen(user, q):

@@ -39,7 +39,7 @@ def wachtrij(request):
         "urgentie": request.GET.get("urgentie", ""),
         "aanmeldroute": request.GET.get("aanmeldroute", ""),
         "wijk": request.GET.get("wijk", ""),
-        "sort": request.GET.get("sort", "oudste"),
+        "sort": selectors.WACHTRIJ_SORTERING.uit(request.GET).waarde,
     }
     if filters["wachtrij"] not in selectors.WACHTRIJEN:
         filters["wachtrij"] = "triage"
@@ -61,7 +61,8 @@ def wachtrij(request):
         "urgenties": Urgentie.choices,
         "aanmeldroutes": Aanmeldroute.choices,
         "wijken": wijken(),
-        "sorteringen": [("oudste", "Oudste eerst"), ("nieuwste", "Nieuwste eerst"), ("urgentie", "Urgentie")],
+        "sorteringen": [("ontvangen", "Oudste eerst"), ("-ontvangen", "Nieuwste eerst"), ("urgentie", "Urgentie")],
+        "sortering": selectors.WACHTRIJ_SORTERING.uit(request.GET),
     }
     template = (
         "meldpunt/_wachtrij_tabel.html"
@@ -286,7 +287,9 @@ def melding_terugkoppeling(request, pk):
 @meldpunt_required
 def zoeken(request):
     q = zoektekst(request.GET, "q")
-    page = Paginator(selectors.zoek_personen(request.user, q), PAGE_SIZE).get_page(request.GET.get("pagina"))
+    sortering = selectors.PERSOON_SORTERING.uit(request.GET)
+    personen = selectors.PERSOON_SORTERING.toepassen(selectors.zoek_personen(request.user, q), sortering)
+    page = Paginator(personen, PAGE_SIZE).get_page(request.GET.get("pagina"))
     melding = selectors.zoek_melding(request.user, q)
     if page.object_list:
         # The result list shows names, dates of birth and BSNs: every person shown is logged as found.
@@ -297,7 +300,8 @@ def zoeken(request):
             personen=page.object_list,
             grond=grond_meldpunt(request.user),
         )
-    return render(request, "meldpunt/zoeken.html", {"q": q, "page": page, "melding": melding})
+    context = {"q": q, "page": page, "melding": melding, "sortering": sortering}
+    return render(request, "meldpunt/zoeken.html", context)
 
 
 @login_required

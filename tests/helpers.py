@@ -91,3 +91,17 @@ def screenshot(page, name):
     """Keep a picture of a main page (test-artifacts/screenshots/NAME.png), for the docs."""
     (ARTIFACTS / "screenshots").mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "screenshots" / f"{name}.png"), full_page=True)
+
+
+BREED = {"width": 1366, "height": 900}
+SMAL = {"width": 390, "height": 844}
+
+
+def screenshots(page, name):
+    """Keep a page at both widths: NAME.png at 1366×900 and NAME-telefoon.png at 390×844 (a phone), then go
+    back to the width the test had."""
+    eerder = page.viewport_size
+    for viewport, suffix in ((BREED, ""), (SMAL, "-telefoon")):
+        page.set_viewport_size(viewport)
+        screenshot(page, name + suffix)
+    page.set_viewport_size(eerder)

@@ -1,7 +1,10 @@
 """Template helpers: accessible form fields on the NL Design System, Dutch dates, query strings."""
 
 from django import forms, template
+from django.forms.forms import NON_FIELD_ERRORS
 from django.utils.http import urlencode
+
+from bzt.pagination import paginanummers as _paginanummers
 
 register = template.Library()
 
@@ -60,3 +63,92 @@ def query(context, **changes):
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key, "")
+
+
+# One status badge for every list and page (templates/includes/status.html): the colour says what the state
+# asks of the reader. Codes not named here are neutral (info). Codes are shared across models on purpose:
+# "open" is an open action, escalation or agenda item alike.
+STATUS_VARIANT = {
+    # needs attention now
+    "opgeschaald": "danger",
+    "verlopen": "danger",
+    # waiting for someone
+    "ontvangen": "warning",
+    "in_triage": "warning",
+    "wacht_op_mdo": "warning",
+    "op_mdo_agenda": "warning",
+    "ingediend": "warning",
+    "plan_in_opstelling": "warning",
+    "aangehouden": "warning",
+    "open": "warning",
+    # done or settled
+    "afgesloten": "ok",
+    "gereed": "ok",
+    "vastgesteld": "ok",
+    "beantwoord": "ok",
+    "gedeescaleerd": "ok",
+    "toegewezen": "ok",
+    "verwezen": "ok",
+    "bij_casus": "ok",
+    "overgedragen": "ok",
+}
+
+
+@register.inclusion_tag("includes/status.html")
+def status(obj, veld="status"):
+    """The status badge of `obj` (any model with a `status` choice field, or another field named `veld`)."""
+    code = getattr(obj, veld, "") or ""
+    weergave = getattr(obj, f"get_{veld}_display", None)
+    label = weergave() if weergave else code
+    return {"code": code, "label": label[:1].upper() + label[1:], "variant": STATUS_VARIANT.get(code, "info")}
+
+
+@register.inclusion_tag("includes/sorteerkop.html", takes_context=True)
+def sorteerkop(context, label, sleutel, numeriek=False):
+    """A column header that sorts the list by `sleutel` (a key of the list's bzt.sortering.Sortering; the
+    view puts its Stand in the context as `sortering`): ascending first, then the other way."""
+    stand = context.get("sortering")
+    if stand is None:  # the same table shown unsorted (a dashboard card): a plain header
+        return {"label": label, "href": "", "aria": "", "numeriek": numeriek}
+    actief = stand.sleutel == sleutel
+    volgende = f"-{sleutel}" if actief and not stand.aflopend else sleutel
+    aria = ("descending" if stand.aflopend else "ascending") if actief else "none"
+    href = query(context, **{stand.param: volgende, "pagina": None})
+    return {"label": label, "href": href, "aria": aria, "numeriek": numeriek}
+
+
+@register.filter
+def paginanummers(page):
+    return _paginanummers(page)
+
+
+@register.inclusion_tag("includes/kruimelpad.html")
+def kruimelpad(*delen):
+    """Breadcrumbs of a detail page: `{% kruimelpad "Mijn casussen" url "C2026-00042" %}`, pairs of label and
+    URL up to the current page's label last; "Start" comes first by itself."""
+    *paren, huidig = delen
+    stappen = [(paren[i], paren[i + 1]) for i in range(0, len(paren) - 1, 2) if paren[i]]
+    return {"stappen": stappen, "huidig": huidig}
+
+
+@register.inclusion_tag("includes/formfouten.html")
+def formfouten(*forms, tekst="Het formulier is nog niet opgeslagen. Verbeter de volgende punten:"):
+    """The error summary at the top of a form: the form-wide errors, and per invalid field a link to it
+    (`href="#id_…"`, the id its label points at). Takes forms and formsets; shows nothing without errors."""
+    algemeen, velden = [], []
+    for form in forms:
+        if form is None or not getattr(form, "is_bound", False):
+            continue
+        if hasattr(form, "forms"):  # a formset: its own errors, then each form's
+            algemeen.extend(form.non_form_errors())
+            leden = form.forms
+        else:
+            leden = [form]
+        for lid in leden:
+            algemeen.extend(lid.non_field_errors())
+            for naam, fouten in lid.errors.items():
+                if naam == NON_FIELD_ERRORS or naam not in lid.fields:
+                    continue
+                veld = lid[naam]
+                velden.extend({"id": veld.id_for_label or veld.auto_id, "label": veld.label, "fout": f} for f in fouten)
+    return {"algemeen": algemeen, "velden": velden, "tekst": tekst}

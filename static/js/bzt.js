@@ -200,3 +200,18 @@ function labelsToevoegen(form) {
   veld.value = JSON.stringify(velden);
 }
 document.addEventListener("submit", function (event) { labelsToevoegen(event.target); }, true);
+
+// A jump link to a folded item (the MDO agenda's overview) opens it; so does arriving at #punt-N. Without
+// JavaScript the item is opened by clicking its summary.
+function uitklappen(hash) {
+  if (!hash || hash.length < 2) return;
+  const doel = document.getElementById(decodeURIComponent(hash.slice(1)));
+  const details = doel && (doel.matches("details") ? doel : doel.querySelector("details"));
+  if (details) details.open = true;
+}
+document.addEventListener("click", function (event) {
+  const link = event.target.closest && event.target.closest("a[data-bzt-uitklappen]");
+  if (link) uitklappen(link.hash);
+});
+window.addEventListener("hashchange", function () { uitklappen(window.location.hash); });
+document.addEventListener("DOMContentLoaded", function () { uitklappen(window.location.hash); });

@@ -102,6 +102,9 @@ def pages_of(data):
             ("dossier", f"/casussen/{data['casus'].pk}/"),
             ("dossier-professional-gezocht", f"/casussen/{data['casus'].pk}/?professional_zoek=regisseur"),
             ("plan", f"/casussen/plannen/{data['plan'].pk}/"),
+            # issue 17: the open actions across my casussen, and my casussen searched, filtered and sorted
+            ("mijn-acties", "/casussen/acties/"),
+            ("mijn-casussen-gezocht", "/casussen/?q=a&status=open&sorteer=-toegewezen"),
             ("casus-huishoudlid-toevoegen", f"/casussen/{data['casus'].pk}/huishouden/"),
             (
                 "wachtlijst-opgelost",

@@ -21,8 +21,9 @@ def test_chair_moves_assigns_and_closes(page, demo):
     page.goto(f"/mdo/{overleg.pk}/")
 
     page.locator(f"#id_b{punt1.pk}-notulen").fill("Half getypte notulen")
+    page.locator(f"#punt-{punt2.pk} summary").first.click()  # folded: the first open item is the one opened
     page.locator(f"#punt-{punt2.pk}").get_by_role("button", name="Omhoog").click()
-    expect(page.locator("#agenda li").first).to_have_id(f"punt-{punt2.pk}")  # redrawn in place
+    expect(page.locator("#agenda .bzt-agendapunt").first).to_have_id(f"punt-{punt2.pk}")  # redrawn in place
     assert page.get_by_role("status").filter(has_text="omhoog verplaatst").count() == 1
     assert page.locator(f"#id_b{punt1.pk}-notulen").input_value() == "Half getypte notulen"
     screenshot(page, "mdo-agenda")

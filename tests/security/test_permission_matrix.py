@@ -186,6 +186,8 @@ MATRIX = {
             ok={"procesmanager", "regisseur_dimence", "regisseur_tactus", "betrokkene_actief", "betrokkene_beeindigd"}
         ),
     ),
+    # the open plan actions across the casusregisseur's own casussen (issue 17)
+    "casusregie:mijn_acties": ("GET", cells(ok=REGISSEURS)),
     "casusregie:dashboard": ("GET", cells(ok={"procesmanager"})),
     "casusregie:dashboard_escalaties": ("GET", cells(ok={"procesmanager"})),
     "casusregie:dashboard_signalen": ("GET", cells(ok={"procesmanager"})),
@@ -261,6 +263,7 @@ MATRIX = {
         cells(ok={"regisseur_dimence"}, forbidden={"procesmanager", "betrokkene_actief"}, default="404"),
     ),
     "casusregie:plan": ("GET", cells(ok=CASUS_READERS, default="404")),
+    "casusregie:plan_pdf": ("GET", cells(ok=CASUS_READERS, default="404")),  # who may see the plan (issue 17)
     "casusregie:doel_toevoegen": (
         "POST",
         cells(ok={"regisseur_dimence"}, forbidden={"procesmanager", "betrokkene_actief"}, default="404"),
@@ -543,6 +546,7 @@ def world(demo, django_user_model):
             "casusregie:noodtoegang_beoordelen": {"pk": nood.pk},
             "casusregie:betrokkene_verwijderen": {"pk": casus.pk, "betrokkene_pk": actief.pk},
             "casusregie:plan": {"pk": plan.pk},
+            "casusregie:plan_pdf": {"pk": plan.pk},
             "casusregie:doel_toevoegen": {"pk": plan.pk},
             "casusregie:actie_toevoegen": {"pk": plan.pk},
             "casusregie:plan_indienen": {"pk": plan.pk},
