@@ -5,7 +5,8 @@ python -m bench load [--duration 60] [--users 50]   load test (locust) on a priv
 python -m bench faults [--only worker-kill,...]     fault tests on a private stack -> README "Fault tests"
 
 The PostgreSQL server comes from BENCH_PG (default postgres://postgres@127.0.0.1:5432); every size has its
-own database, bzt_bench_<size>, which `generate` drops and creates.
+own database, bzt_bench_<size>, which `generate` drops and creates; BENCH_DB_NAME overrides that name (a helper
+measuring on its own copy, e.g. BENCH_DB_NAME=bzt_perflog_bench).
 """
 
 import argparse
@@ -19,9 +20,13 @@ RESULTS = Path(__file__).resolve().parent / "results"
 SIZES = ("10k", "100k", "1m")
 
 
+def database_name(size):
+    return os.environ.get("BENCH_DB_NAME") or f"bzt_bench_{size}"
+
+
 def database_url(size):
     base = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432").rstrip("/")
-    return f"{base}/bzt_bench_{size}"
+    return f"{base}/{database_name(size)}"
 
 
 def setup_django(size):
@@ -39,14 +44,14 @@ def recreate_database(size):
     conn = psycopg2.connect(f"{base}/postgres")
     conn.autocommit = True
     with conn.cursor() as cursor:
-        cursor.execute(f"DROP DATABASE IF EXISTS bzt_bench_{size} WITH (FORCE)")
-        cursor.execute(f"CREATE DATABASE bzt_bench_{size}")
+        cursor.execute(f"DROP DATABASE IF EXISTS {database_name(size)} WITH (FORCE)")
+        cursor.execute(f"CREATE DATABASE {database_name(size)}")
     conn.close()
 
 
 def generate(size):
     started = time.perf_counter()
-    print(f"bench generate {size}: database bzt_bench_{size}")
+    print(f"bench generate {size}: database {database_name(size)}")
     recreate_database(size)
     setup_django(size)
     from django.core.management import call_command
