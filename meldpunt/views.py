@@ -286,7 +286,9 @@ def melding_terugkoppeling(request, pk):
 @meldpunt_required
 def zoeken(request):
     q = zoektekst(request.GET, "q")
-    page = Paginator(selectors.zoek_personen(request.user, q), PAGE_SIZE).get_page(request.GET.get("pagina"))
+    personen, aantal = selectors.zoek_personen_begrensd(request.user, q)
+    paginator = GeteldePaginator(personen, PAGE_SIZE, min(aantal, selectors.ZOEK_MAX))
+    page = paginator.get_page(request.GET.get("pagina"))
     melding = selectors.zoek_melding(request.user, q)
     if page.object_list:
         # The result list shows names, dates of birth and BSNs: every person shown is logged as found.
@@ -297,7 +299,9 @@ def zoeken(request):
             personen=page.object_list,
             grond=grond_meldpunt(request.user),
         )
-    return render(request, "meldpunt/zoeken.html", {"q": q, "page": page, "melding": melding})
+    meer = aantal > selectors.ZOEK_MAX
+    context = {"q": q, "page": page, "melding": melding, "meer": meer, "max": selectors.ZOEK_MAX}
+    return render(request, "meldpunt/zoeken.html", context)
 
 
 @login_required
