@@ -281,14 +281,32 @@ ZOEK_MAX = 500  # more matches than this: "meer dan 500", make the search more p
 TRIGRAM = 3  # a trigram index answers a part of a word from three characters on
 
 
-def _woord_conditie(term):
-    """One word of the search: a part of a name or address from three characters on (the trigram indexes,
-    meldpunt 0005), a shorter word as the start of a first name or surname (the same indexes answer an
-    anchored pattern; a two-letter part anywhere would read every person)."""
-    postcode = Q(postcode__iexact=term.replace(" ", "").upper())
+def zoekwoorden(q):
+    """The words of a name search (at most five). Short words next to longer ones are tussenvoegsels or
+    initials ("Jan de Vries", "J Vries"): the longer words decide."""
+    woorden = (q or "").split()[:5]
+    if any(len(w) >= TRIGRAM for w in woorden):
+        woorden = [w for w in woorden if len(w) >= TRIGRAM]
+    return woorden
+
+
+def naam_conditie(term, prefix=""):
+    """One word of a name: a part of a first name or surname from three characters on (the trigram indexes,
+    meldpunt 0005), a shorter word as the start of one (the same indexes answer an anchored pattern; a
+    two-letter part anywhere would read every person), or the whole tussenvoegsel (meldpunt 0014). Every
+    branch is indexed, so PostgreSQL combines index lookups instead of reading the table."""
     if len(term) < TRIGRAM:
-        return Q(voornaam__istartswith=term) | Q(achternaam__istartswith=term) | postcode
-    return Q(voornaam__icontains=term) | Q(achternaam__icontains=term) | Q(adres__icontains=term) | postcode
+        naam = Q(**{f"{prefix}voornaam__istartswith": term}) | Q(**{f"{prefix}achternaam__istartswith": term})
+    else:
+        naam = Q(**{f"{prefix}voornaam__icontains": term}) | Q(**{f"{prefix}achternaam__icontains": term})
+    return naam | Q(**{f"{prefix}tussenvoegsel__iexact": term})
+
+
+def _woord_conditie(term):
+    """One word of the person search: a name (naam_conditie), a part of the address, or the postcode."""
+    postcode = Q(postcode__iexact=term.replace(" ", "").upper())
+    adres = Q(adres__icontains=term) if len(term) >= TRIGRAM else Q()
+    return naam_conditie(term) | adres | postcode
 
 
 def zoek_personen_begrensd(user, q):
@@ -308,13 +326,8 @@ def zoek_personen_begrensd(user, q):
     elif len(digits) == 9 and len(q.replace(".", "").replace(" ", "")) == 9:
         qs = qs.filter(bsn=digits)
     else:
-        woorden = q.split()[:5]
-        # Short words next to longer ones are tussenvoegsels or initials ("Jan de Vries"): the longer words
-        # decide.
-        if any(len(w) >= TRIGRAM for w in woorden):
-            woorden = [w for w in woorden if len(w) >= TRIGRAM]
         condition = Q()
-        for term in woorden:
+        for term in zoekwoorden(q):
             condition &= _woord_conditie(term)
         qs = qs.filter(condition)
     rows = list(qs.order_by().values_list("achternaam", "voornaam", "pk")[: ZOEK_MAX + 1])
