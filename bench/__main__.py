@@ -92,6 +92,7 @@ def main(argv=None):
     il = sub.add_parser("inzagelog", help="load N valid access-log rows (hash chains) into the bench database")
     il.add_argument("--size", choices=SIZES, required=True)
     il.add_argument("--rows", type=int, default=5_000_000)
+    il.add_argument("--seed", type=int, default=20, help="another seed to append more rows to existing chains")
     iw = sub.add_parser("inzage-writes", help="access-log writes per second with concurrent writers")
     iw.add_argument("--size", choices=SIZES, required=True)
     iw.add_argument("--writers", type=int, default=16)
@@ -114,7 +115,7 @@ def main(argv=None):
         setup_django(args.size)
         from .inzagelog import generate as inzagelog
 
-        inzagelog(args.rows)
+        inzagelog(args.rows, seed=args.seed)
     elif args.command == "inzage-writes":
         setup_django(args.size)
         from .inzagelog import writes
