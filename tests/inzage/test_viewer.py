@@ -270,3 +270,13 @@ def test_the_gemeente_filter_shows_only_with_more_than_one_gemeente(client, demo
     shown = client.get(LOG, {"gemeente": "-", "gebruiker": "regisseur_dimence"}).context["regels"]
     assert [r.persoon_id for r, _ in shown] == [1]
     assert client.get(LOG, {"gemeente": "9999"}).status_code == 400
+
+
+def test_two_large_filters_together_are_not_counted(client, demo, privacy):
+    _log_rows(demo["regisseur_dimence"], range(1, 4))
+    client.force_login(privacy)
+    page = client.get(LOG, {"gebruiker": "regisseur_dimence", "grond": "regisseur"}).context["page"]
+    assert page.aantal is None and len(page.object_list) == 3  # the rows are shown, only not counted
+    html = client.get(LOG, {"gebruiker": "regisseur_dimence", "grond": "regisseur"}).content.decode()
+    assert "Inzagen, nieuwste eerst" in html
+    assert client.get(LOG, {"grond": "regisseur"}).context["page"].aantal == 3
