@@ -1,11 +1,14 @@
 """python -m bench generate --size 10k|100k|1m   (re)create bzt_bench_<size>, migrate, load the data
 python -m bench run --size 10k|100k|1m [--runs N]  measure the workloads -> bench/results/<size>.json + .md
 python -m bench report                          merge bench/results/*.json into the tables of bench/README.md
+python -m bench inzagelog --size S [--rows N]        load N access-log rows (valid hash chains)
+python -m bench inzage-writes --size S [--writers 16]   access-log rows/s with concurrent writers
 python -m bench load [--duration 60] [--users 50]   load test (locust) on a private stack -> README "Load test"
 python -m bench faults [--only worker-kill,...]     fault tests on a private stack -> README "Fault tests"
 
 The PostgreSQL server comes from BENCH_PG (default postgres://postgres@127.0.0.1:5432); every size has its
-own database, bzt_bench_<size>, which `generate` drops and creates.
+own database, bzt_bench_<size>, which `generate` drops and creates; BENCH_DB_NAME overrides that name (a helper
+measuring on its own copy, e.g. BENCH_DB_NAME=bzt_perflog_bench).
 """
 
 import argparse
@@ -19,9 +22,13 @@ RESULTS = Path(__file__).resolve().parent / "results"
 SIZES = ("10k", "100k", "1m")
 
 
+def database_name(size):
+    return os.environ.get("BENCH_DB_NAME") or f"bzt_bench_{size}"
+
+
 def database_url(size):
     base = os.environ.get("BENCH_PG", "postgres://postgres@127.0.0.1:5432").rstrip("/")
-    return f"{base}/bzt_bench_{size}"
+    return f"{base}/{database_name(size)}"
 
 
 def setup_django(size):
@@ -39,14 +46,14 @@ def recreate_database(size):
     conn = psycopg2.connect(f"{base}/postgres")
     conn.autocommit = True
     with conn.cursor() as cursor:
-        cursor.execute(f"DROP DATABASE IF EXISTS bzt_bench_{size} WITH (FORCE)")
-        cursor.execute(f"CREATE DATABASE bzt_bench_{size}")
+        cursor.execute(f"DROP DATABASE IF EXISTS {database_name(size)} WITH (FORCE)")
+        cursor.execute(f"CREATE DATABASE {database_name(size)}")
     conn.close()
 
 
 def generate(size):
     started = time.perf_counter()
-    print(f"bench generate {size}: database bzt_bench_{size}")
+    print(f"bench generate {size}: database {database_name(size)}")
     recreate_database(size)
     setup_django(size)
     from django.core.management import call_command
@@ -82,6 +89,16 @@ def main(argv=None):
     lo = sub.add_parser("load", help="load test: locust against gunicorn + PostgreSQL on a private stack")
     lo.add_argument("--duration", type=int, default=60, help="seconds (default 60)")
     lo.add_argument("--users", type=int, default=50)
+    il = sub.add_parser("inzagelog", help="load N valid access-log rows (hash chains) into the bench database")
+    il.add_argument("--size", choices=SIZES, required=True)
+    il.add_argument("--rows", type=int, default=5_000_000)
+    il.add_argument("--seed", type=int, default=20, help="another seed to append more rows to existing chains")
+    iw = sub.add_parser("inzage-writes", help="access-log writes per second with concurrent writers")
+    iw.add_argument("--size", choices=SIZES, required=True)
+    iw.add_argument("--writers", type=int, default=16)
+    iw.add_argument("--seconds", type=int, default=20)
+    iw.add_argument("--personen", type=int, default=1, help="persons per logged access (rows per call)")
+    iw.add_argument("--ketens", type=int, default=0, help="number of chains (1 = the old single chain)")
     fa = sub.add_parser("faults", help="fault tests on a private stack")
     fa.add_argument("--only", default="", help="comma-separated: worker-kill,redis-stop,pg-restart,import-crash")
     args = parser.parse_args(argv)
@@ -94,6 +111,20 @@ def main(argv=None):
 
         only = {int(x) for x in args.only.split(",") if x.strip()}
         run(args.size, runs=args.runs, only=only)
+    elif args.command == "inzagelog":
+        setup_django(args.size)
+        from .inzagelog import generate as inzagelog
+
+        inzagelog(args.rows, seed=args.seed)
+    elif args.command == "inzage-writes":
+        setup_django(args.size)
+        from .inzagelog import writes
+
+        result = writes(writers=args.writers, seconds=args.seconds, personen=args.personen, ketens=args.ketens)
+        print(json.dumps(result))
+        RESULTS.mkdir(exist_ok=True)
+        with (RESULTS / f"{args.size}.inzage-writes.jsonl").open("a") as out:
+            out.write(json.dumps({**result, "at": time.strftime("%Y-%m-%d %H:%M UTC", time.gmtime())}) + "\n")
     elif args.command == "load":
         from .load.run import run as load
 

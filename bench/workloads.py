@@ -202,6 +202,14 @@ class Bench:
             f"/casussen/{long_id}/",
             baseline_key="w3.dossier.fresh",
         )
+        self.page(
+            "w3.dossier.alles",
+            3,
+            f"the whole timeline, first page of 100 ({long_id})",
+            "bench_narrow",
+            f"/casussen/{long_id}/?tijdlijn=alles",
+            baseline_key="w3.dossier.fresh",
+        )
 
     def w4_zoeken(self):
         from urllib.parse import quote
@@ -449,6 +457,78 @@ class Bench:
                 hist = JournaalRegel.history.model._meta.db_table
                 cursor.execute(f"DELETE FROM {hist} WHERE id = ANY(%s)", [made])  # noqa: S608 (table name from the model)
 
+    def w10_zoeken_elke_term(self):
+        """Issue 20: any search term bounded — the most common surname, its first two letters, a term that
+        matches nobody, a first name + surname — on the meldpunt search."""
+        from urllib.parse import quote
+
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT achternaam, count(*) FROM meldpunt_persoon GROUP BY achternaam ORDER BY 2 DESC LIMIT 1"
+            )
+            achternaam, aantal = cursor.fetchone()
+            cursor.execute("SELECT voornaam FROM meldpunt_persoon WHERE achternaam = %s LIMIT 1", [achternaam])
+            voornaam = cursor.fetchone()[0]
+        for key, term, label in (
+            ("common", achternaam, f"the most common surname {achternaam!r} ({aantal:,} persons)"),
+            ("twee", achternaam[:2], f"two letters {achternaam[:2]!r}"),
+            ("niemand", "Qxzywv", "a term that matches nobody"),
+            ("volledig", f"{voornaam} {achternaam}", f"first name + surname {voornaam + ' ' + achternaam!r}"),
+        ):
+            url = f"/meldpunt/zoeken/?q={quote(term)}"
+            self.page(f"w10.zoeken.{key}", 10, f"search: {label}", "bench_meldpunt", url)
+
+    def w11_inzagelog(self):
+        """Issue 20: the access-log viewer on millions of rows (`python -m bench inzagelog` loads them): the
+        default page, the next page, and every filter."""
+        from bzt.models import InzageRegel
+
+        totaal = InzageRegel.objects.order_by().count()
+        self.extra["inzagelog_rows"] = totaal
+        regel = InzageRegel.objects.order_by("-moment", "-id").values("id", "persoon_id", "gemeente").first()
+        if regel is None:
+            raise RuntimeError("het inzagelog is leeg: eerst `python -m bench inzagelog --size ...`")
+        naam = InzageRegel.objects.order_by("-moment").values_list("gebruikersnaam", flat=True).first()
+        jaar = InzageRegel.objects.order_by("moment").values_list("moment", flat=True).first().year + 1
+        cases = (
+            ("default", "", "default page (newest 50, count bounded at 500)"),
+            ("next", f"?na={regel['id']}", "the next (older) page"),
+            ("gebruiker", f"?gebruiker={naam}", f"user filter ({naam})"),
+            ("grond_common", "?grond=regisseur", "grond regisseur (common)"),
+            ("grond_rare", "?grond=noodtoegang", "grond noodtoegang (rare)"),
+            ("actie_rare", "?actie=exporteren", "actie exporteren (rare)"),
+            ("periode", f"?van=01-03-{jaar}&tot=31-03-{jaar}", f"a month (march {jaar})"),
+            ("gemeente", f"?gemeente={regel['gemeente'] or '-'}", f"gemeente {regel['gemeente'] or '(geen)'}"),
+            ("persoon", f"?persoon={regel['persoon_id']}", "one client (AVG inzage)"),
+            ("combi", f"?grond=noodtoegang&gebruiker={naam}", "grond noodtoegang + user"),
+        )
+        for key, query, label in cases:
+            self.page(
+                f"w11.inzagelog.{key}", 11, f"/inzagelog/ {label}, {totaal:,} rows", "bench_procesmanager",
+                f"/inzagelog/{query}",
+            )  # fmt: skip
+
+    def w12_inzage_writes(self):
+        """Issue 20: access-log rows per second with 16 concurrent writer processes (own users, own
+        connections), the chains of bzt.inzage against one chain (the old global lock)."""
+        from .inzagelog import writes
+
+        for ketens, label in ((0, "32 chains"), (1, "1 chain (the old global lock)")):
+            result = writes(writers=16, seconds=10, ketens=ketens)
+            self.extra[f"inzage_writes_{ketens or 'ketens'}"] = result
+            self.add(
+                {
+                    "key": f"w12.inzage_writes.{'ketens' if ketens == 0 else 'een'}",
+                    "workload": 12,
+                    "kind": "call",
+                    "label": f"log_inzage, 16 writers, {label}: {result['rows_per_s']:,} rows/s",
+                    "median_ms": result["median_ms"],
+                    "p95_ms": result["p95_ms"],
+                    "queries": None,
+                    "rows_per_s": result["rows_per_s"],
+                }
+            )
+
     WORKLOADS = {
         1: "w1_wachtrij",
         2: "w2_mijn_casussen",
@@ -459,6 +539,9 @@ class Bench:
         7: "w7_figures",
         8: "w8_pdf",
         9: "w9_writes",
+        10: "w10_zoeken_elke_term",
+        11: "w11_inzagelog",
+        12: "w12_inzage_writes",
     }
 
 

@@ -5,12 +5,20 @@ or exports a dossier, person, melding, plan, escalation or MDO agenda, after the
 authorised and before it is rendered. It writes one `InzageRegel` per person (a dossier of a household of
 three is three rows), so an AVG inzage request is one filter on `persoon_id`.
 
-Tamper evidence: the rows form a hash chain. Each row stores the hash of the previous row (`vorige_hash`)
-and `hash = sha256(vorige_hash + canonical JSON of its own fields)`. Writers are serialised (a PostgreSQL
-advisory lock; SQLite has a single writer, and `volgnummer` is unique as a last guard), so the chain never
-forks. `verify_chain()` recomputes it: an edited row no longer matches its hash, a removed row leaves a gap
-in `volgnummer` and a broken link. Writing the log fails closed: if the row cannot be written, the view
-fails and nothing is shown.
+Tamper evidence (NEN 7513): the rows form hash chains. Each row stores the hash of the previous row of its
+chain (`vorige_hash`) and `hash = sha256(vorige_hash + canonical JSON of its own fields)`. There are KETENS
+chains (1..KETENS) so that writers do not queue behind one lock: a writer takes the first free chain lock
+(PostgreSQL advisory lock per chain, held until its transaction ends), starting at its user's own chain, and
+appends to that chain; `(keten, volgnummer)` is unique as a last guard, so a chain never forks. Chain 0 is the
+single chain written before issue 20; it is closed and verified like the others.
+
+Every few minutes `zegelen()` writes a seal (`InzageZegel`): the head (last volgnummer and hash) of every
+chain, itself chained by hash. `verify_chain()` recomputes every chain: an edited row no longer matches its
+hash, a removed row leaves a gap in `volgnummer` and a broken link, and rows removed from the end of a chain
+that a seal covered are missing from the last seal's heads. Rows removed after the last seal and the seals
+themselves removed from the end are found with an anchor kept outside the database (the printed last seal
+hash), as before. Writing the log fails closed: if the row cannot be written, the view fails and nothing is
+shown.
 """
 
 import hashlib
@@ -21,15 +29,19 @@ from datetime import UTC
 from django.db import connection, transaction
 from django.utils import timezone
 
-from .models import InzageRegel
+from .models import InzageRegel, InzageZegel
 
 Actie = InzageRegel.Actie
 Grond = InzageRegel.Grond
 ObjectType = InzageRegel.ObjectType
 
 GENESIS = "0" * 64
-# pg_advisory_xact_lock key for the chain (7513: the NEN standard). Held until the transaction ends.
+# pg_advisory_xact_lock(CHAIN_LOCK, keten) per chain (7513: the NEN standard); (CHAIN_LOCK, 0) serialises seals.
 CHAIN_LOCK = 7513
+# Number of chains written now. More chains, fewer writers waiting on each other; a seal holds one head per
+# chain. Changing it later is safe: verification walks whatever chains exist.
+KETENS = 32
+LEGACY = 0
 
 OBJECT_TYPES = {
     "meldpunt.melding": ObjectType.MELDING,
@@ -40,7 +52,8 @@ OBJECT_TYPES = {
     "mdo.overleg": ObjectType.AGENDA,
 }
 
-HASHED_FIELDS = (
+# The fields hashed in the legacy chain 0; later chains also hash their chain number and gemeente.
+LEGACY_FIELDS = (
     "volgnummer",
     "moment",
     "gebruiker_id",
@@ -55,6 +68,7 @@ HASHED_FIELDS = (
     "toelichting",
     "pad",
 )
+HASHED_FIELDS = (*LEGACY_FIELDS, "keten", "gemeente")
 
 
 # --- writing -------------------------------------------------------------------------------------------------
@@ -68,12 +82,45 @@ def _moment_text(moment):
     return moment.astimezone(UTC).isoformat(timespec="microseconds")
 
 
-def regel_hash(values: dict, vorige_hash: str) -> str:
-    """The hash of one row: sha256 over the previous hash and the canonical JSON of the row's fields."""
-    data = {name: values[name] for name in HASHED_FIELDS}
-    data["moment"] = _moment_text(data["moment"])
+def _digest(data: dict, vorige_hash: str) -> str:
     canonical = json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
     return hashlib.sha256((vorige_hash + "\n" + canonical).encode()).hexdigest()
+
+
+def regel_hash(values: dict, vorige_hash: str) -> str:
+    """The hash of one row: sha256 over the previous hash and the canonical JSON of the row's fields."""
+    fields = LEGACY_FIELDS if values.get("keten", LEGACY) == LEGACY else HASHED_FIELDS
+    data = {name: values[name] for name in fields}
+    data["moment"] = _moment_text(data["moment"])
+    return _digest(data, vorige_hash)
+
+
+def gemeente_van(object) -> str:
+    """The CBS code of the gemeente the logged object belongs to ('' while the installation has no regions).
+
+    The one place that decides the `gemeente` column of the log; wire the region in here."""
+    return ""
+
+
+def _keten_kiezen(user_pk) -> int:
+    """Lock and return a chain: the first free one, starting at this user's own; wait for it if all are busy.
+
+    The try-locks run in one statement, in the order given (an advisory lock is re-entrant, so a second
+    log call in the same transaction gets the chain it already holds)."""
+    eigen = user_pk % KETENS + 1
+    if connection.vendor != "postgresql":
+        return eigen  # SQLite has one writer at a time
+    volgorde = [(eigen - 1 + i) % KETENS + 1 for i in range(KETENS)]
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT k FROM unnest(%s::int[]) AS k WHERE pg_try_advisory_xact_lock(%s, k) LIMIT 1",
+            [volgorde, CHAIN_LOCK],
+        )
+        row = cursor.fetchone()
+        if row:
+            return row[0]
+        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [CHAIN_LOCK, eigen])
+    return eigen
 
 
 def _wie(user):
@@ -119,20 +166,21 @@ def log_inzage(request, *, object=None, actie=Actie.BEKIJKEN, personen=(), grond
         "toelichting": _text(toelichting, 200),
         "pad": _text(getattr(request, "path", ""), 300),
     }
+    common["gemeente"] = _text(gemeente_van(object), 6)
     ids = _persoon_ids(personen) or [None]
     # No savepoint of its own: a failure here fails the whole request (fail closed), so there is nothing to
-    # roll back to. Outside a transaction this is one short transaction holding the chain lock.
+    # roll back to. Outside a transaction this is one short transaction holding one chain's lock.
     with transaction.atomic(savepoint=False):
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [CHAIN_LOCK])
-        laatste = InzageRegel.objects.order_by("-volgnummer").values("volgnummer", "hash").first()
-        volgnummer, vorige = (laatste["volgnummer"], laatste["hash"]) if laatste else (0, GENESIS)
+        keten = _keten_kiezen(user.pk)
+        laatste = (
+            InzageRegel.objects.filter(keten=keten).order_by("-volgnummer").values_list("volgnummer", "hash").first()
+        )
+        volgnummer, vorige = laatste or (0, GENESIS)
         moment = timezone.now()
         rows = []
         for persoon_id in ids:
             volgnummer += 1
-            values = {**common, "volgnummer": volgnummer, "moment": moment, "persoon_id": persoon_id}
+            values = {**common, "keten": keten, "volgnummer": volgnummer, "moment": moment, "persoon_id": persoon_id}
             digest = regel_hash(values, vorige)
             rows.append(InzageRegel(**values, vorige_hash=vorige, hash=digest))
             vorige = digest
@@ -142,6 +190,41 @@ def log_inzage(request, *, object=None, actie=Actie.BEKIJKEN, personen=(), grond
 def grond_meldpunt(user):
     """Why a user may open a melding or person: the meldpunt, or the procesmanager who sees everything."""
     return Grond.PROCESMANAGER if user.has_perm("casusregie.zien_alle_casussen") else Grond.MELDPUNT
+
+
+# --- sealing ------------------------------------------------------------------------------------------------
+
+
+def _zegel_hash(volgnummer, moment, koppen, vorige_hash):
+    return _digest({"volgnummer": volgnummer, "moment": _moment_text(moment), "koppen": koppen}, vorige_hash)
+
+
+def _koppen():
+    """{keten: [volgnummer, hash]} of the last row of every chain: one index lookup per chain."""
+    koppen = {}
+    for keten in range(KETENS + 1):
+        kop = InzageRegel.objects.filter(keten=keten).order_by("-volgnummer").values_list("volgnummer", "hash").first()
+        if kop:
+            koppen[str(keten)] = list(kop)
+    return koppen
+
+
+def zegelen():
+    """Write a seal over the heads of all chains (the periodic task bzt.tasks.inzagelog_zegelen). Returns it.
+
+    The heads are read from committed rows; a row committed a moment later is covered by the next seal."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s, 0)", [CHAIN_LOCK])
+        laatste = InzageZegel.objects.order_by("-volgnummer").values_list("volgnummer", "hash").first()
+        volgnummer, vorige = laatste or (0, GENESIS)
+        volgnummer += 1
+        moment = timezone.now()
+        koppen = _koppen()
+        digest = _zegel_hash(volgnummer, moment, koppen, vorige)
+        zegel = InzageZegel(volgnummer=volgnummer, moment=moment, koppen=koppen, vorige_hash=vorige, hash=digest)
+        return InzageZegel.objects.bulk_create([zegel])[0]
 
 
 # --- verifying -----------------------------------------------------------------------------------------------
@@ -155,35 +238,94 @@ class Verificatie:
     fout_volgnummer: int | None = None
     fout: str = ""
     anker_gevonden: bool | None = None
+    ketens: int = 0
+    zegels: int = 0
+    fout_keten: int | None = None
 
     @property
     def ok(self):
-        return self.fout_id is None and self.anker_gevonden is not False
+        return self.fout_id is None and not self.fout and self.anker_gevonden is not False
+
+
+def _verify_zegels(anker):
+    """Walk the seal chain. Returns (error text or '', number of seals, last seal or None, anchor found)."""
+    vorige, verwacht, laatste, gevonden = GENESIS, 1, None, False
+    fields = ("volgnummer", "moment", "koppen", "vorige_hash", "hash")
+    for row in InzageZegel.objects.order_by("volgnummer").values_list(*fields).iterator(chunk_size=500):
+        volgnummer, moment, koppen, vorige_hash, digest = row
+        fout = ""
+        if volgnummer != verwacht:
+            fout = f"zegel {volgnummer} waar {verwacht} werd verwacht (zegel verwijderd)"
+        elif vorige_hash != vorige or _zegel_hash(volgnummer, moment, koppen, vorige) != digest:
+            fout = f"zegel {volgnummer} is gewijzigd of verwijst niet naar de vorige zegel"
+        elif laatste is not None:
+            for keten, (nummer, _) in laatste[2].items():
+                if keten not in koppen or koppen[keten][0] < nummer:
+                    fout = f"zegel {volgnummer}: keten {keten} is korter dan in de zegel ervoor"
+                    break
+        if fout:
+            return fout, verwacht - 1, laatste, gevonden
+        gevonden = gevonden or digest == anker
+        laatste, vorige, verwacht = row, digest, verwacht + 1
+    return "", verwacht - 1, laatste, gevonden
 
 
 def verify_chain(anker: str | None = None, chunk_size: int = 2000) -> Verificatie:
-    """Recompute the chain from the first row. Stops at the first broken row.
+    """Recompute every chain from its first row, then check the seals and the chains against the last seal.
 
-    `anker`: a hash recorded earlier outside the database (the last hash of a previous run); it must still
-    be in the chain, which also detects rows removed from the end.
+    Stops at the first broken row. `anker`: a hash recorded earlier outside the database (the last seal's
+    hash, or a row's hash); it must still be in the log, which also detects rows or seals removed from the
+    end. `laatste_hash` is the last seal's hash (the anchor to keep), or GENESIS when there is no seal yet.
     """
+    fout, zegels, laatste, anker_gevonden = _verify_zegels(anker)
+    # The last seal pins the head of every chain: the row at that volgnummer must still be there, unchanged.
+    vastgelegd = {int(k): (nummer, digest) for k, (nummer, digest) in (laatste[2] if laatste else {}).items()}
+    gezien = set()
     fields = ("id", "vorige_hash", "hash", *HASHED_FIELDS)
-    vorige, verwacht, aantal = GENESIS, 1, 0
-    anker_gevonden = None if anker is None else False
-    rows = InzageRegel.objects.order_by("volgnummer").values_list(*fields).iterator(chunk_size=chunk_size)
+    keten, vorige, verwacht, aantal, ketens = None, GENESIS, 1, 0, 0
+    rows = InzageRegel.objects.order_by("keten", "volgnummer").values_list(*fields).iterator(chunk_size=chunk_size)
     for row in rows:
         values = dict(zip(fields, row, strict=True))
+        if values["keten"] != keten:
+            keten, vorige, verwacht, ketens = values["keten"], GENESIS, 1, ketens + 1
         aantal += 1
-        fout = ""
+        regel_fout = ""
         if values["volgnummer"] != verwacht:
-            fout = f"volgnummer {values['volgnummer']} waar {verwacht} werd verwacht (regel verwijderd)"
+            regel_fout = f"volgnummer {values['volgnummer']} waar {verwacht} werd verwacht (regel verwijderd)"
         elif values["vorige_hash"] != vorige:
-            fout = "de verwijzing naar de vorige regel klopt niet (regel verwijderd of gewijzigd)"
-        elif regel_hash(values, vorige) != values["hash"]:
-            fout = "de inhoud past niet bij de hash (regel gewijzigd)"
-        if fout:
-            return Verificatie(aantal - 1, vorige, values["id"], values["volgnummer"], fout, anker_gevonden)
-        if anker is not None and values["hash"] == anker:
-            anker_gevonden = True
+            regel_fout = "de verwijzing naar de vorige regel klopt niet (regel verwijderd of gewijzigd)"
+        elif regel_hash(values, vorige) != values["hash"] or (keten == LEGACY and values["gemeente"]):
+            regel_fout = "de inhoud past niet bij de hash (regel gewijzigd)"
+        elif vastgelegd.get(keten, (None,))[0] == values["volgnummer"]:
+            gezien.add(keten)
+            if vastgelegd[keten][1] != values["hash"]:
+                regel_fout = f"de regel past niet bij zegel {laatste[0]} (regel gewijzigd)"
+        if regel_fout:
+            return Verificatie(
+                aantal - 1,
+                vorige,
+                values["id"],
+                values["volgnummer"],
+                f"keten {keten}: {regel_fout}",
+                None if anker is None else anker_gevonden,
+                ketens,
+                zegels,
+                keten,
+            )
+        anker_gevonden = anker_gevonden or values["hash"] == anker
         vorige, verwacht = values["hash"], verwacht + 1
-    return Verificatie(aantal, vorige, anker_gevonden=anker_gevonden)
+    if not fout:
+        for k in sorted(set(vastgelegd) - gezien):
+            fout = (
+                f"keten {k}: regel {vastgelegd[k][0]} uit zegel {laatste[0]} ontbreekt "
+                "(regels aan het eind van de keten verwijderd)"
+            )
+            break
+    return Verificatie(
+        aantal,
+        laatste[4] if laatste else GENESIS,
+        fout=fout,
+        anker_gevonden=None if anker is None else anker_gevonden,
+        ketens=ketens,
+        zegels=zegels,
+    )

@@ -152,12 +152,18 @@ class InzageRegel(models.Model):
         BESLUITENLIJST = "besluitenlijst", "MDO-besluitenlijst"
         INZAGELOG = "inzagelog", "Inzagelog"
 
-    volgnummer = models.PositiveBigIntegerField(unique=True, editable=False)
-    moment = models.DateTimeField(default=timezone.now, db_index=True)
+    # The log is a set of hash chains (`keten`), each numbered from 1 (`volgnummer`); chain 0 is the single
+    # chain of before issue 20, closed for writing. bzt/inzage.py explains the partitioning and the seals.
+    keten = models.PositiveSmallIntegerField(default=0, editable=False)
+    volgnummer = models.PositiveBigIntegerField(editable=False)
+    moment = models.DateTimeField(default=timezone.now)
     gebruiker = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     gebruikersnaam = models.CharField(max_length=150)
     organisatie = models.CharField(max_length=120, blank=True)
     rol = models.CharField(max_length=60, blank=True)
+    # The CBS code of the gemeente whose client this is (a regional installation audits per gemeente); filled
+    # only by bzt.inzage.gemeente_van().
+    gemeente = models.CharField(max_length=6, blank=True, default="")
     persoon_id = models.PositiveBigIntegerField("cliënt (persoon-id)", null=True, blank=True)
     object_type = models.CharField(max_length=20, choices=ObjectType.choices)
     object_id = models.PositiveBigIntegerField(null=True, blank=True)
@@ -171,13 +177,21 @@ class InzageRegel(models.Model):
     objects = InzageQuerySet.as_manager()
 
     class Meta:
-        ordering = ["-volgnummer"]
+        ordering = ["-moment", "-id"]
         verbose_name = "inzageregel"
         verbose_name_plural = "inzagelog"
         default_permissions = ()
+        constraints = [models.UniqueConstraint(fields=["keten", "volgnummer"], name="inzage_keten_volgnummer")]
+        # The viewer lists newest first and pages by (moment, id); every filter it offers is an equality that
+        # leads one of these indexes, so each page is one index range read (bench/README.md § inzagelog).
         indexes = [
+            models.Index(fields=["moment", "id"], name="inzage_moment_id"),
             models.Index(fields=["persoon_id", "moment"], name="inzage_persoon_moment"),
             models.Index(fields=["gebruiker", "moment"], name="inzage_gebruiker_moment"),
+            models.Index(fields=["gebruikersnaam", "moment", "id"], name="inzage_naam_moment"),
+            models.Index(fields=["grond", "moment", "id"], name="inzage_grond_moment"),
+            models.Index(fields=["actie", "moment", "id"], name="inzage_actie_moment"),
+            models.Index(fields=["gemeente", "moment", "id"], name="inzage_gemeente_moment"),
         ]
 
     def __str__(self):
@@ -190,6 +204,38 @@ class InzageRegel(models.Model):
 
     def delete(self, *args, **kwargs):
         raise InzageLogError("Het inzagelog is alleen-toevoegen: regels verwijderen kan niet.")
+
+
+class InzageZegel(models.Model):
+    """A seal over the access log: the head (last volgnummer and hash) of every chain at one moment.
+
+    Written every few minutes by `bzt.tasks.inzagelog_zegelen` (bzt.inzage.zegelen); the seals form a hash
+    chain of their own. A row removed from the end of a chain that a seal covered is missing from that seal's
+    head, which `verify_inzagelog` reports. Append-only like the log (trigger on PostgreSQL).
+    """
+
+    volgnummer = models.PositiveBigIntegerField(unique=True, editable=False)
+    moment = models.DateTimeField(default=timezone.now)
+    koppen = models.JSONField(help_text="{keten: [volgnummer, hash]} of every chain with rows")
+    vorige_hash = models.CharField(max_length=64)
+    hash = models.CharField(max_length=64, unique=True)
+
+    objects = InzageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-volgnummer"]
+        verbose_name = "inzagezegel"
+        verbose_name_plural = "inzagezegels"
+        default_permissions = ()
+
+    def __str__(self):
+        return f"zegel {self.volgnummer} {self.moment:%d-%m-%Y %H:%M}"
+
+    def save(self, *args, **kwargs):
+        raise InzageLogError("Schrijf zegels alleen via bzt.inzage.zegelen().")
+
+    def delete(self, *args, **kwargs):
+        raise InzageLogError("Het inzagelog is alleen-toevoegen: zegels verwijderen kan niet.")
 
 
 class Notificatie(models.Model):

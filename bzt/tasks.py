@@ -117,3 +117,11 @@ def dagoverzicht_mailen():
     from . import notifications
 
     return notifications.dagoverzicht_versturen()
+
+
+@shared_task(base=AuditedTask)
+def inzagelog_zegelen():
+    """Every five minutes: seal the heads of the access log's chains (bzt.inzage.zegelen)."""
+    from . import inzage
+
+    return inzage.zegelen().volgnummer

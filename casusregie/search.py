@@ -7,13 +7,16 @@ queryset; these functions only narrow it down.
 
 import re
 
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 
 from meldpunt.codes import Rol
-from meldpunt.models import Betrokkene
+from meldpunt.models import Betrokkene, Persoon
+from meldpunt.selectors import naam_conditie, zoekwoorden
 
 MAX_RESULTATEN = 10
 MIN_LENGTE = 2
+# A name shared by more persons than this finds the casussen of the first ones only: type more of the name.
+PERSONEN_MAX = 2000
 
 # "C2025-00042", "2025-42", "C-42" or "42": the number of a casus is its year and primary key.
 CASUSNUMMER = re.compile(r"^c?(?:\d{4})?-?0*(\d{1,9})$", re.IGNORECASE)
@@ -41,20 +44,22 @@ def gebruikers(qs, q, limit=MAX_RESULTATEN):
 
 
 def casussen(qs, q, limit=MAX_RESULTATEN):
-    """Casussen of `qs` with this number, or whose hoofdpersoon's name contains every word of `q`."""
+    """Casussen of `qs` with this number, or whose hoofdpersoon's name contains every word of `q`.
+
+    By name: the matching persons first (index lookups, at most PERSONEN_MAX), then the newest casussen of
+    those as hoofdpersoon. Walking the casussen newest first and testing each one's hoofdpersoon read every
+    casus for a rare name."""
     nummer = CASUSNUMMER.match((q or "").strip())
-    woorden = termen(q)
+    woorden = zoekwoorden(q) if termen(q) else []
     if nummer:
         qs = qs.filter(pk=int(nummer.group(1)))
     elif not woorden:
         return []
     else:
-        hoofdpersonen = Betrokkene.objects.filter(melding=OuterRef("melding_id"), rol=Rol.HOOFDPERSOON)
+        personen = Persoon.objects.all()
         for woord in woorden:
-            hoofdpersonen = hoofdpersonen.filter(
-                Q(persoon__voornaam__icontains=woord)
-                | Q(persoon__tussenvoegsel__icontains=woord)
-                | Q(persoon__achternaam__icontains=woord)
-            )
-        qs = qs.filter(Exists(hoofdpersonen))
+            personen = personen.filter(naam_conditie(woord))
+        ids = list(personen.order_by().values_list("pk", flat=True)[:PERSONEN_MAX])
+        meldingen = Betrokkene.objects.filter(rol=Rol.HOOFDPERSOON, persoon_id__in=ids).values("melding_id")
+        qs = qs.filter(melding_id__in=meldingen)
     return list(qs.order_by("-toegewezen_op", "-id")[:limit])

@@ -4,6 +4,8 @@ expert teams and their answers, access."""
 from dataclasses import dataclass
 from datetime import datetime, time
 
+from django.db.models import Min
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from bzt.hooks import Hook
@@ -21,7 +23,8 @@ class Gebeurtenis:
     door: object = None
 
 
-# Events about a casus from the apps above casusregie, registered in their AppConfig.ready(): bron(casus) -> events.
+# Events about a casus from the apps above casusregie, registered in their AppConfig.ready():
+# bron(casus, limit=None, voor=None) -> its newest `limit` events before `voor` (all when None).
 BRONNEN = Hook("tijdlijn")
 
 
@@ -31,8 +34,15 @@ def at(day):
     return timezone.make_aware(datetime.combine(day, time(12, 0)))
 
 
-def tijdlijn(casus, *, met_journaal=True):
-    """Newest first. A fixed number of queries, whatever the length of the history."""
+def tijdlijn(casus, *, met_journaal=True, limit=None, voor=None):
+    """Newest first: the newest `limit` events (all when None) before the moment `voor` (a page of the whole
+    timeline; None: from now). Each source is read newest first with the same LIMIT and the same bound, then
+    merged: a fixed number of queries and rows, whatever the length of the history."""
+
+    def wanneer(qs, veld):
+        qs = qs.filter(**{f"{veld}__lt": voor}) if voor is not None else qs
+        return qs[:limit] if limit is not None else qs
+
     melding = casus.melding
     events = [
         Gebeurtenis(
@@ -65,9 +75,9 @@ def tijdlijn(casus, *, met_journaal=True):
             )
         )
     # corrections of the melding, persons and household, and hertriages (meldpunt.correcties): what, why, by whom
-    for correctie in Correctie.objects.filter(melding_id__in=[melding.pk, *toegevoegd_ids]).select_related(
-        "door", "persoon"
-    ):
+    correcties = Correctie.objects.filter(melding_id__in=[melding.pk, *toegevoegd_ids])
+    correcties = correcties.select_related("door", "persoon")
+    for correctie in wanneer(correcties.order_by("-op", "-id"), "op"):
         wie = f": {correctie.persoon.naam}" if correctie.persoon else ""
         wat = f" ({correctie.velden})" if correctie.velden else ""
         events.append(
@@ -80,21 +90,13 @@ def tijdlijn(casus, *, met_journaal=True):
             )
         )
     for bron in BRONNEN:  # the MDO's decisions (mdo.selectors.besluiten_in_tijdlijn)
-        events.extend(bron(casus))
-    for versie in Plan.history.filter(casus_id=casus.pk).select_related("history_user").order_by("history_date"):
-        events.append(
-            Gebeurtenis(
-                versie.history_date,
-                "plan",
-                f"Plan versie {versie.versie}: {versie.get_status_display().lower()}",
-                versie.history_user,
-            )
-        )
-    events = _first_of_each_plan_status(events)
+        events.extend(bron(casus, limit=limit, voor=voor))
+    events.extend(_plan_versies(casus, wanneer))
     if met_journaal:
-        for regel in casus.journaal.select_related("auteur"):
+        for regel in wanneer(casus.journaal.select_related("auteur").order_by("-op", "-id"), "op"):
             events.append(Gebeurtenis(regel.op, "journaal", regel.tekst, regel.auteur))
-    for stap in EscalatieStap.objects.filter(escalatie__casus=casus).select_related("niveau", "door", "escalatie"):
+    stappen = EscalatieStap.objects.filter(escalatie__casus=casus).select_related("niveau", "door", "escalatie")
+    for stap in wanneer(stappen.order_by("-datum", "-id"), "datum"):
         events.append(
             Gebeurtenis(
                 at(stap.datum),
@@ -104,7 +106,9 @@ def tijdlijn(casus, *, met_journaal=True):
                 stap.door,
             )
         )
-    for vraag in ExpertVraag.objects.filter(casus=casus).select_related("team", "gesteld_door", "beantwoord_door"):
+    vragen = ExpertVraag.objects.filter(casus=casus).select_related("team", "gesteld_door", "beantwoord_door")
+    vragen = vragen.annotate(laatst=Coalesce("beantwoord_op", "gesteld_op")).order_by("-laatst", "-id")
+    for vraag in wanneer(vragen, "gesteld_op"):
         tekst = f"Vraag aan {vraag.team}: {vraag.vraag}"
         events.append(Gebeurtenis(vraag.gesteld_op, "expertteam", tekst, vraag.gesteld_door))
         if vraag.beantwoord_op:
@@ -116,7 +120,8 @@ def tijdlijn(casus, *, met_journaal=True):
                     vraag.beantwoord_door,
                 )
             )
-    for mutatie in CasusToegang.objects.filter(casus=casus).select_related("gebruiker", "door"):
+    toegang = CasusToegang.objects.filter(casus=casus).select_related("gebruiker", "door").order_by("-op", "-id")
+    for mutatie in wanneer(toegang, "op"):
         events.append(
             Gebeurtenis(
                 mutatie.op,
@@ -134,16 +139,23 @@ def tijdlijn(casus, *, met_journaal=True):
                 + (f", overgedragen aan {casus.overgedragen_aan}" if casus.overgedragen_aan else ""),
             )
         )
-    return sorted(events, key=lambda e: e.moment, reverse=True)
+    if voor is not None:  # the sources bounded on a date (triage, escalation steps, MDO dates) by their moment
+        events = [e for e in events if e.moment < voor]
+    events.sort(key=lambda e: e.moment, reverse=True)
+    return events[:limit] if limit is not None else events
 
 
-def _first_of_each_plan_status(events):
-    """One plan event per version and status: history has a row for every save of a draft."""
-    seen, result = set(), []
-    for event in events:
-        if event.soort == "plan":
-            if event.tekst in seen:
-                continue
-            seen.add(event.tekst)
-        result.append(event)
-    return result
+def _plan_versies(casus, wanneer):
+    """One plan event per version and status, at its first history row (history has a row for every save of
+    a draft): the first rows are chosen in the database, so the rows read do not grow with the saves."""
+    eerste = Plan.history.filter(casus_id=casus.pk).values("versie", "status").annotate(eerste=Min("history_id"))
+    versies = Plan.history.filter(history_id__in=eerste.values("eerste")).select_related("history_user")
+    return [
+        Gebeurtenis(
+            versie.history_date,
+            "plan",
+            f"Plan versie {versie.versie}: {versie.get_status_display().lower()}",
+            versie.history_user,
+        )
+        for versie in wanneer(versies.order_by("-history_date", "-history_id"), "history_date")
+    ]

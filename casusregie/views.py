@@ -4,6 +4,8 @@ Thin: fetch through a selector (404 for missing and not yours), call one service
 input is shown again with its errors and everything typed (status 200), never silently dropped.
 """
 
+from datetime import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -101,7 +103,8 @@ def mijn_acties(request):
 # --- the dossier ----------------------------------------------------------------------------------------------
 
 
-TIJDLIJN_KORT = 50  # events shown at first; "?tijdlijn=alles" shows the whole history
+TIJDLIJN_KORT = 50  # events shown at first; "?tijdlijn=alles" pages through the whole history
+TIJDLIJN_PAGINA = 100  # events per page of the whole timeline ("?tijdlijn=alles&voor=<moment>": older ones)
 
 
 DOSSIER_ACTIES = (
@@ -120,8 +123,12 @@ DOSSIER_ACTIES = (
 def _dossier_context(request, casus, **forms):
     user = request.user
     plannen = list(selectors.plannen(casus))
-    gebeurtenissen = tijdlijn(casus)
     heel = request.GET.get("tijdlijn") == "alles"
+    voor = _moment(request.GET.get("voor")) if heel else None
+    aantal = TIJDLIJN_PAGINA if heel else TIJDLIJN_KORT
+    gebeurtenissen = tijdlijn(casus, limit=aantal + 1, voor=voor)  # one more: is there an older page?
+    meer = len(gebeurtenissen) > aantal
+    gebeurtenissen = gebeurtenissen[:aantal]
     context = {
         "casus": casus,
         "plan": next((p for p in plannen if p.status == Plan.Status.VASTGESTELD), None),
@@ -131,8 +138,11 @@ def _dossier_context(request, casus, **forms):
         "escalaties": list(casus.escalaties.select_related("niveau", "reden").order_by("-gestart_op", "-id")),
         "ongelezen_escalaties": selectors.escalaties_met_ongelezen_antwoord(user, casus),
         "wachtlijsten": list(casus.wachtlijsten.select_related("organisatie")),
-        "tijdlijn": gebeurtenissen if heel else gebeurtenissen[:TIJDLIJN_KORT],
-        "tijdlijn_totaal": len(gebeurtenissen),
+        "tijdlijn": gebeurtenissen,
+        "tijdlijn_heel": heel,
+        "tijdlijn_meer": meer,
+        "tijdlijn_voor": gebeurtenissen[-1].moment.isoformat() if meer else "",
+        "tijdlijn_vervolg": voor is not None,
         "toegevoegde_meldingen": selectors.toegevoegde_meldingen(casus),
         "nieuwe_meldingen": selectors.nieuwe_meldingen_over_huishouden([casus]),
         **_mag_flags(user, casus),
@@ -153,6 +163,15 @@ def _dossier_context(request, casus, **forms):
     context.update(forms)
     context.update(_zoekresultaten(request, casus, context))
     return context
+
+
+def _moment(text):
+    """A timeline page's `voor` (an ISO moment from our own link); anything else is the first page."""
+    try:
+        moment = datetime.fromisoformat(text or "")
+    except ValueError:
+        return None
+    return moment if moment.tzinfo else None
 
 
 def _mag_flags(user, casus):

@@ -44,16 +44,21 @@ from .forms import ToewijzenForm, besluit_form_class, overleg_label, zoek_opties
 from .models import AgendaPunt, Overleg
 
 
-def besluiten_in_tijdlijn(casus):
+def besluiten_in_tijdlijn(casus, limit=None, voor=None):
     """The MDO's decisions on a casus and on its melding, and the regisseur's questions to the MDO (once: a
-    postponed item is carried over with its question), for the casus timeline (casusregie.timeline.BRONNEN)."""
+    postponed item is carried over with its question), for the casus timeline (casusregie.timeline.BRONNEN):
+    the items of the newest `limit` meetings before `voor` (a question is asked before its meeting)."""
     melding = casus.melding
     events, gevraagd = [], set()
     # decided items, and the items a regisseur put on the agenda with a question (one query)
     punten = AgendaPunt.objects.filter(Q(casus=casus) | Q(melding=melding)).filter(
         ~Q(besluit="") | Q(aangemeld_op__isnull=False)
     )
-    for punt in punten.select_related("overleg", "besloten_door", "aangemeld_door").distinct():
+    if voor is not None:
+        punten = punten.filter(Q(aangemeld_op__lt=voor) | Q(overleg__datum__lte=voor.date()))
+    punten = punten.select_related("overleg", "besloten_door", "aangemeld_door").distinct()
+    punten = punten.order_by("-overleg__datum", "-id")
+    for punt in punten[:limit] if limit is not None else punten:
         if punt.aangemeld_op is not None and punt.aangemeld_op not in gevraagd:
             gevraagd.add(punt.aangemeld_op)
             events.append(

@@ -1,6 +1,7 @@
 """Every read of meldpunt data, filtered by what the user may see."""
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -290,11 +291,48 @@ PERSOON_SORTERING = Sortering(
 )
 
 
-def zoek_personen(user, q):
-    """Persons by name, BSN, date of birth (dd-mm-jjjj) or address/postcode; with their meldingen."""
+ZOEK_MAX = 500  # more matches than this: "meer dan 500", make the search more precise
+TRIGRAM = 3  # a trigram index answers a part of a word from three characters on
+
+
+def zoekwoorden(q):
+    """The words of a name search (at most five). Short words next to longer ones are tussenvoegsels or
+    initials ("Jan de Vries", "J Vries"): the longer words decide."""
+    woorden = (q or "").split()[:5]
+    if any(len(w) >= TRIGRAM for w in woorden):
+        woorden = [w for w in woorden if len(w) >= TRIGRAM]
+    return woorden
+
+
+def naam_conditie(term, prefix=""):
+    """One word of a name: a part of a first name or surname from three characters on (the trigram indexes,
+    meldpunt 0005), a shorter word as the start of one (the same indexes answer an anchored pattern; a
+    two-letter part anywhere would read every person), or the whole tussenvoegsel (meldpunt 0014). Every
+    branch is indexed, so PostgreSQL combines index lookups instead of reading the table."""
+    if len(term) < TRIGRAM:
+        naam = Q(**{f"{prefix}voornaam__istartswith": term}) | Q(**{f"{prefix}achternaam__istartswith": term})
+    else:
+        naam = Q(**{f"{prefix}voornaam__icontains": term}) | Q(**{f"{prefix}achternaam__icontains": term})
+    return naam | Q(**{f"{prefix}tussenvoegsel__iexact": term})
+
+
+def _woord_conditie(term):
+    """One word of the person search: a name (naam_conditie), a part of the address, or the postcode."""
+    postcode = Q(postcode__iexact=term.replace(" ", "").upper())
+    adres = Q(adres__icontains=term) if len(term) >= TRIGRAM else Q()
+    return naam_conditie(term) | adres | postcode
+
+
+def zoek_personen_begrensd(user, q, stand=None):
+    """Persons by name, BSN, date of birth (dd-mm-jjjj) or address/postcode, with their meldingen; at most
+    ZOEK_MAX, ordered by name. Returns (queryset, aantal) where aantal > ZOEK_MAX means "more than that".
+
+    The matches are found without an order (an index lookup that stops at ZOEK_MAX + 1), then only those
+    are sorted (by the column of `stand`, a PERSOON_SORTERING choice; by name when None) and paged: the cost
+    is bounded whatever the term and the size of the register."""
     q = (q or "").strip()
     if len(q) < 2:
-        return Persoon.objects.none()
+        return GevondenPersonen([]), 0
     qs = personen_for(user).filter(geanonimiseerd_op__isnull=True)  # past their bewaartermijn
     digits = normalise_bsn(q)
     geboortedatum = parse_dutch_date(q)
@@ -304,19 +342,45 @@ def zoek_personen(user, q):
         qs = qs.filter(bsn=digits)
     else:
         condition = Q()
-        for term in q.split():
-            condition &= (
-                Q(voornaam__icontains=term)
-                | Q(achternaam__icontains=term)
-                | Q(adres__icontains=term)
-                | Q(postcode__iexact=term.replace(" ", "").upper())
-            )
+        for term in zoekwoorden(q):
+            condition &= _woord_conditie(term)
         qs = qs.filter(condition)
-    return qs.prefetch_related(
-        Prefetch(
-            "betrokkenheden", queryset=Betrokkene.objects.select_related("melding").order_by("-melding__ontvangen_op")
-        )
-    ).order_by("achternaam", "voornaam", "id")
+    velden = ("achternaam", "voornaam", "geboortedatum", "postcode", "adres", "pk")
+    rows = list(qs.order_by().values(*velden)[: ZOEK_MAX + 1])
+    gekozen = rows[:ZOEK_MAX]
+    # A stable sort per field, last field first, gives the order_by of the chosen column in Python.
+    for veld in reversed(PERSOON_SORTERING.volgorde(stand or PERSOON_SORTERING.stand(""))):
+        naam = veld.removeprefix("-")
+        gekozen.sort(key=lambda r, n=naam: (r[n] is not None, r[n] or ""), reverse=veld.startswith("-"))
+    return GevondenPersonen([r["pk"] for r in gekozen]), len(rows)
+
+
+class GevondenPersonen(Sequence):
+    """The persons found, in name order (at most ZOEK_MAX ids, sorted in Python: sorting them in SQL made
+    PostgreSQL walk the whole name index); a slice (a page) loads those persons with their meldingen."""
+
+    def __init__(self, ids):
+        self.ids = ids
+
+    def __len__(self):
+        return len(self.ids)
+
+    def exists(self):
+        return bool(self.ids)
+
+    def __getitem__(self, index):
+        if not isinstance(index, slice):
+            return self[index : index + 1][0] if index >= 0 else self[len(self) + index]
+        ids = self.ids[index]
+        meldingen = Betrokkene.objects.select_related("melding").order_by("-melding__ontvangen_op")
+        personen = Persoon.objects.filter(pk__in=ids).prefetch_related(Prefetch("betrokkenheden", queryset=meldingen))
+        by_pk = {p.pk: p for p in personen}
+        return [by_pk[pk] for pk in ids if pk in by_pk]
+
+
+def zoek_personen(user, q):
+    """The persons of zoek_personen_begrensd (at most ZOEK_MAX)."""
+    return zoek_personen_begrensd(user, q)[0]
 
 
 MELDING_NUMMER_RE = re.compile(r"^M?\d{4}-0*(\d+)$", re.IGNORECASE)

@@ -288,8 +288,9 @@ def melding_terugkoppeling(request, pk):
 def zoeken(request):
     q = zoektekst(request.GET, "q")
     sortering = selectors.PERSOON_SORTERING.uit(request.GET)
-    personen = selectors.PERSOON_SORTERING.toepassen(selectors.zoek_personen(request.user, q), sortering)
-    page = Paginator(personen, PAGE_SIZE).get_page(request.GET.get("pagina"))
+    personen, aantal = selectors.zoek_personen_begrensd(request.user, q, sortering)
+    paginator = GeteldePaginator(personen, PAGE_SIZE, min(aantal, selectors.ZOEK_MAX))
+    page = paginator.get_page(request.GET.get("pagina"))
     melding = selectors.zoek_melding(request.user, q)
     if page.object_list:
         # The result list shows names, dates of birth and BSNs: every person shown is logged as found.
@@ -300,7 +301,9 @@ def zoeken(request):
             personen=page.object_list,
             grond=grond_meldpunt(request.user),
         )
-    context = {"q": q, "page": page, "melding": melding, "sortering": sortering}
+    meer = aantal > selectors.ZOEK_MAX
+    context = {"q": q, "page": page, "melding": melding, "meer": meer, "max": selectors.ZOEK_MAX}
+    context["sortering"] = sortering
     return render(request, "meldpunt/zoeken.html", context)
 
 

@@ -51,7 +51,7 @@ def household_ids(casus):
 
 
 def rows(**filters):
-    return list(InzageRegel.objects.filter(**filters).order_by("volgnummer"))
+    return list(InzageRegel.objects.filter(**filters).order_by("id"))
 
 
 def tamper(sql, params=()):

@@ -7,8 +7,8 @@ from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
 from django.test import RequestFactory
 
-from bzt.inzage import GENESIS, log_inzage, verify_chain
-from bzt.models import InzageLogError, InzageRegel
+from bzt.inzage import GENESIS, KETENS, LEGACY, log_inzage, regel_hash, verify_chain, zegelen
+from bzt.models import InzageLogError, InzageRegel, InzageZegel
 
 from .conftest import tamper
 
@@ -22,7 +22,14 @@ def log(demo):
         log_inzage(request, object_type="casus", personen=personen, grond="regisseur")
     request.user = demo["procesmanager"]
     log_inzage(request, object_type="agenda", personen=[], grond="procesmanager")
-    return list(InzageRegel.objects.order_by("volgnummer"))
+    return list(InzageRegel.objects.order_by("id"))
+
+
+def chains(rows):
+    by_chain = {}
+    for r in rows:
+        by_chain.setdefault(r.keten, []).append(r)
+    return by_chain
 
 
 def verify(*args):
@@ -33,16 +40,23 @@ def verify(*args):
     return out.getvalue()
 
 
-def test_the_chain_links_every_row_to_the_one_before(log):
-    assert [r.volgnummer for r in log] == list(range(1, 10))
-    assert log[0].vorige_hash == GENESIS
-    for before, after in zip(log, log[1:], strict=False):
-        assert after.vorige_hash == before.hash
-    assert verify().startswith(f"OK: 9 regels, laatste hash {log[-1].hash}")
+def test_each_chain_links_every_row_to_the_one_before(log, demo):
+    by_chain = chains(log)
+    # Three users, each on their own chain (the user's chain is free when nobody else writes).
+    assert set(by_chain) == {demo[u].pk % KETENS + 1 for u in ("regisseur_dimence", "procesmanager", "meldpunt")}
+    for rows in by_chain.values():
+        assert [r.volgnummer for r in rows] == list(range(1, len(rows) + 1))
+        assert rows[0].vorige_hash == GENESIS
+        for before, after in zip(rows, rows[1:], strict=False):
+            assert after.vorige_hash == before.hash
+    zegel = zegelen()
+    assert verify().startswith(f"OK: 9 regels in 3 ketens, 1 zegels; laatste zegel {zegel.hash}")
 
 
 def test_an_empty_log_verifies(db):
     assert verify().startswith("OK: 0 regels")
+    zegelen()
+    assert verify().startswith("OK: 0 regels in 0 ketens, 1 zegels")
 
 
 @pytest.mark.parametrize(
@@ -59,39 +73,159 @@ def test_an_edited_row_is_detected(log, column, value):
     assert error.value.returncode == 1
     assert f"regel id {target.pk} " in str(error.value) and "gewijzigd" in str(error.value)
     result = verify_chain()
-    assert (result.ok, result.fout_id, result.aantal) == (False, target.pk, 4)
+    before = [r for r in log if (r.keten, r.volgnummer) < (target.keten, target.volgnummer)]
+    assert (result.ok, result.fout_id, result.fout_keten) == (False, target.pk, target.keten)
+    assert result.aantal == len(before)
+
+
+def forge(target, **changes):
+    """Change a row and recompute its own hash, as someone who knows the algorithm would."""
+    values = {f.attname: getattr(target, f.attname) for f in InzageRegel._meta.concrete_fields}
+    values.update(changes)
+    forged = regel_hash(values, target.vorige_hash)
+    sets = ", ".join(f"{k} = %s" for k in changes)
+    tamper(f"UPDATE bzt_inzageregel SET {sets}, hash = %s WHERE id = %s", [*changes.values(), forged, target.pk])  # noqa: S608
 
 
 def test_an_edited_row_with_its_hash_recomputed_is_still_detected_by_the_next_row(log):
-    from bzt.inzage import regel_hash
-
-    target = log[2]
-    values = {f: getattr(target, f) for f in ("volgnummer", "moment", "gebruiker_id", "gebruikersnaam")}
-    values.update(
-        {f: getattr(target, f) for f in ("organisatie", "rol", "object_type", "object_id", "actie", "toelichting")}
-    )
-    values.update(persoon_id=77, grond=target.grond, pad=target.pad)
-    forged = regel_hash(values, target.vorige_hash)
-    tamper("UPDATE bzt_inzageregel SET persoon_id = 77, hash = %s WHERE id = %s", [forged, target.pk])
+    rows = chains(log)[log[0].keten]
+    forge(rows[0], persoon_id=77)
     result = verify_chain()
-    assert result.fout_id == log[3].pk  # the next row still points at the original hash
+    assert result.fout_id == rows[1].pk  # the next row still points at the original hash
 
 
-def test_a_deleted_row_is_detected(log):
-    tamper("DELETE FROM bzt_inzageregel WHERE id = %s", [log[3].pk])
+def test_the_last_row_of_a_chain_edited_with_its_hash_recomputed_is_detected_by_the_seal(log):
+    rows = chains(log)[log[0].keten]
+    zegelen()
+    forge(rows[-1], persoon_id=77)
+    result = verify_chain()
+    assert (result.ok, result.fout_id) == (False, rows[-1].pk) and "zegel 1" in result.fout
+
+
+def test_moving_a_row_to_another_gemeente_is_detected(log):
+    forge(log[0], gemeente="0150")  # its own hash recomputed, the next row's link breaks
+    assert verify_chain().fout_id == log[1].pk
+    tamper("UPDATE bzt_inzageregel SET gemeente = '0150' WHERE id = %s", [log[4].pk])
+    assert verify_chain().fout_id in (log[1].pk, log[4].pk)
+
+
+@pytest.mark.parametrize("position", [0, 1])
+def test_a_deleted_row_is_detected(log, position):
+    rows = chains(log)[log[0].keten]
+    tamper("DELETE FROM bzt_inzageregel WHERE id = %s", [rows[position].pk])
     with pytest.raises(CommandError) as error:
         verify()
     assert error.value.returncode == 1
-    assert f"regel id {log[4].pk} " in str(error.value) and "verwijderd" in str(error.value)
+    assert f"regel id {rows[position + 1].pk} " in str(error.value) and "verwijderd" in str(error.value)
 
 
-def test_rows_removed_from_the_end_are_detected_with_an_anchor(log):
+@pytest.mark.parametrize("removed", [1, 2, 3])
+def test_rows_removed_from_the_end_of_a_chain_after_a_seal_are_detected(log, removed):
+    rows = chains(log)[log[0].keten]
+    zegelen()
+    for regel in rows[-removed:]:
+        tamper("DELETE FROM bzt_inzageregel WHERE id = %s", [regel.pk])
+    with pytest.raises(CommandError, match=f"keten {log[0].keten}: regel {len(rows)} uit zegel 1 ontbreekt"):
+        verify()
+
+
+def test_a_whole_chain_removed_after_a_seal_is_detected(log):
+    keten = log[0].keten
+    zegelen()
+    tamper("DELETE FROM bzt_inzageregel WHERE keten = %s", [keten])
+    assert f"keten {keten}: regel" in verify_chain().fout
+
+
+def test_rows_written_after_the_seal_keep_the_log_valid_and_seals_only_grow(log, demo):
+    zegelen()
+    request = RequestFactory().get("/casussen/7/")
+    request.user = demo["meldpunt"]
+    log_inzage(request, object_type="casus", personen=[6], grond="meldpunt")
+    zegelen()
+    assert verify().startswith("OK: 10 regels in 3 ketens, 2 zegels")
+
+
+def tamper_zegel(sql, params=()):
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute("ALTER TABLE bzt_inzagezegel DISABLE TRIGGER bzt_inzagezegel_alleen_toevoegen")
+        cursor.execute(sql, params)
+        if connection.vendor == "postgresql":
+            cursor.execute("ALTER TABLE bzt_inzagezegel ENABLE TRIGGER bzt_inzagezegel_alleen_toevoegen")
+
+
+def test_an_edited_or_removed_seal_is_detected(log):
+    eerste, tweede, derde = zegelen(), zegelen(), zegelen()
+    tamper_zegel("UPDATE bzt_inzagezegel SET koppen = %s WHERE id = %s", ['{"1": [1, "x"]}', tweede.pk])
+    assert "zegel 2 is gewijzigd" in verify_chain().fout
+    tamper_zegel("DELETE FROM bzt_inzagezegel WHERE id = %s", [tweede.pk])
+    assert "zegel 3 waar 2 werd verwacht" in verify_chain().fout
+    assert eerste.pk and derde.pk
+
+
+def test_rows_and_seals_removed_from_the_end_are_detected_with_an_anchor(log):
+    zegel = zegelen()
+    assert verify("--anker", zegel.hash).startswith("OK: 9 regels")
+    keten = log[-1].keten
+    tamper("DELETE FROM bzt_inzageregel WHERE keten = %s", [keten])
+    tamper_zegel("DELETE FROM bzt_inzagezegel WHERE id = %s", [zegel.pk])
+    assert verify().startswith("OK: ")  # shorter chains without a seal are still valid chains...
+    with pytest.raises(CommandError, match="anker"):
+        verify("--anker", zegel.hash)  # ...but the seal hash recorded outside the database is gone
+
+
+def test_rows_removed_from_the_end_are_detected_with_a_row_anchor(log):
     anker = log[-1].hash
     assert verify("--anker", anker).startswith("OK: 9 regels")
     tamper("DELETE FROM bzt_inzageregel WHERE id = %s", [log[-1].pk])
-    assert verify().startswith("OK: 8 regels")  # a shorter chain is still a valid chain...
+    assert verify().startswith("OK: 8 regels")
     with pytest.raises(CommandError, match="anker"):
-        verify("--anker", anker)  # ...but the hash recorded outside the database is gone
+        verify("--anker", anker)
+
+
+def legacy_rows(user, n):
+    """Rows as the single chain before issue 20 wrote them (chain 0, the old hashed fields)."""
+    from django.utils import timezone
+
+    vorige, rows = GENESIS, []
+    for volgnummer in range(1, n + 1):
+        values = {
+            "keten": LEGACY,
+            "volgnummer": volgnummer,
+            "moment": timezone.now(),
+            "gebruiker_id": user.pk,
+            "gebruikersnaam": user.username,
+            "organisatie": "",
+            "rol": "",
+            "persoon_id": volgnummer,
+            "object_type": "casus",
+            "object_id": 1,
+            "actie": "bekijken",
+            "grond": "regisseur",
+            "toelichting": "",
+            "pad": "/casussen/1/",
+        }
+        digest = regel_hash(values, vorige)
+        rows.append(InzageRegel(**values, gemeente="", vorige_hash=vorige, hash=digest))
+        vorige = digest
+    return InzageRegel.objects.bulk_create(rows)
+
+
+def test_the_legacy_chain_stays_verifiable_next_to_the_new_chains(log, demo):
+    oud = legacy_rows(demo["meldpunt"], 5)
+    zegelen()
+    assert verify().startswith("OK: 14 regels in 4 ketens, 1 zegels")
+    tamper("UPDATE bzt_inzageregel SET gemeente = '0150' WHERE id = %s", [oud[2].pk])  # not hashed in chain 0
+    result = verify_chain()
+    assert (result.fout_keten, result.fout_id) == (LEGACY, oud[2].pk)
+
+
+def test_a_seal_is_append_only_for_the_app(log):
+    zegel = zegelen()
+    with pytest.raises(InzageLogError):
+        zegel.save()
+    with pytest.raises(InzageLogError):
+        InzageZegel.objects.all().delete()
 
 
 def test_the_app_cannot_change_or_remove_a_row(log):
@@ -110,6 +244,20 @@ def test_the_app_cannot_change_or_remove_a_row(log):
             volgnummer=99, gebruiker_id=regel.gebruiker_id, object_type="casus", actie="bekijken", grond="regisseur"
         )
     assert verify().startswith("OK: 9 regels")
+
+
+def test_the_beat_schedule_seals_every_five_minutes():
+    from django.conf import settings
+
+    entry = settings.CELERY_BEAT_SCHEDULE["inzagelog-zegelen"]
+    assert entry["task"] == "bzt.tasks.inzagelog_zegelen"
+    assert entry["schedule"].minute == set(range(0, 60, 5))
+
+
+def test_the_seal_task_writes_a_seal(db):
+    from bzt import tasks
+
+    assert tasks.inzagelog_zegelen() == 1 and InzageZegel.objects.count() == 1
 
 
 def test_a_user_in_the_log_cannot_be_deleted(log, demo):
@@ -131,7 +279,8 @@ def test_postgresql_refuses_update_and_delete_in_the_database(log):
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_writers_never_fork_the_chain():
-    """Eight threads with their own connections log at once; the advisory lock keeps one straight chain."""
+    """Eight threads with their own connections log at once as ONE user: they spread over the chains (the
+    user's own chain is busy, so a free one is taken) and every chain stays straight."""
     import threading
 
     from bzt.audit import system_user
@@ -156,5 +305,7 @@ def test_concurrent_writers_never_fork_the_chain():
     for thread in threads:
         thread.join()
     assert errors == []
+    zegelen()
     result = verify_chain()
     assert (result.ok, result.aantal) == (True, 8 * 10 * 2)
+    assert result.ketens > 1

@@ -201,7 +201,7 @@ def test_the_mdo_agenda_its_print_and_pdf_log_every_client_on_the_agenda(client,
     for url_name, actie, object_type in expected:
         before = InzageRegel.objects.count()
         assert client.get(reverse(url_name, args=[overleg.pk])).status_code == 200
-        logged = list(InzageRegel.objects.order_by("volgnummer")[before:])
+        logged = list(InzageRegel.objects.order_by("id")[before:])
         assert {r.persoon_id for r in logged} == clients, url_name
         assert {(r.actie, r.object_type, r.object_id, r.grond) for r in logged} == {
             (actie, object_type, overleg.pk, "procesmanager")

@@ -164,7 +164,7 @@ def test_searching_a_client_in_the_viewer_is_logged_for_the_person_found(client,
         before = InzageRegel.objects.count()
         html = client.get(LOG, {"q": q}).content.decode()
         assert hoofdpersoon.naam in html
-        nieuw = list(InzageRegel.objects.order_by("volgnummer")[before:])
+        nieuw = list(InzageRegel.objects.order_by("id")[before:])
         assert [(r.persoon_id, r.actie, r.object_type, r.grond, r.gebruiker_id) for r in nieuw] == [
             (hoofdpersoon.pk, "zoeken", "inzagelog", "privacy", privacy.pk)
         ]
@@ -191,7 +191,7 @@ def test_the_list_logs_every_client_it_names(client, demo, casus, privacy, bekek
     before = InzageRegel.objects.count()
     response = client.get(LOG, {"gebruiker": "meldpunt", "grond": "meldpunt"})
     genoemd = {r.persoon_id for r, _ in response.context["regels"]}
-    assert {r.persoon_id for r in InzageRegel.objects.order_by("volgnummer")[before:]} == genoemd
+    assert {r.persoon_id for r in InzageRegel.objects.order_by("id")[before:]} == genoemd
 
 
 def test_a_deleted_client_in_the_list_is_not_named_and_not_logged(client, demo, privacy, rf):
@@ -205,3 +205,78 @@ def test_a_deleted_client_in_the_list_is_not_named_and_not_logged(client, demo, 
     assert [p for _, p in response.context["regels"]] == [None]
     assert "verwijderd record" in response.content.decode()
     assert rows(gebruiker=privacy) == []
+
+
+def _log_rows(user, personen, **kwargs):
+    from django.test import RequestFactory
+
+    from bzt.inzage import log_inzage
+
+    request = RequestFactory().get("/casussen/1/")
+    request.user = user
+    return log_inzage(request, object_type="casus", personen=personen, grond="regisseur", **kwargs)
+
+
+def test_the_list_pages_by_key_through_every_row_once_forward_and_back(client, demo, privacy):
+    _log_rows(demo["regisseur_dimence"], range(1, 121))
+    client.force_login(privacy)
+    seen, pages, params = [], [], {"gebruiker": "regisseur_dimence"}
+    while True:
+        page = client.get(LOG, params).context["page"]
+        pages.append(page)
+        seen += [r.pk for r in page.object_list]
+        if not page.volgende:
+            break
+        params = {"gebruiker": "regisseur_dimence", "na": page.volgende}
+    expected = list(InzageRegel.objects.filter(gebruikersnaam="regisseur_dimence").order_by("-moment", "-id"))
+    assert seen == [r.pk for r in expected] and [len(p.object_list) for p in pages] == [50, 50, 20]
+    assert pages[0].vorige is None and pages[-1].volgende is None
+    terug = client.get(LOG, {"gebruiker": "regisseur_dimence", "voor": pages[-1].vorige}).context["page"]
+    assert [r.pk for r in terug.object_list] == [r.pk for r in pages[1].object_list]
+    html = client.get(LOG, {"gebruiker": "regisseur_dimence", "na": pages[0].volgende}).content.decode()
+    assert "Vorige (nieuwer)" in html and "Volgende (ouder)" in html
+
+
+def test_the_count_stops_at_500(client, demo, privacy):
+    _log_rows(demo["regisseur_dimence"], range(1, 500))
+    client.force_login(privacy)
+    response = client.get(LOG, {"gebruiker": "regisseur_dimence"})
+    assert response.context["page"].aantal_tekst == "499"
+    _log_rows(demo["regisseur_dimence"], [600, 601])
+    response = client.get(LOG, {"gebruiker": "regisseur_dimence"})
+    assert "Inzagen (meer dan 500)" in response.content.decode()
+
+
+def test_the_user_filter_is_the_exact_username(client, demo, privacy):
+    _log_rows(demo["regisseur_dimence"], [1])
+    _log_rows(demo["regisseur_iriszorg"], [2])
+    client.force_login(privacy)
+    assert client.get(LOG, {"gebruiker": "regisseur"}).context["regels"] == []
+    shown = client.get(LOG, {"gebruiker": " regisseur_iriszorg "}).context["regels"]
+    assert [r.persoon_id for r, _ in shown] == [2]
+
+
+def test_the_gemeente_filter_shows_only_with_more_than_one_gemeente(client, demo, privacy, monkeypatch):
+    from bzt import inzage
+
+    _log_rows(demo["regisseur_dimence"], [1])
+    client.force_login(privacy)
+    assert 'name="gemeente"' not in client.get(LOG).content.decode()
+    monkeypatch.setattr(inzage, "gemeente_van", lambda obj: "0150")
+    _log_rows(demo["regisseur_dimence"], [2, 3])
+    assert 'name="gemeente"' in client.get(LOG).content.decode()
+    shown = client.get(LOG, {"gemeente": "0150"}).context["regels"]
+    assert sorted(r.persoon_id for r, _ in shown) == [2, 3]
+    shown = client.get(LOG, {"gemeente": "-", "gebruiker": "regisseur_dimence"}).context["regels"]
+    assert [r.persoon_id for r, _ in shown] == [1]
+    assert client.get(LOG, {"gemeente": "9999"}).status_code == 400
+
+
+def test_two_large_filters_together_are_not_counted(client, demo, privacy):
+    _log_rows(demo["regisseur_dimence"], range(1, 4))
+    client.force_login(privacy)
+    page = client.get(LOG, {"gebruiker": "regisseur_dimence", "grond": "regisseur"}).context["page"]
+    assert page.aantal is None and len(page.object_list) == 3  # the rows are shown, only not counted
+    html = client.get(LOG, {"gebruiker": "regisseur_dimence", "grond": "regisseur"}).content.decode()
+    assert "Inzagen, nieuwste eerst" in html
+    assert client.get(LOG, {"grond": "regisseur"}).context["page"].aantal == 3

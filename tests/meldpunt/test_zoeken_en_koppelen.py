@@ -106,3 +106,51 @@ def test_search_by_part_of_a_name_uses_the_trigram_indexes_on_postgresql(client,
     melding = jan.betrokkenheden.get().melding
     type(melding).objects.filter(pk=melding.pk).update(extern_id="VIS2-2025-0001")
     assert selectors.zoek_melding(demo["meldpunt"], "vis2-2025-0001") == melding
+
+
+@pytest.fixture
+def veel(demo):
+    """Seven persons with the same surname, first names in reverse order of creation."""
+    return Persoon.objects.bulk_create(
+        [
+            Persoon(voornaam=voornaam, achternaam="Veelma")
+            for voornaam in ("Gijs", "Fien", "Eva", "Daan", "Cor", "Bo", "Ad")
+        ]
+    )
+
+
+def test_the_search_stops_counting_at_its_maximum_and_says_more(client, demo, veel, monkeypatch):
+    monkeypatch.setattr(selectors, "ZOEK_MAX", 5)
+    gevonden, aantal = selectors.zoek_personen_begrensd(demo["meldpunt"], "veelma")
+    assert (len(gevonden), aantal) == (5, 6)  # five shown, and "more" known from one extra row, not a count
+    assert [p.voornaam for p in gevonden[0:5]] == sorted(p.voornaam for p in gevonden[0:5])  # in name order
+    client.force_login(demo["meldpunt"])
+    html = client.get(reverse("meldpunt:zoeken"), {"q": "Veelma"}).content.decode()
+    assert "Personen (meer dan 5)" in html and "Maak de zoekopdracht preciezer" in html
+    monkeypatch.setattr(selectors, "ZOEK_MAX", 500)
+    html = client.get(reverse("meldpunt:zoeken"), {"q": "Veelma"}).content.decode()
+    assert "Personen (7)" in html and "preciezer" not in html
+    assert html.index(">Ad Veelma<") < html.index(">Bo Veelma<") < html.index(">Gijs Veelma<")
+
+
+def test_the_search_pages_in_name_order(client, demo, veel, monkeypatch):
+    from meldpunt import views
+
+    monkeypatch.setattr(views, "PAGE_SIZE", 3)
+    client.force_login(demo["meldpunt"])
+    pages = [client.get(reverse("meldpunt:zoeken"), {"q": "Veelma", "pagina": n}).context["page"] for n in (1, 2, 3)]
+    assert [[p.voornaam for p in page.object_list] for page in pages] == [
+        ["Ad", "Bo", "Cor"],
+        ["Daan", "Eva", "Fien"],
+        ["Gijs"],
+    ]
+
+
+def test_a_two_letter_term_is_the_start_of_a_name_not_any_part(demo, jan):
+    def found(q):
+        return jan.pk in selectors.zoek_personen(demo["meldpunt"], q).ids
+
+    assert found("Zo") and found("ja") and found("7411bt")
+    assert not found("ek") and not found("an")  # inside a name: would read every person
+    assert not found("z")  # one character: no search at all
+    assert found("J Zoekema") and found("Jan de Zoekema")  # short words next to longer ones are left out
