@@ -121,7 +121,7 @@ class CasussenMixin:
         t_esc = Table(
             self.loader,
             Escalatie,
-            "id casus_id niveau_id status reden vraag antwoord gestart_door_id gestart_op niveau_sinds gesloten_op "
+            "id casus_id niveau_id status reden_id vraag antwoord gestart_door_id gestart_op niveau_sinds gesloten_op "
             "maatwerkbudget legitimiteit betrokkenheid rendement",
         )
         t_stap = Table(

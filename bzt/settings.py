@@ -309,6 +309,8 @@ BZT_SIGNAAL_GEEN_JOURNAAL_WEKEN = env.int("BZT_SIGNAAL_GEEN_JOURNAAL_WEKEN", def
 # that decision. Municipal policy: set them to what the privacy regulation of the BZT says.
 BZT_BEWAARTERMIJN_CASUS_JAREN = env.int("BZT_BEWAARTERMIJN_CASUS_JAREN", default=5)
 BZT_BEWAARTERMIJN_MELDING_MAANDEN = env.int("BZT_BEWAARTERMIJN_MELDING_MAANDEN", default=24)
+# Objects per transaction of a bewaartermijn run (keten.retention): a killed run resumes after its last batch.
+BZT_BEWAARTERMIJN_BATCH = env.int("BZT_BEWAARTERMIJN_BATCH", default=500)
 
 # --- Authentication (docs/security.md § Authenticatie) ---------------------------------------------
 # Sessions: logged out after this many minutes without a request, and this many hours after logging in.
