@@ -449,6 +449,68 @@ class Bench:
                 hist = JournaalRegel.history.model._meta.db_table
                 cursor.execute(f"DELETE FROM {hist} WHERE id = ANY(%s)", [made])  # noqa: S608 (table name from the model)
 
+    def w10_retention(self):
+        """The bewaartermijn on the bench data (today's date): the dry run, then one real run, both rolled back
+        so the data stays as generated. One timed run each (a run is minutes of work at 1M)."""
+        from django.db import transaction
+
+        from bzt.audit import system_user
+        from keten import retention
+
+        class Rollback(Exception):
+            pass
+
+        door = system_user()
+        outcome = {}
+
+        def once(key, fn):
+            try:
+                with transaction.atomic():
+                    with CaptureQueriesContext(connection) as ctx:
+                        started = time.perf_counter()
+                        outcome[key] = fn()
+                        outcome[key + "_ms"] = (time.perf_counter() - started) * 1000
+                    outcome[key + "_queries"] = len(ctx.captured_queries)
+                    raise Rollback
+            except Rollback:
+                pass
+
+        once("dry", lambda: retention.plannen(door=door, dry_run=True))
+        once("run", lambda: retention.bewaartermijn_toepassen(door=door))
+        dry, run = outcome["dry"], outcome["run"]
+        objecten = run.aantal_casussen + run.aantal_meldingen + run.aantal_personen
+        tempo = objecten / (outcome["run_ms"] / 1000) if objecten else 0
+        self.add(
+            {
+                "key": "w10.dry",
+                "workload": 10,
+                "kind": "call",
+                "label": f"dry run: selection of {dry.details['schatting']['objecten']:,} objects, counts and estimate",
+                "median_ms": round(outcome["dry_ms"], 1),
+                "p95_ms": round(outcome["dry_ms"], 1),
+                "runs": 1,
+                "queries": outcome["dry_queries"],
+            }
+        )
+        self.add(
+            {
+                "key": "w10.run",
+                "workload": 10,
+                "kind": "call",
+                "label": (
+                    f"real run: {run.aantal_casussen:,} casussen, {run.aantal_meldingen:,} meldingen, "
+                    f"{run.aantal_personen:,} personen in batches of {run.details['batch']} "
+                    f"(rolled back): {tempo:,.0f} objects/s"
+                ),
+                "median_ms": round(outcome["run_ms"], 1),
+                "p95_ms": round(outcome["run_ms"], 1),
+                "runs": 1,
+                "queries": outcome["run_queries"],
+                "objecten": objecten,
+                "objecten_per_s": round(tempo, 1),
+            }
+        )
+
     WORKLOADS = {
         1: "w1_wachtrij",
         2: "w2_mijn_casussen",
@@ -459,6 +521,7 @@ class Bench:
         7: "w7_figures",
         8: "w8_pdf",
         9: "w9_writes",
+        10: "w10_retention",
     }
 
 

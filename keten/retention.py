@@ -33,11 +33,11 @@ from datetime import date, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Case, CharField, DateField, Q, Value, When
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Cast, Concat
 from django.utils import timezone
-from simple_history.utils import bulk_update_with_history
 
 from bzt import instellingen
 from bzt.audit import acting_as, acting_reason, acting_user
@@ -274,7 +274,6 @@ def plannen(*, door, vandaag: date | None = None, dry_run: bool = False) -> Bewa
             "meldingen": selectie.melding_ids,
             "personen": selectie.persoon_ids,
             "batch": _batch_grootte(),
-            "gedaan": 0,
             "schatting": {
                 "objecten": selectie.objecten,
                 "seconden": round(selectie.objecten / tempo, 1),
@@ -306,18 +305,16 @@ def uitvoeren(run: BewaartermijnRun, *, na_batch=None) -> BewaartermijnRun:
     each batch locks the run row and skips a batch another process finished meanwhile.
     """
     stappen = _stappen(run.details)
-    begin, begon_bij = time.monotonic(), run.details.get("gedaan", 0)
+    begin, begon_bij = time.monotonic(), run.batches_gedaan
     now = timezone.now()
     for k, (soort, ids) in enumerate(stappen):
         with transaction.atomic():
-            locked = BewaartermijnRun.objects.select_for_update().get(pk=run.pk)
-            if locked.details.get("gedaan", 0) > k:
+            gedaan = BewaartermijnRun.objects.select_for_update().values_list("batches_gedaan", flat=True)
+            if gedaan.get(pk=run.pk) > k:
                 continue
-            with acting_as(locked.door, reason=f"bewaartermijn run {run.pk}"):
+            with acting_as(run.door, reason=f"bewaartermijn run {run.pk}"):
                 BATCHES[soort](ids, now)
-            locked.details["gedaan"] = k + 1
-            locked.save(update_fields=["details"])
-            run.details = locked.details
+            BewaartermijnRun.objects.filter(pk=run.pk).update(batches_gedaan=k + 1)
         if na_batch is not None:
             na_batch(k)
     duur = time.monotonic() - begin
@@ -344,7 +341,7 @@ def bewaartermijn_toepassen(*, door, vandaag: date | None = None, dry_run: bool 
         raise ValidationError("Een peildatum in de toekomst kan alleen in een proefdraai.")
     if not dry_run:
         for onaf in onafgemaakte_runs():
-            logger.info("Bewaartermijn run %s wordt hervat bij batch %s", onaf.pk, onaf.details.get("gedaan", 0))
+            logger.info("Bewaartermijn run %s wordt hervat na batch %s", onaf.pk, onaf.batches_gedaan)
             hervat = uitvoeren(onaf, na_batch=na_batch)
             if hervat.peildatum == vandaag:
                 return hervat
@@ -355,31 +352,38 @@ def bewaartermijn_toepassen(*, door, vandaag: date | None = None, dry_run: bool 
 # --- one batch ------------------------------------------------------------------------------------------------
 
 
-def _tekst(value: str) -> str:
-    """Free text becomes the marker; an empty field stays empty (so nobody reads 'there was text')."""
-    return MARKER if value else value
+def _bijwerken(qs, *, tekstvelden=(), per_rij=None, **vast):
+    """Anonymise the live rows of `qs` like `_scrub` does their history: `tekstvelden` → marker (empty stays
+    empty), `vast` fields → that value, `per_rij` = SQL expressions for values that differ per row (only used
+    next to a `vast` value that always changes, like geanonimiseerd_op). Set-based: the rows that change are
+    found in SQL, written with one UPDATE and get their history row (acting user and reason of the run) with one
+    INSERT … SELECT from the updated rows; no model object is loaded."""
+    ids = list(qs.filter(_verandert(tekstvelden, (), {**vast, **(per_rij or {})})).values_list("pk", flat=True))
+    if not ids:
+        return
+    updates = {name: Case(When(**{name: ""}, then=Value("")), default=Value(MARKER)) for name in tekstvelden}
+    updates.update({name: Value(value) for name, value in vast.items()})
+    updates.update(per_rij or {})
+    qs.model._default_manager.filter(pk__in=ids).update(**updates)
+    _historie_toevoegen(qs.model, ids)
 
 
-def _bijwerken(qs, nieuw):
-    """Give each row of `qs` the values `nieuw(obj)`; write only the rows that change, in one bulk UPDATE,
-    with one history row each (acting user and reason of the run) in one bulk INSERT."""
-    changed, fields = [], set()
-    for obj in qs:
-        diff = {name: value for name, value in nieuw(obj).items() if getattr(obj, name) != value}
-        if diff:
-            for name, value in diff.items():
-                setattr(obj, name, value)
-            changed.append(obj)
-            fields.update(diff)
-    if changed:
-        bulk_update_with_history(
-            changed,
-            qs.model,
-            sorted(fields),
-            batch_size=500,
-            default_user=acting_user(),
-            default_change_reason=acting_reason(),
-        )
+def _historie_toevoegen(model, ids):
+    """One history row ("~", now, the acting user and reason) per row in `ids`, copied from the live row."""
+    history = model.history.model
+    live = {f.column for f in model._meta.concrete_fields}
+    kolommen = [f.column for f in history._meta.concrete_fields if f.column in live]
+    qn = connection.ops.quote_name
+    lijst = ", ".join(qn(c) for c in kolommen)
+    user = acting_user()
+    sql = (
+        f"INSERT INTO {qn(history._meta.db_table)} ({lijst}, history_date, history_change_reason, history_type, "  # noqa: S608 (names from the models)
+        f"history_user_id) SELECT {lijst}, %s, %s, '~', %s FROM {qn(model._meta.db_table)} "
+        f"WHERE {qn(model._meta.pk.column)} IN ({', '.join(['%s'] * len(ids))})"
+    )
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [now, acting_reason(), user.pk if user else None, *ids])
 
 
 def _casussen_batch(casus_ids, now):
@@ -400,45 +404,38 @@ def _casussen_batch(casus_ids, now):
     _scrub(_history(Noodtoegang).filter(casus_id__in=casus_ids), tekst=("reden", "oordeel"))
     _scrub(_history(AgendaPunt).filter(Q(casus_id__in=casus_ids) | Q(plan_id__in=plan_ids)), tekst=("notulen", "vraag"))
 
-    _bijwerken(
-        Casus.objects.filter(pk__in=casus_ids),
-        lambda c: {
-            "afsluit_toelichting": _tekst(c.afsluit_toelichting),
-            "afsluit_motivering": _tekst(c.afsluit_motivering),
-        },
-    )
-    _bijwerken(Nazorg.objects.filter(casus_id__in=casus_ids), lambda n: {"notitie": _tekst(n.notitie)})
-    _bijwerken(JournaalRegel.objects.filter(casus_id__in=casus_ids), lambda r: {"tekst": MARKER})
+    _bijwerken(Casus.objects.filter(pk__in=casus_ids), tekstvelden=("afsluit_toelichting", "afsluit_motivering"))
+    _bijwerken(Nazorg.objects.filter(casus_id__in=casus_ids), tekstvelden=("notitie",))
+    _bijwerken(JournaalRegel.objects.filter(casus_id__in=casus_ids), tekst=MARKER)
     _bijwerken(
         Plan.objects.filter(casus_id__in=casus_ids),
-        lambda p: {name: _tekst(getattr(p, name)) for name in PLAN_TEKSTVELDEN},
+        tekstvelden=PLAN_TEKSTVELDEN,
     )
-    _bijwerken(PlanDoel.objects.filter(plan__casus_id__in=casus_ids), lambda d: {"omschrijving": MARKER})
+    _bijwerken(PlanDoel.objects.filter(plan__casus_id__in=casus_ids), omschrijving=MARKER)
     _bijwerken(
         PlanActie.objects.filter(plan__casus_id__in=casus_ids),
-        lambda a: {"omschrijving": MARKER, "uitvoerder_naam": _tekst(a.uitvoerder_naam)},
+        tekstvelden=("uitvoerder_naam",),
+        omschrijving=MARKER,
     )
     _bijwerken(
         Escalatie.objects.filter(casus_id__in=casus_ids),
-        lambda e: {name: _tekst(getattr(e, name)) for name in ESCALATIE_TEKSTVELDEN},
+        tekstvelden=ESCALATIE_TEKSTVELDEN,
     )
     _bijwerken(
         EscalatieStap.objects.filter(escalatie__casus_id__in=casus_ids),
-        lambda s: {"toelichting": _tekst(s.toelichting)},
+        tekstvelden=("toelichting",),
     )
-    _bijwerken(CasusBetrokkene.objects.filter(casus_id__in=casus_ids), lambda b: {"rol": MARKER})
-    _bijwerken(Wachtlijst.objects.filter(casus_id__in=casus_ids), lambda w: {"voorziening": MARKER})
+    _bijwerken(CasusBetrokkene.objects.filter(casus_id__in=casus_ids), rol=MARKER)
+    _bijwerken(Wachtlijst.objects.filter(casus_id__in=casus_ids), voorziening=MARKER)
     _bijwerken(
         AgendaPunt.objects.filter(Q(casus_id__in=casus_ids) | Q(plan__casus_id__in=casus_ids)),
-        lambda p: {"notulen": _tekst(p.notulen), "vraag": _tekst(p.vraag)},
+        tekstvelden=("notulen", "vraag"),
     )
     _bijwerken(
         ExpertVraag.objects.filter(casus_id__in=casus_ids),
-        lambda v: {"vraag": _tekst(v.vraag), "antwoord": _tekst(v.antwoord)},
+        tekstvelden=("vraag", "antwoord"),
     )
-    _bijwerken(
-        Noodtoegang.objects.filter(casus_id__in=casus_ids), lambda n: {"reden": MARKER, "oordeel": _tekst(n.oordeel)}
-    )
+    _bijwerken(Noodtoegang.objects.filter(casus_id__in=casus_ids), tekstvelden=("oordeel",), reden=MARKER)
     # The access log keeps who had which access when; its free-text reason (e.g. of a transfer) goes.
     CasusToegang.objects.filter(casus_id__in=casus_ids).update(reden=MARKER)
 
@@ -457,20 +454,18 @@ def _meldingen_batch(melding_ids, now):
 
     _bijwerken(
         Melding.objects.filter(pk__in=melding_ids),
-        lambda m: {
-            "aanleiding": MARKER,
-            "eerdere_hulp_door": _tekst(m.eerdere_hulp_door),  # who helped before: free text
-            **{name: "" for name in MELDER_VELDEN},
-            "geanonimiseerd_op": now,
-        },
+        tekstvelden=("eerdere_hulp_door",),  # who helped before: free text
+        aanleiding=MARKER,
+        geanonimiseerd_op=now,
+        **dict.fromkeys(MELDER_VELDEN, ""),
     )
     _bijwerken(
         Triage.objects.filter(melding_id__in=melding_ids),
-        lambda t: {name: _tekst(getattr(t, name)) for name in TRIAGE_TEKSTVELDEN},
+        tekstvelden=TRIAGE_TEKSTVELDEN,
     )
-    _bijwerken(AgendaPunt.objects.filter(melding_id__in=melding_ids), lambda p: {"notulen": _tekst(p.notulen)})
+    _bijwerken(AgendaPunt.objects.filter(melding_id__in=melding_ids), tekstvelden=("notulen",))
     # The reason of a correction is free text.
-    _bijwerken(Correctie.objects.filter(melding_id__in=melding_ids), lambda c: {"reden": MARKER})
+    _bijwerken(Correctie.objects.filter(melding_id__in=melding_ids), reden=MARKER)
 
 
 def _persoon_velden(persoon_id, geboortedatum) -> dict:
@@ -500,8 +495,11 @@ def _personen_batch(persoon_ids, now):
     # History: one UPDATE for the batch; the per-person values (name, birth date) as CASE on the id.
     per_persoon = {
         "achternaam": Concat(Value("#"), Cast("id", CharField())),
-        "geboortedatum": Case(
-            *(When(id=pk, then=Value(d)) for pk, d in nieuw.items()), default=Value(None), output_field=DateField()
+        # CASE id WHEN … as raw SQL: Django's When(id=…) costs ~0.1 ms of Python per person to build.
+        "geboortedatum": RawSQL(  # noqa: S611 (ids and dates are parameters)
+            f"CASE id {' '.join(['WHEN %s THEN %s'] * len(nieuw))} END" if nieuw else "NULL",
+            [value for pk, d in nieuw.items() for value in (pk, connection.ops.adapt_datefield_value(d))],
+            output_field=DateField(),
         ),
     }
     vast = {name: Value(value) for name, value in _persoon_velden(0, None).items() if name not in per_persoon}
@@ -514,11 +512,13 @@ def _personen_batch(persoon_ids, now):
 
     _bijwerken(
         Persoon.objects.filter(pk__in=persoon_ids),
-        lambda p: {**_persoon_velden(p.pk, nieuw[p.pk]), "geanonimiseerd_op": now},
+        per_rij=per_persoon,
+        geanonimiseerd_op=now,
+        **{name: value for name, value in _persoon_velden(0, None).items() if name not in per_persoon},
     )
     _bijwerken(
         PersoonKoppeling.objects.filter(Q(persoon_id__in=persoon_ids) | Q(gekoppeld_aan_id__in=persoon_ids)),
-        lambda k: {"reden": _tekst(k.reden), "ontkoppel_reden": _tekst(k.ontkoppel_reden)},
+        tekstvelden=("reden", "ontkoppel_reden"),
     )
 
 
@@ -547,4 +547,21 @@ def _scrub(qs, *, tekst=(), leeg=(), **vast):
     updates["history_change_reason"] = Case(
         When(history_change_reason__isnull=True, then=Value(None)), default=Value(MARKER)
     )
-    return qs.update(**updates)
+    reden = Q(history_change_reason__isnull=False) & ~Q(history_change_reason=MARKER)
+    # Only the rows that change are written (most history rows of a betrokkene have nothing to scrub).
+    return qs.filter(_verandert(tekst, leeg, vast) | reden).update(**updates)
+
+
+def _verandert(tekst=(), leeg=(), vast=None) -> Q:
+    """The rows that the anonymisation changes: a `tekst` field not empty and not the marker yet, a `leeg`
+    field not empty, a `vast` field not at its value (an expression: every row)."""
+    verandert = Q(pk__in=[])
+    for name in tekst:
+        verandert |= ~Q(**{name: ""}) & ~Q(**{name: MARKER})
+    for name in leeg:
+        verandert |= ~Q(**{name: ""})
+    for name, value in (vast or {}).items():
+        if hasattr(value, "resolve_expression"):
+            return Q(pk__isnull=False)  # every row (not Q(): an empty Q vanishes in an OR)
+        verandert |= Q(**{f"{name}__isnull": False}) if value is None else ~Q(**{name: value})
+    return verandert

@@ -52,12 +52,12 @@ def test_a_run_killed_after_batch_k_resumes_and_ends_as_an_uninterrupted_run(dem
     with pytest.raises(Gedood):
         retention.bewaartermijn_toepassen(door=system_user(), vandaag=vandaag, na_batch=na_batch)
     onderbroken = BewaartermijnRun.objects.get()
-    assert onderbroken.afgerond_op is None and onderbroken.details["gedaan"] == k + 1
+    assert onderbroken.afgerond_op is None and onderbroken.batches_gedaan == k + 1
     assert _gelijk_te_stellen(snapshot()) != verwacht, "half done: the later batches have not run"
 
     hervat = retention.bewaartermijn_toepassen(door=system_user(), vandaag=vandaag)
     assert hervat.pk == onderbroken.pk and hervat.afgerond_op is not None
-    assert hervat.details["gedaan"] == batches
+    assert hervat.batches_gedaan == batches
     assert BewaartermijnRun.objects.count() == 1, "resumed, not started again"
     assert _gelijk_te_stellen(snapshot()) == verwacht
     assert occurrences_of(GEHEIM) == {}

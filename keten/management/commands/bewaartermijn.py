@@ -47,7 +47,7 @@ class Command(BaseCommand):
             for onaf in retention.onafgemaakte_runs():  # a run that was killed: finish it first
                 self.stdout.write(
                     f"Run {onaf.pk} (peildatum {onaf.peildatum:%d-%m-%Y}) was onderbroken en wordt hervat bij "
-                    f"batch {onaf.details.get('gedaan', 0) + 1}."
+                    f"batch {onaf.batches_gedaan + 1}."
                 )
                 retention.uitvoeren(onaf)
         try:
