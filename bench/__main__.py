@@ -83,7 +83,9 @@ def main(argv=None):
     lo.add_argument("--duration", type=int, default=60, help="seconds (default 60)")
     lo.add_argument("--users", type=int, default=50)
     fa = sub.add_parser("faults", help="fault tests on a private stack")
-    fa.add_argument("--only", default="", help="comma-separated: worker-kill,redis-stop,pg-restart,import-crash")
+    fa.add_argument(
+        "--only", default="", help="comma-separated: worker-kill,redis-stop,pg-restart,pg-kill9,pg-outage,import-crash"
+    )
     args = parser.parse_args(argv)
 
     if args.command == "generate":

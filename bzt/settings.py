@@ -117,6 +117,9 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     # No parallel workers per query: page queries take milliseconds and starting workers made them slower; the
     # jaarmonitor, which would gain a little from them, runs in a background job (figures: bench/README.md).
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off -c max_parallel_workers_per_gather=0"
+    # A database that does not answer: the request fails after this many seconds with the 500 page instead of
+    # hanging a worker for the OS's TCP timeout (minutes). `?connect_timeout=N` in DATABASE_URL overrides it.
+    DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "bzt.User"

@@ -4,15 +4,14 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('meldpunt', '0013_correcties'),
+        ("meldpunt", "0013_correcties"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='bewaartermijnrun',
-            name='batches_gedaan',
+            model_name="bewaartermijnrun",
+            name="batches_gedaan",
             field=models.PositiveIntegerField(default=0),
         ),
     ]
