@@ -514,6 +514,41 @@ class Bench:
             }
         )
 
+    def w11_coldstart(self):
+        """The first request of a fresh worker process against the next ones, without and with bzt.warmup
+        (bench/coldstart.py: 3 fresh processes each way, medians)."""
+        import subprocess
+        import sys
+
+        root = Path(__file__).resolve().parent.parent
+        runs = {}
+        for warm in (False, True):
+            outs = []
+            for _ in range(3):
+                cmd = [sys.executable, "-m", "bench.coldstart", self.size] + (["--warm"] if warm else [])
+                proc = subprocess.run(cmd, cwd=root, capture_output=True, text=True, timeout=300, check=True)  # noqa: S603
+                outs.append(json.loads(proc.stdout.strip().splitlines()[-1]))
+            runs[warm] = outs
+        for label in runs[False][0]["pages"]:
+            slug = label.replace(" ", "_")
+            for warm in (False, True):
+                first = statistics.median(o["pages"][label]["first_ms"] for o in runs[warm])
+                rest = statistics.median(o["pages"][label]["warm_ms"] for o in runs[warm])
+                how = "warmed worker (bzt.warmup at start)" if warm else "cold worker"
+                self.add(
+                    {
+                        "key": f"w11.{slug}.{'warmed' if warm else 'cold'}",
+                        "workload": 11,
+                        "kind": "call",
+                        "label": f"{label}: first request of a {how}; the next requests {rest:.0f} ms",
+                        "median_ms": first,
+                        "p95_ms": max(o["pages"][label]["first_ms"] for o in runs[warm]),
+                        "runs": 3,
+                        "warm_ms": rest,
+                    }
+                )
+        self.extra["warmup_seconds"] = [o["warmup"]["seconden"] for o in runs[True]]
+
     WORKLOADS = {
         1: "w1_wachtrij",
         2: "w2_mijn_casussen",
@@ -525,6 +560,7 @@ class Bench:
         8: "w8_pdf",
         9: "w9_writes",
         10: "w10_retention",
+        11: "w11_coldstart",
     }
 
 
