@@ -252,7 +252,7 @@ def pg_outage(stack, accounts, outage_s=PG_OUTAGE_S):
         stack.start_postgres_again()
         return f"stopped for {outage_s} s (connect_timeout {CONNECT_TIMEOUT_S} s)"
 
-    return _pg_fault(stack, accounts, fault, "pgoutage", slow_answer_s=CONNECT_TIMEOUT_S + 5)
+    return _pg_fault(stack, accounts, fault, "pgoutage", duration=60, slow_answer_s=CONNECT_TIMEOUT_S + 5)
 
 
 def _pg_fault(stack, accounts, fault, name, duration=45, fault_after=15, slow_answer_s=None):
@@ -312,7 +312,10 @@ def _pg_fault(stack, accounts, fault, name, duration=45, fault_after=15, slow_an
         all(a[:2] == (500, True) for a in probe_errors),
         f"the probe saw other answers than the 500 page: {probe_errors}",
     )
-    check(all(a[0] == 200 for a in answers[-5:]), f"not healed: the probe's last answers {answers[-5:]}")
+    healed = [
+        a for a in answers[next((i for i, a in enumerate(answers) if a[0] != 200), len(answers)) :] if a[0] == 200
+    ]
+    check(answers[-1][0] == 200 and healed, f"not healed: the probe's last answers {answers[-5:]}")
     slowest = max((a[2] for a in probe_errors), default=0)
     if slow_answer_s is not None:
         check(slowest < slow_answer_s, f"an answer during the outage took {slowest:.1f} s (> {slow_answer_s} s)")
