@@ -268,6 +268,21 @@ class Stack:
         _wait(lambda: "ready." in log.read_text(), 60, f"celery worker {name}")
         return process
 
+    def start_beat(self, **env):
+        """`celery beat` with the app's schedule (its own schedule file in the stack's directory)."""
+        log = self.dir / "beat.log"
+        process = subprocess.Popen(  # noqa: S603
+            [PYTHON, "-m", "celery", "-A", "bzt", "beat", "--loglevel=INFO", "-s", str(self.dir / "beat-schedule")],
+            cwd=ROOT,
+            env=self.env(**env),
+            stdout=open(log, "a"),  # noqa: SIM115
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        self.workers.append(process)
+        _wait(lambda: "beat: Starting" in log.read_text(), 60, "celery beat")
+        return process
+
     def worker_children(self, worker):
         """The pool processes of a prefork worker (they run the tasks)."""
         out = subprocess.run(["ps", "-o", "pid=", "--ppid", str(worker.pid)], capture_output=True, text=True)  # noqa: S603, S607
