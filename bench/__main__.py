@@ -100,7 +100,9 @@ def main(argv=None):
     iw.add_argument("--personen", type=int, default=1, help="persons per logged access (rows per call)")
     iw.add_argument("--ketens", type=int, default=0, help="number of chains (1 = the old single chain)")
     fa = sub.add_parser("faults", help="fault tests on a private stack")
-    fa.add_argument("--only", default="", help="comma-separated: worker-kill,redis-stop,pg-restart,import-crash")
+    fa.add_argument(
+        "--only", default="", help="comma-separated: worker-kill,redis-stop,pg-restart,pg-kill9,pg-outage,import-crash"
+    )
     args = parser.parse_args(argv)
 
     if args.command == "generate":

@@ -241,6 +241,14 @@ class Generator(CasussenMixin):
         return self.mdo_ordinals[i] if i < len(self.mdo_ordinals) else None
 
     # --- meldingen, personen, betrokkenen, triages ----------------------------------------------------------------
+    # Columns of a melding beyond the ones above, with their values from melding_extra(): where the region's
+    # gemeente goes once bzt.Gemeente exists (issue 20: 20 gemeenten), e.g. MELDING_EXTRA = ("gemeente_id",)
+    # and a weighted pick of the gemeente ids created with the organisations.
+    MELDING_EXTRA = ()
+
+    def melding_extra(self, rng, idx) -> list:
+        return []
+
     def meldingen(self):
         from faker import Faker
         from faker.providers.person.nl_NL import Provider as Names
@@ -279,7 +287,8 @@ class Generator(CasussenMixin):
             Melding,
             "id status ontvangen_op aanmeldroute aanleiding overlast urgentie melder_type melder_naam "
             "melder_organisatie wvggz wvggz_uitkomst wvggz_uitkomst_op terugkoppeling_op terugkoppeling_wijze "
-            "geregistreerd_door_id geregistreerd_op status_sinds",
+            "geregistreerd_door_id geregistreerd_op status_sinds".split()
+            + list(self.MELDING_EXTRA),
         )
         t_persoon = Table(
             self.loader,
@@ -374,6 +383,7 @@ class Generator(CasussenMixin):
                 registrar_id,
                 reg_ts,
                 self.ts(last_change),
+                *self.melding_extra(rng, idx),
             ]
             t_melding.add(melding_values, registrar_id, reg_ts)
 

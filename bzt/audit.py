@@ -43,6 +43,11 @@ def acting_user():
     return _acting_user.get()
 
 
+def acting_reason():
+    """The reason of the enclosing acting_as block (bulk writes pass it to their history rows)."""
+    return _change_reason.get()
+
+
 def system_user():
     """The account that periodic jobs act as when no person started them."""
     from django.conf import settings

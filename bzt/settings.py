@@ -123,6 +123,9 @@ if DATABASES["default"]["ENGINE"].endswith("postgresql"):
     # No parallel workers per query: page queries take milliseconds and starting workers made them slower; the
     # jaarmonitor, which would gain a little from them, runs in a background job (figures: bench/README.md).
     DATABASES["default"].setdefault("OPTIONS", {})["options"] = "-c jit=off -c max_parallel_workers_per_gather=0"
+    # A database that does not answer: the request fails after this many seconds with the 500 page instead of
+    # hanging a worker for the OS's TCP timeout (minutes). `?connect_timeout=N` in DATABASE_URL overrides it.
+    DATABASES["default"]["OPTIONS"].setdefault("connect_timeout", env.int("DATABASE_CONNECT_TIMEOUT", default=5))
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "bzt.User"
@@ -218,6 +221,9 @@ CELERY_TASK_SOFT_TIME_LIMIT = 30 * 60
 CELERY_TASK_TIME_LIMIT = 35 * 60
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
+# A report whose job never reached the broker is sent again by beat after waiting this long; beat looks as often
+# (monitor.services.wachtende_rapporten_versturen). Shorter only on a test stack (bench/faults: beat really runs).
+BZT_RAPPORT_HERSTART_SECONDEN = env.int("BZT_RAPPORT_HERSTART_SECONDEN", default=5 * 60)
 CELERY_BEAT_SCHEDULE = {
     "jaarmonitor-vorig-jaar": {
         "task": "monitor.tasks.rapport_vorig_jaar",
@@ -225,7 +231,9 @@ CELERY_BEAT_SCHEDULE = {
     },
     "jaarmonitor-wachtrij-herstarten": {
         "task": "monitor.tasks.wachtende_rapporten_versturen",
-        "schedule": crontab(minute="*/5"),
+        "schedule": crontab(minute="*/5")
+        if BZT_RAPPORT_HERSTART_SECONDEN == 5 * 60
+        else timedelta(seconds=BZT_RAPPORT_HERSTART_SECONDEN),
     },
     "inactieve-accounts-blokkeren": {
         "task": "bzt.tasks.inactieve_accounts_blokkeren",
@@ -365,6 +373,8 @@ BZT_SIGNAAL_GEEN_JOURNAAL_WEKEN = env.int("BZT_SIGNAAL_GEEN_JOURNAAL_WEKEN", def
 # that decision. Municipal policy: set them to what the privacy regulation of the BZT says.
 BZT_BEWAARTERMIJN_CASUS_JAREN = env.int("BZT_BEWAARTERMIJN_CASUS_JAREN", default=5)
 BZT_BEWAARTERMIJN_MELDING_MAANDEN = env.int("BZT_BEWAARTERMIJN_MELDING_MAANDEN", default=24)
+# Objects per transaction of a bewaartermijn run (keten.retention): a killed run resumes after its last batch.
+BZT_BEWAARTERMIJN_BATCH = env.int("BZT_BEWAARTERMIJN_BATCH", default=500)
 
 # --- Authentication (docs/security.md § Authenticatie) ---------------------------------------------
 # Sessions: logged out after this many minutes without a request, and this many hours after logging in.

@@ -116,9 +116,18 @@ def doorlooptijden_opslaan(today: date) -> DoorlooptijdenStand:
     )
 
 
-def opgeslagen_doorlooptijden(user, today: date):
-    """The lead times of the last run of the signals (one query); computed now when there is none yet."""
-    stand = DoorlooptijdenStand.objects.order_by("-berekend_op").first()
+def laatste_stand() -> DoorlooptijdenStand | None:
+    return DoorlooptijdenStand.objects.order_by("-berekend_op").first()
+
+
+_LEZEN = object()
+
+
+def opgeslagen_doorlooptijden(user, today: date, stand=_LEZEN):
+    """The lead times of the last run of the signals (`stand`, read when not given); computed now when there is
+    none yet."""
+    if stand is _LEZEN:
+        stand = laatste_stand()
     if stand is None or len(stand.stappen) != len(STAPPEN):
         return doorlooptijden(user, today)
     stappen = [Doorlooptijd(label, m, n) for (label, _, _), (m, n) in zip(STAPPEN, stand.stappen, strict=True)]

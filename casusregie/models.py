@@ -583,7 +583,8 @@ class Signaal(models.Model):
 
 
 class DoorlooptijdenStand(models.Model):
-    """The dashboard's lead-time medians over the last 12 months, computed with the stagnation signals.
+    """The dashboard's lead-time medians over the last 12 months and its counts (casusregie.dashboardcijfers),
+    computed with the stagnation signals.
 
     Derived data like Signaal (one row, replaced each run): the medians read every casus assigned in a year,
     too slow to take on each page view at regional scale (bench/README.md, the dashboard workload).
@@ -593,6 +594,8 @@ class DoorlooptijdenStand(models.Model):
     vanaf = models.DateField()
     casussen = models.PositiveIntegerField()
     stappen = models.JSONField(help_text="[[mediaan, aantal], ...] in the order of casusregie.doorlooptijden.STAPPEN")
+    # The dashboard's other counts over every casus (casusregie.dashboardcijfers), computed in the same run.
+    tellingen = models.JSONField(default=dict, blank=True)
 
     def __str__(self):
         return f"Doorlooptijden berekend op {self.berekend_op:%d-%m-%Y %H:%M}"

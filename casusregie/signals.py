@@ -174,7 +174,9 @@ def signalen_berekenen(today: date | None = None) -> dict:
             cursor.execute(f"LOCK TABLE {Signaal._meta.db_table} IN EXCLUSIVE MODE")  # noqa: S608 - no input
     Signaal.objects.all().delete()
     Signaal.objects.bulk_create(signalen)
-    doorlooptijden_opslaan(today)
+    from .dashboardcijfers import opslaan  # imports this module's ESCALATIE_LANG_OPEN_DAGEN
+
+    opslaan(doorlooptijden_opslaan(today), today)
     counts = dict.fromkeys(S.values, 0)
     for signaal in signalen:
         counts[signaal.soort] += 1

@@ -4,19 +4,21 @@ Open escalations by level and age, stagnation signals (casusregie.signals), case
 organisation against BZT_MAX_CASELOAD, open waiting lists at partners, lead times and the next MDO.
 Every section is an aggregate (counts, medians in SQL) plus the oldest or most loaded few rows, on top of
 the permission-filtered selectors: the page costs the same queries and about the same HTML for 2 casussen as
-for 200,000. The full lists (escalations, signals, caseload) are paginated pages of their own.
+for 200,000. The counts are stored by the periodic signals run (casusregie.dashboardcijfers, issue 20: they read
+every open casus), the page reads them and adds the bounded lists. The full lists (escalations, signals,
+caseload) are paginated pages of their own, live.
 Reference: docs/procesmanager.md.
 """
 
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Exists, F, Max, Min, OuterRef, Q, Window
+from django.db.models import Count, F, Max, Q, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -28,18 +30,18 @@ from bzt import instellingen
 from bzt.access import access_object
 from bzt.sortering import Sortering
 from bzt.tasks import NIET_GESTART, start_task
-from casusregie import selectors, services, tasks
-from casusregie.doorlooptijden import opgeslagen_doorlooptijden
+from casusregie import dashboardcijfers, selectors, services, tasks
+from casusregie.doorlooptijden import laatste_stand, opgeslagen_doorlooptijden
 from casusregie.forms import NoodtoegangOordeelForm
-from casusregie.models import Escalatie, EscalatieNiveau, Signaal, Wachtlijst
+from casusregie.models import EscalatieNiveau, Signaal
 from casusregie.signals import ESCALATIE_LANG_OPEN_DAGEN
 from mdo.models import Overleg
 from mdo.selectors import overleggen_for
 
 ZIEN_ALLES = "casusregie.zien_alle_casussen"
-OPEN_ESCALATIE = [Escalatie.Status.OPEN, Escalatie.Status.BEANTWOORD]
+OPEN_ESCALATIE = dashboardcijfers.OPEN_ESCALATIE
 OUDSTE = 5  # rows per group shown on the dashboard itself
-MEEST_BELAST = 10
+MEEST_BELAST = dashboardcijfers.MEEST_BELAST
 PAGE_SIZE = 25
 
 
@@ -76,9 +78,9 @@ def _met_leeftijd(escalatie, today):
     return escalatie
 
 
-def open_escalaties(user, today: date) -> list[NiveauGroep]:
+def open_escalaties(user, today: date, tellingen: dict) -> list[NiveauGroep]:
     """Open (and answered, not yet closed) escalations per level of the ladder: how many, how many longer than
-    ESCALATIE_LANG_OPEN_DAGEN at that level, and the oldest few."""
+    ESCALATIE_LANG_OPEN_DAGEN at that level (stored counts, `tellingen`), and the oldest few (live)."""
     escalaties = _open_escalaties(user)
     groepen = {
         niveau.pk: NiveauGroep(niveau)
@@ -86,15 +88,10 @@ def open_escalaties(user, today: date) -> list[NiveauGroep]:
         .distinct()
         .order_by("volgorde")
     }
-    grens = today - timedelta(days=ESCALATIE_LANG_OPEN_DAGEN)
-    for row in (
-        escalaties.order_by()
-        .values("niveau_id")
-        .annotate(n=Count("pk"), lang=Count("pk", filter=Q(niveau_sinds__lt=grens)))
-    ):
-        groep = groepen.get(row["niveau_id"])
+    for niveau_id, (aantal, lang) in tellingen["escalaties"].items():
+        groep = groepen.get(int(niveau_id))
         if groep is not None:
-            groep.aantal, groep.lang_open = row["n"], row["lang"]
+            groep.aantal, groep.lang_open = aantal, lang
     oudste = _oudste(
         escalaties,
         "niveau_id",
@@ -136,20 +133,17 @@ def stagnatiesignalen(user):
 
 
 def caseload_per_regisseur(user):
-    """Every active casusregisseur, and anyone else who still directs an open casus, with their open
-    casussen (`open_casussen`) against BZT_MAX_CASELOAD. Most loaded first. A queryset: page or slice it, then
-    `met_maximum` adds the comparison with the maximum."""
-    User = get_user_model()
-    casussen = selectors.casussen_for(user)
-    return (
-        User.objects.filter(
-            Q(is_active=True, pk__in=selectors.met_regisseursrol())
-            | Exists(_open(casussen).filter(casusregisseur=OuterRef("pk")))
-        )
-        .select_related("organisatie")
-        .annotate(open_casussen=selectors.open_casussen_per_regisseur(casussen))
-        .order_by("-open_casussen", "last_name", "first_name", "username", "pk")
-    )
+    """Caseload per regisseur over the casussen `user` sees (dashboardcijfers.caseload_per_regisseur)."""
+    return dashboardcijfers.caseload_per_regisseur(selectors.casussen_for(user))
+
+
+def meest_belast(tellingen: dict):
+    """The most loaded regisseurs of the stored counts, with their caseload then (one query for ≤ 10 users)."""
+    aantallen = dict(tellingen["regisseurs"]["meest_belast"])
+    users = get_user_model().objects.filter(pk__in=aantallen).select_related("organisatie")
+    for user in users:
+        user.open_casussen = aantallen[user.pk]
+    return sorted(users, key=lambda u: (-u.open_casussen, u.last_name, u.first_name, u.username, u.pk))
 
 
 def met_maximum(regisseurs):
@@ -183,46 +177,32 @@ class OrganisatieCaseload:
         return max(self.capaciteit - self.open_casussen, 0)
 
 
-def caseload_per_organisatie(user):
-    """Open casussen per organisation against its capacity (active casusregisseurs × maximum)."""
-    rows = (
-        _open(selectors.casussen_for(user))
-        .order_by()
-        .values("organisatie_id", "organisatie__naam")
-        .annotate(aantal=Count("pk"), zonder=Count("pk", filter=Q(casusregisseur__isnull=True)))
-    )
-    per_org = {}
-    for row in rows:
-        per_org[row["organisatie_id"]] = OrganisatieCaseload(
-            row["organisatie__naam"], open_casussen=row["aantal"], zonder_regisseur=row["zonder"]
-        )
-    regisseurs = (
-        get_user_model()
-        .objects.filter(pk__in=selectors.met_regisseursrol(), is_active=True, organisatie__isnull=False)
-        .order_by()
-        .values("organisatie_id", "organisatie__naam")
-        .annotate(n=Count("pk"))
-    )
-    for row in regisseurs:
-        org = per_org.setdefault(row["organisatie_id"], OrganisatieCaseload(row["organisatie__naam"]))
-        org.regisseurs = row["n"]
-    return sorted(per_org.values(), key=lambda o: (-o.open_casussen, o.naam))
+def caseload_per_organisatie(tellingen: dict):
+    """Open casussen per organisation against its capacity (active casusregisseurs × maximum), stored."""
+    rows = [
+        OrganisatieCaseload(naam, regisseurs, aantal, zonder)
+        for naam, regisseurs, aantal, zonder in tellingen["organisaties"]
+    ]
+    return sorted(rows, key=lambda o: (-o.open_casussen, o.naam))
 
 
 # --- waiting lists, lead times, MDO -----------------------------------------------------------------------------
 
 
-def wachtlijsten_per_organisatie(user, today: date):
-    """Unresolved waiting lists of open casussen, per partner, longest waiting first."""
-    rows = list(
-        Wachtlijst.objects.filter(opgelost_op__isnull=True, casus__in=_open(selectors.casussen_for(user)))
-        .order_by()
-        .values("organisatie__naam")
-        .annotate(aantal=Count("pk"), casussen=Count("casus", distinct=True), oudste=Min("sinds"))
-        .order_by("oudste", "organisatie__naam")
-    )
-    for row in rows:
-        row["dagen"] = (today - row["oudste"]).days
+def wachtlijsten_per_organisatie(tellingen: dict, today: date):
+    """Unresolved waiting lists of open casussen, per partner, longest waiting first (stored counts)."""
+    rows = []
+    for naam, aantal, casussen, oudste in tellingen["wachtlijsten"]:
+        oudste = date.fromisoformat(oudste)
+        rows.append(
+            {
+                "organisatie__naam": naam,
+                "aantal": aantal,
+                "casussen": casussen,
+                "oudste": oudste,
+                "dagen": (today - oudste).days,
+            }
+        )
     return rows
 
 
@@ -273,12 +253,12 @@ def dashboard(request):
 def _dashboard_context(request, bound=None):
     today = timezone.localdate()
     user = request.user
-    escalaties = open_escalaties(user, today)
+    stand = laatste_stand()
+    tellingen = stand.tellingen if stand is not None and stand.tellingen else None
+    if tellingen is None:  # before the first signals run
+        tellingen = dashboardcijfers.bereken(selectors.casussen_for(user), selectors.escalaties_for(user), today)
+    escalaties = open_escalaties(user, today, tellingen)
     signaalgroepen, berekend_op = stagnatiesignalen(user)
-    regisseurs = caseload_per_regisseur(user)
-    tellingen = regisseurs.aggregate(
-        aantal=Count("pk"), vol=Count("pk", filter=selectors.caseload_vol_filter("open_casussen"))
-    )
     context = {
         "today": today,
         "escalatiegroepen": escalaties,
@@ -287,13 +267,14 @@ def _dashboard_context(request, bound=None):
         "signaalgroepen": signaalgroepen,
         "signalen_totaal": sum(g.aantal for g in signaalgroepen),
         "signalen_berekend_op": berekend_op,
-        "regisseurs": met_maximum(regisseurs[:MEEST_BELAST]),
-        "regisseurs_aantal": tellingen["aantal"],
-        "regisseurs_vol": tellingen["vol"],
-        "organisaties": caseload_per_organisatie(user),
+        "regisseurs": met_maximum(meest_belast(tellingen)),
+        "regisseurs_aantal": tellingen["regisseurs"]["aantal"],
+        "regisseurs_vol": tellingen["regisseurs"]["vol"],
+        "organisaties": caseload_per_organisatie(tellingen),
         "max_caseload": instellingen.waarde("BZT_MAX_CASELOAD"),
-        "wachtlijsten": wachtlijsten_per_organisatie(user, today),
-        "doorlooptijden": opgeslagen_doorlooptijden(user, today),
+        "wachtlijsten": wachtlijsten_per_organisatie(tellingen, today),
+        "doorlooptijden": opgeslagen_doorlooptijden(user, today, stand),
+        "tellingen_berekend_op": stand.berekend_op if stand is not None and stand.tellingen else None,
         "volgend_mdo": volgend_mdo(user, today),
         "instellingen": {
             "geen_plan_weken": instellingen.waarde("BZT_SIGNAAL_GEEN_PLAN_WEKEN"),

@@ -14,19 +14,33 @@ that gives the same age in whole years on every melding date of the person (`ver
 
 The live rows are saved acting as `door` (so the history shows an "anonymised" record naming the run);
 the older history rows of the same objects get the same anonymised values through QuerySet.update().
+
+Scale (issue 20): the selection is a few `values_list` queries (ids and dates, no model objects), so a dry
+run costs seconds at 100k. A real run works in batches of BZT_BEWAARTERMIJN_BATCH objects, each batch one
+transaction: the history of the batch scrubbed with UPDATE … WHERE id IN (batch), the live rows written with
+one bulk UPDATE per table plus one bulk INSERT of their history rows, and the run's progress saved in the same
+transaction. A run that is killed leaves its finished batches done and its progress recorded; the next call
+(the nightly task, or the command) resumes it at the first unfinished batch, so every batch is done exactly
+once. Before a run starts, `plannen` records how many objects it will anonymise and how long that will take
+at the rate measured in the last complete run (or STANDAARD_TEMPO, measured in bench/README.md).
 """
 
 import calendar
+import logging
+import time
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
+from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured, ValidationError
-from django.db import transaction
-from django.db.models import Case, Q, Value, When
+from django.db import connection, transaction
+from django.db.models import Case, CharField, DateField, Q, Value, When
+from django.db.models.expressions import RawSQL
+from django.db.models.functions import Cast, Concat
 from django.utils import timezone
 
 from bzt import instellingen
-from bzt.audit import acting_as
+from bzt.audit import acting_as, acting_reason, acting_user
 from casusregie.models import (
     Casus,
     CasusBetrokkene,
@@ -93,6 +107,15 @@ def afwijzing_datum(melding: Melding) -> date | None:
     return None
 
 
+def _afwijzing_datum(status, status_sinds, besluit, triage_datum) -> date | None:
+    """afwijzing_datum on the columns of a melding without a casus (the selection reads no model objects)."""
+    if status == Melding.Status.VERWEZEN:
+        return timezone.localdate(status_sinds)
+    if besluit in AFGEWEZEN_BESLUITEN:
+        return triage_datum
+    return None
+
+
 def melding_termijn_einde(melding: Melding, maanden: int) -> date | None:
     """The last day a melding without a casus is kept (None: it follows a casus, or is still open)."""
     start = afwijzing_datum(melding)
@@ -135,187 +158,321 @@ def vervangende_geboortedatum(geboortedatum: date | None, melding_data) -> date 
 
 @dataclass
 class Selectie:
-    """What one run anonymises: ids, with the numbers shown by the command."""
+    """What one run anonymises: ids only (the selection loads no model objects)."""
 
-    casussen: list = field(default_factory=list)  # Casus objects
-    meldingen: list = field(default_factory=list)  # Melding objects: the rejected ones and those of the casussen
-    personen: list = field(default_factory=list)  # Persoon objects without a melding inside its term
-
-    @property
-    def melding_ids(self):
-        return [m.pk for m in self.meldingen]
+    casus_ids: list = field(default_factory=list)
+    melding_ids: list = field(default_factory=list)  # the rejected meldingen and those of the casussen
+    persoon_ids: list = field(default_factory=list)  # persons without a melding inside its term
 
     @property
-    def casus_ids(self):
-        return [c.pk for c in self.casussen]
-
-    @property
-    def persoon_ids(self):
-        return [p.pk for p in self.personen]
+    def objecten(self) -> int:
+        return len(self.casus_ids) + len(self.melding_ids) + len(self.persoon_ids)
 
 
 def verlopen(vandaag: date) -> Selectie:
-    """Everything past its term on `vandaag` that is not anonymised yet."""
+    """Everything past its term on `vandaag` that is not anonymised yet.
+
+    The SQL filters are a superset (month ends); the exact test runs in Python on (id, date) tuples, so the
+    rule stays the one of `casus_termijn_einde`/`melding_termijn_einde`.
+    """
     jaren, maanden = termijnen()
-    ruim = timedelta(days=7)  # the SQL filter is a superset (month ends); the exact test is done in Python
-    casussen = [
-        casus
-        for casus in Casus.objects.filter(
-            afgesloten_op__isnull=False,
-            afgesloten_op__lt=add_months(vandaag, -12 * jaren) + ruim,
-            melding__geanonimiseerd_op__isnull=True,
-        )
-        .select_related("melding")
-        .order_by("afgesloten_op", "pk")
-        if casus_termijn_einde(casus.afgesloten_op, jaren) < vandaag
-    ]
+    ruim = timedelta(days=7)
+    casus_grens = add_months(vandaag, -12 * jaren) + ruim
+    casus_rows = Casus.objects.filter(
+        afgesloten_op__isnull=False, afgesloten_op__lt=casus_grens, melding__geanonimiseerd_op__isnull=True
+    ).values_list("pk", "afgesloten_op", "melding_id", "melding__ontvangen_op")
+    casussen = {}
+    meldingen = {}  # id -> ontvangen_op (the order of the run)
+    for pk, afgesloten_op, melding_id, ontvangen_op in casus_rows:
+        if casus_termijn_einde(afgesloten_op, jaren) < vandaag:
+            casussen[pk] = afgesloten_op
+            meldingen[melding_id] = ontvangen_op
+    # A melding added to a casus (CasusMelding) is part of that casus: it goes with it.
+    for pk, ontvangen_op, casus_id in Melding.objects.filter(
+        geanonimiseerd_op__isnull=True, bij_casus__casus__afgesloten_op__lt=casus_grens
+    ).values_list("pk", "ontvangen_op", "bij_casus__casus_id"):
+        if casus_id in casussen:
+            meldingen[pk] = ontvangen_op
     grens = add_months(vandaag, -maanden) + ruim
-    afgewezen = [
-        melding
-        for melding in Melding.objects.filter(geanonimiseerd_op__isnull=True, casus__isnull=True)
+    for pk, ontvangen_op, status, status_sinds, besluit, triage_datum in (
+        Melding.objects.filter(geanonimiseerd_op__isnull=True, casus__isnull=True)
         .filter(
             Q(status=Melding.Status.VERWEZEN, status_sinds__date__lt=grens)
             | Q(triage__besluit__in=AFGEWEZEN_BESLUITEN, triage__datum__lt=grens)
         )
-        .select_related("triage")
-        .order_by("ontvangen_op", "pk")
-        if (einde := melding_termijn_einde(melding, maanden)) is not None and einde < vandaag
-    ]
-    # A melding added to a casus (CasusMelding) is part of that casus: it goes with it.
-    toegevoegd = list(
-        Melding.objects.filter(bij_casus__casus__in=[c.pk for c in casussen], geanonimiseerd_op__isnull=True)
+        .values_list("pk", "ontvangen_op", "status", "status_sinds", "triage__besluit", "triage__datum")
+    ):
+        start = _afwijzing_datum(status, status_sinds, besluit, triage_datum)
+        if start is not None and add_months(start, maanden) < vandaag:
+            meldingen[pk] = ontvangen_op
+    # A person is anonymised once no melding about them is inside its term any more: read the (person,
+    # melding) pairs of the persons not anonymised yet once, as tuples.
+    geblokkeerd, kandidaat = set(), set()
+    for persoon_id, melding_id, melding_anoniem in Betrokkene.objects.filter(
+        persoon__geanonimiseerd_op__isnull=True
+    ).values_list("persoon_id", "melding_id", "melding__geanonimiseerd_op"):
+        if melding_anoniem is None and melding_id not in meldingen:
+            geblokkeerd.add(persoon_id)
+        else:
+            kandidaat.add(persoon_id)
+    return Selectie(
+        casus_ids=sorted(casussen, key=lambda pk: (casussen[pk], pk)),
+        melding_ids=sorted(meldingen, key=lambda pk: (meldingen[pk], pk)),
+        persoon_ids=sorted(kandidaat - geblokkeerd),
     )
-    meldingen = sorted([c.melding for c in casussen] + toegevoegd + afgewezen, key=lambda m: (m.ontvangen_op, m.pk))
-    # A person is anonymised once no melding about them is inside its term any more.
-    nieuw = [m.pk for m in meldingen]
-    nog_binnen_termijn = Melding.objects.filter(geanonimiseerd_op__isnull=True).exclude(pk__in=nieuw)
-    personen = list(
-        Persoon.objects.filter(geanonimiseerd_op__isnull=True, betrokkenheden__isnull=False)
-        .exclude(betrokkenheden__melding__in=nog_binnen_termijn)
-        .distinct()
-        .order_by("pk")
-    )
-    return Selectie(casussen=casussen, meldingen=meldingen, personen=personen)
 
 
 # --- the run --------------------------------------------------------------------------------------------------
 
+# Objects (casussen, meldingen, personen) per second of a real run when no run has been measured yet: the
+# rate of bench/README.md (§ Retention) on the 2-core machine, rounded down.
+STANDAARD_TEMPO = 1000.0
+STAPPEN = ("casussen", "meldingen", "personen")  # the order of a run: a person goes after their meldingen
+logger = logging.getLogger(__name__)
 
-@transaction.atomic
-def bewaartermijn_toepassen(*, door, vandaag: date | None = None, dry_run: bool = False) -> BewaartermijnRun:
-    """Anonymise everything past its term on `vandaag` (default today) and log the run.
 
-    Idempotent: what is anonymised already is skipped. A dry run changes nothing but records what would go
-    (a BewaartermijnRun with dry_run=True). `vandaag` after today is only allowed for a dry run: a real run
-    never anonymises before the term has passed.
-    """
+def _batch_grootte() -> int:
+    return max(1, settings.BZT_BEWAARTERMIJN_BATCH)
+
+
+def _stappen(details) -> list[tuple[str, list]]:
+    """The batches of a run, from the ids it recorded: the same list every time the run is resumed."""
+    grootte = details["batch"]
+    return [
+        (soort, details[soort][i : i + grootte]) for soort in STAPPEN for i in range(0, len(details[soort]), grootte)
+    ]
+
+
+def gemeten_tempo() -> tuple[float, str]:
+    """(objects per second, where that figure comes from): the last complete run that was timed."""
+    for run in BewaartermijnRun.objects.filter(dry_run=False, afgerond_op__isnull=False).order_by("-gestart_op")[:20]:
+        tempo = run.details.get("tempo")
+        if tempo:
+            return float(tempo), f"run {run.pk}"
+    return STANDAARD_TEMPO, "bench"
+
+
+def plannen(*, door, vandaag: date | None = None, dry_run: bool = False) -> BewaartermijnRun:
+    """Select what is past its term and record the run (ids, counts and the expected duration) before any
+    change: the command shows this estimate, the task logs it. A dry run ends here."""
     vandaag = vandaag or timezone.localdate()
     if vandaag > timezone.localdate() and not dry_run:
         raise ValidationError("Een peildatum in de toekomst kan alleen in een proefdraai.")
     jaren, maanden = termijnen()
     selectie = verlopen(vandaag)
+    tempo, bron = gemeten_tempo()
     run = BewaartermijnRun.objects.create(
         door=door,
         peildatum=vandaag,
         dry_run=dry_run,
-        aantal_meldingen=len(selectie.meldingen),
-        aantal_casussen=len(selectie.casussen),
-        aantal_personen=len(selectie.personen),
+        aantal_meldingen=len(selectie.melding_ids),
+        aantal_casussen=len(selectie.casus_ids),
+        aantal_personen=len(selectie.persoon_ids),
         details={
             "termijnen": {"casus_jaren": jaren, "melding_maanden": maanden},
             "casussen": selectie.casus_ids,
             "meldingen": selectie.melding_ids,
             "personen": selectie.persoon_ids,
+            "batch": _batch_grootte(),
+            "schatting": {
+                "objecten": selectie.objecten,
+                "seconden": round(selectie.objecten / tempo, 1),
+                "tempo": round(tempo, 1),
+                "bron": bron,
+            },
         },
     )
-    if not dry_run:
-        now = timezone.now()
-        with acting_as(door, reason=f"bewaartermijn run {run.pk}"):
-            # History first: then the rows the saves below add keep their reason ("bewaartermijn run N").
-            _history_scrubben(selectie)
-            for casus in selectie.casussen:
-                _casus_anonimiseren(casus)
-            for melding in selectie.meldingen:
-                _melding_anonimiseren(melding, now)
-            for persoon in selectie.personen:
-                _persoon_anonimiseren(persoon, now)
-    run.afgerond_op = timezone.now()
-    run.save(update_fields=["afgerond_op"])
+    if dry_run:
+        run.afgerond_op = timezone.now()
+        run.save(update_fields=["afgerond_op"])
+    else:
+        schatting = run.details["schatting"]
+        logger.info(
+            "Bewaartermijn run %s: %s objecten, geschatte duur %s s (%s objecten/s, %s)",
+            run.pk, schatting["objecten"], schatting["seconden"], schatting["tempo"], bron,
+        )  # fmt: skip
     return run
 
 
-def _tekst(value: str) -> str:
-    """Free text becomes the marker; an empty field stays empty (so nobody reads 'there was text')."""
-    return MARKER if value else value
+def onafgemaakte_runs():
+    return BewaartermijnRun.objects.filter(dry_run=False, afgerond_op__isnull=True).order_by("gestart_op", "pk")
 
 
-def _save_if_changed(obj, fields: dict):
-    changed = {name: value for name, value in fields.items() if getattr(obj, name) != value}
-    if changed:
-        for name, value in changed.items():
-            setattr(obj, name, value)
-        obj.save(update_fields=list(changed))
+def uitvoeren(run: BewaartermijnRun, *, na_batch=None) -> BewaartermijnRun:
+    """Do the batches of `run` that are not done yet, each in its own transaction with its progress.
+
+    `na_batch(k)` is called after batch k committed (tests kill the run there). Safe to call twice at once:
+    each batch locks the run row and skips a batch another process finished meanwhile.
+    """
+    stappen = _stappen(run.details)
+    begin, begon_bij = time.monotonic(), run.batches_gedaan
+    now = timezone.now()
+    for k, (soort, ids) in enumerate(stappen):
+        with transaction.atomic():
+            gedaan = BewaartermijnRun.objects.select_for_update().values_list("batches_gedaan", flat=True)
+            if gedaan.get(pk=run.pk) > k:
+                continue
+            with acting_as(run.door, reason=f"bewaartermijn run {run.pk}"):
+                BATCHES[soort](ids, now)
+            BewaartermijnRun.objects.filter(pk=run.pk).update(batches_gedaan=k + 1)
+        if na_batch is not None:
+            na_batch(k)
+    duur = time.monotonic() - begin
+    run.refresh_from_db()
+    if run.afgerond_op is None:
+        objecten = run.aantal_casussen + run.aantal_meldingen + run.aantal_personen
+        run.details["duur_s"] = round(duur, 2)
+        if begon_bij == 0 and objecten >= 100 and duur > 0:  # a rate only from a whole run of some size
+            run.details["tempo"] = round(objecten / duur, 1)
+        run.afgerond_op = timezone.now()
+        run.save(update_fields=["details", "afgerond_op"])
+    return run
 
 
-def _melding_anonimiseren(melding: Melding, now):
-    melding.aanleiding = MARKER
-    melding.eerdere_hulp_door = _tekst(melding.eerdere_hulp_door)  # who helped before: free text
-    for name in MELDER_VELDEN:
-        setattr(melding, name, "")
-    melding.geanonimiseerd_op = now
-    melding.save(update_fields=["aanleiding", "eerdere_hulp_door", *MELDER_VELDEN, "geanonimiseerd_op"])
-    triage = Triage.objects.filter(melding=melding).first()
-    if triage is not None:
-        _save_if_changed(triage, {name: _tekst(getattr(triage, name)) for name in TRIAGE_TEKSTVELDEN})
-    for punt in AgendaPunt.objects.filter(melding=melding):
-        _save_if_changed(punt, {"notulen": _tekst(punt.notulen)})
-    for correctie in Correctie.objects.filter(melding=melding):  # the reason of a correction is free text
-        _save_if_changed(correctie, {"reden": MARKER})
+def bewaartermijn_toepassen(*, door, vandaag: date | None = None, dry_run: bool = False, na_batch=None):
+    """Anonymise everything past its term on `vandaag` (default today) and log the run.
+
+    Idempotent: what is anonymised already is skipped. A run that was interrupted is finished first. A dry
+    run changes nothing but records what would go (a BewaartermijnRun with dry_run=True). `vandaag` after
+    today is only allowed for a dry run: a real run never anonymises before the term has passed.
+    """
+    vandaag = vandaag or timezone.localdate()
+    if vandaag > timezone.localdate() and not dry_run:
+        raise ValidationError("Een peildatum in de toekomst kan alleen in een proefdraai.")
+    if not dry_run:
+        for onaf in onafgemaakte_runs():
+            logger.info("Bewaartermijn run %s wordt hervat na batch %s", onaf.pk, onaf.batches_gedaan)
+            hervat = uitvoeren(onaf, na_batch=na_batch)
+            if hervat.peildatum == vandaag:
+                return hervat
+    run = plannen(door=door, vandaag=vandaag, dry_run=dry_run)
+    return run if dry_run else uitvoeren(run, na_batch=na_batch)
 
 
-def _casus_anonimiseren(casus):
-    _save_if_changed(
-        casus,
-        {
-            "afsluit_toelichting": _tekst(casus.afsluit_toelichting),
-            "afsluit_motivering": _tekst(casus.afsluit_motivering),
-        },
+# --- one batch ------------------------------------------------------------------------------------------------
+
+
+def _bijwerken(qs, *, tekstvelden=(), per_rij=None, **vast):
+    """Anonymise the live rows of `qs` like `_scrub` does their history: `tekstvelden` → marker (empty stays
+    empty), `vast` fields → that value, `per_rij` = SQL expressions for values that differ per row (only used
+    next to a `vast` value that always changes, like geanonimiseerd_op). Set-based: the rows that change are
+    found in SQL, written with one UPDATE and get their history row (acting user and reason of the run) with one
+    INSERT … SELECT from the updated rows; no model object is loaded."""
+    ids = list(qs.filter(_verandert(tekstvelden, (), {**vast, **(per_rij or {})})).values_list("pk", flat=True))
+    if not ids:
+        return
+    updates = {name: Case(When(**{name: ""}, then=Value("")), default=Value(MARKER)) for name in tekstvelden}
+    updates.update({name: Value(value) for name, value in vast.items()})
+    updates.update(per_rij or {})
+    qs.model._default_manager.filter(pk__in=ids).update(**updates)
+    _historie_toevoegen(qs.model, ids)
+
+
+def _historie_toevoegen(model, ids):
+    """One history row ("~", now, the acting user and reason) per row in `ids`, copied from the live row."""
+    history = model.history.model
+    live = {f.column for f in model._meta.concrete_fields}
+    kolommen = [f.column for f in history._meta.concrete_fields if f.column in live]
+    qn = connection.ops.quote_name
+    lijst = ", ".join(qn(c) for c in kolommen)
+    user = acting_user()
+    sql = (
+        f"INSERT INTO {qn(history._meta.db_table)} ({lijst}, history_date, history_change_reason, history_type, "  # noqa: S608 (names from the models)
+        f"history_user_id) SELECT {lijst}, %s, %s, '~', %s FROM {qn(model._meta.db_table)} "
+        f"WHERE {qn(model._meta.pk.column)} IN ({', '.join(['%s'] * len(ids))})"
     )
-    for nazorg in Nazorg.objects.filter(casus=casus):
-        _save_if_changed(nazorg, {"notitie": _tekst(nazorg.notitie)})
-    for regel in casus.journaal.all():
-        _save_if_changed(regel, {"tekst": MARKER})
-    for plan in casus.plannen.all():
-        velden = PLAN_TEKSTVELDEN
-        _save_if_changed(plan, {name: _tekst(getattr(plan, name)) for name in velden})
-        for doel in plan.doelen.all():
-            _save_if_changed(doel, {"omschrijving": MARKER})
-        for actie in plan.acties.all():
-            _save_if_changed(actie, {"omschrijving": MARKER, "uitvoerder_naam": _tekst(actie.uitvoerder_naam)})
-    for escalatie in casus.escalaties.all():
-        velden = ("vraag", "antwoord", "besluit", "legitimiteit", "betrokkenheid", "rendement")
-        _save_if_changed(escalatie, {name: _tekst(getattr(escalatie, name)) for name in velden})
-        for stap in escalatie.stappen.all():
-            _save_if_changed(stap, {"toelichting": _tekst(stap.toelichting)})
-    for betrokkene in casus.betrokken_professionals.all():
-        _save_if_changed(betrokkene, {"rol": MARKER})
-    for wachtlijst in casus.wachtlijsten.all():
-        _save_if_changed(wachtlijst, {"voorziening": MARKER})
-    for punt in AgendaPunt.objects.filter(Q(casus=casus) | Q(plan__casus=casus)):
-        _save_if_changed(punt, {"notulen": _tekst(punt.notulen), "vraag": _tekst(punt.vraag)})
-    for vraag in casus.expertvragen.all():
-        _save_if_changed(vraag, {"vraag": _tekst(vraag.vraag), "antwoord": _tekst(vraag.antwoord)})
-    for nood in casus.noodtoegangen.all():
-        _save_if_changed(nood, {"reden": MARKER, "oordeel": _tekst(nood.oordeel)})
+    now = connection.ops.adapt_datetimefield_value(timezone.now())
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [now, acting_reason(), user.pk if user else None, *ids])
+
+
+def _casussen_batch(casus_ids, now):
+    plan_ids = list(_history(Plan).filter(casus_id__in=casus_ids).values_list("id", flat=True).distinct())
+    escalatie_ids = list(_history(Escalatie).filter(casus_id__in=casus_ids).values_list("id", flat=True).distinct())
+    # History first: then the rows the writes below add keep their reason ("bewaartermijn run N").
+    _scrub(_history(ExpertVraag).filter(casus_id__in=casus_ids), tekst=("vraag", "antwoord"))
+    _scrub(_history(Casus).filter(id__in=casus_ids), tekst=("afsluit_toelichting", "afsluit_motivering"))
+    _scrub(_history(Nazorg).filter(casus_id__in=casus_ids), tekst=("notitie",))
+    _scrub(_history(JournaalRegel).filter(casus_id__in=casus_ids), tekst=("tekst",))
+    _scrub(_history(Plan).filter(id__in=plan_ids), tekst=PLAN_TEKSTVELDEN)
+    _scrub(_history(PlanDoel).filter(plan_id__in=plan_ids), tekst=("omschrijving",))
+    _scrub(_history(PlanActie).filter(plan_id__in=plan_ids), tekst=("omschrijving", "uitvoerder_naam"))
+    _scrub(_history(Escalatie).filter(id__in=escalatie_ids), tekst=ESCALATIE_TEKSTVELDEN)
+    _scrub(_history(EscalatieStap).filter(escalatie_id__in=escalatie_ids), tekst=("toelichting",))
+    _scrub(_history(CasusBetrokkene).filter(casus_id__in=casus_ids), tekst=("rol",))
+    _scrub(_history(Wachtlijst).filter(casus_id__in=casus_ids), tekst=("voorziening",))
+    _scrub(_history(Noodtoegang).filter(casus_id__in=casus_ids), tekst=("reden", "oordeel"))
+    _scrub(_history(AgendaPunt).filter(Q(casus_id__in=casus_ids) | Q(plan_id__in=plan_ids)), tekst=("notulen", "vraag"))
+
+    _bijwerken(Casus.objects.filter(pk__in=casus_ids), tekstvelden=("afsluit_toelichting", "afsluit_motivering"))
+    _bijwerken(Nazorg.objects.filter(casus_id__in=casus_ids), tekstvelden=("notitie",))
+    _bijwerken(JournaalRegel.objects.filter(casus_id__in=casus_ids), tekst=MARKER)
+    _bijwerken(
+        Plan.objects.filter(casus_id__in=casus_ids),
+        tekstvelden=PLAN_TEKSTVELDEN,
+    )
+    _bijwerken(PlanDoel.objects.filter(plan__casus_id__in=casus_ids), omschrijving=MARKER)
+    _bijwerken(
+        PlanActie.objects.filter(plan__casus_id__in=casus_ids),
+        tekstvelden=("uitvoerder_naam",),
+        omschrijving=MARKER,
+    )
+    _bijwerken(
+        Escalatie.objects.filter(casus_id__in=casus_ids),
+        tekstvelden=ESCALATIE_TEKSTVELDEN,
+    )
+    _bijwerken(
+        EscalatieStap.objects.filter(escalatie__casus_id__in=casus_ids),
+        tekstvelden=("toelichting",),
+    )
+    _bijwerken(CasusBetrokkene.objects.filter(casus_id__in=casus_ids), rol=MARKER)
+    _bijwerken(Wachtlijst.objects.filter(casus_id__in=casus_ids), voorziening=MARKER)
+    _bijwerken(
+        AgendaPunt.objects.filter(Q(casus_id__in=casus_ids) | Q(plan__casus_id__in=casus_ids)),
+        tekstvelden=("notulen", "vraag"),
+    )
+    _bijwerken(
+        ExpertVraag.objects.filter(casus_id__in=casus_ids),
+        tekstvelden=("vraag", "antwoord"),
+    )
+    _bijwerken(Noodtoegang.objects.filter(casus_id__in=casus_ids), tekstvelden=("oordeel",), reden=MARKER)
     # The access log keeps who had which access when; its free-text reason (e.g. of a transfer) goes.
-    CasusToegang.objects.filter(casus=casus).update(reden=MARKER)
+    CasusToegang.objects.filter(casus_id__in=casus_ids).update(reden=MARKER)
 
 
-def _persoon_velden(persoon: Persoon, geboortedatum) -> dict:
+def _meldingen_batch(melding_ids, now):
+    _scrub(
+        _history(Melding).filter(id__in=melding_ids),
+        tekst=("eerdere_hulp_door",),
+        leeg=MELDER_VELDEN,
+        aanleiding=MARKER,
+    )
+    _scrub(_history(Triage).filter(melding_id__in=melding_ids), tekst=TRIAGE_TEKSTVELDEN)
+    _scrub(_history(Betrokkene).filter(melding_id__in=melding_ids))
+    _scrub(_history(Correctie).filter(melding_id__in=melding_ids), tekst=("reden",))
+    _scrub(_history(AgendaPunt).filter(melding_id__in=melding_ids), tekst=("notulen", "vraag"))
+
+    _bijwerken(
+        Melding.objects.filter(pk__in=melding_ids),
+        tekstvelden=("eerdere_hulp_door",),  # who helped before: free text
+        aanleiding=MARKER,
+        geanonimiseerd_op=now,
+        **dict.fromkeys(MELDER_VELDEN, ""),
+    )
+    _bijwerken(
+        Triage.objects.filter(melding_id__in=melding_ids),
+        tekstvelden=TRIAGE_TEKSTVELDEN,
+    )
+    _bijwerken(AgendaPunt.objects.filter(melding_id__in=melding_ids), tekstvelden=("notulen",))
+    # The reason of a correction is free text.
+    _bijwerken(Correctie.objects.filter(melding_id__in=melding_ids), reden=MARKER)
+
+
+def _persoon_velden(persoon_id, geboortedatum) -> dict:
     return {
         "voornaam": ANONIEME_VOORNAAM,
         "tussenvoegsel": "",
-        "achternaam": f"#{persoon.pk}",
+        "achternaam": f"#{persoon_id}",
         "bsn": "",
         "adres": "",
         "postcode": "",
@@ -325,22 +482,48 @@ def _persoon_velden(persoon: Persoon, geboortedatum) -> dict:
     }
 
 
-def _nieuwe_geboortedatum(persoon: Persoon):
-    data = Betrokkene.objects.filter(persoon=persoon).values_list("melding__ontvangen_op", flat=True)
-    return vervangende_geboortedatum(persoon.geboortedatum, data)
-
-
-def _persoon_anonimiseren(persoon: Persoon, now):
+def _personen_batch(persoon_ids, now):
     # geslacht, inkomen and wijk stay: coarse codes the jaarmonitor counts (a wijk is a neighbourhood).
-    velden = _persoon_velden(persoon, _nieuwe_geboortedatum(persoon))
-    for name, value in velden.items():
-        setattr(persoon, name, value)
-    persoon.geanonimiseerd_op = now
-    persoon.save(update_fields=[*velden, "geanonimiseerd_op"])
-    for koppeling in PersoonKoppeling.objects.filter(Q(persoon=persoon) | Q(gekoppeld_aan=persoon)):
-        _save_if_changed(
-            koppeling, {"reden": _tekst(koppeling.reden), "ontkoppel_reden": _tekst(koppeling.ontkoppel_reden)}
-        )
+    data = {}
+    for persoon_id, ontvangen_op in Betrokkene.objects.filter(persoon_id__in=persoon_ids).values_list(
+        "persoon_id", "melding__ontvangen_op"
+    ):
+        data.setdefault(persoon_id, []).append(ontvangen_op)
+    geboren = dict(Persoon.objects.filter(pk__in=persoon_ids).values_list("pk", "geboortedatum"))
+    nieuw = {pk: vervangende_geboortedatum(geboren[pk], data.get(pk, ())) for pk in geboren}
+
+    # History: one UPDATE for the batch; the per-person values (name, birth date) as CASE on the id.
+    per_persoon = {
+        "achternaam": Concat(Value("#"), Cast("id", CharField())),
+        # CASE id WHEN … as raw SQL: Django's When(id=…) costs ~0.1 ms of Python per person to build.
+        "geboortedatum": RawSQL(  # noqa: S611 (ids and dates are parameters)
+            f"CASE id {' '.join(['WHEN %s THEN %s'] * len(nieuw))} END" if nieuw else "NULL",
+            [value for pk, d in nieuw.items() for value in (pk, connection.ops.adapt_datefield_value(d))],
+            output_field=DateField(),
+        ),
+    }
+    vast = {name: Value(value) for name, value in _persoon_velden(0, None).items() if name not in per_persoon}
+    if nieuw:
+        _scrub(_history(Persoon).filter(id__in=list(nieuw)), **vast, **per_persoon)
+    _scrub(
+        _history(PersoonKoppeling).filter(Q(persoon_id__in=persoon_ids) | Q(gekoppeld_aan_id__in=persoon_ids)),
+        tekst=("reden", "ontkoppel_reden"),
+    )
+
+    _bijwerken(
+        Persoon.objects.filter(pk__in=persoon_ids),
+        per_rij=per_persoon,
+        geanonimiseerd_op=now,
+        **{name: value for name, value in _persoon_velden(0, None).items() if name not in per_persoon},
+    )
+    _bijwerken(
+        PersoonKoppeling.objects.filter(Q(persoon_id__in=persoon_ids) | Q(gekoppeld_aan_id__in=persoon_ids)),
+        tekstvelden=("reden", "ontkoppel_reden"),
+    )
+
+
+BATCHES = {"casussen": _casussen_batch, "meldingen": _meldingen_batch, "personen": _personen_batch}
+ESCALATIE_TEKSTVELDEN = ("vraag", "antwoord", "besluit", "legitimiteit", "betrokkenheid", "rendement")
 
 
 # --- history ----------------------------------------------------------------------------------------------
@@ -354,6 +537,9 @@ def _scrub(qs, *, tekst=(), leeg=(), **vast):
     """Update historical rows: `tekst` fields → marker (empty stays empty), `leeg` fields → "", plus `vast`.
 
     The change reason goes too: services record free text there (a transfer reason, a link reason).
+    Rows are found by their parent's id, so the history of rows deleted earlier (a removed goal, a plan
+    version) is scrubbed as well. Who did what when (history_user, history_date, history_type, status and
+    date fields) stays: the audit trail keeps its shape and loses its content.
     """
     updates = {name: Case(When(**{name: ""}, then=Value("")), default=Value(MARKER)) for name in tekst}
     updates.update({name: Value("") for name in leeg})
@@ -361,51 +547,21 @@ def _scrub(qs, *, tekst=(), leeg=(), **vast):
     updates["history_change_reason"] = Case(
         When(history_change_reason__isnull=True, then=Value(None)), default=Value(MARKER)
     )
-    return qs.update(**updates)
+    reden = Q(history_change_reason__isnull=False) & ~Q(history_change_reason=MARKER)
+    # Only the rows that change are written (most history rows of a betrokkene have nothing to scrub).
+    return qs.filter(_verandert(tekst, leeg, vast) | reden).update(**updates)
 
 
-def _history_scrubben(selectie: Selectie):
-    """Give the older history rows of every object anonymised in this run the anonymised values.
-
-    Rows are found by their parent's id, so the history of rows deleted earlier (a removed goal, a plan
-    version) is scrubbed as well. Who did what when (history_user, history_date, history_type, status
-    and date fields) stays: the audit trail keeps its shape and loses its content.
-    """
-    melding_ids, casus_ids, persoon_ids = selectie.melding_ids, selectie.casus_ids, selectie.persoon_ids
-    plan_ids = set(_history(Plan).filter(casus_id__in=casus_ids).values_list("id", flat=True))
-    escalatie_ids = set(_history(Escalatie).filter(casus_id__in=casus_ids).values_list("id", flat=True))
-
-    _scrub(
-        _history(Melding).filter(id__in=melding_ids),
-        tekst=("eerdere_hulp_door",),
-        leeg=MELDER_VELDEN,
-        aanleiding=MARKER,
-    )
-    _scrub(_history(Triage).filter(melding_id__in=melding_ids), tekst=TRIAGE_TEKSTVELDEN)
-    _scrub(_history(Betrokkene).filter(melding_id__in=melding_ids))
-    _scrub(_history(Correctie).filter(melding_id__in=melding_ids), tekst=("reden",))
-    agenda = Q(melding_id__in=melding_ids) | Q(casus_id__in=casus_ids) | Q(plan_id__in=plan_ids)
-    _scrub(_history(AgendaPunt).filter(agenda), tekst=("notulen", "vraag"))
-    _scrub(_history(ExpertVraag).filter(casus_id__in=casus_ids), tekst=("vraag", "antwoord"))
-    _scrub(_history(Casus).filter(id__in=casus_ids), tekst=("afsluit_toelichting", "afsluit_motivering"))
-    _scrub(_history(Nazorg).filter(casus_id__in=casus_ids), tekst=("notitie",))
-    _scrub(_history(JournaalRegel).filter(casus_id__in=casus_ids), tekst=("tekst",))
-    _scrub(_history(Plan).filter(id__in=plan_ids), tekst=PLAN_TEKSTVELDEN)
-    _scrub(_history(PlanDoel).filter(plan_id__in=plan_ids), tekst=("omschrijving",))
-    _scrub(_history(PlanActie).filter(plan_id__in=plan_ids), tekst=("omschrijving", "uitvoerder_naam"))
-    _scrub(
-        _history(Escalatie).filter(id__in=escalatie_ids),
-        tekst=("vraag", "antwoord", "besluit", "legitimiteit", "betrokkenheid", "rendement"),
-    )
-    _scrub(_history(EscalatieStap).filter(escalatie_id__in=escalatie_ids), tekst=("toelichting",))
-    _scrub(_history(CasusBetrokkene).filter(casus_id__in=casus_ids), tekst=("rol",))
-    _scrub(_history(Wachtlijst).filter(casus_id__in=casus_ids), tekst=("voorziening",))
-    _scrub(_history(Noodtoegang).filter(casus_id__in=casus_ids), tekst=("reden", "oordeel"))
-
-    for persoon in selectie.personen:
-        velden = _persoon_velden(persoon, _nieuwe_geboortedatum(persoon))
-        _scrub(_history(Persoon).filter(id=persoon.pk), **velden)
-    _scrub(
-        _history(PersoonKoppeling).filter(Q(persoon_id__in=persoon_ids) | Q(gekoppeld_aan_id__in=persoon_ids)),
-        tekst=("reden", "ontkoppel_reden"),
-    )
+def _verandert(tekst=(), leeg=(), vast=None) -> Q:
+    """The rows that the anonymisation changes: a `tekst` field not empty and not the marker yet, a `leeg`
+    field not empty, a `vast` field not at its value (an expression: every row)."""
+    verandert = Q(pk__in=[])
+    for name in tekst:
+        verandert |= ~Q(**{name: ""}) & ~Q(**{name: MARKER})
+    for name in leeg:
+        verandert |= ~Q(**{name: ""})
+    for name, value in (vast or {}).items():
+        if hasattr(value, "resolve_expression"):
+            return Q(pk__isnull=False)  # every row (not Q(): an empty Q vanishes in an OR)
+        verandert |= Q(**{f"{name}__isnull": False}) if value is None else ~Q(**{name: value})
+    return verandert

@@ -377,6 +377,8 @@ class BewaartermijnRun(models.Model):
     aantal_casussen = models.PositiveIntegerField(default=0)
     aantal_personen = models.PositiveIntegerField(default=0)
     details = models.JSONField(default=dict, blank=True, help_text="Termijnen en ids; nooit namen of tekst.")
+    # Progress of a real run: batches done (keten.retention). A run killed halfway is resumed after this one.
+    batches_gedaan = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = "bewaartermijnrun"

@@ -35,7 +35,6 @@ OPEN = (Rapport.Status.IN_WACHTRIJ, Rapport.Status.BEZIG)
 MAX_RUNS = 2
 SOFT_TIME_LIMIT = 10 * 60
 # An open rapport that waited or ran this long gets its job sent again (wachtende_rapporten_versturen).
-WACHTRIJ_HERSTART = timedelta(minutes=5)
 ADVISORY_LOCK_KEY = 7201  # first half of the PostgreSQL advisory lock key of a running jaarmonitor job
 BEDRAG_MAX = Decimal("9999999999.99")
 
@@ -174,12 +173,14 @@ def _start(rapport, door):
     return start_task(tasks.rapport_genereren, rapport.pk, door=door)
 
 
-def wachtende_rapporten_versturen(*, ouder_dan=WACHTRIJ_HERSTART) -> int:
+def wachtende_rapporten_versturen(*, ouder_dan=None) -> int:
     """Send the job again for every open rapport that waited longer than `ouder_dan` (celery beat).
 
     Covers a job that never reached the broker (Redis was down when it was requested) and one whose worker
     died with the message (e.g. Redis restarted without persistence). Sending twice is harmless: the job
     skips a rapport that is klaar, and one that another worker is running (`_alleen_hier`)."""
+    if ouder_dan is None:
+        ouder_dan = timedelta(seconds=settings.BZT_RAPPORT_HERSTART_SECONDEN)
     grens = timezone.now() - ouder_dan
     rapporten = list(
         Rapport.objects.filter(status__in=OPEN)

@@ -105,6 +105,23 @@ class Stack:
         self._pg_options = options
         self._pg_started = True
 
+    def kill_postmaster(self):
+        """kill -9 of this stack's postmaster (its pid from postmaster.pid in the stack's own data directory)."""
+        pid = int((self.pgdata / "postmaster.pid").read_text().split()[0])
+        os.kill(pid, signal.SIGKILL)
+
+    def start_postgres_again(self, timeout=60):
+        """Start after a stop or a crash; after kill -9 the old backends exit first (they notice the postmaster
+        is gone), until then the start is refused ("shared memory block is still in use")."""
+        deadline = time.monotonic() + timeout
+        while True:
+            started = self.pg_ctl("-o", self._pg_options, "-w", "start", check=False)
+            if started.returncode == 0:
+                return
+            if time.monotonic() > deadline:
+                raise RuntimeError(f"PostgreSQL did not start again: {started.stderr[-500:]}")
+            time.sleep(0.5)
+
     def restart_postgres(self, mode="fast"):
         """Stop (fast: terminates every connection) and start again."""
         self.pg_ctl("-m", mode, "-w", "stop")
@@ -249,6 +266,21 @@ class Stack:
         self.workers.append(process)
         log = self.dir / f"worker-{name}.log"
         _wait(lambda: "ready." in log.read_text(), 60, f"celery worker {name}")
+        return process
+
+    def start_beat(self, **env):
+        """`celery beat` with the app's schedule (its own schedule file in the stack's directory)."""
+        log = self.dir / "beat.log"
+        process = subprocess.Popen(  # noqa: S603
+            [PYTHON, "-m", "celery", "-A", "bzt", "beat", "--loglevel=INFO", "-s", str(self.dir / "beat-schedule")],
+            cwd=ROOT,
+            env=self.env(**env),
+            stdout=open(log, "a"),  # noqa: SIM115
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
+        self.workers.append(process)
+        _wait(lambda: "beat: Starting" in log.read_text(), 60, "celery beat")
         return process
 
     def worker_children(self, worker):

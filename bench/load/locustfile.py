@@ -10,7 +10,9 @@ prepare step gave the account — and then works with a think time of 0.5–2 s:
 A refused plan edit because someone else saved it first ("intussen door iemand anders gewijzigd") and a
 triage of a melding someone else triaged first ("al getrieerd") are correct answers, not errors: they are
 reported as their own request names ending in "[conflict]". Anything else unexpected is a failure.
-Input comes from the environment: BZT_LOAD_ACCOUNTS (the prepare step's JSON).
+Input comes from the environment: BZT_LOAD_ACCOUNTS (the prepare step's JSON). Every write answered with
+success is appended to BZT_LOAD_LEDGER (JSON lines): bench/load/verify.py checks afterwards that each one is in
+the database, whole (issue 20: a status code is not proof that the write landed).
 """
 
 import datetime
@@ -33,6 +35,15 @@ CONFLICT_PLAN = "intussen door iemand anders gewijzigd"
 AL_GETRIEERD = "al getrieerd"
 LEEFGEBIEDEN = ["verslaving", "criminaliteit", "psychiatrie", "schulden", "dakloos", "werkloosheid_uitkering",
                 "geweldsslachtoffer", "sociaal_isolement"]  # fmt: skip
+LEDGER = open(os.environ["BZT_LOAD_LEDGER"], "a", buffering=1) if os.environ.get("BZT_LOAD_LEDGER") else None  # noqa: SIM115
+
+
+def answered_success(kind, **fields):
+    """Record a write the app answered with success (one line, flushed: a killed locust keeps what it wrote)."""
+    if LEDGER is not None:
+        LEDGER.write(json.dumps({"kind": kind, "at": round(time.time(), 3), **fields}) + "\n")
+
+
 POOLS = {
     "meldpunt": list(ACCOUNTS["meldpunt"]),
     "regisseur": list(ACCOUNTS["regisseurs"]),
@@ -119,6 +130,8 @@ class Meldpunt(BztUser):
                 if AL_GETRIEERD in self.client.get(r.headers["Location"], name="GET /meldpunt/meldingen/<pk>/").text:
                     r.success()
                     r.request_meta["name"] = "POST triage [conflict]"
+                    return
+                answered_success("triage", melding=int(pk), besluit=data["besluit"], user=self.account["username"])
                 return
             r.failure(f"HTTP {r.status_code}")
 
@@ -155,6 +168,8 @@ class Regisseur(BztUser):
         with self.client.post(f"/casussen/plannen/{plan}/", data=data, name="POST plan (edit)",
                               catch_response=True, allow_redirects=False) as r:  # fmt: skip
             if r.status_code == 302:
+                answered_success("plan", plan=int(plan), samenvatting=data["plan-samenvatting"],
+                                 user=self.account["username"])  # fmt: skip
                 return
             if r.status_code == 200 and CONFLICT_PLAN in r.text:
                 r.success()

@@ -42,9 +42,12 @@ def prepare(stack, size="10k"):
     return out
 
 
-def run_locust(stack, accounts, duration, users, csv_prefix, spawn_rate=10):
-    """Run locust headless; returns the process (waited for)."""
+def run_locust(stack, accounts, duration, users, csv_prefix, spawn_rate=10, ledger=None):
+    """Run locust headless; returns the process (waited for). `ledger`: where the users record every write
+    answered with success (bench/load/verify.py)."""
     env = {**os.environ, "BZT_LOAD_ACCOUNTS": str(accounts), "PYTHONPATH": str(ROOT)}
+    if ledger is not None:
+        env["BZT_LOAD_LEDGER"] = str(ledger)
     return subprocess.run(  # noqa: S603
         [
             sys.executable,
@@ -103,6 +106,21 @@ def read_stats(csv_prefix, proc=None):
     return stats, [{"name": f["Name"], "error": f["Error"], "count": int(f["Occurrences"])} for f in failures]
 
 
+def verify_writes(stack, ledger):
+    """bench/load/verify.py against the stack's database: every write answered with success, whole."""
+    proc = subprocess.run(  # noqa: S603
+        [sys.executable, "-m", "bench.load.verify", str(ledger)],
+        cwd=ROOT,
+        env=stack.env(CELERY_BROKER_URL=""),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    if proc.returncode not in (0, 1) or not proc.stdout.strip():
+        raise RuntimeError(f"verify failed: {proc.stderr[-2000:]}")
+    return json.loads(proc.stdout.strip().splitlines()[-1])
+
+
 def gunicorn_workers(stack):
     return stack.worker_children(stack.web)
 
@@ -117,8 +135,10 @@ def run(duration=60, users=50, size="10k", web_workers=4):
         stack.start_web(workers=web_workers)
         load_before = os.getloadavg()[0]
         print(f"  locust: {users} users, {duration} s against {stack.base_url} (gunicorn {web_workers} workers)")
-        proc = run_locust(stack, accounts, duration, users, stack.dir / "load")
+        ledger = stack.dir / "ledger.jsonl"
+        proc = run_locust(stack, accounts, duration, users, stack.dir / "load", ledger=ledger)
         stats, failures = read_stats(stack.dir / "load", proc)
+        writes = verify_writes(stack, ledger)
         if proc.returncode not in (0, 1):  # 1 = there were failures; the numbers say which
             print(proc.stdout[-3000:], proc.stderr[-3000:])
             raise RuntimeError(f"locust stopped with exit code {proc.returncode}")
@@ -131,6 +151,7 @@ def run(duration=60, users=50, size="10k", web_workers=4):
             "load_avg_at_start": round(load_before, 1),
             "stats": stats,
             "failures": failures,
+            "writes": writes,
         }
     (RESULTS / "load.json").write_text(json.dumps(result, indent=2, ensure_ascii=False))
     update_section("load", "Load test", markdown(result))
@@ -140,7 +161,27 @@ def run(duration=60, users=50, size="10k", web_workers=4):
         f"{total['failures']} errors; conflicts "
         f"{sum(s['requests'] for s in stats if s['name'].endswith('[conflict]'))}"
     )
+    print(
+        f"bench load: writes answered with success {writes['answered_success']}, found whole {writes['found_whole']}, "
+        f"lost {writes['lost']}, half {writes['half']}"
+    )
+    if writes["lost"] or writes["half"]:
+        print(f"bench load: FAIL — a write answered with success did not land: {writes['examples']}")
+        raise SystemExit(1)
     return result
+
+
+def _writes_lines(writes):
+    if not writes:
+        return []
+    kinds = ", ".join(f"{n} {kind}" for kind, n in sorted(writes["per_kind"].items()))
+    verdict = "PASS" if not writes["lost"] and not writes["half"] else "**FAIL**"
+    return [
+        f"Writes that landed (`bench/load/verify.py`): {verdict} — {writes['answered_success']} writes answered with "
+        f"success ({kinds}), {writes['found_whole']} found whole in the database afterwards, {writes['lost']} lost, "
+        f"{writes['half']} half.",
+        "",
+    ]
 
 
 def markdown(result):
@@ -162,6 +203,7 @@ def markdown(result):
         f"median {total['median_ms']:.0f} ms, "
         f"errors {total['failures']} of {total['requests']}; conflicts {sum(c['requests'] for c in conflicts)}.**",
         "",
+        *_writes_lines(result.get("writes")),
         "| request | count | errors | median ms | p95 ms | req/s |",
         "|---|---:|---:|---:|---:|---:|",
     ]

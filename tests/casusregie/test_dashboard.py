@@ -246,12 +246,12 @@ def test_the_dashboard_query_count_is_exact_and_its_size_bounded(client, demo, d
     _scenario(demo, 12)  # more than OUDSTE in every group shown
     client.get(reverse(DASHBOARD))  # the once-a-minute session save out of the way
     # 7 for the request (incl. unread notifications)
-    # + 15 for the sections (the lead times: one row stored by the signals run)
+    # + 10 for the sections (the counts and lead times: one row stored by the signals run; issue 20)
     # + 1 for the settings of functioneel beheer (bzt.instellingen: read once per request)
-    with django_assert_num_queries(23):
+    with django_assert_num_queries(18):
         klein = client.get(reverse(DASHBOARD)).content.decode()
     _scenario(demo, 12)
-    with django_assert_num_queries(23):
+    with django_assert_num_queries(18):
         groot = client.get(reverse(DASHBOARD)).content.decode()
     assert groot.count("<tr") == klein.count("<tr")  # the counts change, the rows shown do not grow
 
@@ -285,3 +285,50 @@ def test_recomputing_signals_while_the_task_queue_is_down_says_so(client, demo, 
     text = response.content.decode()
     assert "De taak kon niet worden gestart: de takenwachtrij is nu niet bereikbaar" in text
     assert "is gestart" not in text
+
+
+def test_after_the_signals_run_the_stored_counts_equal_the_live_counts(client, demo, settings):
+    """Issue 20: the dashboard reads counts stored by the signals run; after each run they are exactly what a
+    live computation over the procesmanager's casussen gives, also after casussen close and escalations end."""
+    import random
+
+    from casusregie import dashboardcijfers, selectors
+    from casusregie.doorlooptijden import laatste_stand
+    from casusregie.models import Casus, Escalatie
+
+    settings.BZT_MAX_CASELOAD = 4  # some regisseurs reach it (the 'vol' count), no assignment is refused
+    pm = demo["procesmanager"]
+    rng = random.Random(20)
+    regisseurs = ["regisseur_dimence", "regisseur_tactus", "regisseur_iriszorg"]
+    casussen = []
+
+    def live():
+        return dashboardcijfers.bereken(selectors.casussen_for(pm), selectors.escalaties_for(pm), timezone.localdate())
+
+    for ronde in range(3):
+        for _ in range(3):
+            c = factories.casus(demo, regisseur=rng.choice(regisseurs))
+            casussen.append(c)
+            if rng.random() < 0.7:
+                escaleren(c, dagen_geleden=rng.randint(0, 30))
+            if rng.random() < 0.6:
+                wachtlijst(c, rng.choice(["Iriszorg", "Carinova", "Dimence"]), dagen_geleden=rng.randint(0, 20))
+        if ronde:  # change what is counted: a casus closed (test shortcut), an escalation ended
+            Casus.objects.filter(pk=casussen[rng.randrange(len(casussen))].pk).update(status=Casus.Status.AFGESLOTEN)
+            Escalatie.objects.filter(pk__in=Escalatie.objects.order_by("?").values("pk")[:1]).update(
+                status=Escalatie.Status.GEDEESCALEERD
+            )
+        signals.signalen_berekenen()
+        stand = laatste_stand()
+        assert stand.tellingen == live()
+        # ...and independent of the dashboard code: the plain counts.
+        open_esc = Escalatie.objects.filter(status__in=["open", "beantwoord"]).count()
+        assert sum(n for n, _ in stand.tellingen["escalaties"].values()) == open_esc
+        open_cas = Casus.objects.exclude(status=Casus.Status.AFGESLOTEN).count()
+        assert sum(o[2] for o in stand.tellingen["organisaties"]) == open_cas
+
+        response = get(client, pm)
+        ctx = response.context
+        assert ctx["open_escalaties"] == open_esc
+        assert ctx["tellingen_berekend_op"] == stand.berekend_op
+        assert "Aantallen berekend op" in response.content.decode()

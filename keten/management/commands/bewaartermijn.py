@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from bzt.audit import system_user
 from casusregie.models import Casus
-from keten.retention import bewaartermijn_toepassen
+from keten import retention
 from meldpunt.models import Melding
 
 
@@ -17,6 +17,12 @@ def _peildatum(value):
         return date.fromisoformat(value)
     except ValueError:
         raise CommandError(f"'{value}' is geen datum (JJJJ-MM-DD).") from None
+
+
+def _duur(seconden):
+    if seconden < 60:
+        return f"{seconden:.0f} s"
+    return f"{seconden // 60:.0f} min {seconden % 60:.0f} s"
 
 
 class Command(BaseCommand):
@@ -37,10 +43,27 @@ class Command(BaseCommand):
 
     def handle(self, *args, dry_run, vandaag, **options):
         vandaag = vandaag or timezone.localdate()
+        if not dry_run:
+            for onaf in retention.onafgemaakte_runs():  # a run that was killed: finish it first
+                self.stdout.write(
+                    f"Run {onaf.pk} (peildatum {onaf.peildatum:%d-%m-%Y}) was onderbroken en wordt hervat bij "
+                    f"batch {onaf.batches_gedaan + 1}."
+                )
+                retention.uitvoeren(onaf)
         try:
-            run = bewaartermijn_toepassen(door=system_user(), vandaag=vandaag, dry_run=dry_run)
+            run = retention.plannen(door=system_user(), vandaag=vandaag, dry_run=dry_run)
         except ValidationError as error:
             raise CommandError(" ".join(error.messages)) from None
+        schatting = run.details["schatting"]
+        bron = "de laatste volledige run" if schatting["bron"] != "bench" else "de benchmark (nog geen run gemeten)"
+        self.stdout.write(
+            f"Te anonimiseren: {schatting['objecten']} objecten (casussen, meldingen, personen); "
+            f"geschatte duur {_duur(schatting['seconden'])} bij {schatting['tempo']:.0f} objecten per seconde "
+            f"({bron})."
+        )
+        self.stdout.flush()
+        if not dry_run:
+            run = retention.uitvoeren(run)
         termijnen = run.details["termijnen"]
         self.stdout.write(
             f"Bewaartermijn, peildatum {vandaag:%d-%m-%Y}: casussen {termijnen['casus_jaren']} jaar na afsluiten, "
@@ -59,4 +82,5 @@ class Command(BaseCommand):
         if dry_run:
             self.stdout.write(f"Proefdraai {run.pk}: er is niets gewijzigd.")
         else:
-            self.stdout.write(self.style.SUCCESS(f"Run {run.pk} vastgelegd."))
+            duur = run.details.get("duur_s")
+            self.stdout.write(self.style.SUCCESS(f"Run {run.pk} vastgelegd ({_duur(duur or 0)})."))
