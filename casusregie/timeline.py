@@ -4,12 +4,13 @@ expert teams and their answers, access."""
 from dataclasses import dataclass
 from datetime import datetime, time
 
+from django.db.models import Min
 from django.utils import timezone
 
 from bzt.hooks import Hook
 from meldpunt.models import Correctie
 
-from .models import CasusToegang, EscalatieStap, ExpertVraag, Plan
+from .models import Casus, CasusToegang, EscalatieStap, ExpertVraag, Plan
 from .selectors import toegevoegde_meldingen
 
 
@@ -19,6 +20,12 @@ class Gebeurtenis:
     soort: str
     tekst: str
     door: object = None
+    tijd: bool = True  # the moment has its time of day; False: only the day is known (shown without a time)
+
+    @property
+    def gepland(self):
+        """Dated ahead (an MDO besluit taken for a meeting still to come): shown apart, not among what happened."""
+        return timezone.localtime(self.moment).date() > timezone.localdate()
 
 
 # Events about a casus from the apps above casusregie, registered in their AppConfig.ready(): bron(casus) -> events.
@@ -31,8 +38,18 @@ def at(day):
     return timezone.make_aware(datetime.combine(day, time(12, 0)))
 
 
+def op_dag(day, vastgelegd=None, **velden):
+    """An event of a day (a DateField: triage, escalation step, MDO besluit, closing) at the moment it was
+    recorded (its history) when that was on the same day, so events of one day are in the order they happened
+    and show their time. Recorded on another day (imported, or a besluit for a meeting ahead): the day alone."""
+    if vastgelegd is not None and timezone.localtime(vastgelegd).date() == day:
+        return Gebeurtenis(vastgelegd, tijd=True, **velden)
+    return Gebeurtenis(at(day), tijd=False, **velden)
+
+
 def tijdlijn(casus, *, met_journaal=True):
-    """Newest first. A fixed number of queries, whatever the length of the history."""
+    """Newest first, by the moment each event happened (with its time where known). A fixed number of
+    queries, whatever the length of the history."""
     melding = casus.melding
     events = [
         Gebeurtenis(
@@ -44,12 +61,14 @@ def tijdlijn(casus, *, met_journaal=True):
     ]
     triage = getattr(melding, "triage", None)
     if triage is not None:
+        vastgelegd = triage.history.filter(datum=triage.datum).aggregate(op=Min("history_date"))["op"]
         events.append(
-            Gebeurtenis(
-                at(triage.datum),
-                "triage",
-                f"Triage: {triage.score} van 8 leefgebieden, besluit {triage.get_besluit_display().lower()}",
-                triage.getrieerd_door,
+            op_dag(
+                triage.datum,
+                vastgelegd,
+                soort="triage",
+                tekst=f"Triage: {triage.score} van 8 leefgebieden, besluit {triage.get_besluit_display()}",
+                door=triage.getrieerd_door,
             )
         )
     toegevoegd_ids = []
@@ -86,7 +105,7 @@ def tijdlijn(casus, *, met_journaal=True):
             Gebeurtenis(
                 versie.history_date,
                 "plan",
-                f"Plan versie {versie.versie}: {versie.get_status_display().lower()}",
+                f"Plan versie {versie.versie}: {versie.get_status_display()}",
                 versie.history_user,
             )
         )
@@ -94,14 +113,21 @@ def tijdlijn(casus, *, met_journaal=True):
     if met_journaal:
         for regel in casus.journaal.select_related("auteur"):
             events.append(Gebeurtenis(regel.op, "journaal", regel.tekst, regel.auteur))
-    for stap in EscalatieStap.objects.filter(escalatie__casus=casus).select_related("niveau", "door", "escalatie"):
+    stappen = list(EscalatieStap.objects.filter(escalatie__casus=casus).select_related("niveau", "door", "escalatie"))
+    stap_vastgelegd = dict(
+        EscalatieStap.history.filter(id__in=[stap.pk for stap in stappen], history_type="+").values_list(
+            "id", "history_date"
+        )
+    )
+    for stap in stappen:
         events.append(
-            Gebeurtenis(
-                at(stap.datum),
-                "escalatie",
-                f"Escalatie {stap.get_soort_display().lower()} ({stap.niveau})"
+            op_dag(
+                stap.datum,
+                stap_vastgelegd.get(stap.pk),
+                soort="escalatie",
+                tekst=f"Escalatie {stap.get_soort_display().lower()} ({stap.niveau})"
                 + (f": {stap.toelichting}" if stap.toelichting else ""),
-                stap.door,
+                door=stap.door,
             )
         )
     for vraag in ExpertVraag.objects.filter(casus=casus).select_related("team", "gesteld_door", "beantwoord_door"):
@@ -126,15 +152,28 @@ def tijdlijn(casus, *, met_journaal=True):
             )
         )
     if casus.afgesloten_op:
+        vastgelegd = Casus.history.filter(id=casus.pk, status=Casus.Status.AFGESLOTEN).aggregate(
+            op=Min("history_date")
+        )["op"]
         events.append(
-            Gebeurtenis(
-                at(casus.afgesloten_op),
-                "afsluiting",
-                f"Casus afgesloten: {casus.afsluitreden}"
+            op_dag(
+                casus.afgesloten_op,
+                vastgelegd,
+                soort="afsluiting",
+                tekst=f"Casus afgesloten: {casus.afsluitreden}"
                 + (f", overgedragen aan {casus.overgedragen_aan}" if casus.overgedragen_aan else ""),
             )
         )
-    return sorted(events, key=lambda e: e.moment, reverse=True)
+    # Newest first; of two events at the same moment (two steps of one day whose time is not known) the one
+    # recorded later comes first, as the sources list them oldest first.
+    volgorde = sorted(enumerate(events), key=lambda item: (item[1].moment, item[0]), reverse=True)
+    return [event for _, event in volgorde]
+
+
+def gepland_en_gebeurd(events):
+    """The timeline split into what is dated ahead (soonest first) and what happened (newest first)."""
+    gepland = [e for e in events if e.gepland]
+    return gepland[::-1], [e for e in events if not e.gepland]
 
 
 def _first_of_each_plan_status(events):

@@ -50,7 +50,7 @@ from .forms import (
 )
 from .models import Plan
 from .rechten import GEEN_RECHT, RECHTEN, heeft, mag
-from .timeline import tijdlijn
+from .timeline import gepland_en_gebeurd, tijdlijn
 
 # --- lists ----------------------------------------------------------------------------------------------------
 
@@ -91,7 +91,7 @@ DOSSIER_ACTIES = (
 def _dossier_context(request, casus, **forms):
     user = request.user
     plannen = list(selectors.plannen(casus))
-    gebeurtenissen = tijdlijn(casus)
+    gepland, gebeurtenissen = gepland_en_gebeurd(tijdlijn(casus))
     heel = request.GET.get("tijdlijn") == "alles"
     context = {
         "casus": casus,
@@ -104,6 +104,7 @@ def _dossier_context(request, casus, **forms):
         "wachtlijsten": list(casus.wachtlijsten.select_related("organisatie")),
         "tijdlijn": gebeurtenissen if heel else gebeurtenissen[:TIJDLIJN_KORT],
         "tijdlijn_totaal": len(gebeurtenissen),
+        "gepland": gepland,
         "toegevoegde_meldingen": selectors.toegevoegde_meldingen(casus),
         "nieuwe_meldingen": selectors.nieuwe_meldingen_over_huishouden([casus]),
         **_mag_flags(user, casus),
@@ -684,7 +685,7 @@ def actie_status(request, pk):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, f"Status van de actie: {actie.get_status_display().lower()}.")
+            messages.success(request, f"Status van de actie: {actie.get_status_display()}.")
     return redirect("casusregie:plan", pk=actie.plan_id)
 
 

@@ -330,7 +330,7 @@ def test_the_budget_form_explains_errors_in_dutch(client, demo, data, message):
 
 
 def test_budget_amounts_in_dutch_notation():
-    from monitor.forms import parse_bedrag
+    from bzt.bedragen import parse_bedrag
 
     assert str(parse_bedrag("12.345,67")) == "12345.67"
     assert str(parse_bedrag("€ 1.250")) == "1250"
