@@ -91,3 +91,15 @@ def screenshot(page, name):
     """Keep a picture of a main page (test-artifacts/screenshots/NAME.png), for the docs."""
     (ARTIFACTS / "screenshots").mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "screenshots" / f"{name}.png"), full_page=True)
+
+
+BREEDTES = ((1366, 900), (390, 844))  # a small laptop and a phone (issue 17)
+
+
+def screenshots(page, name):
+    """The page at both widths of issue 17 (NAME-1366.png, NAME-390.png), then back to the width it had."""
+    size = page.viewport_size
+    for width, height in BREEDTES:
+        page.set_viewport_size({"width": width, "height": height})
+        screenshot(page, f"{name}-{width}")
+    page.set_viewport_size(size)
