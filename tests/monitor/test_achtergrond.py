@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 
 from bzt.tasks import IN_PROCESS
-from monitor import exports, tasks
+from monitor import exports, services, tasks
 from monitor.models import Rapport
 
 from .conftest import JAAR
@@ -22,7 +22,16 @@ def test_the_request_returns_before_the_report_is_rendered_and_the_job_then_fini
     beleid, demo, jaar_cijfers, media, settings, monkeypatch
 ):
     settings.BZT_TAKEN_IN_THREAD = True
-    rendering, release = threading.Event(), threading.Event()
+    rendering, release, answered = threading.Event(), threading.Event(), threading.Event()
+    claim = services._claim
+
+    def claim_after_the_answer(*args, **kwargs):
+        # SQLite's shared in-memory test database locks a table for a writer and a reader at once: the job
+        # starts writing once the request has answered (a file database or PostgreSQL simply wait)
+        assert answered.wait(30)
+        return claim(*args, **kwargs)
+
+    monkeypatch.setattr(services, "_claim", claim_after_the_answer)
 
     def slow_pdf(shown):
         rendering.set()
@@ -31,6 +40,7 @@ def test_the_request_returns_before_the_report_is_rendered_and_the_job_then_fini
 
     monkeypatch.setattr(exports, "render_pdf", slow_pdf)
     response = beleid.post(reverse("monitor:index"), {"rapport-jaar": JAAR}, follow=True)
+    answered.set()
     try:
         # the page is back while the PDF is still being made: it says so and polls the progress
         assert response.status_code == 200
