@@ -1,7 +1,11 @@
 """Form helpers shared by every app."""
 
+from decimal import Decimal
+
 from django import forms
 
+from .bedragen import bedrag as bedrag_tekst
+from .bedragen import bedrag_invoer, parse_bedrag
 from .validators import datum_probleem
 
 
@@ -65,3 +69,30 @@ def zoektekst(params, name):
     query), at most ZOEKTEKST_MAX characters."""
     text = "".join(ch for ch in str(params.get(name, "")) if ch.isprintable())
     return text.strip()[:ZOEKTEKST_MAX]
+
+
+class BedragField(forms.Field):
+    """An amount in euros typed the Dutch way (4.800 · 4.800,50 · 4800); cleans to a Decimal with at most two
+    decimals. `min_value`: the least amount allowed (the service checks its own range as well)."""
+
+    widget = forms.TextInput(attrs={"inputmode": "decimal", "maxlength": 30, "autocomplete": "off"})
+
+    def __init__(self, *, min_value=None, **kwargs):
+        super().__init__(**kwargs)
+        self.min_value = min_value
+
+    def to_python(self, value):
+        value = str(value).strip() if value is not None else ""
+        if value in self.empty_values:
+            return None
+        bedrag = parse_bedrag(value)
+        if bedrag is None:
+            raise forms.ValidationError("Vul een bedrag in euro's in, bijvoorbeeld 4.800 of 12.345,67.")
+        if bedrag != bedrag.quantize(Decimal("0.01")):
+            raise forms.ValidationError("Een bedrag heeft ten hoogste twee cijfers achter de komma.")
+        if self.min_value is not None and bedrag < self.min_value:
+            raise forms.ValidationError(f"Het bedrag mag niet kleiner zijn dan {bedrag_tekst(self.min_value)}.")
+        return bedrag
+
+    def prepare_value(self, value):
+        return bedrag_invoer(value) if isinstance(value, Decimal | int) and not isinstance(value, bool) else value

@@ -4,9 +4,14 @@ Tasks take ids, never personal data, and only call services.
 """
 
 import logging
+import queue
+import threading
+import time
 
 from celery import shared_task
 from celery.contrib.django.task import DjangoTask
+from django import db
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db import transaction
 from kombu.exceptions import OperationalError
@@ -50,6 +55,48 @@ NIET_GESTART = (
 )
 
 
+class InProcessWorker:
+    """The embedded setup's worker (no broker: CELERY_BROKER_URL unset): one thread in the web process that runs
+    the long jobs (tasks declared with `achtergrond=True`: the jaarmonitor, the MDO's PDFs) one after the other,
+    as a worker with concurrency 1 would, so the request that started one returns at once and its page shows
+    the progress. A job lost with the process stays "in de wachtrij" and is started again from its page."""
+
+    def __init__(self):
+        self._queue = queue.Queue()
+        self._thread = None
+        self._lock = threading.Lock()
+
+    def submit(self, task, args, kwargs):
+        with self._lock:
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._run, name="bzt-taken", daemon=True)
+                self._thread.start()
+        self._queue.put((task, args, kwargs))
+
+    def join(self, timeout=None):
+        """Wait until every submitted job has run (tests, and a clean shutdown)."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        while self._queue.unfinished_tasks:
+            if deadline is not None and time.monotonic() > deadline:
+                return False
+            time.sleep(0.05)
+        return True
+
+    def _run(self):
+        while True:
+            task, args, kwargs = self._queue.get()
+            try:
+                task.apply(args, kwargs)
+            except Exception:  # the job marks its own row as failed; this only keeps the thread alive
+                logger.exception("Taak %s mislukt", task.name)
+            finally:
+                db.connections.close_all()  # this thread's connections, not the request's
+                self._queue.task_done()
+
+
+IN_PROCESS = InProcessWorker()
+
+
 def start_task(task, *args, door, **kwargs) -> Verzending:
     """Queue `task` on behalf of `door` once the current transaction commits.
 
@@ -59,8 +106,11 @@ def start_task(task, *args, door, **kwargs) -> Verzending:
     verzending = Verzending()
 
     def publish():
-        if task.app.conf.task_always_eager:  # no broker: the task runs here and now, its errors are its own
-            task.apply_async(args, {**kwargs, "acting_user_id": door.pk})
+        if task.app.conf.task_always_eager:  # no broker: the task runs in this process, its errors are its own
+            if getattr(task, "achtergrond", False) and settings.BZT_TAKEN_IN_THREAD:
+                IN_PROCESS.submit(task, args, {**kwargs, "acting_user_id": door.pk})
+            else:
+                task.apply_async(args, {**kwargs, "acting_user_id": door.pk})
             verzending.gelukt = True
             return
         try:

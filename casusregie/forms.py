@@ -1,7 +1,7 @@
 from django import forms
 from django.utils import timezone
 
-from bzt.forms import DatumField
+from bzt.forms import BedragField, DatumField
 from bzt.models import Organisatie, User
 from meldpunt.codes import Leefgebied
 from meldpunt.models import Persoon
@@ -234,7 +234,7 @@ class AntwoordForm(forms.Form):
 
 class DoorbraakForm(forms.Form):
     prefix = "doorbraak"
-    maatwerkbudget = forms.DecimalField(label="Maatwerkbudget (€)", min_value=0, max_digits=10, decimal_places=2)
+    maatwerkbudget = BedragField(label="Maatwerkbudget (€)", min_value=0, help_text="Bijvoorbeeld 4.800 of 4.800,50")
     legitimiteit = forms.CharField(
         label="Legitimiteit",
         max_length=2000,

@@ -2,6 +2,7 @@
 access changes only here (through casusregie.permissions)."""
 
 from datetime import date, timedelta
+from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.core.exceptions import NON_FIELD_ERRORS, PermissionDenied, ValidationError
@@ -12,6 +13,7 @@ from django.utils import timezone
 from bzt import instellingen
 from bzt import rechten as bzt_rechten
 from bzt.audit import acting_as
+from bzt.bedragen import bedrag
 from bzt.notifications import gebeurd
 from bzt.workflow import holds_right, transition
 from meldpunt.models import Betrokkene, Melding
@@ -782,6 +784,9 @@ def escalatie_beantwoorden(*, door, escalatie: Escalatie, antwoord: str, besluit
     return escalatie
 
 
+MAATWERKBUDGET_GRENS = Decimal(100_000_000)
+
+
 @transaction.atomic
 def doorbraak_vastleggen(
     *, door, escalatie: Escalatie, maatwerkbudget, legitimiteit: str, betrokkenheid: str, rendement: str
@@ -796,6 +801,8 @@ def doorbraak_vastleggen(
     }
     if maatwerkbudget is None or maatwerkbudget < 0:
         errors["maatwerkbudget"] = "Vul het maatwerkbudget in (0 of meer)."
+    elif maatwerkbudget >= MAATWERKBUDGET_GRENS:  # the column holds 10 digits, 2 after the comma
+        errors["maatwerkbudget"] = f"Het maatwerkbudget moet kleiner zijn dan {bedrag(MAATWERKBUDGET_GRENS)}."
     if errors:
         raise ValidationError(errors)
     with acting_as(door, reason="doorbraak"):
@@ -812,7 +819,7 @@ def doorbraak_vastleggen(
             niveau=escalatie.niveau,
             datum=timezone.localdate(),
             door=door,
-            toelichting=f"Maatwerkbudget € {maatwerkbudget}",
+            toelichting=f"Maatwerkbudget {bedrag(maatwerkbudget)}",
         )
     gebeurd("casusregie.escalatie.doorbraak", escalatie, door=door)
     return escalatie

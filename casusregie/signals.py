@@ -16,7 +16,7 @@ from django.utils import timezone
 from bzt import instellingen
 
 from .doorlooptijden import doorlooptijden_opslaan
-from .models import Casus, Escalatie, Plan, PlanActie, Signaal, Wachtlijst
+from .models import Casus, DoorlooptijdenStand, Escalatie, Plan, PlanActie, Signaal, Wachtlijst
 
 # An escalation waiting longer than this at the same level of the ladder is a signal.
 ESCALATIE_LANG_OPEN_DAGEN = 14
@@ -181,3 +181,15 @@ def signalen_berekenen(today: date | None = None) -> dict:
     for signaal in signalen:
         counts[signaal.soort] += 1
     return counts
+
+
+def signalen_van_vandaag(today: date | None = None):
+    """When the signals were last computed, computing them first if that was not today: the dashboard never
+    shows "0 signalen" because nobody pressed the button (the embedded setup has no celery beat; with beat
+    they are computed every two hours and this finds today's run). One query when they are up to date."""
+    today = today or timezone.localdate()
+    laatst = DoorlooptijdenStand.objects.order_by("-berekend_op").values_list("berekend_op", flat=True).first()
+    if laatst is None or timezone.localtime(laatst).date() < today:
+        signalen_berekenen(today)
+        laatst = DoorlooptijdenStand.objects.order_by("-berekend_op").values_list("berekend_op", flat=True).first()
+    return laatst

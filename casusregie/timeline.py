@@ -11,7 +11,7 @@ from django.utils import timezone
 from bzt.hooks import Hook
 from meldpunt.models import Correctie
 
-from .models import CasusToegang, EscalatieStap, ExpertVraag, Plan
+from .models import Casus, CasusToegang, EscalatieStap, ExpertVraag, Plan
 from .selectors import toegevoegde_meldingen
 
 
@@ -21,6 +21,12 @@ class Gebeurtenis:
     soort: str
     tekst: str
     door: object = None
+    tijd: bool = True  # the moment has its time of day; False: only the day is known (shown without a time)
+
+    @property
+    def gepland(self):
+        """Dated ahead (an MDO besluit taken for a meeting still to come): shown apart, not among what happened."""
+        return timezone.localtime(self.moment).date() > timezone.localdate()
 
 
 # Events about a casus from the apps above casusregie, registered in their AppConfig.ready():
@@ -34,13 +40,24 @@ def at(day):
     return timezone.make_aware(datetime.combine(day, time(12, 0)))
 
 
+def op_dag(day, vastgelegd=None, **velden):
+    """An event of a day (a DateField: triage, escalation step, MDO besluit, closing) at the moment it was
+    recorded (its history) when that was on the same day, so events of one day are in the order they happened
+    and show their time. Recorded on another day (imported, or a besluit for a meeting ahead): the day alone."""
+    if vastgelegd is not None and timezone.localtime(vastgelegd).date() == day:
+        return Gebeurtenis(vastgelegd, tijd=True, **velden)
+    return Gebeurtenis(at(day), tijd=False, **velden)
+
+
 def tijdlijn(casus, *, met_journaal=True, limit=None, voor=None):
     """Newest first: the newest `limit` events (all when None) before the moment `voor` (a page of the whole
     timeline; None: from now). Each source is read newest first with the same LIMIT and the same bound, then
     merged: a fixed number of queries and rows, whatever the length of the history."""
 
-    def wanneer(qs, veld):
-        qs = qs.filter(**{f"{veld}__lt": voor}) if voor is not None else qs
+    def wanneer(qs, veld, dag=False):
+        # a day (DateField) includes the day of `voor`: its events may lie before `voor` that day (filtered below)
+        if voor is not None:
+            qs = qs.filter(**{f"{veld}__lte": timezone.localtime(voor).date()} if dag else {f"{veld}__lt": voor})
         return qs[:limit] if limit is not None else qs
 
     melding = casus.melding
@@ -54,12 +71,14 @@ def tijdlijn(casus, *, met_journaal=True, limit=None, voor=None):
     ]
     triage = getattr(melding, "triage", None)
     if triage is not None:
+        vastgelegd = triage.history.filter(datum=triage.datum).aggregate(op=Min("history_date"))["op"]
         events.append(
-            Gebeurtenis(
-                at(triage.datum),
-                "triage",
-                f"Triage: {triage.score} van 8 leefgebieden, besluit {triage.get_besluit_display().lower()}",
-                triage.getrieerd_door,
+            op_dag(
+                triage.datum,
+                vastgelegd,
+                soort="triage",
+                tekst=f"Triage: {triage.score} van 8 leefgebieden, besluit {triage.get_besluit_display()}",
+                door=triage.getrieerd_door,
             )
         )
     toegevoegd_ids = []
@@ -96,14 +115,21 @@ def tijdlijn(casus, *, met_journaal=True, limit=None, voor=None):
         for regel in wanneer(casus.journaal.select_related("auteur").order_by("-op", "-id"), "op"):
             events.append(Gebeurtenis(regel.op, "journaal", regel.tekst, regel.auteur))
     stappen = EscalatieStap.objects.filter(escalatie__casus=casus).select_related("niveau", "door", "escalatie")
-    for stap in wanneer(stappen.order_by("-datum", "-id"), "datum"):
+    stappen = list(wanneer(stappen.order_by("-datum", "-id"), "datum", dag=True))
+    stap_vastgelegd = dict(
+        EscalatieStap.history.filter(id__in=[stap.pk for stap in stappen], history_type="+").values_list(
+            "id", "history_date"
+        )
+    )
+    for stap in stappen:
         events.append(
-            Gebeurtenis(
-                at(stap.datum),
-                "escalatie",
-                f"Escalatie {stap.get_soort_display().lower()} ({stap.niveau})"
+            op_dag(
+                stap.datum,
+                stap_vastgelegd.get(stap.pk),
+                soort="escalatie",
+                tekst=f"Escalatie {stap.get_soort_display().lower()} ({stap.niveau})"
                 + (f": {stap.toelichting}" if stap.toelichting else ""),
-                stap.door,
+                door=stap.door,
             )
         )
     vragen = ExpertVraag.objects.filter(casus=casus).select_related("team", "gesteld_door", "beantwoord_door")
@@ -131,18 +157,30 @@ def tijdlijn(casus, *, met_journaal=True, limit=None, voor=None):
             )
         )
     if casus.afgesloten_op:
+        vastgelegd = Casus.history.filter(id=casus.pk, status=Casus.Status.AFGESLOTEN).aggregate(
+            op=Min("history_date")
+        )["op"]
         events.append(
-            Gebeurtenis(
-                at(casus.afgesloten_op),
-                "afsluiting",
-                f"Casus afgesloten: {casus.afsluitreden}"
+            op_dag(
+                casus.afgesloten_op,
+                vastgelegd,
+                soort="afsluiting",
+                tekst=f"Casus afgesloten: {casus.afsluitreden}"
                 + (f", overgedragen aan {casus.overgedragen_aan}" if casus.overgedragen_aan else ""),
             )
         )
     if voor is not None:  # the sources bounded on a date (triage, escalation steps, MDO dates) by their moment
         events = [e for e in events if e.moment < voor]
+    # Newest first; the sort is stable and each source lists newest first, so of two events at the same moment
+    # (two steps of one day whose time is not known) the one recorded later comes first.
     events.sort(key=lambda e: e.moment, reverse=True)
     return events[:limit] if limit is not None else events
+
+
+def gepland_en_gebeurd(events):
+    """The timeline split into what is dated ahead (soonest first) and what happened (newest first)."""
+    gepland = [e for e in events if e.gepland]
+    return gepland[::-1], [e for e in events if not e.gepland]
 
 
 def _plan_versies(casus, wanneer):
@@ -154,7 +192,7 @@ def _plan_versies(casus, wanneer):
         Gebeurtenis(
             versie.history_date,
             "plan",
-            f"Plan versie {versie.versie}: {versie.get_status_display().lower()}",
+            f"Plan versie {versie.versie}: {versie.get_status_display()}",
             versie.history_user,
         )
         for versie in wanneer(versies.order_by("-history_date", "-history_id"), "history_date")

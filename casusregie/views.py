@@ -54,7 +54,7 @@ from .forms import (
 from .models import Plan
 from .plan_pdf import plan_pdf as maak_plan_pdf
 from .rechten import GEEN_RECHT, RECHTEN, heeft, mag
-from .timeline import tijdlijn
+from .timeline import gepland_en_gebeurd, tijdlijn
 
 # --- lists ----------------------------------------------------------------------------------------------------
 
@@ -128,7 +128,8 @@ def _dossier_context(request, casus, **forms):
     aantal = TIJDLIJN_PAGINA if heel else TIJDLIJN_KORT
     gebeurtenissen = tijdlijn(casus, limit=aantal + 1, voor=voor)  # one more: is there an older page?
     meer = len(gebeurtenissen) > aantal
-    gebeurtenissen = gebeurtenissen[:aantal]
+    getoond = gebeurtenissen[:aantal]
+    gepland, gebeurtenissen = gepland_en_gebeurd(getoond)
     context = {
         "casus": casus,
         "plan": next((p for p in plannen if p.status == Plan.Status.VASTGESTELD), None),
@@ -141,8 +142,9 @@ def _dossier_context(request, casus, **forms):
         "tijdlijn": gebeurtenissen,
         "tijdlijn_heel": heel,
         "tijdlijn_meer": meer,
-        "tijdlijn_voor": gebeurtenissen[-1].moment.isoformat() if meer else "",
+        "tijdlijn_voor": getoond[-1].moment.isoformat() if meer else "",
         "tijdlijn_vervolg": voor is not None,
+        "gepland": gepland,
         "toegevoegde_meldingen": selectors.toegevoegde_meldingen(casus),
         "nieuwe_meldingen": selectors.nieuwe_meldingen_over_huishouden([casus]),
         **_mag_flags(user, casus),
@@ -745,7 +747,7 @@ def actie_status(request, pk):
         except ValidationError as error:
             messages.error(request, " ".join(error.messages))
         else:
-            messages.success(request, f"Status van de actie: {actie.get_status_display().lower()}.")
+            messages.success(request, f"Status van de actie: {actie.get_status_display()}.")
     return redirect("casusregie:plan", pk=actie.plan_id)
 
 

@@ -18,7 +18,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Max, Q, Window
+from django.db.models import Count, F, Q, Window
 from django.db.models.functions import RowNumber
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -34,7 +34,7 @@ from casusregie import dashboardcijfers, selectors, services, tasks
 from casusregie.doorlooptijden import laatste_stand, opgeslagen_doorlooptijden
 from casusregie.forms import NoodtoegangOordeelForm
 from casusregie.models import EscalatieNiveau, Signaal
-from casusregie.signals import ESCALATIE_LANG_OPEN_DAGEN
+from casusregie.signals import ESCALATIE_LANG_OPEN_DAGEN, signalen_van_vandaag
 from mdo.models import Overleg
 from mdo.selectors import overleggen_for
 
@@ -116,13 +116,12 @@ class SignaalGroep:
 
 
 def stagnatiesignalen(user):
-    """Per soort the number of signals of the last computation and the oldest few, and when that computation
-    ran (None: no rows)."""
+    """Per soort the number of signals of today's computation (made now if it has not run today) and the
+    oldest few, and when that computation ran."""
+    berekend_op = signalen_van_vandaag()
     groepen = {soort: SignaalGroep(soort, label) for soort, label in Signaal.Soort.choices}
-    berekend_op = None
-    for row in selectors.signalen_for(user).order_by().values("soort").annotate(n=Count("pk"), op=Max("berekend_op")):
+    for row in selectors.signalen_for(user).order_by().values("soort").annotate(n=Count("pk")):
         groepen[row["soort"]].aantal = row["n"]
-        berekend_op = max(berekend_op or row["op"], row["op"])
     rows = selectors.signalen_for(user)
     for signaal in _oudste(rows, "soort", ["sinds", "pk"], ["casus__organisatie", "casus__casusregisseur"]):
         groepen[signaal.soort].oudste.append(signaal)
@@ -218,8 +217,9 @@ def volgend_mdo(user, today: date):
 
 
 def kerncijfers(user, today: date | None = None):
-    """Headline figures for the procesmanager's home page (three queries)."""
+    """Headline figures for the procesmanager's home page (four queries)."""
     today = today or timezone.localdate()
+    signalen_van_vandaag(today)  # never "0 signalen" because they were not computed yet today
     return {
         "open_escalaties": selectors.escalaties_for(user).filter(status__in=OPEN_ESCALATIE).count(),
         "signalen": selectors.signalen_for(user).count(),
@@ -253,12 +253,12 @@ def dashboard(request):
 def _dashboard_context(request, bound=None):
     today = timezone.localdate()
     user = request.user
+    signaalgroepen, berekend_op = stagnatiesignalen(user)  # first: a first run today also stores the stand
     stand = laatste_stand()
     tellingen = stand.tellingen if stand is not None and stand.tellingen else None
     if tellingen is None:  # before the first signals run
         tellingen = dashboardcijfers.bereken(selectors.casussen_for(user), selectors.escalaties_for(user), today)
     escalaties = open_escalaties(user, today, tellingen)
-    signaalgroepen, berekend_op = stagnatiesignalen(user)
     context = {
         "today": today,
         "escalatiegroepen": escalaties,

@@ -9,6 +9,7 @@ from django.db.models import (
     Count,
     F,
     IntegerField,
+    Min,
     Prefetch,
     Q,
     Value,
@@ -34,7 +35,7 @@ from casusregie.selectors import (
     met_regisseursrol,
     open_casussen_per_regisseur,
 )
-from casusregie.timeline import Gebeurtenis, at
+from casusregie.timeline import Gebeurtenis, op_dag
 from meldpunt.codes import Leefgebied
 from meldpunt.models import Betrokkene, Persoon
 from meldpunt.selectors import hoofdpersoon
@@ -57,8 +58,16 @@ def besluiten_in_tijdlijn(casus, limit=None, voor=None):
     if voor is not None:
         punten = punten.filter(Q(aangemeld_op__lt=voor) | Q(overleg__datum__lte=voor.date()))
     punten = punten.select_related("overleg", "besloten_door", "aangemeld_door").distinct()
-    punten = punten.order_by("-overleg__datum", "-id")
-    for punt in punten[:limit] if limit is not None else punten:
+    punten = list(punten.order_by("-overleg__datum", "-id")[:limit] if limit is not None else punten)
+    # when each besluit was recorded (its first history row with a besluit): the moment it happened that day
+    besloten = dict(
+        AgendaPunt.history.filter(id__in=[p.pk for p in punten if not p.open])
+        .exclude(besluit="")
+        .values("id")
+        .annotate(op=Min("history_date"))
+        .values_list("id", "op")
+    )
+    for punt in punten:
         if punt.aangemeld_op is not None and punt.aangemeld_op not in gevraagd:
             gevraagd.add(punt.aangemeld_op)
             events.append(
@@ -72,12 +81,13 @@ def besluiten_in_tijdlijn(casus, limit=None, voor=None):
         if punt.open:
             continue
         events.append(
-            Gebeurtenis(
-                at(punt.overleg.datum),
-                "mdo",
-                f"MDO {punt.overleg.datum:%d-%m-%Y}: {punt.get_besluit_display()}"
+            op_dag(
+                punt.overleg.datum,
+                besloten.get(punt.pk),
+                soort="mdo",
+                tekst=f"MDO {punt.overleg.datum:%d-%m-%Y}: {punt.get_besluit_display()}"
                 + (f" — {punt.notulen}" if punt.notulen else ""),
-                punt.besloten_door,
+                door=punt.besloten_door,
             )
         )
     return events

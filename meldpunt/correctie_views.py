@@ -39,7 +39,7 @@ def uitkomst_melden(request, uitkomst, *, meldpunt: bool):
         messages.warning(request, uitkomst.ggsr_signaal)
     if uitkomst.mogelijk_dezelfde:
         if meldpunt:
-            namen = ", ".join(f"#{p.pk} {p.naam}" for p in uitkomst.mogelijk_dezelfde)
+            namen = ", ".join(p.naam for p in uitkomst.mogelijk_dezelfde)
             messages.warning(
                 request,
                 f"Mogelijk dezelfde persoon als {namen}. Beoordeel op de persoonspagina of u de records koppelt; "

@@ -231,7 +231,7 @@ def persoon_wijzigen(
         if ander is not None:
             # never merged silently: the two records are linked by the meldpunt (with a reason), or the BSN is wrong
             hint = (
-                f"persoon #{ander.pk}; koppel de twee records op de persoonspagina als het dezelfde persoon is."
+                f"het record van {ander.naam}; koppel de twee records op de persoonspagina als het dezelfde persoon is."
                 if via == Correctie.Via.MELDPUNT
                 else "een ander persoonsrecord; vraag het meldpunt de records te koppelen als het dezelfde persoon is."
             )

@@ -6,7 +6,7 @@ from bzt.models import Organisatie
 
 from .codes import Besluit, Kanaal, Leefgebied, Rol, TerugkoppelingWijze, WvggzUitkomst, wijken
 from .models import Melding, Persoon
-from .validators import is_valid_bsn, normalise_bsn
+from .validators import BSN_INVOER_MAX, BSN_SCHEIDING, is_valid_bsn, normalise_bsn
 
 PARTNER_KANALEN = (Kanaal.PARTNER_WEB, Kanaal.API)
 
@@ -94,13 +94,20 @@ class BetrokkeneForm(forms.ModelForm):
         # A date ahead is allowed for an expected child only: Persoon.clean applies the one rule
         # (meldpunt.validators.geboortedatum_probleem).
         self.fields["geboortedatum"] = DatumField(label="Geboortedatum", required=False, toekomst=True)
+        # A BSN is pasted as "1234.56.782" or "628 194 821": the browser must keep every character so that
+        # clean_bsn can take the digits (maxlength=9 of the model field cut the pasted text short).
+        self.fields["bsn"].max_length = BSN_INVOER_MAX
         self.fields["bsn"].validators = []  # checked in clean_bsn after normalising
+        self.fields["bsn"].widget.attrs.update(
+            {"maxlength": str(BSN_INVOER_MAX), "inputmode": "numeric", "autocomplete": "off"}
+        )
         self.fields["bsn"].help_text = "Optioneel. 9 cijfers; wordt gecontroleerd met de elfproef."
         self.kandidaten = []
 
     def clean_bsn(self):
-        bsn = normalise_bsn(self.cleaned_data.get("bsn"))
-        if bsn and not is_valid_bsn(bsn):
+        getypt = self.cleaned_data.get("bsn") or ""
+        bsn = normalise_bsn(getypt)
+        if (bsn and not is_valid_bsn(bsn)) or any(ch not in "0123456789" + BSN_SCHEIDING for ch in getypt):
             raise forms.ValidationError(
                 "Dit is geen geldig BSN: het moet uit 9 cijfers bestaan en de elfproef doorstaan."
             )

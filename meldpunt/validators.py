@@ -17,9 +17,15 @@ def validate_bsn(value):
         raise ValidationError("Dit is geen geldig BSN: het moet uit 9 cijfers bestaan en de elfproef doorstaan.")
 
 
+# What a BSN field takes as typed or pasted: 9 digits with dots, spaces or dashes between them ("1234.56.782",
+# "123 456 782"); normalise_bsn keeps the digits, is_valid_bsn then checks them.
+BSN_INVOER_MAX = 14
+BSN_SCHEIDING = " .-"
+
+
 def normalise_bsn(value):
     """Accept '1234.56.782' or ' 123456782 ' as typed; keep digits only."""
-    return "".join(ch for ch in (value or "") if ch.isdigit())
+    return "".join(ch for ch in (value or "") if ch in "0123456789")
 
 
 def working_days_between(start: date, end: date) -> int:

@@ -330,7 +330,7 @@ def persoon(request, pk):
             except ValidationError as error:
                 apply_errors(form, error)
             else:
-                messages.success(request, f"{persoon.naam} is gekoppeld aan {ander.naam} (#{ander.pk}).")
+                messages.success(request, f"{persoon.naam} is gekoppeld aan het record van {ander.naam}.")
                 return redirect("meldpunt:persoon", pk=persoon.pk)
     # The page names the linked records too (name and number).
     gekoppeld = [k.gekoppeld_aan_id if k.persoon_id == persoon.pk else k.persoon_id for k in context["koppelingen"]]

@@ -13,7 +13,7 @@ from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
 from .formatting import datum
-from .report import LEGENDA, TITELS, export_rows, samenvatting, secties
+from .report import LEGENDA, gelabelde_rijen, samenvatting, secties
 from .suppression import suppress
 
 CONTENT_TYPES = {
@@ -21,7 +21,10 @@ CONTENT_TYPES = {
     "csv": "text/csv; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
 }
-HEADER = ("sectie", "sleutel", "waarde")
+HEADER = ("Onderdeel", "Cijfer", "Waarde", "Code")
+# Dutch Excel opens a CSV by double-click only with ";" between the fields and a BOM that says UTF-8.
+CSV_SCHEIDING = ";"
+BOM = "\ufeff"
 
 # Limits of the PDF renderer (a forked child process): DESIGN.md § Known traps. The memory cap is what the
 # render may add to the worker's address space; the report (about 10 pages, its size does not grow with
@@ -99,12 +102,22 @@ def _cell(value):
     return "" if value is None else value
 
 
+def _csv_cell(value):
+    """A value as Dutch Excel reads it: a decimal comma (12,5), the rest as it is."""
+    if isinstance(value, float):
+        return f"{value}".replace(".", ",")
+    return _cell(value)
+
+
 def render_csv(shown):
+    """For Dutch Excel: ";" between the fields, UTF-8 with a BOM, the labels a person reads (and the code of
+    each figure in the last column, the key it has in the JSON of `jaarmonitor --format json`)."""
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    out.write(BOM)
+    writer = csv.writer(out, delimiter=CSV_SCHEIDING, lineterminator="\r\n")
     writer.writerow(HEADER)
-    for sectie, sleutel, waarde in export_rows(shown):
-        writer.writerow((sectie, sleutel, _cell(waarde)))
+    for onderdeel, cijfer, waarde, code in gelabelde_rijen(shown):
+        writer.writerow((onderdeel, cijfer, _csv_cell(waarde), code))
     return out.getvalue().encode()
 
 
@@ -116,19 +129,20 @@ def render_xlsx(shown):
     workbook.remove(workbook.active)
     sheets = {}
     bold = Font(bold=True)
-    for sectie, sleutel, waarde in export_rows(shown):
-        if sectie not in sheets:
-            sheet = workbook.create_sheet(TITELS.get(sectie, sectie.capitalize())[:31])
+    for onderdeel, cijfer, waarde, code in gelabelde_rijen(shown):
+        if onderdeel not in sheets:
+            sheet = workbook.create_sheet(onderdeel[:31])
             sheet.append(HEADER)
             for cell in sheet[1]:
                 cell.font = bold
-            sheet.column_dimensions["A"].width = 16
-            sheet.column_dimensions["B"].width = 36
+            sheet.column_dimensions["A"].width = 24
+            sheet.column_dimensions["B"].width = 48
             sheet.column_dimensions["C"].width = 14
+            sheet.column_dimensions["D"].width = 36
             sheet.freeze_panes = "A2"
-            sheets[sectie] = sheet
-        sheet = sheets[sectie]
-        sheet.append((sectie, sleutel, _cell(waarde)))
+            sheets[onderdeel] = sheet
+        sheet = sheets[onderdeel]
+        sheet.append((onderdeel, cijfer, _cell(waarde), code))
         if isinstance(waarde, float):
             sheet.cell(row=sheet.max_row, column=3).number_format = "#,##0.00"
     toelichting = workbook.create_sheet("Toelichting")

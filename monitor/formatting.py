@@ -1,32 +1,16 @@
 """Dutch number, money and date formats for the jaarmonitor (PDF, preview, charts): 1.234 · € 12.345,00 ·
 14 maart 2025. Independent of the active locale, so a Celery worker writes the same as the web server."""
 
-from decimal import ROUND_HALF_UP, Decimal
-
 from django.utils import translation
 from django.utils.formats import date_format
 
+from bzt.bedragen import LEEG as EMPTY
+from bzt.bedragen import bedrag, bedrag_invoer, getal
+
 from .suppression import SUPPRESSED
 
-EMPTY = "—"
-
-
-def _group(digits: str) -> str:
-    """'1234567' -> '1.234.567'."""
-    groups = []
-    while len(digits) > 3:
-        groups.insert(0, digits[-3:])
-        digits = digits[:-3]
-    groups.insert(0, digits)
-    return ".".join(groups)
-
-
-def _decimal(value, places: int) -> str:
-    quantum = Decimal(1).scaleb(-places)
-    number = Decimal(str(value)).quantize(quantum, rounding=ROUND_HALF_UP)
-    sign = "-" if number < 0 else ""
-    whole, _, fraction = f"{abs(number):f}".partition(".")
-    return sign + _group(whole) + ("," + fraction if places else "")
+# bedrag and bedrag_invoer: the one money format of the product (bzt.bedragen), re-exported for the reports.
+__all__ = ["aantal", "bedrag", "bedrag_invoer", "bedrag_kort", "dagen", "datum", "verschil"]
 
 
 def aantal(value) -> str:
@@ -36,29 +20,15 @@ def aantal(value) -> str:
     if value == SUPPRESSED or isinstance(value, str):
         return str(value)
     if isinstance(value, float) and not value.is_integer():
-        return _decimal(value, 1)
-    return _decimal(int(value), 0)
-
-
-def bedrag(value) -> str:
-    """€ 12.345,00 (with a non-breaking space); "<5" stays; None is a dash."""
-    if value is None or value == "":
-        return EMPTY
-    if isinstance(value, str):
-        return value
-    return "€\u00a0" + _decimal(value, 2)
-
-
-def bedrag_invoer(value) -> str:
-    """12.345,67: an amount as typed in a form field."""
-    return _decimal(value, 2)
+        return getal(value, 1)
+    return getal(int(value), 0)
 
 
 def bedrag_kort(value) -> str:
     """€ 12.345 (whole euros), for chart labels."""
     if value is None or isinstance(value, str):
         return aantal(value)
-    return "€\u00a0" + _decimal(value, 0)
+    return "€\u00a0" + getal(value, 0)
 
 
 def dagen(value) -> str:

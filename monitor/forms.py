@@ -1,9 +1,7 @@
-import re
-from decimal import Decimal, InvalidOperation
-
 from django import forms
 from django.utils import timezone
 
+from bzt.forms import BedragField
 from bzt.models import Organisatie
 from meldpunt.codes import Aanmeldroute
 
@@ -25,38 +23,6 @@ class JaarForm(forms.Form):
         self.fields["jaar"].choices = [(jaar, str(jaar)) for jaar in jaren()]
         self.fields["jaar"].error_messages["invalid_choice"] = "Kies een jaar uit de lijst."
         self.fields["jaar"].error_messages["required"] = "Kies een jaar."
-
-
-def parse_bedrag(text):
-    """A Dutch amount: "12.345,67", "12345,67", "€ 1.250", "1250.50" -> Decimal; None when unreadable."""
-    text = (text or "").replace("€", "").replace("\u00a0", "").replace(" ", "").strip()
-    if not text:
-        return None
-    if "," in text:
-        text = text.replace(".", "").replace(",", ".")
-    elif re.fullmatch(r"\d{1,3}(\.\d{3})+", text):
-        text = text.replace(".", "")  # 12.345 is twelve thousand three hundred and forty-five
-    if not re.fullmatch(r"-?\d+(\.\d+)?", text):
-        return None
-    try:
-        return Decimal(text)
-    except InvalidOperation:
-        return None
-
-
-class BedragField(forms.Field):
-    """An amount typed the Dutch way; cleans to a Decimal (the service checks the range)."""
-
-    widget = forms.TextInput(attrs={"inputmode": "decimal", "maxlength": 30, "autocomplete": "off"})
-
-    def to_python(self, value):
-        value = str(value).strip() if value is not None else ""
-        if value in self.empty_values:
-            return None
-        bedrag = parse_bedrag(value)
-        if bedrag is None:
-            raise forms.ValidationError("Vul een bedrag in euro's in, bijvoorbeeld 12.345,67.")
-        return bedrag
 
 
 class BudgetRegelForm(forms.Form):

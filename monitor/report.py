@@ -480,3 +480,47 @@ def export_rows(shown):
             else:
                 rows.append((section, key, value))
     return rows
+
+
+# --- labels for the files (CSV, XLSX): what a person reads instead of the codes of the JSON -------------------
+
+# The keys of the figures that _nice() would not say well.
+SLEUTEL_LABELS = {
+    "jaar": "Jaar",
+    "stand_per": "Stand per",
+    "voorlopig": "Voorlopige cijfers",
+    "tot_en_met": "Tot en met",
+    "totaal": "Totaal",
+    "ggsr": "GGSR",
+    "per_casus": "Budget per casus",
+    "per_persoon": "Budget per persoon",
+    **{code: label for code, label in DOORLOOPTIJDEN},
+}
+
+
+def _code_labels():
+    """Every code that can appear in a breakdown, with its label (fixed lists and two reference lists)."""
+    niveaus, redenen = _labels_from_db()
+    labels = {}
+    for choices in (Aanmeldroute, Besluit, Geslacht, Inkomen, Leefgebied, MelderType, DoelResultaat):
+        labels.update(choices.choices)
+    labels.update(BudgetRegel.Categorie.choices)
+    labels.update(dict(niveaus))
+    labels.update(redenen)
+    labels.update({f"{i:02d}": naam for i, naam in enumerate(MAANDEN, start=1)})
+    labels.update({band: f"{band} jaar" for band, _, _ in LEEFTIJDSBANDEN})
+    return labels
+
+
+def gelabelde_rijen(shown):
+    """(onderdeel, cijfer, waarde, code) for every row of export_rows: the section title and a readable name
+    of the figure ("Per aanmeldroute: Ex-gedetineerden"), with the code it has in the JSON last."""
+    codes = _code_labels()
+    rows = []
+    for sectie, sleutel, waarde in export_rows(shown):
+        eerste, *rest = str(sleutel).split(".")
+        naam = SLEUTEL_LABELS.get(eerste) or _nice(eerste)
+        if rest:
+            naam += ": " + ", ".join(codes.get(deel) or _nice(deel) for deel in rest)
+        rows.append((TITELS.get(sectie, _nice(sectie)), naam, waarde, f"{sectie}.{sleutel}"))
+    return rows

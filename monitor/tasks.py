@@ -10,6 +10,7 @@ from . import services
 
 @shared_task(
     base=AuditedTask,
+    achtergrond=True,  # without a broker: in the in-process worker thread (bzt.tasks.InProcessWorker)
     soft_time_limit=services.SOFT_TIME_LIMIT,
     time_limit=services.SOFT_TIME_LIMIT + 60,
 )

@@ -13,4 +13,6 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")  # Playwright's sync 
 from bzt.settings import *  # noqa: E402, F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast logins in tests
-BZT_NOTIFICATIEFOUTEN_DOORGEVEN = True  # a broken notification rule fails the test instead of only logging
+BZT_NOTIFICATIEFOUTEN_DOORGEVEN = True
+BZT_TAKEN_IN_THREAD = False  # in-process jobs run within the request, so a test sees their result (a test of the
+# thread turns it on: tests/test_ui_defects.py)  # a broken notification rule fails the test instead of only logging

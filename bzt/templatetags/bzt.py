@@ -4,6 +4,7 @@ from django import forms, template
 from django.forms.forms import NON_FIELD_ERRORS
 from django.utils.http import urlencode
 
+from bzt.bedragen import bedrag
 from bzt.pagination import paginanummers as _paginanummers
 
 register = template.Library()
@@ -15,6 +16,20 @@ WIDGET_CLASSES = {
     forms.RadioSelect: "",
     forms.CheckboxSelectMultiple: "",
 }
+
+
+# The empty option of every select: Django's "---------" says nothing to a user (issue 17).
+LEGE_KEUZE = "— kies —"
+DJANGO_LEEG = "---------"
+
+
+def _lege_keuze_benoemen(field):
+    """Name the empty option of a select in Dutch: a model choice field's empty_label and the blank choice
+    Django adds to a model field's choices. A label a form gave itself ("Geen organisatie") stays."""
+    if getattr(field, "empty_label", None) == DJANGO_LEEG:
+        field.empty_label = LEGE_KEUZE
+    elif not hasattr(field, "queryset") and any(label == DJANGO_LEEG for _, label in getattr(field, "choices", ())):
+        field.choices = [(value, LEGE_KEUZE if label == DJANGO_LEEG else label) for value, label in field.choices]
 
 
 @register.inclusion_tag("includes/field.html")
@@ -29,6 +44,8 @@ def field(bound_field, label=None):
         described.append(f"{bound_field.auto_id}_help")
     if bound_field.errors:
         described.append(f"{bound_field.auto_id}_error")
+    if isinstance(widget, forms.Select) and not isinstance(widget, forms.RadioSelect):
+        _lege_keuze_benoemen(bound_field.field)
     attrs = {"class": css} if css else {}
     # Server-side validation only: the HTML `required` attribute would paint empty fields as invalid
     # (the Utrecht CSS styles :invalid) before the user typed anything. aria-required keeps the meaning.
@@ -58,6 +75,10 @@ def query(context, **changes):
         else:
             params[key] = value
     return "?" + urlencode(sorted(params.items()))
+
+
+# Every amount on screen: € 4.800,00 (bzt.bedragen, also used by the jaarmonitor's PDF and exports).
+register.filter("bedrag", bedrag)
 
 
 @register.filter

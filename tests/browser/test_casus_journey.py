@@ -127,7 +127,7 @@ def test_from_mdo_assignment_to_closing_with_transfer(as_user, demo):
     reg.goto(f"/casussen/plannen/{plan.pk}/")
     reg.get_by_label("Status van Aanmelden bij schuldhulpverlening").select_option(label="Gereed")
     reg.get_by_role("button", name="Wijzig").click()
-    assert "Status van de actie: gereed." in status_text(reg)
+    assert "Status van de actie: Gereed." in status_text(reg)
     reg.goto(f"/casussen/{casus.pk}/")
     assert "Alles is geregeld" in reg.locator("#kop-afsluiten").locator("..").inner_text()
     assert "Voorrang binnen twee weken." in reg.locator("#kop-tijdlijn").locator("..").inner_text()

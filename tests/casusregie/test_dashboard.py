@@ -127,12 +127,31 @@ def test_lead_times_take_the_median_over_the_last_twelve_months(demo):
     assert (result["casussen"], plan.aantal, plan.mediaan) == (2, 2, 15)
 
 
-def test_an_explanation_when_no_signals_were_computed(client, demo):
+def test_an_explanation_when_there_are_no_signals(client, demo):
     factories.casus(demo)
     html = get(client, demo["procesmanager"]).content.decode()
     assert "Er zijn geen stagnatiesignalen" in html
-    assert "Laatst berekend op" not in html
     assert "Er is geen MDO gepland" in html
+
+
+def test_the_first_view_of_the_day_computes_the_signals_without_the_button(client, demo):
+    """Issue 17: the dashboard showed 0 signals until someone pressed "Signalen nu berekenen" (no beat in the
+    embedded setup). Signals that were never computed, or not today, are computed on the first view."""
+    from casusregie.models import DoorlooptijdenStand
+
+    c = factories.casus(demo)
+    wachtlijst(c, "Iriszorg", dagen_geleden=3)
+    assert not Signaal.objects.exists()
+    response = get(client, demo["procesmanager"])
+    html = response.content.decode()
+    assert response.context["signalen_totaal"] == Signaal.objects.count() >= 1
+    assert "Laatst berekend op" in html and "Er zijn geen stagnatiesignalen" not in html
+    # yesterday's run is not enough: a new day computes again; a run of today is read, not repeated
+    DoorlooptijdenStand.objects.update(berekend_op=timezone.now() - timedelta(days=1))
+    Signaal.objects.all().delete()
+    assert get(client, demo["procesmanager"]).context["signalen_totaal"] >= 1
+    Signaal.objects.all().delete()
+    assert get(client, demo["procesmanager"]).context["signalen_totaal"] == 0
 
 
 @pytest.mark.parametrize("username", ["regisseur_dimence", "meldpunt", "coordinator", "wethouder", "beleid", "beheer"])
@@ -248,10 +267,11 @@ def test_the_dashboard_query_count_is_exact_and_its_size_bounded(client, demo, d
     # 7 for the request (incl. unread notifications)
     # + 10 for the sections (the counts and lead times: one row stored by the signals run; issue 20)
     # + 1 for the settings of functioneel beheer (bzt.instellingen: read once per request)
-    with django_assert_num_queries(18):
+    # + 1 for when the signals were computed (today: not again; issue 17)
+    with django_assert_num_queries(19):
         klein = client.get(reverse(DASHBOARD)).content.decode()
     _scenario(demo, 12)
-    with django_assert_num_queries(18):
+    with django_assert_num_queries(19):
         groot = client.get(reverse(DASHBOARD)).content.decode()
     assert groot.count("<tr") == klein.count("<tr")  # the counts change, the rows shown do not grow
 
@@ -261,9 +281,9 @@ def test_lead_times_come_from_the_signals_run_and_show_when_they_were_computed(c
 
     vandaag = timezone.localdate()
     factories.casus(demo)
-    # before any run the dashboard computes them itself
+    # before any run the dashboard's first view runs the signals, which store the lead times
     ctx = get(client, demo["procesmanager"]).context["doorlooptijden"]
-    assert ctx["casussen"] == 1 and ctx["berekend_op"] is None
+    assert ctx["casussen"] == 1 and ctx["berekend_op"] is not None
     signals.signalen_berekenen()
     assert DoorlooptijdenStand.objects.count() == 1
     live = [(s.mediaan, s.aantal) for s in doorlooptijden(demo["procesmanager"], vandaag)["stappen"]]

@@ -183,7 +183,7 @@ def test_a_bsn_found_later_passes_the_elfproef_and_is_never_merged_with_another_
             door=demo["meldpunt"], melding=m2, persoon=p2, wijzigingen={"bsn": bsn}, reden="x"
         )
     assert refused.value.message_dict["bsn"] == [
-        f"Dit BSN staat al bij persoon #{p.pk}; koppel de twee records op de persoonspagina "
+        f"Dit BSN staat al bij het record van {p.naam}; koppel de twee records op de persoonspagina "
         "als het dezelfde persoon is."
     ]
     p2.refresh_from_db()
@@ -409,7 +409,7 @@ def test_the_web_form_adds_a_newborn_and_offers_a_known_person_first(meldpunt_cl
     m2 = factories.melding(demo["meldpunt"])
     url2 = reverse("meldpunt:huishoudlid_toevoegen", args=[m2.pk])
     response = meldpunt_client.post(url2, baby)
-    assert response.status_code == 200 and f"Gebruik bestaande persoon #{noor.pk}" in response.content.decode()
+    assert response.status_code == 200 and f"Gebruik bestaande persoon: {noor.naam}" in response.content.decode()
     assert not m2.betrokkenen.filter(rol="kind").exists()
     meldpunt_client.post(url2, {**baby, "keuze": f"bestaand:{noor.pk}"})
     assert m2.betrokkenen.get(rol="kind").persoon == noor

@@ -64,7 +64,7 @@ def test_the_intake_offers_the_known_person_typed_with_the_prefix_in_the_surname
     persoon = {"voornaam": "Jan", "achternaam": "van Vlaanderen", "geboortedatum": GEBOREN.isoformat()}
     response = client.post(URL, form_data([persoon]))
     assert response.status_code == 200
-    assert f"Gebruik bestaande persoon #{vlaanderen.pk}" in response.content.decode()
+    assert f"Gebruik bestaande persoon: {vlaanderen.naam}" in response.content.decode()
     assert Melding.objects.count() == 1
 
 

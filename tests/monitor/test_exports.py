@@ -39,6 +39,18 @@ def small_exact_counts(rows):
     return bad
 
 
+def csv_rijen(data):
+    """The rows of a jaarmonitor CSV as Dutch Excel reads it: BOM, ";" between the fields."""
+    text = data.decode("utf-8") if isinstance(data, bytes) else data
+    assert text.startswith("\ufeff")
+    return list(csv.reader(io.StringIO(text[1:]), delimiter=";"))
+
+
+def csv_tabel(data):
+    """{(sectie, sleutel): waarde} from the code column of a jaarmonitor CSV."""
+    return {tuple(code.split(".", 1)): waarde for _, _, waarde, code in csv_rijen(data)[1:]}
+
+
 @pytest.fixture
 def exact(jaar_cijfers):
     return compute_with_comparison(JAAR)
@@ -55,17 +67,22 @@ def test_the_test_data_has_small_counts_to_suppress(exact):
 
 def test_the_csv_shows_less_than_5_and_no_exact_small_count(exact):
     data = exports.render(exact, "csv").decode()
-    rows = list(csv.reader(io.StringIO(data)))
-    assert rows[0] == ["sectie", "sleutel", "waarde"]
-    table = {(sectie, sleutel): waarde for sectie, sleutel, waarde in rows[1:]}
+    rows = csv_rijen(data)
+    assert rows[0] == ["Onderdeel", "Cijfer", "Waarde", "Code"]
+    table = csv_tabel(data)
     assert table[("meldingen", "totaal")] == "7"
     assert table[("meldingen", "per_melder_type.burger")] == SUPPRESSED
     # Secondary: 7 = 5 + 2 would give the burger count away, so the 5 is hidden too.
     assert table[("meldingen", "per_melder_type.professional")] == SUPPRESSED
     assert table[("triage", "doelgroep_3_uit_8")] == "6"
     assert table[("doorlooptijden", "melding_tot_triage")] == "2"  # a median of 2 days over 6 meldingen
-    assert table[("budget", "totaal")] == "12345.0"
-    assert small_exact_counts(rows[1:]) == []
+    assert table[("budget", "totaal")] == "12345,0"  # a decimal comma, as Dutch Excel reads a number
+    assert small_exact_counts([(*code.split(".", 1), waarde) for _, _, waarde, code in rows[1:]]) == []
+    # people read labels, not the codes of the JSON (issue 17)
+    labels = {code: (onderdeel, cijfer) for onderdeel, cijfer, _, code in rows[1:]}
+    assert labels["meldingen.per_melder_type.burger"] == ("Meldingen", "Per melder type: Burger")
+    assert labels["meldingen.per_aanmeldroute.oggz"][1].startswith("Per aanmeldroute: OGGZ")
+    assert labels["doorlooptijden.melding_tot_triage"] == ("Doorlooptijden", "Melding tot triage")
     for secret in GEHEIM:
         assert secret not in data
 
@@ -83,8 +100,8 @@ def test_the_xlsx_has_one_sheet_per_topic_with_the_same_suppressed_values(exact)
         if sheet.title == "Toelichting":
             assert "<5" in values[3][0] and "1 tot en met 4" in values[3][1]
             continue
-        assert values[0] == ("sectie", "sleutel", "waarde"), sheet.title
-        rows += values[1:]
+        assert values[0] == ("Onderdeel", "Cijfer", "Waarde", "Code"), sheet.title
+        rows += [(*code.split(".", 1), waarde) for _, _, waarde, code in values[1:]]
     table = {(sectie, sleutel): waarde for sectie, sleutel, waarde in rows}
     assert table[("meldingen", "totaal")] == 7
     assert table[("meldingen", "per_melder_type.burger")] == SUPPRESSED
@@ -131,7 +148,7 @@ def test_the_command_writes_suppressed_files_and_exact_json(jaar_cijfers, tmp_pa
 
     out = StringIO()
     call_command("jaarmonitor", jaar=JAAR, format="csv", output="-", stdout=out)
-    assert "meldingen,per_melder_type.burger,<5" in out.getvalue()
+    assert "Meldingen;Per melder type: Burger;<5;meldingen.per_melder_type.burger\r\n" in out.getvalue()
 
     path = tmp_path / "jm.pdf"
     call_command("jaarmonitor", jaar=JAAR, format="pdf", output=str(path), stderr=StringIO())
@@ -140,7 +157,7 @@ def test_the_command_writes_suppressed_files_and_exact_json(jaar_cijfers, tmp_pa
 
 def test_an_empty_year_still_gives_every_file(db):
     figures = compute_with_comparison(2001)
-    assert exports.render(figures, "csv").startswith(b"sectie,sleutel,waarde")
+    assert exports.render(figures, "csv").decode().startswith("\ufeffOnderdeel;Cijfer;Waarde;Code\r\n")
     assert exports.render(figures, "xlsx").startswith(b"PK")
     assert "Jaarmonitor 2001" in pdf_text(exports.render(figures, "pdf"))
 

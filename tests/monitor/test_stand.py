@@ -87,7 +87,7 @@ def test_two_downloads_around_one_new_melding_are_identical_in_every_format(
     # jaar_cijfers: 7 meldingen in March. One in May (a complete month) counts.
     melding_op(demo, date(JAAR, 5, 20), n=1)
     voor = everything(beleid, demo, media, django_capture_on_commit_callbacks)
-    assert "meldingen,totaal,8\n" in voor["csv"].decode()
+    assert ";8;meldingen.totaal\r\n" in voor["csv"].decode()
 
     # This month: a new melding with its triage, a triage of a May melding, and a melding registered today
     # with a date in May (a late registration).
@@ -101,8 +101,8 @@ def test_two_downloads_around_one_new_melding_are_identical_in_every_format(
     # Next month the stand moves to 30 June and counts all of it.
     vandaag(date(JAAR, 7, 1))
     juli = beleid.get(f"/jaarmonitor/{JAAR}/csv").content.decode()
-    assert "meldingen,totaal,10\n" in juli
-    assert f"jaarmonitor,stand_per,{JAAR}-06-30\n" in juli
+    assert ";10;meldingen.totaal\r\n" in juli
+    assert f";{JAAR}-06-30;jaarmonitor.stand_per\r\n" in juli
 
 
 def test_a_year_that_is_over_is_frozen_for_the_month_too(beleid, demo, jaar_cijfers, vandaag):
@@ -110,11 +110,11 @@ def test_a_year_that_is_over_is_frozen_for_the_month_too(beleid, demo, jaar_cijf
     # waits for the next stand.
     vandaag(date(JAAR + 1, 1, 20))
     voor = beleid.get(f"/jaarmonitor/{JAAR}/csv").content.decode()
-    assert f"jaarmonitor,stand_per,{JAAR}-12-31\n" in voor and "voorlopig" not in voor
+    assert f";{JAAR}-12-31;jaarmonitor.stand_per\r\n" in voor and "voorlopig" not in voor
     melding_op(demo, date(JAAR, 12, 28), n=1)
     assert beleid.get(f"/jaarmonitor/{JAAR}/csv").content.decode() == voor
     vandaag(date(JAAR + 1, 2, 1))
-    assert "meldingen,totaal,8\n" in beleid.get(f"/jaarmonitor/{JAAR}/csv").content.decode()
+    assert ";8;meldingen.totaal\r\n" in beleid.get(f"/jaarmonitor/{JAAR}/csv").content.decode()
 
 
 def test_the_stand_counts_only_what_is_dated_up_to_the_end_of_the_last_complete_month(demo, jaar_cijfers):
@@ -157,11 +157,11 @@ def test_the_running_year_is_labelled_provisional_with_its_date_everywhere(
     assert rapport.tot_en_met == date(JAAR, 5, 31)
     assert "stand per 31 mei" in beleid.get("/jaarmonitor/").content.decode()
     csv = beleid.get(f"/jaarmonitor/{JAAR}/csv").content.decode()
-    assert f"jaarmonitor,stand_per,{JAAR}-05-31\njaarmonitor,voorlopig,ja\n" in csv
+    assert f";{JAAR}-05-31;jaarmonitor.stand_per\r\nJaarmonitor;Voorlopige cijfers;ja;jaarmonitor.voorlopig\r\n" in csv
     toelichting = dict(xlsx_values(beleid.get(f"/jaarmonitor/{JAAR}/xlsx").content)["Toelichting"])
     assert toelichting["stand per"].startswith(f"31 mei {JAAR} ") and label in toelichting["voorlopig"]
     # The comparison is with the same months of the year before.
-    assert f"vorig_jaar,tot_en_met,{JAAR - 1}-05-31\n" in csv
+    assert f";{JAAR - 1}-05-31;vorig_jaar.tot_en_met\r\n" in csv
     # A year that is over has no such label.
     vandaag(date(JAAR + 1, 3, 1))
     page = beleid.get(f"/jaarmonitor/{JAAR}/").content.decode()

@@ -240,8 +240,9 @@ def test_the_preview_needs_the_same_number_of_queries_for_more_data(beleid, demo
 def test_csv_and_xlsx_downloads(beleid, jaar_cijfers):
     response = beleid.get(reverse("monitor:csv", args=[JAAR]))
     assert response["Content-Disposition"] == f'attachment; filename="jaarmonitor-bzt-{JAAR}.csv"'
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
-    assert ["meldingen", "per_melder_type.burger", "<5"] in rows
+    assert response.content.startswith("\ufeff".encode())  # UTF-8 with a BOM: Excel reads the accents
+    rows = list(csv.reader(io.StringIO(response.content.decode()[1:]), delimiter=";"))  # ";" for Dutch Excel
+    assert ["Meldingen", "Per melder type: Burger", "<5", "meldingen.per_melder_type.burger"] in rows
     response = beleid.get(reverse("monitor:xlsx", args=[JAAR]))
     assert response["Content-Type"] == exports.CONTENT_TYPES["xlsx"]
     assert response.content.startswith(b"PK")
@@ -330,7 +331,7 @@ def test_the_budget_form_explains_errors_in_dutch(client, demo, data, message):
 
 
 def test_budget_amounts_in_dutch_notation():
-    from monitor.forms import parse_bedrag
+    from bzt.bedragen import parse_bedrag
 
     assert str(parse_bedrag("12.345,67")) == "12345.67"
     assert str(parse_bedrag("€ 1.250")) == "1250"
