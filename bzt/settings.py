@@ -160,6 +160,10 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(BASE_DIR / "media"))
+# Backups (keten/backup.py, docs/operations.md): where, and how many runs are kept. The passphrase
+# (BACKUP_SLEUTEL) is read from the environment by the commands only, so it is never a setting.
+BACKUP_MAP = env.path("BACKUP_MAP", default=str(BASE_DIR / "backups"))
+BACKUP_BEWAREN = env.int("BACKUP_BEWAREN", default=14)
 
 # --- Security -------------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
