@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "mdo",
     "casusregie",
     "monitor",
+    "avg",  # the client's AVG requests, above keten (it calls keten.retention); docs/avg.md
     "keten",  # the top layer: what reads or writes across the apps above (docs/architecture.md)
 ]
 
@@ -240,6 +241,10 @@ CELERY_BEAT_SCHEDULE = {
     "bewaartermijn-toepassen": {
         "task": "keten.tasks.bewaartermijn_toepassen",
         "schedule": crontab(hour=3, minute=30),
+    },
+    "avg-termijnen": {
+        "task": "avg.tasks.termijnen_signaleren",
+        "schedule": crontab(hour=6, minute=5),
     },
     "attenties-van-vandaag": {
         "task": "keten.tasks.attenties_berekenen",

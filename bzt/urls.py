@@ -21,5 +21,6 @@ urlpatterns = [
     path("mdo/", include("mdo.urls")),
     path("casussen/", include("keten.casusregie_urls")),  # casusregie.urls plus the dashboard
     path("jaarmonitor/", include("monitor.urls")),
+    path("avg/", include("avg.urls")),  # the privacy officer's AVG requests (docs/avg.md)
     path("operator/", admin.site.urls),
 ]

@@ -409,3 +409,64 @@ def _history_scrubben(selectie: Selectie):
         _history(PersoonKoppeling).filter(Q(persoon_id__in=persoon_ids) | Q(gekoppeld_aan_id__in=persoon_ids)),
         tekst=("reden", "ontkoppel_reden"),
     )
+
+
+# --- an AVG request for erasure (art. 17), granted by the privacy officer (avg.services) --------------------
+
+
+def _casus_van(melding):
+    bij = getattr(melding, "bij_casus", None)
+    return getattr(melding, "casus", None) or (bij.casus if bij is not None else None)
+
+
+def op_verzoek_anonimiseren(*, persoon_ids, door, reden: str) -> BewaartermijnRun:
+    """Anonymise one person (all records `persoon_ids` of them) now, the same way the term does: their person
+    records, and the meldingen and closed casussen about them alone. Refused (ValidationError) while a melding
+    or casus about them is still open: care that is running is the wettelijke taak (refuse the request then)."""
+    ids = set(persoon_ids)
+    meldingen = list(Melding.objects.filter(betrokkenen__persoon_id__in=ids).distinct().select_related("triage"))
+    lopend = [
+        m
+        for m in meldingen
+        if m.status in Melding.OPEN_STATUSES or ((c := _casus_van(m)) is not None and c.afgesloten_op is None)
+    ]
+    if lopend:
+        nummers = ", ".join(sorted({m.nummer for m in lopend}))
+        raise ValidationError(
+            f"Er loopt nog zorg voor deze persoon (melding {nummers}): verwijderen kan pas als die is afgesloten."
+        )
+    alleen = [
+        m for m in meldingen if m.geanonimiseerd_op is None and not m.betrokkenen.exclude(persoon_id__in=ids).exists()
+    ]
+    casussen = [m.casus for m in alleen if hasattr(m, "casus")]
+    selectie = Selectie(
+        casussen=casussen,
+        meldingen=alleen,
+        personen=list(Persoon.objects.filter(pk__in=ids, geanonimiseerd_op__isnull=True).order_by("pk")),
+    )
+    with transaction.atomic():
+        run = BewaartermijnRun.objects.create(
+            door=door,
+            peildatum=timezone.localdate(),
+            aantal_meldingen=len(selectie.meldingen),
+            aantal_casussen=len(selectie.casussen),
+            aantal_personen=len(selectie.personen),
+            details={
+                "avg_verzoek": reden,
+                "casussen": selectie.casus_ids,
+                "meldingen": selectie.melding_ids,
+                "personen": selectie.persoon_ids,
+            },
+        )
+        now = timezone.now()
+        with acting_as(door, reason=f"AVG-verzoek {reden}, run {run.pk}"):
+            _history_scrubben(selectie)
+            for casus in selectie.casussen:
+                _casus_anonimiseren(casus)
+            for melding in selectie.meldingen:
+                _melding_anonimiseren(melding, now)
+            for persoon in selectie.personen:
+                _persoon_anonimiseren(persoon, now)
+        run.afgerond_op = timezone.now()
+        run.save(update_fields=["afgerond_op"])
+    return run
