@@ -424,6 +424,25 @@ def _verschillen(a, b, pad=""):
     return [] if a == b else [f"{pad}: bron {a!r}, backup {b!r}"]
 
 
+def bestand_controleren(bestand: Path) -> dict:
+    """The file exists and matches the size and sha256 its manifest recorded; returns the manifest."""
+    if not bestand.is_file():
+        raise BackupFout(f"Het bestand {bestand} bestaat niet.")
+    _, manifest = _manifest_van(bestand)
+    verwacht = manifest.get("bestanden", {}).get(bestand.name)
+    if verwacht is None:
+        raise BackupFout(f"Het manifest noemt {bestand.name} niet.")
+    grootte = bestand.stat().st_size
+    if grootte != verwacht["grootte"]:
+        raise BackupFout(
+            f"{bestand.name} is {grootte} bytes, het manifest zegt {verwacht['grootte']}: het bestand "
+            "is afgekapt of beschadigd."
+        )
+    if sha256(bestand) != verwacht["sha256"]:
+        raise BackupFout(f"De sha256 van {bestand.name} klopt niet met het manifest: het bestand is beschadigd.")
+    return manifest
+
+
 def _media_controleren(pad: Path, info: dict, wachtwoord: str, meld):
     """The MEDIA_ROOT tar of the same run: present, unchanged, decryptable and readable as a tar."""
     if not pad.is_file():
@@ -464,20 +483,8 @@ def controleren(bestand: Path, *, wachtwoord: str = "", uitvoer=lambda regel: No
         uitvoer(regel)
 
     bestand = Path(bestand)
-    if not bestand.is_file():
-        raise BackupFout(f"Het bestand {bestand} bestaat niet.")
-    _, manifest = _manifest_van(bestand)
-    verwacht = manifest.get("bestanden", {}).get(bestand.name)
-    if verwacht is None:
-        raise BackupFout(f"Het manifest noemt {bestand.name} niet.")
-    grootte, digest = bestand.stat().st_size, sha256(bestand)
-    if grootte != verwacht["grootte"]:
-        raise BackupFout(
-            f"{bestand.name} is {grootte} bytes, het manifest zegt {verwacht['grootte']}: het bestand "
-            "is afgekapt of beschadigd."
-        )
-    if digest != verwacht["sha256"]:
-        raise BackupFout(f"De sha256 van {bestand.name} klopt niet met het manifest: het bestand is beschadigd.")
+    manifest = bestand_controleren(bestand)
+    grootte = bestand.stat().st_size
     meld(f"Bestand: {bestand.name}, {grootte} bytes, sha256 klopt met het manifest.")
     for naam, info in manifest["bestanden"].items():
         if naam != bestand.name:

@@ -88,6 +88,15 @@ def test_encrypted_backup_with_the_wrong_key_is_reported(bron, monkeypatch, caps
         call_command("backup_controleren", str(bestand))
     monkeypatch.setenv("BACKUP_SLEUTEL", "juiste sleutel")
     assert "OK: de backup zet terug" in _controleer(bestand, capsys)
+    # for a real restore: decrypted to a file pg_restore reads; a wrong key leaves no half file behind
+    doel = bestand.with_name("terug.dump")
+    call_command("backup_ontsleutelen", str(bestand), str(doel))
+    assert doel.read_bytes()[:5] == b"PGDMP"
+    monkeypatch.setenv("BACKUP_SLEUTEL", "verkeerde sleutel")
+    doel.unlink()
+    with pytest.raises(CommandError, match="onjuist"):
+        call_command("backup_ontsleutelen", str(bestand), str(doel))
+    assert not doel.exists()
 
 
 def test_keeps_the_configured_number_and_logs_a_failure(bron, monkeypatch):
