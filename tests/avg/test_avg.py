@@ -191,3 +191,50 @@ def test_granted_erasure_goes_through_retention_and_is_refused_while_care_runs(d
     assert alleen.geanonimiseerd_op is not None and alleen.bsn == "" and alleen.voornaam == "Geanonimiseerd"
     assert m.melder_naam == "" and m.geanonimiseerd_op is not None
     assert ander.bewaartermijn_run is not None and ander.status == AvgVerzoek.Status.AFGEHANDELD
+
+
+# --- two requests at the same moment ----------------------------------------------------------------------------
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_releases_of_one_export_at_once_release_it_once(privacy, verzoek):
+    """Two tabs press "vrijgeven" together: the second waits for the request's row lock, then finds the export
+    released and is refused; the access log has one release."""
+    import threading
+    import time
+
+    from django.db import connection, transaction
+
+    services.in_behandeling_nemen(door=privacy, verzoek=verzoek)
+    export = services.export_maken(door=privacy, verzoek=verzoek)
+    bezig, results = threading.Event(), {}
+
+    def eerste():
+        try:
+            with transaction.atomic():
+                services.export_vrijgeven(door=privacy, export=AvgExport.objects.get(pk=export.pk))
+                bezig.set()
+                time.sleep(1)  # the second release arrives now, before this commits
+            results["eerste"] = "ok"
+        finally:
+            bezig.set()
+            connection.close()
+
+    def tweede():
+        try:
+            bezig.wait(timeout=30)
+            services.export_vrijgeven(door=privacy, export=AvgExport.objects.get(pk=export.pk))
+            results["tweede"] = "ok"
+        except TransitionNotAllowed:
+            results["tweede"] = "geweigerd"
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=eerste), threading.Thread(target=tweede)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert results == {"eerste": "ok", "tweede": "geweigerd"}
+    assert InzageRegel.objects.filter(actie="vrijgeven", persoon_id=verzoek.persoon_id).count() == 1
