@@ -18,6 +18,7 @@ from meldpunt.selectors import linked_ids
 from . import export as export_module
 from .models import AvgExport, AvgVerzoek
 from .rechten import vereist
+from .signalen import exports_opruimen
 from .workflow import EXPORT_WORKFLOW, VERZOEK, VERZOEK_WORKFLOW
 
 TERMIJN_MAANDEN = 1  # AVG art. 12(3)
@@ -199,7 +200,9 @@ def verzoek_afhandelen(*, door, verzoek, uitkomst):
     if verzoek.soort == AvgVerzoek.Soort.RECTIFICATIE and not verzoek.overgedragen_aan:
         raise ValidationError("Draag de correctie eerst over aan wie haar mag uitvoeren.")
     if verzoek.soort in (AvgVerzoek.Soort.VERWIJDERING, AvgVerzoek.Soort.BEPERKING):
-        run = op_verzoek_anonimiseren(persoon_ids=linked_ids({verzoek.persoon_id}), door=door, reden=verzoek.nummer)
+        ids = linked_ids({verzoek.persoon_id})
+        run = op_verzoek_anonimiseren(persoon_ids=ids, door=door, reden=verzoek.nummer)
+        exports_opruimen(door=door, persoon_ids=ids)  # earlier inzage answers kept a copy of the data
         changes["bewaartermijn_run"] = run.pk
     return transition(verzoek, "afhandelen", door=door, workflow=VERZOEK_WORKFLOW, **changes)
 

@@ -192,8 +192,8 @@ def export(request, pk):
 @recht_vereist("inzien")
 def export_download(request, pk, formaat):
     e = _export(request, pk)
-    if formaat not in ("pdf", "json"):
-        raise Http404("Onbekend formaat.")
+    if formaat not in ("pdf", "json") or e.inhoud.get("opgeruimd"):
+        raise Http404("Deze export bestaat niet (meer).")
     services.loggen(
         request.user,
         e.verzoek,

@@ -246,6 +246,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "avg.tasks.termijnen_signaleren",
         "schedule": crontab(hour=6, minute=5),
     },
+    "avg-exports-opruimen": {
+        "task": "avg.tasks.exports_opruimen",
+        "schedule": crontab(hour=3, minute=45),
+    },
     "attenties-van-vandaag": {
         "task": "keten.tasks.attenties_berekenen",
         "schedule": crontab(hour=6, minute=0),

@@ -238,3 +238,20 @@ def test_two_releases_of_one_export_at_once_release_it_once(privacy, verzoek):
         thread.join(timeout=60)
     assert results == {"eerste": "ok", "tweede": "geweigerd"}
     assert InzageRegel.objects.filter(actie="vrijgeven", persoon_id=verzoek.persoon_id).count() == 1
+
+
+def test_the_exports_copy_of_the_data_is_emptied_after_its_term_and_on_erasure(client, privacy, verzoek):
+    from avg.signalen import EXPORT_BEWAREN_DAGEN, exports_opruimen
+    from avg.tasks import exports_opruimen as taak
+
+    services.in_behandeling_nemen(door=privacy, verzoek=verzoek)
+    export = services.export_vrijgeven(door=privacy, export=services.export_maken(door=privacy, verzoek=verzoek))
+    services.verzoek_afhandelen(door=privacy, verzoek=verzoek, uitkomst="Verstuurd.")
+    assert taak.delay().get() == 0  # handled today: kept for the client's questions
+    later = timezone.localdate() + timedelta(days=EXPORT_BEWAREN_DAGEN + 1)
+    assert exports_opruimen(door=privacy, vandaag=later) == 1
+    export.refresh_from_db()
+    assert "Cliëntsma" not in json.dumps(export.inhoud) and export.status == AvgExport.Status.VRIJGEGEVEN
+    client.force_login(privacy)
+    assert client.get(reverse("avg:export_download", args=[export.pk, "json"])).status_code == 404
+    assert "is opgeruimd" in client.get(reverse("avg:export", args=[export.pk])).content.decode()
