@@ -255,3 +255,16 @@ def test_the_exports_copy_of_the_data_is_emptied_after_its_term_and_on_erasure(c
     client.force_login(privacy)
     assert client.get(reverse("avg:export_download", args=[export.pk, "json"])).status_code == 404
     assert "is opgeruimd" in client.get(reverse("avg:export", args=[export.pk])).content.decode()
+
+
+def test_lookup_refuses_an_invalid_bsn_and_never_finds_an_anonymised_person(client, privacy, personen):
+    client.force_login(privacy)
+    page = client.get(reverse("avg:nieuw"), {"bsn": "123456789"}).content.decode()  # fails the elfproef
+    assert "Clara" not in page and "Dit is geen geldig BSN" in page
+    klant = personen[0]
+    from avg.selectors import persoon_opzoeken
+
+    assert persoon_opzoeken(bsn=klant.bsn) == [klant]
+    type(klant).objects.filter(pk=klant.pk).update(geanonimiseerd_op=timezone.now())
+    assert persoon_opzoeken(bsn=klant.bsn) == []
+    assert not InzageRegel.objects.filter(actie="zoeken").exists()  # nothing shown, nothing logged
