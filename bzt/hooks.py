@@ -1,6 +1,6 @@
 """Extension points: how a lower layer lets a higher one add to it without importing it.
 
-The apps import only downward (bzt < meldpunt < casusregie < mdo < monitor < keten, checked by import-linter,
+The apps import only downward (bzt < meldpunt < casusregie < mdo < monitor < keten < avg, checked by import-linter,
 docs/architecture.md). Where a lower app must ask or tell a higher one something, it declares a `Hook` and the
 higher app registers its function in its AppConfig.ready(), before any request, job or command runs.
 """

@@ -131,6 +131,7 @@ class InzageRegel(models.Model):
         ZOEKEN = "zoeken", "Gevonden bij zoeken"
         PRINTEN = "printen", "Afgedrukt"
         EXPORTEREN = "exporteren", "Geëxporteerd"
+        VRIJGEVEN = "vrijgeven", "Vrijgegeven aan de cliënt"
 
     class Grond(models.TextChoices):
         MELDPUNT = "meldpunt", "Meldpunt"
@@ -141,6 +142,7 @@ class InzageRegel(models.Model):
         NOODTOEGANG = "noodtoegang", "Noodtoegang"
         CASUSRECHT = "casusrecht", "Recht op de casus"
         PRIVACY = "privacy", "Inzagelog (privacy)"
+        AVG_VERZOEK = "avg_verzoek", "AVG-verzoek van de cliënt"
 
     class ObjectType(models.TextChoices):
         MELDING = "melding", "Melding"
@@ -151,6 +153,8 @@ class InzageRegel(models.Model):
         AGENDA = "agenda", "MDO-agenda"
         BESLUITENLIJST = "besluitenlijst", "MDO-besluitenlijst"
         INZAGELOG = "inzagelog", "Inzagelog"
+        AVG_VERZOEK = "avg_verzoek", "AVG-verzoek"
+        AVG_EXPORT = "avg_export", "AVG-inzage-export"
 
     # The log is a set of hash chains (`keten`), each numbered from 1 (`volgnummer`); chain 0 is the single
     # chain of before issue 20, closed for writing. bzt/inzage.py explains the partitioning and the seals.

@@ -56,9 +56,10 @@ ROLES = (
     Role("regionale_mandaatcommissie", "Regionale mandaatcommissie", ("casusregie.behandelen_escalatie",)),
     Role("beleidsambtenaar", "Beleidsambtenaar", ("monitor.zien_jaarmonitor",)),
     Role("functioneel_beheer", "Functioneel beheer", ("bzt.beheren_gebruikers",)),
-    # The privacy officer / FG answers AVG inzage requests and audits access: the access log only, never the
-    # content of a melding or casus. The log shows the client's name (from persoon_id) to find the person.
-    Role("privacy_officer", "Privacy officer / FG", ("bzt.zien_inzagelog",)),
+    # The privacy officer / FG answers AVG requests and audits access: the access log, and the AVG requests
+    # (avg/). No case content otherwise: a client's data is assembled only as the export of a registered inzage
+    # request, reviewed before release, every look at it logged with grond avg_verzoek (docs/avg.md).
+    Role("privacy_officer", "Privacy officer / FG", ("bzt.zien_inzagelog", "avg.behandelen_avgverzoek")),
     # A professional of a partner organisation (police, housing corporation, GP, Veilig Thuis, CJG) files
     # meldingen without the meldpunt's person search and sees only the status of their own organisation's
     # meldingen (partners app, docs/api.md). No view permission on any case model.

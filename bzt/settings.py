@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "casusregie",
     "monitor",
     "keten",  # what reads or writes across the apps above (docs/architecture.md)
+    "avg",  # the client's AVG requests, above keten (it calls keten.retention); docs/avg.md
     # rest_framework is deliberately not an installed app: its Dutch catalogue would replace Django's own
     # messages on every form ("Dit veld is vereist."); the API uses only its JSON renderer and parser.
     "drf_spectacular",
@@ -169,6 +170,10 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = env.path("MEDIA_ROOT", default=str(BASE_DIR / "media"))
+# Backups (keten/backup.py, docs/operations.md): where, and how many runs are kept. The passphrase
+# (BACKUP_SLEUTEL) is read from the environment by the commands only, so it is never a setting.
+BACKUP_MAP = env.path("BACKUP_MAP", default=str(BASE_DIR / "backups"))
+BACKUP_BEWAREN = env.int("BACKUP_BEWAREN", default=14)
 
 # --- Security -------------------------------------------------------------------------------------
 SESSION_COOKIE_HTTPONLY = True
@@ -253,6 +258,14 @@ CELERY_BEAT_SCHEDULE = {
     "bewaartermijn-toepassen": {
         "task": "keten.tasks.bewaartermijn_toepassen",
         "schedule": crontab(hour=3, minute=30),
+    },
+    "avg-termijnen": {
+        "task": "avg.tasks.termijnen_signaleren",
+        "schedule": crontab(hour=6, minute=5),
+    },
+    "avg-exports-opruimen": {
+        "task": "avg.tasks.exports_opruimen",
+        "schedule": crontab(hour=3, minute=45),
     },
     "attenties-van-vandaag": {
         "task": "keten.tasks.attenties_berekenen",

@@ -21,6 +21,7 @@ urlpatterns = [
     path("mdo/", include("mdo.urls")),
     path("casussen/", include("keten.casusregie_urls")),  # casusregie.urls plus the dashboard
     path("jaarmonitor/", include("monitor.urls")),
+    path("avg/", include("avg.urls")),  # the privacy officer's AVG requests (docs/avg.md)
     path("operator/", admin.site.urls),
     path("partner/", include("partners.urls")),  # a partner's professional: file a melding, see their status
     path("beheer/partners/", include("partners.beheer_urls")),  # functioneel beheer: API keys, callbacks

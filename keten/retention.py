@@ -565,3 +565,52 @@ def _verandert(tekst=(), leeg=(), vast=None) -> Q:
             return Q(pk__isnull=False)  # every row (not Q(): an empty Q vanishes in an OR)
         verandert |= Q(**{f"{name}__isnull": False}) if value is None else ~Q(**{name: value})
     return verandert
+
+
+# --- an AVG request for erasure (art. 17), granted by the privacy officer (avg.services) --------------------
+
+
+def _casus_van(melding):
+    bij = getattr(melding, "bij_casus", None)
+    return getattr(melding, "casus", None) or (bij.casus if bij is not None else None)
+
+
+def op_verzoek_anonimiseren(*, persoon_ids, door, reden: str) -> BewaartermijnRun:
+    """Anonymise one person (all records `persoon_ids` of them) now, the same way the term does: their person
+    records, and the meldingen and closed casussen about them alone. Refused (ValidationError) while a melding
+    or casus about them is still open: care that is running is the wettelijke taak (refuse the request then)."""
+    ids = set(persoon_ids)
+    meldingen = list(Melding.objects.filter(betrokkenen__persoon_id__in=ids).distinct().select_related("triage"))
+    lopend = [
+        m
+        for m in meldingen
+        if m.status in Melding.OPEN_STATUSES or ((c := _casus_van(m)) is not None and c.afgesloten_op is None)
+    ]
+    if lopend:
+        nummers = ", ".join(sorted({m.nummer for m in lopend}))
+        raise ValidationError(
+            f"Er loopt nog zorg voor deze persoon (melding {nummers}): verwijderen kan pas als die is afgesloten."
+        )
+    alleen = [
+        m for m in meldingen if m.geanonimiseerd_op is None and not m.betrokkenen.exclude(persoon_id__in=ids).exists()
+    ]
+    casus_ids = sorted(c.pk for m in alleen if (c := getattr(m, "casus", None)) is not None)
+    melding_ids = sorted(m.pk for m in alleen)
+    personen = Persoon.objects.filter(pk__in=ids, geanonimiseerd_op__isnull=True)
+    persoon_ids = sorted(personen.values_list("pk", flat=True))
+    # the same batches as the term's run (uitvoeren): a run interrupted here is finished by the next one
+    run = BewaartermijnRun.objects.create(
+        door=door,
+        peildatum=timezone.localdate(),
+        aantal_meldingen=len(melding_ids),
+        aantal_casussen=len(casus_ids),
+        aantal_personen=len(persoon_ids),
+        details={
+            "avg_verzoek": reden,
+            "casussen": casus_ids,
+            "meldingen": melding_ids,
+            "personen": persoon_ids,
+            "batch": _batch_grootte(),
+        },
+    )
+    return uitvoeren(run)

@@ -16,6 +16,7 @@ from casusregie.selectors import (
 from meldpunt.selectors import WACHTRIJEN, wachtrij_tellingen
 
 from .dashboard import kerncijfers
+from .hooks import STARTPAGINA
 
 
 @login_required
@@ -41,5 +42,7 @@ def home(request):
         context["escalaties"] = escalaties_op_mijn_niveau(request.user)
     if is_expertteamlid(request.user):  # any role: the open questions to the user's expert team
         context["expertvragen"] = open_vragen_aan_mijn_team(request.user)[:20]
+    for aanvulling in STARTPAGINA:  # the layer above (avg): the privacy officer's open requests
+        context.update(aanvulling(request.user))
     template = f"home/{role.group}.html" if role else "home/geen_rol.html"
     return render(request, template, context)

@@ -12,6 +12,8 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
+from avg.models import AvgExport, AvgVerzoek
+from avg.workflow import EXPORT_WORKFLOW, VERZOEK_WORKFLOW
 from bzt.audit import acting_as
 from bzt.workflow import TransitionNotAllowed, transition, workflow_of
 from casusregie import services as casus_services
@@ -81,6 +83,22 @@ def _agendapunt(demo):
     return factories.overleg(demo).agendapunten.get()
 
 
+def _avgverzoek(demo):
+    from avg import services as avg_services
+
+    persoon = factories.melding(demo["meldpunt"]).betrokkenen.get().persoon
+    return avg_services.verzoek_registreren(
+        door=demo["privacy"], persoon=persoon, soort="inzage", ontvangen_op=timezone.localdate()
+    )
+
+
+def _avgexport(demo):
+    from avg import services as avg_services
+
+    verzoek = avg_services.in_behandeling_nemen(door=demo["privacy"], verzoek=_avgverzoek(demo))
+    return avg_services.export_maken(door=demo["privacy"], verzoek=verzoek)
+
+
 def _rapport(demo):
     with acting_as(demo["beleid"]):
         return Rapport.objects.create(jaar=2024, aangevraagd_door=demo["beleid"], pogingen=1)
@@ -115,6 +133,9 @@ TABLES = {
     "overleg": (OVERLEG_WORKFLOW, _overleg, "procesmanager", {}),
     "agendapunt": (AGENDAPUNT_WORKFLOW, _agendapunt, "procesmanager", {}),
     "rapport": (RAPPORT_WORKFLOW, _rapport, "beleid", {}),
+    # the client's AVG requests and their inzage export: the privacy officer's (avg/workflow.py)
+    "avgverzoek": (VERZOEK_WORKFLOW, _avgverzoek, "privacy", {}),
+    "avgexport": (EXPORT_WORKFLOW, _avgexport, "privacy", {}),
 }
 
 
@@ -191,7 +212,8 @@ def test_every_state_machine_is_a_table():
     from mdo.models import AgendaPunt, Overleg
     from meldpunt.models import Melding
 
-    for model in (Melding, Casus, Plan, Escalatie, ExpertVraag, Overleg, AgendaPunt, Rapport, PlanActie, Nazorg):
+    models = (Melding, Casus, Plan, Escalatie, ExpertVraag, Overleg, AgendaPunt, Rapport, PlanActie, Nazorg)
+    for model in (*models, AvgVerzoek, AvgExport):
         assert workflow_of(model()).model is model
     # every state of every table is reached by some transition or is where an object begins
     assert {t.target for t in MELDING_WORKFLOW.transitions.values()} | {Melding.Status.ONTVANGEN} == set(

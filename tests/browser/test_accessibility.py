@@ -42,7 +42,16 @@ def data(demo):
         voorziening="Beschermd wonen",
         sinds=timezone.localdate(),
     )
+    from avg import services as avg_services
+
+    avg_verzoek = avg_services.verzoek_registreren(
+        door=demo["privacy"], persoon=persoon, soort="inzage", ontvangen_op=timezone.localdate()
+    )
+    avg_services.in_behandeling_nemen(door=demo["privacy"], verzoek=avg_verzoek)
+    avg_export = avg_services.export_maken(door=demo["privacy"], verzoek=avg_verzoek)
     return {
+        "avg_verzoek": avg_verzoek,
+        "avg_export": avg_export,
         "wachtlijst": wachtlijst,
         "melding": melding,
         "casus": casus,
@@ -119,6 +128,17 @@ def pages_of(data):
             ("jaarmonitor-cijfers", f"/jaarmonitor/{timezone.localdate().year}/"),
             ("jaarmonitor-budget", f"/jaarmonitor/{timezone.localdate().year}/budget/"),
         ],
+        "privacy": [
+            ("home-privacy", "/"),
+            ("avg-verzoeken", "/avg/"),
+            (
+                "avg-nieuw-gezocht",
+                f"/avg/nieuw/?bsn=&achternaam={data['persoon'].achternaam}"
+                f"&geboortedatum={data['persoon'].geboortedatum.isoformat()}",
+            ),
+            ("avg-verzoek", f"/avg/{data['avg_verzoek'].pk}/"),
+            ("avg-export", f"/avg/export/{data['avg_export'].pk}/"),
+        ],
         "beheer": [
             ("home-beheer", "/"),
             ("beheer-accounts", "/beheer/accounts/?q=regisseur"),
@@ -153,7 +173,8 @@ def pages_of(data):
 
 
 @pytest.mark.parametrize(
-    "username", ["meldpunt", "procesmanager", "regisseur_dimence", "wethouder", "coordinator", "beleid", "beheer"]
+    "username",
+    ["meldpunt", "procesmanager", "regisseur_dimence", "wethouder", "coordinator", "beleid", "beheer", "privacy"],
 )
 def test_main_pages_have_no_serious_accessibility_violations(page, data, username):
     login(page, username)

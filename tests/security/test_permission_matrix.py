@@ -137,6 +137,15 @@ MATRIX = {
     "beheer:wachtwoord_ingesteld": ("GET", cells(default="ok", anonymous="ok")),
     "inzagelog": ("GET", cells(ok={"procesmanager", "privacy"})),
     "inzagelog_export": ("GET", cells(ok={"procesmanager", "privacy"})),
+    # the client's AVG requests (avg/, docs/avg.md): the privacy officer only; the action and release POSTs are sent
+    # empty or on a concept (a form error or one release: ok)
+    "avg:verzoeken": ("GET", cells(ok={"privacy"})),
+    "avg:nieuw": ("GET", cells(ok={"privacy"})),
+    "avg:verzoek": ("GET", cells(ok={"privacy"})),
+    "avg:actie": ("POST", cells(ok={"privacy"})),
+    "avg:export": ("GET", cells(ok={"privacy"})),
+    "avg:export_download": ("GET", cells(ok={"privacy"})),
+    "avg:export_vrijgeven": ("POST", cells(ok={"privacy"})),
     # meldpunt: lists 403 for other roles; objects 404 (same answer as "does not exist")
     "meldpunt:wachtrij": ("GET", cells(ok=MELDPUNT_ROLES)),
     "meldpunt:zoeken": ("GET", cells(ok=MELDPUNT_ROLES)),
@@ -373,6 +382,9 @@ RECHT = {
     "casusregie:actie_bewerken": ("casusregie", "plan_bewerken", "plan"),
     "casusregie:actie_verwijderen": ("casusregie", "plan_bewerken", "plan"),
     "casusregie:doel_resultaat": ("casusregie", "doel_resultaat", "plan"),
+    **{name: ("avg", "inzien", None) for name in MATRIX if name.startswith("avg:")},
+    "avg:nieuw": ("avg", "registreren", None),
+    "avg:export_vrijgeven": ("avg", "vrijgeven", None),
 }
 
 # The operator admin (superusers only): every role is sent to the admin login.
@@ -505,12 +517,24 @@ def world(demo, django_user_model):
     notificatie = Notificatie.objects.create(
         ontvanger=users["regisseur_dimence"], soort="test", tekst="Test", link=reverse("home")
     )
+    from avg import services as avg_services
+
+    avg_verzoek = avg_services.verzoek_registreren(
+        door=privacy, persoon=persoon, soort="inzage", ontvangen_op=timezone.localdate()
+    )
+    avg_services.in_behandeling_nemen(door=privacy, verzoek=avg_verzoek)
+    avg_export = avg_services.export_maken(door=privacy, verzoek=avg_verzoek)
     users["betrokkene_actief"] = users["regisseur_iriszorg"]
     users["betrokkene_beeindigd"] = users["regisseur_mee"]
     partner = _partner_wereld(users)
     return {
         "users": users,
         "kwargs": {
+            "avg:verzoek": {"pk": avg_verzoek.pk},
+            "avg:actie": {"pk": avg_verzoek.pk, "actie": "verlengen"},
+            "avg:export": {"pk": avg_export.pk},
+            "avg:export_download": {"pk": avg_export.pk, "formaat": "json"},
+            "avg:export_vrijgeven": {"pk": avg_export.pk},
             "notificatie_openen": {"pk": notificatie.pk},
             "meldpunt:melding": {"pk": melding.pk},
             "meldpunt:melding_in_triage": {"pk": melding.pk},
