@@ -482,6 +482,10 @@ def _persoon_velden(persoon_id, geboortedatum) -> dict:
     }
 
 
+# A date parameter in raw SQL: PostgreSQL types a bare parameter in a CASE as text (SQLite keeps it as is).
+_DATUM = "%s::date" if connection.vendor == "postgresql" else "%s"
+
+
 def _personen_batch(persoon_ids, now):
     # geslacht, inkomen and wijk stay: coarse codes the jaarmonitor counts (a wijk is a neighbourhood).
     data = {}
@@ -497,7 +501,7 @@ def _personen_batch(persoon_ids, now):
         "achternaam": Concat(Value("#"), Cast("id", CharField())),
         # CASE id WHEN … as raw SQL: Django's When(id=…) costs ~0.1 ms of Python per person to build.
         "geboortedatum": RawSQL(  # noqa: S611 (ids and dates are parameters)
-            f"CASE id {' '.join(['WHEN %s THEN %s'] * len(nieuw))} END" if nieuw else "NULL",
+            f"CASE id {' '.join([f'WHEN %s THEN {_DATUM}'] * len(nieuw))} END" if nieuw else "NULL",
             [value for pk, d in nieuw.items() for value in (pk, connection.ops.adapt_datefield_value(d))],
             output_field=DateField(),
         ),
