@@ -7,7 +7,7 @@ from django.db import models
 from django.utils import timezone
 
 from bzt.audit import AuditedHistory
-from bzt.models import Organisatie
+from bzt.models import Organisatie, eigen_gemeente_id
 from meldpunt.codes import Aanmeldroute
 
 
@@ -30,6 +30,9 @@ class BudgetRegel(models.Model):
     subsidie = models.CharField(max_length=120, blank=True)
     aanmeldroute = models.CharField(max_length=20, choices=Aanmeldroute.choices, blank=True)
     organisatie = models.ForeignKey(Organisatie, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    # The gemeente that pays the line (CONTRACT.md § Region): its jaarmonitor divides only its own lines over its
+    # casussen; the region's budget is every line.
+    gemeente = models.ForeignKey("bzt.Gemeente", on_delete=models.PROTECT, default=eigen_gemeente_id, related_name="+")
 
     history = AuditedHistory()
 
