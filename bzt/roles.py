@@ -49,7 +49,9 @@ ROLES = (
             "bzt.zien_inzagelog",
         ),
     ),
-    Role("coordinerend_ambtenaar", "Coördinerend ambtenaar", ("casusregie.behandelen_escalatie",), gemeentegebonden=True),
+    Role(
+        "coordinerend_ambtenaar", "Coördinerend ambtenaar", ("casusregie.behandelen_escalatie",), gemeentegebonden=True
+    ),
     Role("wethouder", "Wethouder", ("casusregie.behandelen_escalatie",), gemeentegebonden=True),
     # The higher levels of the AVE ladder (casusregie/reference.py LADDER): like the wethouder, they see only
     # the escalations waiting at their level and only what those need. The regionale mandaatcommissie's group

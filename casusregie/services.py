@@ -210,6 +210,7 @@ def casus_toewijzen(
             casusregisseur=casusregisseur,
             organisatie=organisatie,
             toegewezen_op=datum,
+            gemeente_id=melding.gemeente_id,  # where the household lives: the melding's gemeente
         )
         if casusregisseur is not None:
             permissions.grant(
@@ -730,6 +731,7 @@ def casus_escaleren(*, door, casus: Casus, reden: str, vraag: str, datum: date |
             gestart_door=door,
             gestart_op=datum,
             niveau_sinds=datum,
+            gemeente_id=casus.gemeente_id,  # the ladder of the gemeente where the household lives now
         )
         EscalatieStap.objects.create(
             escalatie=escalatie,

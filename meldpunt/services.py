@@ -8,6 +8,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from bzt.audit import acting_as
+from bzt.gemeenten import gemeente_van, gemeente_van_wijk
+from bzt.models import Gemeente
 from bzt.notifications import gebeurd
 from bzt.workflow import TransitionNotAllowed, transition
 
@@ -44,15 +46,26 @@ class NieuweBetrokkene:
 
 
 @transaction.atomic
-def melding_registreren(*, door, gegevens: dict, betrokkenen: list[NieuweBetrokkene]) -> Melding:
-    """Register a melding about a household. Persons are reused when given; new ones are created."""
+def melding_registreren(
+    *, door, gegevens: dict, betrokkenen: list[NieuweBetrokkene], gemeente: "Gemeente | str | None" = None
+) -> Melding:
+    """Register a melding about a household. Persons are reused when given; new ones are created.
+
+    `gemeente` (a Gemeente or its CBS code, e.g. "GM0301"; also accepted as gegevens["gemeente"]): where the
+    household lives. Without it: the gemeente whose wijken hold the hoofdpersoon's wijk, else the installation's
+    own. An unknown code is a ValidationError on "gemeente"."""
     rechten.vereist(door, "registreren")
     if not betrokkenen:
         raise ValidationError("Een melding gaat over ten minste één persoon.")
     if not any(b.rol == Rol.HOOFDPERSOON for b in betrokkenen):
         raise ValidationError("Geef aan wie de hoofdpersoon van de melding is.")
+    gegevens = dict(gegevens)
+    gemeente = gemeente_van(
+        gemeente if gemeente is not None else gegevens.pop("gemeente", None) or _gemeente_van_huishouden(betrokkenen)
+    )
+    gegevens.pop("gemeente", None)
     with acting_as(door):
-        melding = Melding(geregistreerd_door=door, **gegevens)
+        melding = Melding(geregistreerd_door=door, gemeente=gemeente, **gegevens)
         melding.full_clean(exclude=["geregistreerd_door"])
         melding.save()
         seen = set()
@@ -64,6 +77,15 @@ def melding_registreren(*, door, gegevens: dict, betrokkenen: list[NieuweBetrokk
             Betrokkene.objects.create(melding=melding, persoon=persoon, rol=betrokkene.rol)
     gebeurd("meldpunt.melding.geregistreerd", melding, door=door)
     return melding
+
+
+def _gemeente_van_huishouden(betrokkenen):
+    """The gemeente of the hoofdpersoon's wijk, when one gemeente has that wijk (else None: the own gemeente)."""
+    for b in betrokkenen:
+        if b.rol == Rol.HOOFDPERSOON:
+            wijk = b.persoon.wijk if b.persoon is not None else b.gegevens.get("wijk", "")
+            return gemeente_van_wijk(wijk)
+    return None
 
 
 def persoon_aanmaken(*, door, gegevens: dict) -> Persoon:
