@@ -77,3 +77,79 @@ def gemeente_van_wijk(wijk):
         return None
     gevonden = [g for g in actieve_gemeenten() if wijk.casefold() in {w.casefold() for w in g.wijken}]
     return gevonden[0] if len(gevonden) == 1 else None
+
+
+# --- functioneel beheer: the gemeenten of the region (bzt.beheer_views, docs/regio.md) ---------------------------
+
+
+def wijken_uit_tekst(tekst: str) -> list[str]:
+    """One wijk per line, blank lines and doubles left out, in the order given."""
+    wijken = []
+    for regel in (tekst or "").splitlines():
+        wijk = regel.strip()
+        if wijk and wijk.casefold() not in {w.casefold() for w in wijken}:
+            wijken.append(wijk)
+    return wijken
+
+
+def _valideer(*, code, naam, kleur, gemeente=None):
+    from .models import CBS_CODE, KLEUR, Gemeente
+
+    errors = {}
+    if gemeente is None:
+        try:
+            CBS_CODE(code)
+        except ValidationError as error:
+            errors["code"] = error.messages[0]
+        else:
+            if Gemeente.objects.filter(code=code).exists():
+                errors["code"] = f"Gemeente {code} bestaat al (ook een gedeactiveerde telt mee)."
+    if not naam:
+        errors["naam"] = "Vul de naam van de gemeente in."
+    elif Gemeente.objects.filter(naam__iexact=naam).exclude(pk=getattr(gemeente, "pk", None)).exists():
+        errors["naam"] = "Er bestaat al een gemeente met deze naam."
+    if kleur:
+        try:
+            KLEUR(kleur)
+        except ValidationError as error:
+            errors["kleur"] = error.messages[0]
+    # A wijk taken off the list stays on the persons that have it (their records are history); it is no longer
+    # offered at intake nor accepted by the import.
+    return errors
+
+
+def gemeente_opslaan(*, door, gemeente=None, code="", naam, wijken, documentnaam="", kleur="", actief=True, reden=""):
+    """Create (gemeente None) or change a gemeente: functioneel beheer, with a reason on a change (history).
+    The CBS code is fixed once made (meldingen, the import and the jaarmonitor name it). The own gemeente
+    (BZT_GEMEENTE_CODE) stays active; a gemeente with active accounts is not deactivated."""
+    from django.db import transaction
+
+    from .audit import acting_as
+    from .beheer import reden_controleren, vereist_beheer
+    from .models import Gemeente
+
+    vereist_beheer(door)
+    code, naam, kleur = (code or "").strip().upper(), (naam or "").strip(), (kleur or "").strip()
+    wijken = wijken_uit_tekst(wijken) if isinstance(wijken, str) else list(wijken)
+    with transaction.atomic():
+        if gemeente is not None:
+            gemeente = Gemeente.objects.select_for_update(no_key=True).get(pk=gemeente.pk)
+        errors = _valideer(code=code, naam=naam, kleur=kleur, gemeente=gemeente)
+        if gemeente is not None:
+            try:
+                reden = reden_controleren(reden)
+            except ValidationError as error:
+                errors.update(error.message_dict)
+            if not actief and gemeente.actief:
+                if gemeente.code == settings.BZT_GEMEENTE_CODE:
+                    errors["actief"] = "De eigen gemeente van de installatie blijft actief."
+                elif gemeente.medewerkers.filter(is_active=True).exists():
+                    errors["actief"] = "Deze gemeente heeft nog actieve accounts; zet die eerst op een andere gemeente."
+        if errors:
+            raise ValidationError(errors)
+        with acting_as(door, reason=reden.strip() if gemeente is not None else "gemeente aangemaakt"):
+            gemeente = gemeente or Gemeente(code=code)
+            gemeente.naam, gemeente.wijken, gemeente.documentnaam = naam, wijken, (documentnaam or "").strip()
+            gemeente.kleur, gemeente.actief = kleur, actief
+            gemeente.save()
+    return gemeente
