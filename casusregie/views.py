@@ -44,6 +44,7 @@ from .forms import (
     OverdragenForm,
     PlanForm,
     RedenForm,
+    VerhuizenForm,
     VerwijderForm,
     WachtlijstForm,
     professionals,
@@ -85,6 +86,7 @@ DOSSIER_ACTIES = (
     "expertvraag_stellen",
     "mdo_agenderen",
     "huishouden_corrigeren",
+    "verhuizen",
 )  # a mag_<actie> flag each
 
 
@@ -115,6 +117,8 @@ def _dossier_context(request, casus, **forms):
         "overdragen_form": OverdragenForm(),
         "wachtlijst_form": WachtlijstForm(),
         "expertvraag_form": ExpertVraagForm(),
+        "verhuizen_form": VerhuizenForm(),
+        "verhuizingen": casus.verhuizingen.select_related("van", "naar", "door"),  # lazy: read only in a region
         "expertvragen": _expertvragen(user, casus, forms.pop("antwoord", None)),
     }
     if casus.open and (context["mag_afsluiten"] or context["mag_afsluiten_procesmanager"]):
@@ -316,6 +320,20 @@ def escaleren(request, pk):
         lambda casus, data: services.casus_escaleren(door=request.user, casus=casus, **data),
         lambda escalatie: f"De casus is opgeschaald naar: {escalatie.niveau}.",  # the kind's start level
         recht="escaleren",
+    )
+
+
+@login_required
+@require_POST
+def verhuizen(request, pk):
+    return _dossier_form(
+        request,
+        pk,
+        VerhuizenForm,
+        "verhuizen_form",
+        lambda casus, data: services.verhuizen(door=request.user, casus=casus, **data),
+        lambda casus: f"De verhuizing is vastgelegd: de casus hoort nu bij {casus.gemeente}.",
+        recht="verhuizen",
     )
 
 
