@@ -20,6 +20,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from bzt.audit import acting_as
+from bzt.gemeenten import gemeente_van
 from bzt.tasks import start_task
 from bzt.workflow import transition
 
@@ -387,8 +388,10 @@ def budgetregel_opslaan(
     organisatie=None,
     reden="",
     regel: BudgetRegel | None = None,
+    gemeente=None,
 ) -> BudgetRegel:
-    """Add a budget line to `jaar`, or change `regel` (a change asks a reason: it is in the history)."""
+    """Add a budget line to `jaar`, or change `regel` (a change asks a reason: it is in the history). `gemeente`
+    (a Gemeente or CBS code): who pays it; default the line's gemeente, for a new line the installation's own."""
     from bzt import beheer
     from meldpunt.codes import Aanmeldroute
 
@@ -423,6 +426,10 @@ def budgetregel_opslaan(
             errors.update(error.message_dict)
     else:
         reden = (reden or "").strip() or "budgetregel toegevoegd"
+    try:
+        gemeente = gemeente_van(gemeente) if gemeente is not None else (regel.gemeente if regel else gemeente_van(None))
+    except ValidationError as error:
+        errors.update(error.message_dict)
     if errors:
         raise ValidationError(errors)
     with transaction.atomic(), acting_as(door, reason=reden[:100]):
@@ -436,6 +443,7 @@ def budgetregel_opslaan(
         regel.subsidie = subsidie
         regel.aanmeldroute = aanmeldroute
         regel.organisatie = organisatie
+        regel.gemeente = gemeente
         regel.save()
     return regel
 
