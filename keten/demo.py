@@ -188,7 +188,7 @@ BUDGET = [
 
 def seed_budget(*, beheer, jaar, factor=Decimal("1")) -> int:
     """The budget lines of `jaar` (entered by functioneel beheer) when that year has none yet; returns how many."""
-    if BudgetRegel.objects.filter(jaar=jaar).exists():
+    if BudgetRegel.objects.filter(jaar=jaar, gemeente__code=settings.BZT_GEMEENTE_CODE).exists():
         return 0
     organisaties = {o.naam: o for o in Organisatie.objects.all()}
     for categorie, omschrijving, subsidie, aanmeldroute, organisatie, bedrag in BUDGET:
@@ -204,6 +204,30 @@ def seed_budget(*, beheer, jaar, factor=Decimal("1")) -> int:
             reden="demo: begroting",
         )
     return len(BUDGET)
+
+
+def seed_budget_regio(*, beheer, jaar, gemeenten) -> int:
+    """seed_demo --regio: each other gemeente pays its own casusregie line, by inhabitants (a share of Deventer's
+    casusregie budget); made when that gemeente has no line of `jaar` yet. Returns how many were made."""
+    from bzt.demo import EIGEN_INWONERS, REGIO
+
+    casusregie = sum(Decimal(r[5]) for r in BUDGET if r[0] == BudgetRegel.Categorie.CASUSREGIE)
+    made = 0
+    for code, naam, _, inwoners, _ in REGIO:
+        gemeente = gemeenten.get(code)
+        if gemeente is None or BudgetRegel.objects.filter(jaar=jaar, gemeente=gemeente).exists():
+            continue
+        budgetregel_opslaan(
+            door=beheer,
+            jaar=jaar,
+            categorie=BudgetRegel.Categorie.CASUSREGIE,
+            omschrijving=f"Bijdrage {naam} aan de casusregie",
+            bedrag=(casusregie * inwoners / EIGEN_INWONERS).quantize(Decimal("1")),
+            gemeente=gemeente,
+            reden="demo: begroting",
+        )
+        made += 1
+    return made
 
 
 def _huishouden_heeft_casus(melding):

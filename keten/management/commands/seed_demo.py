@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from bzt.audit import acting_as, system_user
 from bzt.demo import ACCOUNTS, regio_accounts, seed_organisaties_en_accounts, seed_regio, verdeling_naar_inwoners
-from keten.demo import EXPERT, EXPERT_ORGANISATIE, EXPERTTEAM, seed_budget, seed_casussen
+from keten.demo import EXPERT, EXPERT_ORGANISATIE, EXPERTTEAM, seed_budget, seed_budget_regio, seed_casussen
 from meldpunt.demo import seed_meldingen
 
 GEEN_MAIL = "django.core.mail.backends.dummy.EmailBackend"
@@ -47,6 +47,8 @@ class Command(BaseCommand):
             casussen = seed_casussen(users=users, jaar=jaar, seed=seed)
             budget = seed_budget(beheer=users["beheer"], jaar=jaar - 1, factor=Decimal("0.97"))
             budget += seed_budget(beheer=users["beheer"], jaar=jaar)
+            for j in (jaar - 1, jaar) if gemeenten else ():
+                budget += seed_budget_regio(beheer=users["beheer"], jaar=j, gemeenten=gemeenten)
         self.stdout.write(f"{made} nieuwe meldingen in {jaar} (van {meldingen} gevraagd; bestaande overgeslagen).")
         self.stdout.write(f"{vorig} nieuwe meldingen in {jaar - 1}, {casussen_vorig['casussen']} casussen daarvan.")
         mdo = "nieuw gepland" if casussen["mdo"] == "gepland" else "bestond al; agenda aangevuld"
