@@ -1,6 +1,7 @@
 """Fixtures of the region tests: the five gemeenten of seed_demo --regio and their accounts (CONTRACT.md § Region)."""
 
 import pytest
+from django.conf import settings
 
 from tests import factories
 
@@ -11,7 +12,7 @@ def regio(demo):
     from bzt.audit import system_user
     from bzt.demo import seed_regio
 
-    gemeenten, users = seed_regio(door=system_user(), password="x")
+    gemeenten, users = seed_regio(door=system_user(), password=settings.DEMO_PASSWORD)
     return {**demo, **users, "gemeenten": gemeenten}
 
 
