@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from bzt.access import access_object
 from bzt.forms import apply_errors, parse_int, zoektekst
+from bzt.gemeenten import is_regio
 from bzt.inzage import log_inzage
 from bzt.pagination import GeteldePaginator
 from bzt.workflow import TransitionNotAllowed
@@ -92,6 +93,7 @@ DOSSIER_ACTIES = (
 
 def _dossier_context(request, casus, **forms):
     user = request.user
+    regio = is_regio()  # one query: the gemeente section and the move appear only in a region (docs/regio.md)
     plannen = list(selectors.plannen(casus))
     gebeurtenissen = tijdlijn(casus)
     heel = request.GET.get("tijdlijn") == "alles"
@@ -108,7 +110,8 @@ def _dossier_context(request, casus, **forms):
         "tijdlijn_totaal": len(gebeurtenissen),
         "toegevoegde_meldingen": selectors.toegevoegde_meldingen(casus),
         "nieuwe_meldingen": selectors.nieuwe_meldingen_over_huishouden([casus]),
-        **_mag_flags(user, casus),
+        **_mag_flags(user, casus, regio),
+        "in_regio": regio,
         "journaal_form": JournaalForm(),
         "betrokkene_form": BetrokkeneForm(),
         "escaleren_form": EscalerenForm(),
@@ -130,14 +133,16 @@ def _dossier_context(request, casus, **forms):
     return context
 
 
-def _mag_flags(user, casus):
-    """A mag_<actie> flag per DOSSIER_ACTIES; actions with the same right (RECHTEN) are asked once."""
+def _mag_flags(user, casus, regio=True):
+    """A mag_<actie> flag per DOSSIER_ACTIES; actions with the same right (RECHTEN) are asked once. A move exists
+    only in a region (more than one gemeente): outside one it is not asked."""
+    acties = [a for a in DOSSIER_ACTIES if regio or a != "verhuizen"]
     antwoorden = {}
-    for actie in DOSSIER_ACTIES:
+    for actie in acties:
         recht = RECHTEN[actie]
         if recht not in antwoorden:
             antwoorden[recht] = mag(user, actie, casus)
-    return {f"mag_{actie}": antwoorden[RECHTEN[actie]] for actie in DOSSIER_ACTIES}
+    return {"mag_verhuizen": False} | {f"mag_{actie}": antwoorden[RECHTEN[actie]] for actie in acties}
 
 
 def _expertvragen(user, casus, antwoord=None):

@@ -286,8 +286,9 @@ def test_the_dossier_costs_the_same_queries_with_more_users_and_a_longer_history
     # about the household (one query); +3, the questions to expert teams (the list and the timeline) and the
     # active teams of the form; +3, the kinds of escalation for the escalation form (data now), and for the
     # casusregisseur which escalations have an answer they have not read (the dossier marks it) and reading them.
-    # Issue 15: +1, the corrections in the timeline.
-    assert queries == (44 if connection.vendor == "postgresql" else 43)
+    # Issue 15: +1, the corrections in the timeline. Issue 18: +1, whether the installation serves a region (the
+    # gemeente section and the move are shown only then).
+    assert queries == (45 if connection.vendor == "postgresql" else 44)
     assert more_html.count('<li class="bzt-timeline__') == TIJDLIJN_KORT
     assert "Toon de hele tijdlijn" in more_html
     alles = client.get(url, {"tijdlijn": "alles"}).content.decode()
