@@ -8,9 +8,11 @@ class BztConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate, pre_save
 
+        from .gemeenten import ensure_eigen_gemeente
         from .plausible_dates import refuse_impossible_dates
         from .roles import sync_role_permissions
 
         # Permissions of apps added later are given to the roles as soon as they exist.
         post_migrate.connect(sync_role_permissions, dispatch_uid="bzt.sync_role_permissions")
+        post_migrate.connect(ensure_eigen_gemeente, sender=self, dispatch_uid="bzt.ensure_eigen_gemeente")
         pre_save.connect(refuse_impossible_dates, dispatch_uid="bzt.refuse_impossible_dates")

@@ -33,9 +33,10 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from . import rechten
 from .audit import acting_as
 from .auth.services import OBJECTRECHTEN, tweestaps_herstellen
-from .models import Organisatie, User
+from .gemeenten import eigen_gemeente, is_regio
+from .models import Gemeente, Organisatie, User
 from .notifications import gebeurd
-from .roles import ROLES, ROLES_BY_GROUP
+from .roles import GEMEENTEGEBONDEN, ROLES, ROLES_BY_GROUP
 
 BEHEERROL = "functioneel_beheer"
 PARTNERROL = "partner_melder"
@@ -173,6 +174,21 @@ def _valideer_rollen(rollen):
     return rollen, None
 
 
+def _valideer_gemeente(rollen, gemeente):
+    """(gemeente, error): a gemeente-bound role (bzt.roles.GEMEENTEGEBONDEN) needs one active gemeente; in a
+    single-gemeente installation that is the own one, without asking. Other roles serve the region: none."""
+    if not set(rollen) & GEMEENTEGEBONDEN:
+        return None, None
+    if gemeente is None:
+        if not is_regio():
+            return eigen_gemeente(), None
+        labels = ", ".join(ROLES_BY_GROUP[r].label.lower() for r in rollen if r in GEMEENTEGEBONDEN)
+        return None, f"Kies de gemeente waarvoor deze {labels} werkt: die rol ziet alleen de eigen gemeente."
+    if not Gemeente.objects.select_for_update(no_key=True).filter(pk=gemeente.pk, actief=True).exists():
+        return None, f"{gemeente} is gedeactiveerd en kan niet worden gekozen."
+    return gemeente, None
+
+
 def _rollen_zetten(*, door, gebruiker, rollen, reden):
     """Set the groups; an account whose new roles are not casus work loses its per-casus grants (hook)."""
     gebruiker.groups.set(Group.objects.filter(name__in=rollen))
@@ -216,7 +232,9 @@ class NieuwAccount:
 
 
 @transaction.atomic
-def account_aanmaken(*, door, username, first_name, last_name, email, organisatie, rollen, reden="account aangemaakt"):
+def account_aanmaken(
+    *, door, username, first_name, last_name, email, organisatie, rollen, gemeente=None, reden="account aangemaakt"
+):
     """A new account without a usable password; returns it with the one-time link to set one."""
     _vereist_beheer(door)
     username = (username or "").strip()
@@ -233,6 +251,9 @@ def account_aanmaken(*, door, username, first_name, last_name, email, organisati
     rollen, rol_fout = _valideer_rollen(rollen)
     if rol_fout:
         errors["rollen"] = rol_fout
+    gemeente, gemeente_fout = _valideer_gemeente(rollen, gemeente)
+    if gemeente_fout:
+        errors["gemeente"] = gemeente_fout
     if errors:
         raise ValidationError(errors)
     reden = (reden or "").strip() or "account aangemaakt"
@@ -243,6 +264,7 @@ def account_aanmaken(*, door, username, first_name, last_name, email, organisati
             last_name=last_name.strip(),
             email=email.strip(),
             organisatie=organisatie,
+            gemeente=gemeente,
             is_active=True,
         )
         gebruiker.set_unusable_password()
@@ -252,7 +274,7 @@ def account_aanmaken(*, door, username, first_name, last_name, email, organisati
 
 
 @transaction.atomic
-def account_wijzigen(*, door, gebruiker, first_name, last_name, email, organisatie, rollen, reden):
+def account_wijzigen(*, door, gebruiker, first_name, last_name, email, organisatie, rollen, reden, gemeente=None):
     """Change name, e-mail, organisation and roles. Nobody changes their own roles."""
     _vereist_beheer(door)
     _vereist_beheerbaar(gebruiker)
@@ -270,6 +292,9 @@ def account_wijzigen(*, door, gebruiker, first_name, last_name, email, organisat
         errors["rollen"] = rol_fout
     elif rollen != oud and gebruiker.pk == door.pk:
         errors["rollen"] = "U kunt uw eigen rollen niet wijzigen; vraag dit aan een andere beheerder."
+    gemeente, gemeente_fout = _valideer_gemeente(rollen, gemeente)
+    if gemeente_fout:
+        errors["gemeente"] = gemeente_fout
     try:
         reden = _reden(reden)
     except ValidationError as error:
@@ -284,6 +309,7 @@ def account_wijzigen(*, door, gebruiker, first_name, last_name, email, organisat
         gebruiker.last_name = last_name.strip()
         gebruiker.email = email.strip()
         gebruiker.organisatie = organisatie
+        gebruiker.gemeente = gemeente
         gebruiker.save()  # always a history row: it carries the reason (and a role change, not in the row itself)
         if rollen != oud:
             gebruiker = _rollen_zetten(door=door, gebruiker=gebruiker, rollen=rollen, reden=toelichting)

@@ -4,6 +4,7 @@ from django import forms
 
 from . import beheer
 from .forms import DatumField, zoektekst
+from .gemeenten import actieve_gemeenten, is_regio
 from .models import Organisatie
 
 STATUS_KEUZES = [("", "Alle"), ("actief", "Actief"), ("inactief", "Gedeactiveerd")]
@@ -47,6 +48,16 @@ class AccountForm(forms.Form):
 
     def __init__(self, *args, gebruiker=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if is_regio():  # one gemeente: no field, the gemeente-bound roles get the own gemeente (docs/regio.md)
+            self.fields["gemeente"] = forms.ModelChoiceField(
+                label="Gemeente",
+                queryset=actieve_gemeenten(),
+                required=False,
+                empty_label="— geen: de rol werkt voor de hele regio —",
+                help_text="Verplicht voor coördinerend ambtenaar, wethouder, burgemeester en beleidsambtenaar: "
+                "die zien alleen de escalaties en cijfers van deze gemeente.",
+                error_messages={"invalid_choice": "Kies een actieve gemeente uit de lijst."},
+            )
         if gebruiker is None:
             del self.fields["reden"]  # a new account: the reason is "account aangemaakt"
         else:
@@ -82,3 +93,29 @@ class OrganisatieForm(forms.Form):
         super().__init__(*args, **kwargs)
         if nieuw:
             del self.fields["reden"]
+
+
+class GemeenteForm(forms.Form):
+    code = forms.CharField(label="CBS-code", max_length=6, help_text="‘GM’ en vier cijfers, bijvoorbeeld GM0301.")
+    naam = forms.CharField(label="Naam", max_length=80)
+    wijken = forms.CharField(
+        label="Wijken",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 8}),
+        help_text="Eén wijk per regel: de keuzelijst bij de intake en in de import, en de wijken van de jaarmonitor.",
+    )
+    documentnaam = forms.CharField(
+        label="Naam op documenten", max_length=120, required=False, help_text="Leeg: ‘Gemeente’ en de naam."
+    )
+    kleur = forms.CharField(label="Huisstijlkleur", max_length=7, required=False, help_text="Bijvoorbeeld #a4001d.")
+    actief = forms.BooleanField(label="Actief (meldingen en accounts kunnen deze gemeente kiezen)", required=False)
+    reden = forms.CharField(
+        label="Reden van de wijziging", max_length=200, help_text="Komt in de geschiedenis van de gemeente."
+    )
+
+    def __init__(self, *args, nieuw=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if nieuw:
+            del self.fields["reden"]
+        else:
+            del self.fields["code"]  # fixed once made: meldingen, the import and the jaarmonitor name it

@@ -20,6 +20,9 @@ urlpatterns = [
     path("beheer/organisaties/<int:pk>/", views.organisatie, name="organisatie"),
     path("beheer/organisaties/<int:pk>/deactiveren/", views.organisatie_deactiveren, name="organisatie_deactiveren"),
     path("beheer/organisaties/<int:pk>/heractiveren/", views.organisatie_heractiveren, name="organisatie_heractiveren"),
+    path("beheer/gemeenten/", views.gemeenten, name="gemeenten"),
+    path("beheer/gemeenten/nieuw/", views.gemeente_nieuw, name="gemeente_nieuw"),
+    path("beheer/gemeenten/<int:pk>/", views.gemeente, name="gemeente"),
     path("beheer/instellingen/", instellingen_views.instellingen_lijst, name="instellingen"),
     path("beheer/instellingen/<str:sleutel>/", instellingen_views.instelling, name="instelling"),
     # The reference lists of the domain apps: named, not imported (bzt imports no domain app).

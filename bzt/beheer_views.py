@@ -10,9 +10,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 
 from . import beheer, rechten
-from .beheer_forms import AccountForm, OrganisatieForm, RedenForm, ZoekForm
+from .beheer_forms import AccountForm, GemeenteForm, OrganisatieForm, RedenForm, ZoekForm
 from .forms import apply_errors, parse_int
-from .models import Organisatie
+from .gemeenten import gemeente_opslaan
+from .models import Gemeente, Organisatie
 
 PER_PAGINA = 25
 INLOGLINK_SESSIE = "bzt_beheer_inloglink"
@@ -73,6 +74,7 @@ def account(request, pk):
         "email": gebruiker.email,
         "organisatie": gebruiker.organisatie_id,
         "rollen": beheer.rollen_van(gebruiker),
+        "gemeente": gebruiker.gemeente_id,
     }
     form = AccountForm(request.POST or None, initial=initial, gebruiker=gebruiker)
     if request.method == "POST" and form.is_valid():
@@ -281,3 +283,52 @@ class WachtwoordInstellenView(auth_views.PasswordResetConfirmView):
 
 class WachtwoordIngesteldView(auth_views.PasswordResetCompleteView):
     template_name = "beheer/wachtwoord_ingesteld.html"
+
+
+# --- gemeenten (docs/regio.md) ---------------------------------------------------------------------------------
+
+
+@beheer_vereist
+def gemeenten(request):
+    lijst = Gemeente.objects.order_by("-actief", "naam")
+    return render(request, "beheer/gemeenten.html", {"gemeenten": lijst})
+
+
+@beheer_vereist
+def gemeente_nieuw(request):
+    form = GemeenteForm(request.POST or None, nieuw=True, initial={"actief": True})
+    if request.method == "POST" and form.is_valid():
+        try:
+            gemeente = gemeente_opslaan(door=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, f"Gemeente {gemeente} is aangemaakt.")
+            return redirect("beheer:gemeenten")
+    return render(request, "beheer/gemeente.html", {"form": form, "gemeente": None})
+
+
+@beheer_vereist
+def gemeente(request, pk):
+    gemeente = get_object_or_404(Gemeente, pk=parse_int(pk) or 0)
+    initial = {
+        "naam": gemeente.naam,
+        "wijken": "\n".join(gemeente.wijken),
+        "documentnaam": gemeente.documentnaam,
+        "kleur": gemeente.kleur,
+        "actief": gemeente.actief,
+    }
+    form = GemeenteForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            gemeente_opslaan(door=request.user, gemeente=gemeente, **form.cleaned_data)
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            messages.success(request, f"De wijziging van {gemeente.naam} is opgeslagen.")
+            return redirect("beheer:gemeente", pk=gemeente.pk)
+    return render(
+        request,
+        "beheer/gemeente.html",
+        {"form": form, "gemeente": gemeente, "geschiedenis": beheer.geschiedenis(gemeente)},
+    )

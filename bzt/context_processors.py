@@ -2,7 +2,10 @@ from django.conf import settings
 
 
 def branding(request):
-    return {"GEMEENTE": settings.BZT_GEMEENTE, "HUISSTIJL_KLEUR": settings.BZT_HUISSTIJL_KLEUR}
+    from .gemeenten import is_regio
+
+    # REGIO is called (one query) only by a template that asks: `{% if REGIO %}` shows the gemeente in a region.
+    return {"GEMEENTE": settings.BZT_GEMEENTE, "HUISSTIJL_KLEUR": settings.BZT_HUISSTIJL_KLEUR, "REGIO": is_regio}
 
 
 def notificaties(request):

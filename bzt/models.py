@@ -1,6 +1,7 @@
 """Shared building blocks: the convenant partners and the users who work for them."""
 
 from django.contrib.auth.models import AbstractUser
+from django.core.validators import RegexValidator
 from django.db import models
 from django.utils import timezone
 
@@ -47,6 +48,53 @@ class Organisatie(models.Model):
         return self.naam
 
 
+CBS_CODE = RegexValidator(r"^GM\d{4}\Z", "Een CBS-gemeentecode is ‘GM’ gevolgd door vier cijfers, bijvoorbeeld GM0150.")
+KLEUR = RegexValidator(
+    r"^#[0-9a-fA-F]{6}\Z", "Geef een kleur als # gevolgd door zes hexadecimale tekens, bijvoorbeeld #a4001d."
+)
+
+
+class Gemeente(models.Model):
+    """A gemeente the installation serves (CONTRACT.md § Region; docs/regio.md). The installation's own gemeente
+    (setting BZT_GEMEENTE_CODE) always exists (bzt.gemeenten.ensure_eigen_gemeente); with only that one, the UI
+    shows no gemeente anywhere. Deactivated, never deleted: meldingen and casussen point at it."""
+
+    code = models.CharField("CBS-code", max_length=6, unique=True, validators=[CBS_CODE])
+    naam = models.CharField(max_length=80, unique=True)
+    # The wijken of this gemeente (the reference list of the intake, the import and the jaarmonitor's per_wijk).
+    wijken = models.JSONField(default=list, blank=True)
+    documentnaam = models.CharField(
+        "naam op documenten",
+        max_length=120,
+        blank=True,
+        help_text="Bijvoorbeeld ‘Gemeente Zutphen’; leeg: ‘Gemeente’ en de naam.",
+    )
+    kleur = models.CharField("huisstijlkleur", max_length=7, blank=True, validators=[KLEUR])
+    actief = models.BooleanField(default=True)
+
+    history = AuditedHistory()
+
+    class Meta:
+        ordering = ["naam"]
+        verbose_name = "gemeente"
+        verbose_name_plural = "gemeenten"
+
+    def __str__(self):
+        return self.naam
+
+    @property
+    def naam_op_documenten(self):
+        return self.documentnaam or f"Gemeente {self.naam}"
+
+
+def eigen_gemeente_id():
+    """The default of every gemeente field: the installation's own gemeente (bzt.gemeenten)."""
+    from .gemeenten import eigen_gemeente
+
+    gemeente = eigen_gemeente()
+    return gemeente.pk if gemeente else None
+
+
 class User(AbstractUser):
     """A person working in the BZT network. Every user belongs to one organisation.
 
@@ -57,6 +105,17 @@ class User(AbstractUser):
         Organisatie, on_delete=models.PROTECT, null=True, blank=True, related_name="medewerkers"
     )
     telefoon = models.CharField("telefoon", max_length=30, blank=True)
+    # The gemeente a gemeente-bound role (coördinerend ambtenaar, wethouder, burgemeester, beleidsambtenaar:
+    # bzt.roles.GEMEENTEGEBONDEN) works for; it sees only that gemeente's escalations and figures. The regional
+    # roles ignore it. Empty on such an account (one made before the region): the installation's own gemeente;
+    # the beheer screen requires it for those roles.
+    gemeente = models.ForeignKey(
+        Gemeente,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="medewerkers",
+    )
     # The identity provider's `sub` of the municipal account this account logged in with (bzt.auth.oidc):
     # set at the first OIDC login, matched first ever after; an e-mail address can change hands, `sub` not.
     oidc_subject = models.CharField("OIDC-subject", max_length=255, null=True, blank=True, unique=True)

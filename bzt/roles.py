@@ -14,6 +14,9 @@ class Role:
     group: str
     label: str
     permissions: tuple[str, ...]
+    # Belongs to one gemeente (User.gemeente, required) and sees only that gemeente's escalations and figures
+    # (CONTRACT.md § Region); the other roles serve the whole region.
+    gemeentegebonden: bool = False
 
 
 ROLES = (
@@ -46,15 +49,17 @@ ROLES = (
             "bzt.zien_inzagelog",
         ),
     ),
-    Role("coordinerend_ambtenaar", "Coördinerend ambtenaar", ("casusregie.behandelen_escalatie",)),
-    Role("wethouder", "Wethouder", ("casusregie.behandelen_escalatie",)),
+    Role(
+        "coordinerend_ambtenaar", "Coördinerend ambtenaar", ("casusregie.behandelen_escalatie",), gemeentegebonden=True
+    ),
+    Role("wethouder", "Wethouder", ("casusregie.behandelen_escalatie",), gemeentegebonden=True),
     # The higher levels of the AVE ladder (casusregie/reference.py LADDER): like the wethouder, they see only
     # the escalations waiting at their level and only what those need. The regionale mandaatcommissie's group
     # holds the accounts that record the committee's answer (its secretary, e.g. the manager of the
     # Veiligheidshuis); the committee itself meets outside BZT.
-    Role("burgemeester", "Burgemeester", ("casusregie.behandelen_escalatie",)),
+    Role("burgemeester", "Burgemeester", ("casusregie.behandelen_escalatie",), gemeentegebonden=True),
     Role("regionale_mandaatcommissie", "Regionale mandaatcommissie", ("casusregie.behandelen_escalatie",)),
-    Role("beleidsambtenaar", "Beleidsambtenaar", ("monitor.zien_jaarmonitor",)),
+    Role("beleidsambtenaar", "Beleidsambtenaar", ("monitor.zien_jaarmonitor",), gemeentegebonden=True),
     Role("functioneel_beheer", "Functioneel beheer", ("bzt.beheren_gebruikers",)),
     # The privacy officer / FG answers AVG requests and audits access: the access log, and the AVG requests
     # (avg/). No case content otherwise: a client's data is assembled only as the export of a registered inzage
@@ -67,6 +72,24 @@ ROLES = (
 )
 
 ROLES_BY_GROUP = {role.group: role for role in ROLES}
+GEMEENTEGEBONDEN = frozenset(role.group for role in ROLES if role.gemeentegebonden)
+
+
+def gemeente_scope(user):
+    """The gemeente id a gemeente-bound user is limited to (CONTRACT.md § Region), or None for a user who serves
+    the region. A gemeente-bound account without a gemeente (made before the region) works for the installation's
+    own gemeente; an anonymous user gets 0, which matches nothing. Cached on the user object for the request."""
+    if not getattr(user, "is_authenticated", False):
+        return 0
+    if not hasattr(user, "_bzt_gemeente_scope"):
+        gebonden = user.groups.filter(name__in=GEMEENTEGEBONDEN).exists()
+        if not gebonden:
+            user._bzt_gemeente_scope = None
+        else:
+            from .gemeenten import eigen_gemeente
+
+            user._bzt_gemeente_scope = user.gemeente_id or getattr(eigen_gemeente(), "pk", 0)
+    return user._bzt_gemeente_scope
 
 
 def role_of(user):

@@ -33,8 +33,15 @@ def organisatie_opslaan(
 
 
 @transaction.atomic
-def gebruiker_opslaan(*, door, username, organisatie, rol, first_name="", last_name="", email="", password=None):
-    """Create or update an account in one role and one organisation; an unchanged account is not saved."""
+def gebruiker_opslaan(
+    *, door, username, organisatie, rol, first_name="", last_name="", email="", password=None, gemeente=None
+):
+    """Create or update an account in one role and one organisation; an unchanged account is not saved. A
+    gemeente-bound role gets `gemeente` (default: the installation's own), the other roles none."""
+    from .gemeenten import eigen_gemeente
+    from .roles import GEMEENTEGEBONDEN
+
+    gemeente = (gemeente or eigen_gemeente()) if rol in GEMEENTEGEBONDEN else None
     with acting_as(door):
         user, created = User.objects.get_or_create(
             username=username,
@@ -45,6 +52,7 @@ def gebruiker_opslaan(*, door, username, organisatie, rol, first_name="", last_n
             "last_name": last_name,
             "email": email,
             "organisatie": organisatie,
+            "gemeente": gemeente,
             "is_active": True,
         }
         changed = created or any(getattr(user, key) != value for key, value in wanted.items())

@@ -342,6 +342,10 @@ BZT_NOTIFICATIEFOUTEN_DOORGEVEN = False  # tests/settings.py: True
 
 # --- The product's own settings (continued below) --------------------------------------------------------------------
 BZT_GEMEENTE = env("BZT_GEMEENTE", default="Gemeente Deventer")
+# The CBS code of the installation's own gemeente (docs/regio.md): created at migrate with the name of BZT_GEMEENTE
+# and the wijken of BZT_WIJKEN; the default of every melding, casus and account. Other gemeenten of a region are
+# data, managed by functioneel beheer.
+BZT_GEMEENTE_CODE = env("BZT_GEMEENTE_CODE", default="GM0150")
 BZT_HUISSTIJL_KLEUR = env("BZT_HUISSTIJL_KLEUR", default="#a4001d")
 DEMO_PASSWORD = env("DEMO_PASSWORD", default="demo")
 # BIO 9.2.1: accounts not used for this many days are blocked.

@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 
 from bzt.forms import BedragField, DatumField
+from bzt.gemeenten import actieve_gemeenten
 from bzt.models import Organisatie, User
 from meldpunt.codes import Leefgebied
 from meldpunt.models import Persoon
@@ -296,6 +297,22 @@ class AfsluitenProcesmanagerForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["datum"].initial = timezone.localdate()
+
+
+class VerhuizenForm(forms.Form):
+    """The household moved within the region (services.verhuizen); shown only when there are several gemeenten."""
+
+    prefix = "verhuizen"
+    naar_gemeente = forms.ModelChoiceField(
+        label="Verhuisd naar", queryset=actieve_gemeenten(), empty_label="Kies de gemeente"
+    )
+    datum = DatumField(label="Verhuisd op")
+    reden = forms.CharField(label="Toelichting", max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["naar_gemeente"].queryset = actieve_gemeenten()
         self.fields["datum"].initial = timezone.localdate()
 
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
 from bzt.audit import AuditedHistory
-from bzt.models import Organisatie
+from bzt.models import Organisatie, eigen_gemeente_id
 from meldpunt.codes import Leefgebied
 from meldpunt.models import Melding, Persoon
 
@@ -137,6 +137,11 @@ class Casus(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="regie_casussen"
     )
     organisatie = models.ForeignKey(Organisatie, on_delete=models.PROTECT, related_name="casussen")
+    # Where the household lives now (CONTRACT.md § Region): its melding's gemeente at assignment, changed only by
+    # a move (services.verhuizen, which keeps the history in CasusVerhuizing).
+    gemeente = models.ForeignKey(
+        "bzt.Gemeente", on_delete=models.PROTECT, default=eigen_gemeente_id, related_name="+", verbose_name="gemeente"
+    )
     toegewezen_op = models.DateField("toegewezen op")
     plan_vastgesteld_op = models.DateField("eerste plan vastgesteld op", null=True, blank=True)
     afgesloten_op = models.DateField("afgesloten op", null=True, blank=True)
@@ -187,6 +192,30 @@ class Casus(models.Model):
     @property
     def open(self):
         return self.status != Casus.Status.AFGESLOTEN
+
+
+class CasusVerhuizing(models.Model):
+    """A move of the household within the region (services.verhuizen): from that date the casus belongs to `naar`.
+    Appended, never edited: the jaarmonitor counts a casus where it was on each date (docs/jaarmonitor.md)."""
+
+    casus = models.ForeignKey(Casus, on_delete=models.CASCADE, related_name="verhuizingen")
+    van = models.ForeignKey("bzt.Gemeente", on_delete=models.PROTECT, related_name="+")
+    naar = models.ForeignKey("bzt.Gemeente", on_delete=models.PROTECT, related_name="+")
+    datum = models.DateField("verhuisd op")
+    reden = models.TextField("toelichting")
+    door = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    vastgelegd_op = models.DateTimeField(default=timezone.now)
+
+    history = AuditedHistory()
+
+    class Meta:
+        ordering = ["datum", "id"]
+        verbose_name = "verhuizing"
+        verbose_name_plural = "verhuizingen"
+        indexes = [models.Index(fields=["casus", "datum"], name="verhuizing_casus_datum")]
+
+    def __str__(self):
+        return f"{self.casus.nummer}: {self.van} → {self.naar} ({self.datum:%d-%m-%Y})"
 
 
 class CasusMelding(models.Model):
@@ -453,6 +482,11 @@ class Escalatie(models.Model):
     antwoord = models.TextField(blank=True)
     besluit = models.TextField(blank=True)
     gestart_door = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Whose ladder the escalation climbs: the casus's gemeente when it was escalated. A later move does not change
+    # it: an open escalation stays with the gemeente that has it (docs/regio.md).
+    gemeente = models.ForeignKey(
+        "bzt.Gemeente", on_delete=models.PROTECT, default=eigen_gemeente_id, related_name="+", verbose_name="gemeente"
+    )
     gestart_op = models.DateField()
     niveau_sinds = models.DateField()
     gesloten_op = models.DateField(null=True, blank=True)

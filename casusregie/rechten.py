@@ -40,6 +40,8 @@ RECHTEN = Rechten(
         # procesmanager when the casus cannot go on, with a written reason (casusregie.services)
         "afsluiten": Overgang(CASUS_WORKFLOW, "afsluiten"),
         "afsluiten_procesmanager": Overgang(CASUS_WORKFLOW, "afsluiten_door_procesmanager"),
+        # a move of the household within the region (services.verhuizen): the casusregisseur or the procesmanager
+        "verhuizen": _recht((CHANGE, MDO), CASUS),
         # on a plan
         "plan_bewerken": _recht((CHANGE,), PLAN, owner="casus"),
         "actie_voortgang": _recht((CHANGE,), PLAN, "voortgang", owner="casus"),

@@ -44,6 +44,7 @@ from .models import (
     PlanDoel,
     Signaal,
 )
+from .workflow import behandeld_door
 
 
 @cache
@@ -517,7 +518,7 @@ def escalaties_for(user):
         return Escalatie.objects.all()
     handled = Q(pk__in=[])
     if user.has_perm("casusregie.behandelen_escalatie"):
-        handled = Q(niveau__behandelaars__user=user) & _ter_behandeling
+        handled = behandeld_door(user) & _ter_behandeling
     return Escalatie.objects.filter(handled | Q(casus__in=casussen_for(user))).distinct()
 
 
@@ -559,7 +560,7 @@ def escalaties_op_mijn_niveau(user):
     if not user.has_perm("casusregie.behandelen_escalatie"):
         return Escalatie.objects.none()
     return (
-        Escalatie.objects.filter(_ter_behandeling, niveau__behandelaars__user=user)
+        Escalatie.objects.filter(_ter_behandeling, behandeld_door(user))
         .select_related("casus__organisatie", "niveau", "reden")
         .order_by("niveau_sinds", "id")
     )

@@ -14,6 +14,7 @@ from bzt import instellingen
 from bzt import rechten as bzt_rechten
 from bzt.audit import acting_as
 from bzt.bedragen import bedrag
+from bzt.gemeenten import gemeente_van
 from bzt.notifications import gebeurd
 from bzt.workflow import holds_right, transition
 from meldpunt.models import Betrokkene, Melding
@@ -31,6 +32,7 @@ from .models import (
     CasusBetrokkene,
     CasusMelding,
     CasusToegang,
+    CasusVerhuizing,
     DoelResultaat,
     Escalatie,
     EscalatieNiveau,
@@ -212,6 +214,7 @@ def casus_toewijzen(
             casusregisseur=casusregisseur,
             organisatie=organisatie,
             toegewezen_op=datum,
+            gemeente_id=melding.gemeente_id,  # where the household lives: the melding's gemeente
         )
         if casusregisseur is not None:
             permissions.grant(
@@ -732,6 +735,7 @@ def casus_escaleren(*, door, casus: Casus, reden: str, vraag: str, datum: date |
             gestart_door=door,
             gestart_op=datum,
             niveau_sinds=datum,
+            gemeente_id=casus.gemeente_id,  # the ladder of the gemeente where the household lives now
         )
         EscalatieStap.objects.create(
             escalatie=escalatie,
@@ -997,6 +1001,76 @@ def casus_afsluiten_door_procesmanager(
         afsluiting=Casus.Afsluiting.PROCESMANAGER,
         toelichting=toelichting,
         motivering=motivering,
+    )
+
+
+# --- a move of the household (CONTRACT.md § Region, docs/regio.md) ------------------------------------------------
+
+
+@transaction.atomic
+def verhuizen(*, casus: Casus, naar_gemeente, datum: date | None = None, door, reden: str) -> Casus:
+    """The household moved to another gemeente of the region: from `datum` the casus belongs to `naar_gemeente`
+    (a Gemeente or its CBS code). The move is appended to CasusVerhuizing (the jaarmonitor counts the casus where it
+    was on each date). New escalations climb the new gemeente's ladder; an open escalation stays with the gemeente
+    that has it (Escalatie.gemeente), to be answered or de-escalated there. A move out of the region is
+    `verhuizen_buiten_regio`."""
+    rechten.vereist(door, "verhuizen", casus)
+    CASUS.lock(casus)
+    fouten = {}
+    try:
+        naar = gemeente_van(naar_gemeente, veld="naar_gemeente") if naar_gemeente else None
+    except ValidationError as error:
+        fouten.update(error.message_dict)
+        naar = None
+    if naar is None and not fouten:
+        fouten["naar_gemeente"] = ["Kies de gemeente waar het huishouden nu woont."]
+    elif naar is not None and naar.pk == casus.gemeente_id:
+        fouten["naar_gemeente"] = [f"De casus hoort al bij {naar}."]
+    datum = datum or timezone.localdate()
+    vorige = casus.verhuizingen.order_by("-datum", "-id").values_list("datum", flat=True).first()
+    if datum > timezone.localdate():
+        fouten["datum"] = ["Een verhuizing leg je vast als die heeft plaatsgevonden: de datum ligt in de toekomst."]
+    elif datum < casus.toegewezen_op or (vorige and datum < vorige):
+        fouten["datum"] = ["De verhuisdatum ligt voor de toewijzing of voor de vorige verhuizing van deze casus."]
+    if not reden.strip():
+        fouten["reden"] = ["Licht de verhuizing toe (bijvoorbeeld het nieuwe adres is bekend bij de regisseur)."]
+    if fouten:
+        raise ValidationError(fouten)
+    with acting_as(door, reason=f"verhuisd naar {naar}"):
+        CasusVerhuizing.objects.create(
+            casus=casus, van_id=casus.gemeente_id, naar=naar, datum=datum, reden=reden.strip(), door=door
+        )
+        casus.gemeente = naar
+        casus.save(update_fields=["gemeente"])
+    return casus
+
+
+@transaction.atomic
+def verhuizen_buiten_regio(
+    *, casus: Casus, naar: str, overdracht: str, door, motivering: str = "", datum: date | None = None
+) -> Casus:
+    """The household moved out of the region: the casus is handed over and closed with afsluitreden `verhuisd`
+    through the procesmanager's closing (`casus_afsluiten_door_procesmanager`: the casus cannot go on here), with
+    the note for the new gemeente (`overdracht`) as the closing's toelichting."""
+    fouten = {}
+    if not naar.strip():
+        fouten["naar"] = ["Noem de gemeente buiten de regio waar het huishouden nu woont."]
+    if not overdracht.strip():
+        fouten["overdracht"] = [
+            "Schrijf de overdracht voor de nieuwe gemeente: wat loopt er, wie is het aanspreekpunt."
+        ]
+    reden = AfsluitReden.objects.filter(code="verhuisd").first()
+    if reden is None:
+        fouten["naar"] = ["De afsluitreden ‘verhuisd’ bestaat niet; neem contact op met functioneel beheer."]
+    if fouten:
+        raise ValidationError(fouten)
+    return casus_afsluiten_door_procesmanager(
+        door=door,
+        casus=casus,
+        reden=reden,
+        motivering=motivering.strip() or f"Verhuisd buiten de regio, naar {naar.strip()}.",
+        toelichting=f"Overdracht aan {naar.strip()}: {overdracht.strip()}",
+        datum=datum,
     )
 
 

@@ -23,6 +23,7 @@ urlpatterns = [
     path("<int:pk>/regisseurs/", views.regisseurs_zoeken, name="regisseurs_zoeken"),
     path("<int:pk>/escaleren/", views.escaleren, name="escaleren"),
     path("<int:pk>/afsluiten/", views.afsluiten, name="afsluiten"),
+    path("<int:pk>/verhuizen/", views.verhuizen, name="verhuizen"),
     path("<int:pk>/afsluiten/procesmanager/", views.afsluiten_procesmanager, name="afsluiten_procesmanager"),
     path("<int:pk>/wachtlijst/", views.wachtlijst_melden, name="wachtlijst_melden"),
     # corrections after the MDO (casusregie.correcties) and a waiting list solved

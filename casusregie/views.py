@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 
 from bzt.access import access_object
 from bzt.forms import apply_errors, parse_int, zoektekst
+from bzt.gemeenten import is_regio
 from bzt.inzage import Actie, log_inzage
 from bzt.pagination import GeteldePaginator
 from bzt.workflow import TransitionNotAllowed
@@ -47,6 +48,7 @@ from .forms import (
     OverdragenForm,
     PlanForm,
     RedenForm,
+    VerhuizenForm,
     VerwijderForm,
     WachtlijstForm,
     professionals,
@@ -117,11 +119,13 @@ DOSSIER_ACTIES = (
     "expertvraag_stellen",
     "mdo_agenderen",
     "huishouden_corrigeren",
+    "verhuizen",
 )  # a mag_<actie> flag each
 
 
 def _dossier_context(request, casus, **forms):
     user = request.user
+    regio = is_regio()  # one query: the gemeente section and the move appear only in a region (docs/regio.md)
     plannen = list(selectors.plannen(casus))
     heel = request.GET.get("tijdlijn") == "alles"
     voor = _moment(request.GET.get("voor")) if heel else None
@@ -147,7 +151,8 @@ def _dossier_context(request, casus, **forms):
         "gepland": gepland,
         "toegevoegde_meldingen": selectors.toegevoegde_meldingen(casus),
         "nieuwe_meldingen": selectors.nieuwe_meldingen_over_huishouden([casus]),
-        **_mag_flags(user, casus),
+        **_mag_flags(user, casus, regio),
+        "in_regio": regio,
         "journaal_form": JournaalForm(),
         "betrokkene_form": BetrokkeneForm(),
         "escaleren_form": EscalerenForm(),
@@ -156,6 +161,8 @@ def _dossier_context(request, casus, **forms):
         "overdragen_form": OverdragenForm(),
         "wachtlijst_form": WachtlijstForm(),
         "expertvraag_form": ExpertVraagForm(),
+        "verhuizen_form": VerhuizenForm(),
+        "verhuizingen": casus.verhuizingen.select_related("van", "naar", "door"),  # lazy: read only in a region
         "expertvragen": _expertvragen(user, casus, forms.pop("antwoord", None)),
     }
     if casus.open and (context["mag_afsluiten"] or context["mag_afsluiten_procesmanager"]):
@@ -176,14 +183,16 @@ def _moment(text):
     return moment if moment.tzinfo else None
 
 
-def _mag_flags(user, casus):
-    """A mag_<actie> flag per DOSSIER_ACTIES; actions with the same right (RECHTEN) are asked once."""
+def _mag_flags(user, casus, regio=True):
+    """A mag_<actie> flag per DOSSIER_ACTIES; actions with the same right (RECHTEN) are asked once. A move exists
+    only in a region (more than one gemeente): outside one it is not asked."""
+    acties = [a for a in DOSSIER_ACTIES if regio or a != "verhuizen"]
     antwoorden = {}
-    for actie in DOSSIER_ACTIES:
+    for actie in acties:
         recht = RECHTEN[actie]
         if recht not in antwoorden:
             antwoorden[recht] = mag(user, actie, casus)
-    return {f"mag_{actie}": antwoorden[RECHTEN[actie]] for actie in DOSSIER_ACTIES}
+    return {"mag_verhuizen": False} | {f"mag_{actie}": antwoorden[RECHTEN[actie]] for actie in acties}
 
 
 def _expertvragen(user, casus, antwoord=None):
@@ -366,6 +375,20 @@ def escaleren(request, pk):
         lambda casus, data: services.casus_escaleren(door=request.user, casus=casus, **data),
         lambda escalatie: f"De casus is opgeschaald naar: {escalatie.niveau}.",  # the kind's start level
         recht="escaleren",
+    )
+
+
+@login_required
+@require_POST
+def verhuizen(request, pk):
+    return _dossier_form(
+        request,
+        pk,
+        VerhuizenForm,
+        "verhuizen_form",
+        lambda casus, data: services.verhuizen(door=request.user, casus=casus, **data),
+        lambda casus: f"De verhuizing is vastgelegd: de casus hoort nu bij {casus.gemeente}.",
+        recht="verhuizen",
     )
 
 

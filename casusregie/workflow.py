@@ -20,6 +20,9 @@ Below the transitions: the states in which a casus and what belongs to it are st
 service of casusregie (and of the MDO, for a casus) locks the object it acts on through these before it writes.
 """
 
+from django.db.models import Q
+
+from bzt.roles import gemeente_scope
 from bzt.workflow import OpenStates, Transition, Workflow
 
 from .models import Casus, Escalatie, ExpertVraag, Nazorg, Plan, PlanActie
@@ -49,8 +52,21 @@ def is_nazorger(user, nazorg):
 
 
 def handles(user, escalatie):
-    """Whether `user` handles escalations at the escalation's current level."""
-    return user.has_perm(BEHANDELEN) and user.groups.filter(pk=escalatie.niveau.behandelaars_id).exists()
+    """Whether `user` handles escalations at the escalation's current level: in the level's group and, for a
+    gemeente-bound role (wethouder, burgemeester, coördinator), of the escalation's gemeente — each gemeente has
+    its own ladder (CONTRACT.md § Region). The same rule as a filter: `behandeld_door`."""
+    if not (user.has_perm(BEHANDELEN) and user.groups.filter(pk=escalatie.niveau.behandelaars_id).exists()):
+        return False
+    scope = gemeente_scope(user)
+    return scope is None or escalatie.gemeente_id == scope
+
+
+def behandeld_door(user, pad=""):
+    """Q over Escalatie (or through `pad`, e.g. "escalatie__"): the escalations at a level `user` handles, of
+    their gemeente when their role is gemeente-bound (`handles`, as a filter)."""
+    q = Q(**{f"{pad}niveau__behandelaars__user": user})
+    scope = gemeente_scope(user)
+    return q if scope is None else q & Q(**{f"{pad}gemeente_id": scope})
 
 
 def teamlid(user, vraag):

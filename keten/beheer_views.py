@@ -218,6 +218,7 @@ def budgetregel(request, pk):
         "subsidie": regel.subsidie,
         "aanmeldroute": regel.aanmeldroute,
         "organisatie": regel.organisatie_id,
+        "gemeente": regel.gemeente_id,
     }
     form = BudgetRegelForm(request.POST or None, initial=initial, regel=regel)
     if request.method == "POST" and form.is_valid():

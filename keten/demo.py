@@ -20,6 +20,7 @@ from django.utils import timezone
 from bzt.audit import acting_as
 from bzt.auth.services import demo_apparaat_inrichten
 from bzt.models import Organisatie, User
+from bzt.roles import gemeente_scope
 from casusregie import correcties, selectors, services
 from casusregie.models import (
     AfsluitReden,
@@ -90,18 +91,28 @@ class _Wie:
     regisseurs: list
     partners: list  # convenant organisations
     ladder: list  # the active levels of the escalation ladder, lowest first (data: casusregie.reference)
-    behandelaars: dict  # level id -> the demo account that answers that level
+    behandelaars: dict  # level id -> the demo accounts that answer that level (one per gemeente where bound)
     soorten: list  # codes of the active kinds of escalation
 
 
 def _behandelaars(users, ladder):
-    """Per level, a demo account in the group that answers it (levels without one are not used by the demo)."""
+    """Per level, the demo accounts in the group that answers it (levels without one are not used by the demo)."""
     gevonden = {}
     for niveau in ladder:
-        user = next((u for u in users.values() if u.groups.filter(pk=niveau.behandelaars_id).exists()), None)
-        if user is not None:
-            gevonden[niveau.pk] = user
+        kandidaten = [u for u in users.values() if u.groups.filter(pk=niveau.behandelaars_id).exists()]
+        if kandidaten:
+            gevonden[niveau.pk] = kandidaten
     return gevonden
+
+
+def _behandelaar(wie, niveau_id, escalatie):
+    """The demo account that handles `niveau_id` for this escalation: of its gemeente where the level is bound
+    to one (each gemeente has its own ladder, casusregie.workflow.handles)."""
+    for user in wie.behandelaars.get(niveau_id, []):
+        scope = gemeente_scope(user)
+        if scope is None or scope == escalatie.gemeente_id:
+            return user
+    return None
 
 
 def seed_casussen(*, users, jaar, seed=0, vorig_jaar=False) -> dict:
@@ -123,7 +134,11 @@ def seed_casussen(*, users, jaar, seed=0, vorig_jaar=False) -> dict:
     vandaag = timezone.localdate()
     meldingen = (
         Melding.objects.filter(
-            extern_id__startswith=f"DEMO-{jaar}-", status=Melding.Status.OP_MDO_AGENDA, casus__isnull=True
+            # DEMO-jaar-nnnn, and DEMO-GMxxxx-jaar-nnnn of the other gemeenten (seed_demo --regio)
+            extern_id__startswith="DEMO-",
+            extern_id__contains=f"-{jaar}-",
+            status=Melding.Status.OP_MDO_AGENDA,
+            casus__isnull=True,
         )
         .select_related("triage")
         .order_by("extern_id")
@@ -173,7 +188,7 @@ BUDGET = [
 
 def seed_budget(*, beheer, jaar, factor=Decimal("1")) -> int:
     """The budget lines of `jaar` (entered by functioneel beheer) when that year has none yet; returns how many."""
-    if BudgetRegel.objects.filter(jaar=jaar).exists():
+    if BudgetRegel.objects.filter(jaar=jaar, gemeente__code=settings.BZT_GEMEENTE_CODE).exists():
         return 0
     organisaties = {o.naam: o for o in Organisatie.objects.all()}
     for categorie, omschrijving, subsidie, aanmeldroute, organisatie, bedrag in BUDGET:
@@ -189,6 +204,30 @@ def seed_budget(*, beheer, jaar, factor=Decimal("1")) -> int:
             reden="demo: begroting",
         )
     return len(BUDGET)
+
+
+def seed_budget_regio(*, beheer, jaar, gemeenten) -> int:
+    """seed_demo --regio: each other gemeente pays its own casusregie line, by inhabitants (a share of Deventer's
+    casusregie budget); made when that gemeente has no line of `jaar` yet. Returns how many were made."""
+    from bzt.demo import EIGEN_INWONERS, REGIO
+
+    casusregie = sum(Decimal(r[5]) for r in BUDGET if r[0] == BudgetRegel.Categorie.CASUSREGIE)
+    made = 0
+    for code, naam, _, inwoners, _ in REGIO:
+        gemeente = gemeenten.get(code)
+        if gemeente is None or BudgetRegel.objects.filter(jaar=jaar, gemeente=gemeente).exists():
+            continue
+        budgetregel_opslaan(
+            door=beheer,
+            jaar=jaar,
+            categorie=BudgetRegel.Categorie.CASUSREGIE,
+            omschrijving=f"Bijdrage {naam} aan de casusregie",
+            bedrag=(casusregie * inwoners / EIGEN_INWONERS).quantize(Decimal("1")),
+            gemeente=gemeente,
+            reden="demo: begroting",
+        )
+        made += 1
+    return made
 
 
 def _huishouden_heeft_casus(melding):
@@ -469,8 +508,8 @@ def _escaleren(casus, *, pad, wie, rng, datum):
         )
         return
     # Up the ladder as the data has it: mostly one level, sometimes two (a doorbraak: two), rarely three.
-    hoger = [n for n in wie.ladder if n.volgorde > escalatie.niveau.volgorde and n.pk in wie.behandelaars]
-    behandelaar = wie.behandelaars.get(escalatie.niveau_id, wie.procesmanager)
+    hoger = [n for n in wie.ladder if n.volgorde > escalatie.niveau.volgorde and _behandelaar(wie, n.pk, escalatie)]
+    behandelaar = _behandelaar(wie, escalatie.niveau_id, escalatie) or wie.procesmanager
     if hoger:
         r = rng.random()
         stap = 1 if pad == DOORBRAAK else (0 if r < 0.7 else 1 if r < 0.95 else 2)
@@ -481,7 +520,7 @@ def _escaleren(casus, *, pad, wie, rng, datum):
             naar=naar,
             toelichting="Partners komen er op uitvoeringsniveau niet uit; besluit nodig over inzet en financiering.",
         )
-        behandelaar = wie.behandelaars[naar.pk]
+        behandelaar = _behandelaar(wie, naar.pk, escalatie)
     if pad == BEANTWOORD:
         services.escalatie_beantwoorden(
             door=behandelaar,

@@ -20,12 +20,13 @@ from datetime import date, datetime, time
 from functools import cache
 from pathlib import Path
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from bzt.audit import acting_as, system_user
-from bzt.models import Organisatie, User
+from bzt.models import Gemeente, Organisatie, User
 from bzt.validators import datum_probleem
 from casusregie import permissions
 from casusregie.models import AfsluitReden, Casus, Escalatie, EscalatieNiveau, EscalatieSoort, EscalatieStap, Plan
@@ -41,7 +42,6 @@ from meldpunt.codes import (
     Leefgebied,
     MelderType,
     Rol,
-    wijken,
 )
 from meldpunt.doelgroep import is_ggsr
 from meldpunt.models import Betrokkene, Melding, Persoon, Triage, eerdere_hulp_probleem
@@ -250,7 +250,25 @@ class _Fields:
         return None if value is None else _Fields(value, self.where(key), self.messages)
 
 
-def parse_line(number: int, raw: bytes, *, today: date, known_wijken: dict[str, str]) -> tuple[ImportLine | None, list]:
+@dataclass(frozen=True)
+class GemeenteRef:
+    """A gemeente as the parser needs it: its id and its wijken (casefold → spelling)."""
+
+    pk: int
+    wijken: dict[str, str]
+
+
+def gemeenten_van_installatie() -> tuple[dict[str, GemeenteRef], str]:
+    """The active gemeenten by CBS code, and the own gemeente's code (a line without `gemeente`)."""
+    gemeenten = {
+        g.code: GemeenteRef(g.pk, {w.casefold(): w for w in g.wijken}) for g in Gemeente.objects.filter(actief=True)
+    }
+    return gemeenten, settings.BZT_GEMEENTE_CODE
+
+
+def parse_line(
+    number: int, raw: bytes, *, today: date, gemeenten: dict[str, GemeenteRef], eigen: str
+) -> tuple[ImportLine | None, list]:
     """One line of the file → (ImportLine, []) or (None, [messages])."""
     try:
         data = json.loads(raw.decode("utf-8-sig").strip())
@@ -270,7 +288,13 @@ def parse_line(number: int, raw: bytes, *, today: date, known_wijken: dict[str, 
     extern_id = fields.text("extern_id", required=True, max_length=_max_length(Melding, "extern_id"))
     ontvangen_op = fields.date("ontvangen_op", required=True, today=today)
     melder = fields.object("melder", required=True)
+    code = fields.text("gemeente")
+    gemeente = gemeenten.get((code or eigen).upper())
+    if code is not None and gemeente is None:
+        fields.problem("gemeente", f"'{code}' is geen gemeente van deze installatie (een CBS-code zoals GM0150)")
+    known_wijken = gemeente.wijken if gemeente else {}
     velden = {
+        "gemeente_id": gemeente.pk if gemeente else None,
         "ontvangen_op": ontvangen_op,
         "aanmeldroute": fields.choice("aanmeldroute", Aanmeldroute, required=True),
         "overlast": fields.boolean("overlast"),
@@ -359,7 +383,7 @@ def _parse_persoon(index, fields: _Fields, today, known_wijken) -> PersonEntry:
         fields.problem("bsn", f"'{bsn}' is geen geldig BSN (elfproef)")
     wijk = fields.text("wijk")
     if wijk is not None and wijk.casefold() not in known_wijken:
-        fields.problem("wijk", f"'{wijk}' is geen wijk van de gemeente (zie de instelling BZT_WIJKEN)")
+        fields.problem("wijk", f"'{wijk}' is geen wijk van de gemeente (de wijkenlijst van de gemeente in beheer)")
     verwacht = fields.boolean("verwacht")  # an expected child: geboortedatum is its expected date
     geboortedatum = fields.date("geboortedatum", today=today, toekomst=verwacht)
     probleem = geboortedatum_probleem(geboortedatum, verwacht=verwacht, vandaag=today) if geboortedatum else None
@@ -780,6 +804,7 @@ def _build_casus(melding: Melding, entry: CasusEntry, reference: _Reference) -> 
         status_sinds=_start_of(sinds),
         casusregisseur=reference.regisseurs.get(entry.casusregisseur),
         organisatie=reference.organisaties[entry.organisatie],
+        gemeente_id=melding.gemeente_id,
         toegewezen_op=entry.datum,
         plan_vastgesteld_op=entry.plan_vastgesteld_op,
         afgesloten_op=entry.afgesloten_op,
@@ -814,6 +839,7 @@ def _build_escalaties(casus: Casus, entry: CasusEntry, reference: _Reference, sy
                 niveau=reference.niveaus[item.niveau],
                 status=Escalatie.Status.OPEN if stays_open else Escalatie.Status.GEDEESCALEERD,
                 reden_id=IMPORT_ESCALATIE_SOORT,
+                gemeente_id=casus.gemeente_id,
                 vraag=IMPORT_ESCALATIE_VRAAG,
                 gestart_door=systeem,
                 gestart_op=item.datum,
@@ -897,13 +923,13 @@ def change_reason(path: Path, run_id: str) -> str:
 def read_file(path: Path, *, today: date | None = None) -> tuple[list[ImportLine], list[Problem]]:
     """Every non-empty line parsed, with the problems of the file on its own (no database)."""
     today = today or timezone.localdate()
-    known_wijken = {wijk.casefold(): wijk for wijk in wijken()}
+    gemeenten, eigen = gemeenten_van_installatie()
     lines, problems = [], []
     with path.open("rb") as handle:
         for number, raw in enumerate(handle, start=1):
             if not raw.strip():
                 continue
-            line, messages = parse_line(number, raw, today=today, known_wijken=known_wijken)
+            line, messages = parse_line(number, raw, today=today, gemeenten=gemeenten, eigen=eigen)
             problems.extend(Problem(number, message) for message in messages)
             if line:
                 lines.append(line)

@@ -21,7 +21,7 @@ from casusregie import permissions
 from casusregie.models import Casus, CasusBetrokkene, Escalatie, Nazorg, Plan, PlanActie
 from casusregie.selectors import casussen_for, escalaties_for
 from casusregie.services import open_casus_van_huishouden
-from casusregie.workflow import is_nazorger
+from casusregie.workflow import handles, is_nazorger
 from meldpunt.selectors import meldingen_for
 
 
@@ -72,7 +72,10 @@ def _regisseur_en_starter(escalatie, details):
 
 
 def _behandelaars(escalatie):
-    return User.objects.filter(is_active=True, groups=escalatie.niveau.behandelaars_id)
+    """Who handles the level now: of the escalation's gemeente for a gemeente-bound level (`handles`)."""
+    return [
+        u for u in User.objects.filter(is_active=True, groups=escalatie.niveau.behandelaars_id) if handles(u, escalatie)
+    ]
 
 
 def _open_escalatie(casus):

@@ -108,6 +108,26 @@ WVGGZ_TERMIJN_DAGEN = 14
 WVGGZ_WAARSCHUWING_DAG = 10
 
 
-def wijken():
-    """The wijken of the municipality (setting BZT_WIJKEN)."""
-    return list(settings.BZT_WIJKEN)
+def wijken(gemeente=None):
+    """The wijken of `gemeente` (bzt.Gemeente.wijken), by default the installation's own (made from BZT_WIJKEN)."""
+    from bzt.gemeenten import eigen_gemeente
+
+    gemeente = gemeente or eigen_gemeente()
+    return list(gemeente.wijken) if gemeente is not None else list(settings.BZT_WIJKEN)
+
+
+def alle_wijken():
+    """Every wijk of every active gemeente (the queue's filter): the own gemeente's list in a single install."""
+    from bzt.gemeenten import actieve_gemeenten
+
+    return [w for g in actieve_gemeenten() for w in g.wijken] or wijken()
+
+
+def wijk_keuzes():
+    """The wijk choices of a form: the own gemeente's list, or in a region one group per gemeente."""
+    from bzt.gemeenten import actieve_gemeenten
+
+    gemeenten = list(actieve_gemeenten())
+    if len(gemeenten) <= 1:
+        return [(w, w) for w in wijken()]
+    return [(g.naam, [(w, w) for w in g.wijken]) for g in gemeenten if g.wijken]

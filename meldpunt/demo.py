@@ -70,7 +70,7 @@ def random_bsn(rng):
             return "".join(map(str, digits)) + str(rest)
 
 
-def _persoon_gegevens(fake, rng, *, rol, achternaam=None, adres=None, wijk=None):
+def _persoon_gegevens(fake, rng, *, rol, achternaam=None, adres=None, wijk=None, gemeente=None):
     vandaag = timezone.localdate()
     leeftijd = rng.randint(2, 17) if rol == Rol.KIND else rng.randint(18, 82)
     geslacht = rng.choice([Geslacht.MAN, Geslacht.VROUW, Geslacht.MAN, Geslacht.VROUW, Geslacht.X])
@@ -85,8 +85,8 @@ def _persoon_gegevens(fake, rng, *, rol, achternaam=None, adres=None, wijk=None)
         "bsn": random_bsn(rng) if rng.random() > 0.15 else "",
         "adres": adres or f"{fake.street_name()} {rng.randint(1, 180)}",
         "postcode": f"{rng.choice(STRAATPOSTCODES)}{fake.random_uppercase_letter()}{fake.random_uppercase_letter()}",
-        "woonplaats": "Deventer",
-        "wijk": wijk or rng.choice(wijken()[:-1]),
+        "woonplaats": gemeente.naam if gemeente else "Deventer",
+        "wijk": wijk or (rng.choice(gemeente.wijken) if gemeente else rng.choice(wijken()[:-1])),
         "inkomen": Inkomen.GEEN if rol == Rol.KIND else rng.choice(Inkomen.values),
     }
 
@@ -100,10 +100,10 @@ def _drop_known_bsns(huishouden):
             b.gegevens["bsn"] = ""
 
 
-def _huishouden(fake, rng, bestaande):
+def _huishouden(fake, rng, bestaande, gemeente=None):
     if bestaande and rng.random() < 0.12:
         return [services.NieuweBetrokkene(rol=Rol.HOOFDPERSOON, persoon=rng.choice(bestaande))]
-    hoofd = _persoon_gegevens(fake, rng, rol=Rol.HOOFDPERSOON)
+    hoofd = _persoon_gegevens(fake, rng, rol=Rol.HOOFDPERSOON, gemeente=gemeente)
     leden = [services.NieuweBetrokkene(rol=Rol.HOOFDPERSOON, gegevens=hoofd)]
     vorm = rng.random()
     same = {"achternaam": hoofd["achternaam"], "adres": hoofd["adres"], "wijk": hoofd["wijk"]}
@@ -125,23 +125,28 @@ def _datum_in(rng, jaar, tot):
     return start + timedelta(days=rng.randint(0, max((end - start).days, 0)))
 
 
-def seed_meldingen(*, meldpunt, aantal, jaar, seed=0):
-    """Create `aantal` meldingen of `jaar` (idempotent on extern_id DEMO-jaar-nnnn)."""
+def seed_meldingen(*, meldpunt, aantal, jaar, seed=0, gemeente=None):
+    """Create `aantal` meldingen of `jaar` (idempotent on extern_id DEMO-jaar-nnnn). With `gemeente` (another
+    gemeente of the region, seed_demo --regio): households of that gemeente and its wijken, DEMO-GMxxxx-jaar-nnnn."""
     fake = Faker("nl_NL")
     vandaag = timezone.localdate()
     organisaties = list(Organisatie.objects.filter(convenantpartner=True))
-    bestaand = set(Melding.objects.filter(extern_id__startswith=f"DEMO-{jaar}-").values_list("extern_id", flat=True))
-    bekende_personen = list(Persoon.objects.filter(betrokkenheden__rol=Rol.HOOFDPERSOON).distinct()[:200])
+    prefix = f"DEMO-{gemeente.code}-{jaar}-" if gemeente else f"DEMO-{jaar}-"
+    bestaand = set(Melding.objects.filter(extern_id__startswith=prefix).values_list("extern_id", flat=True))
+    personen = Persoon.objects.filter(betrokkenheden__rol=Rol.HOOFDPERSOON)
+    if gemeente:
+        personen = personen.filter(betrokkenheden__melding__gemeente=gemeente)
+    bekende_personen = list(personen.distinct()[:200])
     made = 0
     for i in range(1, aantal + 1):
-        extern_id = f"DEMO-{jaar}-{i:04d}"
+        extern_id = f"{prefix}{i:04d}"
         if extern_id in bestaand:
             continue
         # One random stream per melding: the same melding gets the same data whatever ran before.
         rng = random.Random(f"{seed}-{extern_id}")
         fake.seed_instance(f"{seed}-{extern_id}")
         ontvangen = _datum_in(rng, jaar, vandaag)
-        huishouden = _huishouden(fake, rng, bekende_personen)
+        huishouden = _huishouden(fake, rng, bekende_personen, gemeente)
         melder_type = rng.choice([MelderType.PROFESSIONAL] * 6 + [MelderType.BURGER] * 3 + [MelderType.ANONIEM])
         stadium = rng.random()
         scores = rng.sample(Leefgebied.values, k=rng.choice([1, 2, 2, 3, 3, 3, 4, 4, 5, 6]))
@@ -160,7 +165,9 @@ def seed_meldingen(*, meldpunt, aantal, jaar, seed=0):
             "wvggz": rng.random() < 0.06,
             **_kanaal_en_eerdere_hulp(random.Random(f"{seed}-{extern_id}-kanaal"), melder_type),
         }
-        melding = services.melding_registreren(door=meldpunt, gegevens=gegevens, betrokkenen=huishouden)
+        melding = services.melding_registreren(
+            door=meldpunt, gegevens=gegevens, betrokkenen=huishouden, gemeente=gemeente
+        )
         made += 1
         for b in huishouden:
             if b.persoon is None and b.rol == Rol.HOOFDPERSOON and len(bekende_personen) < 200:

@@ -2,9 +2,10 @@ from django import forms
 from django.utils import timezone
 
 from bzt.forms import DATE_WIDGET, DatumField, IdField, parse_int
+from bzt.gemeenten import actieve_gemeenten, is_regio
 from bzt.models import Organisatie
 
-from .codes import Besluit, Kanaal, Leefgebied, Rol, TerugkoppelingWijze, WvggzUitkomst, wijken
+from .codes import Besluit, Kanaal, Leefgebied, Rol, TerugkoppelingWijze, WvggzUitkomst, wijk_keuzes
 from .models import Melding, Persoon
 from .validators import BSN_INVOER_MAX, BSN_SCHEIDING, is_valid_bsn, normalise_bsn
 
@@ -49,6 +50,14 @@ class MeldingForm(forms.ModelForm):
         self.fields["kanaal"].choices = [
             (code, label) for code, label in self.fields["kanaal"].choices if code not in PARTNER_KANALEN
         ]
+        if is_regio():  # a single-gemeente installation shows no gemeente (docs/regio.md)
+            self.fields["gemeente"] = forms.ModelChoiceField(
+                label="Gemeente",
+                queryset=actieve_gemeenten(),
+                required=False,
+                empty_label="— volgt uit de wijk van de hoofdpersoon —",
+                help_text="De gemeente waar het huishouden woont. Leeg: de gemeente van de gekozen wijk.",
+            )
 
     def clean(self):
         data = super().clean()
@@ -89,7 +98,7 @@ class BetrokkeneForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["wijk"] = forms.ChoiceField(
-            label="Wijk", required=False, choices=[("", "— onbekend —")] + [(w, w) for w in wijken()]
+            label="Wijk", required=False, choices=[("", "— onbekend —")] + wijk_keuzes()
         )
         # A date ahead is allowed for an expected child only: Persoon.clean applies the one rule
         # (meldpunt.validators.geboortedatum_probleem).

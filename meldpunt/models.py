@@ -12,7 +12,7 @@ from django.db.models import F, Q
 from django.utils import timezone
 
 from bzt.audit import AuditedHistory
-from bzt.models import Organisatie
+from bzt.models import Organisatie, eigen_gemeente_id
 
 from .codes import (
     WVGGZ_TERMIJN_DAGEN,
@@ -170,6 +170,11 @@ class Melding(models.Model):
     extern_id = models.CharField(max_length=64, null=True, blank=True, unique=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.ONTVANGEN)
     ontvangen_op = models.DateField("ontvangen op")
+    # Where the household lived when the melding came in (CONTRACT.md § Region): never changes with a move (the
+    # casus carries the move, casusregie.CasusVerhuizing). Default: the installation's own gemeente.
+    gemeente = models.ForeignKey(
+        "bzt.Gemeente", on_delete=models.PROTECT, default=eigen_gemeente_id, related_name="+", verbose_name="gemeente"
+    )
     aanmeldroute = models.CharField("aanmeldroute", max_length=20, choices=Aanmeldroute.choices)
     aanleiding = models.TextField(
         "aanleiding", max_length=5000, help_text="Waarom wordt er gemeld? Feiten, geen oordelen."

@@ -9,6 +9,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from bzt.audit import acting_as
+from bzt.gemeenten import gemeente_van, gemeente_van_wijk
+from bzt.models import Gemeente
 from bzt.notifications import gebeurd
 from bzt.workflow import TransitionNotAllowed, transition
 
@@ -45,20 +47,36 @@ class NieuweBetrokkene:
 
 
 @transaction.atomic
-def melding_registreren(*, door, gegevens: dict, betrokkenen: list[NieuweBetrokkene], reden=None) -> Melding:
+def melding_registreren(
+    *,
+    door,
+    gegevens: dict,
+    betrokkenen: list[NieuweBetrokkene],
+    gemeente: "Gemeente | str | None" = None,
+    reden=None,
+) -> Melding:
     """Register a melding about a household. Persons are reused when given; new ones are created.
 
     Every channel comes here: the meldpunt's intake, a partner's web form and the partner API (partners.services).
     The API acts as the system account with `reden` naming the organisation's key: the key was checked before
-    (partners.sleutels), it is the right; the history names it."""
+    (partners.sleutels), it is the right; the history names it.
+
+    `gemeente` (a Gemeente or its CBS code, e.g. "GM0301"; also accepted as gegevens["gemeente"]): where the
+    household lives. Without it: the gemeente whose wijken hold the hoofdpersoon's wijk, else the installation's
+    own. An unknown code is a ValidationError on "gemeente"."""
     if door.username != settings.BZT_SYSTEEM_GEBRUIKER or reden is None:
         rechten.vereist(door, "indienen")
     if not betrokkenen:
         raise ValidationError("Een melding gaat over ten minste één persoon.")
     if not any(b.rol == Rol.HOOFDPERSOON for b in betrokkenen):
         raise ValidationError("Geef aan wie de hoofdpersoon van de melding is.")
+    gegevens = dict(gegevens)
+    gemeente = gemeente_van(
+        gemeente if gemeente is not None else gegevens.pop("gemeente", None) or _gemeente_van_huishouden(betrokkenen)
+    )
+    gegevens.pop("gemeente", None)
     with acting_as(door, reason=reden):
-        melding = Melding(geregistreerd_door=door, **gegevens)
+        melding = Melding(geregistreerd_door=door, gemeente=gemeente, **gegevens)
         melding.full_clean(exclude=["geregistreerd_door"])
         melding.save()
         seen = set()
@@ -70,6 +88,15 @@ def melding_registreren(*, door, gegevens: dict, betrokkenen: list[NieuweBetrokk
             Betrokkene.objects.create(melding=melding, persoon=persoon, rol=betrokkene.rol)
     gebeurd("meldpunt.melding.geregistreerd", melding, door=door)
     return melding
+
+
+def _gemeente_van_huishouden(betrokkenen):
+    """The gemeente of the hoofdpersoon's wijk, when one gemeente has that wijk (else None: the own gemeente)."""
+    for b in betrokkenen:
+        if b.rol == Rol.HOOFDPERSOON:
+            wijk = b.persoon.wijk if b.persoon is not None else b.gegevens.get("wijk", "")
+            return gemeente_van_wijk(wijk)
+    return None
 
 
 def persoon_aanmaken(*, door, gegevens: dict) -> Persoon:

@@ -13,7 +13,7 @@ from bzt.inzage import Actie, ObjectType, grond_meldpunt, log_inzage
 from bzt.pagination import GeteldePaginator
 
 from . import hooks, rechten, selectors, services
-from .codes import Aanmeldroute, Urgentie, wijken
+from .codes import Aanmeldroute, Urgentie, alle_wijken
 from .forms import (
     HuishoudenFormSet,
     KoppelForm,
@@ -60,7 +60,7 @@ def wachtrij(request):
         "tellingen": tellingen,
         "urgenties": Urgentie.choices,
         "aanmeldroutes": Aanmeldroute.choices,
-        "wijken": wijken(),
+        "wijken": alle_wijken(),
         "sorteringen": [("ontvangen", "Oudste eerst"), ("-ontvangen", "Nieuwste eerst"), ("urgentie", "Urgentie")],
         "sortering": selectors.WACHTRIJ_SORTERING.uit(request.GET),
     }

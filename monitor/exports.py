@@ -48,6 +48,12 @@ def filename(jaar, format):
     return f"jaarmonitor-bzt-{jaar}.{format}"
 
 
+def documentnaam(shown):
+    """Whose monitor it is, on the document: the gemeente's own name on a gemeente's monitor (Gemeente.documentnaam),
+    else the installation's (BZT_GEMEENTE)."""
+    return (shown.get("gemeente") or {}).get("naam") or settings.BZT_GEMEENTE
+
+
 def report_context(shown):
     """What the PDF and the HTML preview show (monitor/_rapport_inhoud.html)."""
     with translation.override("nl"):
@@ -57,7 +63,7 @@ def report_context(shown):
             "periode_eind": datum(peildatum(shown)),
             "voorlopig": voorlopig_tekst(shown),
             "stand_per": datum(stand(shown)) if stand(shown) else "",
-            "gemeente": settings.BZT_GEMEENTE,
+            "gemeente": documentnaam(shown),
             "gemaakt_op": datum(timezone.localdate()),
             "samenvatting": samenvatting(shown),
             "secties": secties(shown),
@@ -149,7 +155,7 @@ def render_xlsx(shown):
     toelichting.append(("onderwerp", "toelichting"))
     for cell in toelichting[1]:
         cell.font = bold
-    toelichting.append(("jaarmonitor", f"Jaarmonitor Bijzonder Zorgteam {shown['jaar']}, {settings.BZT_GEMEENTE}"))
+    toelichting.append(("jaarmonitor", f"Jaarmonitor Bijzonder Zorgteam {shown['jaar']}, {documentnaam(shown)}"))
     toelichting.append(("gemaakt op", datum(timezone.localdate())))
     toelichting.append(("<5", LEGENDA))
     if stand(shown):

@@ -21,9 +21,11 @@ from casusregie.models import (
     AfsluitReden,
     Casus,
     CasusMelding,
+    CasusVerhuizing,
     Escalatie,
     EscalatieNiveau,
     Nazorg,
+    Plan,
     PlanDoel,
     Wachtlijst,
 )
@@ -108,8 +110,37 @@ def _tables():
         "nazorg": Nazorg,
         "plandoel": PlanDoel,
         "casusmelding": CasusMelding,
+        "verhuizing": CasusVerhuizing,
+        "plan": Plan,
     }
     return {name: connection.ops.quote_name(model._meta.db_table) for name, model in models.items()}
+
+
+# --- per gemeente (CONTRACT.md § Region; docs/jaarmonitor.md § Per gemeente) ------------------------------------
+# A melding counts for its own gemeente (where the household lived when it came in); an escalation for the
+# gemeente whose ladder it climbs (the casus's gemeente when escalated); a casus for the gemeente where it was on
+# the day that is counted: its assignment (nieuw), its closing (afgesloten), the end of the period (open), the
+# day of the nazorg, the waiting list or the goal's result. Where it was on a day: the last move on or before that
+# day, else the gemeente before its first move, else its gemeente. Each melding, escalation and casus-on-a-day
+# has one gemeente, so the gemeenten's counts add up to the installation's.
+
+
+def _melding_in(gemeente, alias="m"):
+    return f" AND {alias}.gemeente_id = %(gemeente)s" if gemeente is not None else ""
+
+
+def casus_gemeente_op(casus_col, dag):
+    """SQL: the gemeente id of the casus `casus_col` (an id column) on the date `dag` (a column or parameter)."""
+    t = _tables()
+    return f"""COALESCE(
+        (SELECT v.naar_id FROM {t["verhuizing"]} v WHERE v.casus_id = {casus_col} AND v.datum <= {dag}
+         ORDER BY v.datum DESC, v.id DESC LIMIT 1),
+        (SELECT v.van_id FROM {t["verhuizing"]} v WHERE v.casus_id = {casus_col} ORDER BY v.datum, v.id LIMIT 1),
+        (SELECT c2.gemeente_id FROM {t["casus"]} c2 WHERE c2.id = {casus_col}))"""  # noqa: S608 - no input
+
+
+def _casus_in(gemeente, casus_col, dag):
+    return f" AND {casus_gemeente_op(casus_col, dag)} = %(gemeente)s" if gemeente is not None else ""
 
 
 def _scalars(source, expressions):
@@ -126,8 +157,8 @@ def _count_if(condition):
     return f"SUM(CASE WHEN {condition} THEN 1 ELSE 0 END)"
 
 
-def _meldingen_sql():
-    """Meldingen, triage, personen and doorlooptijden of the year: params {start, eind, peil}."""
+def _meldingen_sql(gemeente=None):
+    """Meldingen, triage, personen and doorlooptijden of the year: params {start, eind, peil[, gemeente]}."""
     t = _tables()
     days = {key: _sql("days", end=_COLUMNS[end], start=_COLUMNS[start]) for key, (end, start) in DOORLOOPTIJDEN.items()}
     leefgebieden = ", ".join(f"t.{code}" for code in Leefgebied.values)
@@ -166,7 +197,7 @@ def _meldingen_sql():
             FROM {t["melding"]} m
             LEFT JOIN {t["triage"]} t ON t.melding_id = m.id AND t.datum <= %(peil)s
             LEFT JOIN {t["casus"]} c ON c.melding_id = m.id AND c.toegewezen_op <= %(peil)s
-            WHERE m.ontvangen_op BETWEEN %(start)s AND %(eind)s
+            WHERE m.ontvangen_op BETWEEN %(start)s AND %(eind)s{_melding_in(gemeente)}
         ),
         personen AS (  -- how many persons per combination (geslacht, inkomen, wijk, leeftijd): a few thousand rows
             SELECT geslacht, inkomen, COALESCE(NULLIF(wijk, ''), 'onbekend') AS wijk,
@@ -184,7 +215,7 @@ def _meldingen_sql():
                 FROM {t["betrokkene"]} b
                 JOIN {t["melding"]} m ON m.id = b.melding_id
                 JOIN {t["persoon"]} p ON p.id = b.persoon_id
-                WHERE m.ontvangen_op BETWEEN %(start)s AND %(eind)s
+                WHERE m.ontvangen_op BETWEEN %(start)s AND %(eind)s{_melding_in(gemeente)}
             ) AS per_record
             WHERE volgorde = 1
             GROUP BY 1, 2, 3, 4
@@ -192,22 +223,31 @@ def _meldingen_sql():
         gezinnen AS (
             SELECT COUNT(DISTINCT b.melding_id) AS n
             FROM {t["betrokkene"]} b JOIN {t["melding"]} m ON m.id = b.melding_id
-            WHERE m.ontvangen_op BETWEEN %(start)s AND %(eind)s AND b.rol = 'kind'
+            WHERE m.ontvangen_op BETWEEN %(start)s AND %(eind)s AND b.rol = 'kind'{_melding_in(gemeente)}
         )
         {" UNION ALL ".join(branches)}"""  # noqa: S608 - table names and constants; values are parameters
 
 
-def _casussen_sql():
-    """Casussen (and the persons in them), escalaties and wachtlijsten of the year: params {start, eind, jaar}."""
+def _casussen_sql(gemeente=None):
+    """Casussen (and the persons in them), escalaties and wachtlijsten of the year: params {start, eind, jaar[,
+    gemeente]}. Per gemeente, a casus counts where it was on the day counted (see casus_gemeente_op)."""
     t = _tables()
+    nieuw = "(c.toegewezen_op BETWEEN %(start)s AND %(eind)s" + _casus_in(gemeente, "c.id", "c.toegewezen_op") + ")"
+    afgesloten = (
+        "(c.afgesloten_op BETWEEN %(start)s AND %(eind)s" + _casus_in(gemeente, "c.id", "c.afgesloten_op") + ")"
+    )
+    open_einde = (
+        "(c.toegewezen_op <= %(eind)s AND (c.afgesloten_op IS NULL OR c.afgesloten_op > %(eind)s)"
+        + _casus_in(gemeente, "c.id", "%(eind)s")
+        + ")"
+    )
     doorbraken = {"doorbraken": "COUNT(*)", "maatwerk": "SUM(maatwerkbudget)"}
     return f"""
         WITH casussen AS (
             SELECT c.id AS casus_id, c.melding_id, o.naam AS organisatie, r.code AS reden, c.afsluiting,
-                   (c.toegewezen_op BETWEEN %(start)s AND %(eind)s) AS nieuw,
-                   (c.afgesloten_op BETWEEN %(start)s AND %(eind)s) AS afgesloten,
-                   (c.toegewezen_op <= %(eind)s AND (c.afgesloten_op IS NULL OR c.afgesloten_op > %(eind)s))
-                       AS open_einde,
+                   {nieuw} AS nieuw,
+                   {afgesloten} AS afgesloten,
+                   {open_einde} AS open_einde,
                    (c.toegewezen_op < %(start)s) AS van_eerder
             FROM {t["casus"]} c
             JOIN {t["organisatie"]} o ON o.id = c.organisatie_id
@@ -219,14 +259,15 @@ def _casussen_sql():
         escalaties AS (
             SELECT n.code AS niveau, e.maatwerkbudget
             FROM {t["escalatie"]} e JOIN {t["niveau"]} n ON n.id = e.niveau_id
-            WHERE e.gestart_op BETWEEN %(start)s AND %(eind)s
+            WHERE e.gestart_op BETWEEN %(start)s AND %(eind)s{_melding_in(gemeente, "e")}
         )
         SELECT 'nieuw', organisatie, COUNT(*) FROM casussen WHERE nieuw GROUP BY organisatie
         UNION ALL SELECT 'afsluitreden', reden, COUNT(*) FROM casussen WHERE afgesloten GROUP BY reden
         UNION ALL SELECT 'procesmanager', reden, COUNT(*) FROM casussen
             WHERE afgesloten AND afsluiting = 'procesmanager' GROUP BY reden
         UNION ALL SELECT 'nazorg', n.uitkomst, COUNT(*) FROM {t["nazorg"]} n
-            WHERE n.uitgevoerd_op BETWEEN %(start)s AND %(eind)s GROUP BY n.uitkomst
+            WHERE n.uitgevoerd_op BETWEEN %(start)s AND %(eind)s{_casus_in(gemeente, "n.casus_id", "n.uitgevoerd_op")}
+            GROUP BY n.uitkomst
         UNION ALL SELECT 'caseload', organisatie, COUNT(*) FROM casussen WHERE open_einde GROUP BY organisatie
         UNION ALL SELECT 'totaal', 'open_van_eerder', COUNT(*) FROM casussen WHERE open_einde AND van_eerder
         UNION ALL SELECT 'totaal', 'personen_in_casussen', COUNT(DISTINCT {persoon_id_sql("p")})
@@ -238,9 +279,11 @@ def _casussen_sql():
         UNION ALL {_scalars("escalaties WHERE maatwerkbudget IS NOT NULL", doorbraken)}
         UNION ALL SELECT 'wachtlijst', o.naam, COUNT(*) FROM {t["wachtlijst"]} w
             JOIN {t["organisatie"]} o ON o.id = w.organisatie_id
-            WHERE w.sinds BETWEEN %(start)s AND %(eind)s GROUP BY o.naam
+            WHERE w.sinds BETWEEN %(start)s AND %(eind)s{_casus_in(gemeente, "w.casus_id", "w.sinds")} GROUP BY o.naam
         UNION ALL SELECT 'doelresultaat', d.leefgebied || '|' || d.resultaat, COUNT(*) FROM {t["plandoel"]} d
+            JOIN {t["plan"]} pl ON pl.id = d.plan_id
             WHERE d.resultaat <> '' AND d.resultaat_op BETWEEN %(start)s AND %(eind)s
+                {_casus_in(gemeente, "pl.casus_id", "d.resultaat_op")}
             GROUP BY d.leefgebied, d.resultaat"""  # noqa: S608 - table names and constants; values are parameters
 
 
@@ -283,13 +326,15 @@ def _periode(jaar, tot_en_met):
     return date(jaar, 1, 1), eind, GEEN_PEILDATUM if tot_en_met is None else tot_en_met
 
 
-def compute(jaar: int, *, tot_en_met: date | None = None) -> dict:
+def compute(jaar: int, *, tot_en_met: date | None = None, gemeente: int | None = None) -> dict:
     """The figures of `jaar` (CONTRACT.md). With `tot_en_met`, the state on that day: only what is dated on
     or before it counts (meldingen, triage, toewijzing, plan, afsluiting, escalaties, wachtlijsten), and
-    "einde jaar" means that day."""
+    "einde jaar" means that day. With `gemeente` (an id), only that gemeente's (see casus_gemeente_op); the
+    budget is then that gemeente's budget lines."""
     start, eind, peil = _periode(jaar, tot_en_met)
-    f = _rows(_meldingen_sql(), {"start": start, "eind": eind, "peil": peil})
-    c = _rows(_casussen_sql(), {"start": start, "eind": eind, "jaar": jaar})
+    params = {"start": start, "eind": eind, "peil": peil, "jaar": jaar, "gemeente": gemeente}
+    f = _rows(_meldingen_sql(gemeente), params)
+    c = _rows(_casussen_sql(gemeente), params)
     scalar = {key: (n if n is None else _number(n)) for key, n in (f.get("totaal", {}) | c.get("totaal", {})).items()}
     per_maand = _counts(f.get("maand"))
     per_besluit = _counts(f.get("besluit"))
@@ -311,6 +356,7 @@ def compute(jaar: int, *, tot_en_met: date | None = None) -> dict:
         doelresultaten.setdefault(leefgebied, {})[resultaat] = n
     return {
         "jaar": jaar,
+        **({"gemeente": _gemeente_kop(gemeente)} if gemeente is not None else {}),
         "meldingen": {
             "totaal": sum(per_maand.values()),
             "per_aanmeldroute": _counts(f.get("aanmeldroute")),
@@ -363,23 +409,32 @@ def compute(jaar: int, *, tot_en_met: date | None = None) -> dict:
             jaar,
             casussen=sum(nieuw.values()) + (scalar["open_van_eerder"] or 0),
             personen=scalar.get("personen_in_casussen") or 0,
+            gemeente=gemeente,
         ),
     }
+
+
+def _gemeente_kop(gemeente_id):
+    from bzt.models import Gemeente
+
+    g = Gemeente.objects.get(pk=gemeente_id)
+    return {"code": g.code, "naam": g.naam_op_documenten}
 
 
 def _money(value):
     return float(Decimal(str(value)).quantize(Decimal("0.01")))
 
 
-def budget_van(jaar, *, casussen, personen):
+def budget_van(jaar, *, casussen, personen, gemeente=None):
     """The budget section of `jaar` from the current budget lines (docs/jaarmonitor.md § Budget): the total, per
     categorie, per subsidie, per aanmeldroute and per organisatie (lines that name one), and divided over the
     casussen in behandeling and the persons in those casussen (`personen`: the persons reached, not every
     person reported)."""
     per = {"categorie": {}, "subsidie": {}, "aanmeldroute": {}, "organisatie": {}}
-    regels = BudgetRegel.objects.filter(jaar=jaar).values_list(
-        "categorie", "subsidie", "aanmeldroute", "organisatie__naam", "bedrag"
-    )
+    regels = BudgetRegel.objects.filter(jaar=jaar)
+    if gemeente is not None:  # a gemeente's monitor divides only the lines it pays (CONTRACT.md § Region)
+        regels = regels.filter(gemeente_id=gemeente)
+    regels = regels.values_list("categorie", "subsidie", "aanmeldroute", "organisatie__naam", "bedrag")
     for categorie, subsidie, aanmeldroute, organisatie, bedrag in regels:
         for soort, sleutel in (
             ("categorie", categorie),
@@ -400,31 +455,34 @@ def budget_van(jaar, *, casussen, personen):
     }
 
 
-def _kopcijfers_sql():
-    """The headline figures of a year in one row: params (start, eind)."""
+def _kopcijfers_sql(gemeente=None):
+    """The headline figures of a year in one row: params (start, eind[, gemeente]), the same per-gemeente rules
+    as compute()."""
     t = _tables()
     in_jaar = "BETWEEN %(start)s AND %(eind)s"
+    m_in, e_in = _melding_in(gemeente), _melding_in(gemeente, "e")
+    nieuw = f"toegewezen_op {in_jaar}{_casus_in(gemeente, 'c.id', 'c.toegewezen_op')}"
+    afgesloten = f"afgesloten_op {in_jaar}{_casus_in(gemeente, 'c.id', 'c.afgesloten_op')}"
     return f"""
         SELECT * FROM
-            (SELECT COUNT(*) AS meldingen_totaal FROM {t["melding"]} WHERE ontvangen_op {in_jaar}) AS m,
+            (SELECT COUNT(*) AS meldingen_totaal FROM {t["melding"]} m WHERE ontvangen_op {in_jaar}{m_in}) AS m,
             (SELECT COUNT(*) AS triage_totaal, {_count_if(doelgroep_sql("t.score"))} AS doelgroep_3_uit_8
              FROM {t["triage"]} t JOIN {t["melding"]} m ON m.id = t.melding_id
-             WHERE m.ontvangen_op {in_jaar} AND t.datum <= %(peil)s) AS t,
+             WHERE m.ontvangen_op {in_jaar} AND t.datum <= %(peil)s{m_in}) AS t,
             (SELECT COUNT(DISTINCT {persoon_id_sql("p")}) AS personen_uniek
              FROM {t["betrokkene"]} b JOIN {t["melding"]} m ON m.id = b.melding_id
-             JOIN {t["persoon"]} p ON p.id = b.persoon_id WHERE m.ontvangen_op {in_jaar}) AS p,
-            (SELECT {_count_if(f"toegewezen_op {in_jaar}")} AS casussen_nieuw,
-                    {_count_if(f"afgesloten_op {in_jaar}")} AS casussen_afgesloten
-             FROM {t["casus"]} WHERE toegewezen_op {in_jaar} OR afgesloten_op {in_jaar}) AS c,
-            (SELECT COUNT(*) AS escalaties FROM {t["escalatie"]} WHERE gestart_op {in_jaar}) AS e"""  # noqa: S608 - no input
+             JOIN {t["persoon"]} p ON p.id = b.persoon_id WHERE m.ontvangen_op {in_jaar}{m_in}) AS p,
+            (SELECT {_count_if(nieuw)} AS casussen_nieuw, {_count_if(afgesloten)} AS casussen_afgesloten
+             FROM {t["casus"]} c WHERE toegewezen_op {in_jaar} OR afgesloten_op {in_jaar}) AS c,
+            (SELECT COUNT(*) AS escalaties FROM {t["escalatie"]} e WHERE gestart_op {in_jaar}{e_in}) AS e"""  # noqa: S608
 
 
-def kopcijfers(jaar: int, *, tot_en_met: date | None = None) -> dict:
+def kopcijfers(jaar: int, *, tot_en_met: date | None = None, gemeente: int | None = None) -> dict:
     """The headline figures of `jaar` (the comparison column of the report), in one query; the same
     definitions as the corresponding figures of compute(), with the same cut-off."""
     start, eind, peil = _periode(jaar, tot_en_met)
     with connection.cursor() as cursor:
-        cursor.execute(_kopcijfers_sql(), {"start": start, "eind": eind, "peil": peil})
+        cursor.execute(_kopcijfers_sql(gemeente), {"start": start, "eind": eind, "peil": peil, "gemeente": gemeente})
         row = cursor.fetchone()
         names = [column[0] for column in cursor.description]
     return {"jaar": jaar, **{name: int(value or 0) for name, value in zip(names, row, strict=True)}}
@@ -438,15 +496,17 @@ def zelfde_dag_vorig_jaar(dag: date) -> date:
         return dag.replace(year=dag.year - 1, day=28)
 
 
-def compute_with_comparison(jaar: int, *, tot_en_met: date | None = None) -> dict:
+def compute_with_comparison(jaar: int, *, tot_en_met: date | None = None, gemeente: int | None = None) -> dict:
     """The figures of `jaar` plus, under "vorig_jaar", the headline figures of the year before. With
     `tot_en_met`, the state on that day (see compute) under "tot_en_met", compared with the state of the
     year before on the same day a year earlier (for a year that is not over: the same period)."""
-    figures = compute(jaar, tot_en_met=tot_en_met)
+    figures = compute(jaar, tot_en_met=tot_en_met, gemeente=gemeente)
     if tot_en_met is None:
-        figures["vorig_jaar"] = kopcijfers(jaar - 1)
+        figures["vorig_jaar"] = kopcijfers(jaar - 1, gemeente=gemeente)
     else:
         vorig = zelfde_dag_vorig_jaar(tot_en_met)
         figures["tot_en_met"] = tot_en_met.isoformat()
-        figures["vorig_jaar"] = kopcijfers(jaar - 1, tot_en_met=vorig) | {"tot_en_met": vorig.isoformat()}
+        figures["vorig_jaar"] = kopcijfers(jaar - 1, tot_en_met=vorig, gemeente=gemeente) | {
+            "tot_en_met": vorig.isoformat()
+        }
     return figures

@@ -2,6 +2,7 @@ from django import forms
 from django.utils import timezone
 
 from bzt.forms import BedragField
+from bzt.gemeenten import actieve_gemeenten, is_regio
 from bzt.models import Organisatie
 from meldpunt.codes import Aanmeldroute
 
@@ -59,6 +60,14 @@ class BudgetRegelForm(forms.Form):
 
     def __init__(self, *args, regel=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if is_regio():  # who pays the line: its gemeente's monitor divides it (docs/regio.md)
+            self.fields["gemeente"] = forms.ModelChoiceField(
+                label="Gemeente die de regel betaalt",
+                queryset=actieve_gemeenten(),
+                empty_label="De eigen gemeente van de installatie",
+                required=False,
+                error_messages={"invalid_choice": "Kies een actieve gemeente uit de lijst."},
+            )
         if regel is None:
             del self.fields["reden"]  # a new line: "budgetregel toegevoegd"
         elif regel.organisatie_id:

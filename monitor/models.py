@@ -7,7 +7,7 @@ from django.db import models
 from django.utils import timezone
 
 from bzt.audit import AuditedHistory
-from bzt.models import Organisatie
+from bzt.models import Organisatie, eigen_gemeente_id
 from meldpunt.codes import Aanmeldroute
 
 
@@ -30,6 +30,9 @@ class BudgetRegel(models.Model):
     subsidie = models.CharField(max_length=120, blank=True)
     aanmeldroute = models.CharField(max_length=20, choices=Aanmeldroute.choices, blank=True)
     organisatie = models.ForeignKey(Organisatie, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    # The gemeente that pays the line (CONTRACT.md § Region): its jaarmonitor divides only its own lines over its
+    # casussen; the region's budget is every line.
+    gemeente = models.ForeignKey("bzt.Gemeente", on_delete=models.PROTECT, default=eigen_gemeente_id, related_name="+")
 
     history = AuditedHistory()
 
@@ -64,6 +67,8 @@ class Rapport(models.Model):
     pogingen = models.PositiveSmallIntegerField(default=0)
     # The day the figures count up to, for a year that was not over when it was made (None: the whole year).
     tot_en_met = models.DateField(null=True, blank=True)
+    # The gemeente whose monitor it is (a gemeente-bound beleidsambtenaar in a region); None: the installation.
+    gemeente = models.ForeignKey("bzt.Gemeente", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
 
     history = AuditedHistory(excluded_fields=["voortgang", "stap"])
 
@@ -76,9 +81,14 @@ class Rapport(models.Model):
             # One open request per year: a second "Rapport maken" while one waits or runs gets that one.
             models.UniqueConstraint(
                 fields=["jaar"],
-                condition=models.Q(status__in=["in_wachtrij", "bezig"]),
+                condition=models.Q(status__in=["in_wachtrij", "bezig"], gemeente__isnull=True),
                 name="monitor_rapport_een_open_per_jaar",
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["jaar", "gemeente"],
+                condition=models.Q(status__in=["in_wachtrij", "bezig"], gemeente__isnull=False),
+                name="monitor_rapport_een_open_per_jaar_gemeente",
+            ),
         ]
 
     def __str__(self):
@@ -115,11 +125,24 @@ class Stand(models.Model):
     cijfers = models.TextField()
     berekend_op = models.DateTimeField(default=timezone.now)
     berekend_door = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # One gemeente's stand (its beleidsambtenaar in a region), or None: the whole installation.
+    gemeente = models.ForeignKey("bzt.Gemeente", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
 
     class Meta:
         verbose_name = "stand van de jaarmonitor"
         verbose_name_plural = "standen van de jaarmonitor"
-        constraints = [models.UniqueConstraint(fields=["jaar", "tot_en_met"], name="monitor_stand_een_per_peildatum")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["jaar", "tot_en_met"],
+                condition=models.Q(gemeente__isnull=True),
+                name="monitor_stand_een_per_peildatum",
+            ),
+            models.UniqueConstraint(
+                fields=["jaar", "tot_en_met", "gemeente"],
+                condition=models.Q(gemeente__isnull=False),
+                name="monitor_stand_een_per_peildatum_gemeente",
+            ),
+        ]
 
     def __str__(self):
         return f"Jaarmonitor {self.jaar} tot en met {self.tot_en_met:%d-%m-%Y}"

@@ -20,6 +20,7 @@ from django.db.models import Q
 from django.utils import timezone
 
 from bzt.audit import acting_as
+from bzt.gemeenten import gemeente_van
 from bzt.tasks import start_task
 from bzt.workflow import transition
 
@@ -75,6 +76,16 @@ def _json(value):
     return result
 
 
+def monitor_gemeente(door) -> int | None:
+    """The gemeente (id) whose figures, reports and budget lines `door` sees in the browser: in a region the
+    beleidsambtenaar's own (bzt.roles.gemeente_scope: a Lochem account never gets a Raalte figure); in a
+    single-gemeente installation None, the whole installation, exactly as before the region."""
+    from bzt.gemeenten import is_regio
+    from bzt.roles import gemeente_scope
+
+    return gemeente_scope(door) if is_regio() else None
+
+
 def cijfers(*, door, jaar) -> dict | None:
     """The exact figures of `jaar` that the beleidsambtenaar may see (suppress them before showing!).
 
@@ -83,24 +94,31 @@ def cijfers(*, door, jaar) -> dict | None:
     month — no new melding, no late registration of an earlier date, no correction — can be isolated by
     comparing two downloads. For the running year that day is also the end of the period counted (the
     figures are voorlopig); None in January of the running year."""
+    _require(door)
+    return _cijfers(door=door, jaar=jaar_controleren(jaar), gemeente=monitor_gemeente(door))
+
+
+def _cijfers(*, door, jaar, gemeente):
     from .figures import budget_van, compute_with_comparison
     from .models import Stand
 
-    _require(door)
-    jaar = jaar_controleren(jaar)
     tot_en_met = stand_per(jaar)
     if tot_en_met is None:
         return None
-    stand = Stand.objects.filter(jaar=jaar, tot_en_met=tot_en_met).first()
+    stand = Stand.objects.filter(jaar=jaar, tot_en_met=tot_en_met, gemeente_id=gemeente).first()
     if stand is None:
-        figures = _json(compute_with_comparison(jaar, tot_en_met=tot_en_met))
+        figures = _json(compute_with_comparison(jaar, tot_en_met=tot_en_met, gemeente=gemeente))
         try:
             with transaction.atomic():
                 stand = Stand.objects.create(
-                    jaar=jaar, tot_en_met=tot_en_met, cijfers=json.dumps(figures), berekend_door=door
+                    jaar=jaar,
+                    tot_en_met=tot_en_met,
+                    gemeente_id=gemeente,
+                    cijfers=json.dumps(figures),
+                    berekend_door=door,
                 )
         except IntegrityError:  # computed at the same time by another request: theirs is the stand
-            stand = Stand.objects.get(jaar=jaar, tot_en_met=tot_en_met)
+            stand = Stand.objects.get(jaar=jaar, tot_en_met=tot_en_met, gemeente_id=gemeente)
     figures = json.loads(stand.cijfers)
     # The budget lines (functioneel beheer) are not about persons: always the current lines, divided over the
     # casussen and the persons in them of the stand. A stand stored before that count existed has no per persoon.
@@ -108,6 +126,7 @@ def cijfers(*, door, jaar) -> dict | None:
         jaar,
         casussen=figures["budget"]["casussen_in_behandeling"],
         personen=figures["budget"].get("personen_in_casussen"),
+        gemeente=gemeente,
     )
     return figures
 
@@ -134,14 +153,15 @@ def rapport_aanvragen(*, door, jaar) -> Rapport:
     jaar = jaar_controleren(jaar)
     if stand_per(jaar) is None:
         raise ValidationError({"jaar": GEEN_VOLLEDIGE_MAAND.format(jaar=jaar)})
+    gemeente = monitor_gemeente(door)
     with transaction.atomic():
-        bestaand = Rapport.objects.filter(jaar=jaar, status__in=OPEN).first()
+        bestaand = Rapport.objects.filter(jaar=jaar, gemeente_id=gemeente, status__in=OPEN).first()
         if bestaand is None:
             try:
                 with transaction.atomic(), acting_as(door):
-                    rapport = Rapport.objects.create(jaar=jaar, aangevraagd_door=door, pogingen=1)
+                    rapport = Rapport.objects.create(jaar=jaar, gemeente_id=gemeente, aangevraagd_door=door, pogingen=1)
             except IntegrityError:
-                bestaand = Rapport.objects.filter(jaar=jaar, status__in=OPEN).first()
+                bestaand = Rapport.objects.filter(jaar=jaar, gemeente_id=gemeente, status__in=OPEN).first()
                 if bestaand is None:
                     raise
         if bestaand is not None:
@@ -158,7 +178,7 @@ def rapport_opnieuw(*, door, rapport: Rapport) -> Rapport:
     with transaction.atomic():
         rapport = Rapport.objects.select_for_update().get(pk=rapport.pk)
         RAPPORT_WORKFLOW.lock(rapport, "opnieuw", door=door)
-        if Rapport.objects.filter(jaar=rapport.jaar, status__in=OPEN).exists():
+        if Rapport.objects.filter(jaar=rapport.jaar, gemeente_id=rapport.gemeente_id, status__in=OPEN).exists():
             raise ValidationError(f"Er wordt al een jaarmonitor {rapport.jaar} gemaakt.")
         with acting_as(door, reason="opnieuw proberen"):
             transition(rapport, "opnieuw", door=door, pogingen=rapport.pogingen + 1, fout="", voortgang=0, stap="")
@@ -299,7 +319,7 @@ def _genereren(rapport_id, door):
         return None
     try:
         _voortgang(rapport.pk, 10, "Cijfers berekenen")
-        figures = cijfers(door=door, jaar=rapport.jaar)
+        figures = _cijfers(door=door, jaar=rapport.jaar, gemeente=rapport.gemeente_id)
         if figures is None:
             raise ValidationError(GEEN_VOLLEDIGE_MAAND.format(jaar=rapport.jaar))
         _voortgang(rapport.pk, 50, "PDF opmaken")
@@ -335,9 +355,18 @@ def rapport_vorig_jaar(*, door) -> Rapport:
 # --- budget ----------------------------------------------------------------------------------------------------
 
 
-def budgetregels(jaar):
-    """The budget lines of `jaar`, for functioneel beheer's screen and the beleidsambtenaar's read-only page."""
-    return BudgetRegel.objects.filter(jaar=jaar).select_related("organisatie").order_by("categorie", "subsidie", "pk")
+def budgetregels(jaar, gemeente=None):
+    """The budget lines of `jaar`, for functioneel beheer's screen and the beleidsambtenaar's read-only page
+    (`gemeente`: only the lines that gemeente pays, monitor_gemeente)."""
+    regels = BudgetRegel.objects.filter(jaar=jaar)
+    if gemeente is not None:
+        regels = regels.filter(gemeente_id=gemeente)
+    return regels.select_related("organisatie", "gemeente").order_by("categorie", "subsidie", "pk")
+
+
+def rapporten_for(door):
+    """The reports `door` may see and download: those of their monitor (monitor_gemeente)."""
+    return Rapport.objects.filter(gemeente_id=monitor_gemeente(door))
 
 
 def _require_beheer(door):
@@ -360,8 +389,10 @@ def budgetregel_opslaan(
     organisatie=None,
     reden="",
     regel: BudgetRegel | None = None,
+    gemeente=None,
 ) -> BudgetRegel:
-    """Add a budget line to `jaar`, or change `regel` (a change asks a reason: it is in the history)."""
+    """Add a budget line to `jaar`, or change `regel` (a change asks a reason: it is in the history). `gemeente`
+    (a Gemeente or CBS code): who pays it; default the line's gemeente, for a new line the installation's own."""
     from bzt import beheer
     from meldpunt.codes import Aanmeldroute
 
@@ -396,6 +427,10 @@ def budgetregel_opslaan(
             errors.update(error.message_dict)
     else:
         reden = (reden or "").strip() or "budgetregel toegevoegd"
+    try:
+        gemeente = gemeente_van(gemeente) if gemeente is not None else (regel.gemeente if regel else gemeente_van(None))
+    except ValidationError as error:
+        errors.update(error.message_dict)
     if errors:
         raise ValidationError(errors)
     with transaction.atomic(), acting_as(door, reason=reden[:100]):
@@ -409,6 +444,7 @@ def budgetregel_opslaan(
         regel.subsidie = subsidie
         regel.aanmeldroute = aanmeldroute
         regel.organisatie = organisatie
+        regel.gemeente = gemeente
         regel.save()
     return regel
 

@@ -56,6 +56,7 @@ FIXED_KEYS = {
 # Values that are not counts: years, dates, amounts of money (handled by rule 4) and medians (rule 3).
 NOT_COUNTS = {
     ("jaar",),
+    ("gemeente",),  # whose monitor it is (code and name)
     ("tot_en_met",),
     ("vorig_jaar", "jaar"),
     ("vorig_jaar", "tot_en_met"),

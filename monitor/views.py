@@ -38,7 +38,7 @@ def _jaar(jaar):
 
 
 def _rapporten(request):
-    rapporten = Rapport.objects.select_related("aangevraagd_door")
+    rapporten = services.rapporten_for(request.user).select_related("aangevraagd_door")
     return Paginator(rapporten, PAGE_SIZE).get_page(request.GET.get("pagina"))
 
 
@@ -71,7 +71,7 @@ def index(request):
 @jaarmonitor_required
 def rapport_status(request, pk):
     """The row of one report: polled by htmx (every second while waiting or running)."""
-    rapport = get_object_or_404(Rapport.objects.select_related("aangevraagd_door"), pk=pk)
+    rapport = get_object_or_404(services.rapporten_for(request.user).select_related("aangevraagd_door"), pk=pk)
     if not request.htmx:
         return redirect("monitor:index")
     return render(request, "monitor/_rapport.html", {"rapport": rapport})
@@ -81,7 +81,7 @@ def rapport_status(request, pk):
 @jaarmonitor_required
 @require_POST
 def rapport_opnieuw(request, pk):
-    rapport = get_object_or_404(Rapport, pk=pk)
+    rapport = get_object_or_404(services.rapporten_for(request.user), pk=pk)
     try:
         rapport = services.rapport_opnieuw(door=request.user, rapport=rapport)
     except ValidationError as error:
@@ -99,7 +99,7 @@ def rapport_opnieuw(request, pk):
 @login_required
 @jaarmonitor_required
 def rapport_download(request, pk):
-    rapport = get_object_or_404(Rapport, pk=pk, status=Rapport.Status.KLAAR)
+    rapport = get_object_or_404(services.rapporten_for(request.user), pk=pk, status=Rapport.Status.KLAAR)
     if not rapport.aanbieden:
         raise Http404("Dit rapport telde de lopende maand mee en wordt niet meer aangeboden; maak een nieuw rapport.")
     if not rapport.bestand:
@@ -165,7 +165,7 @@ def download_xlsx(request, jaar):
 def budget(request, jaar):
     """The budget lines of a year, read-only: functioneel beheer keeps them (beheer:budget)."""
     jaar = _jaar(jaar)
-    regels = services.budgetregels(jaar)
+    regels = services.budgetregels(jaar, services.monitor_gemeente(request.user))
     return render(
         request,
         "monitor/budget.html",

@@ -207,7 +207,7 @@ def test_a_user_without_the_right_is_refused_and_nothing_is_written(demo, table)
                 assert obj.history.count() == records, (state, name)
 
 
-def test_every_state_machine_is_a_table():
+def test_every_state_machine_is_a_table(db):  # a new Melding/Casus/Escalatie reads its default gemeente (issue 18)
     from casusregie.models import ExpertVraag, Nazorg, Plan, PlanActie
     from mdo.models import AgendaPunt, Overleg
     from meldpunt.models import Melding

@@ -4,6 +4,7 @@ screenshot is kept (test-artifacts/screenshots) for the docs."""
 import pytest
 from django.utils import timezone
 
+from bzt.gemeenten import eigen_gemeente
 from casusregie import referentie
 from casusregie import services as casus_services
 from casusregie.models import AfsluitReden, EscalatieNiveau, EscalatieSoort
@@ -148,6 +149,10 @@ def pages_of(data):
             ("beheer-organisaties", "/beheer/organisaties/"),
             ("beheer-organisatie", f"/beheer/organisaties/{data['account'].organisatie_id}/"),
             ("beheer-organisatie-nieuw", "/beheer/organisaties/nieuw/"),
+            # issue 18: the gemeenten of a region
+            ("beheer-gemeenten", "/beheer/gemeenten/"),
+            ("beheer-gemeente", f"/beheer/gemeenten/{eigen_gemeente().pk}/"),
+            ("beheer-gemeente-nieuw", "/beheer/gemeenten/nieuw/"),
             ("beheer-afsluitredenen", "/beheer/afsluitredenen/"),
             ("beheer-afsluitreden", f"/beheer/afsluitredenen/{data['afsluitreden'].pk}/"),
             ("beheer-afsluitreden-nieuw", "/beheer/afsluitredenen/nieuw/"),
@@ -184,6 +189,32 @@ def test_main_pages_have_no_serious_accessibility_violations(page, data, usernam
         assert page.locator("html").get_attribute("lang") == "nl"
         assert_accessible(page)
         screenshot(page, name)
+
+
+def test_the_pages_of_a_region_are_accessible(browser, live_server, data, demo):
+    """Issue 18: with several gemeenten the intake, the dossier and the account screen show the gemeente."""
+    from django.conf import settings
+
+    from bzt.audit import system_user
+    from bzt.demo import seed_regio
+
+    _, users = seed_regio(door=system_user(), password=settings.DEMO_PASSWORD)
+    for username, name, url in [
+        ("meldpunt", "regio-melding-nieuw", "/meldpunt/meldingen/nieuw/"),
+        ("regisseur_dimence", "regio-dossier", f"/casussen/{data['casus'].pk}/"),
+        ("beheer", "regio-account", f"/beheer/accounts/{users['wethouder_zutphen'].pk}/"),
+        ("beheer", "regio-budget", f"/beheer/budget/?jaar={timezone.localdate().year}"),
+    ]:
+        context = browser.new_context(base_url=live_server.url, locale="nl-NL")
+        page = context.new_page()
+        login(page, username)
+        page.goto(url)
+        assert (
+            page.get_by_label("Gemeente", exact=False).first.is_visible() or page.locator("#kop-gemeente").is_visible()
+        )
+        assert_accessible(page)
+        screenshot(page, name)
+        context.close()
 
 
 def test_the_login_page_is_accessible(page, db):

@@ -123,7 +123,8 @@ def test_the_queue_uses_the_same_number_of_queries_for_3_or_30_rows(
     small = count_queries()
     add(27)
     assert count_queries() == small
-    with django_assert_num_queries(16):  # incl. the header's unread-notifications count and the settings (norms)
+    # incl. the header's unread-notifications count, the settings (norms) and the wijken of the gemeenten (issue 18)
+    with django_assert_num_queries(17):
         meldpunt_client.get(f"{URL}?wachtrij={wachtrij}")
 
 

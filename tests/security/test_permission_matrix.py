@@ -13,6 +13,7 @@ from django.db import transaction
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from django.utils import timezone
 
+from bzt.gemeenten import eigen_gemeente
 from casusregie import services as casus_services
 from casusregie.models import AfsluitReden, EscalatieNiveau, EscalatieSoort
 from mdo import services as mdo_services
@@ -92,6 +93,10 @@ MATRIX = {
     "beheer:organisatie": ("POST", cells(ok={"beheer"})),
     "beheer:organisatie_deactiveren": ("POST", cells(ok={"beheer"})),
     "beheer:organisatie_heractiveren": ("GET", cells(ok={"beheer"})),
+    # the gemeenten of a region (issue 18)
+    "beheer:gemeenten": ("GET", cells(ok={"beheer"})),
+    "beheer:gemeente_nieuw": ("POST", cells(ok={"beheer"})),
+    "beheer:gemeente": ("POST", cells(ok={"beheer"})),
     # functioneel beheer: the settings and the reference lists (issue 15; no case content either)
     "beheer:instellingen": ("GET", cells(ok={"beheer"})),
     "beheer:instelling": ("POST", cells(ok={"beheer"})),
@@ -240,6 +245,11 @@ MATRIX = {
         "POST",
         cells(ok={"regisseur_dimence"}, forbidden={"procesmanager", "betrokkene_actief"}, default="404"),
     ),
+    # a move within the region: the casusregisseur or the procesmanager (issue 18)
+    "casusregie:verhuizen": (
+        "POST",
+        cells(ok={"regisseur_dimence", "procesmanager"}, forbidden={"betrokkene_actief"}, default="404"),
+    ),
     "casusregie:afsluiten_procesmanager": (
         "POST",
         cells(ok={"procesmanager"}, forbidden={"regisseur_dimence", "betrokkene_actief"}, default="404"),
@@ -371,6 +381,7 @@ RECHT = {
     "casusregie:regisseurs_zoeken": ("casusregie", "overdragen", "casus"),
     "casusregie:escaleren": ("casusregie", "escaleren", "casus"),
     "casusregie:afsluiten": ("casusregie", "afsluiten", "casus"),
+    "casusregie:verhuizen": ("casusregie", "verhuizen", "casus"),
     "casusregie:afsluiten_procesmanager": ("casusregie", "afsluiten_procesmanager", "casus"),
     "casusregie:actie_overdragen": ("casusregie", "actie_voortgang", "plan"),
     "casusregie:doel_toevoegen": ("casusregie", "plan_bewerken", "plan"),
@@ -609,6 +620,7 @@ def world(demo, django_user_model):
             "partnerbeheer:terugmelding_opnieuw": {"pk": partner["terugmelding"].pk},
             "api:melding": {"id": partner["indiening"].pk},
             "beheer:instelling": {"sleutel": "BZT_MAX_CASELOAD"},
+            "beheer:gemeente": {"pk": eigen_gemeente().pk},
             **{
                 f"beheer:{name}": {"pk": AfsluitReden.objects.get(code="doel_bereikt").pk}
                 for name in ("afsluitreden", "afsluitreden_deactiveren", "afsluitreden_heractiveren")

@@ -1,0 +1,89 @@
+"""The region report (CONTRACT.md § Region, docs/jaarmonitor.md § Regio): the headline figures of every gemeente of
+the installation side by side, with the region's total beside them.
+
+Each gemeente's column is that gemeente's monitor as its own beleidsambtenaar sees it (`suppression.suppress` of
+its figures, small cells and the secondary suppression inside its own breakdowns). Across the gemeenten one rule
+more (complementary suppression): a row in which any gemeente's count is hidden hides the region's count too, so a
+hidden cell is never the region's total minus the gemeenten that are shown. The rows are totals, not parts of one
+breakdown of the region, so hiding a region cell gives nothing else away.
+"""
+
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from bzt.models import Gemeente
+
+from .figures import compute
+from .formatting import datum
+from .suppression import SUPPRESSED, is_suppressed, suppress
+
+# (section, key, label): counts that add up over the gemeenten (CONTRACT.md), then amounts
+RIJEN = [
+    ("meldingen", "totaal", "Meldingen"),
+    ("meldingen", "gezinnen", "Meldingen over gezinnen met kinderen"),
+    ("meldingen", "overlast", "Meldingen met overlast"),
+    ("triage", "totaal", "Getrieerd"),
+    ("triage", "doelgroep_3_uit_8", "Doelgroep (3 uit 8)"),
+    ("casussen", "nieuw", "Nieuwe casussen"),
+    ("casussen", "afgesloten", "Afgesloten casussen"),
+    ("casussen", "open_einde_jaar", "Open casussen einde jaar"),
+    ("escalaties", "totaal", "Escalaties"),
+]
+BEDRAGEN = [
+    ("budget", "totaal", "Budget (eigen budgetregels)"),
+    ("budget", "per_casus", "Budget per casus in behandeling"),
+]
+
+
+def gemeenten():
+    return list(Gemeente.objects.filter(actief=True).order_by("naam"))
+
+
+def compute_regio(jaar, *, tot_en_met=None) -> dict:
+    """Exact figures: {"jaar", "gemeenten": [{"code", "naam", "cijfers"}], "regio": figures}."""
+    return {
+        "jaar": jaar,
+        "gemeenten": [
+            {"code": g.code, "naam": g.naam, "cijfers": compute(jaar, tot_en_met=tot_en_met, gemeente=g.pk)}
+            for g in gemeenten()
+        ],
+        "regio": compute(jaar, tot_en_met=tot_en_met),
+    }
+
+
+def suppress_regio(exact: dict) -> dict:
+    """The region report for display: every column suppressed on its own, then the complementary rule."""
+    kolommen = [{"code": g["code"], "naam": g["naam"], "cijfers": suppress(g["cijfers"])} for g in exact["gemeenten"]]
+    regio = suppress(exact["regio"])
+    for sectie, sleutel, _ in RIJEN:
+        if any(is_suppressed(k["cijfers"][sectie][sleutel]) for k in kolommen):
+            regio[sectie][sleutel] = SUPPRESSED
+    # an amount per casus goes with its count (suppression rule 4), in the region column too
+    if is_suppressed(regio["casussen"]["nieuw"]) or is_suppressed(regio["budget"]["casussen_in_behandeling"]):
+        regio["budget"]["per_casus"] = SUPPRESSED
+    return {"jaar": exact["jaar"], "gemeenten": kolommen, "regio": regio}
+
+
+def tabel(shown: dict) -> dict:
+    """Rows × columns for the template: each row its label and one value per gemeente, then the region's."""
+    rijen = []
+    for sectie, sleutel, label in RIJEN + BEDRAGEN:
+        waarden = [k["cijfers"][sectie][sleutel] for k in shown["gemeenten"]]
+        bedrag = (sectie, sleutel, label) in BEDRAGEN
+        rijen.append({"label": label, "waarden": waarden, "regio": shown["regio"][sectie][sleutel], "bedrag": bedrag})
+    return {"kolommen": [k["naam"] for k in shown["gemeenten"]], "rijen": rijen}
+
+
+def render_regio_pdf(shown: dict) -> bytes:
+    from django.utils import timezone
+
+    from bzt.pdf import render_pdf_isolated
+
+    from .exports import PDF_MAX_MEMORY_MB, PDF_TIMEOUT_SECONDS
+
+    with translation.override("nl"):
+        html = render_to_string(
+            "monitor/regio_pdf.html",
+            {"jaar": shown["jaar"], "gemaakt_op": datum(timezone.localdate()), **tabel(shown)},
+        )
+    return render_pdf_isolated(html, timeout=PDF_TIMEOUT_SECONDS, max_memory_mb=PDF_MAX_MEMORY_MB)
