@@ -24,6 +24,7 @@ def ensure_eigen_gemeente(sender=None, using="default", **kwargs):
     from .models import Gemeente
 
     code = settings.BZT_GEMEENTE_CODE
+    codes_vergeten()
     if not Gemeente.objects.using(using).filter(code=code).exists():
         Gemeente.objects.using(using).bulk_create(
             [
@@ -32,6 +33,26 @@ def ensure_eigen_gemeente(sender=None, using="default", **kwargs):
                 )
             ]
         )
+
+
+# id -> CBS code, for the read-access log's gemeente column (bzt.inzage.gemeente_van): a code per logged page
+# without a query. Emptied whenever a gemeente is saved, deleted or made by ensure_eigen_gemeente.
+_CODES: dict[int, str] = {}
+
+
+def codes_vergeten(**kwargs):
+    _CODES.clear()
+
+
+def code_van(gemeente_id) -> str:
+    """The CBS code of the gemeente with this id ('' for None)."""
+    if gemeente_id is None:
+        return ""
+    if gemeente_id not in _CODES:
+        from .models import Gemeente
+
+        _CODES.update(Gemeente.objects.values_list("pk", "code"))
+    return _CODES.get(gemeente_id, "")
 
 
 def eigen_gemeente():

@@ -23,6 +23,7 @@ from django.shortcuts import render
 from django.utils import timezone
 
 from bzt.forms import DatumField, IdField, parse_int
+from bzt.gemeenten import is_regio
 from bzt.inzage import Actie, Grond, ObjectType, log_inzage
 from bzt.models import InzageRegel
 from meldpunt.models import Persoon
@@ -194,7 +195,7 @@ def inzagelog(request):
         "persoon_id": persoon_id,
         "persoon": namen.get(persoon_id) if persoon_id else None,
         "gekoppeld": sorted(persoon_ids - {persoon_id}) if persoon_ids else [],
-        "toon_gemeente": len(gemeenten) > 1,
+        "toon_gemeente": len(gemeenten) > 1 and is_regio(),  # one gemeente: its rows and '' (persons, lists)
     }
     return render(request, "inzage/inzagelog.html", context)
 

@@ -41,13 +41,21 @@ class PersoonSerializer(serializers.Serializer):
 
 
 class MeldingIndienenSerializer(serializers.Serializer):
-    """POST /api/v1/meldingen. (`gemeente`, the CBS code, is added beside these fields with the regions.)"""
+    """POST /api/v1/meldingen."""
 
     melder = MelderSerializer()
     aanmeldroute = serializers.ChoiceField(choices=Aanmeldroute.choices)
     overlast = serializers.BooleanField(required=False, default=False)
     aanleiding = serializers.CharField(max_length=5000, help_text="Waarom er wordt gemeld: feiten, geen oordelen.")
     personen = PersoonSerializer(many=True, min_length=1, max_length=15)
+    gemeente = serializers.RegexField(
+        r"^GM\d{4}$",
+        required=False,
+        help_text=(
+            "CBS-code van de gemeente waar het huishouden woont, bijvoorbeeld GM0301. Zonder: de gemeente van de "
+            "wijk van de hoofdpersoon, anders die van het meldpunt. Een onbekende code geeft 400."
+        ),
+    )
 
     def to_internal_value(self, data):
         if not isinstance(data, dict):

@@ -155,7 +155,8 @@ class MeldingenView(PartnerApiView):
                 sleutel=request.auth,
                 idempotency_key=idempotency_key,
                 hash_van_body=services.body_hash(request.data),
-                gegevens=form.cleaned_data,
+                # the CBS code of the body; else what the form has (a region's wijk) → meldpunt.services decides
+                gegevens={**form.cleaned_data, "gemeente": serializer.validated_data.get("gemeente")},
                 personen=[f.cleaned_data for f in huishouden.forms],
             )
         except services.IdempotentieConflict:

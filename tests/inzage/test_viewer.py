@@ -9,6 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
+from bzt.audit import acting_as
 from bzt.models import InzageRegel
 from tests import factories
 
@@ -258,12 +259,16 @@ def test_the_user_filter_is_the_exact_username(client, demo, privacy):
 
 def test_the_gemeente_filter_shows_only_with_more_than_one_gemeente(client, demo, privacy, monkeypatch):
     from bzt import inzage
+    from bzt.models import Gemeente
 
     _log_rows(demo["regisseur_dimence"], [1])
     client.force_login(privacy)
     assert 'name="gemeente"' not in client.get(LOG).content.decode()
     monkeypatch.setattr(inzage, "gemeente_van", lambda obj: "0150")
     _log_rows(demo["regisseur_dimence"], [2, 3])
+    assert 'name="gemeente"' not in client.get(LOG).content.decode()  # two values, but one gemeente
+    with acting_as(demo["beheer"]):
+        Gemeente.objects.create(code="GM0301", naam="Zutphen", wijken=["Centrum"])
     assert 'name="gemeente"' in client.get(LOG).content.decode()
     shown = client.get(LOG, {"gemeente": "0150"}).context["regels"]
     assert sorted(r.persoon_id for r, _ in shown) == [2, 3]
@@ -280,3 +285,17 @@ def test_two_large_filters_together_are_not_counted(client, demo, privacy):
     html = client.get(LOG, {"gebruiker": "regisseur_dimence", "grond": "regisseur"}).content.decode()
     assert "Inzagen, nieuwste eerst" in html
     assert client.get(LOG, {"grond": "regisseur"}).context["page"].aantal == 3
+
+
+def test_a_logged_casus_carries_the_cbs_code_of_its_gemeente(client, demo, casus):
+    """The gemeente column (issue 20) is the casus's gemeente (issue 18): a regional install is audited per gemeente."""
+    from bzt.models import Gemeente, InzageRegel
+
+    with acting_as(demo["beheer"]):
+        zutphen = Gemeente.objects.create(code="GM0301", naam="Zutphen", wijken=["Centrum"])
+    client.force_login(demo["procesmanager"])
+    client.get(reverse("casusregie:dossier", args=[casus.pk]))
+    assert set(InzageRegel.objects.filter(object_id=casus.pk).values_list("gemeente", flat=True)) == {"GM0150"}
+    type(casus).objects.filter(pk=casus.pk).update(gemeente=zutphen)
+    client.get(reverse("casusregie:dossier", args=[casus.pk]))
+    assert InzageRegel.objects.filter(object_id=casus.pk).order_by("-id").first().gemeente == "GM0301"

@@ -220,3 +220,25 @@ def test_the_api_answers_in_dutch(api, client):
     assert redenen["melder.naam"] == "Dit veld is verplicht."
     assert redenen["personen[0].rol"] == "Dit is geen geldige keuze."
     assert "Bearer" in client.get(URL).json()["detail"] and "API-sleutel" in client.get(URL).json()["detail"]
+
+
+def test_the_gemeente_of_the_household_by_cbs_code(api, demo):
+    """CONTRACT § Partner API: optional `gemeente`; absent the installation's own, an unknown code a 400 naming it."""
+    from bzt.audit import acting_as
+    from bzt.models import Gemeente
+
+    with acting_as(demo["beheer"]):
+        Gemeente.objects.create(code="GM0301", naam="Zutphen", wijken=["Centrum"])
+    data = body()
+    data["gemeente"] = "GM0301"
+    response = api.api_post(data, key="zutphen")
+    assert response.status_code == 201, response.content
+    assert Indiening.objects.get(pk=response.json()["id"]).melding.gemeente.code == "GM0301"
+    response = api.api_post(body(), key="eigen")
+    assert Indiening.objects.get(pk=response.json()["id"]).melding.gemeente.code == "GM0150"
+    for code in ("GM9999", "Zutphen"):
+        data["gemeente"] = code
+        response = api.api_post(data, key=f"fout-{code}")
+        assert response.status_code == 400 and response["Content-Type"] == PROBLEM, response.content
+        assert [p["name"] for p in response.json()["invalid-params"]] == ["gemeente"]
+    assert Melding.objects.count() == 2
