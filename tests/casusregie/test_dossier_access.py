@@ -289,7 +289,9 @@ def test_the_dossier_costs_the_same_queries_with_more_users_and_a_longer_history
     # Issue 15: +1, the corrections in the timeline. Issue 17: +1, the moment the triage was recorded (its
     # history), so that the timeline orders the events of one day by the time they happened.
     # Issue 18: +1, whether the installation serves a region (the gemeente section and the move are shown only then).
-    assert queries == (45 if connection.vendor == "postgresql" else 44)
+    # Issue 20: PostgreSQL +1, the access log picks a free chain of 32 (one try-lock statement) before it locks
+    # that chain's head, where one global lock was one statement.
+    assert queries == (46 if connection.vendor == "postgresql" else 44)
     assert more_html.count('<li class="bzt-timeline__') == TIJDLIJN_KORT
     assert "Toon de hele tijdlijn" in more_html
     alles = client.get(url, {"tijdlijn": "alles"}).content.decode()
