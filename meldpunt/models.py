@@ -303,6 +303,9 @@ class Betrokkene(models.Model):
     melding = models.ForeignKey(Melding, on_delete=models.CASCADE, related_name="betrokkenen")
     persoon = models.ForeignKey(Persoon, on_delete=models.PROTECT, related_name="betrokkenheden")
     rol = models.CharField("rol in het huishouden", max_length=12, choices=Rol.choices)
+    # Known person records a partner's new person resembles (selectors.kandidaten: name and birth date): the partner
+    # chose nothing and is told nothing; the meldpunt sees them on the melding page and may link (meldpunt.personen).
+    mogelijk_dezelfde = models.JSONField("mogelijk dezelfde persoon", default=list, blank=True)
 
     history = AuditedHistory()
 

@@ -245,6 +245,35 @@ def bekend_signalen(personen, *, behalve_melding=None):
     return signalen
 
 
+@dataclass
+class MogelijkBekend:
+    """A person of this melding, filed by a partner without choosing, resembles known persons (name and birth
+    date): the meldpunt judges and may link the records (meldpunt.personen); nothing is merged."""
+
+    persoon: Persoon
+    kandidaten: list
+
+
+def mogelijk_bekend_signalen(user, melding):
+    """For each person of the melding stored with look-alikes at filing (Betrokkene.mogelijk_dezelfde, set by
+    kandidaten): those `user` may see, not anonymised and not yet linked to them."""
+    betrokkenen = [b for b in melding.betrokkenen.all() if b.mogelijk_dezelfde]
+    if not betrokkenen:
+        return []
+    alle = (
+        personen_for(user)
+        .filter(pk__in={pk for b in betrokkenen for pk in b.mogelijk_dezelfde}, geanonimiseerd_op__isnull=True)
+        .in_bulk()
+    )
+    signalen = []
+    for betrokkene in betrokkenen:
+        eigen = records_van({betrokkene.persoon_id})
+        over = [alle[pk] for pk in betrokkene.mogelijk_dezelfde if pk in alle and pk not in eigen]
+        if over:
+            signalen.append(MogelijkBekend(betrokkene.persoon, over))
+    return signalen
+
+
 def contact_voor(melding):
     """Whom to contact about a known melding: the casusregisseur once assigned, else the meldpunt."""
     regisseur = casusregisseur_van(melding)

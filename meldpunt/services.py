@@ -44,6 +44,7 @@ class NieuweBetrokkene:
     rol: str
     persoon: Persoon | None = None
     gegevens: dict = field(default_factory=dict)
+    mogelijk_dezelfde: list = field(default_factory=list)  # known Persoon records it may be (not chosen: partners)
 
 
 @transaction.atomic
@@ -85,7 +86,12 @@ def melding_registreren(
             if persoon.pk in seen:
                 raise ValidationError(f"{persoon.naam} staat twee keer in het huishouden.")
             seen.add(persoon.pk)
-            Betrokkene.objects.create(melding=melding, persoon=persoon, rol=betrokkene.rol)
+            Betrokkene.objects.create(
+                melding=melding,
+                persoon=persoon,
+                rol=betrokkene.rol,
+                mogelijk_dezelfde=[k.pk for k in betrokkene.mogelijk_dezelfde if k.pk != persoon.pk],
+            )
     gebeurd("meldpunt.melding.geregistreerd", melding, door=door)
     return melding
 

@@ -163,6 +163,7 @@ def melding(request, pk):
         "melding": melding,
         "triage": getattr(melding, "triage", None),
         "signalen": selectors.bekend_signalen([b.persoon for b in melding.betrokkenen.all()], behalve_melding=melding),
+        "mogelijk_bekend": selectors.mogelijk_bekend_signalen(request.user, melding),
         "wvggz_form": WvggzForm(),
         "terugkoppeling_form": TerugkoppelingForm(),
         "geschiedenis": melding.history.select_related("history_user").order_by("-history_date")[:50],

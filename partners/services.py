@@ -28,13 +28,20 @@ def body_hash(data) -> str:
 
 
 def _betrokkenen(personen: list[dict]):
-    """The household's persons: one with the same BSN is that person (a BSN is unique); anyone else is new. The
-    meldpunt sees on the melding page what is known of them (meldpunt.selectors.bekend_signalen)."""
+    """The household's persons: one with the same BSN is that person (a BSN is unique); anyone else is new, with
+    the known persons they resemble by the meldpunt's own rule (meldpunt.selectors.kandidaten: name and birth
+    date), kept for the meldpunt, never chosen here. The meldpunt sees on the melding page what is known of them
+    (meldpunt.selectors.bekend_signalen, mogelijk_bekend_signalen); the partner's answer does not change."""
     betrokkenen = []
     for rij in personen:
         gegevens = {k: v for k, v in rij.items() if k not in ("rol", "keuze", "DELETE")}
         bekend = meldpunt_selectors.persoon_met_bsn(gegevens.get("bsn") or "")
-        betrokkenen.append(meldpunt_services.NieuweBetrokkene(rol=rij["rol"], persoon=bekend, gegevens=gegevens))
+        lijkt_op = [] if bekend is not None else meldpunt_selectors.kandidaten(gegevens)
+        betrokkenen.append(
+            meldpunt_services.NieuweBetrokkene(
+                rol=rij["rol"], persoon=bekend, gegevens=gegevens, mogelijk_dezelfde=lijkt_op
+            )
+        )
     return betrokkenen
 
 

@@ -269,3 +269,35 @@ def test_the_partner_pages_are_accessible(page, demo):
             assert page.title(), name
             assert_accessible(page)
             screenshot(page, name)
+
+
+def test_the_mogelijk_al_bekend_signal_of_a_partner_filing_is_seen_and_accessible(page, demo):
+    """Issue 19: a person a partner filed without BSN looks like a known person; the meldpunt sees it, linked."""
+    from partners.services import melding_indienen
+
+    bekend = factories.persoon_gegevens(voornaam="Greet", achternaam="Hazelaar", bsn="123456782")
+    bekend = factories.melding(demo["meldpunt"], huishouden=[("hoofdpersoon", bekend)]).betrokkenen.get().persoon
+    nieuw = factories.persoon_gegevens(voornaam="Greet", achternaam="Hazelaar", geboortedatum=bekend.geboortedatum)
+    melding = melding_indienen(
+        door=demo["politie"],
+        organisatie=demo["politie"].organisatie,
+        gegevens={
+            "ontvangen_op": timezone.localdate(),
+            "aanmeldroute": "oggz",
+            "aanleiding": "Verward op straat.",
+            "melder_type": "professional",
+            "melder_naam": "Agent Bakker",
+            "melder_organisatie": "Politie",
+            "kanaal": "partner_web",
+        },
+        personen=[{"rol": "hoofdpersoon", **nieuw}],
+    ).melding
+    login(page, "meldpunt")
+    page.goto(f"/meldpunt/meldingen/{melding.pk}/")
+    signaal = page.get_by_role("alert").filter(has_text="Mogelijk al bekend")
+    assert signaal.is_visible() and "lijkt op Greet Hazelaar" in signaal.inner_text()
+    signaal.get_by_role("link", name="Greet Hazelaar").click()
+    assert page.url.endswith(f"/meldpunt/personen/{bekend.pk}/")
+    page.go_back()
+    assert_accessible(page)
+    screenshot(page, "melding-mogelijk-al-bekend")
