@@ -322,7 +322,7 @@ def test_the_beleidsambtenaar_of_lochem_sees_only_lochem_in_the_browser(regio, c
     cijfers = monitor_services.cijfers(door=regio["beleid_lochem"], jaar=JAAR)
     assert cijfers["meldingen"]["totaal"] == 6 and cijfers["gemeente"]["code"] == "GM0262"
     csv = client.get(reverse("monitor:csv", args=[JAAR])).content.decode()
-    assert "meldingen,totaal,6\n" in csv and "meldingen,totaal,17" not in csv and "meldingen,totaal,11" not in csv
+    assert ";6;meldingen.totaal\r\n" in csv and ";17;meldingen.totaal" not in csv and ";11;meldingen.totaal" not in csv
     budget = client.get(reverse("monitor:budget", args=[JAAR])).content.decode()
     assert "Subsidie Raalte" not in budget
     client.force_login(regio["beleid_raalte"])

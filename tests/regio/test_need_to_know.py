@@ -110,7 +110,7 @@ def test_the_beleidsambtenaar_of_lochem_never_gets_a_raalte_figure_on_any_page_o
         body = response.content
         if name == "monitor:csv":
             tekst = body.decode()
-            assert "meldingen,totaal,7\n" in tekst and "hooligans" not in tekst, tekst
+            assert ";7;meldingen.totaal\r\n" in tekst and "hooligans" not in tekst, tekst
         if name == "monitor:voorbeeld":
             assert response.context["cijfers"]["meldingen"]["totaal"] == 7
             assert response.context["cijfers"]["meldingen"]["per_aanmeldroute"].get("hooligans", 0) == 0
