@@ -67,14 +67,7 @@ def bereken(casussen, escalaties, today: date) -> dict:
         .annotate(n=Count("pk"))
     ):
         organisaties.setdefault(row["organisatie_id"], [row["organisatie__naam"], 0, 0, 0])[1] = row["n"]
-    wachtlijsten = [
-        [row["organisatie__naam"], row["aantal"], row["casussen"], row["oudste"].isoformat()]
-        for row in Wachtlijst.objects.filter(opgelost_op__isnull=True, casus__in=selectors.open_casussen(casussen))
-        .order_by()
-        .values("organisatie__naam")
-        .annotate(aantal=Count("pk"), casussen=Count("casus", distinct=True), oudste=Min("sinds"))
-        .order_by("oudste", "organisatie__naam")
-    ]
+    wachtlijsten = open_wachtlijsten(casussen)
     return {
         "escalaties": per_niveau,
         "regisseurs": {
@@ -85,6 +78,20 @@ def bereken(casussen, escalaties, today: date) -> dict:
         "organisaties": list(organisaties.values()),
         "wachtlijsten": wachtlijsten,
     }
+
+
+def open_wachtlijsten(casussen):
+    """Unresolved waiting lists of the open casussen per partner, longest waiting first: [naam, aantal,
+    casussen, oudste (ISO)]. Few rows (open waiting lists only), so the dashboard reads them live: a list solved
+    in the dossier is gone from the dashboard at once, not at the next signals run."""
+    return [
+        [row["organisatie__naam"], row["aantal"], row["casussen"], row["oudste"].isoformat()]
+        for row in Wachtlijst.objects.filter(opgelost_op__isnull=True, casus__in=selectors.open_casussen(casussen))
+        .order_by()
+        .values("organisatie__naam")
+        .annotate(aantal=Count("pk"), casussen=Count("casus", distinct=True), oudste=Min("sinds"))
+        .order_by("oudste", "organisatie__naam")
+    ]
 
 
 def opslaan(stand: DoorlooptijdenStand, today: date) -> DoorlooptijdenStand:

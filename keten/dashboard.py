@@ -188,10 +188,10 @@ def caseload_per_organisatie(tellingen: dict):
 # --- waiting lists, lead times, MDO -----------------------------------------------------------------------------
 
 
-def wachtlijsten_per_organisatie(tellingen: dict, today: date):
-    """Unresolved waiting lists of open casussen, per partner, longest waiting first (stored counts)."""
+def wachtlijsten_per_organisatie(user, today: date):
+    """Unresolved waiting lists of open casussen, per partner, longest waiting first (live: few rows)."""
     rows = []
-    for naam, aantal, casussen, oudste in tellingen["wachtlijsten"]:
+    for naam, aantal, casussen, oudste in dashboardcijfers.open_wachtlijsten(selectors.casussen_for(user)):
         oudste = date.fromisoformat(oudste)
         rows.append(
             {
@@ -272,7 +272,7 @@ def _dashboard_context(request, bound=None):
         "regisseurs_vol": tellingen["regisseurs"]["vol"],
         "organisaties": caseload_per_organisatie(tellingen),
         "max_caseload": instellingen.waarde("BZT_MAX_CASELOAD"),
-        "wachtlijsten": wachtlijsten_per_organisatie(tellingen, today),
+        "wachtlijsten": wachtlijsten_per_organisatie(user, today),
         "doorlooptijden": opgeslagen_doorlooptijden(user, today, stand),
         "tellingen_berekend_op": stand.berekend_op if stand is not None and stand.tellingen else None,
         "volgend_mdo": volgend_mdo(user, today),

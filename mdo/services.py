@@ -286,6 +286,7 @@ def besluit_plan(*, door, punt: AgendaPunt, vaststellen: bool, notulen: str = ""
     return punt
 
 
+@transaction.atomic
 def besluit_nemen(*, door, punt: AgendaPunt, actie: str, gegevens: dict) -> AgendaPunt:
     """The one entry for a besluit on an agenda item: `actie` (one of mdo.workflow.ACTIES for the item's kind)
     picks the service below; `gegevens` holds the notulen and, for toewijzen, casusregisseur and
@@ -314,7 +315,6 @@ def besluit_nemen(*, door, punt: AgendaPunt, actie: str, gegevens: dict) -> Agen
     return punt
 
 
-@transaction.atomic
 @transaction.atomic
 def besluit_heroverwegen(*, door, melding: Melding, motivering: str) -> AgendaPunt | None:
     """Correct a referral by the MDO with a new, motivated besluit: the melding goes back on the agenda of the next

@@ -124,7 +124,7 @@ def test_sorted_and_searched_list_runs_the_same_queries_for_few_or_many(client, 
         ("in_uitvoering", "info", "In uitvoering"),
     ],
 )
-def test_one_status_badge_for_every_list(status, variant, label):
+def test_one_status_badge_for_every_list(db, status, variant, label):
     html = Template("{% load bzt %}{% status c %}").render(Context({"c": Casus(status=status)}))
     assert f"bzt-tag--{variant}" in html and f">{label}<" in html
 
