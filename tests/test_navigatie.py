@@ -83,7 +83,9 @@ def test_every_form_that_shows_errors_has_the_linked_error_summary():
     from pathlib import Path
 
     root = Path(__file__).resolve().parent.parent
-    templates = [p for p in root.glob("**/templates/**/*.html") if ".venv" not in p.parts and "node_modules" not in p.parts]
+    templates = [
+        p for p in root.glob("**/templates/**/*.html") if ".venv" not in p.parts and "node_modules" not in p.parts
+    ]
     assert len(templates) > 50
     zonder = sorted(
         str(p.relative_to(root))
@@ -120,7 +122,9 @@ def test_a_correction_form_links_its_errors(client, demo):
     )
     partner = m.betrokkenen.get(rol="partner")
     client.force_login(demo["meldpunt"])
-    html = client.post(reverse("meldpunt:huishoudlid_verwijderen", args=[m.pk, partner.pk]), {"reden": ""}).content.decode()
+    html = client.post(
+        reverse("meldpunt:huishoudlid_verwijderen", args=[m.pk, partner.pk]), {"reden": ""}
+    ).content.decode()
     samenvatting, doelen = _samenvatting_links(html)
     assert doelen == ["id_reden"]
     assert m.betrokkenen.count() == 2

@@ -60,7 +60,9 @@ def _filterformulier(html):
     form = re.search(r'<form method="get" class="bzt-inline bzt-filters".*?</form>', html, re.S).group(0)
     waarden = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form))
     for naam, opties in re.findall(r'<select[^>]*name="([^"]+)">(.*?)</select>', form, re.S):
-        gekozen = re.findall(r'<option value="([^"]*)"\s*selected', opties) or re.findall(r'<option value="([^"]*)"', opties)
+        gekozen = re.findall(r'<option value="([^"]*)"\s*selected', opties) or re.findall(
+            r'<option value="([^"]*)"', opties
+        )
         waarden[naam] = gekozen[0]
     return waarden
 
@@ -82,6 +84,7 @@ def test_changing_a_filter_keeps_the_sort_chosen_from_a_column_header(meldpunt_c
     html = html.content.decode()
     assert html.index(woonoverlast.nummer) < html.index(cjg.nummer)  # still by route, not oldest first
     assert 'aria-sort="descending"' in html
+
 
 def test_the_mdo_queue(meldpunt_client, demo):
     m = factories.melding(demo["meldpunt"])
