@@ -48,6 +48,31 @@ def test_detail_pages_have_breadcrumbs(client, demo):
     assert '<li aria-current="page">Plan van aanpak</li>' in kruimels
 
 
+def _kruimels(html):
+    nav = re.search(r'<nav class="bzt-kruimelpad[^>]*aria-label="Kruimelpad">(.*?)</nav>', html, re.S)
+    assert nav, "geen kruimelpad"
+    links = [label for _, label in re.findall(r'href="([^"]+)">([^<]+)</a>', nav.group(1))]
+    huidig = re.search(r'<li aria-current="page">([^<]*)</li>', nav.group(1)).group(1)
+    return links, huidig
+
+
+def test_beheer_detail_pages_the_access_log_and_noodtoegang_have_breadcrumbs(client, demo):
+    from bzt.models import Gemeente
+
+    gemeente = Gemeente.objects.first()
+    client.force_login(demo["beheer"])
+    html = client.get(reverse("beheer:gemeente", args=[gemeente.pk])).content.decode()
+    assert _kruimels(html) == (["Start", "Gemeenten"], gemeente.naam)
+    html = client.get(reverse("beheer:account", args=[demo["meldpunt"].pk])).content.decode()
+    assert _kruimels(html) == (["Start", "Accounts"], demo["meldpunt"].get_full_name())
+
+    casus = factories.casus(demo)
+    client.force_login(demo["procesmanager"])
+    assert _kruimels(client.get(reverse("inzagelog")).content.decode()) == (["Start"], "Inzagelog")
+    html = client.get(reverse("casusregie:noodtoegang", args=[casus.pk])).content.decode()
+    assert _kruimels(html) == (["Start", "Wachtrij", casus.melding.nummer], "Noodtoegang")
+
+
 def test_the_error_summary_links_to_each_invalid_field(client, demo):
     client.force_login(demo["beheer"])
     response = client.post(
