@@ -31,15 +31,29 @@ meldpunt_required = rechten.recht_vereist("inzien")
 triage_required = rechten.recht_vereist("trieren")
 
 
+WACHTRIJ_KOLOMMEN = {"melding": "Melding", "route": "Aanmeldroute", "urgentie": "Urgentie", "ontvangen": "Ontvangen"}
+
+
+def _sorteerkeuzes(stand):
+    """The "Sorteren" choices of the queue's filter form. A sort chosen from a column header that is none of them
+    becomes an extra, selected choice: the form then carries it, and changing a filter keeps the table's order."""
+    keuzes = [("ontvangen", "Oudste eerst"), ("-ontvangen", "Nieuwste eerst"), ("urgentie", "Urgentie")]
+    if stand.waarde not in dict(keuzes):
+        richting = "aflopend" if stand.aflopend else "oplopend"
+        keuzes.append((stand.waarde, f"{WACHTRIJ_KOLOMMEN[stand.sleutel]}, {richting} (gekozen in de tabel)"))
+    return keuzes
+
+
 @login_required
 @meldpunt_required
 def wachtrij(request):
+    sortering = selectors.WACHTRIJ_SORTERING.uit(request.GET)
     filters = {
         "wachtrij": request.GET.get("wachtrij", "triage"),
         "urgentie": request.GET.get("urgentie", ""),
         "aanmeldroute": request.GET.get("aanmeldroute", ""),
         "wijk": request.GET.get("wijk", ""),
-        "sort": selectors.WACHTRIJ_SORTERING.uit(request.GET).waarde,
+        "sort": sortering.waarde,
     }
     if filters["wachtrij"] not in selectors.WACHTRIJEN:
         filters["wachtrij"] = "triage"
@@ -61,8 +75,8 @@ def wachtrij(request):
         "urgenties": Urgentie.choices,
         "aanmeldroutes": Aanmeldroute.choices,
         "wijken": alle_wijken(),
-        "sorteringen": [("ontvangen", "Oudste eerst"), ("-ontvangen", "Nieuwste eerst"), ("urgentie", "Urgentie")],
-        "sortering": selectors.WACHTRIJ_SORTERING.uit(request.GET),
+        "sorteringen": _sorteerkeuzes(sortering),
+        "sortering": sortering,
     }
     template = (
         "meldpunt/_wachtrij_tabel.html"

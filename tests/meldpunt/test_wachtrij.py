@@ -1,3 +1,4 @@
+import re
 from datetime import timedelta
 
 import pytest
@@ -51,6 +52,38 @@ def test_sorting_by_urgency_and_filters(meldpunt_client, demo):
         assert acuut.nummer in html and normaal.nummer not in html, query
     html = meldpunt_client.get(URL + "?wijk=Colmschate").content.decode()
     assert "Er staan geen meldingen in deze wachtrij met deze filters" in html
+
+
+def _filterformulier(html):
+    """The values the queue's filter form sends as the browser would: hidden inputs and each select's chosen
+    option (the first when none is marked selected)."""
+    form = re.search(r'<form method="get" class="bzt-inline bzt-filters".*?</form>', html, re.S).group(0)
+    waarden = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form))
+    for naam, opties in re.findall(r'<select[^>]*name="([^"]+)">(.*?)</select>', form, re.S):
+        gekozen = re.findall(r'<option value="([^"]*)"\s*selected', opties) or re.findall(
+            r'<option value="([^"]*)"', opties
+        )
+        waarden[naam] = gekozen[0]
+    return waarden
+
+
+def test_changing_a_filter_keeps_the_sort_chosen_from_a_column_header(meldpunt_client, demo):
+    wijk = [("hoofdpersoon", factories.persoon_gegevens(wijk="Zandweerd"))]
+    woonoverlast = factories.melding(
+        demo["meldpunt"], aanmeldroute="woonoverlast", ontvangen_op=dagen_geleden(1), huishouden=wijk
+    )
+    cjg = factories.melding(demo["meldpunt"], aanmeldroute="cjg", ontvangen_op=dagen_geleden(9), huishouden=wijk)
+    html = meldpunt_client.get(URL + "?sort=-route").content.decode()
+    assert html.index(woonoverlast.nummer) < html.index(cjg.nummer)
+    assert "Aanmeldroute, aflopend (gekozen in de tabel)" in html
+
+    waarden = _filterformulier(html)
+    assert waarden["sort"] == "-route"
+    waarden["wijk"] = "Zandweerd"  # the user changes a filter: htmx sends the form as it stands
+    html = meldpunt_client.get(URL, waarden, headers={"HX-Request": "true", "HX-Target": "wachtrij-resultaat"})
+    html = html.content.decode()
+    assert html.index(woonoverlast.nummer) < html.index(cjg.nummer)  # still by route, not oldest first
+    assert 'aria-sort="descending"' in html
 
 
 def test_the_mdo_queue(meldpunt_client, demo):
