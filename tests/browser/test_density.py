@@ -112,7 +112,7 @@ def test_density_journey(page, demo, browser, live_server):
     expect(notulen).to_be_visible()
     notulen.fill("Wachtlijst besproken; Iriszorg pakt het op.")
     item.get_by_role("button", name="Besproken").click()
-    expect(page.get_by_role("status")).to_contain_text("Besproken")
+    expect(page.get_by_role("status")).to_contain_text("besproken")
     bespreking.refresh_from_db()
     assert bespreking.besluit == AgendaPunt.Besluit.BESPROKEN
     expect(page.get_by_role("navigation", name="Overzicht: 24 punten")).to_contain_text("Casusbesprekingen (4, 3 open)")
