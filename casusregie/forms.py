@@ -204,11 +204,13 @@ class EscalerenForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, casus, **kwargs):
         super().__init__(*args, **kwargs)
-        # The kinds and their start level are data (casusregie.reference, functioneel beheer): read them now.
+        # The kinds and their start level are data (casusregie.reference, functioneel beheer): read them now, on the
+        # ladder of the casus's gemeente (a kind whose start level is not on it starts at the next level that is).
+        ladder = list(EscalatieNiveau.objects.ladder_van(casus.gemeente_id))
         self.fields["reden"].choices = [("", "Kies de soort escalatie")] + [
-            (soort.code, f"{soort.naam} (begint bij: {soort.startniveau()})")
+            (soort.code, f"{soort.naam} (begint bij: {soort.start_op(ladder)})")
             for soort in EscalatieSoort.objects.filter(actief=True).select_related("start_niveau")
         ]
 
@@ -222,8 +224,9 @@ class OpschalenForm(forms.Form):
 
     def __init__(self, *args, escalatie, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["naar"].queryset = EscalatieNiveau.objects.filter(
-            actief=True, volgorde__gt=escalatie.niveau.volgorde
+        # only the higher levels of the ladder of the escalation's gemeente: none at its top (no button then)
+        self.fields["naar"].queryset = EscalatieNiveau.objects.ladder_van(escalatie.gemeente_id).filter(
+            volgorde__gt=escalatie.niveau.volgorde
         )
 
 

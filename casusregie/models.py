@@ -7,7 +7,7 @@ casusregie.services.
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from guardian.models import GroupObjectPermissionBase, UserObjectPermissionBase
 
@@ -45,19 +45,66 @@ class AfsluitReden(models.Model):
         return self.naam
 
 
+class GeldtVoor(models.TextChoices):
+    """For which gemeenten a level of the ladder holds (each gemeente has its own ladder, docs/regio.md)."""
+
+    ALLE = "alle", "Alle gemeenten"
+    ALLEEN = "alleen", "Alleen de gekozen gemeenten"
+    BEHALVE = "behalve", "Alle gemeenten behalve de gekozen"
+
+
+def _gekozen(niveau_id, gemeente_id):
+    """Exists: the gemeente is on the level's list (both may be OuterRef expressions)."""
+    return Exists(
+        EscalatieNiveau.gemeenten.through.objects.filter(escalatieniveau_id=niveau_id, gemeente_id=gemeente_id)
+    )
+
+
+def _geldt_q(geldt_voor_veld, gekozen):
+    return (
+        Q(**{geldt_voor_veld: GeldtVoor.ALLE})
+        | (Q(**{geldt_voor_veld: GeldtVoor.ALLEEN}) & Q(gekozen))
+        | (Q(**{geldt_voor_veld: GeldtVoor.BEHALVE}) & ~Q(gekozen))
+    )
+
+
+def niveau_geldt(pad=""):
+    """Q over Escalatie (or through `pad`, e.g. "escalatie__"): its level holds for its gemeente. The one rule of
+    the gemeente ladders as a filter; `EscalatieNiveau.geldt_voor_gemeente` is the same rule for one level."""
+    return _geldt_q(f"{pad}niveau__geldt_voor", _gekozen(OuterRef(f"{pad}niveau_id"), OuterRef(f"{pad}gemeente_id")))
+
+
+class EscalatieNiveauQuerySet(models.QuerySet):
+    def ladder_van(self, gemeente):
+        """The active levels that hold for `gemeente` (a Gemeente or its id), in ladder order: its ladder."""
+        gemeente_id = getattr(gemeente, "pk", gemeente)
+        return self.filter(_geldt_q("geldt_voor", _gekozen(OuterRef("pk"), gemeente_id)), actief=True).order_by(
+            "volgorde"
+        )
+
+
 class EscalatieNiveau(models.Model):
     """One rung of the escalation ladder (configurable: the AVE ladder adds doorbraakteam, burgemeester…).
 
-    Users in `behandelaars` handle escalations at this level and see only what those escalations need.
+    Users in `behandelaars` handle escalations at this level and see only what those escalations need. Each
+    gemeente has its own ladder: a level holds for every gemeente, for the listed ones only, or for all but the
+    listed ones (`geldt_voor`, `gemeenten`): a regional mandaatcommissie above Zutphen and Lochem only, no
+    burgemeester level for a small gemeente. An escalation climbs only the levels of its gemeente
+    (`Escalatie.gemeente`).
     """
+
+    GeldtVoor = GeldtVoor
 
     code = models.SlugField(max_length=40, unique=True)
     naam = models.CharField(max_length=120)
     volgorde = models.PositiveSmallIntegerField(unique=True)
     behandelaars = models.ForeignKey("auth.Group", on_delete=models.PROTECT, related_name="+")
     actief = models.BooleanField(default=True)
+    geldt_voor = models.CharField("geldt voor", max_length=8, choices=GeldtVoor.choices, default=GeldtVoor.ALLE)
+    gemeenten = models.ManyToManyField("bzt.Gemeente", blank=True, related_name="+", verbose_name="gemeenten")
 
-    history = AuditedHistory()
+    objects = EscalatieNiveauQuerySet.as_manager()
+    history = AuditedHistory(m2m_fields=[gemeenten])
 
     class Meta:
         ordering = ["volgorde"]
@@ -67,11 +114,20 @@ class EscalatieNiveau(models.Model):
     def __str__(self):
         return self.naam
 
-    def volgende(self):
-        return EscalatieNiveau.objects.filter(actief=True, volgorde__gt=self.volgorde).order_by("volgorde").first()
+    def geldt_voor_gemeente(self, gemeente) -> bool:
+        """Whether this level is on the ladder of `gemeente` (a Gemeente or its id; active or not)."""
+        if self.geldt_voor == GeldtVoor.ALLE:
+            return True
+        gekozen = getattr(gemeente, "pk", gemeente) in {g.pk for g in self.gemeenten.all()}
+        return gekozen if self.geldt_voor == GeldtVoor.ALLEEN else not gekozen
 
-    def vorige(self):
-        return EscalatieNiveau.objects.filter(actief=True, volgorde__lt=self.volgorde).order_by("-volgorde").first()
+    def volgende(self, gemeente):
+        """The next level up on the ladder of `gemeente`; None at its top."""
+        return EscalatieNiveau.objects.ladder_van(gemeente).filter(volgorde__gt=self.volgorde).first()
+
+    def vorige(self, gemeente):
+        """The level below on the ladder of `gemeente`; None at its bottom."""
+        return EscalatieNiveau.objects.ladder_van(gemeente).filter(volgorde__lt=self.volgorde).last()
 
 
 class EscalatieSoort(models.Model):
@@ -104,13 +160,15 @@ class EscalatieSoort(models.Model):
     def __str__(self):
         return self.naam
 
-    def startniveau(self):
-        """The level an escalation of this kind starts at: its start level, or when that level is no longer
-        active the first active level above it (else the lowest active level)."""
-        if self.start_niveau.actief:
-            return self.start_niveau
-        actief = EscalatieNiveau.objects.filter(actief=True).order_by("volgorde")
-        return actief.filter(volgorde__gt=self.start_niveau.volgorde).first() or actief.first()
+    def startniveau(self, gemeente):
+        """The level an escalation of this kind starts at on the ladder of `gemeente`: its start level when that
+        is active and holds for the gemeente, else the first such level above it, else the top of the gemeente's
+        ladder (None when the gemeente has no active level)."""
+        return self.start_op(list(EscalatieNiveau.objects.ladder_van(gemeente)))
+
+    def start_op(self, ladder):
+        """`startniveau` on `ladder`, the levels of a gemeente's ladder in order (read once for every kind)."""
+        return next((n for n in ladder if n.volgorde >= self.start_niveau.volgorde), ladder[-1] if ladder else None)
 
 
 class Afsluiting(models.TextChoices):

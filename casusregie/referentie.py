@@ -15,6 +15,7 @@ from django.db import transaction
 
 from bzt import beheer
 from bzt.audit import acting_as
+from bzt.models import Gemeente
 
 from .models import AfsluitReden, Casus, Escalatie, EscalatieNiveau, EscalatieSoort, ExpertTeam, ExpertVraag
 from .reference import AFSLUITREDENEN
@@ -236,30 +237,140 @@ def _valideer_niveau(*, naam, volgorde, behandelaars, niveau=None, code=None):
     return code, naam, errors
 
 
+# --- each gemeente its own ladder (docs/regio.md § Each gemeente its own ladder) -----------------------------------
+#
+# A level holds for every gemeente, for the chosen ones only, or for all but the chosen ones. A gemeente may lose a
+# level only when none of its escalations is open at that level (nobody would answer it), and never its last active
+# level (nobody there could escalate).
+
+GeldtVoor = EscalatieNiveau.GeldtVoor
+LOPEND = (Escalatie.Status.OPEN, Escalatie.Status.BEANTWOORD)
+
+
+def gemeenten_tekst(geldt_voor, gemeenten) -> str:
+    """ "alle gemeenten", "alleen Lochem, Zutphen", "alle behalve Raalte" (the list, the history)."""
+    namen = ", ".join(sorted(g.naam for g in gemeenten))
+    if geldt_voor == GeldtVoor.ALLEEN:
+        return f"alleen {namen}"
+    if geldt_voor == GeldtVoor.BEHALVE:
+        return f"alle behalve {namen}"
+    return "alle gemeenten"
+
+
+def _valideer_gemeenten(geldt_voor, gemeenten, niveau=None):
+    """The gemeenten of a level as stored (empty for "alle"), or a ValidationError in Dutch."""
+    if geldt_voor not in GeldtVoor.values:
+        raise ValidationError({"geldt_voor": "Kies voor welke gemeenten dit niveau geldt."})
+    if geldt_voor == GeldtVoor.ALLE:
+        return []
+    gemeenten = list(gemeenten or ())
+    if not gemeenten:
+        raise ValidationError(
+            {
+                "gemeenten": "Kies ten minste één gemeente waarvoor dit niveau geldt."
+                if geldt_voor == GeldtVoor.ALLEEN
+                else "Kies de gemeenten waarvoor dit niveau niet geldt, of kies ‘Alle gemeenten’."
+            }
+        )
+    al = {g.pk for g in niveau.gemeenten.all()} if niveau is not None else set()
+    if any(not isinstance(g, Gemeente) or not g.pk for g in gemeenten):
+        raise ValidationError({"gemeenten": "Kies gemeenten uit de lijst."})
+    if any(not g.actief and g.pk not in al for g in gemeenten):
+        raise ValidationError({"gemeenten": "Kies alleen actieve gemeenten."})
+    return gemeenten
+
+
+def _ladderfouten(niveau, geldt_voor, gemeenten):
+    """Why `niveau` (locked) may not get this configuration: a gemeente that would lose it while its escalations
+    are open there, or an active gemeente left without any active level. {} when it may."""
+    from django.db.models import Count
+
+    nieuw_ids = {g.pk for g in gemeenten}
+
+    def geldt(gemeente_id):
+        if geldt_voor == GeldtVoor.ALLE:
+            return True
+        return (gemeente_id in nieuw_ids) == (geldt_voor == GeldtVoor.ALLEEN)
+
+    namen = dict(Gemeente.objects.values_list("pk", "naam"))
+    lopend = (
+        Escalatie.objects.filter(niveau=niveau, status__in=LOPEND)
+        .values("gemeente_id")
+        .annotate(n=Count("pk"))
+        .order_by("gemeente_id")
+    )
+    fouten = [
+        f"Het niveau ‘{niveau.naam}’ kan niet van {namen[r['gemeente_id']]} worden afgehaald: er lopen daar nog "
+        f"{r['n']} escalatie(s) van {namen[r['gemeente_id']]}. Laat die eerst afronden of doorzetten."
+        for r in lopend
+        if not geldt(r["gemeente_id"])
+    ]
+    if niveau.actief:
+        fouten += _zonder_ladder(niveau, geldt)
+    return {"gemeenten": fouten} if fouten else {}
+
+
+def _zonder_ladder(niveau, geldt):
+    """The active gemeenten that would have no active level left if `niveau` held only where `geldt(id)`."""
+    andere = list(EscalatieNiveau.objects.filter(actief=True).exclude(pk=niveau.pk).prefetch_related("gemeenten"))
+    return [
+        f"{gemeente.naam} houdt dan geen enkel actief niveau over; niemand kan daar escaleren."
+        for gemeente in Gemeente.objects.filter(actief=True).order_by("naam")
+        if not geldt(gemeente.pk) and not any(n.geldt_voor_gemeente(gemeente.pk) for n in andere)
+    ]
+
+
 @transaction.atomic
-def escalatieniveau_aanmaken(*, door, code, naam, volgorde, behandelaars, reden=""):
+def escalatieniveau_aanmaken(
+    *, door, code, naam, volgorde, behandelaars, geldt_voor=GeldtVoor.ALLE, gemeenten=(), reden=""
+):
     beheer.vereist_beheer(door)
     code, naam, errors = _valideer_niveau(code=code, naam=naam, volgorde=volgorde, behandelaars=behandelaars)
+    try:
+        gemeenten = _valideer_gemeenten(geldt_voor, gemeenten)
+    except ValidationError as error:
+        errors.update(error.message_dict)
     if errors:
         raise ValidationError(errors)
     with acting_as(door, reason=((reden or "").strip() or "escalatieniveau aangemaakt")[:100]):
-        return EscalatieNiveau.objects.create(code=code, naam=naam, volgorde=volgorde, behandelaars=behandelaars)
+        niveau = EscalatieNiveau.objects.create(
+            code=code, naam=naam, volgorde=volgorde, behandelaars=behandelaars, geldt_voor=geldt_voor
+        )
+        niveau.gemeenten.set(gemeenten)
+    return niveau
 
 
 @transaction.atomic
-def escalatieniveau_wijzigen(*, door, niveau, naam, volgorde, behandelaars, reden):
-    """Name, place on the ladder and the answering role; the code stays."""
+def escalatieniveau_wijzigen(*, door, niveau, naam, volgorde, behandelaars, reden, geldt_voor=None, gemeenten=None):
+    """Name, place on the ladder, the answering role and for which gemeenten it holds (None: unchanged, as in a
+    single-gemeente installation, whose form does not ask it); the code stays."""
     beheer.vereist_beheer(door)
+    # Locked like an escalation locks the level it goes to (services._niveau_vastzetten): an escalation raised to
+    # it right now is waited for and counted by _ladderfouten, or it sees the new gemeenten and is refused.
     niveau = EscalatieNiveau.objects.select_for_update(no_key=True).get(pk=niveau.pk)
     _, naam, errors = _valideer_niveau(naam=naam, volgorde=volgorde, behandelaars=behandelaars, niveau=niveau)
+    oud = gemeenten_tekst(niveau.geldt_voor, niveau.gemeenten.all())
+    if geldt_voor is None:
+        geldt_voor, gemeenten = niveau.geldt_voor, list(niveau.gemeenten.all())
+    try:
+        gemeenten = _valideer_gemeenten(geldt_voor, gemeenten, niveau)
+    except ValidationError as error:
+        errors.update(error.message_dict)
+    else:
+        errors.update(_ladderfouten(niveau, geldt_voor, gemeenten))
     try:
         reden = beheer.reden_controleren(reden)
     except ValidationError as error:
         errors.update(error.message_dict)
     if errors:
         raise ValidationError(errors)
+    nieuw = gemeenten_tekst(geldt_voor, gemeenten)
+    if nieuw != oud:
+        reden = f"{reden} (geldt voor: {oud} → {nieuw})"
     with acting_as(door, reason=reden[:100]):
         niveau.naam, niveau.volgorde, niveau.behandelaars = naam, volgorde, behandelaars
+        niveau.geldt_voor = geldt_voor
+        niveau.gemeenten.set(gemeenten)
         niveau.save()
     return niveau
 
@@ -285,6 +396,9 @@ def escalatieniveau_deactiveren(*, door, niveau, reden):
         )
     if len(actief) <= 1:
         raise ValidationError({"reden": "Dit is het laatste actieve niveau; zonder niveau kan niemand escaleren."})
+    zonder = _zonder_ladder(niveau, lambda gemeente_id: False)
+    if zonder:
+        raise ValidationError({"reden": " ".join(zonder)})
     with acting_as(door, reason=f"gedeactiveerd: {reden}"[:100]):
         niveau.actief = False
         niveau.save(update_fields=["actief"])

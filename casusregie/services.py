@@ -718,12 +718,12 @@ def casus_escaleren(*, door, casus: Casus, reden: str, vraag: str, datum: date |
         raise ValidationError({"reden": "Kies de soort escalatie."})
     if not vraag.strip():
         raise ValidationError({"vraag": "Formuleer de vraag aan het volgende niveau."})
-    niveau = soort.startniveau()
+    niveau = soort.startniveau(casus.gemeente_id)  # the ladder of the gemeente where the household lives now
     if niveau is None:
         raise ValidationError({"reden": "Er is geen actief escalatieniveau; neem contact op met functioneel beheer."})
     niveau = _niveau_vastzetten(niveau)
-    if not niveau.actief:
-        raise ValidationError({"reden": "Dit escalatieniveau is zojuist gedeactiveerd; probeer het opnieuw."})
+    if not niveau.actief or not niveau.geldt_voor_gemeente(casus.gemeente_id):
+        raise ValidationError({"reden": "Dit escalatieniveau is zojuist gewijzigd; probeer het opnieuw."})
     datum = datum or timezone.localdate()
     with acting_as(door, reason=f"escalatie: {soort.naam}"):
         transition(casus, "escaleren", door=door)
@@ -750,11 +750,24 @@ def casus_escaleren(*, door, casus: Casus, reden: str, vraag: str, datum: date |
 
 @transaction.atomic
 def escalatie_opschalen(*, door, escalatie: Escalatie, naar: EscalatieNiveau, toelichting: str) -> Escalatie:
-    """The current level passes the escalation up the ladder (levels may be skipped)."""
+    """The current level passes the escalation up the ladder of the escalation's gemeente (levels may be skipped;
+    levels that do not hold for that gemeente are not on its ladder). At the top of that ladder it is refused."""
     ESCALATIE_WORKFLOW.lock(escalatie, "opschalen", door=door)
+    gemeente = escalatie.gemeente
+    if escalatie.niveau.volgende(gemeente) is None:
+        raise ValidationError(
+            {
+                "naar": f"{escalatie.niveau} is het hoogste niveau van de escalatieladder van {gemeente}; "
+                "verder opschalen kan niet."
+            }
+        )
     naar = _niveau_vastzetten(naar)
     if not naar.actief or naar.volgorde <= escalatie.niveau.volgorde:
         raise ValidationError({"naar": "Kies een hoger niveau."})
+    if not naar.geldt_voor_gemeente(gemeente):
+        raise ValidationError(
+            {"naar": f"{naar} hoort niet bij de escalatieladder van {gemeente}; kies een hoger niveau van die ladder."}
+        )
     if not toelichting.strip():
         raise ValidationError({"toelichting": "Licht toe wat het volgende niveau moet besluiten."})
     with acting_as(door, reason=f"opgeschaald naar {naar}"):

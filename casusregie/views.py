@@ -155,7 +155,7 @@ def _dossier_context(request, casus, **forms):
         "in_regio": regio,
         "journaal_form": JournaalForm(),
         "betrokkene_form": BetrokkeneForm(),
-        "escaleren_form": EscalerenForm(),
+        "escaleren_form": EscalerenForm(casus=casus),
         "afsluiten_form": AfsluitenForm(),
         "pm_afsluiten_form": AfsluitenProcesmanagerForm(),
         "overdragen_form": OverdragenForm(),
@@ -270,7 +270,7 @@ def _dossier_form(request, pk, form_class, form_key, action, success, *, recht):
     """Handle one form of the dossier page: call the service, or show the page again with the errors."""
     casus = selectors.dossier(request.user, pk)
     _guard(request, casus, recht)
-    form = form_class(request.POST)
+    form = form_class(request.POST, casus=casus) if form_class is EscalerenForm else form_class(request.POST)
     if form.is_valid():
         try:
             result = action(casus, form.cleaned_data)

@@ -25,7 +25,7 @@ from django.db.models import Q
 from bzt.roles import gemeente_scope
 from bzt.workflow import OpenStates, Transition, Workflow
 
-from .models import Casus, Escalatie, ExpertVraag, Nazorg, Plan, PlanActie
+from .models import Casus, Escalatie, ExpertVraag, Nazorg, Plan, PlanActie, niveau_geldt
 
 S, P, E, V, A, N = Casus.Status, Plan.Status, Escalatie.Status, ExpertVraag.Status, PlanActie.Status, Nazorg.Status
 OPEN = {S.TOEGEWEZEN, S.PLAN_IN_OPSTELLING, S.PLAN_VASTGESTELD, S.IN_UITVOERING}
@@ -54,17 +54,21 @@ def is_nazorger(user, nazorg):
 def handles(user, escalatie):
     """Whether `user` handles escalations at the escalation's current level: in the level's group and, for a
     gemeente-bound role (wethouder, burgemeester, coördinator), of the escalation's gemeente — each gemeente has
-    its own ladder (CONTRACT.md § Region). The same rule as a filter: `behandeld_door`."""
+    its own ladder (CONTRACT.md § Region) — and only while the level holds for that gemeente (a mandaatcommissie
+    of Zutphen and Lochem never handles a Raalte escalation). The same rule as a filter: `behandeld_door`."""
     if not (user.has_perm(BEHANDELEN) and user.groups.filter(pk=escalatie.niveau.behandelaars_id).exists()):
         return False
     scope = gemeente_scope(user)
-    return scope is None or escalatie.gemeente_id == scope
+    if scope is not None and escalatie.gemeente_id != scope:
+        return False
+    return escalatie.niveau.geldt_voor_gemeente(escalatie.gemeente_id)
 
 
 def behandeld_door(user, pad=""):
     """Q over Escalatie (or through `pad`, e.g. "escalatie__"): the escalations at a level `user` handles, of
-    their gemeente when their role is gemeente-bound (`handles`, as a filter)."""
-    q = Q(**{f"{pad}niveau__behandelaars__user": user})
+    their gemeente when their role is gemeente-bound, at a level that holds for the escalation's gemeente
+    (`handles`, as a filter)."""
+    q = Q(**{f"{pad}niveau__behandelaars__user": user}) & niveau_geldt(pad)
     scope = gemeente_scope(user)
     return q if scope is None else q & Q(**{f"{pad}gemeente_id": scope})
 

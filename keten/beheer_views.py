@@ -5,12 +5,15 @@ by name, not imported). Thin views: parse, check the permission, call one servic
 from django import forms
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 
 from bzt.beheer_forms import STATUS_KEUZES
 from bzt.beheer_views import _bevestigen, beheer_vereist
 from bzt.forms import apply_errors, parse_int
+from bzt.gemeenten import is_regio
+from bzt.models import Gemeente
 from bzt.roles import ROLES_BY_GROUP
 from casusregie import referentie
 from casusregie.models import AfsluitReden, EscalatieNiveau, EscalatieSoort, ExpertTeam
@@ -296,6 +299,25 @@ class EscalatieNiveauForm(forms.Form):
             "invalid_choice": "Deze rol kan geen escalaties behandelen; kies een rol met dat recht.",
         },
     )
+    geldt_voor = forms.ChoiceField(
+        label="Geldt voor",
+        choices=EscalatieNiveau.GeldtVoor.choices,
+        initial=EscalatieNiveau.GeldtVoor.ALLE,
+        widget=forms.RadioSelect,
+        help_text="Elke gemeente heeft haar eigen ladder: een escalatie klimt alleen langs de niveaus van haar "
+        "gemeente.",
+        error_messages={"required": "Kies voor welke gemeenten dit niveau geldt."},
+    )
+    gemeenten = forms.ModelMultipleChoiceField(
+        label="Gekozen gemeenten",
+        queryset=Gemeente.objects.none(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={
+            "invalid_choice": "Kies gemeenten uit de lijst.",
+            "invalid_pk_value": "Kies gemeenten uit de lijst.",
+        },
+    )
     reden = forms.CharField(help_text="Komt in de geschiedenis van het niveau.", **REDEN_VELD)
 
     def __init__(self, *args, niveau=None, **kwargs):
@@ -304,6 +326,12 @@ class EscalatieNiveauForm(forms.Form):
             del self.fields["reden"]
         else:
             del self.fields["code"]
+        if is_regio():
+            # the active gemeenten, and an inactive one still on the list (so it can be taken off)
+            gekozen = niveau.gemeenten.values("pk") if niveau is not None else []
+            self.fields["gemeenten"].queryset = Gemeente.objects.filter(Q(actief=True) | Q(pk__in=gekozen))
+        else:  # one gemeente: the form shows no gemeente, and the service keeps what is stored
+            del self.fields["geldt_voor"], self.fields["gemeenten"]
 
 
 def _niveau(pk):
@@ -312,10 +340,11 @@ def _niveau(pk):
 
 @beheer_vereist
 def escalatieniveaus(request):
-    niveaus = list(referentie.escalatieniveaus())
+    niveaus = list(referentie.escalatieniveaus().prefetch_related("gemeenten"))
     for niveau in niveaus:
         niveau.rol_label = GroepKeuze.label_from_instance(None, niveau.behandelaars)
-    return render(request, "beheer/escalatieniveaus.html", {"niveaus": niveaus})
+        niveau.geldt_voor_tekst = referentie.gemeenten_tekst(niveau.geldt_voor, niveau.gemeenten.all())
+    return render(request, "beheer/escalatieniveaus.html", {"niveaus": niveaus, "in_regio": is_regio()})
 
 
 @beheer_vereist
@@ -335,7 +364,13 @@ def escalatieniveau_nieuw(request):
 @beheer_vereist
 def escalatieniveau(request, pk):
     niveau = _niveau(pk)
-    initial = {"naam": niveau.naam, "volgorde": niveau.volgorde, "behandelaars": niveau.behandelaars_id}
+    initial = {
+        "naam": niveau.naam,
+        "volgorde": niveau.volgorde,
+        "behandelaars": niveau.behandelaars_id,
+        "geldt_voor": niveau.geldt_voor,
+        "gemeenten": [g.pk for g in niveau.gemeenten.all()],
+    }
     form = EscalatieNiveauForm(request.POST or None, initial=initial, niveau=niveau)
     if request.method == "POST" and form.is_valid():
         try:
@@ -352,6 +387,8 @@ def escalatieniveau(request, pk):
             "form": form,
             "niveau": niveau,
             "open_escalaties": referentie.escalatieniveaus().get(pk=niveau.pk).open_escalaties,
+            "in_regio": is_regio(),
+            "geldt_voor_tekst": referentie.gemeenten_tekst(niveau.geldt_voor, niveau.gemeenten.all()),
             "geschiedenis": niveau.history.select_related("history_user").order_by("-history_date")[:20],
         },
     )

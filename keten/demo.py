@@ -122,7 +122,7 @@ def seed_casussen(*, users, jaar, seed=0, vorig_jaar=False) -> dict:
     one is assigned, most of their casussen are closed, and no MDO is planned.
     Returns {"casussen": new casussen, "mdo": "gepland" | "bestaand" | None}.
     """
-    ladder = list(EscalatieNiveau.objects.filter(actief=True).order_by("volgorde"))
+    ladder = list(EscalatieNiveau.objects.filter(actief=True).prefetch_related("gemeenten").order_by("volgorde"))
     wie = _Wie(
         procesmanager=users["procesmanager"],
         regisseurs=[users[name] for name in REGISSEURS],
@@ -508,7 +508,13 @@ def _escaleren(casus, *, pad, wie, rng, datum):
         )
         return
     # Up the ladder as the data has it: mostly one level, sometimes two (a doorbraak: two), rarely three.
-    hoger = [n for n in wie.ladder if n.volgorde > escalatie.niveau.volgorde and _behandelaar(wie, n.pk, escalatie)]
+    hoger = [
+        n
+        for n in wie.ladder
+        if n.volgorde > escalatie.niveau.volgorde
+        and n.geldt_voor_gemeente(escalatie.gemeente_id)  # the ladder of the escalation's gemeente
+        and _behandelaar(wie, n.pk, escalatie)
+    ]
     behandelaar = _behandelaar(wie, escalatie.niveau_id, escalatie) or wie.procesmanager
     if hoger:
         r = rng.random()

@@ -156,7 +156,8 @@ class _Reference:
 
     organisaties: dict[str, Organisatie] = field(default_factory=dict)
     regisseurs: dict[str, User] = field(default_factory=dict)  # only users who work as casusregisseur
-    niveaus: dict[str, EscalatieNiveau] = field(default_factory=dict)
+    niveaus: dict[str, EscalatieNiveau] = field(default_factory=dict)  # with their gemeenten (the ladders)
+    gemeenten: dict[int, str] = field(default_factory=dict)  # id → name, for the messages
     redenen: dict[str, AfsluitReden] = field(default_factory=dict)
     import_soort: bool = True  # the kind IMPORT_ESCALATIE_SOORT is configured
 
@@ -601,7 +602,15 @@ def _reference(lines: list[ImportLine]) -> _Reference:
     return _Reference(
         organisaties=organisaties,
         regisseurs=regisseurs,
-        niveaus={niveau.code: niveau for niveau in EscalatieNiveau.objects.all()},
+        # locked like the services lock a level they escalate to (casusregie.services._niveau_vastzetten): a beheerder
+        # changing a level's gemeenten or deactivating it meanwhile waits, then counts these escalations
+        niveaus={
+            niveau.code: niveau
+            for niveau in EscalatieNiveau.objects.select_for_update(no_key=True)
+            .prefetch_related("gemeenten")
+            .order_by("pk")
+        },
+        gemeenten=dict(Gemeente.objects.values_list("pk", "naam")),
         redenen={reden.code: reden for reden in AfsluitReden.objects.all()},
         import_soort=EscalatieSoort.objects.filter(code=IMPORT_ESCALATIE_SOORT).exists(),
     )
@@ -618,6 +627,11 @@ def _check_casus_names(line: ImportLine, reference: _Reference, problems):
             message = (
                 f"escalaties[{entry.index}].niveau: '{entry.niveau}' is geen escalatieniveau (kies uit: {choices})"
             )
+            problems.append(Problem(line.number, message))
+        elif entry.niveau and not reference.niveaus[entry.niveau].geldt_voor_gemeente(line.velden["gemeente_id"]):
+            # each gemeente its own ladder (docs/regio.md): the level must be on the ladder of the line's gemeente
+            naam = reference.gemeenten.get(line.velden["gemeente_id"], "de gemeente")
+            message = f"escalaties[{entry.index}].niveau: '{entry.niveau}' hoort niet bij de escalatieladder van {naam}"
             problems.append(Problem(line.number, message))
     if casus.escalaties and not reference.import_soort:
         message = f"escalaties: de soort escalatie '{IMPORT_ESCALATIE_SOORT}' voor historische escalaties ontbreekt"

@@ -7,6 +7,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
+from bzt.gemeenten import eigen_gemeente
 from casusregie import permissions, rechten, referentie
 from casusregie import services as casus_services
 from casusregie.models import CasusUserObjectPermission, EscalatieNiveau, EscalatieSoort, ExpertTeam
@@ -38,7 +39,8 @@ def test_a_new_level_joins_the_ladder_in_order_with_its_answering_role_and_histo
         reden="AVE doorbraakteam",
     )
     assert [n.code for n in referentie.escalatieniveaus()][-2:] == ["regionale_mandaatcommissie", "doorbraakteam"]
-    assert niveau("regionale_mandaatcommissie").volgende() == nieuw and nieuw.volgende() is None
+    eigen = eigen_gemeente()
+    assert niveau("regionale_mandaatcommissie").volgende(eigen) == nieuw and nieuw.volgende(eigen) is None
     record = nieuw.history.get()
     assert record.history_user == demo["beheer"] and record.history_change_reason == "AVE doorbraakteam"
 
@@ -140,7 +142,7 @@ def test_a_kind_whose_start_level_is_deactivated_starts_at_the_next_active_level
     referentie.escalatieniveau_deactiveren(
         door=demo["beheer"], niveau=niveau("coordinerend_ambtenaar"), reden="functie vervalt"
     )
-    assert EscalatieSoort.objects.get(code="juridisch").startniveau() == niveau("wethouder")
+    assert EscalatieSoort.objects.get(code="juridisch").startniveau(eigen_gemeente()) == niveau("wethouder")
 
 
 # --- the kinds of escalation: services -------------------------------------------------------------------------

@@ -85,7 +85,7 @@ def test_the_start_level_is_read_from_the_data_and_skips_an_inactive_level(demo,
     with acting_as(demo["beheer"]):
         soort.start_niveau = niveau("wethouder")
         soort.save()
-    assert soort.startniveau().code == "wethouder"
+    assert soort.startniveau(casus.gemeente).code == "wethouder"
     with acting_as(demo["beheer"]):
         wethouder = niveau("wethouder")
         wethouder.actief = False
