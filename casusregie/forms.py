@@ -217,7 +217,14 @@ class EscalerenForm(forms.Form):
 
 class OpschalenForm(forms.Form):
     prefix = "opschalen"
-    naar = forms.ModelChoiceField(label="Opschalen naar", queryset=EscalatieNiveau.objects.none())
+    naar = forms.ModelChoiceField(
+        label="Opschalen naar",
+        queryset=EscalatieNiveau.objects.none(),
+        error_messages={
+            "required": "Kies het niveau waarnaar u opschaalt.",
+            "invalid_choice": "Kies een hoger niveau van de escalatieladder van deze gemeente.",
+        },
+    )
     toelichting = forms.CharField(
         label="Wat moet dit niveau besluiten?", max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
@@ -225,9 +232,16 @@ class OpschalenForm(forms.Form):
     def __init__(self, *args, escalatie, **kwargs):
         super().__init__(*args, **kwargs)
         # only the higher levels of the ladder of the escalation's gemeente: none at its top (no button then)
+        self.escalatie = escalatie
         self.fields["naar"].queryset = EscalatieNiveau.objects.ladder_van(escalatie.gemeente_id).filter(
             volgorde__gt=escalatie.niveau.volgorde
         )
+
+    def clean(self):
+        top = self.escalatie.niveau.top_fout(self.escalatie.gemeente)
+        if top:  # a POST at the top of the ladder (the page shows no button): say why, as the service would
+            raise forms.ValidationError(top)
+        return super().clean()
 
 
 class AntwoordForm(forms.Form):

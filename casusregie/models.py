@@ -129,6 +129,12 @@ class EscalatieNiveau(models.Model):
         """The level below on the ladder of `gemeente`; None at its bottom."""
         return EscalatieNiveau.objects.ladder_van(gemeente).filter(volgorde__lt=self.volgorde).last()
 
+    def top_fout(self, gemeente):
+        """Why an escalation of `gemeente` at this level cannot go up ('' when it can): the top of its ladder."""
+        if self.volgende(gemeente) is not None:
+            return ""
+        return f"{self} is het hoogste niveau van de escalatieladder van {gemeente}; verder opschalen kan niet."
+
 
 class EscalatieSoort(models.Model):
     """A kind of escalation (the Escalatie.reden) and the level of the ladder it starts at (configurable).

@@ -754,13 +754,9 @@ def escalatie_opschalen(*, door, escalatie: Escalatie, naar: EscalatieNiveau, to
     levels that do not hold for that gemeente are not on its ladder). At the top of that ladder it is refused."""
     ESCALATIE_WORKFLOW.lock(escalatie, "opschalen", door=door)
     gemeente = escalatie.gemeente
-    if escalatie.niveau.volgende(gemeente) is None:
-        raise ValidationError(
-            {
-                "naar": f"{escalatie.niveau} is het hoogste niveau van de escalatieladder van {gemeente}; "
-                "verder opschalen kan niet."
-            }
-        )
+    top = escalatie.niveau.top_fout(gemeente)
+    if top:
+        raise ValidationError({"naar": top})
     naar = _niveau_vastzetten(naar)
     if not naar.actief or naar.volgorde <= escalatie.niveau.volgorde:
         raise ValidationError({"naar": "Kies een hoger niveau."})
