@@ -402,3 +402,90 @@ def test_the_import_puts_an_escalation_only_on_a_level_of_its_gemeentes_ladder(l
     (e,) = Escalatie.objects.all()
     assert (e.gemeente.code, e.niveau.code) == ("GM0301", "regionale_mandaatcommissie")
     assert handles(regio["mandaatcommissie"], e)
+
+
+# --- two requests at once (PostgreSQL) ------------------------------------------------------------------------------
+
+
+def _gelijktijdig(eerst, daarna):
+    """`eerst` runs in a transaction that stays open a second after its write; `daarna` starts meanwhile.
+    Returns {"a": "ok" | message, "b": "ok" | message}."""
+    import threading
+    import time
+
+    from django.db import connection
+
+    bezig, uitkomst = threading.Event(), {}
+
+    def uitvoeren(naam, functie, wacht):
+        try:
+            if wacht:
+                bezig.wait(timeout=30)
+                functie()
+            else:
+                with transaction.atomic():
+                    functie()
+                    bezig.set()
+                    time.sleep(1)
+            uitkomst[naam] = "ok"
+        except (ValidationError, PermissionDenied) as error:
+            uitkomst[naam] = " ".join(getattr(error, "messages", [str(error)]))
+        finally:
+            bezig.set()
+            connection.close()
+
+    threads = [
+        threading.Thread(target=uitvoeren, args=("a", eerst, False)),
+        threading.Thread(target=uitvoeren, args=("b", daarna, True)),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    return uitkomst
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_opschalen_twice_at_once_gives_one_escalation_one_level_up(ladder):
+    regio = ladder
+    e = naar_wethouder(regio, casus_in(regio, "GM0301"))
+    wethouder = regio["wethouder_zutphen"]
+    uitkomst = _gelijktijdig(
+        lambda: opschalen(wethouder, Escalatie.objects.get(pk=e.pk), "burgemeester"),
+        lambda: opschalen(wethouder, Escalatie.objects.get(pk=e.pk), "burgemeester"),
+    )
+    assert uitkomst["a"] == "ok" and uitkomst["b"] == "U behandelt deze escalatie niet."
+    e.refresh_from_db()
+    assert e.niveau.code == "burgemeester"
+    assert [s.niveau.code for s in e.stappen.order_by("pk")] == ["coordinerend_ambtenaar", "wethouder", "burgemeester"]
+    assert Escalatie.objects.filter(casus=e.casus).count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_gemeente_is_not_taken_off_a_level_while_an_escalation_of_it_is_raised_there(ladder):
+    regio = ladder
+    e = naar_wethouder(regio, casus_in(regio, "GM0301"))
+    uitkomst = _gelijktijdig(
+        lambda: opschalen(regio["wethouder_zutphen"], e, "regionale_mandaatcommissie"),
+        lambda: instellen(regio, "regionale_mandaatcommissie", ALLEEN, "GM0262"),
+    )
+    assert uitkomst["a"] == "ok"
+    assert "kan niet van Zutphen worden afgehaald" in uitkomst["b"]
+    assert niveau("regionale_mandaatcommissie").geldt_voor_gemeente(regio["gemeenten"]["GM0301"])
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_an_escalation_raised_while_its_gemeente_is_taken_off_the_level_is_refused(ladder):
+    regio = ladder
+    e = naar_wethouder(regio, casus_in(regio, "GM0301"))
+    uitkomst = _gelijktijdig(
+        lambda: instellen(regio, "regionale_mandaatcommissie", ALLEEN, "GM0262"),
+        lambda: opschalen(regio["wethouder_zutphen"], Escalatie.objects.get(pk=e.pk), "regionale_mandaatcommissie"),
+    )
+    assert uitkomst["a"] == "ok"
+    assert "hoort niet bij de escalatieladder van Zutphen" in uitkomst["b"]
+    e.refresh_from_db()
+    assert e.niveau.code == "wethouder"
