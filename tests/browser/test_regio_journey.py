@@ -9,8 +9,8 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from casusregie import services
-from casusregie.models import Casus, Escalatie
+from casusregie import referentie, services
+from casusregie.models import Casus, Escalatie, EscalatieNiveau
 from tests import factories
 from tests.helpers import login, screenshot
 from tests.regio.conftest import huishouden_in
@@ -52,6 +52,18 @@ def status_text(page):
 
 def test_a_zutphen_household_climbs_zutphens_ladder_and_after_moving_lochems(as_user, regio):
     zutphen = regio["gemeenten"]["GM0301"]
+    # each gemeente its own ladder: the regionale mandaatcommissie sits above Zutphen and Lochem only
+    mandaat = EscalatieNiveau.objects.get(code="regionale_mandaatcommissie")
+    referentie.escalatieniveau_wijzigen(
+        door=regio["beheer"],
+        niveau=mandaat,
+        naam=mandaat.naam,
+        volgorde=mandaat.volgorde,
+        behandelaars=mandaat.behandelaars,
+        geldt_voor=EscalatieNiveau.GeldtVoor.ALLEEN,
+        gemeenten=[zutphen, regio["gemeenten"]["GM0262"]],
+        reden="Regionale afspraak",
+    )
     melding = factories.melding(regio["meldpunt"], huishouden=huishouden_in(zutphen, achternaam="Ijsselstein"))
     assert melding.gemeente == zutphen  # from the wijk Zutphen-Centrum
 
@@ -100,6 +112,10 @@ def test_a_zutphen_household_climbs_zutphens_ladder_and_after_moving_lochems(as_
     wz = as_user("wethouder_zutphen")
     wz.get_by_role("link", name=casus.nummer, exact=True).click()
     assert "Beslagvrije voet" in wz.locator("main").inner_text()
+    # Zutphen's ladder goes on to its burgemeester and the mandaatcommissie
+    expect(wz.get_by_label("Opschalen naar").locator("option")).to_contain_text(
+        ["Burgemeester", "Regionale mandaatcommissie"]
+    )
     assert "Ijsselstein" not in wz.locator("main").inner_text()
     wz.get_by_role("textbox", name="Antwoord").fill("Ik spreek de directeur van de kredietbank aan.")
     wz.get_by_role("textbox", name="Besluit (verplicht)", exact=True).fill("Beslagvrije voet herstellen.")

@@ -291,7 +291,10 @@ def test_the_dossier_costs_the_same_queries_with_more_users_and_a_longer_history
     # Issue 18: +1, whether the installation serves a region (the gemeente section and the move are shown only then).
     # Issue 20: PostgreSQL +1, the access log picks a free chain of 32 (one try-lock statement) before it locks
     # that chain's head, where one global lock was one statement.
-    assert queries == (46 if connection.vendor == "postgresql" else 44)
+    # Issue 18 (each gemeente its own ladder): +1, the ladder of the casus's gemeente, for the start level of each
+    # kind in the escalation form. (Before it main counted 46 on PostgreSQL as asserted, but 45 on SQLite, not 44:
+    # the two now differ by one query, not two.)
+    assert queries == (47 if connection.vendor == "postgresql" else 46)
     assert more_html.count('<li class="bzt-timeline__') == TIJDLIJN_KORT
     assert "Toon de hele tijdlijn" in more_html
     alles = client.get(url, {"tijdlijn": "alles"}).content.decode()
