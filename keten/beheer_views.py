@@ -312,6 +312,8 @@ class EscalatieNiveauForm(forms.Form):
         label="Gekozen gemeenten",
         queryset=Gemeente.objects.none(),
         required=False,
+        help_text="Bij ‘Alleen de gekozen gemeenten’ de gemeenten waarvoor het niveau geldt, bij ‘Alle gemeenten "
+        "behalve de gekozen’ die waarvoor het niet geldt. Bij ‘Alle gemeenten’ telt deze keuze niet.",
         widget=forms.CheckboxSelectMultiple,
         error_messages={
             "invalid_choice": "Kies gemeenten uit de lijst.",
