@@ -55,15 +55,20 @@ def _contrast(a, b):
     return (la + 0.05) / (lb + 0.05)
 
 
-def assert_looks_enabled(page, name, *, like=None):
-    """A filled, coloured button with readable text (a grey outline looks disabled), filled like the page's
-    ordinary primary button `like`."""
-    button = page.get_by_role("button", name=name, exact=True)
+def button_looks_enabled(button, name):
+    """A filled, coloured button with readable text: a grey outline looks disabled (computed style)."""
     style = button.evaluate(STYLE)
     (bg, alpha), (color, _) = _rgb(style["bg"]), _rgb(style["color"])
     assert alpha == 1.0, f"{name}: transparent background {style}"
     assert max(bg) - min(bg) > 40, f"{name}: a grey background looks disabled {style}"
     assert _contrast(bg, color) >= 4.5, f"{name}: text contrast {style}"
+
+
+def assert_looks_enabled(page, name, *, like=None):
+    """A filled, coloured button with readable text (a grey outline looks disabled), filled like the page's
+    ordinary primary button `like`."""
+    button = page.get_by_role("button", name=name, exact=True)
+    button_looks_enabled(button, name)
     if like:
         gewoon = page.get_by_role("button", name=like, exact=True).evaluate(STYLE)
         assert _rgb(gewoon["bg"])[1] == 1.0 and max(_rgb(gewoon["bg"])[0]) - min(_rgb(gewoon["bg"])[0]) > 40
