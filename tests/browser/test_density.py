@@ -368,7 +368,10 @@ def rondgang(page, browser, live_server, demo, overleg, casus, escalatie):
         ]:
             p = als(gebruiker)
             p.goto(f"/casussen/escalaties/{escalaties[niveau].pk}/")
-            expect(p.locator(".bzt-escalatie-vraagblok")).to_be_visible()
+            vraag = p.locator(".bzt-escalatie-vraagblok")
+            expect(vraag).to_contain_text(escalaties[niveau].niveau.naam)  # "De vraag aan <this level>"
+            verloop = p.get_by_role("heading", name="Eerder verloop (nieuwste eerst)")
+            assert vraag.bounding_box()["y"] < verloop.bounding_box()["y"]  # its own question first
             bekijk(p, f"escalatie-{niveau}")
 
         # the beleidsambtenaar: the jaarmonitor page; its CSV as Dutch Excel reads it
