@@ -271,6 +271,13 @@ def rondgang(page, browser, live_server, demo, overleg, casus, escalatie):
     casussen = [c for c in Casus.objects.order_by("pk") if c.pk != casus.pk and not c.escalaties.exists()]
     escalaties = escalaties_per_niveau(demo, casussen[-4:])
     escalaties["wethouder"] = escalatie
+    casus_services.wachtlijst_melden(  # the dashboard's waiting lists, a stacked table on a phone
+        door=casussen[0].casusregisseur,
+        casus=casussen[0],
+        organisatie=casussen[0].casusregisseur.organisatie,
+        voorziening="Beschermd wonen",
+        sinds=timezone.localdate() - timedelta(days=40),
+    )
     bekend = factories.melding(
         demo["meldpunt2"],
         huishouden=[("hoofdpersoon", factories.persoon_gegevens(voornaam="Jan", achternaam="Jansen", bsn="123456782"))],
@@ -352,7 +359,8 @@ def rondgang(page, browser, live_server, demo, overleg, casus, escalatie):
         page.goto(f"/mdo/{overleg.pk}/besluiten/print/")
         bekijk(page, "besluitenlijst")
         page.goto("/casussen/dashboard/")
-        bekijk(page, "dashboard")
+        bekijk(page, "dashboard", gestapeld=("Escalatie",))
+        expect(page.locator("section[aria-labelledby=wachtlijsten] tbody tr")).to_have_count(1)
         for lijst in ("escalaties", "signalen", "caseload"):
             page.goto(f"/casussen/dashboard/{lijst}/")
             bekijk(page, f"dashboard-{lijst}")
