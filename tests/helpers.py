@@ -98,10 +98,10 @@ SMAL = {"width": 390, "height": 844}
 
 
 def screenshots(page, name):
-    """Keep a page at both widths: NAME.png at 1366×900 and NAME-telefoon.png at 390×844 (a phone), then go
+    """Keep a page at both widths: NAME-1366.png at 1366×900 and NAME-390.png at 390×844 (a phone), then go
     back to the width the test had."""
     eerder = page.viewport_size
-    for viewport, suffix in ((BREED, ""), (SMAL, "-telefoon")):
+    for viewport in (BREED, SMAL):
         page.set_viewport_size(viewport)
-        screenshot(page, name + suffix)
+        screenshot(page, f"{name}-{viewport['width']}")
     page.set_viewport_size(eerder)

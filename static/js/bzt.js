@@ -215,3 +215,22 @@ document.addEventListener("click", function (event) {
 });
 window.addEventListener("hashchange", function () { uitklappen(window.location.hash); });
 document.addEventListener("DOMContentLoaded", function () { uitklappen(window.location.hash); });
+
+// A table wider than the screen scrolls inside its .bzt-table-wrap; a keyboard user must reach it to scroll it
+// (WCAG 2.1.1, axe scrollable-region-focusable). The wrapper takes focus, named by the table's caption, only
+// while it really scrolls (on a phone), so a table that fits adds no tab stop.
+function scrollendeTabellen() {
+  document.querySelectorAll(".bzt-table-wrap").forEach(function (wrap) {
+    if (wrap.scrollWidth > wrap.clientWidth + 1) {
+      const caption = wrap.querySelector("caption");
+      wrap.setAttribute("tabindex", "0");
+      wrap.setAttribute("role", "region");
+      wrap.setAttribute("aria-label", caption ? caption.textContent.trim() : "Tabel");
+    } else if (wrap.getAttribute("tabindex") === "0") {
+      ["tabindex", "role", "aria-label"].forEach(function (a) { wrap.removeAttribute(a); });
+    }
+  });
+}
+document.addEventListener("DOMContentLoaded", scrollendeTabellen);
+window.addEventListener("resize", scrollendeTabellen);
+document.addEventListener("htmx:afterSettle", scrollendeTabellen);

@@ -2,18 +2,23 @@
 item's form on demand; the lists sort and page; the escalation shows its own question first; the main pages fit
 a phone. Screenshots of each page at 1366×900 and 390×844 (test-artifacts/screenshots)."""
 
+import re
+from datetime import timedelta
 from decimal import Decimal
+from pathlib import Path
 
 import pytest
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from casusregie import services as casus_services
-from casusregie.models import EscalatieNiveau
+from casusregie.models import Casus, EscalatieNiveau
 from mdo import services as mdo_services
 from mdo.models import AgendaPunt
 from tests import factories
-from tests.a11y import assert_accessible
-from tests.helpers import BREED, SMAL, login, screenshots
+from tests.a11y import assert_accessible, serious_violations
+from tests.browser.test_ui_defects import button_looks_enabled
+from tests.helpers import BREED, SMAL, login, screenshot, screenshots
 
 pytestmark = [pytest.mark.browser]
 
@@ -63,7 +68,14 @@ def escalatie_met_doorbraak(demo, casus):
 def past_op_het_scherm(page, naam):
     """At the current width: no page wider than the screen, the header in at most two rows and the menu in one."""
     breedte = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
-    assert breedte[0] <= breedte[1], f"{naam}: {breedte[0]}px breed op een scherm van {breedte[1]}px"
+    if breedte[0] > breedte[1]:
+        te_breed = page.evaluate(
+            """() => [...document.querySelectorAll('body *')]
+                 .filter(e => e.getBoundingClientRect().right > innerWidth + 1 && !e.closest('thead'))
+                 .map(e => `${e.tagName}.${e.className} tot ${Math.round(e.getBoundingClientRect().right)}px`)
+                 .slice(0, 8)"""
+        )
+        raise AssertionError(f"{naam}: {breedte[0]}px breed op een scherm van {breedte[1]}px: {te_breed}")
     rijen = page.evaluate(
         """() => {
           // rows of a wrapped flex line: a box that starts below the bottom of the row so far opens a new row
@@ -151,49 +163,266 @@ def test_density_journey(page, demo, browser, live_server):
     assert_accessible(page)
     screenshots(page, "escalatie-doorbraak")
 
-    # Phone width: the main pages fit, tables become labelled rows that keep urgency, norm and signals.
-    page.set_viewport_size(SMAL)
-    for naam, url in [
-        ("start", "/"),
-        ("wachtrij", "/meldpunt/"),
-        ("wachtrij-mdo", "/meldpunt/?wachtrij=mdo"),
-        ("zoeken", f"/meldpunt/zoeken/?q={casus.melding.betrokkenen.first().persoon.achternaam}"),
-        ("casussen", "/casussen/"),
-        ("dossier", f"/casussen/{casus.pk}/"),
-        ("dashboard", "/casussen/dashboard/"),
-        ("dashboard-escalaties", "/casussen/dashboard/escalaties/"),
-        ("mdo-agenda", f"/mdo/{overleg.pk}/"),
-        ("escalatie", f"/casussen/escalaties/{escalatie.pk}/"),
-        ("melding", f"/meldpunt/meldingen/{casus.melding.pk}/"),
-    ]:
-        page.goto(url)
-        past_op_het_scherm(page, naam)
-    page.goto("/meldpunt/?wachtrij=mdo")
-    eerste = page.locator("tbody tr").first
-    for label in ("Urgentie", "Werkdagen wachtend", "Signalen"):
-        cel = eerste.locator(f'td[data-label="{label}"]')
-        expect(cel).to_be_visible()
-        inhoud = cel.evaluate("td => getComputedStyle(td, '::before').content")
-        assert inhoud == f'"{label}"'
-    assert eerste.locator('td[data-label="Signalen"]').inner_text().strip() != ""  # the triage score shows
-    # stacked: the cells of a row lie under each other, none cut off or drawn over the next
-    vakken = eerste.locator("td").evaluate_all(
-        "tds => tds.map(td => [td.getBoundingClientRect().top, td.getBoundingClientRect().bottom,"
-        " td.scrollHeight - td.clientHeight])"
-    )
-    for (_, onder, over), (volgende_boven, _, _) in zip(vakken, vakken[1:], strict=False):
-        assert onder <= volgende_boven + 1 and over <= 1
+    # Every page issue 17 changed, as each role sees it, at both widths (bekijk).
+    rondgang(page, browser, live_server, demo, overleg, casus, escalatie)
 
-    # The casusregisseur: mijn casussen and the open actions across them, also on a phone.
-    context = browser.new_context(base_url=live_server.url, locale="nl-NL", viewport=SMAL)
-    regisseur = context.new_page()
-    login(regisseur, "regisseur_dimence")
-    regisseur.goto("/casussen/acties/")
-    expect(regisseur.get_by_role("heading", name="Mijn open acties")).to_be_visible()
-    past_op_het_scherm(regisseur, "mijn-acties")
-    assert_accessible(regisseur)
-    screenshots(regisseur, "mijn-acties")
-    for naam, url in [("home-casusregisseur", "/"), ("mijn-casussen", "/casussen/")]:
-        regisseur.goto(url)
-        past_op_het_scherm(regisseur, naam)
-    context.close()
+
+# --- the tour of every changed page ---------------------------------------------------------------------------
+
+# cells a stacked table must keep in view on a phone: urgency, the norm (days waiting) and the signals
+KERNCELLEN = ("Urgentie", "Werkdagen wachtend", "Signalen", "Dagen", "Signaal sinds", "Op dit niveau sinds")
+
+
+def tabellen_gestapeld(page, naam, verplicht):
+    """Below ~700px a table of class bzt-tabel-stapel is rows of labelled cells: each cell shows its label,
+    lies under the previous one, none wider than the screen; urgency, norm and signals stay visible."""
+    tabellen = page.locator("table.bzt-tabel-stapel:visible")
+    if verplicht:
+        assert tabellen.count() > 0, f"{naam}: geen gestapelde tabel"
+    for t in range(tabellen.count()):
+        rij = tabellen.nth(t).locator("tbody tr").first
+        if rij.count() == 0 or rij.locator("td[data-label]").count() == 0:
+            continue
+        cellen = rij.locator("td[data-label]").evaluate_all(
+            """tds => tds.map(td => { const r = td.getBoundingClientRect();
+                 return {label: td.dataset.label, voor: getComputedStyle(td, '::before').content,
+                         boven: r.top, onder: r.bottom, rechts: r.right, hoog: r.height,
+                         over: td.scrollHeight - td.clientHeight}; })"""
+        )
+        breedte = page.evaluate("window.innerWidth")
+        for cel, volgende in zip(cellen, cellen[1:] + [None], strict=True):
+            assert cel["voor"] == f'"{cel["label"]}"', f"{naam}: cel {cel['label']} zonder label ({cel['voor']})"
+            assert cel["rechts"] <= breedte + 1 and cel["over"] <= 1, f"{naam}: cel {cel['label']} valt weg {cel}"
+            if volgende:
+                assert cel["onder"] <= volgende["boven"] + 1, f"{naam}: {cel['label']} over {volgende['label']}"
+            if cel["label"] in KERNCELLEN:
+                assert cel["hoog"] > 0, f"{naam}: {cel['label']} is niet te zien"
+        labels = {c["label"] for c in cellen}
+        assert set(verplicht) <= labels or t > 0, f"{naam}: {set(verplicht) - labels} ontbreekt"
+
+
+def tekst_zoals_bedoeld(page, naam):
+    """No "---------" empty option, no internal #id, statuses with a capital (issue 17, defects)."""
+    tekst = page.locator("main").inner_text()
+    assert "---------" not in tekst, naam
+    intern_id = re.search(r".{0,30}#\d+", tekst)
+    assert not intern_id, f"{naam}: intern id op het scherm: {intern_id.group()}"
+    opties = page.locator("main option").all_inner_texts()
+    assert not any(o.strip().startswith("---") for o in opties), f"{naam}: lege keuze '---------'"
+    for status in page.locator(".bzt-status").all_inner_texts():
+        assert status[:1].isupper(), f"{naam}: status zonder hoofdletter: {status!r}"
+
+
+def waarschuwingsknoppen_actief(page, naam):
+    """Every warning button (Opschalen, Casus afsluiten, …) is filled and coloured: a grey outline looks disabled."""
+    for i in range(page.locator("button.utrecht-button--warning").count()):
+        button_looks_enabled(page.locator("button.utrecht-button--warning").nth(i), f"{naam} knop {i}")
+
+
+def bekijk(page, naam, *, gestapeld=()):
+    """One changed page at 1366×900 and 390×844: a screenshot of each (NAME-1366.png, NAME-390.png), axe at zero
+    serious/critical violations, the texts and buttons as issue 17 asks; at 390 it fits the screen, the header
+    keeps to two lines and stacked tables keep their labelled cells."""
+    tekst_zoals_bedoeld(page, naam)
+    waarschuwingsknoppen_actief(page, naam)
+    for viewport in (BREED, SMAL):
+        page.set_viewport_size(viewport)
+        page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")  # resized
+        if viewport is SMAL:
+            past_op_het_scherm(page, naam)
+            tabellen_gestapeld(page, naam, gestapeld)
+        violations = serious_violations(page)
+        assert not violations, f"{naam} ({viewport['width']}px), axe-core:\n" + "\n".join(violations)
+        screenshot(page, f"{naam}-{viewport['width']}")
+    page.set_viewport_size(BREED)
+
+
+def escalaties_per_niveau(demo, casussen):
+    """An open escalation waiting at each level of the ladder above the procesmanager's own (the wethouder's is
+    the test's doorbraak): {level code: Escalatie}."""
+    pm = demo["procesmanager"]
+    per_niveau = {}
+    for c, (reden, naar) in zip(
+        casussen,
+        [
+            ("stagnatie", None),
+            ("juridisch", None),
+            ("stagnatie", "burgemeester"),
+            ("veiligheid", "regionale_mandaatcommissie"),
+        ],
+        strict=True,
+    ):
+        e = casus_services.casus_escaleren(
+            door=c.casusregisseur, casus=c, reden=reden, vraag=f"Vraag over {reden}: wie helpt?"
+        )
+        if naar:
+            e = casus_services.escalatie_opschalen(
+                door=pm,
+                escalatie=e,
+                naar=EscalatieNiveau.objects.get(code=naar),
+                toelichting="Hier is een besluit nodig.",
+            )
+        e.refresh_from_db()
+        per_niveau[e.niveau.code] = e
+    return per_niveau
+
+
+def rondgang(page, browser, live_server, demo, overleg, casus, escalatie):
+    casussen = [c for c in Casus.objects.order_by("pk") if c.pk != casus.pk and not c.escalaties.exists()]
+    escalaties = escalaties_per_niveau(demo, casussen[-4:])
+    escalaties["wethouder"] = escalatie
+    casus_services.wachtlijst_melden(  # the dashboard's waiting lists, a stacked table on a phone
+        door=casussen[0].casusregisseur,
+        casus=casussen[0],
+        organisatie=casussen[0].casusregisseur.organisatie,
+        voorziening="Beschermd wonen",
+        sinds=timezone.localdate() - timedelta(days=40),
+    )
+    bekend = factories.melding(
+        demo["meldpunt2"],
+        huishouden=[("hoofdpersoon", factories.persoon_gegevens(voornaam="Jan", achternaam="Jansen", bsn="123456782"))],
+    )
+    nieuw = [factories.melding(demo["meldpunt"]) for _ in range(3)]
+    # a Wvggz melding past its deadline: its long red tag must wrap, not widen the page
+    factories.melding(demo["meldpunt"], wvggz=True, ontvangen_op=timezone.localdate() - timedelta(days=30))
+    contexts = []
+
+    def als(username):
+        context = browser.new_context(base_url=live_server.url, locale="nl-NL", viewport=BREED)
+        context.set_default_timeout(10_000)
+        contexts.append(context)
+        p = context.new_page()
+        login(p, username)
+        return p
+
+    try:
+        # the meldpunt: the queues, a form with errors, the "Mogelijk al bekend" box, triage, search, a melding
+        m = als("meldpunt")
+        m.goto("/meldpunt/")
+        bekijk(m, "wachtrij-triage", gestapeld=("Urgentie", "Werkdagen wachtend", "Signalen"))
+        m.goto("/meldpunt/?wachtrij=mdo")
+        bekijk(m, "wachtrij-mdo", gestapeld=("Urgentie", "Werkdagen wachtend", "Signalen"))
+        m.goto("/meldpunt/meldingen/nieuw/")
+        m.get_by_role("button", name="Melding opslaan").click()
+        samenvatting = m.locator(".bzt-formfouten")
+        expect(samenvatting).to_be_visible()
+        links = samenvatting.get_by_role("link")
+        assert links.count() >= 3
+        for i in range(links.count()):  # each line links to its field
+            doel = links.nth(i).get_attribute("href")
+            assert m.locator(doel).count() == 1, f"foutensamenvatting: {doel} bestaat niet"
+        links.first.click()
+        assert m.evaluate("document.activeElement.id") == links.first.get_attribute("href")[1:]
+        bekijk(m, "formfouten")
+        nieuwe_melding_met_bsn(m, "1234.56.782")
+        expect(m.locator(".bzt-candidate")).to_contain_text("Mogelijk al bekend")
+        expect(m.locator(".bzt-candidate")).to_contain_text(bekend.nummer)
+        bekijk(m, "melding-al-bekend")
+        m.goto(f"/meldpunt/meldingen/{nieuw[0].pk}/triage/")
+        expect(m.get_by_role("heading", level=1)).to_contain_text("Triage")
+        bekijk(m, "triage")
+        m.locator("#kopzoek-q").fill("Jansen")
+        m.locator("#kopzoek-q").press("Enter")
+        expect(m.locator("main tbody tr").first).to_contain_text("Jansen")
+        bekijk(m, "zoeken")
+        m.goto(f"/meldpunt/meldingen/{casus.melding.pk}/")
+        bekijk(m, "melding")
+
+        # the casusregisseur: mijn casussen (filters and search), a dossier with its timeline, a plan, my actions
+        r = als("regisseur_dimence")
+        r.goto("/casussen/")
+        expect(r.locator("main").get_by_label("Zoeken", exact=True)).to_be_visible()
+        bekijk(r, "mijn-casussen", gestapeld=("Casus",))
+        r.goto(f"/casussen/{casus.pk}/")
+        expect(r.get_by_role("navigation", name="Kruimelpad")).to_be_visible()
+        expect(r.locator("ul.bzt-timeline").first).to_be_visible()
+        bekijk(r, "dossier")
+        plan = casussen[0].plannen.get()
+        r.goto(f"/casussen/plannen/{plan.pk}/")
+        expect(r.locator("main")).to_contain_text("Urgentieaanvraag bij de woningcorporatie")
+        bekijk(r, "plan")
+        r.goto("/casussen/acties/")
+        expect(r.get_by_role("heading", name="Mijn open acties")).to_be_visible()
+        bekijk(r, "mijn-acties", gestapeld=("Actie",))
+
+        # the procesmanager: all casussen, the MDO agenda (overview, an item opened), the besluitenlijst, the
+        # dashboard and its lists, an escalation at the procesmanager's level
+        page.set_viewport_size(BREED)
+        page.goto("/casussen/")
+        bekijk(page, "alle-casussen", gestapeld=("Casus",))
+        page.goto(f"/mdo/{overleg.pk}/")
+        bekijk(page, "mdo-agenda")
+        punt = overleg.agendapunten.filter(soort=AgendaPunt.Soort.PLAN_VASTSTELLEN).order_by("volgorde").first()
+        page.locator(f"#punt-{punt.pk} summary").first.click()
+        expect(page.locator(f"#punt-{punt.pk}").get_by_role("button", name="Vaststellen")).to_be_visible()
+        bekijk(page, "mdo-agendapunt-open")
+        page.goto(f"/mdo/{overleg.pk}/besluiten/print/")
+        bekijk(page, "besluitenlijst")
+        page.goto("/casussen/dashboard/")
+        bekijk(page, "dashboard", gestapeld=("Escalatie",))
+        expect(page.locator("section[aria-labelledby=wachtlijsten] tbody tr")).to_have_count(1)
+        for lijst in ("escalaties", "signalen", "caseload"):
+            page.goto(f"/casussen/dashboard/{lijst}/")
+            bekijk(page, f"dashboard-{lijst}")
+        page.goto(f"/casussen/escalaties/{escalaties['procesmanager'].pk}/")
+        bekijk(page, "escalatie-procesmanager")
+
+        # each higher level sees its own escalation, its own question first
+        for niveau, gebruiker in [
+            ("coordinerend_ambtenaar", "coordinator"),
+            ("wethouder", "wethouder"),
+            ("burgemeester", "burgemeester"),
+            ("regionale_mandaatcommissie", "mandaatcommissie"),
+        ]:
+            p = als(gebruiker)
+            p.goto(f"/casussen/escalaties/{escalaties[niveau].pk}/")
+            vraag = p.locator(".bzt-escalatie-vraagblok")
+            expect(vraag).to_contain_text(escalaties[niveau].niveau.naam)  # "De vraag aan <this level>"
+            verloop = p.get_by_role("heading", name="Eerder verloop (nieuwste eerst)")
+            assert vraag.bounding_box()["y"] < verloop.bounding_box()["y"]  # its own question first
+            bekijk(p, f"escalatie-{niveau}")
+
+        # the beleidsambtenaar: the jaarmonitor page; its CSV as Dutch Excel reads it
+        b = als("beleid")
+        b.goto("/jaarmonitor/")
+        bekijk(b, "jaarmonitor")
+        jaar = timezone.localdate().year
+        b.goto(f"/jaarmonitor/{jaar}/")
+        with b.expect_download() as download:
+            b.get_by_role("link", name="CSV downloaden").click()
+        regels = Path(download.value.path()).read_text(encoding="utf-8-sig").splitlines()
+        assert regels[0].count(";") >= 3 and "," not in regels[0], regels[0]
+        eerste_kolom = [regel.split(";")[0] for regel in regels[1:]]
+        assert eerste_kolom and not any("_" in k or "." in k for k in eerste_kolom), eerste_kolom[:5]  # labels
+
+        # functioneel beheer: the lists
+        f = als("beheer")
+        for naam, url in [
+            ("beheer-accounts", "/beheer/accounts/"),
+            ("beheer-organisaties", "/beheer/organisaties/"),
+            ("beheer-afsluitredenen", "/beheer/afsluitredenen/"),
+            ("beheer-escalatieladder", "/beheer/escalatieladder/"),
+            ("beheer-budget", "/beheer/budget/"),
+        ]:
+            f.goto(url)
+            bekijk(f, naam)
+    finally:
+        for context in contexts:
+            context.close()
+
+
+def nieuwe_melding_met_bsn(page, bsn):
+    """The meldpunt registers a household of one with a BSN as typed on a letter."""
+    page.goto("/meldpunt/meldingen/nieuw/")
+    page.get_by_label("Kanaal").select_option("telefoon")
+    page.get_by_label("Aanmeldroute").select_option("oggz")
+    page.get_by_label("Aanleiding").fill("Buren horen ruzie.")
+    page.get_by_label("Soort melder").select_option("professional")
+    page.get_by_label("Organisatie melder").fill("Politie")
+    page.locator("#id_persoon-0-rol").select_option("hoofdpersoon")
+    page.locator("#id_persoon-0-voornaam").fill("Jan")
+    page.locator("#id_persoon-0-achternaam").fill("Jansen")
+    page.locator("#id_persoon-0-geboortedatum").fill("1970-05-01")
+    page.locator("#id_persoon-0-bsn").fill(bsn)
+    page.locator("#id_persoon-0-wijk").select_option("Rivierenwijk")
+    page.get_by_role("button", name="Melding opslaan").click()
