@@ -88,7 +88,7 @@ def test_the_progress_page_polls_while_the_job_waits_or_runs_and_works_without_j
     Bestandstaak.objects.filter(pk=taak.pk).update(status="mislukt", fout="Het opmaken van de PDF is mislukt.")
     html = chair.get(url).content.decode()
     assert "Mislukt" in html and "Het opmaken van de PDF is mislukt." in html and "hx-trigger" not in html
-    assert "http-equiv=\"refresh\"" not in html and "Opnieuw proberen" in html
+    assert 'http-equiv="refresh"' not in html and "Opnieuw proberen" in html
 
 
 def test_asking_again_while_the_job_is_open_gives_the_same_job(
