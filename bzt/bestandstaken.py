@@ -103,7 +103,8 @@ def taken_for(user):
 def aanvragen(*, door, soort, object_id) -> Bestandstaak:
     """Ask for the file of kind `soort` about `object_id`: a new job, started after commit. While the same file
     of the same person waits or runs, that job is returned (`al_aangevraagd`), also for two requests at once
-    (a database constraint). Http404 when `door` may not see the object."""
+    (a database constraint), and sent again when it waited longer than the sweep would let it. Http404 when
+    `door` may not see the object."""
     soort = soort_van(soort)
     obj = ophalen(soort, door, object_id)
     object_id = str(object_id)
@@ -126,6 +127,10 @@ def aanvragen(*, door, soort, object_id) -> Bestandstaak:
                 if bestaand is None:
                     raise
         if bestaand is not None:
+            # waited too long (its message was lost, e.g. with the process of the embedded setup): send it again
+            achtergrond.wachtende_versturen(
+                Bestandstaak.objects.filter(pk=bestaand.pk), lambda taak: _start(taak, door), ouder_dan=_herstart()
+            )
             bestaand.al_aangevraagd = True
             return bestaand
         taak.verzending = _start(taak, door)
@@ -168,11 +173,13 @@ def _start(taak, door):
 
 def wachtende_versturen(*, ouder_dan=None) -> int:
     """Celery beat: send the job again for every open file job that waits too long (the broker was down)."""
-    if ouder_dan is None:
-        ouder_dan = timedelta(seconds=settings.BZT_RAPPORT_HERSTART_SECONDEN)
     return achtergrond.wachtende_versturen(
-        Bestandstaak.objects.all(), lambda taak: _start(taak, taak.aangevraagd_door), ouder_dan=ouder_dan
+        Bestandstaak.objects.all(), lambda taak: _start(taak, taak.aangevraagd_door), ouder_dan=ouder_dan or _herstart()
     )
+
+
+def _herstart():
+    return timedelta(seconds=settings.BZT_RAPPORT_HERSTART_SECONDEN)
 
 
 def maken(*, taak_id, door) -> Bestandstaak | None:

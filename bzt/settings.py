@@ -214,7 +214,7 @@ CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
 # No broker: the embedded default runs every task in-process, at once.
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
-# Without a broker the long jobs (jaarmonitor, MDO PDFs: tasks with achtergrond=True) run in one thread of the
+# Without a broker the long jobs (jaarmonitor, every PDF: tasks with achtergrond=True) run in one thread of the
 # web process (bzt.tasks.InProcessWorker), so the page returns at once and shows their progress.
 BZT_TAKEN_IN_THREAD = env.bool("BZT_TAKEN_IN_THREAD", default=CELERY_TASK_ALWAYS_EAGER)
 CELERY_TASK_IGNORE_RESULT = True

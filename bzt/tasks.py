@@ -58,9 +58,10 @@ NIET_GESTART = (
 
 class InProcessWorker:
     """The embedded setup's worker (no broker: CELERY_BROKER_URL unset): one thread in the web process that runs
-    the long jobs (tasks declared with `achtergrond=True`: the jaarmonitor, the MDO's PDFs) one after the other,
-    as a worker with concurrency 1 would, so the request that started one returns at once and its page shows
-    the progress. A job lost with the process stays "in de wachtrij" and is started again from its page."""
+    the long jobs (tasks declared with `achtergrond=True`: the jaarmonitor, every PDF of bzt.bestandstaken) one
+    after the other, as a worker with concurrency 1 would, so the request that started one returns at once and its
+    page shows the progress. A job lost with the process stays "in de wachtrij" and is sent again by the sweep
+    (bzt.achtergrond.wachtende_versturen) or started again from its page."""
 
     def __init__(self):
         self._queue = queue.Queue()

@@ -218,6 +218,20 @@ def test_the_sweep_sends_a_job_that_never_reached_the_broker(demo, overleg, medi
     assert bestandstaken.maken(taak_id=taak.pk, door=demo["procesmanager"]) is None
 
 
+def test_asking_again_for_a_job_whose_message_was_lost_sends_it_again(
+    demo, overleg, media, django_capture_on_commit_callbacks
+):
+    """The embedded setup has no beat: a job lost with the web process is healed by asking again."""
+    taak = _aanvragen(demo, overleg, django_capture_on_commit_callbacks, execute=False)
+    again = _aanvragen(demo, overleg, django_capture_on_commit_callbacks)  # just asked: not sent twice
+    again.refresh_from_db()
+    assert again.pk == taak.pk and again.status == "in_wachtrij"
+    Bestandstaak.objects.filter(pk=taak.pk).update(aangevraagd_op=timezone.now() - timedelta(minutes=6))
+    again = _aanvragen(demo, overleg, django_capture_on_commit_callbacks)
+    again.refresh_from_db()
+    assert again.pk == taak.pk and again.status == "klaar" and Bestandstaak.objects.count() == 1
+
+
 def test_the_cleanup_removes_expired_files_and_rows_and_files_no_row_claims(
     demo, overleg, media, django_capture_on_commit_callbacks
 ):
