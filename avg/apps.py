@@ -6,8 +6,11 @@ class AvgConfig(AppConfig):
     verbose_name = "AVG-verzoeken"
 
     def ready(self):
+        from bzt.bestandstaken import registreren
         from keten.hooks import STARTPAGINA
 
+        from . import bestanden
         from .selectors import startpagina
 
         STARTPAGINA.register(startpagina)
+        registreren(bestanden.SOORT)

@@ -8,17 +8,16 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from bzt import bestandstaak_views
 from bzt.access import access_object
 from bzt.forms import apply_errors
 from bzt.inzage import Actie, ObjectType
-from bzt.pdf import render_pdf
 from meldpunt.models import Persoon
 
-from . import services
+from . import bestanden, services
 from .forms import AfhandelenForm, AfwijzenForm, HuisgenotenForm, OpzoekForm, OverdragenForm, VerlengenForm, VerzoekForm
 from .models import AvgExport, AvgVerzoek
 from .rechten import RECHTEN, mag, recht_vereist, vereist
@@ -191,25 +190,16 @@ def export(request, pk):
 @login_required
 @recht_vereist("inzien")
 def export_download(request, pk, formaat):
-    e = _export(request, pk)
-    if formaat not in ("pdf", "json") or e.inhoud.get("opgeruimd"):
+    """JSON at once; the PDF is made in the background (bzt.bestandstaken, avg.bestanden) and logged when it is
+    downloaded, as the JSON is here."""
+    if formaat == "pdf":
+        return bestandstaak_views.aanvraag(request, bestanden.INZAGE, pk)
+    if formaat != "json":
         raise Http404("Deze export bestaat niet (meer).")
-    services.loggen(
-        request.user,
-        e.verzoek,
-        actie=Actie.EXPORTEREN,
-        personen=services.getoonde_personen(e.verzoek),
-        toelichting=f"{e.verzoek.nummer}: export als {formaat.upper()} ({e.get_status_display().lower()})",
-        object_type=ObjectType.AVG_EXPORT,
-        obj_id=e.pk,
-    )
-    naam = f"avg-inzage-{e.verzoek.nummer}-{e.pk}{'-concept' if e.status == AvgExport.Status.CONCEPT else ''}"
-    if formaat == "json":
-        response = HttpResponse(json.dumps(e.inhoud, ensure_ascii=False, indent=2), content_type="application/json")
-    else:
-        html = render_to_string("avg/export_pdf.html", {"export": e, "inhoud": e.inhoud})
-        response = HttpResponse(render_pdf(html), content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{naam}.{formaat}"'
+    e = bestanden.export_ophalen(request.user, pk)
+    bestanden.download_loggen(request, e, formaat)
+    response = HttpResponse(json.dumps(e.inhoud, ensure_ascii=False, indent=2), content_type="application/json")
+    response["Content-Disposition"] = f'attachment; filename="{bestanden.bestandsnaam(e, formaat)}"'
     return response
 
 

@@ -347,3 +347,62 @@ class Instelling(models.Model):
 
     def __str__(self):
         return f"{self.sleutel} = {self.waarde if self.waarde is not None else 'standaard'}"
+
+
+class TaakStatus(models.TextChoices):
+    """The states of a background file job (bzt.achtergrond): the jaarmonitor report and every Bestandstaak."""
+
+    IN_WACHTRIJ = "in_wachtrij", "In de wachtrij"
+    BEZIG = "bezig", "Bezig"
+    KLAAR = "klaar", "Klaar"
+    MISLUKT = "mislukt", "Mislukt"
+
+
+class Bestandstaak(models.Model):
+    """A file (a PDF) made in the background for the one person who asked for it: the MDO agenda and
+    besluitenlijst, the plan van aanpak, the AVG inzage export (bzt.bestandstaken). The row names the kind and the
+    object by id only; the file holds personal data and is removed, with the row, soon after it is made
+    (`verloopt_op`, bestandstaken.opruimen)."""
+
+    Status = TaakStatus
+
+    soort = models.CharField(max_length=40)
+    object_id = models.CharField(max_length=40)
+    titel = models.CharField(max_length=200, help_text="wat er wordt gemaakt, zonder persoonsgegevens")
+    terug_url = models.CharField(max_length=300, blank=True)
+    status = models.CharField(max_length=12, choices=TaakStatus.choices, default=TaakStatus.IN_WACHTRIJ)
+    voortgang = models.PositiveSmallIntegerField(default=0, help_text="0 tot 100")
+    stap = models.CharField(max_length=120, blank=True)
+    fout = models.TextField(blank=True)
+    bestand = models.FileField(upload_to="taken/", max_length=200, blank=True)
+    aangevraagd_door = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    aangevraagd_op = models.DateTimeField(default=timezone.now)
+    gestart_op = models.DateTimeField(null=True, blank=True)
+    klaar_op = models.DateTimeField(null=True, blank=True)
+    verloopt_op = models.DateTimeField(help_text="daarna worden bestand en taak verwijderd")
+    pogingen = models.PositiveSmallIntegerField(default=1)
+
+    history = AuditedHistory(excluded_fields=["voortgang", "stap"])
+
+    class Meta:
+        ordering = ["-aangevraagd_op", "-id"]
+        default_permissions = ()
+        verbose_name = "bestandstaak"
+        verbose_name_plural = "bestandstaken"
+        indexes = [models.Index(fields=["verloopt_op"], name="bestandstaak_verloopt")]
+        constraints = [
+            # One open job per person and file: asking again while it waits or runs gets that one.
+            models.UniqueConstraint(
+                fields=["soort", "object_id", "aangevraagd_door"],
+                condition=models.Q(status__in=["in_wachtrij", "bezig"]),
+                name="bestandstaak_een_open_per_bestand",
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.titel} ({self.get_status_display()})"
+
+    @property
+    def open(self):
+        """Waiting or running: the page keeps polling its progress."""
+        return self.status in (TaakStatus.IN_WACHTRIJ, TaakStatus.BEZIG)

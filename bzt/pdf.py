@@ -6,10 +6,10 @@ app's own static files and nothing else. Relative URLs in the HTML resolve again
 (PDF_BASE_URL), so `/static/css/bzt.css` becomes `https://bzt.invalid/static/css/bzt.css`, which the
 fetcher maps to the static file; every other address is refused.
 
-- `render_pdf(html)`: in this process (short documents such as the MDO agenda, inside a request).
+- `render_pdf(html)`: in this process (the warm-up, tests; no request renders a PDF).
 - `render_pdf_isolated(html, timeout=..., max_memory_mb=...)`: in a forked child process with a memory cap
-  (RLIMIT_AS) and a time limit, for long jobs (the jaarmonitor): a runaway render kills the child, not the
-  web server or the Celery worker.
+  (RLIMIT_AS) and a time limit, for the background jobs (the jaarmonitor, every file of bzt.bestandstaken): a
+  runaway render kills the child, not the web server or the Celery worker.
 """
 
 import functools
@@ -33,6 +33,10 @@ logger = logging.getLogger(__name__)
 logging.getLogger("weasyprint.progress").setLevel(logging.WARNING)
 
 PDF_BASE_URL = "https://bzt.invalid/"
+
+# The limits of a PDF rendered in a background job (the jaarmonitor, bzt.bestandstaken).
+PDF_TIMEOUT_SECONDS = 5 * 60
+PDF_MAX_MEMORY_MB = 1024
 
 # Exit codes of the forked child (render_pdf_isolated).
 EXIT_ERROR, EXIT_MEMORY = 2, 3
@@ -81,7 +85,7 @@ def render_pdf(html, base_url=None) -> bytes:
     return HTML(string=html, base_url=base_url or PDF_BASE_URL, url_fetcher=static_fetcher()).write_pdf()
 
 
-def render_pdf_isolated(html, base_url=None, *, timeout=300, max_memory_mb=1024) -> bytes:
+def render_pdf_isolated(html, base_url=None, *, timeout=PDF_TIMEOUT_SECONDS, max_memory_mb=PDF_MAX_MEMORY_MB) -> bytes:
     """The PDF of `html`, rendered in a forked child process that may grow by at most `max_memory_mb` of
     address space and takes at most `timeout` seconds. Raises PdfError (Dutch message) when it fails.
 

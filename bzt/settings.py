@@ -214,7 +214,7 @@ CELERY_BROKER_URL = env("CELERY_BROKER_URL", default="")
 # No broker: the embedded default runs every task in-process, at once.
 CELERY_TASK_ALWAYS_EAGER = not CELERY_BROKER_URL
 CELERY_TASK_EAGER_PROPAGATES = True
-# Without a broker the long jobs (jaarmonitor, MDO PDFs: tasks with achtergrond=True) run in one thread of the
+# Without a broker the long jobs (jaarmonitor, every PDF: tasks with achtergrond=True) run in one thread of the
 # web process (bzt.tasks.InProcessWorker), so the page returns at once and shows their progress.
 BZT_TAKEN_IN_THREAD = env.bool("BZT_TAKEN_IN_THREAD", default=CELERY_TASK_ALWAYS_EAGER)
 CELERY_TASK_IGNORE_RESULT = True
@@ -229,8 +229,8 @@ CELERY_TASK_SOFT_TIME_LIMIT = 30 * 60
 CELERY_TASK_TIME_LIMIT = 35 * 60
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
-# A report whose job never reached the broker is sent again by beat after waiting this long; beat looks as often
-# (monitor.services.wachtende_rapporten_versturen). Shorter only on a test stack (bench/faults: beat really runs).
+# A report or file job whose job never reached the broker is sent again by beat after waiting this long; beat looks
+# as often (bzt.achtergrond.wachtende_versturen). Shorter only on a test stack (bench/faults: beat really runs).
 BZT_RAPPORT_HERSTART_SECONDEN = env.int("BZT_RAPPORT_HERSTART_SECONDEN", default=5 * 60)
 CELERY_BEAT_SCHEDULE = {
     "jaarmonitor-vorig-jaar": {
@@ -242,6 +242,18 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute="*/5")
         if BZT_RAPPORT_HERSTART_SECONDEN == 5 * 60
         else timedelta(seconds=BZT_RAPPORT_HERSTART_SECONDEN),
+    },
+    # The PDFs of the MDO, the plan van aanpak and the AVG export (bzt.bestandstaken): the same sweep, and the
+    # cleanup of their files (personal data, kept one hour).
+    "bestandstaken-wachtrij-herstarten": {
+        "task": "bzt.tasks.bestandstaken_versturen",
+        "schedule": crontab(minute="*/5")
+        if BZT_RAPPORT_HERSTART_SECONDEN == 5 * 60
+        else timedelta(seconds=BZT_RAPPORT_HERSTART_SECONDEN),
+    },
+    "bestandstaken-opruimen": {
+        "task": "bzt.tasks.bestandstaken_opruimen",
+        "schedule": crontab(minute="*/15"),
     },
     "inactieve-accounts-blokkeren": {
         "task": "bzt.tasks.inactieve_accounts_blokkeren",

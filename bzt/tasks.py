@@ -16,6 +16,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from kombu.exceptions import OperationalError
 
+from .achtergrond import SOFT_TIME_LIMIT
 from .audit import acting_as, system_user
 
 logger = logging.getLogger(__name__)
@@ -57,9 +58,10 @@ NIET_GESTART = (
 
 class InProcessWorker:
     """The embedded setup's worker (no broker: CELERY_BROKER_URL unset): one thread in the web process that runs
-    the long jobs (tasks declared with `achtergrond=True`: the jaarmonitor, the MDO's PDFs) one after the other,
-    as a worker with concurrency 1 would, so the request that started one returns at once and its page shows
-    the progress. A job lost with the process stays "in de wachtrij" and is started again from its page."""
+    the long jobs (tasks declared with `achtergrond=True`: the jaarmonitor, every PDF of bzt.bestandstaken) one
+    after the other, as a worker with concurrency 1 would, so the request that started one returns at once and its
+    page shows the progress. A job lost with the process stays "in de wachtrij" and is sent again by the sweep
+    (bzt.achtergrond.wachtende_versturen) or started again from its page."""
 
     def __init__(self):
         self._queue = queue.Queue()
@@ -175,3 +177,34 @@ def inzagelog_zegelen():
     from . import inzage
 
     return inzage.zegelen().volgnummer
+
+
+@shared_task(
+    base=AuditedTask,
+    achtergrond=True,  # without a broker: in the in-process worker thread (InProcessWorker)
+    soft_time_limit=SOFT_TIME_LIMIT,
+    time_limit=SOFT_TIME_LIMIT + 60,
+)
+def bestandstaak_maken(taak_id):
+    """Make the file of one Bestandstaak, as the person who asked for it (idempotent: bzt.bestandstaken.maken)."""
+    from . import bestandstaken
+    from .audit import acting_user
+
+    taak = bestandstaken.maken(taak_id=taak_id, door=acting_user())
+    return taak.status if taak is not None else None
+
+
+@shared_task(base=AuditedTask)
+def bestandstaken_versturen():
+    """Every few minutes: send the job again for file jobs that wait too long (the broker was down)."""
+    from . import bestandstaken
+
+    return bestandstaken.wachtende_versturen()
+
+
+@shared_task(base=AuditedTask)
+def bestandstaken_opruimen():
+    """Every 15 minutes: remove the files (personal data) and rows of file jobs whose time is up."""
+    from . import bestandstaken
+
+    return bestandstaken.opruimen()

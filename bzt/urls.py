@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
-from . import notificatie_views, views
+from . import bestandstaak_views, notificatie_views, views
 
 urlpatterns = [
     path("", include("keten.urls")),  # the start pages and the access log
@@ -16,6 +16,9 @@ urlpatterns = [
     path("berichten/<int:pk>/", notificatie_views.notificatie_openen, name="notificatie_openen"),
     path("berichten/alles-gelezen/", notificatie_views.alles_gelezen, name="notificaties_alles_gelezen"),
     path("berichten/instellingen/", notificatie_views.notificatie_instellingen, name="notificatie_instellingen"),
+    path("taken/<int:pk>/", bestandstaak_views.taak, name="bestandstaak"),
+    path("taken/<int:pk>/opnieuw/", bestandstaak_views.taak_opnieuw, name="bestandstaak_opnieuw"),
+    path("taken/<int:pk>/download/", bestandstaak_views.taak_download, name="bestandstaak_download"),
     path("", include("bzt.beheer_urls")),  # functioneel beheer: accounts, organisations; the first-password link
     path("meldpunt/", include("meldpunt.urls")),
     path("mdo/", include("mdo.urls")),

@@ -9,9 +9,10 @@ class CasusregieConfig(AppConfig):
         from django.db.models.signals import post_migrate
 
         from bzt.auth.services import Objectrechten, objectrechten_registreren
+        from bzt.bestandstaken import registreren
         from meldpunt import hooks
 
-        from . import permissions, services
+        from . import permissions, plan_pdf, services
         from .reference import ensure_reference_data
         from .selectors import noodtoegang_op_meldingpagina, permission_id
 
@@ -25,6 +26,7 @@ class CasusregieConfig(AppConfig):
             )
         )
 
+        registreren(plan_pdf.SOORT)
         hooks.TOEGEWEZEN_MELDING_PAGINA.register(noodtoegang_op_meldingpagina)
         from .views import open_casus_op_meldingpagina
 

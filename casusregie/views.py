@@ -10,16 +10,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from bzt import bestandstaak_views
 from bzt.access import access_object
 from bzt.forms import apply_errors, parse_int, zoektekst
 from bzt.gemeenten import is_regio
-from bzt.inzage import Actie, log_inzage
+from bzt.inzage import log_inzage
 from bzt.pagination import GeteldePaginator
 from bzt.workflow import TransitionNotAllowed
 from meldpunt import selectors as meldpunt_selectors
@@ -54,7 +54,7 @@ from .forms import (
     professionals,
 )
 from .models import Plan
-from .plan_pdf import plan_pdf as maak_plan_pdf
+from .plan_pdf import PLAN
 from .rechten import GEEN_RECHT, RECHTEN, heeft, mag
 from .timeline import gepland_en_gebeurd, tijdlijn
 
@@ -507,15 +507,9 @@ def plan(request, pk):
 
 @login_required
 def plan_pdf(request, pk):
-    """The plan as PDF for whoever may see the plan (selectors.plan_for); logged as an export of the persons in
-    it (only they appear in it: casusregie.plan_pdf)."""
-    plan = selectors.plan_for(request.user, pk)
-    pdf, personen = maak_plan_pdf(plan)
-    grond = selectors.toegangsgrond(request.user, plan.casus)
-    log_inzage(request, object=plan, actie=Actie.EXPORTEREN, personen=personen, grond=grond)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="plan-van-aanpak-{plan.casus.nummer}-v{plan.versie}.pdf"'
-    return response
+    """The plan as PDF for whoever may see the plan (selectors.plan_for), made in the background
+    (bzt.bestandstaken); the download is logged as an export of the persons in it (casusregie.plan_pdf)."""
+    return bestandstaak_views.aanvraag(request, PLAN, pk)
 
 
 def _render_plan(request, template, plan, **forms):

@@ -6,9 +6,13 @@ class MdoConfig(AppConfig):
     verbose_name = "MDO"
 
     def ready(self):
+        from bzt.bestandstaken import registreren
         from casusregie import hooks, timeline
 
-        from . import selectors, services
+        from . import bestanden, selectors, services
+
+        for soort in bestanden.SOORTEN:
+            registreren(soort)
 
         hooks.plan_ingediend.connect(services.agendapunt_voor_plan, dispatch_uid="mdo.agendapunt_voor_plan")
         timeline.BRONNEN.register(selectors.besluiten_in_tijdlijn)

@@ -5,22 +5,22 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import redirect, render
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.formats import date_format
 from django.views.decorators.http import require_POST
 
+from bzt import bestandstaak_views
 from bzt.access import access_object
 from bzt.forms import apply_errors, zoektekst
 from bzt.inzage import Actie, Grond, ObjectType, log_inzage
-from bzt.pdf import PDF_BASE_URL, render_pdf, static_path  # noqa: F401 - re-exported (tests/mdo/test_print.py)
+from bzt.pdf import PDF_BASE_URL, static_path  # noqa: F401 - re-exported (tests/mdo/test_print.py)
 from bzt.pdf import static_fetcher as _static_fetcher  # noqa: F401 - re-exported (tests/mdo/test_print.py)
 from bzt.workflow import TransitionNotAllowed
 from meldpunt import selectors as meldpunt_selectors
 
-from . import rechten, selectors, services
+from . import bestanden, rechten, selectors, services
 from .forms import (
     AfrondenForm,
     AgenderenForm,
@@ -418,25 +418,13 @@ def besluiten_print(request, pk):
 
 @login_required
 def agenda_pdf(request, pk):
-    context = _print_context(request, pk)
-    _log_agenda(request, context["overleg"], Actie.EXPORTEREN)
-    return _pdf(request, "mdo/print_agenda.html", context, "agenda")
+    """The agenda as PDF, made in the background (bzt.bestandstaken; the download is logged as an export)."""
+    return bestandstaak_views.aanvraag(request, bestanden.AGENDA, pk)
 
 
 @login_required
 def besluiten_pdf(request, pk):
-    context = _print_context(request, pk)
-    _log_agenda(request, context["overleg"], Actie.EXPORTEREN, ObjectType.BESLUITENLIJST)
-    return _pdf(request, "mdo/print_besluiten.html", context, "besluitenlijst")
-
-
-def _pdf(request, template, context, naam):
-    html = render_to_string(template, {**context, "pdf": True}, request=request)
-    pdf = render_pdf(html)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    overleg = context["overleg"]
-    response["Content-Disposition"] = f'inline; filename="mdo-{overleg.datum:%Y-%m-%d}-{naam}.pdf"'
-    return response
+    return bestandstaak_views.aanvraag(request, bestanden.BESLUITEN, pk)
 
 
 # --- the casusregisseur's own items ------------------------------------------------------------------------------

@@ -12,6 +12,8 @@ from django.conf import settings
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from bzt.pdf import PDF_MAX_MEMORY_MB, PDF_TIMEOUT_SECONDS
+
 from .formatting import datum
 from .report import LEGENDA, gelabelde_rijen, samenvatting, secties
 from .suppression import suppress
@@ -26,11 +28,8 @@ HEADER = ("Onderdeel", "Cijfer", "Waarde", "Code")
 CSV_SCHEIDING = ";"
 BOM = "\ufeff"
 
-# Limits of the PDF renderer (a forked child process): DESIGN.md § Known traps. The memory cap is what the
-# render may add to the worker's address space; the report (about 10 pages, its size does not grow with
-# the data) needs far less.
-PDF_TIMEOUT_SECONDS = 5 * 60
-PDF_MAX_MEMORY_MB = 1024
+# Limits of the PDF renderer (a forked child process): DESIGN.md § Known traps; the same for every background
+# PDF (bzt.pdf). The report (about 10 pages, its size does not grow with the data) needs far less.
 
 
 def render(figures, format):

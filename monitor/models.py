@@ -7,7 +7,7 @@ from django.db import models
 from django.utils import timezone
 
 from bzt.audit import AuditedHistory
-from bzt.models import Organisatie, eigen_gemeente_id
+from bzt.models import Organisatie, TaakStatus, eigen_gemeente_id
 from meldpunt.codes import Aanmeldroute
 
 
@@ -48,14 +48,10 @@ class BudgetRegel(models.Model):
 class Rapport(models.Model):
     """A generated jaarmonitor PDF. Generation is a Celery job; the row carries its progress."""
 
-    class Status(models.TextChoices):
-        IN_WACHTRIJ = "in_wachtrij", "In de wachtrij"
-        BEZIG = "bezig", "Bezig"
-        KLAAR = "klaar", "Klaar"
-        MISLUKT = "mislukt", "Mislukt"
+    Status = TaakStatus  # the states of every background file job (bzt.achtergrond)
 
     jaar = models.PositiveSmallIntegerField()
-    status = models.CharField(max_length=12, choices=Status.choices, default=Status.IN_WACHTRIJ)
+    status = models.CharField(max_length=12, choices=TaakStatus.choices, default=TaakStatus.IN_WACHTRIJ)
     voortgang = models.PositiveSmallIntegerField(default=0, help_text="0 tot 100")
     stap = models.CharField(max_length=120, blank=True)
     fout = models.TextField(blank=True)

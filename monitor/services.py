@@ -6,19 +6,15 @@ which only calls `rapport_genereren`); one Rapport row per request, reused by ev
 
 import json
 import logging
-import os
-import tempfile
-from contextlib import contextmanager
 from datetime import date, timedelta
 from decimal import Decimal
-from pathlib import Path
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import IntegrityError, connection, transaction
-from django.db.models import Q
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from bzt import achtergrond
 from bzt.audit import acting_as
 from bzt.gemeenten import gemeente_van
 from bzt.tasks import start_task
@@ -30,12 +26,11 @@ from .workflow import PERMISSION, RAPPORT_WORKFLOW, mag_jaarmonitor  # noqa: F40
 logger = logging.getLogger(__name__)
 
 EERSTE_JAAR = 2000
-OPEN = (Rapport.Status.IN_WACHTRIJ, Rapport.Status.BEZIG)
+OPEN = achtergrond.OPEN
 # A run that was cut off (its worker died) is redone when the message is delivered again, this many runs
 # per request at most; after that the rapport is mislukt and the user can retry.
 MAX_RUNS = 2
-SOFT_TIME_LIMIT = 10 * 60
-# An open rapport that waited or ran this long gets its job sent again (wachtende_rapporten_versturen).
+SOFT_TIME_LIMIT = achtergrond.SOFT_TIME_LIMIT
 ADVISORY_LOCK_KEY = 7201  # first half of the PostgreSQL advisory lock key of a running jaarmonitor job
 BEDRAG_MAX = Decimal("9999999999.99")
 
@@ -194,108 +189,42 @@ def _start(rapport, door):
 
 
 def wachtende_rapporten_versturen(*, ouder_dan=None) -> int:
-    """Send the job again for every open rapport that waited longer than `ouder_dan` (celery beat).
-
-    Covers a job that never reached the broker (Redis was down when it was requested) and one whose worker
-    died with the message (e.g. Redis restarted without persistence). Sending twice is harmless: the job
-    skips a rapport that is klaar, and one that another worker is running (`_alleen_hier`)."""
+    """Send the job again for every open rapport that waited longer than `ouder_dan` (celery beat; the sweep of
+    every background job, bzt.achtergrond.wachtende_versturen)."""
     if ouder_dan is None:
         ouder_dan = timedelta(seconds=settings.BZT_RAPPORT_HERSTART_SECONDEN)
-    grens = timezone.now() - ouder_dan
-    rapporten = list(
-        Rapport.objects.filter(status__in=OPEN)
-        .filter(Q(status=Rapport.Status.IN_WACHTRIJ, aangevraagd_op__lt=grens) | Q(gestart_op__lt=grens))
-        .select_related("aangevraagd_door")
+    return achtergrond.wachtende_versturen(
+        Rapport.objects.all(), lambda rapport: _start(rapport, rapport.aangevraagd_door), ouder_dan=ouder_dan
     )
-    for rapport in rapporten:
-        _start(rapport, rapport.aangevraagd_door)
-    return len(rapporten)
 
 
-@contextmanager
 def _alleen_hier(rapport_id):
-    """Yields True when no other process works on this rapport now (a PostgreSQL advisory lock, held for the
-    run). A killed worker's connection drops and frees the lock, so its redelivered job may run again; a
-    duplicate message for a rapport that is running is skipped. Other databases: always True."""
-    if connection.vendor != "postgresql":
-        yield True
-        return
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [ADVISORY_LOCK_KEY, rapport_id])
-        vrij = cursor.fetchone()[0]
-    try:
-        yield vrij
-    finally:
-        if vrij:
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [ADVISORY_LOCK_KEY, rapport_id])
+    return achtergrond.alleen_hier(ADVISORY_LOCK_KEY, rapport_id)
 
 
 def _voortgang(rapport_id, voortgang, stap):
-    """Progress is transient: QuerySet.update, no history record."""
-    Rapport.objects.filter(pk=rapport_id).update(voortgang=voortgang, stap=stap)
-
-
-def _runs_of_this_attempt(rapport):
-    """How often this request was started: history records with status bezig since it was (re)queued."""
-    runs = 0
-    for record in rapport.history.order_by("-history_date", "-history_id").only("status"):
-        if record.status == Rapport.Status.IN_WACHTRIJ:
-            break
-        if record.status == Rapport.Status.BEZIG:
-            runs += 1
-    return runs
+    achtergrond.voortgang(Rapport, rapport_id, voortgang, stap)
 
 
 def _claim(rapport_id, door):
     """Move the rapport to bezig, or answer None when there is nothing to do (klaar, mislukt, gone)."""
-    with transaction.atomic():
-        rapport = Rapport.objects.select_for_update().filter(pk=rapport_id).first()
-        if rapport is None or rapport.status not in OPEN:
-            return None  # done already (a redelivered task), or failed: retrying is the user's choice
-        with acting_as(door):
-            if rapport.status == Rapport.Status.BEZIG and _runs_of_this_attempt(rapport) >= MAX_RUNS:
-                fout = "Het maken is herhaaldelijk onderbroken (de verwerking stopte onverwacht)."
-                transition(rapport, "mislukken", door=door, fout=fout)
-                return None
-            transition(rapport, "starten", door=door, gestart_op=timezone.now(), voortgang=0, stap="Gestart", fout="")
-    return rapport
+    return achtergrond.claim(Rapport, rapport_id, door, max_runs=MAX_RUNS)
 
 
 def bestandsnaam(rapport):
     return f"jaarmonitor/jaarmonitor-bzt-{rapport.jaar}-{rapport.pk}.pdf"
 
 
-def _write_atomically(name, data: bytes):
-    """Write MEDIA_ROOT/name via a temporary file in the same folder and a rename: never half a file."""
-    path = Path(settings.MEDIA_ROOT) / name
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".pdf")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o640)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+_write_atomically = achtergrond.schrijven
 
 
 def foutmelding(error) -> str:
     """What the user reads when a job fails: Dutch, no stack trace (that goes to the log)."""
-    from celery.exceptions import SoftTimeLimitExceeded
-
-    from bzt.pdf import PdfError
-
-    if isinstance(error, SoftTimeLimitExceeded):
-        return f"Het maken duurde langer dan {SOFT_TIME_LIMIT // 60} minuten en is afgebroken."
-    if isinstance(error, PdfError):
-        return str(error)
-    if isinstance(error, ValidationError):
-        return " ".join(error.messages)
-    return "Er ging iets mis bij het maken van het rapport. De technische details staan in het logboek."
+    return achtergrond.foutmelding(
+        error,
+        soft_time_limit=SOFT_TIME_LIMIT,
+        anders="Er ging iets mis bij het maken van het rapport. De technische details staan in het logboek.",
+    )
 
 
 def rapport_genereren(*, rapport_id, door) -> Rapport | None:

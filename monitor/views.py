@@ -4,9 +4,6 @@ Only figures: every page and file shows SUPPRESSED figures (monitor.suppression)
 melding, person or dossier. Thin: parse the form, call one service, render.
 """
 
-from pathlib import Path
-
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import ValidationError
@@ -15,6 +12,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
+from bzt.achtergrond import media_pad
 from bzt.forms import apply_errors
 
 from . import exports, services
@@ -104,9 +102,8 @@ def rapport_download(request, pk):
         raise Http404("Dit rapport telde de lopende maand mee en wordt niet meer aangeboden; maak een nieuw rapport.")
     if not rapport.bestand:
         raise Http404("Het rapport heeft geen bestand.")
-    root = Path(settings.MEDIA_ROOT).resolve()
-    path = (root / rapport.bestand.name).resolve()
-    if root not in path.parents or not path.is_file():
+    path = media_pad(rapport.bestand.name)
+    if path is None:
         raise Http404("Het bestand van dit rapport is niet gevonden.")
     response = FileResponse(
         path.open("rb"),

@@ -90,6 +90,13 @@ def _force_login_passes_2fa(monkeypatch):
     monkeypatch.setattr(Client, "force_login", force_login)
 
 
+@pytest.fixture
+def media(settings, tmp_path):
+    """Files made by jobs go to a folder of this test (not for the worker tests: the worker has its own)."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+    return settings.MEDIA_ROOT
+
+
 # --- Celery ---------------------------------------------------------------------------------------------
 
 

@@ -105,3 +105,22 @@ def screenshots(page, name):
         page.set_viewport_size(viewport)
         screenshot(page, f"{name}-{viewport['width']}")
     page.set_viewport_size(eerder)
+
+
+def pdf_via_taak(client, url, capture_on_commit):
+    """Ask for a PDF as the page's button does (POST) and fetch it the way the user does: the job runs when the
+    request commits (in this process), the progress page says it is klaar and links to the download.
+    Returns the download response, its body read into `.pdf`."""
+    import re
+
+    with capture_on_commit(execute=True):
+        response = client.post(url)
+    assert response.status_code == 302 and re.fullmatch(r"/taken/\d+/", response["Location"]), response
+    pagina = client.get(response["Location"]).content.decode()
+    assert "Klaar" in pagina, pagina
+    download = re.search(r'href="(/taken/\d+/download/)"', pagina).group(1)
+    response = client.get(download)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    response.pdf = b"".join(response.streaming_content)
+    assert response.pdf.startswith(b"%PDF")
+    return response

@@ -15,6 +15,7 @@ from avg.models import AvgExport, AvgVerzoek
 from avg.signalen import termijnen_signaleren
 from bzt.models import InzageRegel, Notificatie
 from bzt.workflow import TransitionNotAllowed
+from tests.helpers import pdf_via_taak
 from tests.monitor.conftest import pdf_text
 
 from .conftest import GERECHTIGD, MELDER, NIET_GERECHTIGD
@@ -64,7 +65,9 @@ def test_other_roles_cannot_register_or_see_requests(client, demo, verzoek):
         )
 
 
-def test_export_leaves_out_the_melder_and_members_the_client_may_not_see(client, privacy, verzoek, personen):
+def test_export_leaves_out_the_melder_and_members_the_client_may_not_see(
+    client, privacy, verzoek, personen, media, django_capture_on_commit_callbacks
+):
     klant, verborgen, toegestaan = personen
     client.force_login(privacy)
     client.post(reverse("avg:actie", args=[verzoek.pk, "in_behandeling"]))
@@ -75,9 +78,11 @@ def test_export_leaves_out_the_melder_and_members_the_client_may_not_see(client,
     assert export.status == AvgExport.Status.CONCEPT
 
     verboden = [*MELDER.values(), NIET_GERECHTIGD["voornaam"], NIET_GERECHTIGD["achternaam"], NIET_GERECHTIGD["bsn"]]
-    pdf = client.get(reverse("avg:export_download", args=[export.pk, "pdf"]))
-    assert pdf["Content-Type"] == "application/pdf"
-    tekst = pdf_text(pdf.content)
+    pdf = pdf_via_taak(
+        client, reverse("avg:export_download", args=[export.pk, "pdf"]), django_capture_on_commit_callbacks
+    )
+    assert f"avg-inzage-{verzoek.nummer}-{export.pk}-concept.pdf" in pdf["Content-Disposition"]
+    tekst = pdf_text(pdf.pdf)
     data = client.get(reverse("avg:export_download", args=[export.pk, "json"])).content.decode()
     scherm = client.get(reverse("avg:export", args=[export.pk])).content.decode()
     for inhoud in (tekst, data, scherm):

@@ -7,9 +7,10 @@ from datetime import timedelta
 from django.urls import reverse
 from django.utils import timezone
 
-from bzt.models import InzageRegel, Organisatie
+from bzt.models import Bestandstaak, InzageRegel, Organisatie
 from casusregie import services
 from tests import factories
+from tests.helpers import pdf_via_taak
 
 
 def pdf_tekst(data):
@@ -45,14 +46,15 @@ def _plan_voor_een_van_twee(demo):
     return casus, plan, henk
 
 
-def test_the_pdf_holds_the_plan_and_no_other_household_member(client, demo):
+def test_the_pdf_holds_the_plan_and_no_other_household_member(client, demo, media, django_capture_on_commit_callbacks):
     casus, plan, henk = _plan_voor_een_van_twee(demo)
     partner = casus.melding.betrokkenen.get(rol="partner").persoon
     assert henk.bsn and partner.bsn  # both have a BSN in the register
     client.force_login(demo["regisseur_dimence"])
-    response = client.get(reverse("casusregie:plan_pdf", args=[plan.pk]))
-    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
-    tekst = pdf_tekst(response.content)
+    url = reverse("casusregie:plan_pdf", args=[plan.pk])
+    response = pdf_via_taak(client, url, django_capture_on_commit_callbacks)
+    assert f"plan-van-aanpak-{casus.nummer}-v{plan.versie}.pdf" in response["Content-Disposition"]
+    tekst = pdf_tekst(response.pdf)
     for verwacht in (
         "Plan van aanpak",
         casus.nummer,
@@ -67,16 +69,21 @@ def test_the_pdf_holds_the_plan_and_no_other_household_member(client, demo):
         assert verboden not in tekst, verboden
 
 
-def test_who_may_see_the_plan_may_download_it_and_the_download_is_logged(client, demo):
+def test_who_may_see_the_plan_may_download_it_and_the_download_is_logged(
+    client, demo, media, django_capture_on_commit_callbacks
+):
     casus, plan, henk = _plan_voor_een_van_twee(demo)
     url = reverse("casusregie:plan_pdf", args=[plan.pk])
-    client.force_login(demo["regisseur_tactus"])
-    assert client.get(url).status_code == 404  # not their casus: same answer as a plan that does not exist
-    client.force_login(demo["meldpunt"])
-    assert client.get(url).status_code == 404
+    for username in ("regisseur_tactus", "meldpunt"):  # not their casus: same answer as a missing plan
+        client.force_login(demo[username])
+        assert client.get(url).status_code == 404
+        assert client.post(url).status_code == 404
     assert not InzageRegel.objects.filter(actie="exporteren").exists()
+    assert not Bestandstaak.objects.exists()
 
     client.force_login(demo["procesmanager"])
-    assert client.get(url).status_code == 200
+    assert client.get(url).status_code == 200  # the page with the button
+    assert not InzageRegel.objects.filter(actie="exporteren").exists()  # asking shows nothing: not logged
+    pdf_via_taak(client, url, django_capture_on_commit_callbacks)
     [regel] = InzageRegel.objects.filter(actie="exporteren", object_type="plan")
     assert (regel.object_id, regel.persoon_id, regel.gebruiker_id) == (plan.pk, henk.pk, demo["procesmanager"].pk)

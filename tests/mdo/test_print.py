@@ -6,6 +6,8 @@ from django.utils.formats import date_format
 
 from mdo import services, views
 from tests import factories
+from tests.helpers import pdf_via_taak
+from tests.monitor.conftest import pdf_text
 
 
 @pytest.fixture
@@ -39,7 +41,7 @@ def test_the_printable_agenda_lists_the_items_in_order(chair, demo, overleg):
     assert html.index("Drukker") < html.index("Later") < html.index("Plan van aanpak vaststellen")
     assert "Triage: 3 van 8 (verslaving, schulden, dakloos)" in html and "Urgentie: acuut" in html
     assert "Vertrouwelijk" in html and 'class="bzt-print"' in html
-    assert "<form" not in html  # nothing to click on paper
+    assert "<form" not in html.split("</nav>", 1)[1]  # nothing to click on paper (the "Als pdf" button is screen-only)
 
 
 def test_the_besluitenlijst_lists_every_besluit_with_its_notulen_and_who_was_there(chair, demo, overleg):
@@ -58,13 +60,23 @@ def test_the_print_css_hides_the_screen_only_parts():
     assert "@media print" in css and ".bzt-no-print" in css and "@page" in css
 
 
-@pytest.mark.parametrize("naam", ["agenda_pdf", "besluiten_pdf"])
-def test_the_pdf_versions(chair, overleg, naam):
-    response = chair.get(reverse(f"mdo:{naam}", args=[overleg.pk]))
-    assert response.status_code == 200
-    assert response["Content-Type"] == "application/pdf"
-    assert response.content.startswith(b"%PDF")
+@pytest.mark.parametrize(("naam", "kop"), [("agenda_pdf", "Agenda MDO"), ("besluiten_pdf", "Besluitenlijst MDO")])
+def test_the_pdf_versions(chair, overleg, naam, kop, media, django_capture_on_commit_callbacks):
+    """Made in the background (bzt.bestandstaken): the button asks, the progress page gives the download."""
+    response = pdf_via_taak(chair, reverse(f"mdo:{naam}", args=[overleg.pk]), django_capture_on_commit_callbacks)
     assert f"mdo-{overleg.datum:%Y-%m-%d}" in response["Content-Disposition"]
+    tekst = " ".join(pdf_text(response.pdf).split())
+    assert kop in tekst and "Drukker" in tekst and "Vertrouwelijk" in tekst
+    assert "Stadhuis, zaal 3" in tekst and "Afdrukken: Ctrl+P" not in tekst  # no screen navigation in the PDF
+
+
+def test_the_pdf_buttons_on_the_agenda_and_print_pages_post(chair, overleg):
+    agenda = chair.get(reverse("mdo:overleg", args=[overleg.pk])).content.decode()
+    afdruk = chair.get(reverse("mdo:agenda_print", args=[overleg.pk])).content.decode()
+    for naam, html in (("agenda_pdf", agenda), ("besluiten_pdf", agenda), ("agenda_pdf", afdruk)):
+        url = reverse(f"mdo:{naam}", args=[overleg.pk])
+        assert f'<form method="post" action="{url}"' in html, naam
+        assert f'href="{url}"' not in html
 
 
 def test_the_pdf_fetcher_serves_only_the_apps_own_static_files():

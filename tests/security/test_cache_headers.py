@@ -20,6 +20,7 @@ PERSOONLIJK = [
     "meldpunt:zoeken",
     "mdo:agenda_pdf",
     "mdo:besluiten_pdf",
+    "bestandstaak_download",  # the PDF itself (bzt.bestandstaken)
     "inzagelog",
     "inzagelog_export",
     "monitor:rapport_download",

@@ -80,6 +80,10 @@ MATRIX = {
     "notificatie_openen": ("GET", cells(ok={"regisseur_dimence"}, default="404")),
     "notificaties_alles_gelezen": ("POST", cells(ok=ALL)),
     "notificatie_instellingen": ("GET", cells(ok=ALL)),
+    # a file made in the background (bzt.bestandstaken): only for whoever asked for it; anyone else 404
+    "bestandstaak": ("GET", cells(ok={"procesmanager"}, default="404")),
+    "bestandstaak_opnieuw": ("POST", cells(ok={"procesmanager"}, default="404")),
+    "bestandstaak_download": ("GET", cells(ok={"procesmanager"}, default="404")),
     # functioneel beheer: accounts and organisations (no case content; 403 for every other role). The POSTs
     # are sent empty: the form answers with its errors (ok) and nothing is written.
     "beheer:accounts": ("GET", cells(ok={"beheer"})),
@@ -473,6 +477,17 @@ def world(demo, django_user_model):
         door=users["procesmanager"], datum=timezone.localdate() + timezone.timedelta(days=1)
     )
     punt = mdo_services.casusbespreking_toevoegen(door=users["procesmanager"], overleg=overleg, casus=casus)
+    from bzt.audit import acting_as
+    from bzt.models import Bestandstaak
+
+    with acting_as(users["procesmanager"]):
+        taak = dict(
+            soort="mdo.agenda", object_id=str(overleg.pk), titel="Agenda MDO", aangevraagd_door=users["procesmanager"]
+        )
+        verloopt = timezone.now() + timezone.timedelta(hours=1)
+        bestandstaak = Bestandstaak.objects.create(**taak, status="klaar", verloopt_op=verloopt)
+        bestandstaak.bestand.save("matrix-test.pdf", ContentFile(b"%PDF-1.4 test"))
+        bestandstaak_mislukt = Bestandstaak.objects.create(**taak, status="mislukt", fout="test", verloopt_op=verloopt)
     team = casus_services.expertteam_opslaan(
         door=users["beheer"], naam="Expertteam", leden=[users["regisseur_carinova"]]
     )
@@ -547,6 +562,9 @@ def world(demo, django_user_model):
             "avg:export_download": {"pk": avg_export.pk, "formaat": "json"},
             "avg:export_vrijgeven": {"pk": avg_export.pk},
             "notificatie_openen": {"pk": notificatie.pk},
+            "bestandstaak": {"pk": bestandstaak.pk},
+            "bestandstaak_opnieuw": {"pk": bestandstaak_mislukt.pk},
+            "bestandstaak_download": {"pk": bestandstaak.pk},
             "meldpunt:melding": {"pk": melding.pk},
             "meldpunt:melding_in_triage": {"pk": melding.pk},
             "meldpunt:melding_triage": {"pk": melding.pk},
