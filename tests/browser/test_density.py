@@ -1,6 +1,9 @@
 """Professional density (issue 17), one journey: the MDO agenda of 24 items fits a few screens and opens an
-item's form on demand; the lists sort and page; the escalation shows its own question first; the main pages fit
-a phone. Screenshots of each page at 1366×900 and 390×844 (test-artifacts/screenshots)."""
+item's form on demand; the lists sort and page; the escalation shows its own question first. Then a tour of every
+page the issue changed, as each role sees it (rondgang): at 1366×900 and 390×844 a screenshot
+(test-artifacts/screenshots/NAME-1366.png, NAME-390.png) and axe at zero serious/critical violations; at 390 no
+page wider than the screen, the header in two lines at most and stacked tables that keep urgency, norm and signals;
+on every page no "---------", no internal #id, capitalised statuses and warning buttons that look enabled."""
 
 import re
 from datetime import timedelta
