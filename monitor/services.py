@@ -16,7 +16,7 @@ from pathlib import Path
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 from django.utils import timezone
 
 from bzt.audit import acting_as
@@ -236,6 +236,11 @@ def _voortgang(rapport_id, voortgang, stap):
     Rapport.objects.filter(pk=rapport_id).update(voortgang=voortgang, stap=stap)
 
 
+def _render_tellen(rapport_id, veld):
+    """Count a render in its own committed statement (outside any transaction of the job, which has none)."""
+    Rapport.objects.filter(pk=rapport_id).update(**{veld: F(veld) + 1})
+
+
 def _runs_of_this_attempt(rapport):
     """How often this request was started: history records with status bezig since it was (re)queued."""
     runs = 0
@@ -322,8 +327,10 @@ def _genereren(rapport_id, door):
         figures = _cijfers(door=door, jaar=rapport.jaar, gemeente=rapport.gemeente_id)
         if figures is None:
             raise ValidationError(GEEN_VOLLEDIGE_MAAND.format(jaar=rapport.jaar))
+        _render_tellen(rapport.pk, "renders_gestart")
         _voortgang(rapport.pk, 50, "PDF opmaken")
         pdf = exports.render(figures, "pdf")
+        _render_tellen(rapport.pk, "renders_voltooid")
         _voortgang(rapport.pk, 90, "Opslaan")
         name = bestandsnaam(rapport)
         _write_atomically(name, pdf)

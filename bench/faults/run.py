@@ -87,11 +87,24 @@ def request_report(stack, session, jaar):
     return r, time.perf_counter() - started
 
 
+RAPPORT_COLUMNS = ("id", "status", "voortgang", "pogingen", "bestand", "renders_gestart", "renders_voltooid")
+
+
 def rapport(stack, jaar):
     rows = stack.psql(
-        f"SELECT id, status, voortgang, pogingen, bestand FROM monitor_rapport WHERE jaar = {int(jaar)} ORDER BY id"  # noqa: S608
+        f"SELECT {', '.join(RAPPORT_COLUMNS)} FROM monitor_rapport WHERE jaar = {int(jaar)} ORDER BY id"  # noqa: S608
     )
-    return [dict(zip(("id", "status", "voortgang", "pogingen", "bestand"), row, strict=True)) for row in rows]
+    return [dict(zip(RAPPORT_COLUMNS, row, strict=True)) for row in rows]
+
+
+def one_render(case, row):
+    """Exactly one completed render of the PDF (the counters of monitor.services._genereren, each written in its
+    own committed statement): the killed run started one (counted before it began) and did not complete it, the
+    redelivered run completed one. A second complete render (a duplicate delivery running too) fails here even
+    when it overwrote the same file and left the history as expected."""
+    renders = (row["renders_gestart"], row["renders_voltooid"])
+    check(renders == (2, 1), f"{case} renders started/completed {renders}, expected (2, 1): the killed one, the redo")
+    return "renders started 2 (the killed one and the redo), completed 1"
 
 
 def history(stack, rapport_id):
@@ -127,9 +140,10 @@ def worker_kill(stack, accounts):
     check(len(a) == 1 and a[0]["status"] == "klaar", f"(a) expected one klaar report, got {a}")
     runs = history(stack, a[0]["id"])
     check(runs == ["in_wachtrij", "bezig", "bezig", "klaar"], f"(a) history {runs}")
+    renders = one_render("(a)", a[0])
     observed.append(
         f"(a) pool process killed at 50%: redelivered at once, klaar {time.monotonic() - killed_at:.0f} s later, "
-        f"1 report, history {' → '.join(runs)}"
+        f"1 report, history {' → '.join(runs)}, {renders}"
     )
     stack.stop_worker(worker, hard=True)
     del done
@@ -147,9 +161,10 @@ def worker_kill(stack, accounts):
     check(len(b) == 1 and b[0]["status"] == "klaar", f"(b) expected one klaar report, got {b}")
     runs = history(stack, b[0]["id"])
     check(runs == ["in_wachtrij", "bezig", "bezig", "klaar"], f"(b) history {runs}")
+    renders = one_render("(b)", b[0])
     observed.append(
         f"(b) whole worker killed at 50%, worker restarted: redelivered after the visibility timeout (15 s here), "
-        f"klaar {time.monotonic() - killed_at:.0f} s after the kill, 1 report, history {' → '.join(runs)}"
+        f"klaar {time.monotonic() - killed_at:.0f} s after the kill, 1 report, history {' → '.join(runs)}, {renders}"
     )
     stack.stop_worker(worker)
 
@@ -167,11 +182,12 @@ def worker_kill(stack, accounts):
     check(len(c) == 1 and c[0]["status"] == "klaar", f"(c) expected one klaar report, got {c}")
     runs = history(stack, c[0]["id"])
     check(runs == ["in_wachtrij", "bezig", "bezig", "klaar"], f"(c) history {runs}")
+    renders = one_render("(c)", c[0])
     files = pdf_files(stack)
     check(len(files) == 3, f"expected 3 PDF files (one per report), found {files}")
     observed.append(
         f"(c) the same with the production visibility timeout (2 h) and the beat sweep run once: klaar "
-        f"{time.monotonic() - killed_at:.0f} s after the kill, 1 report, history {' → '.join(runs)}; "
+        f"{time.monotonic() - killed_at:.0f} s after the kill, 1 report, history {' → '.join(runs)}, {renders}; "
         f"{len(files)} PDF files for 3 reports, no temporary files"
     )
     stack.stop_worker(worker)
@@ -421,6 +437,14 @@ def import_crash(stack, accounts, n=3000):
     )
 
 
+def keep_logs(stack, name):
+    """A failed scenario leaves the stack's logs (workers, beat, gunicorn) in bench/results/<scenario>-logs/."""
+    folder = RESULTS / f"{name}-logs"
+    folder.mkdir(parents=True, exist_ok=True)
+    for log in stack.dir.glob("*.log"):
+        (folder / log.name).write_text(log.read_text(errors="replace"))
+
+
 # --- the runner -----------------------------------------------------------------------------------------
 
 
@@ -448,6 +472,7 @@ def run(only=()):
                 outcome = {"result": "PASS", "observed": observed}
             except Fail as failure:
                 outcome = {"result": "FAIL", "observed": str(failure)}
+                keep_logs(stack, name)
             except Exception as error:  # noqa: BLE001 - a broken scenario is a FAIL with its reason
                 outcome = {"result": "FAIL", "observed": f"{type(error).__name__}: {error}"}
             outcome["seconds"] = round(time.perf_counter() - started, 1)

@@ -251,7 +251,7 @@ class Stack:
                 "-n",
                 f"{name}@localhost",
                 f"--concurrency={concurrency}",
-                "--loglevel=INFO",
+                f"--loglevel={os.environ.get('BENCH_WORKER_LOGLEVEL', 'INFO')}",
                 "--without-gossip",
                 "--without-mingle",
                 "--without-heartbeat",

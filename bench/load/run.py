@@ -128,7 +128,7 @@ def gunicorn_workers(stack):
 def run(duration=60, users=50, size="10k", web_workers=4):
     ensure_locust()
     RESULTS.mkdir(exist_ok=True)
-    with Stack() as stack:
+    with Stack(database=f"bzt_bench_{size}") as stack:
         print(f"bench load: private stack in {stack.dir}")
         stack.start_postgres()
         accounts = prepare(stack, size)
