@@ -242,6 +242,9 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute="*/5")
         if BZT_RAPPORT_HERSTART_SECONDEN == 5 * 60
         else timedelta(seconds=BZT_RAPPORT_HERSTART_SECONDEN),
+        # The waiting time travels with the message: the worker must not read its own (possibly different)
+        # value, or a shortened interval in beat finds nothing old enough in the worker (issue 20, redis-stop).
+        "kwargs": {"ouder_dan_seconden": BZT_RAPPORT_HERSTART_SECONDEN},
     },
     "inactieve-accounts-blokkeren": {
         "task": "bzt.tasks.inactieve_accounts_blokkeren",

@@ -257,7 +257,8 @@ class Stack:
                 "--without-heartbeat",
             ],  # fmt: skip
             cwd=ROOT,
-            env=self.env(**env),
+            # INFO: each task's "received" and "succeeded" lines (LOG_LEVEL is WARNING elsewhere in the stack)
+            env=self.env(**{"LOG_LEVEL": "INFO", **env}),
             stdout=open(self.dir / f"worker-{name}.log", "a"),  # noqa: SIM115
             stderr=subprocess.STDOUT,
             start_new_session=True,
