@@ -481,6 +481,8 @@ def run(only=()):
             except Exception as error:  # noqa: BLE001 - a broken scenario is a FAIL with its reason
                 outcome = {"result": "FAIL", "observed": f"{type(error).__name__}: {error}"}
             outcome["seconds"] = round(time.perf_counter() - started, 1)
+            outcome["at"] = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+            outcome["load_avg"] = round(os.getloadavg()[0], 1)
             outcomes[name] = outcome
             print(f"{outcome['result']} {name}: {outcome['observed']}", flush=True)
             for worker in list(stack.workers):
@@ -540,13 +542,15 @@ def markdown(data):
         "`DATABASE_CONNECT_TIMEOUT`); the crash is kill -9 of the stack's own postmaster (never the machine's). "
         "**import-crash** — the import is one transaction.",
         "",
-        f"Last run {data['measured']}:",
+        f"Last run {data['measured']} (each scenario's latest result, `bench/results/faults.json`; the load "
+        "average is at the scenario's end):",
         "",
-        "| fault | result | observed |",
-        "|---|---|---|",
+        "| fault | result | when | observed |",
+        "|---|---|---|---|",
     ]
     for name in SCENARIOS:
         outcome = data["scenarios"].get(name)
         if outcome:
-            lines.append(f"| {WHAT[name]} | **{outcome['result']}** | {outcome['observed']} |")
+            when = f"{outcome['at']}, load {outcome['load_avg']}" if "at" in outcome else data["measured"]
+            lines.append(f"| {WHAT[name]} | **{outcome['result']}** | {when} | {outcome['observed']} |")
     return "\n".join(lines)
