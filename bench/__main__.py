@@ -3,7 +3,7 @@ python -m bench run --size 10k|100k|1m [--runs N]  measure the workloads -> benc
 python -m bench report                          merge bench/results/*.json into the tables of bench/README.md
 python -m bench inzagelog --size S [--rows N]        load N access-log rows (valid hash chains)
 python -m bench inzage-writes --size S [--writers 16]   access-log rows/s with concurrent writers
-python -m bench load [--duration 60] [--users 50]   load test (locust) on a private stack -> README "Load test"
+python -m bench load [--size 10k] [--duration 60] [--users 50]   locust on a private stack -> README "Load test"
 python -m bench faults [--only worker-kill,...]     fault tests on a private stack -> README "Fault tests"
 
 The PostgreSQL server comes from BENCH_PG (default postgres://postgres@127.0.0.1:5432); every size has its
@@ -89,6 +89,7 @@ def main(argv=None):
     lo = sub.add_parser("load", help="load test: locust against gunicorn + PostgreSQL on a private stack")
     lo.add_argument("--duration", type=int, default=60, help="seconds (default 60)")
     lo.add_argument("--users", type=int, default=50)
+    lo.add_argument("--size", choices=SIZES, default="10k", help="the data loaded into the stack (default 10k)")
     il = sub.add_parser("inzagelog", help="load N valid access-log rows (hash chains) into the bench database")
     il.add_argument("--size", choices=SIZES, required=True)
     il.add_argument("--rows", type=int, default=5_000_000)
@@ -130,7 +131,7 @@ def main(argv=None):
     elif args.command == "load":
         from .load.run import run as load
 
-        load(duration=args.duration, users=args.users)
+        load(duration=args.duration, users=args.users, size=args.size)
     elif args.command == "faults":
         from .faults.run import run as faults
 

@@ -96,6 +96,7 @@ def render_pdf_isolated(html, base_url=None, *, timeout=PDF_TIMEOUT_SECONDS, max
 
     _warm_up()
     read_end, write_end = os.pipe()
+    parent = os.getpid()
     gc.freeze()  # the child's garbage collector leaves the inherited objects alone (no copy-on-write of them)
     try:
         pid = os.fork()
@@ -106,6 +107,7 @@ def render_pdf_isolated(html, base_url=None, *, timeout=PDF_TIMEOUT_SECONDS, max
         raise PdfError("Het opmaken van de PDF kon niet starten (te weinig systeembronnen).") from error
     if pid == 0:  # the child: render, write the PDF into the pipe, and leave without any cleanup
         os.close(read_end)
+        _die_with_parent(parent)
         os._exit(_render_in_child(html, base_url or PDF_BASE_URL, write_end, max_memory_mb))
     gc.unfreeze()
     os.close(write_end)
@@ -162,6 +164,21 @@ def _kill(pid):
     except ProcessLookupError:
         pass
     os.waitpid(pid, 0)
+
+
+def _die_with_parent(parent):
+    """In the child: be killed when the process that forked it dies (Linux PR_SET_PDEATHSIG). A Celery pool
+    process killed with -9 during a render would otherwise leave the child rendering on, holding copies of the
+    parent's sockets — its PostgreSQL connection among them, so the job's advisory lock stayed held and the
+    redelivered job skipped the report as "already running" (found by the worker-kill fault test, issue 20)."""
+    try:
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGKILL)  # 1 = PR_SET_PDEATHSIG
+    except (OSError, AttributeError):  # not Linux: the child ends on the broken pipe when it writes
+        return
+    if os.getppid() != parent:  # the parent died before prctl took effect
+        os._exit(EXIT_ERROR)
 
 
 def _render_in_child(html, base_url, fd, max_memory_mb) -> int:

@@ -242,6 +242,9 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute="*/5")
         if BZT_RAPPORT_HERSTART_SECONDEN == 5 * 60
         else timedelta(seconds=BZT_RAPPORT_HERSTART_SECONDEN),
+        # The waiting time travels with the message: the worker must not read its own (possibly different)
+        # value, or a shortened interval in beat finds nothing old enough in the worker (issue 20, redis-stop).
+        "kwargs": {"ouder_dan_seconden": BZT_RAPPORT_HERSTART_SECONDEN},
     },
     # The PDFs of the MDO, the plan van aanpak and the AVG export (bzt.bestandstaken): the same sweep, and the
     # cleanup of their files (personal data, kept one hour).
@@ -250,6 +253,7 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": crontab(minute="*/5")
         if BZT_RAPPORT_HERSTART_SECONDEN == 5 * 60
         else timedelta(seconds=BZT_RAPPORT_HERSTART_SECONDEN),
+        "kwargs": {"ouder_dan_seconden": BZT_RAPPORT_HERSTART_SECONDEN},
     },
     "bestandstaken-opruimen": {
         "task": "bzt.tasks.bestandstaken_opruimen",

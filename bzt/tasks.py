@@ -195,11 +195,15 @@ def bestandstaak_maken(taak_id):
 
 
 @shared_task(base=AuditedTask)
-def bestandstaken_versturen():
-    """Every few minutes: send the job again for file jobs that wait too long (the broker was down)."""
+def bestandstaken_versturen(ouder_dan_seconden=None):
+    """Every few minutes: send the job again for file jobs that wait too long (the broker was down). Beat passes
+    the waiting time of its own schedule, as for the jaarmonitor's sweep."""
+    from datetime import timedelta
+
     from . import bestandstaken
 
-    return bestandstaken.wachtende_versturen()
+    ouder_dan = None if ouder_dan_seconden is None else timedelta(seconds=ouder_dan_seconden)
+    return bestandstaken.wachtende_versturen(ouder_dan=ouder_dan)
 
 
 @shared_task(base=AuditedTask)

@@ -65,8 +65,13 @@ class Rapport(models.Model):
     tot_en_met = models.DateField(null=True, blank=True)
     # The gemeente whose monitor it is (a gemeente-bound beleidsambtenaar in a region); None: the installation.
     gemeente = models.ForeignKey("bzt.Gemeente", on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    # Every render of the PDF, over all runs and retries of this request: counted up in its own committed
+    # statement just before the render starts and just after it returned (services._genereren), so a run that
+    # is killed halfway still counts as started and a second complete render cannot go unnoticed (issue 20).
+    renders_gestart = models.PositiveIntegerField(default=0)
+    renders_voltooid = models.PositiveIntegerField(default=0)
 
-    history = AuditedHistory(excluded_fields=["voortgang", "stap"])
+    history = AuditedHistory(excluded_fields=["voortgang", "stap", "renders_gestart", "renders_voltooid"])
 
     class Meta:
         ordering = ["-aangevraagd_op", "-id"]

@@ -12,6 +12,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
 from django.utils import timezone
 
 from bzt import achtergrond
@@ -206,6 +207,11 @@ def _voortgang(rapport_id, voortgang, stap):
     achtergrond.voortgang(Rapport, rapport_id, voortgang, stap)
 
 
+def _render_tellen(rapport_id, veld):
+    """Count a render in its own committed statement (outside any transaction of the job, which has none)."""
+    Rapport.objects.filter(pk=rapport_id).update(**{veld: F(veld) + 1})
+
+
 def _claim(rapport_id, door):
     """Move the rapport to bezig, or answer None when there is nothing to do (klaar, mislukt, gone)."""
     return achtergrond.claim(Rapport, rapport_id, door, max_runs=MAX_RUNS)
@@ -251,8 +257,10 @@ def _genereren(rapport_id, door):
         figures = _cijfers(door=door, jaar=rapport.jaar, gemeente=rapport.gemeente_id)
         if figures is None:
             raise ValidationError(GEEN_VOLLEDIGE_MAAND.format(jaar=rapport.jaar))
+        _render_tellen(rapport.pk, "renders_gestart")
         _voortgang(rapport.pk, 50, "PDF opmaken")
         pdf = exports.render(figures, "pdf")
+        _render_tellen(rapport.pk, "renders_voltooid")
         _voortgang(rapport.pk, 90, "Opslaan")
         name = bestandsnaam(rapport)
         _write_atomically(name, pdf)

@@ -1,5 +1,7 @@
 """Jobs of the jaarmonitor. Tasks take ids and call services (monitor.services)."""
 
+from datetime import timedelta
+
 from celery import shared_task
 
 from bzt.audit import acting_user
@@ -27,6 +29,8 @@ def rapport_vorig_jaar():
 
 
 @shared_task(base=AuditedTask)
-def wachtende_rapporten_versturen():
-    """Celery beat, every few minutes: send the job again for reports that wait too long (broker was down)."""
-    return services.wachtende_rapporten_versturen()
+def wachtende_rapporten_versturen(ouder_dan_seconden=None):
+    """Celery beat, every few minutes: send the job again for reports that wait too long (broker was down).
+    Beat passes the waiting time of its own schedule (settings.CELERY_BEAT_SCHEDULE)."""
+    ouder_dan = None if ouder_dan_seconden is None else timedelta(seconds=ouder_dan_seconden)
+    return services.wachtende_rapporten_versturen(ouder_dan=ouder_dan)

@@ -14,3 +14,5 @@ CELERY_BROKER_URL = broker
 CELERY_TASK_ALWAYS_EAGER = not broker
 SESSION_COOKIE_SECURE = False
 CSRF_COOKIE_SECURE = False
+if broker:  # bench.settings runs tasks in-process and so hides the per-task log lines; a real worker shows them
+    LOGGING["loggers"].pop("celery.app.trace", None)  # noqa: F405

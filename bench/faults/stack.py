@@ -251,13 +251,14 @@ class Stack:
                 "-n",
                 f"{name}@localhost",
                 f"--concurrency={concurrency}",
-                "--loglevel=INFO",
+                f"--loglevel={os.environ.get('BENCH_WORKER_LOGLEVEL', 'INFO')}",
                 "--without-gossip",
                 "--without-mingle",
                 "--without-heartbeat",
             ],  # fmt: skip
             cwd=ROOT,
-            env=self.env(**env),
+            # INFO: each task's "received" and "succeeded" lines (LOG_LEVEL is WARNING elsewhere in the stack)
+            env=self.env(**{"LOG_LEVEL": "INFO", **env}),
             stdout=open(self.dir / f"worker-{name}.log", "a"),  # noqa: SIM115
             stderr=subprocess.STDOUT,
             start_new_session=True,

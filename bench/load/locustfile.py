@@ -4,7 +4,7 @@ Each user logs in like a browser — the login form, then the 2FA code computed 
 prepare step gave the account — and then works with a think time of 0.5–2 s:
 - meldpunt: the triage queue, a melding, triage of a melding from the queue (POST), search by surname;
 - casusregisseur: mijn casussen, a dossier, the plan van aanpak and an edit of it (POST with the
-  optimistic-locking version read from the form);
+  optimistic-locking version read from the form), a journaal entry in the dossier (POST);
 - procesmanager: alle casussen, a dossier, now and then the dashboard.
 
 A refused plan edit because someone else saved it first ("intussen door iemand anders gewijzigd") and a
@@ -174,6 +174,19 @@ class Regisseur(BztUser):
             if r.status_code == 200 and CONFLICT_PLAN in r.text:
                 r.success()
                 r.request_meta["name"] = "POST plan (edit) [conflict]"
+                return
+            r.failure(f"HTTP {r.status_code}")
+
+    @task(2)
+    def journaal(self):
+        casus = random.choice(self.account["plannen"])["casus"]
+        dossier = self.page(f"/casussen/{casus}/", "GET /casussen/<pk>/ (dossier)")
+        tekst = f"Belastingtest journaal {self.account['username']} {time.time():.3f}"
+        data = {"csrfmiddlewaretoken": self.csrf(dossier.text), "journaal-tekst": tekst}
+        with self.client.post(f"/casussen/{casus}/journaal/", data=data, name="POST journaal",
+                              catch_response=True, allow_redirects=False) as r:  # fmt: skip
+            if r.status_code == 302 and f"/casussen/{casus}/" in r.headers.get("Location", ""):
+                answered_success("journaal", casus=int(casus), tekst=tekst, user=self.account["username"])
                 return
             r.failure(f"HTTP {r.status_code}")
 

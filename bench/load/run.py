@@ -1,7 +1,7 @@
 """`python -m bench load`: 50 users (locust) against gunicorn + PostgreSQL on a private stack, for a fixed time.
 
-Starts the stack (bench/faults/stack.py), loads the 10k data into it, starts gunicorn, runs locust headless
-and writes bench/results/load.json and the "Load test" section of bench/README.md.
+Starts the stack (bench/faults/stack.py), loads the data of `--size` (default 10k) into it, starts gunicorn,
+runs locust headless and writes bench/results/load.json and the "Load test" section of bench/README.md.
 """
 
 import csv
@@ -128,7 +128,7 @@ def gunicorn_workers(stack):
 def run(duration=60, users=50, size="10k", web_workers=4):
     ensure_locust()
     RESULTS.mkdir(exist_ok=True)
-    with Stack() as stack:
+    with Stack(database=f"bzt_bench_{size}") as stack:
         print(f"bench load: private stack in {stack.dir}")
         stack.start_postgres()
         accounts = prepare(stack, size)
@@ -188,12 +188,15 @@ def markdown(result):
     total = next(s for s in result["stats"] if s["name"] == "Aggregated")
     conflicts = [s for s in result["stats"] if s["name"].endswith("[conflict]")]
     lines = [
-        "Re-run: `.venv/bin/python -m bench load [--duration 60] [--users 50]` (installs `bench/requirements.txt`",
-        "when locust is missing; starts its own PostgreSQL on 55432 and gunicorn on 58000, loads the 10k data with",
-        "the generator, ~2–3 min in all, and removes everything afterwards). Users log in like a browser: password,",
+        "Re-run: `.venv/bin/python -m bench load [--size 10k|100k] [--duration 60] [--users 50]` (installs",
+        "`bench/requirements.txt` when locust is missing; starts its own PostgreSQL on 55432 and gunicorn on 58000,",
+        "loads the data of that size with the generator — the region's 20 gemeenten — into it, ~3 min in all at 10k,",
+        "and removes everything afterwards). Users log in like a browser: password,",
         "then the TOTP code computed from the key the prepare step gives their account (`bench/faults/prepare.py`).",
         "Mix and think times: `bench/load/locustfile.py`. A refused edit because someone saved first is a correct",
-        "answer and is counted apart as `[conflict]`, not as an error.",
+        "answer and is counted apart as `[conflict]`, not as an error. Every write answered with success (a triage,",
+        "a plan edit, a journaal entry) is in a ledger, and `bench/load/verify.py` checks afterwards that each is in",
+        "the database, whole (with its history row naming the user); any lost or half write makes `bench load` fail.",
         "",
         f"Measured {result['measured']}: {result['users']} users for {result['duration_s']} s, data {result['size']},",
         f"gunicorn {result['gunicorn_workers']} sync workers, locust and PostgreSQL on the same 2 shared cores",

@@ -4,9 +4,11 @@ Reads the ledger the locust users wrote (bench/load/locustfile.py, one JSON line
 the database of the stack, in a process with the stack's settings:
 
 - lost: a triage answered with success without a Triage row with that besluit for the melding; a plan edit
-  answered with success whose text is in no version of the plan (live or history);
+  answered with success whose text is in no version of the plan (live or history); a journaal entry answered
+  with success that is not in the casus's journaal;
 - half: the triage is there but the melding did not move on (still waiting for triage) or its history row
-  does not name the user; the plan text is there but not in a history row of that user.
+  does not name the user; the plan text is there but not in a history row of that user; the journaal entry is
+  there but not written by that user or without its history row naming the user.
 
 `python -m bench.load.verify LEDGER` prints the result as JSON; exit code 1 when a write is lost or half.
 """
@@ -16,7 +18,7 @@ import sys
 
 
 def verify(ledger_path) -> dict:
-    from casusregie.models import Plan
+    from casusregie.models import JournaalRegel, Plan
     from meldpunt.models import Melding, Triage
 
     entries = [json.loads(line) for line in open(ledger_path) if line.strip()]  # noqa: SIM115
@@ -38,6 +40,19 @@ def verify(ledger_path) -> dict:
                 lost.append(entry)
             elif not versions.filter(history_user__username=entry["user"]).exists():
                 half.append(entry)
+        elif entry["kind"] == "journaal":
+            regel = JournaalRegel.objects.filter(casus_id=entry["casus"], tekst=entry["tekst"]).first()
+            if regel is None:
+                lost.append(entry)
+            elif (
+                regel.auteur.username != entry["user"]
+                or not JournaalRegel.history.filter(
+                    id=regel.pk, history_type="+", history_user__username=entry["user"]
+                ).exists()
+            ):
+                half.append(entry)
+        else:
+            raise ValueError(f"unknown kind in the ledger: {entry['kind']}")
     kinds = {}
     for entry in entries:
         kinds[entry["kind"]] = kinds.get(entry["kind"], 0) + 1

@@ -233,6 +233,52 @@ def test_the_isolated_renderer_refuses_a_render_that_needs_more_memory_than_allo
     assert "had meer dan 5 MB geheugen nodig" in result.stdout, result.stderr[-2000:]
 
 
+def test_the_render_child_dies_with_the_process_that_forked_it(tmp_path):
+    """kill -9 of a Celery pool process during a render must not leave the render running on with copies of the
+    pool process's sockets: its PostgreSQL connection held the job's advisory lock, so the redelivered job
+    skipped the report (worker-kill fault test, issue 20)."""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    pid_file = tmp_path / "child.pid"
+    script = (
+        "import django, os, time; django.setup()\n"
+        "from bzt import pdf\n"
+        "pdf._warm_up = lambda: None\n"
+        f"pdf.render_pdf = lambda html, base_url=None: (open({str(pid_file)!r}, 'w').write(str(os.getpid())), "
+        "time.sleep(120))\n"
+        "pdf.render_pdf_isolated('<p>lang</p>', timeout=120)\n"
+    )
+    parent = subprocess.Popen(  # noqa: S603 - our own interpreter and a fixed script
+        [sys.executable, "-c", script], env={**os.environ, "DJANGO_SETTINGS_MODULE": "tests.settings"}
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while not (pid_file.exists() and pid_file.read_text()) and time.monotonic() < deadline:
+            time.sleep(0.1)
+        child = int(pid_file.read_text())
+    finally:
+        parent.send_signal(signal.SIGKILL)
+        parent.wait()
+
+    def alive():
+        try:
+            with open(f"/proc/{child}/status") as fh:
+                return "\nState:\tZ" not in fh.read()  # a zombie waiting to be reaped has ended
+        except FileNotFoundError:
+            return False
+
+    deadline = time.monotonic() + 10
+    while alive() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    ended = not alive()
+    if not ended:
+        os.kill(child, signal.SIGKILL)
+    assert ended, "the render child outlived its parent"
+
+
 def test_the_isolated_renderer_works_from_a_thread_and_from_a_daemon_process():
     """As in a threaded web server and in a Celery prefork worker (a daemonic process, which
     multiprocessing would not allow to have children of its own)."""

@@ -82,6 +82,37 @@ def test_a_second_run_for_a_finished_report_does_nothing(demo, media, fake_pdf, 
     assert sorted(p.name for p in path.parent.iterdir()) == [path.name]  # no temporary files left
 
 
+def test_every_render_is_counted_in_its_own_committed_statement(
+    demo, media, fake_pdf, django_capture_on_commit_callbacks, monkeypatch
+):
+    """The worker-kill fault test reads these counters to see a second render (issue 20): a render that starts is
+    counted before it runs, so a run killed halfway is seen; a completed one after it returned."""
+    seen = []
+    real = exports.render
+
+    def render(figures, format):
+        rapport = Rapport.objects.get()
+        seen.append((rapport.renders_gestart, rapport.renders_voltooid))
+        if len(seen) == 1:
+            raise RuntimeError("killed halfway")
+        return real(figures, format)
+
+    monkeypatch.setattr(exports, "render", render)
+    rapport = aanvragen(demo, django_capture_on_commit_callbacks)
+    rapport.refresh_from_db()
+    assert (rapport.status, rapport.renders_gestart, rapport.renders_voltooid) == ("mislukt", 1, 0)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.rapport_opnieuw(door=demo["beleid"], rapport=rapport)
+    tasks.rapport_genereren(rapport.pk)  # a duplicate delivery after klaar renders nothing
+    rapport.refresh_from_db()
+    assert seen == [(1, 0), (2, 0)]
+    assert (rapport.status, rapport.renders_gestart, rapport.renders_voltooid) == ("klaar", 2, 1)
+    # Counting leaves no history rows (like the progress).
+    assert [r.status for r in rapport.history.order_by("history_id")] == [
+        "in_wachtrij", "bezig", "mislukt", "in_wachtrij", "bezig", "klaar"
+    ]  # fmt: skip
+
+
 def test_a_second_request_while_one_is_open_returns_the_open_one(demo, media, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=False) as callbacks:  # the job has not run yet
         eerste = services.rapport_aanvragen(door=demo["beleid"], jaar=JAAR)

@@ -64,6 +64,32 @@ def test_the_sweep_sends_waiting_reports_again_once_the_broker_is_back(
         assert services.wachtende_rapporten_versturen() == 0
 
 
+def test_beat_tells_the_sweep_how_long_to_wait_whatever_the_worker_is_configured_with(
+    demo, media, fake_pdf, unreachable_broker, django_capture_on_commit_callbacks, settings
+):
+    """Found by the redis-stop fault test with beat really running (issue 20): beat was started with a 10 s
+    interval, the worker kept its own 5 minutes, so every sweep ran and found nothing old enough. The schedule
+    entry now sends its waiting time along with the message."""
+    from django.conf import settings as django_settings
+
+    entry = django_settings.CELERY_BEAT_SCHEDULE["jaarmonitor-wachtrij-herstarten"]
+    assert entry["kwargs"] == {"ouder_dan_seconden": django_settings.BZT_RAPPORT_HERSTART_SECONDEN}
+
+    with django_capture_on_commit_callbacks(execute=True):
+        rapport = services.rapport_aanvragen(door=demo["beleid"], jaar=JAAR)
+    assert rapport.verzending.gelukt is False
+    Rapport.objects.filter(pk=rapport.pk).update(aangevraagd_op=timezone.now() - timedelta(seconds=20))
+    settings.BZT_RAPPORT_HERSTART_SECONDEN = 5 * 60  # the worker's own value: 20 s is not old enough for it
+
+    celery_app.conf.task_always_eager = True  # the broker is back (eager: the job runs when sent)
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.wachtende_rapporten_versturen.apply().get() == 0  # without beat's waiting time: too young
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.wachtende_rapporten_versturen.apply(kwargs={"ouder_dan_seconden": 10}).get() == 1
+    rapport.refresh_from_db()
+    assert (rapport.status, rapport.renders_voltooid) == (Rapport.Status.KLAAR, 1)
+
+
 @pytest.mark.postgres
 def test_a_duplicate_message_for_a_running_report_is_skipped(demo, media, fake_pdf, django_capture_on_commit_callbacks):
     """While one worker holds the rapport (advisory lock), a second delivery does nothing."""
@@ -93,3 +119,12 @@ def test_a_duplicate_message_for_a_running_report_is_skipped(demo, media, fake_p
 
     wait_for(lock_released, timeout=10)
     assert services.rapport_genereren(rapport_id=rapport.pk, door=demo["beleid"]).status == Rapport.Status.KLAAR
+
+
+def test_every_resend_sweep_carries_beats_waiting_time():
+    """The same rule for the file jobs' sweep (bzt.bestandstaken): beat, not the worker, decides what is old."""
+    from django.conf import settings as django_settings
+
+    for naam in ("jaarmonitor-wachtrij-herstarten", "bestandstaken-wachtrij-herstarten"):
+        entry = django_settings.CELERY_BEAT_SCHEDULE[naam]
+        assert entry["kwargs"] == {"ouder_dan_seconden": django_settings.BZT_RAPPORT_HERSTART_SECONDEN}, naam
