@@ -21,6 +21,9 @@ class CasusRow:
     afgesloten: int = 0
     special: str = ""  # "fresh" or "long" for the casussen workload 3 measures
     ingediend_plan: int = 0  # a plan waiting for approval on the next MDO
+    gemeente: int = 0  # where the household lives (the melding's gemeente); after a move: the new one
+    verhuisd: int = 0  # ordinal of a move within the region (CasusVerhuizing), 0: none
+    gemeente_voor: int = 0  # the gemeente before that move
 
 
 class CasussenMixin:
@@ -32,6 +35,7 @@ class CasussenMixin:
             CasusBetrokkene,
             CasusToegang,
             CasusUserObjectPermission,
+            CasusVerhuizing,
             Escalatie,
             EscalatieStap,
             JournaalRegel,
@@ -85,6 +89,16 @@ class CasussenMixin:
                 if rng.random() < 0.9:
                     pv = self.next_mdo(row.toegewezen + rng.randint(14, 90)) or 0
                     row.plan_vastgesteld = pv if pv and pv < row.afgesloten else 0
+        # about 1.5% of the households move within the region (to a neighbour, by population) while their casus
+        # runs; the special casussen stay put
+        naar = Pool(rng, [g.pk for g in self.gemeenten], self.inwoners)
+        for row in rows:
+            last = row.afgesloten or end
+            if not row.special and last - row.toegewezen > 60 and rng.random() < 0.015:
+                target = naar()
+                if target != row.gemeente:
+                    row.verhuisd = rng.randint(row.toegewezen + 30, last - 1)
+                    row.gemeente_voor, row.gemeente = row.gemeente, target
         if n_cas:
             # the fresh casus was assigned in the last MDO before "today"
             fresh = narrow_rows[-1]
@@ -100,8 +114,9 @@ class CasussenMixin:
             self.loader,
             Casus,
             "id melding_id status status_sinds casusregisseur_id organisatie_id toegewezen_op plan_vastgesteld_op "
-            "afgesloten_op afsluitreden_id overgedragen_aan_id leesrecht_regisseur_tot",
+            "afgesloten_op afsluitreden_id overgedragen_aan_id leesrecht_regisseur_tot gemeente_id",
         )
+        t_verhuizing = Table(self.loader, CasusVerhuizing, "casus_id van_id naar_id datum reden door_id vastgelegd_op")
         t_perm = Table(self.loader, CasusUserObjectPermission, ["permission_id", "user_id", "content_object_id"])
         t_cb = Table(
             self.loader,
@@ -122,7 +137,7 @@ class CasussenMixin:
             self.loader,
             Escalatie,
             "id casus_id niveau_id status reden_id vraag antwoord gestart_door_id gestart_op niveau_sinds gesloten_op "
-            "maatwerkbudget legitimiteit betrokkenheid rendement",
+            "maatwerkbudget legitimiteit betrokkenheid rendement gemeente_id",
         )
         t_stap = Table(
             self.loader, EscalatieStap, ["escalatie_id", "soort", "niveau_id", "datum", "door_id", "toelichting"]
@@ -181,24 +196,42 @@ class CasussenMixin:
             reden_pk, reden_code = afsluit() if not is_open else (None, "")
             changed = row.afgesloten or row.plan_vastgesteld or t0
             assigned_ts = self.ts(t0, 11 * 60)
-            t_casus.add(
-                [
-                    cid,
-                    row.melding,
-                    row.status,
-                    self.ts(changed),
+            casus_values = [
+                cid,
+                row.melding,
+                row.status,
+                self.ts(changed),
+                row.regisseur,
+                row.organisatie,
+                self.d(t0),
+                self.d(row.plan_vastgesteld) if row.plan_vastgesteld else None,
+                self.d(row.afgesloten) if row.afgesloten else None,
+                reden_pk,
+                partner() if reden_code == overgedragen_code else None,
+                self.d(row.afgesloten + settings.BZT_LEESRECHT_NA_AFSLUITEN_DAGEN) if row.afgesloten else None,
+                row.gemeente,
+            ]
+            if row.verhuisd:
+                # the live row in the new gemeente; its history: made in the old one, changed at the move
+                moved_ts = self.ts(row.verhuisd)
+                t_casus.add(casus_values)
+                t_casus.history([*casus_values[:-1], row.gemeente_voor], "+", pm, assigned_ts)
+                t_casus.history(casus_values, "~", row.regisseur, moved_ts)
+                t_verhuizing.add(
+                    [
+                        cid,
+                        row.gemeente_voor,
+                        row.gemeente,
+                        self.d(row.verhuisd),
+                        "Huishouden verhuisd binnen de regio.",
+                        row.regisseur,
+                        moved_ts,
+                    ],
                     row.regisseur,
-                    row.organisatie,
-                    self.d(t0),
-                    self.d(row.plan_vastgesteld) if row.plan_vastgesteld else None,
-                    self.d(row.afgesloten) if row.afgesloten else None,
-                    reden_pk,
-                    partner() if reden_code == overgedragen_code else None,
-                    self.d(row.afgesloten + settings.BZT_LEESRECHT_NA_AFSLUITEN_DAGEN) if row.afgesloten else None,
-                ],
-                pm,
-                assigned_ts,
-            )
+                    moved_ts,
+                )
+            else:
+                t_casus.add(casus_values, pm, assigned_ts)
             punt(t0, "melding", row.melding, cid, None, "toegewezen")
 
             # access: the regisseur (all four while open; read only after closing, see README), betrokkenen
@@ -377,6 +410,7 @@ class CasussenMixin:
                             None,
                             None,
                             None,
+                            row.gemeente,
                         ],
                         "~",
                         row.regisseur,
@@ -409,6 +443,8 @@ class CasussenMixin:
                         "Legitiem: veiligheid in het geding." if doorbraak else "",
                         "Alle partners gecommitteerd." if doorbraak else "",
                         "Voorkomt uithuiszetting." if doorbraak else "",
+                        # the ladder of the gemeente where the household lived when it was escalated
+                        row.gemeente_voor if row.verhuisd and start_day < row.verhuisd else row.gemeente,
                     ],
                     row.regisseur,
                     self.ts(start_day),
@@ -479,3 +515,4 @@ class CasussenMixin:
         self.meta["journaal"] = journaal_id
         self.meta["plannen"] = plan_id
         self.meta["escalaties"] = esc_id
+        self.meta["verhuizingen"] = t_verhuizing.rows

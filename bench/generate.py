@@ -33,12 +33,16 @@ from .vocabulary import (
     AANLEIDINGEN,
     AANMELDROUTES,
     END,
+    GEMEENTE_GROOT,
+    GEMEENTE_KLEIN,
+    GEMEENTE_ROLLEN,
     JAAR,
     LEEFGEBIEDEN,
     N_PROFESSIONALS,
     N_REGISSEURS,
     ORGANISATIES,
     PASSWORD,
+    REGIO,
     ROLLEN,
     SEED,
     SIZES,
@@ -93,6 +97,7 @@ class Generator(CasussenMixin):
         self.loader = Loader()
         with self.phase("organisaties, gebruikers, rollen, 2FA"):
             self.users()
+            self.budget()
         self.mdo_dates()
         with self.phase("meldingen, personen, betrokkenen, triages"):
             self.meldingen()
@@ -130,24 +135,30 @@ class Generator(CasussenMixin):
         systeem = system_user()
         when = datetime(2015, 12, 1, 9, 0, tzinfo=UTC)
         with acting_as(systeem, reason="bench"):
+            self.region()
             orgs = [
                 Organisatie(naam=naam, soort=soort, expertise=expertise) for naam, soort, _, expertise in ORGANISATIES
             ]
+            # the municipal organisation of every other gemeente of the region (its gemeente-bound accounts)
+            orgs += [Organisatie(naam=f"Gemeente {g.naam}", soort="gemeente", expertise=[]) for g in self.gemeenten[1:]]
             Organisatie.objects.bulk_create(orgs)
             Organisatie.history.bulk_history_create(orgs, default_user=systeem, default_date=when)
             self.orgs = orgs
             self.org_ids = [o.pk for o in orgs]
-            regie_orgs = [o for o, (_, _, w, _) in zip(orgs, ORGANISATIES, strict=True) if w]
+            regie_orgs = [o for o, (_, _, w, _) in zip(orgs, ORGANISATIES, strict=False) if w]
             regie_weights = [w for (_, _, w, _) in ORGANISATIES if w]
+            gemeente_org = {self.gemeenten[0].pk: orgs[14]}
+            gemeente_org.update({g.pk: o for g, o in zip(self.gemeenten[1:], orgs[len(ORGANISATIES) :], strict=True)})
 
             hashed = make_password(PASSWORD)
             first = list(Names.first_names_male) + list(Names.first_names_female)
             last = list(Names.last_names)
             users, roles = [], []
 
-            def make(username, org, role):
+            def make(username, org, role, gemeente=None):
                 u = User(
                     username=username,
+                    gemeente=gemeente,
                     first_name=rng.choice(first),
                     last_name=clean(rng.choice(last)),
                     email=f"{username}@bench.invalid",
@@ -160,15 +171,31 @@ class Generator(CasussenMixin):
                 roles.append(role)
                 return u
 
+            eigen = self.gemeenten[0]
             gemeente = orgs[14]
+            groot, klein = self.gemeente_by_code[GEMEENTE_GROOT], self.gemeente_by_code[GEMEENTE_KLEIN]
             make("bench_procesmanager", gemeente, "procesmanager")
             make("bench_meldpunt", gemeente, "meldpunt")
             make("bench_narrow", orgs[1], "casusregisseur")
             make("bench_broad", orgs[3], "casusregisseur")
-            make("bench_beleid", gemeente, "beleidsambtenaar")
+            make("bench_beleid", gemeente, "beleidsambtenaar", eigen)
+            # gemeente-bound accounts of the largest and the smallest gemeente (workloads 15-17)
+            for label, g in (("groot", groot), ("klein", klein)):
+                for prefix, role in (
+                    ("wethouder", "wethouder"),
+                    ("coordinator", "coordinerend_ambtenaar"),
+                    ("beleid", "beleidsambtenaar"),
+                ):
+                    make(f"bench_{prefix}_{label}", gemeente_org[g.pk], role, g)
+            n_bench = len(users)
+            bound = set(GEMEENTE_ROLLEN)
             for role, count in ROLLEN.items():
                 for i in range(count - (1 if role in ("procesmanager", "meldpunt", "beleidsambtenaar") else 0)):
-                    make(f"{role}_{i + 1:03d}", gemeente, role)
+                    make(f"{role}_{i + 1:03d}", gemeente, role, eigen if role in bound else None)
+            for g in self.gemeenten[1:]:
+                slug = g.naam.lower().replace("-", "_")
+                for role in GEMEENTE_ROLLEN:
+                    make(f"{role}_{slug}", gemeente_org[g.pk], role, g)
             for i in range(N_REGISSEURS - 2):
                 make(f"regisseur_{i + 1:04d}", rng.choices(regie_orgs, regie_weights)[0], "casusregisseur")
             professionals = [
@@ -196,7 +223,7 @@ class Generator(CasussenMixin):
                 u.pk for u in by_role["casusregisseur"] if u.pk != self.narrow and u.pk not in set(self.professionals)
             ]
             self.pm_ids = [u.pk for u in by_role["procesmanager"]]
-            bench_users = users[:5]
+            bench_users = users[:n_bench]
             devices = [None] * len(bench_users)
             if apps.is_installed("django_otp.plugins.otp_totp"):
                 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -225,6 +252,65 @@ class Generator(CasussenMixin):
         }
         self.perm = perms
 
+    # --- the region: 20 gemeenten (bench/vocabulary.py REGIO) ------------------------------------------------------
+    def region(self):
+        """The own gemeente (made by migrate) and the 19 others, with their wijken; populations as weights."""
+        from bzt.audit import system_user
+        from bzt.gemeenten import ensure_eigen_gemeente
+        from bzt.models import Gemeente
+
+        ensure_eigen_gemeente()
+        eigen = Gemeente.objects.get(code=settings.BZT_GEMEENTE_CODE)
+        nieuw = [
+            Gemeente(code=code, naam=naam, wijken=wijken, documentnaam=f"Gemeente {naam}")
+            for code, naam, _, _, wijken in REGIO
+            if code != eigen.code
+        ]
+        Gemeente.objects.bulk_create(nieuw)
+        Gemeente.history.bulk_history_create(
+            nieuw, default_user=system_user(), default_date=datetime(2015, 12, 1, 9, 0, tzinfo=UTC)
+        )
+        self.gemeenten = [eigen, *nieuw]
+        self.gemeente_by_code = {g.code: g for g in self.gemeenten}
+        info = {code: (inwoners, postcode) for code, _, inwoners, postcode, _ in REGIO}
+        self.inwoners = [info[g.code][0] for g in self.gemeenten]
+        self.postcode = {g.pk: info[g.code][1] for g in self.gemeenten}
+        self.meta["gemeenten"] = {
+            g.code: {"id": g.pk, "naam": g.naam, "inwoners": info[g.code][0]} for g in self.gemeenten
+        }
+        self.meta["gemeente_groot"], self.meta["gemeente_klein"] = GEMEENTE_GROOT, GEMEENTE_KLEIN
+
+    def budget(self):
+        """Budget lines per gemeente and year, in proportion to its inhabitants (the jaarmonitor's budget per
+        casus divides a gemeente's own lines over its casussen)."""
+        from bzt.audit import system_user
+        from monitor.models import BudgetRegel
+
+        totaal = sum(self.inwoners)
+        regels = []
+        for g, inwoners in zip(self.gemeenten, self.inwoners, strict=True):
+            per_jaar = inwoners / totaal * self.n / (END.year - START.year + 1)  # the gemeente's meldingen a year
+            for jaar in range(START.year, END.year + 1):
+                for categorie, omschrijving, per_melding in (
+                    ("procesregie", "Procesregie en meldpunt (bijdrage)", 350),
+                    ("casusregie", "Casusregie OGGZ", 1_200),
+                    ("casusregie", "Casusregie huiselijk geweld", 500),
+                    ("maatwerk", "Doorbraakfonds", 100),
+                ):
+                    regels.append(
+                        BudgetRegel(
+                            jaar=jaar,
+                            categorie=categorie,
+                            omschrijving=omschrijving,
+                            bedrag=f"{max(1_000, round(per_jaar * per_melding, -2)):.2f}",
+                            gemeente=g,
+                        )
+                    )
+        BudgetRegel.objects.bulk_create(regels)
+        BudgetRegel.history.bulk_history_create(
+            regels, default_user=system_user(), default_date=datetime(2015, 12, 1, 9, 0, tzinfo=UTC)
+        )
+
     # --- the weekly MDO --------------------------------------------------------------------------------------------
     def mdo_dates(self):
         first = START + timedelta(days=(1 - START.weekday()) % 7)  # Tuesdays
@@ -241,14 +327,6 @@ class Generator(CasussenMixin):
         return self.mdo_ordinals[i] if i < len(self.mdo_ordinals) else None
 
     # --- meldingen, personen, betrokkenen, triages ----------------------------------------------------------------
-    # Columns of a melding beyond the ones above, with their values from melding_extra(): where the region's
-    # gemeente goes once bzt.Gemeente exists (issue 20: 20 gemeenten), e.g. MELDING_EXTRA = ("gemeente_id",)
-    # and a weighted pick of the gemeente ids created with the organisations.
-    MELDING_EXTRA = ()
-
-    def melding_extra(self, rng, idx) -> list:
-        return []
-
     def meldingen(self):
         from faker import Faker
         from faker.providers.person.nl_NL import Provider as Names
@@ -267,7 +345,14 @@ class Generator(CasussenMixin):
         last_pool = Pool(rng, last, [1 / (i + 8) for i in range(len(last))])
         male, female = Pool(rng, Names.first_names_male), Pool(rng, Names.first_names_female)
         straat = Pool(rng, straten)
-        wijken = Pool(rng, settings.BZT_WIJKEN, [6] * (len(settings.BZT_WIJKEN) - 1) + [1])
+        # the gemeente where the household lives, by population; its wijken (Deventer's last one, "Buiten de
+        # gemeente", rare)
+        gemeente = Pool(rng, self.gemeenten, self.inwoners)
+        wijken = {
+            g.pk: Pool(rng, g.wijken, [6] * (len(g.wijken) - 1) + [1] if k == 0 else None)
+            for k, g in enumerate(self.gemeenten)
+        }
+        self.melding_gemeente = [0] * (n + 1)
         route = Pool(rng, [r for r, _ in AANMELDROUTES], [w for _, w in AANMELDROUTES])
         aanleiding = Pool(rng, AANLEIDINGEN)
         melder_type = Pool(rng, ["professional", "burger", "anoniem"], [60, 30, 10])
@@ -287,8 +372,7 @@ class Generator(CasussenMixin):
             Melding,
             "id status ontvangen_op aanmeldroute aanleiding overlast urgentie melder_type melder_naam "
             "melder_organisatie wvggz wvggz_uitkomst wvggz_uitkomst_op terugkoppeling_op terugkoppeling_wijze "
-            "geregistreerd_door_id geregistreerd_op status_sinds".split()
-            + list(self.MELDING_EXTRA),
+            "geregistreerd_door_id geregistreerd_op status_sinds gemeente_id".split(),
         )
         t_persoon = Table(
             self.loader,
@@ -336,6 +420,8 @@ class Generator(CasussenMixin):
             mid = idx + 1
             o = ordinals[idx]
             kind = status_draw()
+            g = gemeente()
+            self.melding_gemeente[mid] = g.pk
             triage_o = min(o + rng.randint(1, 10), end) if kind not in ("ontvangen", "in_triage") else 0
             toegewezen = 0
             if kind == "casus":
@@ -383,7 +469,7 @@ class Generator(CasussenMixin):
                 registrar_id,
                 reg_ts,
                 self.ts(last_change),
-                *self.melding_extra(rng, idx),
+                g.pk,
             ]
             t_melding.add(melding_values, registrar_id, reg_ts)
 
@@ -418,9 +504,10 @@ class Generator(CasussenMixin):
                             geslacht,
                             bsn,
                             f"{straat()} {rng.randint(1, 180)}",
-                            f"74{rng.randint(11, 30)} {chr(65 + rng.randrange(26))}{chr(65 + rng.randrange(26))}",
-                            "Deventer",
-                            wijken(),
+                            f"{self.postcode[g.pk]}{rng.randint(11, 99)} {chr(65 + rng.randrange(26))}"
+                            f"{chr(65 + rng.randrange(26))}",
+                            g.naam,
+                            wijken[g.pk](),
                             inkomen(),
                         ],
                         registrar_id,
@@ -460,7 +547,7 @@ class Generator(CasussenMixin):
                     self.ts(triage_o),
                 )
             if kind == "casus":
-                self.casussen_list.append(CasusRow(len(self.casussen_list) + 1, mid, hoofd, toegewezen))
+                self.casussen_list.append(CasusRow(len(self.casussen_list) + 1, mid, hoofd, toegewezen, gemeente=g.pk))
             elif kind == "verwezen":
                 self.verwezen.append((mid, self.next_mdo(triage_o + 2)))
         # The newest triaged meldingen wait on the planned MDOs: status op_mdo_agenda (a history '~' row too).

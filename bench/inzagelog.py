@@ -16,6 +16,7 @@ from datetime import UTC, datetime, timedelta
 from django.db import connection
 
 from .copying import Loader, Pool, Table
+from .vocabulary import REGIO
 
 GRONDEN = {
     "regisseur": 40,
@@ -29,9 +30,6 @@ GRONDEN = {
 }
 ACTIES = {"bekijken": 90, "zoeken": 7.5, "printen": 2.3, "exporteren": 0.2}
 OBJECT_TYPES = {"casus": 45, "melding": 25, "persoon": 15, "plan": 10, "escalatie": 3, "agenda": 2}
-# CBS codes of 20 gemeenten (the region of issue 20's bench data).
-GEMEENTEN = [f"{code:04d}" for code in (150, 148, 1859, 262, 1742, 193, 180, 147, 153, 158,
-                                        163, 164, 166, 168, 173, 175, 177, 183, 184, 189)]  # fmt: skip
 EINDE = datetime(2026, 11, 20, 17, 0, tzinfo=UTC)
 JAREN = 5
 
@@ -54,7 +52,8 @@ def generate(rows, *, seed=20):
         lo, hi = cursor.fetchone()
         cursor.execute("SET synchronous_commit = off")
     grond, actie, soort = (Pool(rng, list(d), list(d.values())) for d in (GRONDEN, ACTIES, OBJECT_TYPES))
-    gemeente = Pool(rng, GEMEENTEN, [8, 6, 5, 5, 4, 4, 4, 3, 3, 3, 3, 2, 2, 2, 2, 2, 1, 1, 1, 1])
+    # the 20 gemeenten of the bench data (bench/vocabulary.py REGIO), weighted by population like the meldingen
+    gemeente = Pool(rng, [code for code, *_ in REGIO], [inwoners for _, _, inwoners, _, _ in REGIO])
     heads = {}
     for k in range(1, KETENS + 1):
         kop = InzageRegel.objects.filter(keten=k).order_by("-volgnummer").values_list("volgnummer", "hash").first()

@@ -41,6 +41,7 @@ N_REGISSEURS = 800
 N_PROFESSIONALS = 260
 ROLLEN = {"meldpunt": 30, "procesmanager": 4, "coordinerend_ambtenaar": 3, "wethouder": 2, "beleidsambtenaar": 5}
 ROLLEN["functioneel_beheer"] = 3
+ROLLEN["burgemeester"] = 1  # of the own gemeente; every other gemeente of REGIO has one of each GEMEENTE_ROLLEN
 
 LEEFGEBIEDEN = [
     "verslaving",
@@ -106,3 +107,44 @@ ACTIES = [
     "Overleg met school en leerplicht",
 ]
 STRATEN_EXTRA = ["Brink", "Lange Bisschopstraat", "Keizerstraat", "Snipperlingsdijk", "Amstellaan"]
+
+# The region of the bench data (issue 18/20: 20 gemeenten): the 11 gemeenten of GGD IJsselland and 9 neighbours
+# (Noord- en Oost-Gelderland, Twente's Rijssen-Holten). CBS code, name, inhabitants (CBS 1 January 2024, rounded:
+# the weight of the meldingen), postcode area (first two digits), wijken or kernen. Deventer (the installation's
+# own gemeente, BZT_GEMEENTE_CODE) keeps the wijken of settings.BZT_WIJKEN.
+REGIO = [
+    ("GM0150", "Deventer", 102_000, 74, None),
+    ("GM0200", "Apeldoorn", 167_000, 73,
+     ["Apeldoorn-Centrum", "Zevenhuizen", "De Maten", "Zuidbroek", "Osseveld", "Ugchelen", "Beekbergen", "Loenen",
+      "Kerschoten", "Orden"]),
+    ("GM0193", "Zwolle", 132_000, 80,
+     ["Binnenstad Zwolle", "Assendorp", "Diezerpoort", "Holtenbroek", "Aa-landen", "Stadshagen", "Westenholte",
+      "Zwolle-Zuid", "Berkum"]),
+    ("GM0160", "Hardenberg", 62_000, 77,
+     ["Hardenberg-Centrum", "Baalder", "Heemse", "Dedemsvaart", "Gramsbergen", "Bergentheim", "Slagharen"]),
+    ("GM0166", "Kampen", 55_000, 82,
+     ["Kampen-Centrum", "Brunnepe", "Hanzewijk", "IJsselmuiden", "Wilsum", "Grafhorst"]),
+    ("GM0301", "Zutphen", 48_800, 72,
+     ["Zutphen-Centrum", "Noordveen", "Waterkwartier", "Leesten", "Zuidwijken", "Warnsveld", "Looierslanden"]),
+    ("GM1708", "Steenwijkerland", 45_000, 83,
+     ["Steenwijk", "Vollenhove", "Giethoorn", "Oldemarkt", "Blokzijl", "Willemsoord"]),
+    ("GM0177", "Raalte", 38_900, 81,
+     ["Raalte-Centrum", "Raalte-Noord", "Raalte-Zuid", "Heino", "Luttenberg", "Broekland", "Heeten"]),
+    ("GM1742", "Rijssen-Holten", 38_500, 74, ["Rijssen-Centrum", "Rijssen-Noord", "Holten", "Dijkerhoek"]),
+    ("GM0262", "Lochem", 34_900, 72,
+     ["Lochem-Stad", "Laren", "Barchem", "Gorssel", "Eefde", "Epse", "Almen", "Harfsen"]),
+    ("GM0232", "Epe", 33_500, 81, ["Epe-Centrum", "Vaassen", "Emst", "Oene"]),
+    ("GM0148", "Dalfsen", 29_000, 77, ["Dalfsen-Kern", "Nieuwleusen", "Lemelerveld", "Hoonhorst", "Oudleusen"]),
+    ("GM0285", "Voorst", 25_000, 73, ["Twello", "Wilp", "Teuge", "Terwolde", "Klarenbeek", "Voorst-Dorp"]),
+    ("GM1896", "Zwartewaterland", 23_000, 80, ["Hasselt", "Genemuiden", "Zwartsluis"]),
+    ("GM0213", "Brummen", 21_000, 69, ["Brummen-Dorp", "Eerbeek", "Hall", "Leuvenheim"]),
+    ("GM0246", "Heerde", 19_000, 81, ["Heerde-Dorp", "Wapenveld", "Veessen", "Vorchten"]),
+    ("GM1773", "Olst-Wijhe", 18_900, 81, ["Olst", "Wijhe", "Boskamp", "Welsum", "Wesepe", "Marle", "Den Nul"]),
+    ("GM0175", "Ommen", 18_500, 77, ["Ommen-Stad", "Vilsteren", "Beerze", "Arriën", "Lemele"]),
+    ("GM0180", "Staphorst", 17_800, 79, ["Staphorst-Dorp", "Rouveen", "IJhorst"]),
+    ("GM0244", "Hattem", 12_500, 80, ["Hattem-Centrum", "Hattem-Noord", "Hattem-Zuid"]),
+]  # fmt: skip
+# The gemeenten whose gemeente-bound bench accounts the workloads log in with: the largest and the smallest.
+GEMEENTE_GROOT, GEMEENTE_KLEIN = "GM0200", "GM0244"
+# The gemeente-bound roles every gemeente has an account for (Deventer keeps ROLLEN's counts).
+GEMEENTE_ROLLEN = ["coordinerend_ambtenaar", "wethouder", "burgemeester", "beleidsambtenaar"]

@@ -561,6 +561,7 @@ class Bench:
                     "rows_per_s": result["rows_per_s"],
                 }
             )
+
     def w13_retention(self):
         """The bewaartermijn on the bench data (today's date): the dry run, then one real run, both rolled back
         so the data stays as generated. One timed run each (a run is minutes of work at 1M)."""
