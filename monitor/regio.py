@@ -13,7 +13,7 @@ from django.utils import translation
 
 from bzt.models import Gemeente
 
-from .figures import compute
+from .figures import compute_per_gemeente
 from .formatting import datum
 from .suppression import SUPPRESSED, is_suppressed, suppress
 
@@ -40,14 +40,15 @@ def gemeenten():
 
 
 def compute_regio(jaar, *, tot_en_met=None) -> dict:
-    """Exact figures: {"jaar", "gemeenten": [{"code", "naam", "cijfers"}], "regio": figures}."""
+    """Exact figures: {"jaar", "gemeenten": [{"code", "naam", "cijfers"}], "regio": figures}. Each column equals
+    compute(jaar, gemeente=…), the region compute(jaar); all from one pass grouped by gemeente (issue 18: the
+    report of 20 gemeenten within 2× the time of one gemeente's)."""
+    alle = gemeenten()
+    per, regio = compute_per_gemeente(jaar, alle, tot_en_met=tot_en_met)
     return {
         "jaar": jaar,
-        "gemeenten": [
-            {"code": g.code, "naam": g.naam, "cijfers": compute(jaar, tot_en_met=tot_en_met, gemeente=g.pk)}
-            for g in gemeenten()
-        ],
-        "regio": compute(jaar, tot_en_met=tot_en_met),
+        "gemeenten": [{"code": g.code, "naam": g.naam, "cijfers": per[g.pk]} for g in alle],
+        "regio": regio,
     }
 
 

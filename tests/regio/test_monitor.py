@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from casusregie import services
 from casusregie.models import Casus
 from keten.importer import import_meldingen
-from monitor.figures import compute
+from monitor.figures import compute, compute_per_gemeente
 from monitor.regio import compute_regio, suppress_regio
 from monitor.services import budgetregel_opslaan
 from monitor.suppression import SUPPRESSED
@@ -112,6 +112,11 @@ def test_the_figures_of_the_gemeenten_add_up_to_the_region(regio, tmp_path_facto
                 services.verhuizen(
                     casus=casus, naar_gemeente=naar, datum=datum, door=regio["procesmanager"], reden="Verhuisd."
                 )
+        for code, bedrag in [("GM0301", "10000"), ("GM0262", "3000"), ("GM0150", "25000")]:
+            budgetregel_opslaan(
+                door=regio["beheer"], jaar=JAAR, categorie="casusregie", omschrijving=code, bedrag=Decimal(bedrag),
+                gemeente=code,
+            )  # fmt: skip
         regio_cijfers = compute(JAAR)
         per_gemeente = [compute(JAAR, gemeente=g.pk) for g in regio["gemeenten"].values()]
         for sectie, sleutels in OPTELLEND.items():
@@ -119,6 +124,13 @@ def test_the_figures_of_the_gemeenten_add_up_to_the_region(regio, tmp_path_facto
                 som = _optellen([g[sectie][sleutel] for g in per_gemeente])
                 assert _zonder_nul(som) == _zonder_nul(regio_cijfers[sectie][sleutel]), (sectie, sleutel)
         assert regio_cijfers["meldingen"]["totaal"] == len(records)
+        # the region report computes every gemeente and the region in one pass: exactly the same figures
+        for tot_en_met in (None, date(JAAR, 6, 30)):
+            alle = list(regio["gemeenten"].values())
+            per, totaal = compute_per_gemeente(JAAR, alle, tot_en_met=tot_en_met)
+            assert totaal == compute(JAAR, tot_en_met=tot_en_met)
+            for g in alle:
+                assert per[g.pk] == compute(JAAR, tot_en_met=tot_en_met, gemeente=g.pk), g.code
         transaction.set_rollback(True)
 
 
