@@ -293,6 +293,30 @@ def test_the_region_pdf_shows_the_five_gemeenten_side_by_side(regio, tmp_path):
     assert posities == sorted(posities)  # one row: the columns side by side, the region last
 
 
+@pytest.mark.parametrize(("n", "breedtes"), [(5, [5]), (7, [7]), (8, [4, 4]), (20, [7, 7, 6])])
+def test_a_region_of_many_gemeenten_gets_several_readable_tables_with_the_region_last(n, breedtes):
+    """A GGD region of 20 gemeenten does not squeeze 21 columns into one A4 row: at most 7 per table, every value of
+    every gemeente exactly once, in order, and the region's column only in the last table."""
+    from monitor.regio import BEDRAGEN, RIJEN, tabel
+
+    def figuren(waarde):
+        return {
+            sectie: {sleutel: waarde for s, sleutel, _ in RIJEN + BEDRAGEN if s == sectie}
+            for sectie, _, _ in RIJEN + BEDRAGEN
+        }
+
+    shown = {"gemeenten": [{"naam": f"G{i}", "cijfers": figuren(i)} for i in range(n)], "regio": figuren(999)}
+    tabellen = tabel(shown)["tabellen"]
+    assert [len(t["kolommen"]) for t in tabellen] == breedtes
+    assert [naam for t in tabellen for naam in t["kolommen"]] == [f"G{i}" for i in range(n)]
+    for rij in range(len(RIJEN + BEDRAGEN)):
+        assert [w for t in tabellen for w in t["rijen"][rij]["waarden"]] == list(range(n))
+    assert [t["met_regio"] for t in tabellen] == [False] * (len(breedtes) - 1) + [True]
+    assert tabellen[-1]["rijen"][0]["regio"] == 999 and all(
+        r["regio"] is None for t in tabellen[:-1] for r in t["rijen"]
+    )
+
+
 def test_the_beleidsambtenaar_of_lochem_sees_only_lochem_in_the_browser(regio, client, settings, tmp_path):
     from monitor import services as monitor_services
 
