@@ -12,10 +12,11 @@ statistics.median). No names, BSNs, addresses or free text are ever read here: o
 """
 
 from collections import defaultdict
+from contextlib import nullcontext
 from datetime import date
 from decimal import Decimal
 
-from django.db import connection
+from django.db import connection, transaction
 
 from bzt.models import Organisatie
 from casusregie.models import (
@@ -383,14 +384,36 @@ def _casussen_sql(gemeente=None, *, per_gemeente=False):
         {" UNION ALL ".join(branches)}"""  # noqa: S608 - table names and constants; values are parameters
 
 
-def _rows(sql, params):
+# The meldingen statement reads a year (a tenth of 11 years) of meldingen with their betrokkenen, persons, triage and
+# casus. PostgreSQL's estimate prefers hash joins over the whole of those tables (1.3-1.4M rows at 1M meldingen); the
+# index nested loops from the year's meldingen read only the year's rows: at 1M 5.1 s instead of 9-10 s, at 100k
+# 0.4-0.5 s instead of 0.5-0.8 s (bench/README.md, workload 7; a loaded machine), the same rows. Not for the casussen
+# statement, which joins its own CTEs (there a nested loop is quadratic).
+INDEXPADEN = ("enable_hashjoin", "enable_mergejoin")
+
+
+def _rows(sql, params, *, indexpaden=False):
     """{gemeente: {figuur: {sleutel: n}}} from a statement in the (gemeente, figuur, sleutel, n) shape; gemeente 0
-    is the installation (or the one gemeente asked for)."""
+    is the installation (or the one gemeente asked for). `indexpaden`: on PostgreSQL with hash and merge joins off
+    for this statement only (see INDEXPADEN); the settings are restored after it, also inside a transaction."""
     result = {}
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        for gemeente, figuur, sleutel, n in cursor.fetchall():
-            result.setdefault(gemeente, {}).setdefault(figuur, {})[sleutel] = n
+    hint = indexpaden and connection.vendor == "postgresql"
+    # SET LOCAL needs a transaction; no savepoint: the settings are put back by hand, also inside an outer one
+    with transaction.atomic(savepoint=False) if hint else nullcontext(), connection.cursor() as cursor:
+        if hint:  # one statement: read the settings (evaluated first, OFFSET 0), then switch them off
+            vorige = ", ".join(f"current_setting('{name}') AS v{i}" for i, name in enumerate(INDEXPADEN))
+            uit = ", ".join(f"set_config('{name}', 'off', true)" for name in INDEXPADEN)
+            cursor.execute(f"SELECT s.*, {uit} FROM (SELECT {vorige} OFFSET 0) AS s")  # noqa: S608 - constants
+            vorige = cursor.fetchone()[: len(INDEXPADEN)]
+        try:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        finally:
+            if hint:
+                terug = ", ".join("set_config(%s, %s, true)" for _ in INDEXPADEN)
+                cursor.execute(f"SELECT {terug}", [v for pair in zip(INDEXPADEN, vorige, strict=True) for v in pair])
+    for gemeente, figuur, sleutel, n in rows:
+        result.setdefault(gemeente, {}).setdefault(figuur, {})[sleutel] = n
     return result
 
 
@@ -430,7 +453,7 @@ def compute(jaar: int, *, tot_en_met: date | None = None, gemeente: int | None =
     budget is then that gemeente's budget lines."""
     start, eind, peil = _periode(jaar, tot_en_met)
     params = {"start": start, "eind": eind, "peil": peil, "jaar": jaar, "gemeente": gemeente}
-    f = _rows(_meldingen_sql(gemeente), params).get(0, {})
+    f = _rows(_meldingen_sql(gemeente), params, indexpaden=True).get(0, {})
     c = _rows(_casussen_sql(gemeente), params).get(0, {})
     kop = _gemeente_kop(gemeente) if gemeente is not None else None
     return _figures(jaar, f, c, gemeente=gemeente, kop=kop)
@@ -442,7 +465,7 @@ def compute_per_gemeente(jaar: int, gemeenten, *, tot_en_met: date | None = None
     statements grouped by gemeente as well (the region report, monitor.regio)."""
     start, eind, peil = _periode(jaar, tot_en_met)
     params = {"start": start, "eind": eind, "peil": peil, "jaar": jaar, "gemeente": None}
-    f = _rows(_meldingen_sql(per_gemeente=True), params)
+    f = _rows(_meldingen_sql(per_gemeente=True), params, indexpaden=True)
     c = _rows(_casussen_sql(per_gemeente=True), params)
     regels = list(_budgetregels(jaar).values_list("gemeente_id", *BUDGET_KOLOMMEN))
     per = {
