@@ -24,6 +24,7 @@ class CasusRow:
     gemeente: int = 0  # where the household lives (the melding's gemeente); after a move: the new one
     verhuisd: int = 0  # ordinal of a move within the region (CasusVerhuizing), 0: none
     gemeente_voor: int = 0  # the gemeente before that move
+    niveau: int = -1  # the escalation level forced for the gemeente-bound bench accounts (-1: drawn)
 
 
 class CasussenMixin:
@@ -99,6 +100,20 @@ class CasussenMixin:
                 if target != row.gemeente:
                     row.verhuisd = rng.randint(row.toegewezen + 30, last - 1)
                     row.gemeente_voor, row.gemeente = row.gemeente, target
+        # the largest and the smallest gemeente have open escalations at the coördinator's and the wethouder's
+        # level at every size (workload 15 opens them as those gemeenten's bench accounts)
+        for code in (self.meta["gemeente_groot"], self.meta["gemeente_klein"]):
+            gid = self.gemeente_by_code[code].pk
+            kandidaten = [
+                r
+                for r in rows
+                if r.gemeente == gid
+                and r.status != "afgesloten"
+                and r.plan_vastgesteld
+                and not (r.special or r.verhuisd)
+            ]
+            for row, level in zip(kandidaten[-4:], (1, 1, 2, 2), strict=False):
+                row.status, row.niveau = "opgeschaald", level
         if n_cas:
             # the fresh casus was assigned in the last MDO before "today"
             fresh = narrow_rows[-1]
@@ -423,6 +438,7 @@ class CasussenMixin:
             if escalate_open or escalate_closed:
                 esc_id += 1
                 level = niveau_draw() if escalate_open else rng.randint(0, 1)
+                level = row.niveau if row.niveau >= 0 else level
                 start_day = rng.randint(row.plan_vastgesteld or t0, max(row.plan_vastgesteld or t0, last_day - 1))
                 doorbraak = rng.random() < 0.1
                 closed_day = None if escalate_open else min(start_day + rng.randint(7, 60), last_day)

@@ -28,6 +28,9 @@ WORKLOAD_TITLES = {
     12: "12. Access-log writes: rows/s with 16 concurrent writers, 32 chains against one — target ≥ 1,000 rows/s",
     13: "13. Bewaartermijn (retention): dry run and a real run (rolled back) — target ≥ 2,000 objects/s",
     14: "14. Cold start: first request of a fresh worker process, cold and warmed (bzt.warmup) — target: first ≈ warm",
+    15: "15. Gemeente-bound escalation pages: wethouder and coördinator of a large and a small gemeente — p95 < 150 ms",
+    16: "16. Jaarmonitor of one gemeente: beleidsambtenaar of a large and a small gemeente — p95 < 150 ms",
+    17: "17. Region report: 20 gemeenten side by side against one gemeente's figures — target ≤ 2×",
 }
 
 

@@ -265,6 +265,19 @@ class Bench:
             "GROUP BY 1"
         )
         same_rows = fetch(SAME_ROWS_SQL)
+
+        def best_plan():
+            """The same statement with the best plan found for it (issue 20 § Fair baselines): index nested loops
+            from the year's meldingen (index-only on betrokkene's (melding_id, persoon_id), by primary key on
+            persoon, triage and casus) instead of hash joins over whole tables."""
+            from django.db import transaction
+
+            with transaction.atomic(), connection.cursor() as cursor:
+                cursor.execute("SET LOCAL enable_hashjoin = off")
+                cursor.execute("SET LOCAL enable_mergejoin = off")
+                cursor.execute(SAME_ROWS_SQL, params)
+                return cursor.fetchall()
+
         for key, label, query in (
             (
                 "w7.sql",
@@ -278,6 +291,12 @@ class Bench:
                 "GROUP BY",
                 same_rows,
             ),
+            (
+                "w7.sql.best",
+                "baseline: the same statement with its best plan (index nested loops, index-only where the indexes "
+                "cover; hash and merge joins off)",
+                best_plan,
+            ),
         ):
             base = timed(query, runs, warmup=1)
             self.add(
@@ -285,6 +304,11 @@ class Bench:
             )
         for key, baseline_key, label in (
             ("w7.compute", "w7.sql.same_rows", f"monitor.figures.compute({jaar}) against the same-rows statement"),
+            (
+                "w7.compute.vs_best",
+                "w7.sql.best",
+                f"monitor.figures.compute({jaar}) against the same rows with the best plan",
+            ),
             (
                 "w7.compute.vs_meldingen",
                 "w7.sql",
@@ -659,6 +683,175 @@ class Bench:
                 )
         self.extra["warmup_seconds"] = [o["warmup"]["seconden"] for o in runs[True]]
 
+    # --- the region (issue 18 § Scale): pages of gemeente-bound users, the region report ---------------------------
+    def gemeente_accounts(self):
+        """(label, gemeente code, gemeente id) of the largest and the smallest gemeente of the bench data."""
+        gemeenten = self.meta.get("gemeenten")
+        if not gemeenten:
+            raise RuntimeError("data zonder regio: eerst `python -m bench generate` met deze versie")
+        return [
+            (label, code, gemeenten[code]["id"], gemeenten[code]["naam"])
+            for label, code in (("groot", self.meta["gemeente_groot"]), ("klein", self.meta["gemeente_klein"]))
+        ]
+
+    def w15_escalaties_gemeente(self):
+        """The wethouder and the coördinerend ambtenaar of a large and a small gemeente: their home page, their
+        escalations list (open escalations of their gemeente at their level) and the oldest of those."""
+        from casusregie.selectors import escalaties_op_mijn_niveau
+
+        for label, code, _, naam in self.gemeente_accounts():
+            for prefix, rol in (("wethouder", "wethouder"), ("coordinator", "coördinerend ambtenaar")):
+                username = f"bench_{prefix}_{label}"
+                user = self.User.objects.get(username=username)
+                lijst = list(escalaties_op_mijn_niveau(user).values_list("pk", flat=True))
+                who = f"{rol} of {naam} ({code})"
+                key = f"w15.{prefix}.{label}"
+                self.page(f"{key}.home", 15, f"home page / as {who}", username, "/")
+                self.page(
+                    f"{key}.lijst",
+                    15,
+                    f"/casussen/escalaties/ as {who}: {len(lijst)} open at the level",
+                    username,
+                    "/casussen/escalaties/",
+                )
+                if lijst:
+                    self.page(
+                        f"{key}.escalatie",
+                        15,
+                        f"escalation page as {who}",
+                        username,
+                        f"/casussen/escalaties/{lijst[0]}/",
+                    )
+
+    def w16_jaarmonitor_gemeente(self):
+        """The beleidsambtenaar of a large and a small gemeente: the jaarmonitor page of the year (figures of
+        their gemeente only, from the month's stored stand), the first request of the month that computes the
+        stand, the report list and the budget lines."""
+        from monitor.models import Stand
+
+        jaar = self.meta["jaar"]
+        for label, code, gid, naam in self.gemeente_accounts():
+            username = f"bench_beleid_{label}"
+            who = f"beleidsambtenaar of {naam} ({code})"
+            Stand.objects.filter(jaar=jaar, gemeente_id=gid).delete()
+            client = self.client(username)
+            started = time.perf_counter()
+            with CaptureQueriesContext(connection) as ctx:
+                response = client.get(f"/jaarmonitor/{jaar}/")
+            eerste = (time.perf_counter() - started) * 1000
+            if response.status_code != 200:
+                raise RuntimeError(f"/jaarmonitor/{jaar}/ as {username}: HTTP {response.status_code}")
+            self.add(
+                {
+                    "key": f"w16.beleid.{label}.eerste",
+                    "workload": 16,
+                    "kind": "page",
+                    "label": f"/jaarmonitor/{jaar}/ as {who}: the first request of the month (computes the stand)",
+                    "median_ms": round(eerste, 1),
+                    "p95_ms": round(eerste, 1),
+                    "runs": 1,
+                    "queries": len(ctx.captured_queries),
+                }
+            )
+            self.page(
+                f"w16.beleid.{label}.cijfers",
+                16,
+                f"/jaarmonitor/{jaar}/ as {who} (stand stored)",
+                username,
+                f"/jaarmonitor/{jaar}/",
+            )
+            self.page(f"w16.beleid.{label}.index", 16, f"/jaarmonitor/ as {who}", username, "/jaarmonitor/")
+            self.page(
+                f"w16.beleid.{label}.budget",
+                16,
+                f"/jaarmonitor/{jaar}/budget/ as {who}",
+                username,
+                f"/jaarmonitor/{jaar}/budget/",
+            )
+
+    def w17_regiorapport(self):
+        """Issue 18: the region report (a table per gemeente, 20 gemeenten, and the region) against one
+        gemeente's figures; and its PDF, written to bench/results/regio_<size>.pdf to look at."""
+        from monitor import regio
+        from monitor.figures import compute
+
+        jaar = self.meta["jaar"]
+        runs = max(3, self.runs // 4)
+        for label, code, gid, naam in self.gemeente_accounts():
+            result = timed(lambda gid=gid: compute(jaar, gemeente=gid), runs, warmup=1)
+            self.add(
+                {
+                    "key": f"w17.gemeente.{label}",
+                    "workload": 17,
+                    "kind": "call",
+                    "label": f"baseline: compute({jaar}, gemeente={naam} ({code})), one gemeente's figures",
+                    **result,
+                }
+            )
+        result = timed(lambda: compute(jaar), runs, warmup=1)
+        self.add(
+            {
+                "key": "w17.installatie",
+                "workload": 17,
+                "kind": "call",
+                "label": f"compute({jaar}) of the whole installation (the region column alone)",
+                "baseline_key": "w17.gemeente.groot",
+                **result,
+            }
+        )
+        n = len(regio.gemeenten())
+        result = timed(lambda: regio.compute_regio(jaar), runs, warmup=1)
+        self.add(
+            {
+                "key": "w17.regio",
+                "workload": 17,
+                "kind": "call",
+                "label": f"monitor.regio.compute_regio({jaar}): {n} gemeenten side by side and the region",
+                "baseline_key": "w17.gemeente.groot",
+                **result,
+            }
+        )
+        # the reports as `jaarmonitor --gemeente X --format pdf` and `jaarmonitor --regio --format pdf` make them
+        from monitor import exports
+        from monitor.figures import compute_with_comparison
+
+        groot = self.gemeente_accounts()[0]
+        pdf = {}
+
+        def rapport_gemeente():
+            return exports.render(compute_with_comparison(jaar, gemeente=groot[2]), "pdf")
+
+        def rapport_regio():
+            pdf["bytes"] = regio.render_regio_pdf(regio.suppress_regio(regio.compute_regio(jaar)))
+
+        pdf_runs = max(3, self.runs // 6)
+        result = timed(rapport_gemeente, pdf_runs, warmup=1, capture=False)
+        self.add(
+            {
+                "key": "w17.rapport.gemeente",
+                "workload": 17,
+                "kind": "call",
+                "label": f"baseline: one gemeente's report, figures + PDF ({groot[3]}: jaarmonitor --gemeente)",
+                **result,
+            }
+        )
+        result = timed(rapport_regio, pdf_runs, warmup=1, capture=False)
+        RESULTS.mkdir(exist_ok=True)
+        (RESULTS / f"regio_{self.size}.pdf").write_bytes(pdf["bytes"])
+        self.add(
+            {
+                "key": "w17.rapport.regio",
+                "workload": 17,
+                "kind": "call",
+                "label": (
+                    f"the region report, figures + PDF of {n} gemeenten (jaarmonitor --regio) "
+                    f"-> bench/results/regio_{self.size}.pdf"
+                ),
+                "baseline_key": "w17.rapport.gemeente",
+                **result,
+            }
+        )
+
     WORKLOADS = {
         1: "w1_wachtrij",
         2: "w2_mijn_casussen",
@@ -674,6 +867,9 @@ class Bench:
         12: "w12_inzage_writes",
         13: "w13_retention",
         14: "w14_coldstart",
+        15: "w15_escalaties_gemeente",
+        16: "w16_jaarmonitor_gemeente",
+        17: "w17_regiorapport",
     }
 
 

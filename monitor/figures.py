@@ -11,10 +11,12 @@ functions and the medians: percentile_cont on PostgreSQL, a histogram of the day
 statistics.median). No names, BSNs, addresses or free text are ever read here: only codes, dates and counts.
 """
 
+from collections import defaultdict
+from contextlib import nullcontext
 from datetime import date
 from decimal import Decimal
 
-from django.db import connection
+from django.db import connection, transaction
 
 from bzt.models import Organisatie
 from casusregie.models import (
@@ -129,36 +131,69 @@ def _melding_in(gemeente, alias="m"):
     return f" AND {alias}.gemeente_id = %(gemeente)s" if gemeente is not None else ""
 
 
-def casus_gemeente_op(casus_col, dag):
-    """SQL: the gemeente id of the casus `casus_col` (an id column) on the date `dag` (a column or parameter)."""
+def casus_gemeente_op(casus_col, dag, *, eigen=None, verhuisd=None):
+    """SQL: the gemeente id of the casus `casus_col` (an id column) on the date `dag` (a column or parameter).
+    `eigen`: the casus's own gemeente column when the casus row is at hand (saves a lookup); `verhuisd`: a
+    condition true only for a casus with a move (the lookups of its moves are then made for those only)."""
     t = _tables()
-    return f"""COALESCE(
+    eigen = eigen or f"(SELECT c2.gemeente_id FROM {t['casus']} c2 WHERE c2.id = {casus_col})"  # noqa: S608
+    op_dag = f"""COALESCE(
         (SELECT v.naar_id FROM {t["verhuizing"]} v WHERE v.casus_id = {casus_col} AND v.datum <= {dag}
          ORDER BY v.datum DESC, v.id DESC LIMIT 1),
         (SELECT v.van_id FROM {t["verhuizing"]} v WHERE v.casus_id = {casus_col} ORDER BY v.datum, v.id LIMIT 1),
-        (SELECT c2.gemeente_id FROM {t["casus"]} c2 WHERE c2.id = {casus_col}))"""  # noqa: S608 - no input
+        {eigen})"""  # noqa: S608 - no input
+    return op_dag if verhuisd is None else f"CASE WHEN {verhuisd} THEN {op_dag} ELSE {eigen} END"
 
 
-def _casus_in(gemeente, casus_col, dag):
-    return f" AND {casus_gemeente_op(casus_col, dag)} = %(gemeente)s" if gemeente is not None else ""
+def _casus_in(gemeente, casus_col, dag, **kwargs):
+    return f" AND {casus_gemeente_op(casus_col, dag, **kwargs)} = %(gemeente)s" if gemeente is not None else ""
 
 
-def _scalars(source, expressions):
-    """One branch that turns one row of aggregates into rows ('totaal', name, value): the scalars of a
-    statement in the same shape as its breakdowns, computed in a single pass over `source`."""
-    columns = ", ".join(f"{sql} AS {name}" for name, sql in expressions.items())
+# Every branch of the two statements has the shape (gemeente, figuur, sleutel, n). For one gemeente or the whole
+# installation the gemeente column is 0; for the region report (compute_per_gemeente) each branch comes twice, once
+# for the installation (0) and once grouped by the gemeente that counts the row (`per`: its column), so one pass
+# over the year's rows gives every gemeente's figures and the region's.
+
+
+def _branch(figuur, sleutel, waarde, bron, groep="", per=None):
+    """SELECT <gemeente>, 'figuur', sleutel, waarde FROM bron GROUP BY [<gemeente>,] groep."""
+    keys = ", ".join(k for k in (per, groep) if k)
+    group_by = f" GROUP BY {keys}" if keys else ""
+    return f"SELECT {per or 0}, '{figuur}', {sleutel}, {waarde} FROM {bron}{group_by}"  # noqa: S608 - constants
+
+
+def _both(per_gemeente, figuur, sleutel, waarde, bron, groep="", per="g"):
+    """The installation's branch, and with `per_gemeente` the same grouped by the gemeente column `per`."""
+    branches = [_branch(figuur, sleutel, waarde, bron, groep)]
+    if per_gemeente:
+        branches.append(_branch(figuur, sleutel, waarde, bron, groep, per))
+    return branches
+
+
+def _scalars(source, expressions, per=None):
+    """One branch that turns one row of aggregates (per gemeente: one row per gemeente) into rows (gemeente,
+    'totaal', name, value): the scalars of a statement in the same shape as its breakdowns, computed in a single
+    pass over `source`."""
+    columns = ", ".join([f"{per} AS g"] * bool(per) + [f"{sql} AS {name}" for name, sql in expressions.items()])
     pick = " ".join(f"WHEN '{name}' THEN s.{name}" for name in expressions)
     values = ", ".join(f"('{name}')" for name in expressions)
-    unpivot = f"SELECT 'totaal', k.column1, CASE k.column1 {pick} END"
-    return f"{unpivot} FROM (SELECT {columns} FROM {source}) AS s, (VALUES {values}) AS k"  # noqa: S608 - constants
+    unpivot = f"SELECT {'s.g' if per else 0}, 'totaal', k.column1, CASE k.column1 {pick} END"
+    group_by = f" GROUP BY {per}" if per else ""
+    return f"{unpivot} FROM (SELECT {columns} FROM {source}{group_by}) AS s, (VALUES {values}) AS k"  # noqa: S608
+
+
+def _scalars_both(per_gemeente, source, expressions, per="g"):
+    return [_scalars(source, expressions)] + ([_scalars(source, expressions, per)] if per_gemeente else [])
 
 
 def _count_if(condition):
     return f"SUM(CASE WHEN {condition} THEN 1 ELSE 0 END)"
 
 
-def _meldingen_sql(gemeente=None):
-    """Meldingen, triage, personen and doorlooptijden of the year: params {start, eind, peil[, gemeente]}."""
+def _meldingen_sql(gemeente=None, *, per_gemeente=False):
+    """Meldingen, triage, personen and doorlooptijden of the year: params {start, eind, peil[, gemeente]}.
+    `per_gemeente`: also every gemeente's (a melding counts for its own gemeente; a person once per gemeente, with
+    the values of their first melding of the year in that gemeente)."""
     t = _tables()
     days = {key: _sql("days", end=_COLUMNS[end], start=_COLUMNS[start]) for key, (end, start) in DOORLOOPTIJDEN.items()}
     leefgebieden = ", ".join(f"t.{code}" for code in Leefgebied.values)
@@ -170,30 +205,48 @@ def _meldingen_sql(gemeente=None):
         **{f"lg_{code}": _count_if(code) for code in Leefgebied.values},
         **{f"n_{key}": f"COUNT({key})" for key in DOORLOOPTIJDEN},
     }
+    both = per_gemeente
     branches = [
-        "SELECT 'aanmeldroute', aanmeldroute, COUNT(*) FROM meldingen GROUP BY aanmeldroute",
-        "SELECT 'melder_type', melder_type, COUNT(*) FROM meldingen GROUP BY melder_type",
-        "SELECT 'maand', maand, COUNT(*) FROM meldingen GROUP BY maand",
-        "SELECT 'besluit', besluit, COUNT(*) FROM meldingen WHERE besluit IS NOT NULL GROUP BY besluit",
-        "SELECT 'geslacht', geslacht, SUM(n) FROM personen GROUP BY geslacht",
-        "SELECT 'inkomen', inkomen, SUM(n) FROM personen GROUP BY inkomen",
-        "SELECT 'wijk', wijk, SUM(n) FROM personen GROUP BY wijk",
-        "SELECT 'leeftijd', leeftijd, SUM(n) FROM personen GROUP BY leeftijd",
-        "SELECT 'totaal', 'gezinnen', n FROM gezinnen",
+        *_both(both, "aanmeldroute", "aanmeldroute", "COUNT(*)", "meldingen", "aanmeldroute"),
+        *_both(both, "melder_type", "melder_type", "COUNT(*)", "meldingen", "melder_type"),
+        *_both(both, "maand", "maand", "COUNT(*)", "meldingen", "maand"),
+        *_both(both, "besluit", "besluit", "COUNT(*)", "meldingen WHERE besluit IS NOT NULL", "besluit"),
     ]
+    for figuur in ("geslacht", "inkomen", "wijk", "leeftijd"):
+        branches.append(_branch(figuur, figuur, "SUM(n)", "personen WHERE n > 0", figuur))
+        if per_gemeente:
+            branches.append(_branch(figuur, figuur, "SUM(n_g)", "personen WHERE n_g > 0", figuur, "g"))
+    kind = f"""{t["betrokkene"]} b JOIN {t["melding"]} m ON m.id = b.melding_id
+            WHERE m.ontvangen_op BETWEEN %(start)s AND %(eind)s AND b.rol = 'kind'{_melding_in(gemeente)}"""  # noqa: S608
+    branches.append(_branch("totaal", "'gezinnen'", "COUNT(DISTINCT b.melding_id)", kind))
+    if per_gemeente:
+        branches.append(_branch("totaal", "'gezinnen'", "COUNT(DISTINCT b.melding_id)", kind, per="m.gemeente_id"))
     if connection.vendor == "postgresql":
         scalars |= {f"mediaan_{key}": f"percentile_cont(0.5) WITHIN GROUP (ORDER BY {key})" for key in days}
     else:  # no percentile_cont: the distribution of the day values, the median is taken in Python
-        branches += [
-            f"SELECT 'dagen_{key}', {key}, COUNT(*) FROM meldingen WHERE {key} IS NOT NULL GROUP BY {key}"  # noqa: S608
-            for key in days
-        ]
-    branches.append(_scalars("meldingen", scalars))
+        for key in days:
+            branches += _both(both, f"dagen_{key}", key, "COUNT(*)", f"meldingen WHERE {key} IS NOT NULL", key)
+    branches += _scalars_both(both, "meldingen", scalars)
     bands = " ".join(f"WHEN leeftijd BETWEEN {low} AND {high} THEN '{label}'" for label, low, high in LEEFTIJDSBANDEN)
+    persoon = persoon_id_sql("p")
+    # per gemeente: the first record of each person in each gemeente too (volgorde_g), in the same pass
+    per_g = (
+        (
+            ", m.gemeente_id AS g, ROW_NUMBER() OVER (PARTITION BY m.gemeente_id, "
+            f"{persoon} ORDER BY m.ontvangen_op, m.id, p.id) AS volgorde_g"
+        )
+        if per_gemeente
+        else ""
+    )
+    personen_g = (
+        ("g, ", ", SUM(CASE WHEN volgorde_g = 1 THEN 1 ELSE 0 END) AS n_g", " OR volgorde_g = 1", ", 5")
+        if per_gemeente
+        else ("", "", "", "")
+    )
     return f"""
         WITH meldingen AS (
             SELECT m.aanmeldroute, m.melder_type, m.overlast, {_sql("month", d="m.ontvangen_op")} AS maand,
-                   t.besluit, t.score, t.ggsr, {leefgebieden}, {doorlooptijden}
+                   m.gemeente_id AS g, t.besluit, t.score, t.ggsr, {leefgebieden}, {doorlooptijden}
             FROM {t["melding"]} m
             LEFT JOIN {t["triage"]} t ON t.melding_id = m.id AND t.datum <= %(peil)s
             LEFT JOIN {t["casus"]} c ON c.melding_id = m.id AND c.toegewezen_op <= %(peil)s
@@ -201,7 +254,8 @@ def _meldingen_sql(gemeente=None):
         ),
         personen AS (  -- how many persons per combination (geslacht, inkomen, wijk, leeftijd): a few thousand rows
             SELECT geslacht, inkomen, COALESCE(NULLIF(wijk, ''), 'onbekend') AS wijk,
-                   CASE {bands} ELSE 'onbekend' END AS leeftijd, COUNT(*) AS n
+                   CASE {bands} ELSE 'onbekend' END AS leeftijd, {personen_g[0]}
+                   SUM(CASE WHEN volgorde = 1 THEN 1 ELSE 0 END) AS n{personen_g[1]}
             FROM (  -- each person once (meldpunt.personen: linked records are one person), with the values of
                     -- the record on their first melding of the year and their age on that melding's date
                 SELECT p.geslacht, p.inkomen, p.wijk,
@@ -210,90 +264,156 @@ def _meldingen_sql(gemeente=None):
                        -- an expected child (seed 002 "van -9 maanden"): not yet born on the melding, counted 0-17
                        WHEN p.geboortedatum > m.ontvangen_op AND p.verwacht THEN 0
                        END AS leeftijd,
-                       ROW_NUMBER() OVER (PARTITION BY {persoon_id_sql("p")} ORDER BY m.ontvangen_op, m.id, p.id)
-                           AS volgorde
+                       ROW_NUMBER() OVER (PARTITION BY {persoon} ORDER BY m.ontvangen_op, m.id, p.id)
+                           AS volgorde{per_g}
                 FROM {t["betrokkene"]} b
                 JOIN {t["melding"]} m ON m.id = b.melding_id
                 JOIN {t["persoon"]} p ON p.id = b.persoon_id
                 WHERE m.ontvangen_op BETWEEN %(start)s AND %(eind)s{_melding_in(gemeente)}
             ) AS per_record
-            WHERE volgorde = 1
-            GROUP BY 1, 2, 3, 4
-        ),
-        gezinnen AS (
-            SELECT COUNT(DISTINCT b.melding_id) AS n
-            FROM {t["betrokkene"]} b JOIN {t["melding"]} m ON m.id = b.melding_id
-            WHERE m.ontvangen_op BETWEEN %(start)s AND %(eind)s AND b.rol = 'kind'{_melding_in(gemeente)}
+            WHERE volgorde = 1{personen_g[2]}
+            GROUP BY 1, 2, 3, 4{personen_g[3]}
         )
         {" UNION ALL ".join(branches)}"""  # noqa: S608 - table names and constants; values are parameters
 
 
-def _casussen_sql(gemeente=None):
+def _casussen_sql(gemeente=None, *, per_gemeente=False):
     """Casussen (and the persons in them), escalaties and wachtlijsten of the year: params {start, eind, jaar[,
-    gemeente]}. Per gemeente, a casus counts where it was on the day counted (see casus_gemeente_op)."""
+    gemeente]}. Per gemeente, a casus counts where it was on the day counted (see casus_gemeente_op);
+    `per_gemeente`: every gemeente's too, each casus-on-a-day for the gemeente where it was."""
     t = _tables()
-    nieuw = "(c.toegewezen_op BETWEEN %(start)s AND %(eind)s" + _casus_in(gemeente, "c.id", "c.toegewezen_op") + ")"
-    afgesloten = (
-        "(c.afgesloten_op BETWEEN %(start)s AND %(eind)s" + _casus_in(gemeente, "c.id", "c.afgesloten_op") + ")"
+    # the casus's gemeente on a day, from the casus row: the moves are looked up only for a casus that has one
+    waar = {"eigen": "c.gemeente_id", "verhuisd": "vz.casus_id IS NOT NULL"}
+    op = {
+        "nieuw": casus_gemeente_op("c.id", "c.toegewezen_op", **waar),
+        "afgesloten": casus_gemeente_op("c.id", "c.afgesloten_op", **waar),
+        "open": casus_gemeente_op("c.id", "%(eind)s", **waar),
+    }
+    nieuw = "(c.toegewezen_op BETWEEN %(start)s AND %(eind)s" + _casus_in(gemeente, "c.id", "c.toegewezen_op", **waar)
+    afgesloten = "(c.afgesloten_op BETWEEN %(start)s AND %(eind)s" + _casus_in(
+        gemeente, "c.id", "c.afgesloten_op", **waar
     )
-    open_einde = (
-        "(c.toegewezen_op <= %(eind)s AND (c.afgesloten_op IS NULL OR c.afgesloten_op > %(eind)s)"
-        + _casus_in(gemeente, "c.id", "%(eind)s")
-        + ")"
+    open_einde = "(c.toegewezen_op <= %(eind)s AND (c.afgesloten_op IS NULL OR c.afgesloten_op > %(eind)s)" + _casus_in(
+        gemeente, "c.id", "%(eind)s", **waar
+    )
+    per_g = (
+        f", {op['nieuw']} AS g_nieuw, {op['afgesloten']} AS g_afgesloten, {op['open']} AS g_open"
+        if per_gemeente
+        else ""
     )
     doorbraken = {"doorbraken": "COUNT(*)", "maatwerk": "SUM(maatwerkbudget)"}
+    both = per_gemeente
+    # a casus counts its persons for the gemeente where it was counted: new in the year, or open from before
+    personen = f"""casussen k JOIN (
+                SELECT k2.casus_id, b.persoon_id FROM casussen k2
+                JOIN {t["betrokkene"]} b ON b.melding_id = k2.melding_id
+                UNION ALL
+                SELECT cm.casus_id, b.persoon_id FROM {t["casusmelding"]} cm
+                JOIN {t["betrokkene"]} b ON b.melding_id = cm.melding_id
+            ) kb ON kb.casus_id = k.casus_id
+            JOIN {t["persoon"]} p ON p.id = kb.persoon_id
+            WHERE k.nieuw OR (k.open_einde AND k.van_eerder)"""  # noqa: S608
+    nazorg_g = casus_gemeente_op("n.casus_id", "n.uitgevoerd_op")
+    wachtlijst_g = casus_gemeente_op("w.casus_id", "w.sinds")
+    doel_g = casus_gemeente_op("pl.casus_id", "d.resultaat_op")
+    nazorg_in = _casus_in(gemeente, "n.casus_id", "n.uitgevoerd_op")
+    nazorg = f"""{t["nazorg"]} n WHERE n.uitgevoerd_op BETWEEN %(start)s AND %(eind)s{nazorg_in}"""  # noqa: S608
+    wachtlijst = f"""{t["wachtlijst"]} w JOIN {t["organisatie"]} o ON o.id = w.organisatie_id
+            WHERE w.sinds BETWEEN %(start)s AND %(eind)s{_casus_in(gemeente, "w.casus_id", "w.sinds")}"""  # noqa: S608
+    doelen = f"""{t["plandoel"]} d JOIN {t["plan"]} pl ON pl.id = d.plan_id
+            WHERE d.resultaat <> '' AND d.resultaat_op BETWEEN %(start)s AND %(eind)s
+                {_casus_in(gemeente, "pl.casus_id", "d.resultaat_op")}"""  # noqa: S608
+    branches = [
+        *_both(both, "nieuw", "organisatie", "COUNT(*)", "casussen WHERE nieuw", "organisatie", "g_nieuw"),
+        *_both(both, "afsluitreden", "reden", "COUNT(*)", "casussen WHERE afgesloten", "reden", "g_afgesloten"),
+        *_both(
+            both,
+            "procesmanager",
+            "reden",
+            "COUNT(*)",
+            "casussen WHERE afgesloten AND afsluiting = 'procesmanager'",
+            "reden",
+            "g_afgesloten",
+        ),
+        *_both(both, "nazorg", "n.uitkomst", "COUNT(*)", nazorg, "n.uitkomst", nazorg_g),
+        *_both(both, "caseload", "organisatie", "COUNT(*)", "casussen WHERE open_einde", "organisatie", "g_open"),
+        *_both(
+            both, "totaal", "'open_van_eerder'", "COUNT(*)", "casussen WHERE open_einde AND van_eerder", per="g_open"
+        ),
+        *_both(
+            both,
+            "totaal",
+            "'personen_in_casussen'",
+            f"COUNT(DISTINCT {persoon_id_sql('p')})",
+            personen,
+            per="CASE WHEN k.nieuw THEN k.g_nieuw ELSE k.g_open END",
+        ),
+        *_both(both, "niveau", "niveau", "COUNT(*)", "escalaties", "niveau"),
+        *_scalars_both(both, "escalaties WHERE maatwerkbudget IS NOT NULL", doorbraken),
+        *_both(both, "wachtlijst", "o.naam", "COUNT(*)", wachtlijst, "o.naam", wachtlijst_g),
+        *_both(
+            both,
+            "doelresultaat",
+            "d.leefgebied || '|' || d.resultaat",
+            "COUNT(*)",
+            doelen,
+            "d.leefgebied, d.resultaat",
+            doel_g,
+        ),
+    ]
     return f"""
         WITH casussen AS (
             SELECT c.id AS casus_id, c.melding_id, o.naam AS organisatie, r.code AS reden, c.afsluiting,
-                   {nieuw} AS nieuw,
-                   {afgesloten} AS afgesloten,
-                   {open_einde} AS open_einde,
-                   (c.toegewezen_op < %(start)s) AS van_eerder
+                   {nieuw}) AS nieuw,
+                   {afgesloten}) AS afgesloten,
+                   {open_einde}) AS open_einde,
+                   (c.toegewezen_op < %(start)s) AS van_eerder{per_g}
             FROM {t["casus"]} c
             JOIN {t["organisatie"]} o ON o.id = c.organisatie_id
             LEFT JOIN {t["afsluitreden"]} r ON r.id = c.afsluitreden_id
+            LEFT JOIN (SELECT DISTINCT casus_id FROM {t["verhuizing"]}) vz ON vz.casus_id = c.id
             WHERE c.toegewezen_op BETWEEN %(start)s AND %(eind)s
                OR c.afgesloten_op BETWEEN %(start)s AND %(eind)s
                OR (c.toegewezen_op <= %(eind)s AND (c.afgesloten_op IS NULL OR c.afgesloten_op > %(eind)s))
         ),
         escalaties AS (
-            SELECT n.code AS niveau, e.maatwerkbudget
+            SELECT n.code AS niveau, e.maatwerkbudget, e.gemeente_id AS g
             FROM {t["escalatie"]} e JOIN {t["niveau"]} n ON n.id = e.niveau_id
             WHERE e.gestart_op BETWEEN %(start)s AND %(eind)s{_melding_in(gemeente, "e")}
         )
-        SELECT 'nieuw', organisatie, COUNT(*) FROM casussen WHERE nieuw GROUP BY organisatie
-        UNION ALL SELECT 'afsluitreden', reden, COUNT(*) FROM casussen WHERE afgesloten GROUP BY reden
-        UNION ALL SELECT 'procesmanager', reden, COUNT(*) FROM casussen
-            WHERE afgesloten AND afsluiting = 'procesmanager' GROUP BY reden
-        UNION ALL SELECT 'nazorg', n.uitkomst, COUNT(*) FROM {t["nazorg"]} n
-            WHERE n.uitgevoerd_op BETWEEN %(start)s AND %(eind)s{_casus_in(gemeente, "n.casus_id", "n.uitgevoerd_op")}
-            GROUP BY n.uitkomst
-        UNION ALL SELECT 'caseload', organisatie, COUNT(*) FROM casussen WHERE open_einde GROUP BY organisatie
-        UNION ALL SELECT 'totaal', 'open_van_eerder', COUNT(*) FROM casussen WHERE open_einde AND van_eerder
-        UNION ALL SELECT 'totaal', 'personen_in_casussen', COUNT(DISTINCT {persoon_id_sql("p")})
-            FROM casussen k JOIN {t["betrokkene"]} b ON b.melding_id = k.melding_id
-                OR b.melding_id IN (SELECT cm.melding_id FROM {t["casusmelding"]} cm WHERE cm.casus_id = k.casus_id)
-            JOIN {t["persoon"]} p ON p.id = b.persoon_id
-            WHERE k.nieuw OR (k.open_einde AND k.van_eerder)
-        UNION ALL SELECT 'niveau', niveau, COUNT(*) FROM escalaties GROUP BY niveau
-        UNION ALL {_scalars("escalaties WHERE maatwerkbudget IS NOT NULL", doorbraken)}
-        UNION ALL SELECT 'wachtlijst', o.naam, COUNT(*) FROM {t["wachtlijst"]} w
-            JOIN {t["organisatie"]} o ON o.id = w.organisatie_id
-            WHERE w.sinds BETWEEN %(start)s AND %(eind)s{_casus_in(gemeente, "w.casus_id", "w.sinds")} GROUP BY o.naam
-        UNION ALL SELECT 'doelresultaat', d.leefgebied || '|' || d.resultaat, COUNT(*) FROM {t["plandoel"]} d
-            JOIN {t["plan"]} pl ON pl.id = d.plan_id
-            WHERE d.resultaat <> '' AND d.resultaat_op BETWEEN %(start)s AND %(eind)s
-                {_casus_in(gemeente, "pl.casus_id", "d.resultaat_op")}
-            GROUP BY d.leefgebied, d.resultaat"""  # noqa: S608 - table names and constants; values are parameters
+        {" UNION ALL ".join(branches)}"""  # noqa: S608 - table names and constants; values are parameters
 
 
-def _rows(sql, params):
-    """{figuur: {sleutel: n}} from a statement in the (figuur, sleutel, n) shape."""
+# The meldingen statement reads a year (a tenth of 11 years) of meldingen with their betrokkenen, persons, triage and
+# casus. PostgreSQL's estimate prefers hash joins over the whole of those tables (1.3-1.4M rows at 1M meldingen); the
+# index nested loops from the year's meldingen read only the year's rows: at 1M 5.1 s instead of 9-10 s, at 100k
+# 0.4-0.5 s instead of 0.5-0.8 s (bench/README.md, workload 7; a loaded machine), the same rows. Not for the casussen
+# statement, which joins its own CTEs (there a nested loop is quadratic).
+INDEXPADEN = ("enable_hashjoin", "enable_mergejoin")
+
+
+def _rows(sql, params, *, indexpaden=False):
+    """{gemeente: {figuur: {sleutel: n}}} from a statement in the (gemeente, figuur, sleutel, n) shape; gemeente 0
+    is the installation (or the one gemeente asked for). `indexpaden`: on PostgreSQL with hash and merge joins off
+    for this statement only (see INDEXPADEN); the settings are restored after it, also inside a transaction."""
     result = {}
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        for figuur, sleutel, n in cursor.fetchall():
-            result.setdefault(figuur, {})[sleutel] = n
+    hint = indexpaden and connection.vendor == "postgresql"
+    # SET LOCAL needs a transaction; no savepoint: the settings are put back by hand, also inside an outer one
+    with transaction.atomic(savepoint=False) if hint else nullcontext(), connection.cursor() as cursor:
+        if hint:  # one statement: read the settings (evaluated first, OFFSET 0), then switch them off
+            vorige = ", ".join(f"current_setting('{name}') AS v{i}" for i, name in enumerate(INDEXPADEN))
+            uit = ", ".join(f"set_config('{name}', 'off', true)" for name in INDEXPADEN)
+            cursor.execute(f"SELECT s.*, {uit} FROM (SELECT {vorige} OFFSET 0) AS s")  # noqa: S608 - constants
+            vorige = cursor.fetchone()[: len(INDEXPADEN)]
+        try:
+            cursor.execute(sql, params)
+            rows = cursor.fetchall()
+        finally:
+            if hint:
+                terug = ", ".join("set_config(%s, %s, true)" for _ in INDEXPADEN)
+                cursor.execute(f"SELECT {terug}", [v for pair in zip(INDEXPADEN, vorige, strict=True) for v in pair])
+    for gemeente, figuur, sleutel, n in rows:
+        result.setdefault(gemeente, {}).setdefault(figuur, {})[sleutel] = n
     return result
 
 
@@ -333,9 +453,40 @@ def compute(jaar: int, *, tot_en_met: date | None = None, gemeente: int | None =
     budget is then that gemeente's budget lines."""
     start, eind, peil = _periode(jaar, tot_en_met)
     params = {"start": start, "eind": eind, "peil": peil, "jaar": jaar, "gemeente": gemeente}
-    f = _rows(_meldingen_sql(gemeente), params)
-    c = _rows(_casussen_sql(gemeente), params)
+    f = _rows(_meldingen_sql(gemeente), params, indexpaden=True).get(0, {})
+    c = _rows(_casussen_sql(gemeente), params).get(0, {})
+    kop = _gemeente_kop(gemeente) if gemeente is not None else None
+    return _figures(jaar, f, c, gemeente=gemeente, kop=kop)
+
+
+def compute_per_gemeente(jaar: int, gemeenten, *, tot_en_met: date | None = None) -> tuple[dict, dict]:
+    """The figures of every gemeente of `gemeenten` (Gemeente objects) and of the whole installation, in one
+    pass: ({gemeente id: compute(jaar, gemeente=id)}, compute(jaar)) with the same values, from the same two
+    statements grouped by gemeente as well (the region report, monitor.regio)."""
+    start, eind, peil = _periode(jaar, tot_en_met)
+    params = {"start": start, "eind": eind, "peil": peil, "jaar": jaar, "gemeente": None}
+    f = _rows(_meldingen_sql(per_gemeente=True), params, indexpaden=True)
+    c = _rows(_casussen_sql(per_gemeente=True), params)
+    regels = list(_budgetregels(jaar).values_list("gemeente_id", *BUDGET_KOLOMMEN))
+    per = {
+        g.pk: _figures(
+            jaar,
+            f.get(g.pk, {}),
+            c.get(g.pk, {}),
+            gemeente=g.pk,
+            kop=_kop(g),
+            regels=[r[1:] for r in regels if r[0] == g.pk],
+        )
+        for g in gemeenten
+    }
+    return per, _figures(jaar, f.get(0, {}), c.get(0, {}), regels=[r[1:] for r in regels])
+
+
+def _figures(jaar, f, c, *, gemeente=None, kop=None, regels=None):
+    """The figures from the rows of the two statements ({figuur: {sleutel: n}} each) of one gemeente or the
+    installation."""
     scalar = {key: (n if n is None else _number(n)) for key, n in (f.get("totaal", {}) | c.get("totaal", {})).items()}
+    scalar = defaultdict(lambda: None, scalar)  # a gemeente without rows has no row of scalars
     per_maand = _counts(f.get("maand"))
     per_besluit = _counts(f.get("besluit"))
     per_geslacht = _counts(f.get("geslacht"))
@@ -356,7 +507,7 @@ def compute(jaar: int, *, tot_en_met: date | None = None, gemeente: int | None =
         doelresultaten.setdefault(leefgebied, {})[resultaat] = n
     return {
         "jaar": jaar,
-        **({"gemeente": _gemeente_kop(gemeente)} if gemeente is not None else {}),
+        **({"gemeente": kop} if gemeente is not None else {}),
         "meldingen": {
             "totaal": sum(per_maand.values()),
             "per_aanmeldroute": _counts(f.get("aanmeldroute")),
@@ -410,6 +561,7 @@ def compute(jaar: int, *, tot_en_met: date | None = None, gemeente: int | None =
             casussen=sum(nieuw.values()) + (scalar["open_van_eerder"] or 0),
             personen=scalar.get("personen_in_casussen") or 0,
             gemeente=gemeente,
+            regels=regels,
         ),
     }
 
@@ -417,7 +569,10 @@ def compute(jaar: int, *, tot_en_met: date | None = None, gemeente: int | None =
 def _gemeente_kop(gemeente_id):
     from bzt.models import Gemeente
 
-    g = Gemeente.objects.get(pk=gemeente_id)
+    return _kop(Gemeente.objects.get(pk=gemeente_id))
+
+
+def _kop(g):
     return {"code": g.code, "naam": g.naam_op_documenten}
 
 
@@ -425,16 +580,24 @@ def _money(value):
     return float(Decimal(str(value)).quantize(Decimal("0.01")))
 
 
-def budget_van(jaar, *, casussen, personen, gemeente=None):
+BUDGET_KOLOMMEN = ("categorie", "subsidie", "aanmeldroute", "organisatie__naam", "bedrag")
+
+
+def _budgetregels(jaar):
+    return BudgetRegel.objects.filter(jaar=jaar)
+
+
+def budget_van(jaar, *, casussen, personen, gemeente=None, regels=None):
     """The budget section of `jaar` from the current budget lines (docs/jaarmonitor.md § Budget): the total, per
     categorie, per subsidie, per aanmeldroute and per organisatie (lines that name one), and divided over the
     casussen in behandeling and the persons in those casussen (`personen`: the persons reached, not every
-    person reported)."""
+    person reported). `regels`: the lines (BUDGET_KOLOMMEN) when already read (compute_per_gemeente)."""
     per = {"categorie": {}, "subsidie": {}, "aanmeldroute": {}, "organisatie": {}}
-    regels = BudgetRegel.objects.filter(jaar=jaar)
-    if gemeente is not None:  # a gemeente's monitor divides only the lines it pays (CONTRACT.md § Region)
-        regels = regels.filter(gemeente_id=gemeente)
-    regels = regels.values_list("categorie", "subsidie", "aanmeldroute", "organisatie__naam", "bedrag")
+    if regels is None:
+        regels = _budgetregels(jaar)
+        if gemeente is not None:  # a gemeente's monitor divides only the lines it pays (CONTRACT.md § Region)
+            regels = regels.filter(gemeente_id=gemeente)
+        regels = regels.values_list(*BUDGET_KOLOMMEN)
     for categorie, subsidie, aanmeldroute, organisatie, bedrag in regels:
         for soort, sleutel in (
             ("categorie", categorie),

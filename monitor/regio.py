@@ -13,7 +13,7 @@ from django.utils import translation
 
 from bzt.models import Gemeente
 
-from .figures import compute
+from .figures import compute_per_gemeente
 from .formatting import datum
 from .suppression import SUPPRESSED, is_suppressed, suppress
 
@@ -40,14 +40,15 @@ def gemeenten():
 
 
 def compute_regio(jaar, *, tot_en_met=None) -> dict:
-    """Exact figures: {"jaar", "gemeenten": [{"code", "naam", "cijfers"}], "regio": figures}."""
+    """Exact figures: {"jaar", "gemeenten": [{"code", "naam", "cijfers"}], "regio": figures}. Each column equals
+    compute(jaar, gemeente=…), the region compute(jaar); all from one pass grouped by gemeente (issue 18: the
+    report of 20 gemeenten within 2× the time of one gemeente's)."""
+    alle = gemeenten()
+    per, regio = compute_per_gemeente(jaar, alle, tot_en_met=tot_en_met)
     return {
         "jaar": jaar,
-        "gemeenten": [
-            {"code": g.code, "naam": g.naam, "cijfers": compute(jaar, tot_en_met=tot_en_met, gemeente=g.pk)}
-            for g in gemeenten()
-        ],
-        "regio": compute(jaar, tot_en_met=tot_en_met),
+        "gemeenten": [{"code": g.code, "naam": g.naam, "cijfers": per[g.pk]} for g in alle],
+        "regio": regio,
     }
 
 
@@ -64,14 +65,36 @@ def suppress_regio(exact: dict) -> dict:
     return {"jaar": exact["jaar"], "gemeenten": kolommen, "regio": regio}
 
 
+# At most this many gemeenten side by side in one table: a region of 10-20 gemeenten gets several tables, one under
+# the other, the region's column in the last (an A4 landscape page holds 7 amounts like "€ 346.400,00" in a row).
+KOLOMMEN_PER_TABEL = 7
+
+
 def tabel(shown: dict) -> dict:
-    """Rows × columns for the template: each row its label and one value per gemeente, then the region's."""
+    """Rows × columns for the template: each row its label and one value per gemeente, then the region's; and the
+    same cut into `tabellen` of at most KOLOMMEN_PER_TABEL gemeenten (the region's values in the last)."""
     rijen = []
     for sectie, sleutel, label in RIJEN + BEDRAGEN:
         waarden = [k["cijfers"][sectie][sleutel] for k in shown["gemeenten"]]
         bedrag = (sectie, sleutel, label) in BEDRAGEN
         rijen.append({"label": label, "waarden": waarden, "regio": shown["regio"][sectie][sleutel], "bedrag": bedrag})
-    return {"kolommen": [k["naam"] for k in shown["gemeenten"]], "rijen": rijen}
+    kolommen = [k["naam"] for k in shown["gemeenten"]]
+    n = len(kolommen)
+    per = -(-n // -(-n // KOLOMMEN_PER_TABEL)) if n else 1  # as even as possible: 20 -> 7, 7, 6
+    tabellen = []
+    for start in range(0, max(n, 1), per):
+        laatste = start + per >= n
+        tabellen.append(
+            {
+                "kolommen": kolommen[start : start + per],
+                "met_regio": laatste,
+                "rijen": [
+                    {**rij, "waarden": rij["waarden"][start : start + per], "regio": rij["regio"] if laatste else None}
+                    for rij in rijen
+                ],
+            }
+        )
+    return {"kolommen": kolommen, "rijen": rijen, "tabellen": tabellen}
 
 
 def render_regio_pdf(shown: dict) -> bytes:

@@ -232,13 +232,32 @@ def test_the_age_is_taken_on_the_date_of_the_first_melding(imported):
 
 
 def test_compute_runs_three_queries_and_the_comparison_one_more(imported, django_assert_num_queries):
-    """Two for the figures, one for the budget lines (monitor.figures.budget_van, per subsidie, route, ...)."""
+    """Two for the figures, one for the budget lines (monitor.figures.budget_van, per subsidie, route, ...); on
+    PostgreSQL two more around the meldingen statement: its plan settings switched off and put back
+    (monitor.figures.INDEXPADEN)."""
+    from django.db import connection
+
     from monitor.figures import compute, compute_with_comparison
 
-    with django_assert_num_queries(3):
+    plan = 2 if connection.vendor == "postgresql" else 0
+    with django_assert_num_queries(3 + plan):
         compute(JAAR)
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(4 + plan):
         compute_with_comparison(JAAR)
+
+
+def test_the_plan_settings_of_the_meldingen_statement_do_not_leak(imported):
+    """Inside a transaction (a request, a test) the hash and merge joins are on again after compute()."""
+    from django.db import connection, transaction
+
+    from monitor.figures import INDEXPADEN, compute
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        compute(JAAR)
+        if connection.vendor == "postgresql":
+            for name in INDEXPADEN:
+                cursor.execute(f"SELECT current_setting('{name}')")
+                assert cursor.fetchone()[0] == "on"
 
 
 @pytest.mark.parametrize("jaar", [JAAR - 1, JAAR])

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 from casusregie import services
 from casusregie.models import Casus
 from keten.importer import import_meldingen
-from monitor.figures import compute
+from monitor.figures import compute, compute_per_gemeente
 from monitor.regio import compute_regio, suppress_regio
 from monitor.services import budgetregel_opslaan
 from monitor.suppression import SUPPRESSED
@@ -112,6 +112,11 @@ def test_the_figures_of_the_gemeenten_add_up_to_the_region(regio, tmp_path_facto
                 services.verhuizen(
                     casus=casus, naar_gemeente=naar, datum=datum, door=regio["procesmanager"], reden="Verhuisd."
                 )
+        for code, bedrag in [("GM0301", "10000"), ("GM0262", "3000"), ("GM0150", "25000")]:
+            budgetregel_opslaan(
+                door=regio["beheer"], jaar=JAAR, categorie="casusregie", omschrijving=code, bedrag=Decimal(bedrag),
+                gemeente=code,
+            )  # fmt: skip
         regio_cijfers = compute(JAAR)
         per_gemeente = [compute(JAAR, gemeente=g.pk) for g in regio["gemeenten"].values()]
         for sectie, sleutels in OPTELLEND.items():
@@ -119,6 +124,13 @@ def test_the_figures_of_the_gemeenten_add_up_to_the_region(regio, tmp_path_facto
                 som = _optellen([g[sectie][sleutel] for g in per_gemeente])
                 assert _zonder_nul(som) == _zonder_nul(regio_cijfers[sectie][sleutel]), (sectie, sleutel)
         assert regio_cijfers["meldingen"]["totaal"] == len(records)
+        # the region report computes every gemeente and the region in one pass: exactly the same figures
+        for tot_en_met in (None, date(JAAR, 6, 30)):
+            alle = list(regio["gemeenten"].values())
+            per, totaal = compute_per_gemeente(JAAR, alle, tot_en_met=tot_en_met)
+            assert totaal == compute(JAAR, tot_en_met=tot_en_met)
+            for g in alle:
+                assert per[g.pk] == compute(JAAR, tot_en_met=tot_en_met, gemeente=g.pk), g.code
         transaction.set_rollback(True)
 
 
@@ -279,6 +291,30 @@ def test_the_region_pdf_shows_the_five_gemeenten_side_by_side(regio, tmp_path):
     kop = next(regel for regel in tekst.splitlines() if "Deventer" in regel)
     posities = [kop.index(naam) for naam in ["Deventer", "Lochem", "Olst-Wijhe", "Raalte", "Zutphen", "Regio"]]
     assert posities == sorted(posities)  # one row: the columns side by side, the region last
+
+
+@pytest.mark.parametrize(("n", "breedtes"), [(5, [5]), (7, [7]), (8, [4, 4]), (20, [7, 7, 6])])
+def test_a_region_of_many_gemeenten_gets_several_readable_tables_with_the_region_last(n, breedtes):
+    """A GGD region of 20 gemeenten does not squeeze 21 columns into one A4 row: at most 7 per table, every value of
+    every gemeente exactly once, in order, and the region's column only in the last table."""
+    from monitor.regio import BEDRAGEN, RIJEN, tabel
+
+    def figuren(waarde):
+        return {
+            sectie: {sleutel: waarde for s, sleutel, _ in RIJEN + BEDRAGEN if s == sectie}
+            for sectie, _, _ in RIJEN + BEDRAGEN
+        }
+
+    shown = {"gemeenten": [{"naam": f"G{i}", "cijfers": figuren(i)} for i in range(n)], "regio": figuren(999)}
+    tabellen = tabel(shown)["tabellen"]
+    assert [len(t["kolommen"]) for t in tabellen] == breedtes
+    assert [naam for t in tabellen for naam in t["kolommen"]] == [f"G{i}" for i in range(n)]
+    for rij in range(len(RIJEN + BEDRAGEN)):
+        assert [w for t in tabellen for w in t["rijen"][rij]["waarden"]] == list(range(n))
+    assert [t["met_regio"] for t in tabellen] == [False] * (len(breedtes) - 1) + [True]
+    assert tabellen[-1]["rijen"][0]["regio"] == 999 and all(
+        r["regio"] is None for t in tabellen[:-1] for r in t["rijen"]
+    )
 
 
 def test_the_beleidsambtenaar_of_lochem_sees_only_lochem_in_the_browser(regio, client, settings, tmp_path):
