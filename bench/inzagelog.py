@@ -38,7 +38,7 @@ JAREN = 5
 
 def generate(rows, *, seed=20):
     """Append `rows` log rows (chains continue where they are; the table is expected empty for a clean run)."""
-    from bzt.inzage import KETENS, regel_hash
+    from bzt.inzage import KETENS, _kop, ketenen, regel_hash
     from bzt.models import InzageRegel, User
 
     started = time.perf_counter()
@@ -55,10 +55,8 @@ def generate(rows, *, seed=20):
         cursor.execute("SET synchronous_commit = off")
     grond, actie, soort = (Pool(rng, list(d), list(d.values())) for d in (GRONDEN, ACTIES, OBJECT_TYPES))
     gemeente = Pool(rng, GEMEENTEN, [8, 6, 5, 5, 4, 4, 4, 3, 3, 3, 3, 2, 2, 2, 2, 2, 1, 1, 1, 1])
-    heads = {}
-    for k in range(1, KETENS + 1):
-        kop = InzageRegel.objects.filter(keten=k).order_by("-volgnummer").values_list("volgnummer", "hash").first()
-        heads[k] = kop or (0, "0" * 64)
+    ketenen()  # rows the app wrote unchained come first in their chains
+    heads = {k: _kop(k) or (0, "0" * 64) for k in range(1, KETENS + 1)}
     fields = (
         "keten volgnummer moment gebruiker_id gebruikersnaam organisatie rol gemeente persoon_id object_type "
         "object_id actie grond toelichting pad vorige_hash hash"
@@ -136,14 +134,16 @@ def _writer(args):
 
 
 def writes(*, writers=16, seconds=20, personen=1, ketens=None):
-    """`writers` processes, each its own user and connection, logging as fast as they can for `seconds`.
+    """`writers` processes, each its own user and connection, logging as fast as they can for `seconds`;
+    then the chaining job (bzt.inzage.ketenen) chains what they wrote, timed, and the log is verified.
 
-    Returns rows/s and the per-call latency. `ketens=1` reproduces the single global chain (one lock)."""
+    Returns rows/s and the per-call latency, and the chaining job's rows/s."""
     from bzt import inzage
     from bzt.models import InzageRegel, User
 
     ketens = ketens or inzage.KETENS
     users = list(User.objects.filter(is_active=True).order_by("pk").values_list("pk", flat=True)[:writers])
+    inzage.ketenen()
     before = InzageRegel.objects.count()
     connection.close()
     start_at = time.time() + 2
@@ -152,6 +152,9 @@ def writes(*, writers=16, seconds=20, personen=1, ketens=None):
     calls = [t for r in results for t in r]
     rows = InzageRegel.objects.count() - before
     calls.sort()
+    t = time.perf_counter()
+    chained = inzage.ketenen()
+    chain_s = time.perf_counter() - t
     return {
         "writers": writers,
         "ketens": ketens,
@@ -162,4 +165,6 @@ def writes(*, writers=16, seconds=20, personen=1, ketens=None):
         "calls": len(calls),
         "median_ms": round(statistics.median(calls), 2),
         "p95_ms": round(calls[int(len(calls) * 0.95)], 2),
+        "chained": chained,
+        "chain_rows_per_s": round(chained / chain_s, 1),
     }
