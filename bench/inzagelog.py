@@ -167,4 +167,5 @@ def writes(*, writers=16, seconds=20, personen=1, ketens=None):
         "p95_ms": round(calls[int(len(calls) * 0.95)], 2),
         "chained": chained,
         "chain_rows_per_s": round(chained / chain_s, 1),
+        "chain_ms": round(chain_s * 1000, 1),
     }
