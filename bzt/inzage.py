@@ -362,15 +362,17 @@ def _verify_zegels(anker):
     return "", verwacht - 1, laatste, gevonden
 
 
-def verify_chain(anker: str | None = None, chunk_size: int = 2000) -> Verificatie:
-    """Chain the waiting rows (ketenen), recompute every chain from its first row, then check the seals and
-    the chains against the last seal.
+def verify_chain(anker: str | None = None, chunk_size: int = 2000, *, ketenen_eerst: bool = True) -> Verificatie:
+    """Chain the waiting rows (ketenen; not with `ketenen_eerst=False`, e.g. in a read-only snapshot, where the
+    rows not chained yet are left out), recompute every chain from its first row, then check the seals and the
+    chains against the last seal.
 
     Stops at the first broken row. `anker`: a hash recorded earlier outside the database (the last seal's
     hash, or a row's hash); it must still be in the log, which also detects rows or seals removed from the
     end. `laatste_hash` is the last seal's hash (the anchor to keep), or GENESIS when there is no seal yet.
     """
-    ketenen()
+    if ketenen_eerst:
+        ketenen()
     fout, zegels, laatste, anker_gevonden = _verify_zegels(anker)
     # The last seal pins the head of every chain: the row at that volgnummer must still be there, unchanged.
     vastgelegd = {int(k): (nummer, digest) for k, (nummer, digest) in (laatste[2] if laatste else {}).items()}
