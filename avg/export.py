@@ -115,7 +115,7 @@ def _casus(casus: Casus):
 
 def _inzagen(ids):
     """Who looked: organisation, role, date and what (art. 15(1)(c): recipients), never the user's name."""
-    regels = InzageRegel.objects.filter(persoon_id__in=ids).order_by("moment", "volgnummer")
+    regels = InzageRegel.objects.filter(persoon_id__in=ids).order_by("moment", "id")
     return [
         {
             "datum": _datum(timezone.localdate(r.moment)),

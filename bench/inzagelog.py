@@ -36,7 +36,7 @@ JAREN = 5
 
 def generate(rows, *, seed=20):
     """Append `rows` log rows (chains continue where they are; the table is expected empty for a clean run)."""
-    from bzt.inzage import KETENS, regel_hash
+    from bzt.inzage import KETENS, _kop, ketenen, regel_hash
     from bzt.models import InzageRegel, User
 
     started = time.perf_counter()
@@ -54,10 +54,8 @@ def generate(rows, *, seed=20):
     grond, actie, soort = (Pool(rng, list(d), list(d.values())) for d in (GRONDEN, ACTIES, OBJECT_TYPES))
     # the 20 gemeenten of the bench data (bench/vocabulary.py REGIO), weighted by population like the meldingen
     gemeente = Pool(rng, [code for code, *_ in REGIO], [inwoners for _, _, inwoners, _, _ in REGIO])
-    heads = {}
-    for k in range(1, KETENS + 1):
-        kop = InzageRegel.objects.filter(keten=k).order_by("-volgnummer").values_list("volgnummer", "hash").first()
-        heads[k] = kop or (0, "0" * 64)
+    ketenen()  # rows the app wrote unchained come first in their chains
+    heads = {k: _kop(k) or (0, "0" * 64) for k in range(1, KETENS + 1)}
     fields = (
         "keten volgnummer moment gebruiker_id gebruikersnaam organisatie rol gemeente persoon_id object_type "
         "object_id actie grond toelichting pad vorige_hash hash"
@@ -135,14 +133,16 @@ def _writer(args):
 
 
 def writes(*, writers=16, seconds=20, personen=1, ketens=None):
-    """`writers` processes, each its own user and connection, logging as fast as they can for `seconds`.
+    """`writers` processes, each its own user and connection, logging as fast as they can for `seconds`;
+    then the chaining job (bzt.inzage.ketenen) chains what they wrote, timed, and the log is verified.
 
-    Returns rows/s and the per-call latency. `ketens=1` reproduces the single global chain (one lock)."""
+    Returns rows/s and the per-call latency, and the chaining job's rows/s."""
     from bzt import inzage
     from bzt.models import InzageRegel, User
 
     ketens = ketens or inzage.KETENS
     users = list(User.objects.filter(is_active=True).order_by("pk").values_list("pk", flat=True)[:writers])
+    inzage.ketenen()
     before = InzageRegel.objects.count()
     connection.close()
     start_at = time.time() + 2
@@ -151,6 +151,9 @@ def writes(*, writers=16, seconds=20, personen=1, ketens=None):
     calls = [t for r in results for t in r]
     rows = InzageRegel.objects.count() - before
     calls.sort()
+    t = time.perf_counter()
+    chained = inzage.ketenen()
+    chain_s = time.perf_counter() - t
     return {
         "writers": writers,
         "ketens": ketens,
@@ -161,4 +164,7 @@ def writes(*, writers=16, seconds=20, personen=1, ketens=None):
         "calls": len(calls),
         "median_ms": round(statistics.median(calls), 2),
         "p95_ms": round(calls[int(len(calls) * 0.95)], 2),
+        "chained": chained,
+        "chain_rows_per_s": round(chained / chain_s, 1),
+        "chain_ms": round(chain_s * 1000, 1),
     }

@@ -14,6 +14,7 @@ from contextvars import ContextVar
 
 from django.contrib.auth import get_user_model
 from django.db import models
+from simple_history.manager import HistoryDescriptor
 from simple_history.models import HistoricalRecords
 
 _acting_user = ContextVar("bzt_acting_user", default=None)
@@ -55,6 +56,17 @@ def system_user():
     return get_user_model().objects.get(username=settings.BZT_SYSTEEM_GEBRUIKER)
 
 
+class _HistoryDescriptor(HistoryDescriptor):
+    """`Model.history` with its manager class built once. simple-history builds it anew (`from_queryset`, a new
+    class) on every access, and every audited save reads it once: 0.2–0.5 ms per save (bench workload 9)."""
+
+    def __get__(self, instance, owner):
+        manager = self.__dict__.get("_manager")
+        if manager is None:
+            manager = self._manager = self.manager_class.from_queryset(self.queryset_class)
+        return manager(self.model, instance)
+
+
 class AuditedHistory(HistoricalRecords):
     """HistoricalRecords that takes the acting user and reason from the context."""
 
@@ -64,6 +76,9 @@ class AuditedHistory(HistoricalRecords):
 
     def finalize(self, sender, **kwargs):
         super().finalize(sender, **kwargs)
+        descriptor = sender.__dict__.get(self.manager_name)
+        if type(descriptor) is HistoryDescriptor:
+            descriptor.__class__ = _HistoryDescriptor
         if sender is self.cls:
             # Refuse before the row is written, not after: a write outside a transaction would stay.
             models.signals.pre_save.connect(self._require_actor, sender=sender, weak=False)

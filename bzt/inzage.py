@@ -7,10 +7,21 @@ three is three rows), so an AVG inzage request is one filter on `persoon_id`.
 
 Tamper evidence (NEN 7513): the rows form hash chains. Each row stores the hash of the previous row of its
 chain (`vorige_hash`) and `hash = sha256(vorige_hash + canonical JSON of its own fields)`. There are KETENS
-chains (1..KETENS) so that writers do not queue behind one lock: a writer takes the first free chain lock
-(PostgreSQL advisory lock per chain, held until its transaction ends), starting at its user's own chain, and
-appends to that chain; `(keten, volgnummer)` is unique as a last guard, so a chain never forks. Chain 0 is the
-single chain written before issue 20; it is closed and verified like the others.
+chains (1..KETENS); a row belongs to its user's chain (`user % KETENS + 1`). Chain 0 is the single chain
+written before issue 20; it is closed and verified like the others.
+
+Hashing is off the request path: `log_inzage` writes the rows with one INSERT and nothing else (no lock, no
+read of the chain's head), their `volgnummer`, `vorige_hash` and `hash` empty. `ketenen()` chains the rows
+written since its last run in the order of their id: it runs every minute (beat task
+`bzt.tasks.inzagelog_ketenen`), before every seal and before every verification, one run at a time (advisory
+lock), so a chain never forks; `(keten, volgnummer)` is unique as a last guard. The only UPDATE the database
+allows on the log is this one: filling in the chain columns of a row without a hash (trigger, migration bzt
+0013). Until its chaining — at most about a minute — a row is in the log and the viewer but not yet
+tamper-evident; that window is of the same kind as the rows written after the last seal.
+
+Transactions: called outside a transaction (every view: ATOMIC_REQUESTS is off), the INSERT commits at once,
+so the row stays even when the request's own writes roll back afterwards; inside a caller's atomic block it
+belongs to that block, as it always did.
 
 Every few minutes `zegelen()` writes a seal (`InzageZegel`): the head (last volgnummer and hash) of every
 chain, itself chained by hash. `verify_chain()` recomputes every chain: an edited row no longer matches its
@@ -116,27 +127,6 @@ def _geladen(object, naam):
     return getattr(object, naam)
 
 
-def _keten_kiezen(user_pk) -> int:
-    """Lock and return a chain: the first free one, starting at this user's own; wait for it if all are busy.
-
-    The try-locks run in one statement, in the order given (an advisory lock is re-entrant, so a second
-    log call in the same transaction gets the chain it already holds)."""
-    eigen = user_pk % KETENS + 1
-    if connection.vendor != "postgresql":
-        return eigen  # SQLite has one writer at a time
-    volgorde = [(eigen - 1 + i) % KETENS + 1 for i in range(KETENS)]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT k FROM unnest(%s::int[]) AS k WHERE pg_try_advisory_xact_lock(%s, k) LIMIT 1",
-            [volgorde, CHAIN_LOCK],
-        )
-        row = cursor.fetchone()
-        if row:
-            return row[0]
-        cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [CHAIN_LOCK, eigen])
-    return eigen
-
-
 def _wie(user):
     """Snapshot of who acts: username, organisation and role as they are now (they may change later)."""
     role = user.rol
@@ -157,7 +147,7 @@ def log_inzage(request, *, object=None, actie=Actie.BEKIJKEN, personen=(), grond
     """Record that `request.user` accessed `object` about `personen` (Persoon objects or ids) on `grond`.
 
     One row per person; with no persons one row without a client, so the access itself is still recorded.
-    All rows of one access are written with one INSERT, under the chain lock. Returns the rows.
+    All rows of one access are written with one INSERT, unchained (ketenen() chains them). Returns the rows.
     """
     user = request.user
     if object_type is None:
@@ -182,23 +172,43 @@ def log_inzage(request, *, object=None, actie=Actie.BEKIJKEN, personen=(), grond
     }
     common["gemeente"] = _text(gemeente_van(object), 6)
     ids = _persoon_ids(personen) or [None]
-    # No savepoint of its own: a failure here fails the whole request (fail closed), so there is nothing to
-    # roll back to. Outside a transaction this is one short transaction holding one chain's lock.
-    with transaction.atomic(savepoint=False):
-        keten = _keten_kiezen(user.pk)
-        laatste = (
-            InzageRegel.objects.filter(keten=keten).order_by("-volgnummer").values_list("volgnummer", "hash").first()
-        )
-        volgnummer, vorige = laatste or (0, GENESIS)
-        moment = timezone.now()
-        rows = []
-        for persoon_id in ids:
-            volgnummer += 1
-            values = {**common, "keten": keten, "volgnummer": volgnummer, "moment": moment, "persoon_id": persoon_id}
-            digest = regel_hash(values, vorige)
-            rows.append(InzageRegel(**values, vorige_hash=vorige, hash=digest))
-            vorige = digest
-        return InzageRegel.objects.bulk_create(rows)
+    common["keten"] = user.pk % KETENS + 1
+    common["moment"] = timezone.now()
+    rows = [InzageRegel(**common, persoon_id=persoon_id) for persoon_id in ids]
+    # One INSERT statement and nothing else (no BEGIN/COMMIT of bulk_create's own atomic block: outside a
+    # transaction it commits by itself). ketenen() chains the rows within a minute (module docstring).
+    values = [common[column] for column in _INSERT_COLUMNS[:-1]]
+    values[_INSERT_COLUMNS.index("moment")] = connection.ops.adapt_datetimefield_value(common["moment"])
+    with connection.cursor() as cursor:
+        cursor.execute(_insert_sql(len(rows)), [v for persoon_id in ids for v in (*values, persoon_id)])
+        for regel, (pk,) in zip(rows, cursor.fetchall(), strict=True):
+            regel.pk = pk
+            regel._state.adding = False
+    return rows
+
+
+_INSERT_COLUMNS = (
+    "gebruiker_id",
+    "gebruikersnaam",
+    "organisatie",
+    "rol",
+    "object_type",
+    "object_id",
+    "actie",
+    "grond",
+    "toelichting",
+    "pad",
+    "gemeente",
+    "keten",
+    "moment",
+    "persoon_id",
+)
+
+
+def _insert_sql(n):
+    row = "(" + ", ".join(["%s"] * len(_INSERT_COLUMNS)) + ", '')"
+    columns = ", ".join(_INSERT_COLUMNS)
+    return f"INSERT INTO bzt_inzageregel ({columns}, vorige_hash) VALUES {', '.join([row] * n)} RETURNING id"  # noqa: S608
 
 
 def grond_meldpunt(user):
@@ -213,24 +223,92 @@ def _zegel_hash(volgnummer, moment, koppen, vorige_hash):
     return _digest({"volgnummer": volgnummer, "moment": _moment_text(moment), "koppen": koppen}, vorige_hash)
 
 
+def _kop(keten):
+    """(volgnummer, hash) of the last chained row of a chain, or None: one index lookup."""
+    return (
+        InzageRegel.objects.filter(keten=keten, volgnummer__isnull=False)
+        .order_by("-volgnummer")
+        .values_list("volgnummer", "hash")
+        .first()
+    )
+
+
 def _koppen():
-    """{keten: [volgnummer, hash]} of the last row of every chain: one index lookup per chain."""
+    """{keten: [volgnummer, hash]} of the last chained row of every chain."""
     koppen = {}
     for keten in range(KETENS + 1):
-        kop = InzageRegel.objects.filter(keten=keten).order_by("-volgnummer").values_list("volgnummer", "hash").first()
+        kop = _kop(keten)
         if kop:
             koppen[str(keten)] = list(kop)
     return koppen
 
 
-def zegelen():
-    """Write a seal over the heads of all chains (the periodic task bzt.tasks.inzagelog_zegelen). Returns it.
+def _seal_lock():
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, 0)", [CHAIN_LOCK])
 
-    The heads are read from committed rows; a row committed a moment later is covered by the next seal."""
+
+KETENEN_BATCH = 5000
+
+
+def ketenen(batch=KETENEN_BATCH) -> int:
+    """Chain every committed row that has no hash yet, in the order of its id. Returns the number chained.
+
+    One run at a time (the seal lock); each batch is one transaction: read the rows, recompute from each
+    chain's head, fill in volgnummer, vorige_hash and hash (the only UPDATE the log's trigger allows)."""
+    fields = ("id", *(f for f in HASHED_FIELDS if f != "volgnummer"))
+    totaal = 0
+    while True:
+        with transaction.atomic():
+            _seal_lock()
+            rows = list(InzageRegel.objects.filter(hash__isnull=True).order_by("id").values_list(*fields)[:batch])
+            if not rows:
+                return totaal
+            koppen = {}
+            updates = []
+            for row in rows:
+                values = dict(zip(fields, row, strict=True))
+                keten = values["keten"]
+                if keten not in koppen:
+                    koppen[keten] = _kop(keten) or (0, GENESIS)
+                volgnummer, vorige = koppen[keten]
+                values["volgnummer"] = volgnummer + 1
+                digest = regel_hash(values, vorige)
+                updates.append((values["volgnummer"], vorige, digest, values["id"]))
+                koppen[keten] = (values["volgnummer"], digest)
+            _ketenkolommen_schrijven(updates)
+        totaal += len(rows)
+        if len(rows) < batch:
+            return totaal
+
+
+def _ketenkolommen_schrijven(updates):
+    """Fill in (volgnummer, vorige_hash, hash) by id: on PostgreSQL one UPDATE … FROM (VALUES …) per 1,000 rows
+    (executemany would be one round trip per row)."""
+    with connection.cursor() as cursor:
+        if connection.vendor != "postgresql":
+            sql = "UPDATE bzt_inzageregel SET volgnummer = %s, vorige_hash = %s, hash = %s WHERE id = %s"
+            cursor.executemany(sql, updates)
+            return
+        for start in range(0, len(updates), 1000):
+            deel = updates[start : start + 1000]
+            rijen = ", ".join(["(%s::bigint, %s, %s, %s::bigint)"] * len(deel))
+            sql = (
+                "UPDATE bzt_inzageregel AS r SET volgnummer = v.volgnummer, vorige_hash = v.vorige_hash, "  # noqa: S608 - placeholders only
+                f"hash = v.hash FROM (VALUES {rijen}) AS v(volgnummer, vorige_hash, hash, id) WHERE r.id = v.id"
+            )
+            cursor.execute(sql, [value for row in deel for value in row])
+
+
+def zegelen():
+    """Chain the waiting rows, then write a seal over the heads of all chains (the periodic task
+    bzt.tasks.inzagelog_zegelen). Returns the seal.
+
+    The heads are read from committed, chained rows; a row chained a moment later is covered by the next seal."""
+    ketenen()
     with transaction.atomic():
-        if connection.vendor == "postgresql":
-            with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s, 0)", [CHAIN_LOCK])
+        _seal_lock()
         laatste = InzageZegel.objects.order_by("-volgnummer").values_list("volgnummer", "hash").first()
         volgnummer, vorige = laatste or (0, GENESIS)
         volgnummer += 1
@@ -284,20 +362,29 @@ def _verify_zegels(anker):
     return "", verwacht - 1, laatste, gevonden
 
 
-def verify_chain(anker: str | None = None, chunk_size: int = 2000) -> Verificatie:
-    """Recompute every chain from its first row, then check the seals and the chains against the last seal.
+def verify_chain(anker: str | None = None, chunk_size: int = 2000, *, ketenen_eerst: bool = True) -> Verificatie:
+    """Chain the waiting rows (ketenen; not with `ketenen_eerst=False`, e.g. in a read-only snapshot, where the
+    rows not chained yet are left out), recompute every chain from its first row, then check the seals and the
+    chains against the last seal.
 
     Stops at the first broken row. `anker`: a hash recorded earlier outside the database (the last seal's
     hash, or a row's hash); it must still be in the log, which also detects rows or seals removed from the
     end. `laatste_hash` is the last seal's hash (the anchor to keep), or GENESIS when there is no seal yet.
     """
+    if ketenen_eerst:
+        ketenen()
     fout, zegels, laatste, anker_gevonden = _verify_zegels(anker)
     # The last seal pins the head of every chain: the row at that volgnummer must still be there, unchanged.
     vastgelegd = {int(k): (nummer, digest) for k, (nummer, digest) in (laatste[2] if laatste else {}).items()}
     gezien = set()
     fields = ("id", "vorige_hash", "hash", *HASHED_FIELDS)
     keten, vorige, verwacht, aantal, ketens = None, GENESIS, 1, 0, 0
-    rows = InzageRegel.objects.order_by("keten", "volgnummer").values_list(*fields).iterator(chunk_size=chunk_size)
+    rows = (
+        InzageRegel.objects.filter(volgnummer__isnull=False)
+        .order_by("keten", "volgnummer")
+        .values_list(*fields)
+        .iterator(chunk_size=chunk_size)
+    )
     for row in rows:
         values = dict(zip(fields, row, strict=True))
         if values["keten"] != keten:

@@ -176,10 +176,12 @@ class InzageQuerySet(models.QuerySet):
 class InzageRegel(models.Model):
     """One read of personal data by one user, about one client (NEN 7513): who, when, what, why allowed.
 
-    Written only by `bzt.inzage.log_inzage`, one row per person per access, chained by hash: each row's
-    `hash` covers its own fields and the previous row's hash, so an edited or removed row breaks the chain
-    (`manage.py verify_inzagelog`). Append-only: save() of an existing row and delete() raise, the queryset
-    refuses update() and delete(), and on PostgreSQL a trigger refuses UPDATE and DELETE.
+    Written only by `bzt.inzage.log_inzage`, one row per person per access, chained by hash within a minute
+    by `bzt.inzage.ketenen` (the row's `volgnummer`, `vorige_hash` and `hash` are empty until then): each
+    row's `hash` covers its own fields and the previous row's hash, so an edited or removed row breaks the
+    chain (`manage.py verify_inzagelog`). Append-only: save() of an existing row and delete() raise, the
+    queryset refuses update() and delete(), and on PostgreSQL a trigger refuses DELETE and every UPDATE except
+    filling in the chain columns of a row not chained yet.
 
     The client is a plain integer (`persoon_id`), not a foreign key: retention and anonymisation of a person
     never cascade into the log, and the log never blocks them. It has no simple-history: it is the log.
@@ -218,7 +220,7 @@ class InzageRegel(models.Model):
     # The log is a set of hash chains (`keten`), each numbered from 1 (`volgnummer`); chain 0 is the single
     # chain of before issue 20, closed for writing. bzt/inzage.py explains the partitioning and the seals.
     keten = models.PositiveSmallIntegerField(default=0, editable=False)
-    volgnummer = models.PositiveBigIntegerField(editable=False)
+    volgnummer = models.PositiveBigIntegerField(null=True, editable=False)
     moment = models.DateTimeField(default=timezone.now)
     gebruiker = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     gebruikersnaam = models.CharField(max_length=150)
@@ -234,8 +236,8 @@ class InzageRegel(models.Model):
     grond = models.CharField(max_length=20, choices=Grond.choices)
     toelichting = models.CharField(max_length=200, blank=True)
     pad = models.CharField(max_length=300, blank=True)
-    vorige_hash = models.CharField(max_length=64)
-    hash = models.CharField(max_length=64, unique=True)
+    vorige_hash = models.CharField(max_length=64, blank=True, default="")
+    hash = models.CharField(max_length=64, unique=True, null=True)
 
     objects = InzageQuerySet.as_manager()
 
@@ -255,6 +257,8 @@ class InzageRegel(models.Model):
             models.Index(fields=["grond", "moment", "id"], name="inzage_grond_moment"),
             models.Index(fields=["actie", "moment", "id"], name="inzage_actie_moment"),
             models.Index(fields=["gemeente", "moment", "id"], name="inzage_gemeente_moment"),
+            # The rows waiting for bzt.inzage.ketenen (at most a minute's worth): a tiny index.
+            models.Index(fields=["id"], condition=models.Q(hash__isnull=True), name="inzage_ongeketend"),
         ]
 
     def __str__(self):

@@ -291,6 +291,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "bzt.tasks.dagoverzicht_mailen",
         "schedule": crontab(hour=7, minute=0),
     },
+    # Access-log rows are written unchained; this bounds how long a row waits for its hash (bzt/inzage.py).
+    "inzagelog-ketenen": {
+        "task": "bzt.tasks.inzagelog_ketenen",
+        "schedule": crontab(minute="*"),
+    },
     # The seal bounds how long rows removed from the end of an access-log chain go unnoticed (bzt/inzage.py).
     "inzagelog-zegelen": {
         "task": "bzt.tasks.inzagelog_zegelen",

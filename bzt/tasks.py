@@ -172,8 +172,17 @@ def dagoverzicht_mailen():
 
 
 @shared_task(base=AuditedTask)
+def inzagelog_ketenen():
+    """Every minute: chain the access-log rows written since the last run (bzt.inzage.ketenen)."""
+    from . import inzage
+
+    return inzage.ketenen()
+
+
+@shared_task(base=AuditedTask)
 def inzagelog_zegelen():
-    """Every five minutes: seal the heads of the access log's chains (bzt.inzage.zegelen)."""
+    """Every five minutes: chain the waiting rows, then seal the heads of the access log's chains
+    (bzt.inzage.zegelen)."""
     from . import inzage
 
     return inzage.zegelen().volgnummer

@@ -74,11 +74,36 @@ def holds_on(user, perm, casus):
     (casusrecht_geldig: no further query for the casusregisseur)."""
     if not user.is_active:
         return False
-    with connection.cursor() as cursor:
-        cursor.execute(_holds_on_sql(), [user.pk, permission_id(perm), casus.pk])
-        if cursor.fetchone() is None:
-            return False
-    return casusrecht_geldig(user, casus)
+    gevonden = getattr(casus, "_bij_vergrendeling", {}).pop(_grant_naam(user, perm), None)
+    if gevonden is None:
+        with connection.cursor() as cursor:
+            cursor.execute(_holds_on_sql(), [user.pk, permission_id(perm), casus.pk])
+            gevonden = cursor.fetchone() is not None
+    return gevonden and casusrecht_geldig(user, casus)
+
+
+def grants_bij_vergrendeling(user, perms):
+    """The grant rows holds_on reads, as annotations for the casus row lock (bzt.workflow.lock_row): a service
+    that locks the casus and then checks the right gets the answer from the lock's statement. Each answer is
+    used once (holds_on pops it), so a later check on the same object asks the database again."""
+    sql = _grant_bij_vergrendeling_sql()
+    return {_grant_naam(user, perm): (sql, [user.pk, permission_id(perm)]) for perm in perms}
+
+
+@cache
+def _grant_bij_vergrendeling_sql():
+    """holds_on's statement as a condition on the locked casus row (plain SQL: the ORM's Exists and the ORM's
+    lock query cost more Python than the round trip they save)."""
+    table = CasusUserObjectPermission._meta
+    column = {f.name: f.column for f in table.concrete_fields}
+    return (
+        f"EXISTS (SELECT 1 FROM {table.db_table} WHERE {column['user']} = %s AND {column['permission']} = %s "  # noqa: S608
+        f"AND {column['content_object']} = {Casus._meta.db_table}.id)"
+    )
+
+
+def _grant_naam(user, perm):
+    return f"_grant_{user.pk}_{permission_id(perm)}"
 
 
 def _holds(user, perm):

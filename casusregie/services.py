@@ -48,7 +48,13 @@ from .models import (
     PlanDoel,
     Wachtlijst,
 )
-from .selectors import afsluitvoorwaarden, caseload, caseload_vol, toegevoegde_meldingen  # one caseload definition
+from .selectors import (  # one caseload definition
+    afsluitvoorwaarden,
+    caseload,
+    caseload_vol,
+    grants_bij_vergrendeling,
+    toegevoegde_meldingen,
+)
 from .workflow import (
     ACTIE_WORKFLOW,
     BETROKKENE,
@@ -657,9 +663,15 @@ def nieuwe_planversie(*, door, casus: Casus) -> Plan:
 # --- journaal, wachtlijsten ---------------------------------------------------------------------------------
 
 
+def _grants(door, actie):
+    """The per-casus grants of `actie` as annotations of the casus lock (one statement for lock and grant)."""
+    perms = [p for p in rechten.RECHTEN[actie].permissions if isinstance(p, str) and p.startswith("casusregie.")]
+    return grants_bij_vergrendeling(door, perms)
+
+
 @transaction.atomic
 def journaal_toevoegen(*, door, casus: Casus, tekst: str) -> JournaalRegel:
-    CASUS.lock(casus)
+    CASUS.lock(casus, annotate=_grants(door, "wijzigen"))
     rechten.vereist(door, "wijzigen", casus)
     if not tekst.strip():
         raise ValidationError({"tekst": "Schrijf een journaalregel."})

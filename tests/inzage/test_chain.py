@@ -7,7 +7,7 @@ from django.core.management.base import CommandError
 from django.db import DatabaseError, connection, transaction
 from django.test import RequestFactory
 
-from bzt.inzage import GENESIS, KETENS, LEGACY, log_inzage, regel_hash, verify_chain, zegelen
+from bzt.inzage import GENESIS, KETENS, LEGACY, ketenen, log_inzage, regel_hash, verify_chain, zegelen
 from bzt.models import InzageLogError, InzageRegel, InzageZegel
 
 from .conftest import tamper
@@ -15,13 +15,14 @@ from .conftest import tamper
 
 @pytest.fixture
 def log(demo):
-    """Four accesses, nine rows."""
+    """Four accesses, nine rows, chained (as the minute job leaves them)."""
     request = RequestFactory().get("/casussen/7/")
     for user, personen in (("regisseur_dimence", [1, 2, 3]), ("procesmanager", [1, 2, 3]), ("meldpunt", [4, 5])):
         request.user = demo[user]
         log_inzage(request, object_type="casus", personen=personen, grond="regisseur")
     request.user = demo["procesmanager"]
     log_inzage(request, object_type="agenda", personen=[], grond="procesmanager")
+    assert ketenen() == 9
     return list(InzageRegel.objects.order_by("id"))
 
 
@@ -42,7 +43,7 @@ def verify(*args):
 
 def test_each_chain_links_every_row_to_the_one_before(log, demo):
     by_chain = chains(log)
-    # Three users, each on their own chain (the user's chain is free when nobody else writes).
+    # Three users, each on their own chain.
     assert set(by_chain) == {demo[u].pk % KETENS + 1 for u in ("regisseur_dimence", "procesmanager", "meldpunt")}
     for rows in by_chain.values():
         assert [r.volgnummer for r in rows] == list(range(1, len(rows) + 1))
@@ -246,9 +247,12 @@ def test_the_app_cannot_change_or_remove_a_row(log):
     assert verify().startswith("OK: 9 regels")
 
 
-def test_the_beat_schedule_seals_every_five_minutes():
+def test_the_beat_schedule_chains_every_minute_and_seals_every_five_minutes():
     from django.conf import settings
 
+    entry = settings.CELERY_BEAT_SCHEDULE["inzagelog-ketenen"]
+    assert entry["task"] == "bzt.tasks.inzagelog_ketenen"
+    assert entry["schedule"].minute == set(range(60))
     entry = settings.CELERY_BEAT_SCHEDULE["inzagelog-zegelen"]
     assert entry["task"] == "bzt.tasks.inzagelog_zegelen"
     assert entry["schedule"].minute == set(range(0, 60, 5))
@@ -260,6 +264,57 @@ def test_the_seal_task_writes_a_seal(db):
     assert tasks.inzagelog_zegelen() == 1 and InzageZegel.objects.count() == 1
 
 
+def write(demo, username, personen):
+    request = RequestFactory().get("/casussen/7/")
+    request.user = demo[username]
+    return log_inzage(request, object_type="casus", personen=personen, grond="regisseur")
+
+
+def test_a_row_is_written_unchained_and_the_minute_job_chains_it_after_the_rows_before(log, demo):
+    from bzt import tasks
+
+    (nieuw,) = write(demo, "meldpunt", [6])
+    nieuw.refresh_from_db()
+    assert (nieuw.volgnummer, nieuw.vorige_hash, nieuw.hash) == (None, "", None)
+    vorige = chains(log)[nieuw.keten][-1]
+    assert tasks.inzagelog_ketenen() == 1 and ketenen() == 0
+    nieuw.refresh_from_db()
+    assert (nieuw.volgnummer, nieuw.vorige_hash) == (vorige.volgnummer + 1, vorige.hash)
+    assert nieuw.hash == regel_hash({f.attname: getattr(nieuw, f.attname) for f in nieuw._meta.fields}, vorige.hash)
+
+
+def test_verification_and_the_seal_chain_the_waiting_rows_first(log, demo):
+    write(demo, "meldpunt", [6, 7])
+    assert verify().startswith("OK: 11 regels in 3 ketens, 0 zegels")
+    write(demo, "procesmanager", [8])
+    zegel = zegelen()
+    regel = InzageRegel.objects.get(persoon_id=8)
+    assert zegel.koppen[str(regel.keten)] == [regel.volgnummer, regel.hash]
+
+
+def test_tampering_after_the_rows_were_chained_is_detected_in_the_batch_written_later(log, demo):
+    write(demo, "meldpunt", [6, 7, 8])
+    ketenen(batch=2)  # several batches: each continues the chain where the one before ended
+    assert verify_chain().ok
+    target = InzageRegel.objects.get(persoon_id=7)
+    tamper("UPDATE bzt_inzageregel SET persoon_id = 70 WHERE id = %s", [target.pk])
+    assert verify_chain().fout_id == target.pk
+
+
+def test_a_row_outlives_the_rollback_of_the_requests_own_writes(demo):
+    """The INSERT commits at once (no transaction of the request around it), so a later failure of the
+    request's own write leaves the access in the log, unchained until the job runs."""
+    write(demo, "meldpunt", [6])  # the view logs what it shows, then its service's block fails
+    with pytest.raises(RuntimeError), transaction.atomic():
+        demo["meldpunt"].save()
+        raise RuntimeError
+    with pytest.raises(RuntimeError), transaction.atomic():
+        write(demo, "procesmanager", [7])  # logged inside a caller's block: it belongs to that block, as before
+        raise RuntimeError
+    assert list(InzageRegel.objects.values_list("persoon_id", flat=True)) == [6]
+    assert ketenen() == 1 and verify_chain().ok
+
+
 def test_a_user_in_the_log_cannot_be_deleted(log, demo):
     from django.db.models import ProtectedError
 
@@ -268,19 +323,32 @@ def test_a_user_in_the_log_cannot_be_deleted(log, demo):
 
 
 @pytest.mark.postgres
-def test_postgresql_refuses_update_and_delete_in_the_database(log):
-    for sql in ("UPDATE bzt_inzageregel SET rol = 'x' WHERE id = %s", "DELETE FROM bzt_inzageregel WHERE id = %s"):
+def test_postgresql_refuses_update_and_delete_in_the_database(log, demo):
+    for sql in (
+        "UPDATE bzt_inzageregel SET rol = 'x' WHERE id = %s",
+        "DELETE FROM bzt_inzageregel WHERE id = %s",
+        "UPDATE bzt_inzageregel SET hash = 'x', vorige_hash = 'y' WHERE id = %s",  # a chained row stays as it is
+    ):
         with pytest.raises(DatabaseError, match="alleen-toevoegen"), transaction.atomic():
             with connection.cursor() as cursor:
                 cursor.execute(sql, [log[0].pk])
-    assert verify().startswith("OK: 9 regels")
+    (wachtend,) = write(demo, "meldpunt", [6])
+    for sql in (
+        "UPDATE bzt_inzageregel SET rol = 'x' WHERE id = %s",  # not chained yet: still only the chain columns
+        "UPDATE bzt_inzageregel SET rol = 'x', volgnummer = 9, hash = 'h' WHERE id = %s",
+        "UPDATE bzt_inzageregel SET volgnummer = NULL, hash = NULL WHERE id = %s",
+    ):
+        with pytest.raises(DatabaseError, match="alleen-toevoegen"), transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute(sql, [wachtend.pk])
+    assert verify().startswith("OK: 10 regels")
 
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_concurrent_writers_never_fork_the_chain():
-    """Eight threads with their own connections log at once as ONE user: they spread over the chains (the
-    user's own chain is busy, so a free one is taken) and every chain stays straight."""
+    """Eight threads with their own connections log at once as ONE user while the chaining job runs three
+    times at once with them: every row is chained once and the chain stays straight."""
     import threading
 
     from bzt.audit import system_user
@@ -299,7 +367,16 @@ def test_concurrent_writers_never_fork_the_chain():
         finally:
             connection.close()
 
-    threads = [threading.Thread(target=work) for _ in range(8)]
+    def chain():
+        try:
+            for _ in range(5):
+                ketenen(batch=7)
+        except Exception as error:  # noqa: BLE001 - reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=work) for _ in range(8)] + [threading.Thread(target=chain) for _ in range(3)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -308,4 +385,4 @@ def test_concurrent_writers_never_fork_the_chain():
     zegelen()
     result = verify_chain()
     assert (result.ok, result.aantal) == (True, 8 * 10 * 2)
-    assert result.ketens > 1
+    assert not InzageRegel.objects.filter(hash__isnull=True).exists()

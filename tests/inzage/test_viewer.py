@@ -299,3 +299,17 @@ def test_a_logged_casus_carries_the_cbs_code_of_its_gemeente(client, demo, casus
     type(casus).objects.filter(pk=casus.pk).update(gemeente=zutphen)
     client.get(reverse("casusregie:dossier", args=[casus.pk]))
     assert InzageRegel.objects.filter(object_id=casus.pk).order_by("-id").first().gemeente == "GM0301"
+
+
+def test_rows_not_chained_yet_are_shown_and_exported_at_once(client, demo, privacy):
+    """The request writes its row unchained; the viewer and the client's CSV show it before the minute job."""
+    from bzt.inzage import ketenen
+
+    (regel,) = _log_rows(demo["regisseur_dimence"], [4242])
+    assert InzageRegel.objects.get(pk=regel.pk).hash is None
+    client.force_login(privacy)
+    assert "regisseur_dimence" in client.get(LOG, {"persoon": 4242}).content.decode()
+    export = client.get(EXPORT, {"persoon": 4242})
+    assert export.status_code == 200 and "regisseur_dimence" in export.content.decode()
+    assert ketenen() >= 1
+    assert "regisseur_dimence" in client.get(LOG, {"persoon": 4242}).content.decode()
