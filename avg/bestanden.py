@@ -31,12 +31,13 @@ def bestandsnaam(export, formaat="pdf"):
     return f"avg-inzage-{export.verzoek.nummer}-{export.pk}{concept}.{formaat}"
 
 
-def download_loggen(request, export, formaat="pdf"):
+def download_loggen(request, export, personen=None, formaat="pdf"):
+    """The download of the export; `personen`: those the PDF was made with (None: those shown now, the JSON)."""
     services.loggen(
         request.user,
         export.verzoek,
         actie=Actie.EXPORTEREN,
-        personen=services.getoonde_personen(export.verzoek),
+        personen=services.getoonde_personen(export.verzoek) if personen is None else personen,
         toelichting=f"{export.verzoek.nummer}: export als {formaat.upper()} ({export.get_status_display().lower()})",
         object_type=ObjectType.AVG_EXPORT,
         obj_id=export.pk,
@@ -51,4 +52,5 @@ SOORT = Soort(
     bestandsnaam=bestandsnaam,
     loggen=download_loggen,
     terug=lambda export: reverse("avg:export", args=[export.pk]),
+    personen=lambda export: services.getoonde_personen(export.verzoek),
 )

@@ -197,7 +197,7 @@ def export_download(request, pk, formaat):
     if formaat != "json":
         raise Http404("Deze export bestaat niet (meer).")
     e = bestanden.export_ophalen(request.user, pk)
-    bestanden.download_loggen(request, e, formaat)
+    bestanden.download_loggen(request, e, formaat=formaat)
     response = HttpResponse(json.dumps(e.inhoud, ensure_ascii=False, indent=2), content_type="application/json")
     response["Content-Disposition"] = f'attachment; filename="{bestanden.bestandsnaam(e, formaat)}"'
     return response

@@ -55,8 +55,9 @@ class Soort:
     titel: Callable[[Any], str]  # (object) -> what is made, shown on the progress page: no personal data
     html: Callable[[Any, Any], str]  # (user, object) -> the HTML of the PDF (in the job)
     bestandsnaam: Callable[[Any], str]  # (object) -> the name the download gets
-    loggen: Callable[[Any, Any], None]  # (request, object) -> the access-log rows of a download
+    loggen: Callable[[Any, Any, list], None]  # (request, object, person ids in the file) -> the download's log rows
     terug: Callable[[Any], str] = lambda obj: ""  # (object) -> the page the file was asked from
+    personen: Callable[[Any], Any] = lambda obj: ()  # (object) -> the persons (or ids) the file shows, when made
 
 
 _SOORTEN: dict[str, Soort] = {}
@@ -206,6 +207,7 @@ def _maken(taak_id, door):
         except Http404:
             raise ValidationError(GEEN_TOEGANG) from None
         html = soort.html(door, obj)
+        personen = sorted({getattr(p, "pk", p) for p in soort.personen(obj)})
         achtergrond.voortgang(Bestandstaak, taak.pk, 30, "PDF opmaken")
         pdf = render_pdf_isolated(html, timeout=PDF_TIMEOUT_SECONDS, max_memory_mb=PDF_MAX_MEMORY_MB)
         achtergrond.voortgang(Bestandstaak, taak.pk, 90, "Opslaan")
@@ -217,6 +219,7 @@ def _maken(taak_id, door):
                 "voltooien",
                 door=door,
                 bestand=name,
+                personen=personen,
                 voortgang=100,
                 stap="Klaar",
                 fout="",
@@ -245,7 +248,7 @@ def downloaden(request, taak_id):
         raise Http404("Dit bestand bestaat niet (meer).")
     soort = soort_van(taak.soort)
     obj = ophalen(soort, request.user, taak.object_id)
-    soort.loggen(request, obj)
+    soort.loggen(request, obj, taak.personen)
     return path, soort.bestandsnaam(obj)
 
 

@@ -378,6 +378,9 @@ class Bestandstaak(models.Model):
     voortgang = models.PositiveSmallIntegerField(default=0, help_text="0 tot 100")
     stap = models.CharField(max_length=120, blank=True)
     fout = models.TextField(blank=True)
+    # The persons in the made file, recorded when it was made: the download names exactly them in the access log,
+    # whatever changed in the object since (a plan's actions, an agenda's items).
+    personen = models.JSONField(default=list, blank=True)
     bestand = models.FileField(upload_to="taken/", max_length=200, blank=True)
     aangevraagd_door = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     aangevraagd_op = models.DateTimeField(default=timezone.now)

@@ -45,10 +45,11 @@ def plan_html(user, plan):
     return render_to_string("casusregie/plan_pdf.html", context)
 
 
-def download_loggen(request, plan):
-    """An export of the persons in the plan (only they appear in it), on the ground the user sees the casus."""
+def download_loggen(request, plan, personen):
+    """An export of the persons in the plan when the PDF was made (only they appear in it), on the ground the user
+    sees the casus."""
     grond = selectors.toegangsgrond(request.user, plan.casus)
-    log_inzage(request, object=plan, actie=Actie.EXPORTEREN, personen=personen_in_plan(plan), grond=grond)
+    log_inzage(request, object=plan, actie=Actie.EXPORTEREN, personen=personen, grond=grond)
 
 
 SOORT = Soort(
@@ -59,4 +60,5 @@ SOORT = Soort(
     bestandsnaam=lambda plan: f"plan-van-aanpak-{plan.casus.nummer}-v{plan.versie}.pdf",
     loggen=download_loggen,
     terug=lambda plan: reverse("casusregie:plan", args=[plan.pk]),
+    personen=personen_in_plan,
 )

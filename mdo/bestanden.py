@@ -32,10 +32,10 @@ def _html(template):
 
 
 def _loggen(object_type):
-    def loggen(request, overleg):
+    def loggen(request, overleg, personen):
         from .views import _log_agenda
 
-        _log_agenda(request, overleg, Actie.EXPORTEREN, object_type)
+        _log_agenda(request, overleg, Actie.EXPORTEREN, object_type, personen=personen)
 
     return loggen
 
@@ -49,6 +49,7 @@ def _soort(naam, titel, template, object_type, bestand):
         bestandsnaam=lambda overleg: f"mdo-{overleg.datum:%Y-%m-%d}-{bestand}.pdf",
         loggen=_loggen(object_type),
         terug=lambda overleg: reverse("mdo:overleg", args=[overleg.pk]),
+        personen=selectors.personen_op_agenda,
     )
 
 

@@ -507,3 +507,13 @@ def agenda_overzicht(regels):
 def print_regels(overleg):
     """The rows of the printed agenda and besluitenlijst of `overleg` (from overleg_detail): no forms."""
     return [Regel(n, p, hoofdpersoon(_melding_van(p))) for n, p in enumerate(overleg.agendapunten.all(), start=1)]
+
+
+def personen_op_agenda(overleg):
+    """The ids of every person of every household on the agenda (what the agenda and its files show)."""
+    personen = []
+    for punt in overleg.agendapunten.all():
+        melding = punt.melding or (punt.casus.melding if punt.casus_id else None)
+        if melding is not None:
+            personen.extend(b.persoon_id for b in melding.betrokkenen.all())
+    return personen

@@ -135,13 +135,11 @@ def _al_afgerond(request, overleg):
     return _naar_agenda(overleg)
 
 
-def _log_agenda(request, overleg, actie=Actie.BEKIJKEN, object_type=ObjectType.AGENDA):
-    """Every household on the agenda is logged (the items show names, leefgebieden and plans)."""
-    personen = []
-    for punt in overleg.agendapunten.all():
-        melding = punt.melding or (punt.casus.melding if punt.casus_id else None)
-        if melding is not None:
-            personen.extend(b.persoon_id for b in melding.betrokkenen.all())
+def _log_agenda(request, overleg, actie=Actie.BEKIJKEN, object_type=ObjectType.AGENDA, personen=None):
+    """Every household on the agenda is logged (the items show names, leefgebieden and plans); a made file names
+    the persons it was made with (`personen`)."""
+    if personen is None:
+        personen = selectors.personen_op_agenda(overleg)
     log_inzage(
         request, object=overleg, object_type=object_type, actie=actie, personen=personen, grond=Grond.PROCESMANAGER
     )

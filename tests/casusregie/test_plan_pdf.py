@@ -87,3 +87,35 @@ def test_who_may_see_the_plan_may_download_it_and_the_download_is_logged(
     pdf_via_taak(client, url, django_capture_on_commit_callbacks)
     [regel] = InzageRegel.objects.filter(actie="exporteren", object_type="plan")
     assert (regel.object_id, regel.persoon_id, regel.gebruiker_id) == (plan.pk, henk.pk, demo["procesmanager"].pk)
+
+
+def test_the_download_logs_the_persons_the_file_was_made_with(client, demo, media, django_capture_on_commit_callbacks):
+    """The file keeps what it showed when it was made; a plan changed before the download (an action for the partner
+    added) must not change whom the access log says was exported."""
+    import re
+
+    casus, plan, henk = _plan_voor_een_van_twee(demo)
+    partner = casus.melding.betrokkenen.get(rol="partner").persoon
+    client.force_login(demo["regisseur_dimence"])
+    with django_capture_on_commit_callbacks(execute=True):
+        voortgang = client.post(reverse("casusregie:plan_pdf", args=[plan.pk]))["Location"]
+    taak = Bestandstaak.objects.get()
+    assert taak.personen == [henk.pk]
+
+    plan.refresh_from_db()
+    services.actie_toevoegen(
+        door=casus.casusregisseur,
+        plan=plan,
+        lock_version=plan.lock_version,
+        omschrijving="Gesprek met de partner",
+        eigenaar=Organisatie.objects.get(naam="Gemeente Deventer"),
+        deadline=timezone.localdate() + timedelta(days=7),
+        doel=plan.doelen.get(),
+        personen=[partner],
+    )
+    download = re.search(r'href="(/taken/\d+/download/)"', client.get(voortgang).content.decode()).group(1)
+    response = client.get(download)
+    assert response.status_code == 200
+    assert "Buitenplan" not in pdf_tekst(b"".join(response.streaming_content))
+    regels = InzageRegel.objects.filter(actie="exporteren", object_type="plan")
+    assert sorted(regels.values_list("persoon_id", flat=True)) == [henk.pk]
