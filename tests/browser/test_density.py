@@ -343,7 +343,7 @@ def rondgang(page, browser, live_server, demo, overleg, casus, escalatie):
         plan = casussen[0].plannen.get()
         r.goto(f"/casussen/plannen/{plan.pk}/")
         expect(r.locator("main")).to_contain_text("Urgentieaanvraag bij de woningcorporatie")
-        bekijk(r, "plan")
+        bekijk(r, "plan", gestapeld=("Actie", "Uiterlijk", "Status"))
         r.goto("/casussen/acties/")
         expect(r.get_by_role("heading", name="Mijn open acties")).to_be_visible()
         bekijk(r, "mijn-acties", gestapeld=("Actie",))
@@ -353,6 +353,8 @@ def rondgang(page, browser, live_server, demo, overleg, casus, escalatie):
         page.set_viewport_size(BREED)
         page.goto("/casussen/")
         bekijk(page, "alle-casussen", gestapeld=("Casus",))
+        page.goto("/mdo/")
+        bekijk(page, "mdo-overleggen", gestapeld=("Datum", "Agendapunten"))
         page.goto(f"/mdo/{overleg.pk}/")
         bekijk(page, "mdo-agenda")
         punt = overleg.agendapunten.filter(soort=AgendaPunt.Soort.PLAN_VASTSTELLEN).order_by("volgorde").first()
@@ -384,6 +386,9 @@ def rondgang(page, browser, live_server, demo, overleg, casus, escalatie):
             verloop = p.get_by_role("heading", name="Eerder verloop (nieuwste eerst)")
             assert vraag.bounding_box()["y"] < verloop.bounding_box()["y"]  # its own question first
             bekijk(p, f"escalatie-{niveau}")
+            if niveau == "wethouder":  # the list of escalations at one's level, on a phone as well
+                p.goto("/casussen/escalaties/")
+                bekijk(p, "escalaties-wethouder", gestapeld=("Casus", "Op dit niveau sinds"))
 
         # the beleidsambtenaar: the jaarmonitor page; its CSV as Dutch Excel reads it
         b = als("beleid")
