@@ -237,6 +237,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "monitor.tasks.rapport_vorig_jaar",
         "schedule": crontab(month_of_year=1, day_of_month=2, hour=3, minute=0),
     },
+    "jaarmonitor-standen": {  # the month's stand of every gemeente, before the first page of the month asks
+        "task": "monitor.tasks.standen_berekenen",
+        "schedule": crontab(hour=0, minute=40),
+    },
     "jaarmonitor-wachtrij-herstarten": {
         "task": "monitor.tasks.wachtende_rapporten_versturen",
         "schedule": crontab(minute="*/5")

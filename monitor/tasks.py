@@ -29,6 +29,12 @@ def rapport_vorig_jaar():
 
 
 @shared_task(base=AuditedTask)
+def standen_berekenen():
+    """Celery beat, every night: the month's stand of every gemeente, before anyone opens the jaarmonitor."""
+    return services.standen_berekenen(door=acting_user())
+
+
+@shared_task(base=AuditedTask)
 def wachtende_rapporten_versturen(ouder_dan_seconden=None):
     """Celery beat, every few minutes: send the job again for reports that wait too long (broker was down).
     Beat passes the waiting time of its own schedule (settings.CELERY_BEAT_SCHEDULE)."""

@@ -369,3 +369,26 @@ def test_the_beleidsambtenaar_of_lochem_sees_only_lochem_in_the_browser(regio, c
     assert client.get(reverse("monitor:rapport_download", args=[rapport.pk])).status_code == 404
     assert client.post(reverse("monitor:rapport_opnieuw", args=[rapport.pk])).status_code == 404
     assert rapport.pk not in [r.pk for r in client.get(reverse("monitor:index")).context["page"]]
+
+
+def test_the_nightly_job_computes_each_gemeentes_stand_so_no_page_has_to(regio, client, monkeypatch):
+    """The first page of a month computed the stand in the request (0.9–1.5 s at 1M): the nightly job
+    monitor.tasks.standen_berekenen makes the stand of the installation and of every gemeente beforehand, once."""
+    from bzt.audit import system_user
+    from bzt.gemeenten import actieve_gemeenten
+    from monitor import services as monitor_services
+    from monitor import tasks
+    from monitor.models import Stand
+
+    monkeypatch.setattr(monitor_services, "vandaag", lambda: date(2026, 6, 15))  # a month of the year is over
+    assert tasks.standen_berekenen.apply().get() == 1 + actieve_gemeenten().count()  # the installation + 5
+    assert Stand.objects.filter(gemeente__isnull=True).count() == 1
+    assert set(Stand.objects.values_list("gemeente__code", flat=True)) == {None, *CODES}
+    assert all(s.berekend_door == system_user() for s in Stand.objects.all())
+    assert monitor_services.standen_berekenen(door=system_user()) == 0  # once: the next night finds them there
+
+    client.force_login(regio["beleid_lochem"])
+    aantal = Stand.objects.count()
+    page = client.get(reverse("monitor:voorbeeld", args=[monitor_services.laatste_jaar()]))
+    assert page.status_code == 200 and "Gemeente Lochem" in page.content.decode()
+    assert Stand.objects.count() == aantal  # read, not computed
