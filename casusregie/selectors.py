@@ -23,7 +23,7 @@ from bzt.access import access_object
 from bzt.inzage import Grond
 from bzt.sortering import Sortering
 from meldpunt.codes import MelderType
-from meldpunt.models import Betrokkene
+from meldpunt.models import Betrokkene, Persoon
 from meldpunt.selectors import meldingen_for
 
 from . import permissions
@@ -679,9 +679,13 @@ def nieuwe_meldingen_over_huishouden(casussen, *, sinds=None) -> list[NieuweMeld
     if sinds is not None:
         vanaf = max(vanaf, sinds)
     groepen = set(casussen_van_persoon)
-    # a record is of person g when its persoon_groep is g, or it is record g itself (g is the smallest id of its set)
+    # a record is of person g when its persoon_groep is g, or it is record g itself (g is the smallest id of its set).
+    # Both conditions on the person table (one bitmap OR of two index scans), not one of them on betrokkene: an OR
+    # across two tables cannot use an index and walked every melding since the casus began (1.1 s for a casus
+    # of 2016 at 1M).
+    records = Persoon.objects.filter(Q(persoon_groep__in=groepen) | Q(pk__in=groepen)).values("pk")
     rijen = (
-        Betrokkene.objects.filter(Q(persoon__persoon_groep__in=groepen) | Q(persoon_id__in=groepen))
+        Betrokkene.objects.filter(persoon_id__in=records)
         .filter(melding__ontvangen_op__gte=vanaf)
         .exclude(melding_id__in=eigen)
         .values_list(
