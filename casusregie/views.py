@@ -833,9 +833,8 @@ def nazorg_gemeld(request, pk):
 def escalaties(request):
     if not request.user.has_perm("casusregie.behandelen_escalatie"):
         raise PermissionDenied
-    return render(
-        request, "casusregie/escalaties.html", {"escalaties": selectors.escalaties_op_mijn_niveau(request.user)}
-    )
+    page = Paginator(selectors.escalaties_op_mijn_niveau(request.user), 25).get_page(request.GET.get("pagina"))
+    return render(request, "casusregie/escalaties.html", {"page": page})
 
 
 ESCALATIE_FORMS = {

@@ -18,6 +18,8 @@ from meldpunt.selectors import WACHTRIJEN, wachtrij_tellingen
 from .dashboard import kerncijfers
 from .hooks import STARTPAGINA
 
+HOME_ESCALATIES = 20  # escalations on the home page of a coördinator, wethouder, burgemeester
+
 
 @login_required
 def home(request):
@@ -39,7 +41,9 @@ def home(request):
     if request.user.has_perm("meldpunt.add_melding"):
         context["opnieuw_melden"] = opnieuw_te_melden(request.user)
     if request.user.has_perm("casusregie.behandelen_escalatie"):
-        context["escalaties"] = escalaties_op_mijn_niveau(request.user)
+        escalaties = escalaties_op_mijn_niveau(request.user)
+        context["escalaties"] = escalaties[:HOME_ESCALATIES]  # the longest waiting; the list page has them all
+        context["aantal_escalaties"] = escalaties.count()
     if is_expertteamlid(request.user):  # any role: the open questions to the user's expert team
         context["expertvragen"] = open_vragen_aan_mijn_team(request.user)[:20]
     for aanvulling in STARTPAGINA:  # the layer above (avg): the privacy officer's open requests
