@@ -733,6 +733,14 @@ class Bench:
                         username,
                         f"/casussen/escalaties/{lijst[0]}/",
                     )
+        aantal = escalaties_op_mijn_niveau(self.User.objects.get(username="bench_procesmanager")).count()
+        self.page(
+            "w15.procesmanager.lijst",
+            15,
+            f"/casussen/escalaties/ as procesmanager (first level, every gemeente): {aantal} open, paged",
+            "bench_procesmanager",
+            "/casussen/escalaties/",
+        )
 
     def w16_jaarmonitor_gemeente(self):
         """The beleidsambtenaar of a large and a small gemeente: the jaarmonitor page of the year (figures of
