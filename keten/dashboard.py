@@ -28,6 +28,7 @@ from django.views.decorators.http import require_POST
 
 from bzt import instellingen
 from bzt.access import access_object
+from bzt.pagination import pagina_per_id
 from bzt.sortering import Sortering
 from bzt.tasks import NIET_GESTART, start_task
 from casusregie import dashboardcijfers, selectors, services, tasks
@@ -322,11 +323,16 @@ def escalaties_lijst(request):
     today = timezone.localdate()
     niveaus = list(EscalatieNiveau.objects.order_by("volgorde"))
     code = _keuze(request, "niveau", {n.code for n in niveaus})
-    qs = _open_escalaties(request.user).select_related("niveau", "reden", "casus__organisatie", "casus__casusregisseur")
+    qs = _open_escalaties(request.user)
     if code:
         qs = qs.filter(niveau__code=code)
     sortering = ESCALATIE_SORTERING.uit(request.GET)
-    page = _pagina(request, ESCALATIE_SORTERING.toepassen(qs, sortering))
+    page = pagina_per_id(
+        ESCALATIE_SORTERING.toepassen(qs, sortering),
+        request.GET.get("pagina"),
+        PAGE_SIZE,
+        *("niveau", "reden", "casus__organisatie", "casus__casusregisseur"),
+    )
     page.object_list = [_met_leeftijd(e, today) for e in page.object_list]
     context = {
         "page": page,
