@@ -234,6 +234,18 @@ class Bench:
     def w5_mdo(self):
         pk, punten = self.meta["mdo"], self.meta["mdo_punten"]
         self.page("w5.mdo", 5, f"MDO agenda /mdo/{pk}/ ({punten} items)", "bench_procesmanager", f"/mdo/{pk}/")
+        from django.db.models import Count
+
+        from mdo.models import AgendaPunt
+
+        verleden = AgendaPunt.objects.values("overleg").annotate(n=Count("id")).order_by("-n", "overleg")[0]
+        self.page(
+            "w5.mdo.verleden",
+            5,
+            f"the MDO with the most items /mdo/{verleden['overleg']}/ ({verleden['n']} items, a past one)",
+            "bench_procesmanager",
+            f"/mdo/{verleden['overleg']}/",
+        )
 
     def w6_dashboard(self):
         from django.utils import timezone
