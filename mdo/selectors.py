@@ -169,11 +169,16 @@ def _betrokkenen(prefix):
     return Prefetch(f"{prefix}__betrokkenen", queryset=Betrokkene.objects.select_related("persoon"))
 
 
-def overleg_detail(user, pk):
-    """The meeting with its agenda, in a fixed number of queries whatever the number of items."""
-    punten = Prefetch(
-        "agendapunten",
-        queryset=AgendaPunt.objects.select_related(
+def overleg_kop(user, pk):
+    """The meeting without its agenda, with the number of items (aantal_punten): one query."""
+    return access_object(overleggen_for(user).annotate(aantal_punten=Count("agendapunten")), pk)
+
+
+def overleg_detail(user, pk, *, punten=None):
+    """The meeting with its agenda, in a fixed number of queries whatever the number of items; `punten`: a slice
+    of the agenda (a page of a past MDO's agenda)."""
+    agenda = (
+        AgendaPunt.objects.select_related(
             "melding__triage",
             "casus__casusregisseur",
             "casus__organisatie",
@@ -188,8 +193,13 @@ def overleg_detail(user, pk):
             "plan__doelen",
             Prefetch("plan__acties", queryset=PlanActie.objects.select_related("eigenaar", "doel")),
         )
-        .order_by("volgorde", "id"),
+        .order_by("volgorde", "id")
     )
+    if punten is not None:  # the page's items by their place on the agenda (a sliced Prefetch cannot be filtered)
+        agenda = agenda.filter(
+            pk__in=AgendaPunt.objects.filter(overleg_id=pk).order_by("volgorde", "id").values("pk")[punten]
+        )
+    punten = Prefetch("agendapunten", queryset=agenda)
     aanwezigen = Prefetch("aanwezigen", queryset=User.objects.select_related("organisatie"))
     return access_object(overleggen_for(user).select_related("voorzitter").prefetch_related(punten, aanwezigen), pk)
 
@@ -427,7 +437,7 @@ def _melding_van(punt):
     return punt.melding or (punt.casus.melding if punt.casus_id else None)
 
 
-def agenda_regels(user, overleg, *, zoek_punt="", zoek="", bound=None):
+def agenda_regels(user, overleg, *, zoek_punt="", zoek="", bound=None, start=1):
     """The rows of the agenda of `overleg` (from overleg_detail) with their forms; `zoek_punt`/`zoek` = the
     regisseur search of one item without JS; `bound` = (punt pk, form name, bound form) after an error.
 
@@ -446,7 +456,7 @@ def agenda_regels(user, overleg, *, zoek_punt="", zoek="", bound=None):
         **{naam: _url_met_pk(f"mdo:{naam}", overleg.pk) for naam in ("verplaatsen", "besluit", "regisseurs_zoeken")},
     }
     regels = []
-    for nummer, punt in enumerate(punten, start=1):
+    for nummer, punt in enumerate(punten, start=start):
         regel = Regel(nummer, punt, hoofdpersoon(_melding_van(punt)))
         regel.urls["dossier" if punt.casus_id else "melding"] = (
             url["dossier"](punt.casus_id) if punt.casus_id else url["melding"](punt.melding_id)

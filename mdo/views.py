@@ -35,6 +35,7 @@ from .models import AgendaPunt, Overleg
 from .workflow import ACTIES
 
 PAGE_SIZE = 20
+AGENDA_PAGINA = 50  # items per page of a past MDO's agenda
 
 mdo_required = rechten.recht_vereist("voorzitten")
 regisseur_required = rechten.recht_vereist("eigen_punten")
@@ -78,28 +79,30 @@ def _zoektekst(request, name):
     return zoektekst(request.GET, name)
 
 
-def _regels(request, overleg, bound=None):
+def _regels(request, overleg, bound=None, pagina=None):
     return selectors.agenda_regels(
         request.user,
         overleg,
         zoek_punt=request.GET.get("punt", ""),
         zoek=_zoektekst(request, "regisseur_zoek"),
         bound=bound,
+        start=pagina.start_index() if pagina else 1,
     )
 
 
-def _agenda_basis(request, overleg, bound=None):
-    regels = _regels(request, overleg, bound)
+def _agenda_basis(request, overleg, bound=None, pagina=None):
+    regels = _regels(request, overleg, bound, pagina)
     return {
         "overleg": overleg,
         "regels": regels,
         "overzicht": selectors.agenda_overzicht(regels),
         "gepland": _gepland(overleg),
+        "pagina": pagina,
     }
 
 
-def _agenda_context(request, overleg, *, bound=None, casus_form=None, afronden_form=None):
-    context = _agenda_basis(request, overleg, bound)
+def _agenda_context(request, overleg, *, bound=None, casus_form=None, afronden_form=None, pagina=None):
+    context = _agenda_basis(request, overleg, bound, pagina)
     if not context["gepland"]:
         context["aanwezigen"] = selectors.aanwezigen_per_organisatie(overleg)
         return context
@@ -152,7 +155,15 @@ def _render_agenda(request, overleg, status=200, **kwargs):
 
 @login_required
 def overleg(request, pk):
-    return _render_agenda(request, selectors.overleg_detail(request.user, pk))
+    """The agenda. A planned MDO is the working agenda: every item on one page. A past one is the record of the
+    meeting and can hold hundreds of items in a region: AGENDA_PAGINA per page (the access log names the
+    households of the page shown)."""
+    kop = selectors.overleg_kop(request.user, pk)
+    if _gepland(kop) or kop.aantal_punten <= AGENDA_PAGINA:
+        return _render_agenda(request, selectors.overleg_detail(request.user, pk))
+    pagina = Paginator(range(kop.aantal_punten), AGENDA_PAGINA).get_page(request.GET.get("pagina"))
+    punten = slice(pagina.start_index() - 1, pagina.end_index())
+    return _render_agenda(request, selectors.overleg_detail(request.user, pk, punten=punten), pagina=pagina)
 
 
 def _naar_agenda(punt_or_overleg):
