@@ -142,23 +142,22 @@ def _geldige_betrokkenheden(user, today):
     )
 
 
-def _reden_geldig(user, casus="", today=None):
-    """casusrecht_geldig as a condition on a queryset; `casus` is the path to the casus ("" on Casus itself)."""
+def _reden_geldig(user, today=None):
+    """casusrecht_geldig as a condition on a Casus queryset."""
     today = today or timezone.localdate()
-    pad = f"{casus}__" if casus else ""
-    regisseur = Q(**{f"{pad}casusregisseur": user}) & (
-        ~Q(**{f"{pad}status": Casus.Status.AFGESLOTEN}) | Q(**{f"{pad}leesrecht_regisseur_tot__gte": today})
-    )
-    betrokken = Exists(_geldige_betrokkenheden(user, today).filter(casus=OuterRef(f"{pad}pk")))
-    expert = Exists(permissions.open_expertvragen(user).filter(casus=OuterRef(f"{pad}pk")))
+    regisseur = Q(casusregisseur=user) & (~Q(status=Casus.Status.AFGESLOTEN) | Q(leesrecht_regisseur_tot__gte=today))
+    betrokken = Exists(_geldige_betrokkenheden(user, today).filter(casus=OuterRef("pk")))
+    expert = Exists(permissions.open_expertvragen(user).filter(casus=OuterRef("pk")))
     return regisseur | betrokken | expert
 
 
 def geldige_rechten(user, perm="casusregie.view_casus"):
-    """The user's permission rows for `perm` whose reason still holds."""
-    return CasusUserObjectPermission.objects.filter(user=user, permission_id=permission_id(perm)).filter(
-        _reden_geldig(user, "content_object")
-    )
+    """The user's permission rows for `perm` whose reason still holds. The reason is an EXISTS over the grant's
+    casus rather than a join to it: PostgreSQL then checks it per grant (a primary-key read, and an index probe
+    for the betrokkenheid), so a query that needs a few hundred grants stops after those, where the join read
+    all 200,000 casussen or all 70,000 betrokkenheden of a busy user into a hash first (bench/README.md, issue 20)."""
+    reden = Casus.objects.filter(pk=OuterRef("content_object_id")).filter(_reden_geldig(user))
+    return CasusUserObjectPermission.objects.filter(user=user, permission_id=permission_id(perm)).filter(Exists(reden))
 
 
 def casussen_for(user):
@@ -330,24 +329,36 @@ def caseload_per_regisseur_sql():
     return rows.query.sql_with_params()
 
 
+TELLEN_TOT = 500  # mijn casussen: the count is exact up to here, "meer dan 500" beyond (as the name search)
+
+
 def mijn_casussen(user):
-    """The casussen a casusregisseur directs or takes part in, open first, and how many there are.
+    """The casussen a casusregisseur directs or takes part in, open first, and how many there are; an
+    aantal above TELLEN_TOT means "more than that" (as zoek_personen_begrensd).
 
     The services grant view_casus exactly to the casusregisseur (until the read term after closing) and to
-    the active betrokkenen, and revoke it when that ends; so the list is driven by the user's own permission
-    rows (one EXISTS, walked along casus_lijst_volgorde) and counted from them alone (an index-only count).
+    the active betrokkenen, and revoke it when that ends; a grant counts only while its reason holds
+    (geldige_rechten). One query reads the ids of at most TELLEN_TOT + 1 valid grants: checking the reason of
+    every grant of a user with 70,000 of them cost 100 ms (bench/README.md, issue 20). A short list is then the
+    page query's `pk IN (ids)` (a few hundred primary-key reads, never a walk along the list order past
+    other users' casussen); a long one stays an EXISTS over the grants walked along casus_lijst_volgorde,
+    which meets 25 of them within a few hundred rows.
     A casus seen through noodtoegang is not "mine", except where the user is also its regisseur or an active
     betrokkene without holding view_casus (a closed casus past its read term): `_via_noodtoegang`."""
     rechten = geldige_rechten(user)
-    mijn = Exists(rechten.filter(content_object=OuterRef("pk")))
+    ids = list(rechten.order_by("content_object_id").values_list("content_object_id", flat=True)[: TELLEN_TOT + 1])
     extra = _via_noodtoegang(user, rechten)
+    if len(ids) > TELLEN_TOT:
+        mijn = Exists(rechten.filter(content_object=OuterRef("pk")))
+        casussen = Casus.objects.filter(mijn | Q(pk__in=extra) if extra else mijn)
+    else:
+        casussen = Casus.objects.filter(pk__in=ids + extra)
     casussen = (
-        Casus.objects.filter(mijn | Q(pk__in=extra) if extra else mijn)
-        .select_related("organisatie", "casusregisseur", "melding")
+        casussen.select_related("organisatie", "casusregisseur", "melding")
         .prefetch_related(Prefetch("melding__betrokkenen", queryset=Betrokkene.objects.select_related("persoon")))
         .order_by(F("afgesloten_op").asc(nulls_first=True), "-toegewezen_op", "-id")  # casus_lijst_volgorde
     )
-    return casussen, rechten.count() + len(extra)
+    return casussen, len(ids) + len(extra)
 
 
 def _via_noodtoegang(user, rechten):

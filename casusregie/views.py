@@ -76,11 +76,20 @@ def mijn_casussen(request):
         raise PermissionDenied
     sortering = selectors.CASUS_SORTERING.uit(request.GET)
     casussen = selectors.CASUS_SORTERING.toepassen(selectors.casussen_filteren(casussen, **filters), sortering)
-    # Unfiltered, "mijn casussen" is counted from the user's permission rows (an index-only count).
-    paginator = Paginator(casussen, 25) if gefilterd or aantal is None else GeteldePaginator(casussen, 25, aantal)
+    # Unfiltered, "mijn casussen" comes counted up to TELLEN_TOT; beyond it the pages reach the first 500 and the
+    # page says "meer dan 500" (as the name search).
+    if gefilterd or aantal is None:
+        paginator, meer = Paginator(casussen, 25), False
+    else:
+        paginator, meer = (
+            GeteldePaginator(casussen, 25, min(aantal, selectors.TELLEN_TOT)),
+            aantal > selectors.TELLEN_TOT,
+        )
     page = paginator.get_page(request.GET.get("pagina"))
     context = {
         "page": page,
+        "meer": meer,
+        "max": selectors.TELLEN_TOT,
         "titel": titel,
         "filters": filters,
         "gefilterd": gefilterd,
