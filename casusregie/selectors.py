@@ -361,6 +361,11 @@ def mijn_casussen(user):
     return casussen, len(ids) + len(extra)
 
 
+def tellen_begrensd(casussen):
+    """How many of `casussen` there are, counted up to TELLEN_TOT + 1 (an aantal above TELLEN_TOT: "more")."""
+    return casussen.order_by()[: TELLEN_TOT + 1].count()
+
+
 def _via_noodtoegang(user, rechten):
     """Ids of casussen the user directs or takes part in and sees only through an active noodtoegang (not
     in `rechten`). Nearly always there is no active noodtoegang: then this is one small query."""

@@ -168,5 +168,8 @@ def test_a_long_list_shows_more_than_the_bound_and_the_pages_up_to_it(client, de
     assert "Meer dan 26 casussen" in html
     assert html.count('<tr class="utrecht-table__row">') == 1 + 1  # the header and the 26th casus
 
-    html = client.get(URL + "?status=open").content.decode()  # filtered: counted exactly
+    html = client.get(URL + "?status=open").content.decode()  # filtered: counted up to the bound too
+    assert "Pagina 1 van 2 (meer dan 26 resultaten)" in html
+    monkeypatch.setattr(selectors, "TELLEN_TOT", 500)
+    html = client.get(URL + "?status=open").content.decode()
     assert "Pagina 1 van 2 (30 resultaten)" in html and "Meer dan" not in html
