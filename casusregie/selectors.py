@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.db import connection
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
@@ -156,8 +157,40 @@ def geldige_rechten(user, perm="casusregie.view_casus"):
     casus rather than a join to it: PostgreSQL then checks it per grant (a primary-key read, and an index probe
     for the betrokkenheid), so a query that needs a few hundred grants stops after those, where the join read
     all 200,000 casussen or all 70,000 betrokkenheden of a busy user into a hash first (bench/README.md, issue 20)."""
-    reden = Casus.objects.filter(pk=OuterRef("content_object_id")).filter(_reden_geldig(user))
-    return CasusUserObjectPermission.objects.filter(user=user, permission_id=permission_id(perm)).filter(Exists(reden))
+    return _geldige_rechten(user, permission_id(perm))
+
+
+def _geldige_rechten(user, perm_id, today=None):
+    reden = Casus.objects.filter(pk=OuterRef("content_object_id")).filter(_reden_geldig(user, today))
+    return CasusUserObjectPermission.objects.filter(user=user, permission_id=perm_id).filter(Exists(reden))
+
+
+# Stand-ins for the user, the permission and the date while _geldige_ids_sql builds its statement once.
+_IEMAND, _RECHT, _OOIT = -987_654_321, -987_654_322, date(1901, 1, 1)
+
+
+def geldige_casus_ids(user, limit, perm="casusregie.view_casus"):
+    """The casus ids of geldige_rechten(user, perm), at most `limit`, in grant order (the index's). The ORM
+    takes longer to build this statement (three nested EXISTS) than PostgreSQL to run it, so it is built once per
+    process with stand-ins and run with the values, as holds_on's."""
+    sql, params = _geldige_ids_sql(limit)
+    today = timezone.localdate()
+    waarden = [(_IEMAND, user.pk), (_RECHT, permission_id(perm)), (_OOIT, today), (str(_OOIT), str(today))]
+    params = [next((nu for stand_in, nu in waarden if p == stand_in), p) for p in params]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
+
+
+@cache
+def _geldige_ids_sql(limit):
+    iemand = get_user_model()(pk=_IEMAND)
+    rechten = _geldige_rechten(iemand, _RECHT, _OOIT).order_by("content_object_id")
+    sql, params = rechten.values_list("content_object_id", flat=True)[:limit].query.sql_with_params()
+    gevonden = {stand_in for stand_in in (_IEMAND, _RECHT, _OOIT, str(_OOIT)) if stand_in in params}
+    if not ({_IEMAND, _RECHT} <= gevonden and gevonden & {_OOIT, str(_OOIT)}):
+        raise RuntimeError("geldige_casus_ids: a stand-in is missing from the statement's parameters")
+    return sql, params
 
 
 def casussen_for(user):
@@ -345,11 +378,10 @@ def mijn_casussen(user):
     which meets 25 of them within a few hundred rows.
     A casus seen through noodtoegang is not "mine", except where the user is also its regisseur or an active
     betrokkene without holding view_casus (a closed casus past its read term): `_via_noodtoegang`."""
-    rechten = geldige_rechten(user)
-    ids = list(rechten.order_by("content_object_id").values_list("content_object_id", flat=True)[: TELLEN_TOT + 1])
-    extra = _via_noodtoegang(user, rechten)
+    ids = geldige_casus_ids(user, TELLEN_TOT + 1)
+    extra = _via_noodtoegang(user)
     if len(ids) > TELLEN_TOT:
-        mijn = Exists(rechten.filter(content_object=OuterRef("pk")))
+        mijn = Exists(geldige_rechten(user).filter(content_object=OuterRef("pk")))
         casussen = Casus.objects.filter(mijn | Q(pk__in=extra) if extra else mijn)
     else:
         casussen = Casus.objects.filter(pk__in=ids + extra)
@@ -366,7 +398,7 @@ def tellen_begrensd(casussen):
     return casussen.order_by()[: TELLEN_TOT + 1].count()
 
 
-def _via_noodtoegang(user, rechten):
+def _via_noodtoegang(user):
     """Ids of casussen the user directs or takes part in and sees only through an active noodtoegang (not
     in `rechten`). Nearly always there is no active noodtoegang: then this is one small query."""
     casus_ids = list(actieve_noodtoegangen(user).values_list("casus_id", flat=True))
@@ -375,7 +407,7 @@ def _via_noodtoegang(user, rechten):
     betrokken = CasusBetrokkene.objects.filter(casus=OuterRef("pk"), professional=user, beeindigd_op__isnull=True)
     return list(
         Casus.objects.filter(Q(casusregisseur=user) | Exists(betrokken), pk__in=casus_ids)
-        .exclude(pk__in=rechten.values("content_object_id"))
+        .exclude(pk__in=geldige_rechten(user).values("content_object_id"))
         .values_list("pk", flat=True)
     )
 

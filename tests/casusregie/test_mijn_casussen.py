@@ -173,3 +173,19 @@ def test_a_long_list_shows_more_than_the_bound_and_the_pages_up_to_it(client, de
     monkeypatch.setattr(selectors, "TELLEN_TOT", 500)
     html = client.get(URL + "?status=open").content.decode()
     assert "Pagina 1 van 2 (30 resultaten)" in html and "Meer dan" not in html
+
+
+def test_the_prebuilt_ids_statement_answers_for_each_user_and_for_today(demo, monkeypatch):
+    """geldige_casus_ids runs a statement built once with stand-ins: the user and the date must be the real ones."""
+    eigen = factories.casus(demo)
+    andermans = factories.casus(demo, regisseur="regisseur_tactus")
+    betrek(demo, andermans, "regisseur_dimence", einddatum=timezone.localdate())  # the last day counts
+    dimence, tactus = demo["regisseur_dimence"], demo["regisseur_tactus"]
+    assert sorted(selectors.geldige_casus_ids(dimence, 10)) == sorted([eigen.pk, andermans.pk])
+    assert selectors.geldige_casus_ids(tactus, 10) == [andermans.pk]
+    assert selectors.geldige_casus_ids(dimence, 1) == [min(eigen.pk, andermans.pk)]
+
+    morgen = timezone.localdate() + timedelta(days=1)
+    monkeypatch.setattr(selectors.timezone, "localdate", lambda: morgen)
+    assert selectors.geldige_casus_ids(dimence, 10) == [eigen.pk]
+    assert set(selectors.geldige_rechten(dimence).values_list("content_object_id", flat=True)) == {eigen.pk}
