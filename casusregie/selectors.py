@@ -400,7 +400,7 @@ def tellen_begrensd(casussen):
 
 def _via_noodtoegang(user):
     """Ids of casussen the user directs or takes part in and sees only through an active noodtoegang (not
-    in `rechten`). Nearly always there is no active noodtoegang: then this is one small query."""
+    among geldige_rechten). Nearly always there is no active noodtoegang: then this is one small query."""
     casus_ids = list(actieve_noodtoegangen(user).values_list("casus_id", flat=True))
     if not casus_ids:
         return []
