@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Permission
 from django.db import connection
 from django.db.models import Count, Exists, F, IntegerField, OuterRef, Prefetch, Q, Subquery, Value
@@ -142,23 +143,54 @@ def _geldige_betrokkenheden(user, today):
     )
 
 
-def _reden_geldig(user, casus="", today=None):
-    """casusrecht_geldig as a condition on a queryset; `casus` is the path to the casus ("" on Casus itself)."""
+def _reden_geldig(user, today=None):
+    """casusrecht_geldig as a condition on a Casus queryset."""
     today = today or timezone.localdate()
-    pad = f"{casus}__" if casus else ""
-    regisseur = Q(**{f"{pad}casusregisseur": user}) & (
-        ~Q(**{f"{pad}status": Casus.Status.AFGESLOTEN}) | Q(**{f"{pad}leesrecht_regisseur_tot__gte": today})
-    )
-    betrokken = Exists(_geldige_betrokkenheden(user, today).filter(casus=OuterRef(f"{pad}pk")))
-    expert = Exists(permissions.open_expertvragen(user).filter(casus=OuterRef(f"{pad}pk")))
+    regisseur = Q(casusregisseur=user) & (~Q(status=Casus.Status.AFGESLOTEN) | Q(leesrecht_regisseur_tot__gte=today))
+    betrokken = Exists(_geldige_betrokkenheden(user, today).filter(casus=OuterRef("pk")))
+    expert = Exists(permissions.open_expertvragen(user).filter(casus=OuterRef("pk")))
     return regisseur | betrokken | expert
 
 
 def geldige_rechten(user, perm="casusregie.view_casus"):
-    """The user's permission rows for `perm` whose reason still holds."""
-    return CasusUserObjectPermission.objects.filter(user=user, permission_id=permission_id(perm)).filter(
-        _reden_geldig(user, "content_object")
-    )
+    """The user's permission rows for `perm` whose reason still holds. The reason is an EXISTS over the grant's
+    casus rather than a join to it: PostgreSQL then checks it per grant (a primary-key read, and an index probe
+    for the betrokkenheid), so a query that needs a few hundred grants stops after those, where the join read
+    all 200,000 casussen or all 70,000 betrokkenheden of a busy user into a hash first (bench/README.md, issue 20)."""
+    return _geldige_rechten(user, permission_id(perm))
+
+
+def _geldige_rechten(user, perm_id, today=None):
+    reden = Casus.objects.filter(pk=OuterRef("content_object_id")).filter(_reden_geldig(user, today))
+    return CasusUserObjectPermission.objects.filter(user=user, permission_id=perm_id).filter(Exists(reden))
+
+
+# Stand-ins for the user, the permission and the date while _geldige_ids_sql builds its statement once.
+_IEMAND, _RECHT, _OOIT = -987_654_321, -987_654_322, date(1901, 1, 1)
+
+
+def geldige_casus_ids(user, limit, perm="casusregie.view_casus"):
+    """The casus ids of geldige_rechten(user, perm), at most `limit`, in grant order (the index's). The ORM
+    takes longer to build this statement (three nested EXISTS) than PostgreSQL to run it, so it is built once per
+    process with stand-ins and run with the values, as holds_on's."""
+    sql, params = _geldige_ids_sql(limit)
+    today = timezone.localdate()
+    waarden = [(_IEMAND, user.pk), (_RECHT, permission_id(perm)), (_OOIT, today), (str(_OOIT), str(today))]
+    params = [next((nu for stand_in, nu in waarden if p == stand_in), p) for p in params]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return [row[0] for row in cursor.fetchall()]
+
+
+@cache
+def _geldige_ids_sql(limit):
+    iemand = get_user_model()(pk=_IEMAND)
+    rechten = _geldige_rechten(iemand, _RECHT, _OOIT).order_by("content_object_id")
+    sql, params = rechten.values_list("content_object_id", flat=True)[:limit].query.sql_with_params()
+    gevonden = {stand_in for stand_in in (_IEMAND, _RECHT, _OOIT, str(_OOIT)) if stand_in in params}
+    if not ({_IEMAND, _RECHT} <= gevonden and gevonden & {_OOIT, str(_OOIT)}):
+        raise RuntimeError("geldige_casus_ids: a stand-in is missing from the statement's parameters")
+    return sql, params
 
 
 def casussen_for(user):
@@ -330,36 +362,52 @@ def caseload_per_regisseur_sql():
     return rows.query.sql_with_params()
 
 
+TELLEN_TOT = 500  # mijn casussen: the count is exact up to here, "meer dan 500" beyond (as the name search)
+
+
 def mijn_casussen(user):
-    """The casussen a casusregisseur directs or takes part in, open first, and how many there are.
+    """The casussen a casusregisseur directs or takes part in, open first, and how many there are; an
+    aantal above TELLEN_TOT means "more than that" (as zoek_personen_begrensd).
 
     The services grant view_casus exactly to the casusregisseur (until the read term after closing) and to
-    the active betrokkenen, and revoke it when that ends; so the list is driven by the user's own permission
-    rows (one EXISTS, walked along casus_lijst_volgorde) and counted from them alone (an index-only count).
+    the active betrokkenen, and revoke it when that ends; a grant counts only while its reason holds
+    (geldige_rechten). One query reads the ids of at most TELLEN_TOT + 1 valid grants: checking the reason of
+    every grant of a user with 70,000 of them cost 100 ms (bench/README.md, issue 20). A short list is then the
+    page query's `pk IN (ids)` (a few hundred primary-key reads, never a walk along the list order past
+    other users' casussen); a long one stays an EXISTS over the grants walked along casus_lijst_volgorde,
+    which meets 25 of them within a few hundred rows.
     A casus seen through noodtoegang is not "mine", except where the user is also its regisseur or an active
     betrokkene without holding view_casus (a closed casus past its read term): `_via_noodtoegang`."""
-    rechten = geldige_rechten(user)
-    mijn = Exists(rechten.filter(content_object=OuterRef("pk")))
-    extra = _via_noodtoegang(user, rechten)
+    ids = geldige_casus_ids(user, TELLEN_TOT + 1)
+    extra = _via_noodtoegang(user)
+    if len(ids) > TELLEN_TOT:
+        mijn = Exists(geldige_rechten(user).filter(content_object=OuterRef("pk")))
+        casussen = Casus.objects.filter(mijn | Q(pk__in=extra) if extra else mijn)
+    else:
+        casussen = Casus.objects.filter(pk__in=ids + extra)
     casussen = (
-        Casus.objects.filter(mijn | Q(pk__in=extra) if extra else mijn)
-        .select_related("organisatie", "casusregisseur", "melding")
+        casussen.select_related("organisatie", "casusregisseur", "melding")
         .prefetch_related(Prefetch("melding__betrokkenen", queryset=Betrokkene.objects.select_related("persoon")))
         .order_by(F("afgesloten_op").asc(nulls_first=True), "-toegewezen_op", "-id")  # casus_lijst_volgorde
     )
-    return casussen, rechten.count() + len(extra)
+    return casussen, len(ids) + len(extra)
 
 
-def _via_noodtoegang(user, rechten):
+def tellen_begrensd(casussen):
+    """How many of `casussen` there are, counted up to TELLEN_TOT + 1 (an aantal above TELLEN_TOT: "more")."""
+    return casussen.order_by()[: TELLEN_TOT + 1].count()
+
+
+def _via_noodtoegang(user):
     """Ids of casussen the user directs or takes part in and sees only through an active noodtoegang (not
-    in `rechten`). Nearly always there is no active noodtoegang: then this is one small query."""
+    among geldige_rechten). Nearly always there is no active noodtoegang: then this is one small query."""
     casus_ids = list(actieve_noodtoegangen(user).values_list("casus_id", flat=True))
     if not casus_ids:
         return []
     betrokken = CasusBetrokkene.objects.filter(casus=OuterRef("pk"), professional=user, beeindigd_op__isnull=True)
     return list(
         Casus.objects.filter(Q(casusregisseur=user) | Exists(betrokken), pk__in=casus_ids)
-        .exclude(pk__in=rechten.values("content_object_id"))
+        .exclude(pk__in=geldige_rechten(user).values("content_object_id"))
         .values_list("pk", flat=True)
     )
 

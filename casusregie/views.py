@@ -76,11 +76,20 @@ def mijn_casussen(request):
         raise PermissionDenied
     sortering = selectors.CASUS_SORTERING.uit(request.GET)
     casussen = selectors.CASUS_SORTERING.toepassen(selectors.casussen_filteren(casussen, **filters), sortering)
-    # Unfiltered, "mijn casussen" is counted from the user's permission rows (an index-only count).
-    paginator = Paginator(casussen, 25) if gefilterd or aantal is None else GeteldePaginator(casussen, 25, aantal)
+    # "Mijn casussen" is counted up to TELLEN_TOT, filtered or not; beyond it the pages reach the first 500 and the
+    # page says "meer dan 500" (as the name search). Counting every one of a busy user's grants cost 100-1,000 ms.
+    if aantal is None:
+        paginator, meer = Paginator(casussen, 25), False
+    else:
+        if gefilterd:
+            aantal = selectors.tellen_begrensd(casussen)
+        paginator = GeteldePaginator(casussen, 25, min(aantal, selectors.TELLEN_TOT))
+        meer = aantal > selectors.TELLEN_TOT
     page = paginator.get_page(request.GET.get("pagina"))
     context = {
         "page": page,
+        "meer": meer,
+        "max": selectors.TELLEN_TOT,
         "titel": titel,
         "filters": filters,
         "gefilterd": gefilterd,

@@ -10,7 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from casusregie import selectors, services
-from casusregie.models import AfsluitReden, Casus
+from casusregie.models import AfsluitReden, Casus, CasusUserObjectPermission
 from tests import factories
 
 URL = reverse("casusregie:mijn_casussen")
@@ -140,3 +140,52 @@ def test_the_paginator_counts_from_the_permission_rows(client, demo, settings):
     client.force_login(demo["regisseur_dimence"])
     html = client.get(URL + "?pagina=2").content.decode()
     assert "Pagina 2 van 2 (27 resultaten)" in html
+
+
+@pytest.mark.parametrize("grens", [2, 10], ids=["long-list", "short-list"])
+def test_a_grant_whose_reason_ended_is_neither_listed_nor_counted_on_either_query_shape(demo, monkeypatch, grens):
+    """Up to TELLEN_TOT valid grants the page query reads their ids; beyond it, an EXISTS over the grants."""
+    monkeypatch.setattr(selectors, "TELLEN_TOT", grens)
+    regisseur = demo["regisseur_dimence"]
+    geldig = [factories.casus(demo) for _ in range(3)]
+    verlopen = factories.casus(demo)
+    sluit(verlopen)
+    Casus.objects.filter(pk=verlopen.pk).update(leesrecht_regisseur_tot=timezone.localdate() - timedelta(days=1))
+    assert CasusUserObjectPermission.objects.filter(user=regisseur, content_object=verlopen).exists()  # not tidied
+    casussen, aantal = selectors.mijn_casussen(regisseur)
+    assert {c.pk for c in casussen} == {c.pk for c in geldig}
+    assert aantal == (3 if grens == 10 else grens + 1)  # above the bound: "more than grens"
+
+
+def test_a_long_list_shows_more_than_the_bound_and_the_pages_up_to_it(client, demo, monkeypatch, settings):
+    settings.BZT_MAX_CASELOAD = 40
+    monkeypatch.setattr(selectors, "TELLEN_TOT", 26)
+    for _ in range(30):
+        factories.casus(demo)
+    client.force_login(demo["regisseur_dimence"])
+    html = client.get(URL + "?pagina=2").content.decode()
+    assert "Pagina 2 van 2 (meer dan 26 resultaten)" in html
+    assert "Meer dan 26 casussen" in html
+    assert html.count('<tr class="utrecht-table__row">') == 1 + 1  # the header and the 26th casus
+
+    html = client.get(URL + "?status=open").content.decode()  # filtered: counted up to the bound too
+    assert "Pagina 1 van 2 (meer dan 26 resultaten)" in html
+    monkeypatch.setattr(selectors, "TELLEN_TOT", 500)
+    html = client.get(URL + "?status=open").content.decode()
+    assert "Pagina 1 van 2 (30 resultaten)" in html and "Meer dan" not in html
+
+
+def test_the_prebuilt_ids_statement_answers_for_each_user_and_for_today(demo, monkeypatch):
+    """geldige_casus_ids runs a statement built once with stand-ins: the user and the date must be the real ones."""
+    eigen = factories.casus(demo)
+    andermans = factories.casus(demo, regisseur="regisseur_tactus")
+    betrek(demo, andermans, "regisseur_dimence", einddatum=timezone.localdate())  # the last day counts
+    dimence, tactus = demo["regisseur_dimence"], demo["regisseur_tactus"]
+    assert sorted(selectors.geldige_casus_ids(dimence, 10)) == sorted([eigen.pk, andermans.pk])
+    assert selectors.geldige_casus_ids(tactus, 10) == [andermans.pk]
+    assert selectors.geldige_casus_ids(dimence, 1) == [min(eigen.pk, andermans.pk)]
+
+    morgen = timezone.localdate() + timedelta(days=1)
+    monkeypatch.setattr(selectors.timezone, "localdate", lambda: morgen)
+    assert selectors.geldige_casus_ids(dimence, 10) == [eigen.pk]
+    assert set(selectors.geldige_rechten(dimence).values_list("content_object_id", flat=True)) == {eigen.pk}
