@@ -10,12 +10,15 @@ from django.db.models import (
     F,
     IntegerField,
     Min,
+    OuterRef,
     Prefetch,
     Q,
+    Subquery,
     Value,
     When,
     prefetch_related_objects,
 )
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -23,9 +26,9 @@ from bzt import instellingen
 from bzt.access import access_object
 from bzt.forms import parse_int
 from bzt.models import User
+from casusregie import rechten as casus_rechten
 from casusregie import search
 from casusregie.models import Casus, PlanActie
-from casusregie.rechten import mag
 from casusregie.selectors import (
     caseload_per_regisseur_sql,
     caseload_vol,
@@ -108,9 +111,15 @@ def eigen_casussen(user):
 def mijn_mdo_punten(user):
     """The agenda items (coming and decided) about the user's own casussen and their meldingen, newest MDO first.
     Only the item itself: not the rest of the agenda, not the attendees, not other households."""
-    eigen = eigen_casussen(user).values("pk")
+    # The casussen first, then the items by two IN lists on the item's own columns: one index each. An OR of
+    # a subquery on the casus and one through the melding's casus read every item of every MDO (issue 20).
+    eigen = list(eigen_casussen(user).values_list("pk", "melding_id"))
+    if not eigen:
+        return []
+    casus_ids = [pk for pk, _ in eigen]
+    melding_ids = [melding_id for _, melding_id in eigen]
     punten = list(
-        AgendaPunt.objects.filter(Q(casus__in=eigen) | Q(melding__casus__in=eigen))
+        AgendaPunt.objects.filter(Q(casus_id__in=casus_ids) | Q(melding_id__in=melding_ids))
         .select_related("overleg", "casus", "melding__casus", "besloten_door", "aangemeld_door")
         .order_by("-overleg__datum", "-overleg_id", "volgorde", "id")
     )
@@ -128,7 +137,10 @@ def huishoudens_van(punten):
 def te_agenderen_casussen(user):
     """The user's own open casussen they may put on an MDO agenda (casusregie.rechten "mdo_agenderen")."""
     casussen = eigen_casussen(user).exclude(status=Casus.Status.AFGESLOTEN).order_by("-toegewezen_op", "-id")
-    return [c for c in casussen if mag(user, "mdo_agenderen", c)]
+    # eigen_casussen already holds the right's grant with its reason (in SQL, the rule holds_on asks per casus),
+    # so of mag() only the casus's state is left: asked in memory, not one grant query per casus (issue 20).
+    recht = casus_rechten.RECHTEN["mdo_agenderen"]  # the change right (tests/mdo/test_agenderen.py pins it)
+    return [c for c in casussen if user.is_active and recht.is_open(c)]
 
 
 def komende_overleggen():
@@ -143,6 +155,13 @@ def overleggen_for(user):
     return Overleg.objects.none()
 
 
+def _aantal_punten(**filters):
+    """The number of items of the outer meeting, as a subquery per meeting: a COUNT(DISTINCT) over the join
+    with every item grouped all meetings before the page was cut (issue 20); this counts the page's only."""
+    punten = AgendaPunt.objects.filter(overleg=OuterRef("pk"), **filters).order_by().values("overleg")
+    return Coalesce(Subquery(punten.annotate(n=Count("pk")).values("n")), 0)
+
+
 def overleggen_lijst(user, today=None):
     """Upcoming meetings first (soonest first), then past ones (latest first), with their item counts."""
     today = today or timezone.localdate()
@@ -150,8 +169,8 @@ def overleggen_lijst(user, today=None):
         overleggen_for(user)
         .select_related("voorzitter")
         .annotate(
-            punten=Count("agendapunten", distinct=True),
-            open_punten=Count("agendapunten", filter=Q(agendapunten__besluit=""), distinct=True),
+            punten=_aantal_punten(),
+            open_punten=_aantal_punten(besluit=""),
             voorbij=Case(When(datum__gte=today, then=Value(0)), default=Value(1), output_field=IntegerField()),
             komend_op=Case(When(datum__gte=today, then=F("datum"))),
         )
