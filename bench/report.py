@@ -15,7 +15,7 @@ WORKLOAD_TITLES = {
     2: "2. Mijn casussen (/casussen/) — baseline: the unfiltered list query; target ≤ 1.5×",
     3: "3. Dossier with a long history — baseline: the dossier of a fresh casus",
     4: "4. Search by name and by BSN (/meldpunt/zoeken/) — baseline: 10k",
-    5: "5. MDO agenda (/mdo/<pk>/, 30 items) — baseline: 10k",
+    5: "5. MDO agenda (/mdo/<pk>/, 30 items), MDO list (/mdo/) and Mijn MDO-punten — baseline: 10k",
     6: "6. Procesmanager dashboard (/casussen/dashboard/) — baseline: 10k",
     7: (
         "7. Jaarmonitor figures (monitor.figures.compute) — baseline: one hand-written statement that groups the "

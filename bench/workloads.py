@@ -246,6 +246,11 @@ class Bench:
             "bench_procesmanager",
             f"/mdo/{verleden['overleg']}/",
         )
+        # issue 20, costs that grow: both read every MDO's items (the list counts them per meeting)
+        self.page("w5.mdo_lijst", 5, "MDO list /mdo/ (first page, item counts)", "bench_procesmanager", "/mdo/")
+        for kind in ("narrow", "broad"):
+            label = f"Mijn MDO-punten /mdo/mijn-punten/ {kind} casusregisseur"
+            self.page(f"w5.mijn_punten.{kind}", 5, label, f"bench_{kind}", "/mdo/mijn-punten/")
 
     def w6_dashboard(self):
         from django.utils import timezone

@@ -10,12 +10,15 @@ from django.db.models import (
     F,
     IntegerField,
     Min,
+    OuterRef,
     Prefetch,
     Q,
+    Subquery,
     Value,
     When,
     prefetch_related_objects,
 )
+from django.db.models.functions import Coalesce
 from django.urls import reverse
 from django.utils import timezone
 
@@ -23,9 +26,9 @@ from bzt import instellingen
 from bzt.access import access_object
 from bzt.forms import parse_int
 from bzt.models import User
+from casusregie import rechten as casus_rechten
 from casusregie import search
-from casusregie.models import Casus, PlanActie
-from casusregie.rechten import mag
+from casusregie.models import Casus, CasusUserObjectPermission, PlanActie
 from casusregie.selectors import (
     caseload_per_regisseur_sql,
     caseload_vol,
@@ -34,6 +37,7 @@ from casusregie.selectors import (
     geldige_rechten,
     met_regisseursrol,
     open_casussen_per_regisseur,
+    permission_id,
 )
 from casusregie.timeline import Gebeurtenis, op_dag
 from meldpunt.codes import Leefgebied
@@ -98,24 +102,42 @@ def besluiten_in_tijdlijn(casus, limit=None, voor=None):
 
 def eigen_casussen(user):
     """The casussen the user holds the change right on now (their own: the casusregisseur, or a betrokkene who
-    may change it): the only ones whose agenda items and besluiten they see, and may put on the agenda."""
+    may change it): the only ones whose agenda items and besluiten they see, and may put on the agenda. A list,
+    newest first: Mijn MDO-punten reads it once for its items and its form."""
     if not user.is_authenticated:
-        return Casus.objects.none()
+        return []
     rechten = geldige_rechten(user, "casusregie.change_casus")
-    return casussen_for(user).filter(pk__in=rechten.values("content_object_id"))
+    # The ids of the user's grants first (an index-only read): PostgreSQL guesses thousands of grants for a user
+    # with many of another permission (it multiplies the user's and the permission's share) and then scans every
+    # casus to check their reasons; with the ids it checks the few there are (issue 20).
+    verleend = list(
+        CasusUserObjectPermission.objects.filter(
+            user=user, permission_id=permission_id("casusregie.change_casus")
+        ).values_list("content_object_id", flat=True)
+    )
+    casussen = casussen_for(user).filter(pk__in=verleend).filter(pk__in=rechten.values("content_object_id"))
+    return list(casussen.order_by("-toegewezen_op", "-id"))
 
 
-def mijn_mdo_punten(user):
+def mijn_mdo_punten(user, eigen=None):
     """The agenda items (coming and decided) about the user's own casussen and their meldingen, newest MDO first.
-    Only the item itself: not the rest of the agenda, not the attendees, not other households."""
-    eigen = eigen_casussen(user).values("pk")
+    Only the item itself: not the rest of the agenda, not the attendees, not other households.
+    `eigen`: eigen_casussen(user) when already read."""
+    eigen = eigen_casussen(user) if eigen is None else eigen
+    # The items by two IN lists on the item's own columns (one index each). An OR of a subquery on the casus and
+    # one through the melding's casus read every item of every MDO (issue 20).
+    if not eigen:
+        return []
+    per_casus = {c.pk: c for c in eigen}
+    per_melding = {c.melding_id: c for c in eigen}
     punten = list(
-        AgendaPunt.objects.filter(Q(casus__in=eigen) | Q(melding__casus__in=eigen))
-        .select_related("overleg", "casus", "melding__casus", "besloten_door", "aangemeld_door")
+        AgendaPunt.objects.filter(Q(casus_id__in=per_casus) | Q(melding_id__in=per_melding))
+        .select_related("overleg", "besloten_door", "aangemeld_door")
         .order_by("-overleg__datum", "-overleg_id", "volgorde", "id")
     )
     for punt in punten:
-        punt.eigen_casus = punt.casus if punt.casus_id else punt.melding.casus
+        # a decided melding item has its casus too: the melding's own, or the open casus it was added to
+        punt.eigen_casus = per_casus.get(punt.casus_id) or per_melding[punt.melding_id]
     return punten
 
 
@@ -125,10 +147,14 @@ def huishoudens_van(punten):
     return list(Betrokkene.objects.filter(melding__casus__in=casus_ids).values_list("persoon_id", flat=True))
 
 
-def te_agenderen_casussen(user):
-    """The user's own open casussen they may put on an MDO agenda (casusregie.rechten "mdo_agenderen")."""
-    casussen = eigen_casussen(user).exclude(status=Casus.Status.AFGESLOTEN).order_by("-toegewezen_op", "-id")
-    return [c for c in casussen if mag(user, "mdo_agenderen", c)]
+def te_agenderen_casussen(user, eigen=None):
+    """The user's own open casussen they may put on an MDO agenda (casusregie.rechten "mdo_agenderen"), newest
+    first. `eigen`: eigen_casussen(user) when already read."""
+    eigen = eigen_casussen(user) if eigen is None else eigen
+    # eigen_casussen already holds the right's grant with its reason (in SQL, the rule holds_on asks per casus),
+    # so of mag() only the casus's state is left: asked in memory, not one grant query per casus (issue 20).
+    recht = casus_rechten.RECHTEN["mdo_agenderen"]  # the change right (tests/mdo/test_agenderen.py pins it)
+    return [c for c in eigen if c.status != Casus.Status.AFGESLOTEN and user.is_active and recht.is_open(c)]
 
 
 def komende_overleggen():
@@ -143,6 +169,13 @@ def overleggen_for(user):
     return Overleg.objects.none()
 
 
+def _aantal_punten(**filters):
+    """The number of items of the outer meeting, as a subquery per meeting: a COUNT(DISTINCT) over the join
+    with every item grouped all meetings before the page was cut (issue 20); this counts the page's only."""
+    punten = AgendaPunt.objects.filter(overleg=OuterRef("pk"), **filters).order_by().values("overleg")
+    return Coalesce(Subquery(punten.annotate(n=Count("pk")).values("n")), 0)
+
+
 def overleggen_lijst(user, today=None):
     """Upcoming meetings first (soonest first), then past ones (latest first), with their item counts."""
     today = today or timezone.localdate()
@@ -150,8 +183,8 @@ def overleggen_lijst(user, today=None):
         overleggen_for(user)
         .select_related("voorzitter")
         .annotate(
-            punten=Count("agendapunten", distinct=True),
-            open_punten=Count("agendapunten", filter=Q(agendapunten__besluit=""), distinct=True),
+            punten=_aantal_punten(),
+            open_punten=_aantal_punten(besluit=""),
             voorbij=Case(When(datum__gte=today, then=Value(0)), default=Value(1), output_field=IntegerField()),
             komend_op=Case(When(datum__gte=today, then=F("datum"))),
         )

@@ -440,7 +440,8 @@ def besluiten_pdf(request, pk):
 
 
 def _mijn_punten(request, form=None):
-    punten = selectors.mijn_mdo_punten(request.user)
+    eigen = selectors.eigen_casussen(request.user)
+    punten = selectors.mijn_mdo_punten(request.user, eigen)
     if punten:
         log_inzage(
             request,
@@ -452,7 +453,7 @@ def _mijn_punten(request, form=None):
     if form is None:
         overleggen = list(selectors.komende_overleggen())
         form = AgenderenForm(
-            casussen=selectors.te_agenderen_casussen(request.user),
+            casussen=selectors.te_agenderen_casussen(request.user, eigen),
             overleggen=overleggen,
             initial={"casus": request.GET.get("casus", ""), "overleg": overleggen[0].pk if overleggen else None},
         )

@@ -302,3 +302,28 @@ def test_a_past_agenda_is_paged_and_the_access_log_names_the_households_shown(ch
     gelogd = set(InzageRegel.objects.exclude(pk__in=voor).values_list("persoon_id", flat=True))
     getoond = set(AgendaPunt.objects.get(pk=c).melding.betrokkenen.values_list("persoon_id", flat=True))
     assert gelogd == getoond  # only the household of the item on this page
+
+
+def test_the_list_counts_items_and_uses_the_same_number_of_queries_for_one_or_three_meetings(chair, demo):
+    def pagina():
+        with CaptureQueriesContext(connection) as ctx:
+            response = chair.get(LIJST)
+        assert response.status_code == 200
+        return {o.pk: (o.punten, o.open_punten) for o in response.context["page"].object_list}, len(
+            ctx.captured_queries
+        )
+
+    for _ in range(2):
+        factories.mdo_melding(demo)
+    eerste = factories.overleg(demo, dagen=3)
+    aantallen, klein = pagina()
+    assert aantallen == {eerste.pk: (2, 2)}
+    for _ in range(3):
+        factories.mdo_melding(demo)
+    tweede = factories.overleg(demo, dagen=10)
+    leeg = factories.overleg(demo, dagen=20)
+    # postponed: decided on the first agenda, open again on the second
+    services.besluit_aanhouden(door=demo["procesmanager"], punt=eerste.agendapunten.first(), notulen="Later.")
+    aantallen, groot = pagina()
+    assert groot == klein
+    assert aantallen == {eerste.pk: (2, 1), tweede.pk: (4, 4), leeg.pk: (0, 0)}

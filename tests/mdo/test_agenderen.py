@@ -8,12 +8,15 @@ import time
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from bzt.workflow import TransitionNotAllowed
+from casusregie import rechten as casus_rechten
 from casusregie import services as casus_services
-from casusregie.models import AfsluitReden
+from casusregie.models import AfsluitReden, Casus
 from casusregie.timeline import tijdlijn
+from casusregie.workflow import WIJZIGEN
 from mdo import selectors, services
 from mdo.models import AgendaPunt
 from tests import factories
@@ -205,3 +208,66 @@ def test_two_requests_at_once_put_the_casus_on_the_agenda_once(demo):
         thread.join(timeout=60)
     assert results == {"eerste": "ok", "tweede": "geweigerd"}
     assert list(AgendaPunt.objects.filter(casus=c).values_list("vraag", flat=True)) == ["Eerste"]
+
+
+def _eigen_casussen_met_punten(demo, overleg, aantal):
+    """`aantal` casussen of regisseur_dimence, each with two items: the melding assigned at the MDO (an item
+    on the melding) and the casus put on that agenda with a question (an item on the casus)."""
+    meldingen = [factories.mdo_melding(demo) for _ in range(aantal)]
+    services.agenda_vullen(door=demo["procesmanager"], overleg=overleg)
+    casussen = []
+    for melding in meldingen:
+        punt = AgendaPunt.objects.get(overleg=overleg, melding=melding)
+        c = services.besluit_toewijzen(
+            door=demo["procesmanager"], punt=punt, casusregisseur=demo["regisseur_dimence"], notulen="Akkoord."
+        )
+        _agenderen(demo, c, vraag=f"Vraag over {c.nummer}")
+        casussen.append(c)
+    return casussen
+
+
+def test_mijn_mdo_punten_uses_the_same_number_of_queries_for_one_or_four_casussen(client, demo):
+    overleg = factories.overleg(demo)
+    client.force_login(demo["regisseur_dimence"])
+
+    def pagina():
+        with CaptureQueriesContext(connection) as ctx:
+            response = client.get(reverse(MIJN))
+        assert response.status_code == 200
+        return response, len(ctx.captured_queries)
+
+    eerst = _eigen_casussen_met_punten(demo, overleg, 1)
+    response, klein = pagina()
+    assert len(response.context["punten"]) == 2
+    casussen = eerst + _eigen_casussen_met_punten(demo, overleg, 3)
+    response, groot = pagina()
+    assert groot == klein
+    # both kinds of item of every own casus, each with its own casus; the open casussen in the form
+    punten = response.context["punten"]
+    assert sorted((p.eigen_casus.pk, p.soort) for p in punten) == sorted(
+        (c.pk, soort) for c in casussen for soort in (AgendaPunt.Soort.MELDING, AgendaPunt.Soort.CASUSBESPREKING)
+    )
+    body = response.content.decode()
+    assert all(f"Vraag over {c.nummer}" in body for c in casussen)
+    assert {v for v, _ in response.context["form"].fields["casus"].choices if v} == {c.pk for c in casussen}
+
+
+def test_te_agenderen_casussen_are_the_own_open_casussen_mag_allows(demo):
+    """te_agenderen_casussen asks the casus's state in memory and takes the grant from eigen_casussen: that is
+    mag(user, "mdo_agenderen", casus) only while that right is the change right."""
+    assert casus_rechten.RECHTEN["mdo_agenderen"].permissions == (WIJZIGEN,)
+    open_casus = factories.casus(demo)
+    dicht = factories.afsluitklaar(demo, factories.casus(demo))
+    casus_services.casus_afsluiten(
+        door=demo["regisseur_dimence"], casus=dicht, reden=AfsluitReden.objects.get(code="doel_bereikt")
+    )
+    factories.casus(demo, regisseur="regisseur_tactus")
+    for wie in ("regisseur_dimence", "regisseur_tactus", "procesmanager"):
+        user = demo[wie]
+        verwacht = [
+            c
+            for c in Casus.objects.order_by("-toegewezen_op", "-id")
+            if c.status != Casus.Status.AFGESLOTEN and casus_rechten.mag(user, "mdo_agenderen", c)
+        ]
+        assert selectors.te_agenderen_casussen(user) == verwacht
+    assert selectors.te_agenderen_casussen(demo["regisseur_dimence"]) == [open_casus]
