@@ -175,16 +175,20 @@ def targets(results):
                 out.append((target, size, verdict, f"{row['ratio']:.2f}×, {row['queries']} queries"))
     for size in sizes:
         row = idx[size].get("w7.compute")
+        best = idx[size].get("w7.compute.vs_best")
         if row and row.get("ratio") is not None:
-            verdict = "PASS" if row["ratio"] <= 2 else "FAIL"
+            # issue 20: against the best statement over the same rows (its best plan), not only the plain one
+            judged = best if best and best.get("ratio") is not None else row
+            verdict = "PASS" if judged["ratio"] <= 2 else "FAIL"
             other = idx[size].get("w7.compute.vs_meldingen")
             extra = f"; {other['ratio']:.0f}× the meldingen-only GROUP BY" if other and other.get("ratio") else ""
+            plain = f"; {row['ratio']:.2f}× the same statement with PostgreSQL's own plan" if judged is best else ""
             out.append(
                 (
-                    "jaarmonitor figures ≤ 2× hand-written SQL over the same rows",
+                    "jaarmonitor figures ≤ 2× the best hand-written SQL over the same rows",
                     size,
                     verdict,
-                    f"{row['ratio']:.2f}×{extra}",
+                    f"{judged['ratio']:.2f}×{plain}{extra}",
                 )
             )
             verdict = "PASS" if row.get("queries") is not None and row["queries"] <= 8 else "FAIL"
@@ -232,6 +236,26 @@ def targets(results):
                     human(dry["median_ms"]),
                 )
             )
+    # issue 20's own targets
+    for key, row in idx[largest].items():
+        if key.startswith("w10."):
+            verdict = "PASS" if row["p95_ms"] < 100 else "FAIL"
+            out.append((f"name search, any term, p95 < 100 ms at 1M{at}", key, verdict, f"p95 {human(row['p95_ms'])}"))
+        if key.startswith("w11."):
+            verdict = "PASS" if row["p95_ms"] < 200 else "FAIL"
+            rows = results[largest].get("extra", {}).get("inzagelog_rows")
+            scope = f"{key} ({rows:,} rows)" if rows else key
+            out.append(("access-log viewer p95 < 200 ms at 5M rows", scope, verdict, f"p95 {human(row['p95_ms'])}"))
+    for size in sizes:
+        row = idx[size].get("w12.inzage_writes")
+        if row and row.get("rows_per_s") is not None:
+            verdict = "PASS" if row["rows_per_s"] >= 1000 else "FAIL"
+            out.append(("access log ≥ 1,000 rows/s with 16 writers", size, verdict, f"{row['rows_per_s']:,} rows/s"))
+        row = idx[size].get("w17.rapport.regio")
+        if row and row.get("ratio") is not None:
+            verdict = "PASS" if row["ratio"] <= 2 else "FAIL"
+            detail = f"{row['ratio']:.2f}× ({human(row['median_ms'])} against one gemeente's)"
+            out.append(("region report of every gemeente ≤ 2× one gemeente's", size, verdict, detail))
     for size in sizes:
         for key, row in idx[size].items():
             if key.startswith("w14.") and key.endswith(".warmed"):
