@@ -401,20 +401,27 @@ def _rows(sql, params, *, indexpaden=False):
     for this statement only (see INDEXPADEN); the settings are restored after it, also inside a transaction."""
     result = {}
     hint = indexpaden and connection.vendor == "postgresql"
-    # SET LOCAL needs a transaction; no savepoint: the settings are put back by hand, also inside an outer one
+    binnen = connection.in_atomic_block  # inside an outer transaction: SET LOCAL would outlive this statement
+    # SET LOCAL needs a transaction; no savepoint: inside an outer one the settings are put back by hand
     with transaction.atomic(savepoint=False) if hint else nullcontext(), connection.cursor() as cursor:
-        if hint:  # one statement: read the settings (evaluated first, OFFSET 0), then switch them off
-            vorige = ", ".join(f"current_setting('{name}') AS v{i}" for i, name in enumerate(INDEXPADEN))
-            uit = ", ".join(f"set_config('{name}', 'off', true)" for name in INDEXPADEN)
-            cursor.execute(f"SELECT s.*, {uit} FROM (SELECT {vorige} OFFSET 0) AS s")  # noqa: S608 - constants
-            vorige = cursor.fetchone()[: len(INDEXPADEN)]
-        try:
-            cursor.execute(sql, params)
+        if hint and not binnen:  # our own transaction ends right after: one round trip, no restoring
+            uit = " ".join(f"SET LOCAL {name} = off;" for name in INDEXPADEN)
+            cursor.execute(f"{uit} {sql}", params)
             rows = cursor.fetchall()
-        finally:
-            if hint:
-                terug = ", ".join("set_config(%s, %s, true)" for _ in INDEXPADEN)
-                cursor.execute(f"SELECT {terug}", [v for pair in zip(INDEXPADEN, vorige, strict=True) for v in pair])
+        else:
+            if hint:  # one statement: read the settings (evaluated first, OFFSET 0), then switch them off
+                vorige = ", ".join(f"current_setting('{name}') AS v{i}" for i, name in enumerate(INDEXPADEN))
+                uit = ", ".join(f"set_config('{name}', 'off', true)" for name in INDEXPADEN)
+                cursor.execute(f"SELECT s.*, {uit} FROM (SELECT {vorige} OFFSET 0) AS s")  # noqa: S608 - constants
+                vorige = cursor.fetchone()[: len(INDEXPADEN)]
+            try:
+                cursor.execute(sql, params)
+                rows = cursor.fetchall()
+            finally:
+                if hint:
+                    terug = ", ".join("set_config(%s, %s, true)" for _ in INDEXPADEN)
+                    pairs = [v for pair in zip(INDEXPADEN, vorige, strict=True) for v in pair]
+                    cursor.execute(f"SELECT {terug}", pairs)
     for gemeente, figuur, sleutel, n in rows:
         result.setdefault(gemeente, {}).setdefault(figuur, {})[sleutel] = n
     return result

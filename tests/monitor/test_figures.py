@@ -260,6 +260,24 @@ def test_the_plan_settings_of_the_meldingen_statement_do_not_leak(imported):
                 assert cursor.fetchone()[0] == "on"
 
 
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_the_plan_settings_hold_for_the_meldingen_statement_only(django_assert_num_queries):
+    """Not inside a transaction (a job, the command): the settings go with the statement, in one round trip, and
+    end with compute()'s own transaction."""
+    from django.db import connection
+
+    from monitor.figures import INDEXPADEN, compute
+
+    with django_assert_num_queries(3):
+        figures = compute(JAAR)
+    assert figures["meldingen"]["totaal"] == 0
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            for name in INDEXPADEN:
+                cursor.execute(f"SELECT current_setting('{name}')")
+                assert cursor.fetchone()[0] == "on"
+
+
 @pytest.mark.parametrize("jaar", [JAAR - 1, JAAR])
 def test_the_headline_figures_of_the_previous_year_equal_the_full_figures(imported, jaar):
     from monitor.figures import compute, kopcijfers
