@@ -261,17 +261,22 @@ def test_the_plan_settings_of_the_meldingen_statement_do_not_leak(imported):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_outside_a_transaction_the_plan_settings_hold_for_the_meldingen_statement_only(django_assert_num_queries):
-    """Not inside a transaction (a job, the command): the settings go with the statement, in one round trip, and
-    end with compute()'s own transaction."""
+def test_outside_a_transaction_the_plan_settings_go_with_the_meldingen_statement():
+    """Not inside a transaction (a job, the command): the settings are sent with the statement, in one round trip,
+    and end with compute()'s own transaction (BEGIN and COMMIT aside, three statements as on SQLite)."""
     from django.db import connection
+    from django.test.utils import CaptureQueriesContext
 
     from monitor.figures import INDEXPADEN, compute
 
-    with django_assert_num_queries(3):
+    with CaptureQueriesContext(connection) as queries:
         figures = compute(JAAR)
     assert figures["meldingen"]["totaal"] == 0
+    statements = [q["sql"] for q in queries.captured_queries if q["sql"] not in ("BEGIN", "COMMIT")]
+    assert len(statements) == 3
     if connection.vendor == "postgresql":
+        assert statements[0].startswith("SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off;")
+        assert "WITH meldingen AS" in statements[0]
         with connection.cursor() as cursor:
             for name in INDEXPADEN:
                 cursor.execute(f"SELECT current_setting('{name}')")
