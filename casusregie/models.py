@@ -461,6 +461,8 @@ class PlanDoel(models.Model):
 
     class Meta:
         ordering = ["id"]
+        # the jaarmonitor's goal results of a year (without it a scan of every goal ever set)
+        indexes = [models.Index(fields=["resultaat_op"], condition=~Q(resultaat=""), name="plandoel_resultaat_op")]
 
     def __str__(self):
         return f"{self.get_leefgebied_display()}: {self.omschrijving[:40]}"

@@ -316,6 +316,8 @@ class Betrokkene(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["melding", "persoon"], name="betrokkene_eenmaal_per_melding"),
         ]
+        # "a melding about a household with children" (GGSR, the jaarmonitor's gezinnen) by index only
+        indexes = [models.Index(fields=["melding"], condition=Q(rol=Rol.KIND), name="betrokkene_kind")]
 
     def __str__(self):
         return f"{self.persoon} ({self.get_rol_display()})"

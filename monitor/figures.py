@@ -65,18 +65,21 @@ def _number(value):
 
 # --- SQL building blocks -------------------------------------------------------------------------------
 
-# Date expressions per database: whole days between two dates, the month as "01".."12", a date as the
-# integer YYYYMMDD (so that (YYYYMMDD(day) - YYYYMMDD(born)) / 10000 is the age in whole years on that day).
+# Date expressions per database: whole days between two dates, the month as "01".."12", and the age in whole
+# years on a day (born on or before it). PostgreSQL's age() counts the years that (month, day) of the day has
+# reached, the same number as SQLite's (YYYYMMDD(day) - YYYYMMDD(born)) / 10000, at a quarter of the cost of
+# to_char (PostgreSQL's to_char is slow: two per person were a tenth of compute()).
 _DIALECT = {
     "postgresql": {
         "days": "({end} - {start})",
         "month": "to_char({d}, 'MM')",
-        "ymd": "CAST(to_char({d}, 'YYYYMMDD') AS integer)",
+        "years": "CAST(date_part('year', age({end}, {start})) AS integer)",
     },
     "sqlite": {
         "days": "CAST(julianday({end}) - julianday({start}) AS INTEGER)",
         "month": "strftime('%%m', {d})",
-        "ymd": "CAST(strftime('%%Y%%m%%d', {d}) AS INTEGER)",
+        "years": "(CAST(strftime('%%Y%%m%%d', {end}) AS INTEGER) - CAST(strftime('%%Y%%m%%d', {start}) AS INTEGER))"
+        " / 10000",
     },
 }
 # The columns behind the paths of DOORLOOPTIJDEN, as named in the meldingen statement. A date after the
@@ -202,6 +205,7 @@ def _meldingen_sql(gemeente=None, *, per_gemeente=False):
         "overlast": _count_if("overlast"),
         "triage_doelgroep": _count_if(doelgroep_sql("score")),
         "triage_ggsr": _count_if("ggsr"),
+        "gezinnen": _count_if("gezin"),
         **{f"lg_{code}": _count_if(code) for code in Leefgebied.values},
         **{f"n_{key}": f"COUNT({key})" for key in DOORLOOPTIJDEN},
     }
@@ -216,11 +220,6 @@ def _meldingen_sql(gemeente=None, *, per_gemeente=False):
         branches.append(_branch(figuur, figuur, "SUM(n)", "personen WHERE n > 0", figuur))
         if per_gemeente:
             branches.append(_branch(figuur, figuur, "SUM(n_g)", "personen WHERE n_g > 0", figuur, "g"))
-    kind = f"""{t["betrokkene"]} b JOIN {t["melding"]} m ON m.id = b.melding_id
-            WHERE m.ontvangen_op BETWEEN %(start)s AND %(eind)s AND b.rol = 'kind'{_melding_in(gemeente)}"""  # noqa: S608
-    branches.append(_branch("totaal", "'gezinnen'", "COUNT(DISTINCT b.melding_id)", kind))
-    if per_gemeente:
-        branches.append(_branch("totaal", "'gezinnen'", "COUNT(DISTINCT b.melding_id)", kind, per="m.gemeente_id"))
     if connection.vendor == "postgresql":
         scalars |= {f"mediaan_{key}": f"percentile_cont(0.5) WITHIN GROUP (ORDER BY {key})" for key in days}
     else:  # no percentile_cont: the distribution of the day values, the median is taken in Python
@@ -229,30 +228,33 @@ def _meldingen_sql(gemeente=None, *, per_gemeente=False):
     branches += _scalars_both(both, "meldingen", scalars)
     bands = " ".join(f"WHEN leeftijd BETWEEN {low} AND {high} THEN '{label}'" for label, low, high in LEEFTIJDSBANDEN)
     persoon = persoon_id_sql("p")
+    # a melding about a household with children; looked up per melding (an index probe): as EXISTS, PostgreSQL
+    # hashes every child of every year instead
+    gezin = f"""(SELECT 1 FROM {t["betrokkene"]} b WHERE b.melding_id = m.id AND b.rol = 'kind' LIMIT 1) IS NOT NULL"""  # noqa: S608
     # per gemeente: the first record of each person in each gemeente too (volgorde_g), in the same pass
     per_g = (
-        (
-            ", m.gemeente_id AS g, ROW_NUMBER() OVER (PARTITION BY m.gemeente_id, "
-            f"{persoon} ORDER BY m.ontvangen_op, m.id, p.id) AS volgorde_g"
-        )
+        (f", m.g, ROW_NUMBER() OVER (PARTITION BY m.g, {persoon} ORDER BY m.ontvangen_op, m.id, p.id) AS volgorde_g")
         if per_gemeente
         else ""
     )
     personen_g = (
-        ("g, ", ", SUM(CASE WHEN volgorde_g = 1 THEN 1 ELSE 0 END) AS n_g", " OR volgorde_g = 1", ", 5")
-        if per_gemeente
-        else ("", "", "", "")
+        ("g, ", ", SUM(CASE WHEN volgorde_g = 1 THEN 1 ELSE 0 END) AS n_g", ", 5") if per_gemeente else ("", "", "")
     )
     return f"""
         WITH meldingen AS (
-            SELECT m.aanmeldroute, m.melder_type, m.overlast, {_sql("month", d="m.ontvangen_op")} AS maand,
-                   m.gemeente_id AS g, t.besluit, t.score, t.ggsr, {leefgebieden}, {doorlooptijden}
+            SELECT m.id, m.ontvangen_op, m.aanmeldroute, m.melder_type, m.overlast,
+                   {_sql("month", d="m.ontvangen_op")} AS maand, m.gemeente_id AS g,
+                   t.besluit, t.score, t.ggsr, {leefgebieden}, {doorlooptijden},
+                   {gezin} AS gezin
             FROM {t["melding"]} m
             LEFT JOIN {t["triage"]} t ON t.melding_id = m.id AND t.datum <= %(peil)s
             LEFT JOIN {t["casus"]} c ON c.melding_id = m.id AND c.toegewezen_op <= %(peil)s
             WHERE m.ontvangen_op BETWEEN %(start)s AND %(eind)s{_melding_in(gemeente)}
         ),
-        personen AS (  -- how many persons per combination (geslacht, inkomen, wijk, leeftijd): a few thousand rows
+        -- how many persons per combination (geslacht, inkomen, wijk, leeftijd): a few thousand rows. Every record is
+        -- grouped, its n 1 only on the person's first (the branches skip groups of n = 0): filtered on volgorde = 1
+        -- first, PostgreSQL expects a few dozen rows and sorts them on four text columns instead of hashing.
+        personen AS (
             SELECT geslacht, inkomen, COALESCE(NULLIF(wijk, ''), 'onbekend') AS wijk,
                    CASE {bands} ELSE 'onbekend' END AS leeftijd, {personen_g[0]}
                    SUM(CASE WHEN volgorde = 1 THEN 1 ELSE 0 END) AS n{personen_g[1]}
@@ -260,19 +262,17 @@ def _meldingen_sql(gemeente=None, *, per_gemeente=False):
                     -- the record on their first melding of the year and their age on that melding's date
                 SELECT p.geslacht, p.inkomen, p.wijk,
                        CASE WHEN p.geboortedatum <= m.ontvangen_op THEN
-                           ({_sql("ymd", d="m.ontvangen_op")} - {_sql("ymd", d="p.geboortedatum")}) / 10000
+                           {_sql("years", end="m.ontvangen_op", start="p.geboortedatum")}
                        -- an expected child (seed 002 "van -9 maanden"): not yet born on the melding, counted 0-17
                        WHEN p.geboortedatum > m.ontvangen_op AND p.verwacht THEN 0
                        END AS leeftijd,
                        ROW_NUMBER() OVER (PARTITION BY {persoon} ORDER BY m.ontvangen_op, m.id, p.id)
                            AS volgorde{per_g}
-                FROM {t["betrokkene"]} b
-                JOIN {t["melding"]} m ON m.id = b.melding_id
+                FROM meldingen m
+                JOIN {t["betrokkene"]} b ON b.melding_id = m.id
                 JOIN {t["persoon"]} p ON p.id = b.persoon_id
-                WHERE m.ontvangen_op BETWEEN %(start)s AND %(eind)s{_melding_in(gemeente)}
             ) AS per_record
-            WHERE volgorde = 1{personen_g[2]}
-            GROUP BY 1, 2, 3, 4{personen_g[3]}
+            GROUP BY 1, 2, 3, 4{personen_g[2]}
         )
         {" UNION ALL ".join(branches)}"""  # noqa: S608 - table names and constants; values are parameters
 
@@ -304,15 +304,18 @@ def _casussen_sql(gemeente=None, *, per_gemeente=False):
     doorbraken = {"doorbraken": "COUNT(*)", "maatwerk": "SUM(maatwerkbudget)"}
     both = per_gemeente
     # a casus counts its persons for the gemeente where it was counted: new in the year, or open from before
-    personen = f"""casussen k JOIN (
-                SELECT k2.casus_id, b.persoon_id FROM casussen k2
-                JOIN {t["betrokkene"]} b ON b.melding_id = k2.melding_id
+    # the person of each record by primary key, row by row: a join lets PostgreSQL hash the whole persoon table
+    persoon = f"(SELECT {persoon_id_sql('p')} FROM {t['persoon']} p WHERE p.id = b.persoon_id)"  # noqa: S608
+    k_cols = f"k.nieuw, {persoon} AS persoon" + (", k.g_nieuw, k.g_open" if per_gemeente else "")
+    geteld = "k.nieuw OR (k.open_einde AND k.van_eerder)"
+    personen = f"""(
+                SELECT {k_cols} FROM casussen k JOIN {t["betrokkene"]} b ON b.melding_id = k.melding_id
+                WHERE {geteld}
                 UNION ALL
-                SELECT cm.casus_id, b.persoon_id FROM {t["casusmelding"]} cm
+                SELECT {k_cols} FROM casussen k JOIN {t["casusmelding"]} cm ON cm.casus_id = k.casus_id
                 JOIN {t["betrokkene"]} b ON b.melding_id = cm.melding_id
-            ) kb ON kb.casus_id = k.casus_id
-            JOIN {t["persoon"]} p ON p.id = kb.persoon_id
-            WHERE k.nieuw OR (k.open_einde AND k.van_eerder)"""  # noqa: S608
+                WHERE {geteld}
+            ) k"""  # noqa: S608
     nazorg_g = casus_gemeente_op("n.casus_id", "n.uitgevoerd_op")
     wachtlijst_g = casus_gemeente_op("w.casus_id", "w.sinds")
     doel_g = casus_gemeente_op("pl.casus_id", "d.resultaat_op")
@@ -344,7 +347,7 @@ def _casussen_sql(gemeente=None, *, per_gemeente=False):
             both,
             "totaal",
             "'personen_in_casussen'",
-            f"COUNT(DISTINCT {persoon_id_sql('p')})",
+            "COUNT(DISTINCT k.persoon)",
             personen,
             per="CASE WHEN k.nieuw THEN k.g_nieuw ELSE k.g_open END",
         ),
@@ -398,20 +401,27 @@ def _rows(sql, params, *, indexpaden=False):
     for this statement only (see INDEXPADEN); the settings are restored after it, also inside a transaction."""
     result = {}
     hint = indexpaden and connection.vendor == "postgresql"
-    # SET LOCAL needs a transaction; no savepoint: the settings are put back by hand, also inside an outer one
+    binnen = connection.in_atomic_block  # inside an outer transaction: SET LOCAL would outlive this statement
+    # SET LOCAL needs a transaction; no savepoint: inside an outer one the settings are put back by hand
     with transaction.atomic(savepoint=False) if hint else nullcontext(), connection.cursor() as cursor:
-        if hint:  # one statement: read the settings (evaluated first, OFFSET 0), then switch them off
-            vorige = ", ".join(f"current_setting('{name}') AS v{i}" for i, name in enumerate(INDEXPADEN))
-            uit = ", ".join(f"set_config('{name}', 'off', true)" for name in INDEXPADEN)
-            cursor.execute(f"SELECT s.*, {uit} FROM (SELECT {vorige} OFFSET 0) AS s")  # noqa: S608 - constants
-            vorige = cursor.fetchone()[: len(INDEXPADEN)]
-        try:
-            cursor.execute(sql, params)
+        if hint and not binnen:  # our own transaction ends right after: one round trip, no restoring
+            uit = " ".join(f"SET LOCAL {name} = off;" for name in INDEXPADEN)
+            cursor.execute(f"{uit} {sql}", params)
             rows = cursor.fetchall()
-        finally:
-            if hint:
-                terug = ", ".join("set_config(%s, %s, true)" for _ in INDEXPADEN)
-                cursor.execute(f"SELECT {terug}", [v for pair in zip(INDEXPADEN, vorige, strict=True) for v in pair])
+        else:
+            if hint:  # one statement: read the settings (evaluated first, OFFSET 0), then switch them off
+                vorige = ", ".join(f"current_setting('{name}') AS v{i}" for i, name in enumerate(INDEXPADEN))
+                uit = ", ".join(f"set_config('{name}', 'off', true)" for name in INDEXPADEN)
+                cursor.execute(f"SELECT s.*, {uit} FROM (SELECT {vorige} OFFSET 0) AS s")  # noqa: S608 - constants
+                vorige = cursor.fetchone()[: len(INDEXPADEN)]
+            try:
+                cursor.execute(sql, params)
+                rows = cursor.fetchall()
+            finally:
+                if hint:
+                    terug = ", ".join("set_config(%s, %s, true)" for _ in INDEXPADEN)
+                    pairs = [v for pair in zip(INDEXPADEN, vorige, strict=True) for v in pair]
+                    cursor.execute(f"SELECT {terug}", pairs)
     for gemeente, figuur, sleutel, n in rows:
         result.setdefault(gemeente, {}).setdefault(figuur, {})[sleutel] = n
     return result

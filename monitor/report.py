@@ -7,6 +7,7 @@ lists (names of escalation levels and closing reasons).
 
 from dataclasses import dataclass, field
 
+from bzt.models import Gemeente
 from casusregie.models import AfsluitReden, DoelResultaat, EscalatieNiveau
 from meldpunt.codes import Aanmeldroute, Besluit, Geslacht, Inkomen, Leefgebied, MelderType
 from meldpunt.doelgroep import DOELGROEP_DREMPEL, GGSR_DREMPEL
@@ -95,6 +96,18 @@ def _labels_from_db():
     niveaus = list(EscalatieNiveau.objects.order_by("volgorde").values_list("code", "naam"))
     redenen = dict(AfsluitReden.objects.values_list("code", "naam"))
     return niveaus, redenen
+
+
+def _ladder(shown, per_niveau):
+    """(code, naam) of the rows of the escalation table, in ladder order: every level on the installation's
+    monitor; on a gemeente's only the levels of its ladder (active or not), and any other level it has escalations
+    at (its ladder changed during the year), so that the rows still add up to the total."""
+    niveaus = EscalatieNiveau.objects.order_by("volgorde").prefetch_related("gemeenten")
+    code = (shown.get("gemeente") or {}).get("code")
+    gemeente = Gemeente.objects.filter(code=code).first() if code else None
+    return [
+        (n.code, n.naam) for n in niveaus if gemeente is None or n.geldt_voor_gemeente(gemeente) or n.code in per_niveau
+    ]
 
 
 def _rows_fixed(cells, choices):
@@ -209,7 +222,7 @@ def _peil(shown):
 
 def secties(shown):
     """The topic sections of the report, in order, from suppressed figures."""
-    niveaus, redenen = _labels_from_db()
+    redenen = _labels_from_db()[1]
     m, t, p, c, e = (shown[k] for k in ("meldingen", "triage", "personen", "casussen", "escalaties"))
     w, d, b = shown["wachtlijsten"], shown["doorlooptijden"], shown["budget"]
     aantallen = shown.get("doorlooptijden_aantal", {})
@@ -342,6 +355,7 @@ def secties(shown):
             ],
         )
     )
+    niveaus = _ladder(shown, e["per_niveau"])
     niveau_rows = [(naam, e["per_niveau"].get(code, 0)) for code, naam in niveaus]
     niveau_rows += [(_nice(code), n) for code, n in e["per_niveau"].items() if code not in dict(niveaus)]
     result.append(

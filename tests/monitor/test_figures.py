@@ -260,6 +260,29 @@ def test_the_plan_settings_of_the_meldingen_statement_do_not_leak(imported):
                 assert cursor.fetchone()[0] == "on"
 
 
+@pytest.mark.django_db(transaction=True)
+def test_outside_a_transaction_the_plan_settings_go_with_the_meldingen_statement():
+    """Not inside a transaction (a job, the command): the settings are sent with the statement, in one round trip,
+    and end with compute()'s own transaction (BEGIN and COMMIT aside, three statements as on SQLite)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from monitor.figures import INDEXPADEN, compute
+
+    with CaptureQueriesContext(connection) as queries:
+        figures = compute(JAAR)
+    assert figures["meldingen"]["totaal"] == 0
+    statements = [q["sql"] for q in queries.captured_queries if q["sql"] not in ("BEGIN", "COMMIT")]
+    assert len(statements) == 3
+    if connection.vendor == "postgresql":
+        assert statements[0].startswith("SET LOCAL enable_hashjoin = off; SET LOCAL enable_mergejoin = off;")
+        assert "WITH meldingen AS" in statements[0]
+        with connection.cursor() as cursor:
+            for name in INDEXPADEN:
+                cursor.execute(f"SELECT current_setting('{name}')")
+                assert cursor.fetchone()[0] == "on"
+
+
 @pytest.mark.parametrize("jaar", [JAAR - 1, JAAR])
 def test_the_headline_figures_of_the_previous_year_equal_the_full_figures(imported, jaar):
     from monitor.figures import compute, kopcijfers

@@ -392,3 +392,54 @@ def test_the_nightly_job_computes_each_gemeentes_stand_so_no_page_has_to(regio, 
     page = client.get(reverse("monitor:voorbeeld", args=[monitor_services.laatste_jaar()]))
     assert page.status_code == 200 and "Gemeente Lochem" in page.content.decode()
     assert Stand.objects.count() == aantal  # read, not computed
+
+
+def test_a_gemeentes_escalation_table_lists_only_the_levels_of_its_ladder(regio, tmp_path):
+    """The regional mandaatcommissie is on Zutphen's ladder only: Deventer's monitor has no row of zeros for it,
+    Zutphen's and the installation's have it; each table's rows add up to its total."""
+    from casusregie import referentie
+    from casusregie.models import EscalatieNiveau
+    from monitor.report import secties
+    from monitor.suppression import suppress
+
+    mandaat = EscalatieNiveau.objects.get(code="regionale_mandaatcommissie")
+    referentie.escalatieniveau_wijzigen(
+        door=regio["beheer"],
+        niveau=mandaat,
+        naam=mandaat.naam,
+        volgorde=mandaat.volgorde,
+        behandelaars=mandaat.behandelaars,
+        geldt_voor=EscalatieNiveau.GeldtVoor.ALLEEN,
+        gemeenten=[regio["gemeenten"]["GM0301"]],
+        reden="Regionale afspraak",
+    )
+    r = {
+        "expliciet": True,
+        "dag": 10,
+        "route": "oggz",
+        "overlast": False,
+        "stadium": 2,
+        "organisatie": "Dimence",
+        "escalaties": 2,
+        "dicht": False,
+        "verhuizing": None,
+    }
+    pad = tmp_path / "m.jsonl"
+    regels = [_regel(i, r | {"gemeente": code}) for i, code in enumerate(["GM0150"] * 5 + ["GM0301"] * 5)]
+    pad.write_text("\n".join(json.dumps(regel) for regel in regels))
+    import_meldingen(pad)
+
+    def tabel(totaal, **kwargs):
+        shown = suppress(compute(JAAR, **kwargs))
+        blok = next(b for s in secties(shown) for b in s.blokken if b.titel == "Escalaties per niveau")
+        rijen = {naam: int(n) for naam, n in blok.tabel.rijen}
+        assert sum(rijen.values()) == int(blok.tabel.totaal[1]) == totaal
+        return rijen
+
+    deventer = tabel(10, gemeente=regio["gemeenten"]["GM0150"].pk)
+    zutphen = tabel(10, gemeente=regio["gemeenten"]["GM0301"].pk)
+    installatie = tabel(20)
+    assert mandaat.naam not in deventer and mandaat.naam in zutphen and mandaat.naam in installatie
+    procesmanager = EscalatieNiveau.objects.get(code="procesmanager").naam
+    assert deventer[procesmanager] == zutphen[procesmanager] == 5
+    assert set(deventer) == set(installatie) - {mandaat.naam} and set(zutphen) == set(installatie)
