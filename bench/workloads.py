@@ -910,10 +910,11 @@ class Bench:
 
 
 # Workload 7's fair baseline: ONE statement that reads the rows monitor.figures.compute() reads (the year's
-# meldingen with their betrokkenen, personen, triage and casus; the casussen assigned, closed or open in the
-# year; the year's escalaties, wachtlijsten and budget) and groups them, without the figures' logic.
+# meldingen with their betrokkenen (and role), personen, triage and casus; the casussen assigned, closed or open in
+# the year, whether they moved, and the persons of those assigned or open; the year's escalaties, wachtlijsten,
+# nazorg, goals with a result and budget) and groups them, without the figures' logic.
 SAME_ROWS_SQL = """
-SELECT 'meldingen', m.aanmeldroute, count(*), count(p.geboortedatum), count(t.id), count(c.id)
+SELECT 'meldingen', m.aanmeldroute, count(*), count(p.geboortedatum), count(t.id), count(c.id) + count(b.rol)
 FROM meldpunt_melding m
 JOIN meldpunt_betrokkene b ON b.melding_id = m.id
 JOIN meldpunt_persoon p ON p.id = b.persoon_id
@@ -922,13 +923,32 @@ LEFT JOIN casusregie_casus c ON c.melding_id = m.id
 WHERE m.ontvangen_op BETWEEN %(start)s AND %(eind)s
 GROUP BY m.aanmeldroute
 UNION ALL
-SELECT 'casussen', o.naam, count(*), count(r.code), count(c.afgesloten_op), 0
+SELECT 'casussen', o.naam, count(*), count(r.code), count(c.afgesloten_op),
+       count(*) FILTER (WHERE EXISTS (SELECT 1 FROM casusregie_casusverhuizing v WHERE v.casus_id = c.id))
 FROM casusregie_casus c
 JOIN bzt_organisatie o ON o.id = c.organisatie_id
 LEFT JOIN casusregie_afsluitreden r ON r.id = c.afsluitreden_id
 WHERE c.toegewezen_op BETWEEN %(start)s AND %(eind)s OR c.afgesloten_op BETWEEN %(start)s AND %(eind)s
    OR (c.toegewezen_op <= %(eind)s AND (c.afgesloten_op IS NULL OR c.afgesloten_op > %(eind)s))
 GROUP BY o.naam
+UNION ALL
+SELECT 'personen_in_casussen', '', count(*), count(p.geboortedatum), 0, 0
+FROM casusregie_casus c
+JOIN (SELECT c2.id AS casus_id, c2.melding_id FROM casusregie_casus c2
+      UNION ALL SELECT cm.casus_id, cm.melding_id FROM casusregie_casusmelding cm) km ON km.casus_id = c.id
+JOIN meldpunt_betrokkene b ON b.melding_id = km.melding_id
+JOIN meldpunt_persoon p ON p.id = b.persoon_id
+WHERE c.toegewezen_op BETWEEN %(start)s AND %(eind)s
+   OR (c.toegewezen_op <= %(eind)s AND (c.afgesloten_op IS NULL OR c.afgesloten_op > %(eind)s))
+UNION ALL
+SELECT 'nazorg', n.uitkomst, count(*), 0, 0, 0
+FROM casusregie_nazorg n WHERE n.uitgevoerd_op BETWEEN %(start)s AND %(eind)s
+GROUP BY n.uitkomst
+UNION ALL
+SELECT 'doelen', d.leefgebied, count(*), count(pl.casus_id), 0, 0
+FROM casusregie_plandoel d JOIN casusregie_plan pl ON pl.id = d.plan_id
+WHERE d.resultaat <> '' AND d.resultaat_op BETWEEN %(start)s AND %(eind)s
+GROUP BY d.leefgebied
 UNION ALL
 SELECT 'escalaties', n.code, count(*), count(e.maatwerkbudget), 0, 0
 FROM casusregie_escalatie e JOIN casusregie_escalatieniveau n ON n.id = e.niveau_id
