@@ -183,13 +183,8 @@ def signalen_berekenen(today: date | None = None) -> dict:
     return counts
 
 
-def signalen_van_vandaag(today: date | None = None):
-    """When the signals were last computed, computing them first if that was not today: the dashboard never
-    shows "0 signalen" because nobody pressed the button (the embedded setup has no celery beat; with beat
-    they are computed every two hours and this finds today's run). One query when they are up to date."""
-    today = today or timezone.localdate()
-    laatst = DoorlooptijdenStand.objects.order_by("-berekend_op").values_list("berekend_op", flat=True).first()
-    if laatst is None or timezone.localtime(laatst).date() < today:
-        signalen_berekenen(today)
-        laatst = DoorlooptijdenStand.objects.order_by("-berekend_op").values_list("berekend_op", flat=True).first()
-    return laatst
+def laatst_berekend():
+    """When the signals were last computed, or None before the first run. Only reads: the periodic task
+    computes them (every two hours), or the dashboard's button; a page never does (issue 20: at 1M the run
+    took 8 s inside the first page view of the day)."""
+    return DoorlooptijdenStand.objects.order_by("-berekend_op").values_list("berekend_op", flat=True).first()

@@ -129,29 +129,37 @@ def test_lead_times_take_the_median_over_the_last_twelve_months(demo):
 
 def test_an_explanation_when_there_are_no_signals(client, demo):
     factories.casus(demo)
+    signals.signalen_berekenen()
     html = get(client, demo["procesmanager"]).content.decode()
     assert "Er zijn geen stagnatiesignalen" in html
     assert "Er is geen MDO gepland" in html
 
 
-def test_the_first_view_of_the_day_computes_the_signals_without_the_button(client, demo):
-    """Issue 17: the dashboard showed 0 signals until someone pressed "Signalen nu berekenen" (no beat in the
-    embedded setup). Signals that were never computed, or not today, are computed on the first view."""
+def test_the_pages_never_compute_the_signals_they_show_when_they_were_computed(client, demo):
+    """Issue 20: the first view of a day computed the signals in the request (8 s at 1M). The periodic task (or
+    the button) computes them; the dashboard and the home page only read, and say when, or that it did not
+    happen yet."""
     from casusregie.models import DoorlooptijdenStand
 
     c = factories.casus(demo)
     wachtlijst(c, "Iriszorg", dagen_geleden=3)
-    assert not Signaal.objects.exists()
-    response = get(client, demo["procesmanager"])
+    client.force_login(demo["procesmanager"])
+    response = client.get(reverse(DASHBOARD))
     html = response.content.decode()
-    assert response.context["signalen_totaal"] == Signaal.objects.count() >= 1
-    assert "Laatst berekend op" in html and "Er zijn geen stagnatiesignalen" not in html
-    # yesterday's run is not enough: a new day computes again; a run of today is read, not repeated
-    DoorlooptijdenStand.objects.update(berekend_op=timezone.now() - timedelta(days=1))
-    Signaal.objects.all().delete()
-    assert get(client, demo["procesmanager"]).context["signalen_totaal"] >= 1
-    Signaal.objects.all().delete()
-    assert get(client, demo["procesmanager"]).context["signalen_totaal"] == 0
+    assert response.context["signalen_totaal"] == 0 and response.context["signalen_berekend_op"] is None
+    assert "nog niet berekend" in html and "Er zijn geen stagnatiesignalen" not in html
+    assert "Stagnatiesignalen nog niet berekend" in client.get(reverse("home")).content.decode()
+    assert not Signaal.objects.exists() and not DoorlooptijdenStand.objects.exists()
+
+    signals.signalen_berekenen()
+    gisteren = timezone.now() - timedelta(days=1)
+    DoorlooptijdenStand.objects.update(berekend_op=gisteren)  # yesterday's run: shown as it is, not repeated
+    response = client.get(reverse(DASHBOARD))
+    assert response.context["signalen_berekend_op"] == gisteren
+    assert response.context["signalen_totaal"] == Signaal.objects.count() == 1
+    assert "Laatst berekend op" in response.content.decode()
+    assert DoorlooptijdenStand.objects.get().berekend_op == gisteren
+    assert '<span class="bzt-figure">1</span> stagnatiesignaal' in client.get(reverse("home")).content.decode()
 
 
 @pytest.mark.parametrize("username", ["regisseur_dimence", "meldpunt", "coordinator", "wethouder", "beleid", "beheer"])
@@ -282,9 +290,10 @@ def test_lead_times_come_from_the_signals_run_and_show_when_they_were_computed(c
 
     vandaag = timezone.localdate()
     factories.casus(demo)
-    # before any run the dashboard's first view runs the signals, which store the lead times
+    # before the very first run the lead times are computed live (no stored time); the page stores nothing
     ctx = get(client, demo["procesmanager"]).context["doorlooptijden"]
-    assert ctx["casussen"] == 1 and ctx["berekend_op"] is not None
+    assert ctx["casussen"] == 1 and ctx.get("berekend_op") is None
+    assert not DoorlooptijdenStand.objects.exists()
     signals.signalen_berekenen()
     assert DoorlooptijdenStand.objects.count() == 1
     live = [(s.mediaan, s.aantal) for s in doorlooptijden(demo["procesmanager"], vandaag)["stappen"]]
