@@ -656,7 +656,9 @@ class Wachtlijst(models.Model):
 class Signaal(models.Model):
     """A stagnation signal for the procesmanager, computed by a periodic task (casusregie.signals).
 
-    Derived data: recomputed as a whole each run, so it keeps no history of its own.
+    Derived data: recomputed as a whole each run, so it keeps no history of its own. A run rewrites only the
+    signals that appeared, changed or ended; `berekend_op` is the run that wrote this row (the time of the last
+    run is DoorlooptijdenStand.berekend_op).
     """
 
     class Soort(models.TextChoices):
