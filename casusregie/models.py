@@ -677,6 +677,12 @@ class Signaal(models.Model):
     class Meta:
         ordering = ["sinds", "id"]
         constraints = [models.UniqueConstraint(fields=["casus", "soort"], name="signaal_eenmaal_per_soort")]
+        # The dashboard's lists read the first page in these orders (per soort; all by date) and stop there,
+        # instead of joining every signal to its casus and sorting (issue 20: 57k signals at 1M).
+        indexes = [
+            models.Index(fields=["soort", "sinds", "id"], name="signaal_per_soort"),
+            models.Index(fields=["sinds", "id"], name="signaal_op_datum"),
+        ]
 
     def __str__(self):
         return f"{self.get_soort_display()}: {self.casus}"

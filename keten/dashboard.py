@@ -122,9 +122,10 @@ def stagnatiesignalen(user):
     groepen = {soort: SignaalGroep(soort, label) for soort, label in Signaal.Soort.choices}
     for row in selectors.signalen_for(user).order_by().values("soort").annotate(n=Count("pk")):
         groepen[row["soort"]].aantal = row["n"]
-    rows = selectors.signalen_for(user)
-    for signaal in _oudste(rows, "soort", ["sinds", "pk"], ["casus__organisatie", "casus__casusregisseur"]):
-        groepen[signaal.soort].oudste.append(signaal)
+    rows = selectors.signalen_for(user).select_related("casus__organisatie", "casus__casusregisseur")
+    for soort, groep in groepen.items():
+        # one short index read per soort (signaal_per_soort); a window over all signals read 57k rows at 1M
+        groep.oudste = list(rows.filter(soort=soort).order_by("sinds", "pk")[:OUDSTE])
     return list(groepen.values()), berekend_op
 
 
