@@ -363,3 +363,33 @@ def test_after_the_signals_run_the_stored_counts_equal_the_live_counts(client, d
         assert ctx["open_escalaties"] == open_esc
         assert ctx["tellingen_berekend_op"] == stand.berekend_op
         assert "Aantallen berekend op" in response.content.decode()
+
+
+def test_the_procesmanager_home_page_and_dashboard_write_nothing_when_the_signals_are_stale(client, demo):
+    """Issue 20: no INSERT, UPDATE or DELETE in the request (the session and the access log aside), also on the
+    first view of a day after yesterday's run, and no call of the computation."""
+    from unittest import mock
+
+    from casusregie.models import DoorlooptijdenStand
+
+    c = factories.casus(demo)
+    wachtlijst(c, "Iriszorg", dagen_geleden=3)
+    signals.signalen_berekenen()
+    client.force_login(demo["procesmanager"])
+    client.get(reverse("home"))  # the session's first save out of the way
+    DoorlooptijdenStand.objects.update(berekend_op=timezone.now() - timedelta(days=1))
+    for url in (reverse("home"), reverse(DASHBOARD), reverse("casusregie:dashboard_signalen")):
+        with (
+            mock.patch.object(signals, "signalen_berekenen", side_effect=AssertionError("berekend")) as berekenen,
+            CaptureQueriesContext(connection) as ctx,
+        ):
+            assert client.get(url).status_code == 200
+        schrijven = [
+            q["sql"]
+            for q in ctx.captured_queries
+            if q["sql"].lstrip().split(" ", 1)[0].upper() in {"INSERT", "UPDATE", "DELETE"}
+            and "django_session" not in q["sql"]
+            and "bzt_inzageregel" not in q["sql"]
+        ]
+        assert schrijven == [], url
+        berekenen.assert_not_called()
