@@ -12,11 +12,15 @@ PAGE_P95_MS = 150
 
 WORKLOAD_TITLES = {
     1: "1. Triage queue (/meldpunt/) — baseline: the same page at 10k",
-    2: "2. Mijn casussen (/casussen/) — baseline: the unfiltered list query; target ≤ 1.5×",
+    2: (
+        "2. Mijn casussen (/casussen/) — baseline: the unfiltered list query; target ≤ 1.5×; mijn acties "
+        "(/casussen/acties/) — baseline: 10k"
+    ),
     3: "3. Dossier with a long history — baseline: the dossier of a fresh casus",
     4: "4. Search by name and by BSN (/meldpunt/zoeken/) — baseline: 10k",
-    5: "5. MDO agenda (/mdo/<pk>/, 30 items), MDO list (/mdo/) and Mijn MDO-punten — baseline: 10k",
-    6: "6. Procesmanager dashboard (/casussen/dashboard/) — baseline: 10k",
+    5: "5. MDO agenda (/mdo/<pk>/: 30 open items, and the past MDO with the most items), MDO list (/mdo/) and Mijn "
+    "MDO-punten — baseline: 10k",
+    6: "6. Procesmanager dashboard (/casussen/dashboard/, its signals list) and home page (/) — baseline: 10k",
     7: (
         "7. Jaarmonitor figures (monitor.figures.compute) — baseline: one hand-written statement that groups the "
         "same rows (and, for scale, a GROUP BY over the meldingen table alone); target ≤ 2×"

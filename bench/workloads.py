@@ -144,6 +144,9 @@ class Bench:
         self.page(
             "w2.page.procesmanager", 2, "/casussen/ procesmanager (alle casussen)", "bench_procesmanager", "/casussen/"
         )
+        # "mijn acties": the open actions across the user's casussen (issue 20), against the same page at 10k
+        self.page("w2.acties.narrow", 2, "/casussen/acties/ narrow casusregisseur", "bench_narrow", "/casussen/acties/")
+        self.page("w2.acties.broad", 2, "/casussen/acties/ broad casusregisseur", "bench_broad", "/casussen/acties/")
 
         def unfiltered():
             qs = (
@@ -264,6 +267,10 @@ class Bench:
             opslaan(doorlooptijden_opslaan(timezone.localdate()), timezone.localdate())
             self.extra["dashboard_stand_ms"] = round((time.perf_counter() - started) * 1000, 1)
         self.page("w6.dashboard", 6, "procesmanager dashboard", "bench_procesmanager", "/casussen/dashboard/")
+        # the home page reads the stored signals, never computes them (issue 20: 8.1 s at 1M on a day's first view)
+        self.page("w6.home", 6, "procesmanager home page /", "bench_procesmanager", "/")
+        signalen = "/casussen/dashboard/signalen/"
+        self.page("w6.signalen", 6, "dashboard: all signals, first page", "bench_procesmanager", signalen)
 
     def w7_figures(self):
         from monitor.figures import compute

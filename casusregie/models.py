@@ -658,7 +658,9 @@ class Wachtlijst(models.Model):
 class Signaal(models.Model):
     """A stagnation signal for the procesmanager, computed by a periodic task (casusregie.signals).
 
-    Derived data: recomputed as a whole each run, so it keeps no history of its own.
+    Derived data: recomputed as a whole each run, so it keeps no history of its own. A run rewrites only the
+    signals that appeared, changed or ended; `berekend_op` is the run that wrote this row (the time of the last
+    run is DoorlooptijdenStand.berekend_op).
     """
 
     class Soort(models.TextChoices):
@@ -677,6 +679,12 @@ class Signaal(models.Model):
     class Meta:
         ordering = ["sinds", "id"]
         constraints = [models.UniqueConstraint(fields=["casus", "soort"], name="signaal_eenmaal_per_soort")]
+        # The dashboard's lists read the first page in these orders (per soort; all by date) and stop there,
+        # instead of joining every signal to its casus and sorting (issue 20: 57k signals at 1M).
+        indexes = [
+            models.Index(fields=["soort", "sinds", "id"], name="signaal_per_soort"),
+            models.Index(fields=["sinds", "id"], name="signaal_op_datum"),
+        ]
 
     def __str__(self):
         return f"{self.get_soort_display()}: {self.casus}"

@@ -129,29 +129,37 @@ def test_lead_times_take_the_median_over_the_last_twelve_months(demo):
 
 def test_an_explanation_when_there_are_no_signals(client, demo):
     factories.casus(demo)
+    signals.signalen_berekenen()
     html = get(client, demo["procesmanager"]).content.decode()
     assert "Er zijn geen stagnatiesignalen" in html
     assert "Er is geen MDO gepland" in html
 
 
-def test_the_first_view_of_the_day_computes_the_signals_without_the_button(client, demo):
-    """Issue 17: the dashboard showed 0 signals until someone pressed "Signalen nu berekenen" (no beat in the
-    embedded setup). Signals that were never computed, or not today, are computed on the first view."""
+def test_the_pages_never_compute_the_signals_they_show_when_they_were_computed(client, demo):
+    """Issue 20: the first view of a day computed the signals in the request (8 s at 1M). The periodic task (or
+    the button) computes them; the dashboard and the home page only read, and say when, or that it did not
+    happen yet."""
     from casusregie.models import DoorlooptijdenStand
 
     c = factories.casus(demo)
     wachtlijst(c, "Iriszorg", dagen_geleden=3)
-    assert not Signaal.objects.exists()
-    response = get(client, demo["procesmanager"])
+    client.force_login(demo["procesmanager"])
+    response = client.get(reverse(DASHBOARD))
     html = response.content.decode()
-    assert response.context["signalen_totaal"] == Signaal.objects.count() >= 1
-    assert "Laatst berekend op" in html and "Er zijn geen stagnatiesignalen" not in html
-    # yesterday's run is not enough: a new day computes again; a run of today is read, not repeated
-    DoorlooptijdenStand.objects.update(berekend_op=timezone.now() - timedelta(days=1))
-    Signaal.objects.all().delete()
-    assert get(client, demo["procesmanager"]).context["signalen_totaal"] >= 1
-    Signaal.objects.all().delete()
-    assert get(client, demo["procesmanager"]).context["signalen_totaal"] == 0
+    assert response.context["signalen_totaal"] == 0 and response.context["signalen_berekend_op"] is None
+    assert "nog niet berekend" in html and "Er zijn geen stagnatiesignalen" not in html
+    assert "Stagnatiesignalen nog niet berekend" in client.get(reverse("home")).content.decode()
+    assert not Signaal.objects.exists() and not DoorlooptijdenStand.objects.exists()
+
+    signals.signalen_berekenen()
+    gisteren = timezone.now() - timedelta(days=1)
+    DoorlooptijdenStand.objects.update(berekend_op=gisteren)  # yesterday's run: shown as it is, not repeated
+    response = client.get(reverse(DASHBOARD))
+    assert response.context["signalen_berekend_op"] == gisteren
+    assert response.context["signalen_totaal"] == Signaal.objects.count() == 1
+    assert "Laatst berekend op" in response.content.decode()
+    assert DoorlooptijdenStand.objects.get().berekend_op == gisteren
+    assert '<span class="bzt-figure">1</span> stagnatiesignaal' in client.get(reverse("home")).content.decode()
 
 
 @pytest.mark.parametrize("username", ["regisseur_dimence", "meldpunt", "coordinator", "wethouder", "beleid", "beheer"])
@@ -213,8 +221,8 @@ def test_the_query_count_does_not_grow_with_the_number_of_casussen(client, demo,
     client.force_login(demo["procesmanager"])
     _scenario(demo, 2)
     # 7 for the request (session, user, 2FA, permissions, unread notifications)
-    # + 17 for the sections (medians in SQL: 3)
-    with django_assert_max_num_queries(24):
+    # + 21 for the sections (medians in SQL: 3; the oldest signals: one query per soort)
+    with django_assert_max_num_queries(28):
         client.get(reverse(DASHBOARD))
     small = _queries(client, demo["procesmanager"])
     _scenario(demo, 8)
@@ -267,12 +275,13 @@ def test_the_dashboard_query_count_is_exact_and_its_size_bounded(client, demo, d
     # 7 for the request (incl. unread notifications)
     # + 10 for the sections (the counts and lead times: one row stored by the signals run; issue 20)
     # + 1 for the settings of functioneel beheer (bzt.instellingen: read once per request)
-    # + 1 for when the signals were computed (today: not again; issue 17)
+    # + 1 for when the signals were computed (read only: the page never computes them; issue 20)
     # + 1 for the open waiting lists, read live (a list solved in a dossier leaves the dashboard at once)
-    with django_assert_num_queries(20):
+    # + 4: the oldest signals are one short index read per soort (5), no longer one window over all (1)
+    with django_assert_num_queries(24):
         klein = client.get(reverse(DASHBOARD)).content.decode()
     _scenario(demo, 12)
-    with django_assert_num_queries(20):
+    with django_assert_num_queries(24):
         groot = client.get(reverse(DASHBOARD)).content.decode()
     assert groot.count("<tr") == klein.count("<tr")  # the counts change, the rows shown do not grow
 
@@ -282,9 +291,10 @@ def test_lead_times_come_from_the_signals_run_and_show_when_they_were_computed(c
 
     vandaag = timezone.localdate()
     factories.casus(demo)
-    # before any run the dashboard's first view runs the signals, which store the lead times
+    # before the very first run the lead times are computed live (no stored time); the page stores nothing
     ctx = get(client, demo["procesmanager"]).context["doorlooptijden"]
-    assert ctx["casussen"] == 1 and ctx["berekend_op"] is not None
+    assert ctx["casussen"] == 1 and ctx.get("berekend_op") is None
+    assert not DoorlooptijdenStand.objects.exists()
     signals.signalen_berekenen()
     assert DoorlooptijdenStand.objects.count() == 1
     live = [(s.mediaan, s.aantal) for s in doorlooptijden(demo["procesmanager"], vandaag)["stappen"]]
@@ -353,3 +363,33 @@ def test_after_the_signals_run_the_stored_counts_equal_the_live_counts(client, d
         assert ctx["open_escalaties"] == open_esc
         assert ctx["tellingen_berekend_op"] == stand.berekend_op
         assert "Aantallen berekend op" in response.content.decode()
+
+
+def test_the_procesmanager_home_page_and_dashboard_write_nothing_when_the_signals_are_stale(client, demo):
+    """Issue 20: no INSERT, UPDATE or DELETE in the request (the session and the access log aside), also on the
+    first view of a day after yesterday's run, and no call of the computation."""
+    from unittest import mock
+
+    from casusregie.models import DoorlooptijdenStand
+
+    c = factories.casus(demo)
+    wachtlijst(c, "Iriszorg", dagen_geleden=3)
+    signals.signalen_berekenen()
+    client.force_login(demo["procesmanager"])
+    client.get(reverse("home"))  # the session's first save out of the way
+    DoorlooptijdenStand.objects.update(berekend_op=timezone.now() - timedelta(days=1))
+    for url in (reverse("home"), reverse(DASHBOARD), reverse("casusregie:dashboard_signalen")):
+        with (
+            mock.patch.object(signals, "signalen_berekenen", side_effect=AssertionError("berekend")) as berekenen,
+            CaptureQueriesContext(connection) as ctx,
+        ):
+            assert client.get(url).status_code == 200
+        schrijven = [
+            q["sql"]
+            for q in ctx.captured_queries
+            if q["sql"].lstrip().split(" ", 1)[0].upper() in {"INSERT", "UPDATE", "DELETE"}
+            and "django_session" not in q["sql"]
+            and "bzt_inzageregel" not in q["sql"]
+        ]
+        assert schrijven == [], url
+        berekenen.assert_not_called()

@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from bzt.audit import acting_as
 from bzt.models import Organisatie
 from bzt.sortering import Sortering
 from casusregie import services
@@ -207,3 +208,79 @@ def test_my_open_actions_need_the_regisseur_role_and_run_constant_queries(client
         actie(demo, factories.casus(demo).plannen.get(), f"Actie {i}", "Iriszorg", i)
     assert aantal() == weinig
     assert Casus.objects.count() == 5
+
+
+def _acties_via_mijn_casussen(user):
+    """The definition before issue 20, driven by every casus of mijn_casussen: the reference for the new shape."""
+    from django.db.models import Exists, OuterRef, Q
+
+    from casusregie.models import Plan
+    from casusregie.selectors import mijn_casussen
+
+    casus_ids = mijn_casussen(user)[0].exclude(status=Casus.Status.AFGESLOTEN).order_by().values("pk")
+    van_mij = Q(plan__casus__casusregisseur=user) | Q(eigenaar_id=user.organisatie_id)
+    vastgesteld = Plan.objects.filter(casus=OuterRef("plan__casus"), status=Plan.Status.VASTGESTELD)
+    geldend = Q(plan__status=Plan.Status.VASTGESTELD) | (
+        Q(plan__status__in=[Plan.Status.CONCEPT, Plan.Status.INGEDIEND]) & ~Exists(vastgesteld)
+    )
+    return set(
+        PlanActie.objects.filter(
+            van_mij, geldend, plan__casus__in=casus_ids, status__in=[PlanActie.Status.OPEN, PlanActie.Status.LOOPT]
+        ).values_list("pk", flat=True)
+    )
+
+
+def test_my_open_actions_are_exactly_those_of_my_casussen_in_every_situation(demo):
+    """Issue 20 changed the shape of the query (driven by the actions and the grants, not by every casus of
+    mijn_casussen); who sees which action must not change: stale grants, closed casussen, a regisseur without
+    the grant who sees the casus through noodtoegang, ended betrokkenheden, drafts next to a plan in force."""
+    from casusregie.models import CasusBetrokkene, CasusUserObjectPermission, Noodtoegang
+    from casusregie.selectors import mijn_open_acties
+
+    regisseurs = ["regisseur_dimence", "regisseur_tactus", "regisseur_iriszorg"]
+    organisaties = ["Dimence", "Tactus Verslavingszorg", "Iriszorg", "Gemeente Deventer"]
+    casussen = []
+    for i in range(9):
+        c = factories.casus(demo, regisseur=regisseurs[i % 3])
+        for j in range(3):
+            actie(demo, c.plannen.get(), f"Actie {i}.{j}", organisaties[(i + j) % 4], j - 1)
+        andere = demo[regisseurs[(i + 1) % 3]]
+        services.betrokkene_toevoegen(
+            door=demo["procesmanager"], casus=c, professional=andere, rol="ggz", grondslag="convenant"
+        )
+        casussen.append(c)
+    factories.vastgesteld_plan(demo, casussen[0])
+    services.nieuwe_planversie(door=casussen[0].casusregisseur, casus=casussen[0])
+    Casus.objects.filter(pk=casussen[1].pk).update(status=Casus.Status.AFGESLOTEN)  # test shortcut
+    # a betrokkenheid ended while its grant was left behind (a stale grant: its reason no longer holds)
+    CasusBetrokkene.objects.filter(casus=casussen[2]).update(beeindigd_op=timezone.now())
+    # the regisseur of casussen[3] lost the grant but has an active noodtoegang to it
+    zonder = casussen[3]
+    CasusUserObjectPermission.objects.filter(user=zonder.casusregisseur, content_object=zonder).delete()
+    with acting_as(demo["procesmanager"]):
+        Noodtoegang.objects.create(
+            casus=zonder, gebruiker=zonder.casusregisseur, reden="test", verloopt_op=timezone.now() + timedelta(hours=1)
+        )
+
+    for naam in regisseurs:
+        user = demo[naam]
+        nieuw = set(mijn_open_acties(user).values_list("pk", flat=True))
+        assert nieuw == _acties_via_mijn_casussen(user), naam
+        assert nieuw  # the scenario gives every regisseur actions to see
+    assert mijn_open_acties(zonder.casusregisseur).filter(plan__casus=zonder).exists()
+    assert not mijn_open_acties(demo["regisseur_dimence"]).filter(plan__casus=casussen[1]).exists()
+
+
+def test_my_open_actions_page_runs_a_fixed_number_of_queries(client, demo, django_assert_num_queries):
+    """Session, user, 2FA device, permissions (2), the noodtoegang check, the count and the page of actions,
+    unread notifications and the menu's groups: 12, however many casussen and actions."""
+    client.force_login(demo["regisseur_dimence"])
+    for i in range(3):
+        actie(demo, factories.casus(demo).plannen.get(), f"Actie {i}", "Dimence", i)
+    client.get(ACTIES)
+    with django_assert_num_queries(12):
+        assert client.get(ACTIES).status_code == 200
+    for i in range(6):
+        actie(demo, factories.casus(demo).plannen.get(), f"Meer {i}", "Iriszorg", i)
+    with django_assert_num_queries(12):
+        assert len(client.get(ACTIES).context["page"].object_list) == 9

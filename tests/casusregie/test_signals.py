@@ -184,11 +184,20 @@ def test_a_run_replaces_the_signals_of_the_last_run(demo):
     later = c.toegewezen_op + timedelta(weeks=10)
     counts = signals.signalen_berekenen(today=later)
     assert counts[S.GEEN_PLAN] == counts[S.GEEN_JOURNAAL] == 1
-    first_run = Signaal.objects.get(soort=S.GEEN_PLAN).berekend_op
+    eerste = {s.soort: (s.pk, s.berekend_op) for s in Signaal.objects.all()}
 
     assert signals.signalen_berekenen(today=later) == counts  # idempotent
     assert Signaal.objects.count() == 2
-    assert Signaal.objects.get(soort=S.GEEN_PLAN).berekend_op > first_run
+    # issue 20: an unchanged signal keeps its row; the run's time is the stand's (signals.laatst_berekend)
+    assert {s.soort: (s.pk, s.berekend_op) for s in Signaal.objects.all()} == eerste
+    assert signals.laatst_berekend() > eerste[S.GEEN_PLAN][1]
+
+    # a journaalregel changes the journaal signal's text: that row is written again, the plan signal kept
+    services.journaal_toevoegen(door=c.casusregisseur, casus=c, tekst="Contact gehad.")
+    assert signals.signalen_berekenen(today=later) == counts
+    journaal = signaal(c, S.GEEN_JOURNAAL)
+    assert journaal.pk != eerste[S.GEEN_JOURNAAL][0] and journaal.toelichting.startswith("Laatste journaalregel op")
+    assert signaal(c, S.GEEN_PLAN).pk == eerste[S.GEEN_PLAN][0]
 
     assert signals.signalen_berekenen(today=c.toegewezen_op) == dict.fromkeys(S.values, 0)
     assert not Signaal.objects.exists()
