@@ -116,10 +116,23 @@ class SignaalGroep:
     oudste: list = field(default_factory=list)
 
 
+def signalen_berekend_op(user):
+    """When the signals were last computed (None: not yet). With a worker, celery beat computes them every two hours
+    (or the button) and a page only reads: the computation takes seconds at scale (issue 20: 8 s at 1M inside the
+    first view of a day). Without one (the embedded setup: tasks run in this process and there is no beat) nothing
+    else would ever compute them, so there the first view of a day starts the job (issue 17), on a demo's data."""
+    berekend_op = laatst_berekend()
+    zonder_worker = tasks.signalen_berekenen.app.conf.task_always_eager
+    if zonder_worker and (berekend_op is None or timezone.localtime(berekend_op).date() < timezone.localdate()):
+        start_task(tasks.signalen_berekenen, door=user)
+        berekend_op = laatst_berekend()
+    return berekend_op
+
+
 def stagnatiesignalen(user):
     """Per soort the number of signals of the last computation and the oldest few, and when that computation
     ran (None: not yet)."""
-    berekend_op = laatst_berekend()
+    berekend_op = signalen_berekend_op(user)
     groepen = {soort: SignaalGroep(soort, label) for soort, label in Signaal.Soort.choices}
     for row in selectors.signalen_for(user).order_by().values("soort").annotate(n=Count("pk")):
         groepen[row["soort"]].aantal = row["n"]
@@ -219,10 +232,10 @@ def volgend_mdo(user, today: date):
 
 
 def kerncijfers(user, today: date | None = None):
-    """Headline figures for the procesmanager's home page (four queries, reads only)."""
+    """Headline figures for the procesmanager's home page (four queries, reads only with a worker)."""
     today = today or timezone.localdate()
     return {
-        "signalen_berekend_op": laatst_berekend(),
+        "signalen_berekend_op": signalen_berekend_op(user),
         "open_escalaties": selectors.escalaties_for(user).filter(status__in=OPEN_ESCALATIE).count(),
         "signalen": selectors.signalen_for(user).count(),
         "volgend_mdo": volgend_mdo(user, today),

@@ -9,7 +9,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from casusregie import services, signals
+from casusregie import services
 from mdo import services as mdo_services
 from monitor import exports
 from monitor.models import Rapport
@@ -134,9 +134,8 @@ def test_a_casus_with_an_escalation_a_doorbraak_an_mdo_ahead_and_the_signals(as_
     punt = mdo_services.casus_agenderen(door=casus.casusregisseur, casus=casus, vraag="Meedenken?", overleg=overleg)
     mdo_services.besluit_nemen(door=demo["procesmanager"], punt=punt, actie="besproken", gegevens={"notulen": "Ok."})
 
-    signals.signalen_berekenen()  # as the periodic task does; the page only reads them (issue 20)
     pm = as_user("procesmanager")
-    # the dashboard shows the computed signals without anyone pressing "Signalen nu berekenen"
+    # the dashboard counts the signals without anyone pressing "Signalen nu berekenen"
     pm.goto("/casussen/dashboard/")
     signalen = pm.locator("section[aria-labelledby=signalen]").inner_text()
     assert "Er zijn geen stagnatiesignalen" not in signalen and "Laatst berekend op" in signalen

@@ -135,10 +135,18 @@ def test_an_explanation_when_there_are_no_signals(client, demo):
     assert "Er is geen MDO gepland" in html
 
 
-def test_the_pages_never_compute_the_signals_they_show_when_they_were_computed(client, demo):
-    """Issue 20: the first view of a day computed the signals in the request (8 s at 1M). The periodic task (or
-    the button) computes them; the dashboard and the home page only read, and say when, or that it did not
-    happen yet."""
+@pytest.fixture
+def met_worker(monkeypatch):
+    """As in production: a broker and workers, so celery beat computes the signals (not this process)."""
+    from casusregie import tasks
+
+    monkeypatch.setitem(tasks.signalen_berekenen.app.conf, "task_always_eager", False)
+
+
+def test_the_pages_never_compute_the_signals_they_show_when_they_were_computed(client, demo, met_worker):
+    """Issue 20: the first view of a day computed the signals in the request (8 s at 1M). With a worker the
+    periodic task (or the button) computes them; the dashboard and the home page only read, and say when, or that
+    it did not happen yet."""
     from casusregie.models import DoorlooptijdenStand
 
     c = factories.casus(demo)
@@ -365,7 +373,7 @@ def test_after_the_signals_run_the_stored_counts_equal_the_live_counts(client, d
         assert "Aantallen berekend op" in response.content.decode()
 
 
-def test_the_procesmanager_home_page_and_dashboard_write_nothing_when_the_signals_are_stale(client, demo):
+def test_the_procesmanager_home_page_and_dashboard_write_nothing_when_the_signals_are_stale(client, demo, met_worker):
     """Issue 20: no INSERT, UPDATE or DELETE in the request (the session and the access log aside), also on the
     first view of a day after yesterday's run, and no call of the computation."""
     from unittest import mock
@@ -393,3 +401,31 @@ def test_the_procesmanager_home_page_and_dashboard_write_nothing_when_the_signal
         ]
         assert schrijven == [], url
         berekenen.assert_not_called()
+
+
+def test_without_a_worker_the_first_view_of_a_day_computes_the_signals(
+    client, demo, django_capture_on_commit_callbacks
+):
+    """The embedded setup (tasks in this process, no celery beat): nothing else would ever compute the signals, so
+    the first view of a day starts the job there (issue 17: the dashboard counts them without anyone pressing the
+    button); later views that day only read. (At run time the job runs at once: a request is not one transaction;
+    the test's transaction holds it until the callbacks run.)"""
+    from casusregie.models import DoorlooptijdenStand
+
+    c = factories.casus(demo)
+    wachtlijst(c, "Iriszorg", dagen_geleden=3)
+    client.force_login(demo["procesmanager"])
+    with django_capture_on_commit_callbacks(execute=True) as gestart:
+        client.get(reverse(DASHBOARD))
+    assert len(gestart) == 1 and Signaal.objects.count() == 1
+    vandaag = DoorlooptijdenStand.objects.get().berekend_op
+    with django_capture_on_commit_callbacks(execute=True) as gestart:
+        response = client.get(reverse(DASHBOARD))
+    assert gestart == [] and DoorlooptijdenStand.objects.get().berekend_op == vandaag  # not again that day
+    assert response.context["signalen_totaal"] == 1 and "Laatst berekend op" in response.content.decode()
+
+    DoorlooptijdenStand.objects.update(berekend_op=timezone.now() - timedelta(days=1))
+    with django_capture_on_commit_callbacks(execute=True) as gestart:
+        client.get(reverse("home"))
+    assert len(gestart) == 1
+    assert timezone.localtime(DoorlooptijdenStand.objects.get().berekend_op).date() == timezone.localdate()
