@@ -476,14 +476,12 @@ def mijn_open_acties(user):
     Issue 20: the two kinds are selected apart and united, so PostgreSQL drives each from its smaller side (the
     user's permission rows, or the organisation's open actions) instead of listing every casus of mijn_casussen
     first (70k for the broad user at 1M)."""
-    # = Exists(geldige_rechten(user) on the action's casus): the grant, and its reason checked on that casus
-    view_casus = permission_id("casusregie.view_casus")
-    rechten = CasusUserObjectPermission.objects.filter(user=user, permission_id=view_casus)
-    recht = rechten.filter(content_object=OuterRef("plan__casus_id"))
-    mijn = Exists(recht) & _reden_geldig(user, "plan__casus")
+    # the grant on the action's casus, and its reason (geldige_rechten)
+    rechten = CasusUserObjectPermission.objects.filter(user=user, permission_id=permission_id("casusregie.view_casus"))
+    mijn = Exists(geldige_rechten(user).filter(content_object=OuterRef("plan__casus_id")))
     # the grant alone, uncorrelated: lets PostgreSQL start from the user's few grants (narrow user)
     met_recht = Q(plan__casus_id__in=rechten.values("content_object_id"))
-    extra = _via_noodtoegang(user, geldige_rechten(user))
+    extra = _via_noodtoegang(user)
     if extra:
         mijn |= Q(plan__casus_id__in=extra)
         met_recht |= Q(plan__casus_id__in=extra)
