@@ -4,7 +4,7 @@ expert teams and their answers, access."""
 from dataclasses import dataclass
 from datetime import datetime, time
 
-from django.db.models import Min
+from django.db.models import Min, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
@@ -114,18 +114,15 @@ def tijdlijn(casus, *, met_journaal=True, limit=None, voor=None):
     if met_journaal:
         for regel in wanneer(casus.journaal.select_related("auteur").order_by("-op", "-id"), "op"):
             events.append(Gebeurtenis(regel.op, "journaal", regel.tekst, regel.auteur))
+    # each step with the moment it was recorded (its "+" history row), in the same query
+    vastgelegd = EscalatieStap.history.filter(id=OuterRef("pk"), history_type="+").values("history_date")[:1]
     stappen = EscalatieStap.objects.filter(escalatie__casus=casus).select_related("niveau", "door", "escalatie")
-    stappen = list(wanneer(stappen.order_by("-datum", "-id"), "datum", dag=True))
-    stap_vastgelegd = dict(
-        EscalatieStap.history.filter(id__in=[stap.pk for stap in stappen], history_type="+").values_list(
-            "id", "history_date"
-        )
-    )
-    for stap in stappen:
+    stappen = stappen.annotate(vastgelegd=Subquery(vastgelegd))
+    for stap in wanneer(stappen.order_by("-datum", "-id"), "datum", dag=True):
         events.append(
             op_dag(
                 stap.datum,
-                stap_vastgelegd.get(stap.pk),
+                stap.vastgelegd,
                 soort="escalatie",
                 tekst=f"Escalatie {stap.get_soort_display().lower()} ({stap.niveau})"
                 + (f": {stap.toelichting}" if stap.toelichting else ""),

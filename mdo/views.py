@@ -35,7 +35,7 @@ from .models import AgendaPunt, Overleg
 from .workflow import ACTIES
 
 PAGE_SIZE = 20
-AGENDA_PAGINA = 50  # items per page of a past MDO's agenda
+AGENDA_PAGINA = 25  # items per page of a past MDO's agenda (as many as a planned one holds: ~100 ms at 1M)
 
 mdo_required = rechten.recht_vereist("voorzitten")
 regisseur_required = rechten.recht_vereist("eigen_punten")
