@@ -5,6 +5,7 @@ python -m bench inzagelog --size S [--rows N]        load N access-log rows (val
 python -m bench inzage-writes --size S [--writers 16]   access-log rows/s with concurrent writers
 python -m bench load [--size 10k] [--duration 60] [--users 50]   locust on a private stack -> README "Load test"
 python -m bench faults [--only worker-kill,...]     fault tests on a private stack -> README "Fault tests"
+python -m bench crawl --size S [--paginas 80]       every role through the app: pages and statements that are slow
 
 The PostgreSQL server comes from BENCH_PG (default postgres://postgres@127.0.0.1:5432); every size has its
 own database, bzt_bench_<size>, which `generate` drops and creates; BENCH_DB_NAME overrides that name (a helper
@@ -100,6 +101,9 @@ def main(argv=None):
     iw.add_argument("--seconds", type=int, default=20)
     iw.add_argument("--personen", type=int, default=1, help="persons per logged access (rows per call)")
     iw.add_argument("--ketens", type=int, default=0, help="number of chains (1 = the old single chain)")
+    cr = sub.add_parser("crawl", help="walk every role through the app, list slow pages and statements")
+    cr.add_argument("--size", choices=SIZES, required=True)
+    cr.add_argument("--paginas", type=int, default=80, help="pages per user (default 80)")
     fa = sub.add_parser("faults", help="fault tests on a private stack")
     fa.add_argument(
         "--only", default="", help="comma-separated: worker-kill,redis-stop,pg-restart,pg-kill9,pg-outage,import-crash"
@@ -132,6 +136,11 @@ def main(argv=None):
         from .load.run import run as load
 
         load(duration=args.duration, users=args.users, size=args.size)
+    elif args.command == "crawl":
+        setup_django(args.size)
+        from .crawl import crawl
+
+        return crawl(args.size, paginas=args.paginas)
     elif args.command == "faults":
         from .faults.run import run as faults
 
